@@ -1,0 +1,87 @@
+# Haven: the two commands are `make run` and `make test`. Everything they need is installed
+# here when missing, so a fresh Debian 12 machine needs nothing done by hand.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+HAVEN := $(VENV)/bin/haven
+TRANSLATIONS := haven/translations
+PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+export HAVEN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/haven.db
+
+.PHONY: help run test lint format deps deps-system deps-python deps-node messages extract-messages \
+	test-fast bench clean
+
+help:
+	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
+	@echo "make test   install what is missing, lint, and run the whole suite (both databases, browser)"
+	@echo "make lint   ruff check, ruff format --check, mypy --strict"
+
+deps: deps-python deps-node messages
+
+# --- system packages (apt, as root) ---------------------------------------------------------
+deps-system:
+	@bash scripts/install-system-deps.sh
+
+# --- Python (uv + uv.lock) ------------------------------------------------------------------
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+deps-python: $(VENV)/.synced
+
+# --- front-end assets (npm + package-lock.json) ---------------------------------------------
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+deps-node: node_modules/.installed
+
+# --- translations (Babel) -------------------------------------------------------------------
+%.mo: %.po $(VENV)/.synced
+	$(VENV)/bin/pybabel compile --use-fuzzy -d $(TRANSLATIONS) -D messages -i $< -o $@ --statistics
+
+messages: $(MO)
+
+extract-messages: deps-python
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -o $(TRANSLATIONS)/messages.pot --no-location --sort-output haven
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages --no-fuzzy-matching
+
+# --- the two commands -----------------------------------------------------------------------
+run: deps
+	@mkdir -p var
+	$(HAVEN) db upgrade
+	$(HAVEN) demo --if-empty
+	@echo
+	@echo "Haven is starting on http://127.0.0.1:8000"
+	@echo "Log in as 'admin' (or registrar, caseworker, vetting, finance, pow, negotiator, manager, auditor)"
+	@echo "with the demo password 'haven-demo-passphrase'. Demo data and password: for demonstration only."
+	@echo
+	$(HAVEN) serve
+
+test: deps-system deps lint
+	$(VENV)/bin/pytest
+
+test-fast: deps
+	HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -x -q -m "not browser"
+
+lint: deps-python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: deps-python
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .tools node_modules .pytest_cache .mypy_cache .ruff_cache

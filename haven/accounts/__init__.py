@@ -1,0 +1,1 @@
+"""Organisations, sites (reception points) and the users who work in them."""

@@ -1,0 +1,1 @@
+"""The audit trail: every change, and every read of a sensitive record, leaves an event."""

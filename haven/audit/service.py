@@ -1,0 +1,66 @@
+"""Writing audit events. Called by services inside the transaction of the change itself."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from haven.audit.actions import AuditAction
+from haven.audit.models import AuditEvent
+from haven.security.permissions import Actor
+
+REDACTED = "<changed>"
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def diff(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    sensitive: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The fields whose value changed, with before/after; sensitive ones only marked changed."""
+    hidden = set(sensitive)
+    changes: dict[str, Any] = {}
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if name in hidden:
+            changes[name] = REDACTED
+        else:
+            changes[name] = {"before": _plain(old), "after": _plain(new)}
+    return changes
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    subject_type: str,
+    subject_id: uuid.UUID | None,
+    organisation_id: uuid.UUID | None,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction; it commits or rolls back with the change."""
+    event = AuditEvent(
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
+        action=str(action),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        changes=dict(changes or {}),
+    )
+    session.add(event)
+    session.flush()
+    return event

@@ -1,0 +1,33 @@
+"""`haven db`: migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from haven.config import get_settings
+from haven.db.engine import make_engine
+from haven.db.migrate import current_revision, head_revision, upgrade
+
+app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade_command() -> None:
+    """Create or migrate the database to the code's revision (safe to run again)."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(settings.database_url, engine)
+        typer.echo(f"Database at revision {current_revision(engine)}.")
+    finally:
+        engine.dispose()
+
+
+@app.command("current")
+def current_command() -> None:
+    """Show the database's revision and the code's."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    finally:
+        engine.dispose()

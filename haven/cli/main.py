@@ -1,0 +1,22 @@
+"""The `haven` command: every subcommand calls the same services as the web app."""
+
+from __future__ import annotations
+
+import typer
+
+from haven.cli import db, demo, serve, tokens, users
+
+app = typer.Typer(
+    help="Haven: defection, surrender and reintegration programmes.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="user")
+app.add_typer(tokens.app, name="token")
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,42 @@
+"""Settings, read once from HAVEN_* environment variables (and an optional .env file)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything an operator can configure. Defaults suit a single reception laptop."""
+
+    model_config = SettingsConfigDict(env_prefix="HAVEN_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'haven.db'}",
+        description="SQLAlchemy URL; sqlite:///path (embedded) or postgresql+psycopg://…",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=7 * 24)
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure; turn on whenever Haven is served over TLS."
+    )
+    default_language: str = "en"
+    vendor_dir: Path = Field(
+        default=PROJECT_ROOT / "node_modules",
+        description="Where npm installed the front-end assets (htmx, Pico CSS, Myanmar font).",
+    )
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own `Settings` instead of patching this."""
+    return Settings()

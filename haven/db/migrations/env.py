@@ -1,0 +1,34 @@
+"""Alembic environment: runs on a connection given by Haven, or on the configured URL."""
+
+from alembic import context
+
+from haven.db.engine import make_engine
+from haven.db.registry import load_models
+
+target_metadata = load_models().metadata
+config = context.config
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run_on(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.begin() as conn:
+        _run_on(conn)
+    engine.dispose()
+
+
+def _run_on(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

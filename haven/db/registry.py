@@ -1,0 +1,11 @@
+"""Import every domain's models so that `Base.metadata` knows all tables (for Alembic)."""
+
+from haven.db.base import Base
+
+
+def load_models() -> type[Base]:
+    import haven.accounts.models
+    import haven.audit.models
+    import haven.security.models  # noqa: F401
+
+    return Base

@@ -1,0 +1,78 @@
+"""Translation of user-facing text (English and Burmese) through Babel message catalogs.
+
+Text that reaches a user is written as an English msgid and translated as late as possible,
+when the language of the reader is known. `Text` carries a msgid with its parameters, so
+that a service can raise an error without knowing who will read it.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.support import NullTranslations, Translations
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+LANGUAGES: dict[str, str] = {"en": "English", "my": "မြန်မာ"}
+DEFAULT_LANGUAGE = "en"
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction without translating it now."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable message: an English msgid and the values for its `{placeholders}`."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, language: str | None = None) -> str:
+        return gettext(self.msgid, language).format(**self.params) if self.params else gettext(
+            self.msgid, language
+        )
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
+
+
+@lru_cache(maxsize=8)
+def translations_for(language: str) -> NullTranslations:
+    if language == DEFAULT_LANGUAGE or language not in LANGUAGES:
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS_DIR), [language], domain="messages")
+
+
+def gettext(msgid: str, language: str | None = None) -> str:
+    return translations_for(language or current_language.get()).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    return translations_for(language or current_language.get()).ngettext(singular, plural, n)
+
+
+def render(message: Text | str, language: str | None = None) -> str:
+    """Translate a `Text` or a plain msgid into the reader's language."""
+    if isinstance(message, Text):
+        return message.render(language)
+    return gettext(message, language)
+
+
+def pick_language(*candidates: str | None, accept_language: str | None = None) -> str:
+    """The first supported language among explicit choices, then the Accept-Language header."""
+    for candidate in candidates:
+        if candidate in LANGUAGES:
+            return candidate
+    if accept_language:
+        for part in accept_language.split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,1 @@
+"""Passwords, login sessions, API tokens, CSRF and permissions."""

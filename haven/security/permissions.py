@@ -1,0 +1,226 @@
+"""Permissions as data (ARCHITECTURE.md rule 5).
+
+A role grants a set of permissions; a scope limits which records a permission reaches.
+Services call `require(actor, Permission.X, record)`; list queries use `visible_to(actor, …)`.
+Deny by default: a role or permission missing from the map grants nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, false, true
+
+from haven.errors import NotFound, PermissionDenied
+from haven.i18n import N_
+
+
+class Permission(StrEnum):
+    DASHBOARD_VIEW = "dashboard.view"
+    ORGANISATION_READ = "organisation.read"
+    SITE_READ = "site.read"
+    SITE_MANAGE = "site.manage"
+    USER_READ = "user.read"
+    USER_MANAGE = "user.manage"
+    API_TOKEN_OWN = "api_token.own"
+    AUDIT_READ = "audit.read"
+    REPORT_AGGREGATE = "report.aggregate"
+    PERSON_READ = "person.read"
+    PERSON_WRITE = "person.write"
+    RECEPTION_RECORD = "reception.record"
+    CASE_READ = "case.read"
+    CASE_WRITE = "case.write"
+    VETTING_READ = "vetting.read"
+    VETTING_DECIDE = "vetting.decide"
+    PAYMENT_PREPARE = "payment.prepare"
+    PAYMENT_APPROVE = "payment.approve"
+    POW_READ = "pow.read"
+    POW_WRITE = "pow.write"
+    AGREEMENT_READ = "agreement.read"
+    AGREEMENT_WRITE = "agreement.write"
+
+
+class Role(StrEnum):
+    """The people of DOMAIN.md §2."""
+
+    REGISTRAR = "registrar"
+    CASE_WORKER = "case_worker"
+    VETTING_OFFICER = "vetting_officer"
+    FINANCE_OFFICER = "finance_officer"
+    POW_OFFICER = "pow_officer"
+    NEGOTIATOR = "negotiator"
+    MANAGER = "manager"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.REGISTRAR: N_("Registrar"),
+    Role.CASE_WORKER: N_("Case worker"),
+    Role.VETTING_OFFICER: N_("Vetting officer"),
+    Role.FINANCE_OFFICER: N_("Finance officer"),
+    Role.POW_OFFICER: N_("Prisoner-of-war officer"),
+    Role.NEGOTIATOR: N_("Negotiator"),
+    Role.MANAGER: N_("Programme manager"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.ADMINISTRATOR: N_("Administrator"),
+}
+
+
+class Scope(StrEnum):
+    SITE = "site"
+    ORGANISATION = "organisation"
+
+
+_EVERYONE = {Permission.DASHBOARD_VIEW, Permission.ORGANISATION_READ, Permission.API_TOKEN_OWN}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.REGISTRAR: frozenset(
+        _EVERYONE
+        | {
+            Permission.SITE_READ,
+            Permission.PERSON_READ,
+            Permission.PERSON_WRITE,
+            Permission.RECEPTION_RECORD,
+        }
+    ),
+    Role.CASE_WORKER: frozenset(
+        _EVERYONE
+        | {Permission.SITE_READ, Permission.PERSON_READ, Permission.CASE_READ, Permission.CASE_WRITE}
+    ),
+    Role.VETTING_OFFICER: frozenset(
+        _EVERYONE
+        | {Permission.PERSON_READ, Permission.VETTING_READ, Permission.VETTING_DECIDE}
+    ),
+    Role.FINANCE_OFFICER: frozenset(
+        _EVERYONE
+        | {Permission.PERSON_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE}
+    ),
+    Role.POW_OFFICER: frozenset(
+        _EVERYONE | {Permission.SITE_READ, Permission.PERSON_READ, Permission.POW_READ,
+                     Permission.POW_WRITE}
+    ),
+    Role.NEGOTIATOR: frozenset(
+        _EVERYONE | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE}
+    ),
+    Role.MANAGER: frozenset(_EVERYONE | {Permission.SITE_READ, Permission.REPORT_AGGREGATE}),
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_READ, Permission.USER_READ}),
+    Role.ADMINISTRATOR: frozenset(
+        _EVERYONE
+        | {
+            Permission.SITE_READ,
+            Permission.SITE_MANAGE,
+            Permission.USER_READ,
+            Permission.USER_MANAGE,
+            Permission.REPORT_AGGREGATE,
+        }
+    ),
+}
+
+ROLE_SCOPE: dict[Role, Scope] = {role: Scope.ORGANISATION for role in Role} | {
+    Role.REGISTRAR: Scope.SITE
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a logged-in user, an API token's user, or the command line (system)."""
+
+    user_id: uuid.UUID | None
+    label: str
+    organisation_id: uuid.UUID | None
+    site_id: uuid.UUID | None
+    role: Role | None
+    is_system: bool = False
+    permissions: frozenset[Permission] = field(default=frozenset())
+
+    @classmethod
+    def for_user(
+        cls,
+        *,
+        user_id: uuid.UUID,
+        username: str,
+        organisation_id: uuid.UUID,
+        site_id: uuid.UUID | None,
+        role: str,
+    ) -> Actor:
+        try:
+            parsed = Role(role)
+        except ValueError:
+            parsed = None
+        granted = ROLE_PERMISSIONS.get(parsed, frozenset()) if parsed else frozenset()
+        return cls(
+            user_id=user_id,
+            label=username,
+            organisation_id=organisation_id,
+            site_id=site_id,
+            role=parsed,
+            permissions=granted,
+        )
+
+    @classmethod
+    def system(cls, label: str = "system") -> Actor:
+        """The operator at the command line: full rights over every organisation."""
+        return cls(
+            user_id=None,
+            label=label,
+            organisation_id=None,
+            site_id=None,
+            role=None,
+            is_system=True,
+            permissions=frozenset(Permission),
+        )
+
+    @property
+    def scope(self) -> Scope:
+        return ROLE_SCOPE.get(self.role, Scope.SITE) if self.role else Scope.SITE
+
+    def can(self, permission: Permission) -> bool:
+        return self.is_system or permission in self.permissions
+
+
+class Scoped(Protocol):
+    """A record that belongs to an organisation (and perhaps a site)."""
+
+    @property
+    def organisation_id(self) -> uuid.UUID: ...
+
+
+def in_scope(actor: Actor, record: Any) -> bool:
+    """Whether the record lies within the actor's organisation (and site, for site roles)."""
+    if actor.is_system:
+        return True
+    if getattr(record, "organisation_id", None) != actor.organisation_id:
+        return False
+    if actor.scope is Scope.SITE and hasattr(record, "site_id"):
+        return record.site_id is not None and record.site_id == actor.site_id
+    return True
+
+
+def require(actor: Actor, permission: Permission, record: Any | None = None) -> None:
+    """Raise unless the actor holds the permission and the record is within their scope.
+
+    An out-of-scope record answers NotFound before the permission is even considered, so a
+    user cannot learn that a record of another organisation or site exists.
+    """
+    if record is not None and not in_scope(actor, record):
+        raise NotFound
+    if not actor.can(permission):
+        raise PermissionDenied
+
+
+def visible_to(actor: Actor, model: Any, *, site_column: str | None = "site_id") -> ColumnElement[bool]:
+    """A WHERE clause limiting `model`'s rows to the actor's scope (deny by default)."""
+    if actor.is_system:
+        return true()
+    if actor.organisation_id is None:
+        return false()
+    clause: ColumnElement[bool] = model.organisation_id == actor.organisation_id
+    if actor.scope is Scope.SITE and site_column and hasattr(model, site_column):
+        if actor.site_id is None:
+            return false()
+        clause = and_(clause, getattr(model, site_column) == actor.site_id)
+    return clause

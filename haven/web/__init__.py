@@ -1,0 +1,1 @@
+"""The web app: app factory, middleware, error handlers, layout templates and static files."""

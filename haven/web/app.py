@@ -1,0 +1,85 @@
+"""The application factory. Every way into Haven over HTTP is assembled here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from haven.accounts import api as accounts_api
+from haven.accounts import views as accounts_views
+from haven.config import Settings, get_settings
+from haven.db.engine import make_engine
+from haven.db.migrate import assert_migrated
+from haven.db.session import make_session_factory
+from haven.web import errors, views
+from haven.web.middleware import HavenMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# Each vendor package installed by npm, and the folder of it that Haven serves.
+VENDOR_MOUNTS = {
+    "htmx": "htmx.org/dist",
+    "pico": "@picocss/pico/css",
+    "noto-sans-myanmar": "@fontsource/noto-sans-myanmar",
+    "swagger-ui": "swagger-ui-dist",
+}
+
+log = logging.getLogger("haven.web")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    check_migrations: bool = True,
+) -> FastAPI:
+    """Build the app; on startup it refuses an unmigrated database, naming the fix."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if check_migrations:
+            assert_migrated(engine)
+        yield
+
+    app = FastAPI(
+        title="Haven",
+        summary="Defection, surrender and reintegration programmes.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory or make_session_factory(engine)
+
+    app.add_middleware(
+        HavenMiddleware,
+        secure_cookies=settings.secure_cookies,
+        default_language=settings.default_language,
+    )
+    errors.install(app)
+
+    app.include_router(views.router)
+    app.include_router(accounts_views.router)
+    app.include_router(accounts_api.router)
+
+    for name, sub in VENDOR_MOUNTS.items():
+        folder = settings.vendor_dir / sub
+        if folder.is_dir():
+            app.mount(f"/static/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
+        else:
+            log.warning("front-end assets missing (%s): run `npm ci` or `make run`", name)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,116 @@
+"""FastAPI dependencies: the request's transaction, who is acting, and CSRF checks.
+
+The request owns the transaction (ARCHITECTURE.md rule 2): `db` commits when the endpoint
+returns normally and rolls back when anything raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from haven.config import Settings
+from haven.db.session import transaction
+from haven.errors import AuthenticationRequired
+from haven.security import csrf, sessions, tokens
+from haven.security.permissions import Actor
+from haven.security.sessions import ActiveSession
+
+SESSION_COOKIE = "haven_session"
+LANGUAGE_COOKIE = "haven_lang"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _db(request: Request) -> Iterator[Session]:
+    with transaction(request.app.state.session_factory) as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(_db, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def form_data(request: Request) -> FormData:
+    """The parsed form (Starlette caches it, so endpoints can read it again)."""
+    if request.method in ("GET", "HEAD"):
+        return FormData()
+    return await request.form()
+
+
+Form = Annotated[FormData, Depends(form_data)]
+
+
+def _resolve_login(request: Request, session: Session, settings: Settings) -> ActiveSession | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    active = sessions.resolve(session, token, settings)
+    # Plain values only: error pages render after the transaction has ended.
+    request.state.active = active
+    request.state.actor = active.actor
+    request.state.display_name = active.user.display_name
+    request.state.csrf_token = active.login.csrf_token
+    request.state.language = active.user.language
+    return active
+
+
+def optional_login(request: Request, session: DB, settings: SettingsDep) -> ActiveSession | None:
+    """The logged-in user's session if there is a live one; an expired cookie is ignored."""
+    try:
+        return _resolve_login(request, session, settings)
+    except AuthenticationRequired:
+        return None
+
+
+def html_actor(request: Request, session: DB, settings: SettingsDep) -> Actor:
+    """The logged-in user of an HTML page; 401 (the login page) otherwise."""
+    active = _resolve_login(request, session, settings)
+    if active is None:
+        raise AuthenticationRequired
+    return active.actor
+
+
+def _check_csrf(request: Request, form: FormData) -> None:
+    submitted = request.headers.get(csrf.HEADER) or form.get(csrf.FORM_FIELD)
+    active = getattr(request.state, "active", None)
+    expected = active.login.csrf_token if active else request.cookies.get(csrf.PRE_SESSION_COOKIE)
+    csrf.check(expected, submitted if isinstance(submitted, str) else None)
+
+
+def html_actor_csrf(request: Request, actor: Annotated[Actor, Depends(html_actor)], form: Form) -> Actor:
+    """The logged-in user of an HTML form submission whose CSRF token matches their session."""
+    _check_csrf(request, form)
+    return actor
+
+
+def anonymous_csrf(
+    request: Request,
+    active: Annotated[ActiveSession | None, Depends(optional_login)],
+    form: Form,
+) -> ActiveSession | None:
+    """A form that works logged in or not (login, language): checks the right CSRF token."""
+    _check_csrf(request, form)
+    return active
+
+
+def api_actor(request: Request, session: DB) -> Actor:
+    """The user behind the request's bearer token; 401 with the reason otherwise."""
+    header = request.headers.get("authorization", "")
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        raise AuthenticationRequired
+    _token, user = tokens.resolve(session, credential.strip())
+    return sessions.actor_for(user)
+
+
+HtmlActor = Annotated[Actor, Depends(html_actor)]
+HtmlFormActor = Annotated[Actor, Depends(html_actor_csrf)]
+ApiActor = Annotated[Actor, Depends(api_actor)]

@@ -1,0 +1,75 @@
+"""Jinja2 templates: one environment, every domain's `templates/` folder, gettext per request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from haven import i18n
+from haven.security.permissions import ROLE_LABELS, Permission
+
+HAVEN_DIR = Path(__file__).resolve().parent.parent
+
+
+def _template_dirs() -> list[str]:
+    own = HAVEN_DIR / "web" / "templates"
+    domains = sorted(p for p in HAVEN_DIR.glob("*/templates") if p != own)
+    return [str(own), *map(str, domains)]
+
+
+def _gettext(message: str) -> str:
+    return i18n.gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(singular, plural, n)
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(_template_dirs()),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["LANGUAGES"] = i18n.LANGUAGES
+    env.globals["ROLE_LABELS"] = {str(k): v for k, v in ROLE_LABELS.items()}
+    env.globals["Permission"] = Permission
+    env.filters["t"] = i18n.render
+    return env
+
+
+ENVIRONMENT = make_environment()
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page in the request's language with the layout's common values."""
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    values: dict[str, Any] = {
+        "request": request,
+        "language": language,
+        "actor": getattr(request.state, "actor", None),
+        "display_name": getattr(request.state, "display_name", ""),
+        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "current_path": request.url.path,
+    }
+    values.update(context or {})
+    token = i18n.current_language.set(language)
+    try:
+        body = ENVIRONMENT.get_template(template).render(values)
+    finally:
+        i18n.current_language.reset(token)
+    return HTMLResponse(body, status_code=status_code, headers=headers)

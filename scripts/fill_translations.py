@@ -1,0 +1,35 @@
+"""Fill the Burmese catalog from a table of translations (used while writing them).
+
+Usage: python scripts/fill_translations.py table.tsv  — each line `msgid<TAB>translation`.
+Existing translations are kept unless the table gives a new one.
+"""
+
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+PO = Path("haven/translations/my/LC_MESSAGES/messages.po")
+
+
+def main(table: str) -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="my")
+    rows = [line.split("\t", 1) for line in Path(table).read_text(encoding="utf-8").splitlines() if "\t" in line]
+    for msgid, translation in rows:
+        message = catalog.get(msgid)
+        if message is None:
+            print(f"not in catalog: {msgid!r}", file=sys.stderr)
+            continue
+        message.string = translation.strip()
+        message.flags.discard("fuzzy")
+    with PO.open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False)
+    missing = [m.id for m in catalog if m.id and not m.string]
+    print(f"{len(catalog) - 1} messages, {len(missing)} untranslated")
+    for msgid in missing:
+        print(f"  untranslated: {msgid!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,88 @@
+"""Plain keyword-only factories for test data. Synthetic values only."""
+
+from __future__ import annotations
+
+import itertools
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from haven.accounts import service
+from haven.accounts.models import Organisation, Site, User
+from haven.accounts.schemas import UserCreate
+from haven.config import Settings
+from haven.security import tokens
+from haven.security.permissions import Actor, Role
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def organisation(session: Session, *, name: str | None = None, kind: str = "interim_council") -> Organisation:
+    return service.create_organisation(
+        session, Actor.system(), name=name or f"Organisation {next(_counter)}", kind=kind
+    )
+
+
+def site(session: Session, *, organisation: Organisation, name: str | None = None) -> Site:
+    return service.create_site(
+        session,
+        Actor.system(),
+        organisation_id=organisation.id,
+        name=name or f"Site {next(_counter)}",
+        township="Demoso",
+    )
+
+
+def user(
+    session: Session,
+    *,
+    organisation: Organisation,
+    role: Role = Role.ADMINISTRATOR,
+    site: Site | None = None,
+    username: str | None = None,
+    password: str = PASSWORD,
+    settings: Settings | None = None,
+    language: str = "en",
+) -> User:
+    return service.create_user(
+        session,
+        Actor.system(),
+        UserCreate(
+            username=username or f"user{next(_counter)}",
+            display_name="Test User",
+            role=role,
+            site_id=site.id if site else None,
+            password=password,
+            language=language,
+        ),
+        organisation_id=organisation.id,
+        settings=settings,
+    )
+
+
+def api_token(session: Session, *, user: User) -> str:
+    plaintext, _ = tokens.issue(session, Actor.system(), user=user, name="test")
+    return plaintext
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_from(client: TestClient, path: str = "/login") -> str:
+    """GET a page and read the CSRF token the page's forms carry."""
+    page = client.get(path)
+    marker = 'name="csrf_token" value="'
+    start = page.text.index(marker) + len(marker)
+    return page.text[start : page.text.index('"', start)]
+
+
+def login(client: TestClient, *, username: str, password: str = PASSWORD) -> None:
+    token = csrf_from(client)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
