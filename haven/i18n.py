@@ -35,8 +35,10 @@ class Text:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, language: str | None = None) -> str:
-        return gettext(self.msgid, language).format(**self.params) if self.params else gettext(
-            self.msgid, language
+        return (
+            gettext(self.msgid, language).format(**self.params)
+            if self.params
+            else gettext(self.msgid, language)
         )
 
     def __str__(self) -> str:

@@ -15,7 +15,11 @@ PO = Path("haven/translations/my/LC_MESSAGES/messages.po")
 def main(table: str) -> None:
     with PO.open("rb") as handle:
         catalog = read_po(handle, locale="my")
-    rows = [line.split("\t", 1) for line in Path(table).read_text(encoding="utf-8").splitlines() if "\t" in line]
+    rows = [
+        line.split("\t", 1)
+        for line in Path(table).read_text(encoding="utf-8").splitlines()
+        if "\t" in line
+    ]
     for msgid, translation in rows:
         message = catalog.get(msgid)
         if message is None:

@@ -60,7 +60,9 @@ def fast_settings() -> Settings:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     url = _database_url(request.param, request, tmp_path_factory.mktemp("db"), "haven_test")
     engine = make_engine(url)
     upgrade(url, engine)

@@ -18,7 +18,9 @@ PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 
-def organisation(session: Session, *, name: str | None = None, kind: str = "interim_council") -> Organisation:
+def organisation(
+    session: Session, *, name: str | None = None, kind: str = "interim_council"
+) -> Organisation:
     return service.create_organisation(
         session, Actor.system(), name=name or f"Organisation {next(_counter)}", kind=kind
     )

@@ -50,8 +50,20 @@ def throwaway_cluster() -> Iterator[str]:
         shutil.chown(sockets, "postgres")
     run = _as_postgres()
     subprocess.run(
-        [*run, pg_bin("initdb"), "-D", str(data), "-U", "haven", "-A", "trust", "-E", "UTF8",
-         "--no-locale", "--no-sync"],
+        [
+            *run,
+            pg_bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "haven",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-sync",
+        ],
         check=True,
         capture_output=True,
     )
@@ -61,8 +73,18 @@ def throwaway_cluster() -> Iterator[str]:
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
     subprocess.run(
-        [*run, pg_bin("pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-o", options, "-w",
-         "start"],
+        [
+            *run,
+            pg_bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ],
         check=True,
         capture_output=True,
     )

@@ -22,7 +22,11 @@ router = APIRouter(include_in_schema=False)
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     users = service.list_users(session, actor)
-    sites = {s.id: s for s in service.list_sites(session, actor)} if actor.can(Permission.SITE_READ) else {}
+    sites = (
+        {s.id: s for s in service.list_sites(session, actor)}
+        if actor.can(Permission.SITE_READ)
+        else {}
+    )
     return render(request, "accounts/users.html", {"users": users, "sites": sites})
 
 
@@ -79,8 +83,11 @@ def user_page(request: Request, user_id: uuid.UUID, session: DB, actor: HtmlActo
     return render(
         request,
         "accounts/user.html",
-        {"user": user, "roles": list(Role), "sites": service.list_sites(session, actor)
-         if actor.can(Permission.SITE_READ) else []},
+        {
+            "user": user,
+            "roles": list(Role),
+            "sites": service.list_sites(session, actor) if actor.can(Permission.SITE_READ) else [],
+        },
     )
 
 
@@ -102,8 +109,12 @@ def update_user(
         return render(
             request,
             "accounts/user.html",
-            {"user": user, "roles": list(Role), "sites": service.list_sites(session, actor),
-             "error": error},
+            {
+                "user": user,
+                "roles": list(Role),
+                "sites": service.list_sites(session, actor),
+                "error": error,
+            },
             status_code=422,
         )
     return RedirectResponse(f"/users/{user_id}", status_code=303)

@@ -89,23 +89,24 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.CASE_WORKER: frozenset(
         _EVERYONE
-        | {Permission.SITE_READ, Permission.PERSON_READ, Permission.CASE_READ, Permission.CASE_WRITE}
+        | {
+            Permission.SITE_READ,
+            Permission.PERSON_READ,
+            Permission.CASE_READ,
+            Permission.CASE_WRITE,
+        }
     ),
     Role.VETTING_OFFICER: frozenset(
-        _EVERYONE
-        | {Permission.PERSON_READ, Permission.VETTING_READ, Permission.VETTING_DECIDE}
+        _EVERYONE | {Permission.PERSON_READ, Permission.VETTING_READ, Permission.VETTING_DECIDE}
     ),
     Role.FINANCE_OFFICER: frozenset(
-        _EVERYONE
-        | {Permission.PERSON_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE}
+        _EVERYONE | {Permission.PERSON_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE}
     ),
     Role.POW_OFFICER: frozenset(
-        _EVERYONE | {Permission.SITE_READ, Permission.PERSON_READ, Permission.POW_READ,
-                     Permission.POW_WRITE}
+        _EVERYONE
+        | {Permission.SITE_READ, Permission.PERSON_READ, Permission.POW_READ, Permission.POW_WRITE}
     ),
-    Role.NEGOTIATOR: frozenset(
-        _EVERYONE | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE}
-    ),
+    Role.NEGOTIATOR: frozenset(_EVERYONE | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE}),
     Role.MANAGER: frozenset(_EVERYONE | {Permission.SITE_READ, Permission.REPORT_AGGREGATE}),
     Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_READ, Permission.USER_READ}),
     Role.ADMINISTRATOR: frozenset(
@@ -120,7 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
 }
 
-ROLE_SCOPE: dict[Role, Scope] = {role: Scope.ORGANISATION for role in Role} | {
+ROLE_SCOPE: dict[Role, Scope] = dict.fromkeys(Role, Scope.ORGANISATION) | {
     Role.REGISTRAR: Scope.SITE
 }
 
@@ -212,7 +213,9 @@ def require(actor: Actor, permission: Permission, record: Any | None = None) -> 
         raise PermissionDenied
 
 
-def visible_to(actor: Actor, model: Any, *, site_column: str | None = "site_id") -> ColumnElement[bool]:
+def visible_to(
+    actor: Actor, model: Any, *, site_column: str | None = "site_id"
+) -> ColumnElement[bool]:
     """A WHERE clause limiting `model`'s rows to the actor's scope (deny by default)."""
     if actor.is_system:
         return true()

@@ -20,7 +20,7 @@ from haven.security.models import ApiToken
 from haven.security.permissions import Actor, Permission, require
 from haven.security.random_tokens import new_token, token_hash
 
-TOKEN_PREFIX = "hvn_"
+TOKEN_PREFIX = "hvn_"  # noqa: S105 - a public marker, not a secret
 
 
 def issue(

@@ -78,7 +78,9 @@ def create_app(
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub
         if folder.is_dir():
-            app.mount(f"/static/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}")
+            app.mount(
+                f"/static/vendor/{name}", StaticFiles(directory=folder), name=f"vendor-{name}"
+            )
         else:
             log.warning("front-end assets missing (%s): run `npm ci` or `make run`", name)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

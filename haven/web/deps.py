@@ -85,7 +85,9 @@ def _check_csrf(request: Request, form: FormData) -> None:
     csrf.check(expected, submitted if isinstance(submitted, str) else None)
 
 
-def html_actor_csrf(request: Request, actor: Annotated[Actor, Depends(html_actor)], form: Form) -> Actor:
+def html_actor_csrf(
+    request: Request, actor: Annotated[Actor, Depends(html_actor)], form: Form
+) -> Actor:
     """The logged-in user of an HTML form submission whose CSRF token matches their session."""
     _check_csrf(request, form)
     return actor

@@ -97,17 +97,23 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         fields = fields_from_errors(exc.errors())
         if _is_api(request):
-            return _json(request, 422, "validation_failed", N_("Some fields need correcting."), fields)
+            return _json(
+                request, 422, "validation_failed", N_("Some fields need correcting."), fields
+            )
         # A malformed identifier in a page's address is simply a page that does not exist.
         return haven_error_response(request, NotFound())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code, message = _HTTP_CODES.get(exc.status_code, ("error", N_("The request could not be completed.")))
+        code, message = _HTTP_CODES.get(
+            exc.status_code, ("error", N_("The request could not be completed."))
+        )
         if exc.status_code == 401:
             return haven_error_response(request, AuthenticationRequired())
         if _is_api(request):
-            return _json(request, exc.status_code, code, message, headers=getattr(exc, "headers", None))
+            return _json(
+                request, exc.status_code, code, message, headers=getattr(exc, "headers", None)
+            )
         return _html(request, exc.status_code, code, message)
 
     @app.exception_handler(Exception)

@@ -24,7 +24,9 @@ def test_unknown_token_is_401(client: TestClient) -> None:
     assert response.json()["error"] == "invalid_token"
 
 
-def test_revoked_token_is_401_with_a_clear_message(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_revoked_token_is_401_with_a_clear_message(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     user = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     token = f.api_token(db, user=user)
     assert client.get("/api/me", headers=f.bearer(token)).status_code == 200
@@ -47,13 +49,17 @@ def test_tokens_are_stored_hashed(db: Session, fast_settings: Settings) -> None:
     assert token.startswith(stored.prefix)
 
 
-def test_a_deactivated_users_token_stops_working(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_a_deactivated_users_token_stops_working(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     org = f.organisation(db)
     admin = f.user(db, organisation=org, settings=fast_settings)
     worker = f.user(db, organisation=org, role=Role.CASE_WORKER, settings=fast_settings)
     worker_token = f.api_token(db, user=worker)
     response = client.patch(
-        f"/api/users/{worker.id}", json={"is_active": False}, headers=f.bearer(f.api_token(db, user=admin))
+        f"/api/users/{worker.id}",
+        json={"is_active": False},
+        headers=f.bearer(f.api_token(db, user=admin)),
     )
     assert response.status_code == 200
     assert client.get("/api/me", headers=f.bearer(worker_token)).status_code == 401
@@ -75,18 +81,31 @@ def test_another_organisations_user_is_404_and_absent_from_lists(
     response = client.get(f"/api/users/{stranger.id}", headers=headers)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
-    assert client.patch(f"/api/users/{stranger.id}", json={"role": "auditor"}, headers=headers).status_code == 404
-    assert [o["id"] for o in client.get("/api/organisations", headers=headers).json()] == [str(org_a.id)]
+    assert (
+        client.patch(
+            f"/api/users/{stranger.id}", json={"role": "auditor"}, headers=headers
+        ).status_code
+        == 404
+    )
+    assert [o["id"] for o in client.get("/api/organisations", headers=headers).json()] == [
+        str(org_a.id)
+    ]
 
 
-def test_a_role_without_the_permission_gets_403(client: TestClient, db: Session, fast_settings: Settings) -> None:
-    worker = f.user(db, organisation=f.organisation(db), role=Role.CASE_WORKER, settings=fast_settings)
+def test_a_role_without_the_permission_gets_403(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    worker = f.user(
+        db, organisation=f.organisation(db), role=Role.CASE_WORKER, settings=fast_settings
+    )
     response = client.get("/api/users", headers=f.bearer(f.api_token(db, user=worker)))
     assert response.status_code == 403
     assert response.json()["error"] == "permission_denied"
 
 
-def test_create_user_validates_each_field(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_create_user_validates_each_field(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     admin = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     headers = f.bearer(f.api_token(db, user=admin))
     response = client.post(
@@ -101,7 +120,12 @@ def test_create_user_validates_each_field(client: TestClient, db: Session, fast_
 
     response = client.post(
         "/api/users",
-        json={"username": "new.user", "display_name": "New", "role": "case_worker", "password": "short"},
+        json={
+            "username": "new.user",
+            "display_name": "New",
+            "role": "case_worker",
+            "password": "short",
+        },
         headers=headers,
     )
     assert response.status_code == 422
@@ -109,18 +133,30 @@ def test_create_user_validates_each_field(client: TestClient, db: Session, fast_
 
     response = client.post(
         "/api/users",
-        json={"username": "new.user", "display_name": "New", "role": "case_worker", "password": "x" * 20},
+        json={
+            "username": "new.user",
+            "display_name": "New",
+            "role": "case_worker",
+            "password": "x" * 20,
+        },
         headers=headers,
     )
     assert response.status_code == 201
     assert response.json()["username"] == "new.user"
 
 
-def test_errors_speak_burmese_when_asked(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_errors_speak_burmese_when_asked(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     admin = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     response = client.post(
         "/api/users",
-        json={"username": "new.user", "display_name": "New", "role": "case_worker", "password": "short"},
+        json={
+            "username": "new.user",
+            "display_name": "New",
+            "role": "case_worker",
+            "password": "short",
+        },
         headers={**f.bearer(f.api_token(db, user=admin)), "Accept-Language": "my"},
     )
     assert response.status_code == 422
@@ -128,11 +164,15 @@ def test_errors_speak_burmese_when_asked(client: TestClient, db: Session, fast_s
     assert any("\u1000" <= ch <= "\u109f" for ch in message), message
 
 
-def test_malformed_requests_get_4xx_not_500(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_malformed_requests_get_4xx_not_500(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     admin = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     headers = f.bearer(f.api_token(db, user=admin))
     assert client.get("/api/users/not-a-uuid", headers=headers).status_code == 422
-    response = client.post("/api/users", content=b"{not json", headers={**headers, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/users", content=b"{not json", headers={**headers, "Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert client.get("/api/nothing-here", headers=headers).status_code == 404
     assert client.put("/api/users", headers=headers).status_code == 405

@@ -19,7 +19,9 @@ def _events(db: Session, subject_id: object) -> list[AuditEvent]:
     return list(db.scalars(select(AuditEvent).where(AuditEvent.subject_id == subject_id)))
 
 
-def test_creating_a_user_is_audited_without_the_password(db: Session, fast_settings: Settings) -> None:
+def test_creating_a_user_is_audited_without_the_password(
+    db: Session, fast_settings: Settings
+) -> None:
     org = f.organisation(db)
     user = f.user(db, organisation=org, settings=fast_settings)
     events = _events(db, user.id)
@@ -37,7 +39,9 @@ def test_usernames_are_unique(db: Session, fast_settings: Settings) -> None:
     assert "username" in info.value.fields
 
 
-def test_a_registrar_must_have_a_site_of_their_organisation(db: Session, fast_settings: Settings) -> None:
+def test_a_registrar_must_have_a_site_of_their_organisation(
+    db: Session, fast_settings: Settings
+) -> None:
     org, other = f.organisation(db), f.organisation(db)
     with pytest.raises(ValidationFailed) as info:
         f.user(db, organisation=org, role=Role.REGISTRAR, settings=fast_settings)
@@ -60,12 +64,16 @@ def test_a_user_of_one_organisation_cannot_see_another_organisations_users(
 
 def test_non_administrators_cannot_manage_users(db: Session, fast_settings: Settings) -> None:
     org = f.organisation(db)
-    worker = sessions.actor_for(f.user(db, organisation=org, role=Role.CASE_WORKER, settings=fast_settings))
+    worker = sessions.actor_for(
+        f.user(db, organisation=org, role=Role.CASE_WORKER, settings=fast_settings)
+    )
     with pytest.raises(PermissionDenied):
         service.create_user(
             db,
             worker,
-            UserCreate(username="newbie", display_name="N", role=Role.CASE_WORKER, password="x" * 20),
+            UserCreate(
+                username="newbie", display_name="N", role=Role.CASE_WORKER, password="x" * 20
+            ),
             organisation_id=org.id,
             settings=fast_settings,
         )
@@ -93,22 +101,39 @@ def test_deactivation_blocks_login(db: Session, fast_settings: Settings) -> None
     target = f.user(db, organisation=org, username="leaving", settings=fast_settings)
     assert service.authenticate(db, username="leaving", password=f.PASSWORD, settings=fast_settings)
     service.update_user(db, admin, target.id, UserUpdate(is_active=False))
-    assert service.authenticate(db, username="leaving", password=f.PASSWORD, settings=fast_settings) is None
+    assert (
+        service.authenticate(db, username="leaving", password=f.PASSWORD, settings=fast_settings)
+        is None
+    )
     assert [e.action for e in _events(db, target.id)][-1] == "user.deactivated"
 
 
-def test_an_administrator_cannot_deactivate_themselves(db: Session, fast_settings: Settings) -> None:
+def test_an_administrator_cannot_deactivate_themselves(
+    db: Session, fast_settings: Settings
+) -> None:
     org = f.organisation(db)
     admin_user = f.user(db, organisation=org, settings=fast_settings)
     with pytest.raises(Conflict):
-        service.update_user(db, sessions.actor_for(admin_user), admin_user.id, UserUpdate(is_active=False))
+        service.update_user(
+            db, sessions.actor_for(admin_user), admin_user.id, UserUpdate(is_active=False)
+        )
 
 
-def test_authenticate_rejects_unknown_users_and_wrong_passwords(db: Session, fast_settings: Settings) -> None:
+def test_authenticate_rejects_unknown_users_and_wrong_passwords(
+    db: Session, fast_settings: Settings
+) -> None:
     org = f.organisation(db)
     f.user(db, organisation=org, username="known", settings=fast_settings)
-    assert service.authenticate(db, username="nobody", password=f.PASSWORD, settings=fast_settings) is None
-    assert service.authenticate(db, username="known", password="wrong password!!", settings=fast_settings) is None
+    assert (
+        service.authenticate(db, username="nobody", password=f.PASSWORD, settings=fast_settings)
+        is None
+    )
+    assert (
+        service.authenticate(
+            db, username="known", password="wrong password!!", settings=fast_settings
+        )
+        is None
+    )
     assert service.authenticate(db, username=" KNOWN ", password=f.PASSWORD, settings=fast_settings)
 
 

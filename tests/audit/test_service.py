@@ -9,6 +9,8 @@ def test_diff_lists_only_changed_fields() -> None:
 
 
 def test_sensitive_fields_are_marked_changed_without_values() -> None:
-    changes = diff({"whereabouts": "Village A"}, {"whereabouts": "Village B"}, sensitive={"whereabouts"})
+    changes = diff(
+        {"whereabouts": "Village A"}, {"whereabouts": "Village B"}, sensitive={"whereabouts"}
+    )
     assert changes == {"whereabouts": REDACTED}
     assert "Village" not in str(changes)

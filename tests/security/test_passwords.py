@@ -21,7 +21,10 @@ def test_default_costs_are_strong() -> None:
     assert hasher.time_cost >= 2
 
 
-@pytest.mark.parametrize(("candidate", "ok"), [("x" * 14, False), ("x" * 15, True), ("x" * 128, True), ("x" * 129, False)])
+@pytest.mark.parametrize(
+    ("candidate", "ok"),
+    [("x" * 14, False), ("x" * 15, True), ("x" * 128, True), ("x" * 129, False)],
+)
 def test_length_rules(candidate: str, ok: bool) -> None:
     if ok:
         passwords.check_password_rules(candidate)

@@ -18,7 +18,9 @@ from haven.security.permissions import (
 
 
 def _actor(role: Role, org: uuid.UUID, site: uuid.UUID | None = None) -> Actor:
-    return Actor.for_user(user_id=uuid.uuid4(), username="u", organisation_id=org, site_id=site, role=role)
+    return Actor.for_user(
+        user_id=uuid.uuid4(), username="u", organisation_id=org, site_id=site, role=role
+    )
 
 
 def test_every_role_has_permissions_and_a_scope() -> None:
@@ -32,7 +34,13 @@ def test_only_registrars_are_site_scoped() -> None:
 
 
 def test_unknown_role_grants_nothing() -> None:
-    actor = Actor.for_user(user_id=uuid.uuid4(), username="u", organisation_id=uuid.uuid4(), site_id=None, role="emperor")
+    actor = Actor.for_user(
+        user_id=uuid.uuid4(),
+        username="u",
+        organisation_id=uuid.uuid4(),
+        site_id=None,
+        role="emperor",
+    )
     assert actor.permissions == frozenset()
     with pytest.raises(PermissionDenied):
         require(actor, Permission.DASHBOARD_VIEW)
@@ -57,7 +65,11 @@ def test_registrar_sees_only_own_site() -> None:
     registrar = _actor(Role.REGISTRAR, org, site)
     require(registrar, Permission.PERSON_READ, SimpleNamespace(organisation_id=org, site_id=site))
     with pytest.raises(NotFound):
-        require(registrar, Permission.PERSON_READ, SimpleNamespace(organisation_id=org, site_id=uuid.uuid4()))
+        require(
+            registrar,
+            Permission.PERSON_READ,
+            SimpleNamespace(organisation_id=org, site_id=uuid.uuid4()),
+        )
 
 
 def test_negotiation_rights_belong_to_negotiators_only() -> None:

@@ -31,10 +31,13 @@ def test_login_page_renders_with_csrf_and_security_headers(client: TestClient) -
 def test_wrong_password_is_401_with_a_clear_message_and_audited(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    user = f.user(db, organisation=f.organisation(db), username="ko.registrar", settings=fast_settings)
+    user = f.user(
+        db, organisation=f.organisation(db), username="ko.registrar", settings=fast_settings
+    )
     token = f.csrf_from(client)
     response = client.post(
-        "/login", data={"username": "ko.registrar", "password": "not the password", "csrf_token": token}
+        "/login",
+        data={"username": "ko.registrar", "password": "not the password", "csrf_token": token},
     )
     assert response.status_code == 401
     assert "Wrong username or password." in response.text
@@ -45,7 +48,9 @@ def test_wrong_password_is_401_with_a_clear_message_and_audited(
     assert "auth.login_failed" in actions
 
 
-def test_login_then_dashboard_then_logout(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_login_then_dashboard_then_logout(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     f.user(db, organisation=f.organisation(db), username="daw.admin", settings=fast_settings)
     assert client.get("/").status_code == 401
     f.login(client, username="daw.admin")
@@ -110,7 +115,9 @@ def test_language_switch_is_remembered_for_the_user(
     f.login(client, username="lang.user")
     token = f.csrf_from(client, "/")
     response = client.post(
-        "/language", data={"language": "my", "next": "/", "csrf_token": token}, follow_redirects=False
+        "/language",
+        data={"language": "my", "next": "/", "csrf_token": token},
+        follow_redirects=False,
     )
     assert response.status_code == 303
     page = client.get("/")
@@ -130,12 +137,19 @@ def test_language_switch_before_login_is_kept_in_a_cookie(client: TestClient) ->
     assert '<html lang="my"' in client.get("/login").text
 
 
-def test_open_redirects_are_refused(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_open_redirects_are_refused(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     f.user(db, organisation=f.organisation(db), username="redirect.user", settings=fast_settings)
     token = f.csrf_from(client)
     response = client.post(
         "/login",
-        data={"username": "redirect.user", "password": f.PASSWORD, "csrf_token": token, "next": "//evil.example"},
+        data={
+            "username": "redirect.user",
+            "password": f.PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
@@ -164,7 +178,13 @@ def test_add_user_form_keeps_values_and_shows_field_errors(
     token = f.csrf_from(client, "/users/new")
     response = client.post(
         "/users/new",
-        data={"username": "Bad Name", "display_name": "Ma Aye", "role": "", "password": "short", "csrf_token": token},
+        data={
+            "username": "Bad Name",
+            "display_name": "Ma Aye",
+            "role": "",
+            "password": "short",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 422
     assert 'href="#field-username"' in response.text
@@ -172,8 +192,14 @@ def test_add_user_form_keeps_values_and_shows_field_errors(
     assert 'value="Ma Aye"' in response.text
     response = client.post(
         "/users/new",
-        data={"username": "ma.aye", "display_name": "Ma Aye", "role": "case_worker", "password": "x" * 16,
-              "language": "my", "csrf_token": token},
+        data={
+            "username": "ma.aye",
+            "display_name": "Ma Aye",
+            "role": "case_worker",
+            "password": "x" * 16,
+            "language": "my",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -183,14 +209,23 @@ def test_a_registrar_cannot_open_user_administration(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
     org = f.organisation(db)
-    f.user(db, organisation=org, username="reg.one", role=Role.REGISTRAR, site=f.site(db, organisation=org), settings=fast_settings)
+    f.user(
+        db,
+        organisation=org,
+        username="reg.one",
+        role=Role.REGISTRAR,
+        site=f.site(db, organisation=org),
+        settings=fast_settings,
+    )
     f.login(client, username="reg.one")
     response = client.get("/users")
     assert response.status_code == 403
     assert "Your role does not allow this." in response.text
 
 
-def test_api_tokens_page_issues_and_revokes(client: TestClient, db: Session, fast_settings: Settings) -> None:
+def test_api_tokens_page_issues_and_revokes(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
     f.user(db, organisation=f.organisation(db), username="token.user", settings=fast_settings)
     f.login(client, username="token.user")
     token = f.csrf_from(client, "/account/tokens")

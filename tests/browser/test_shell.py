@@ -1,0 +1,53 @@
+"""Log in, switch to Burmese, see the dashboard, log out — in headless Chromium."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, log_in
+
+
+def test_login_switch_to_burmese_dashboard_and_logout(page: Page, server: str) -> None:
+    page.goto(f"{server}/login")
+    assert axe_violations(page) == []
+    log_in(page, server, "admin")
+    expect(page.locator("#dashboard-title")).to_have_text("Dashboard")
+    assert axe_violations(page) == []
+
+    page.click("button[name=language][value=my]")
+    expect(page.locator("html")).to_have_attribute("lang", "my")
+    expect(page.locator("#dashboard-title")).to_have_text("ဒက်ရှ်ဘုတ်")
+    # Myanmar glyphs render with the Myanmar font Haven serves (not whatever the system has).
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Myanmar\"', 'ဒက်ရှ်ဘုတ်')")
+    width = page.evaluate(
+        "() => { const e = document.getElementById('dashboard-title');"
+        " return e.getBoundingClientRect().width; }"
+    )
+    assert width > 50  # rendered glyphs, not empty boxes collapsed to nothing
+    assert axe_violations(page) == []
+
+    # The choice is remembered: reload and it is still Burmese.
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "my")
+
+    page.click("#logout-button")
+    expect(page).to_have_url(f"{server}/login?logged_out=1")
+    page.goto(f"{server}/")
+    expect(page.locator("#login-button")).to_be_visible()
+
+
+def test_wrong_password_shows_a_message(page: Page, server: str) -> None:
+    log_in(page, server, "admin", "not-the-password-at-all")
+    expect(page.locator("#login-message")).to_contain_text("Wrong username or password.")
+
+
+def test_user_administration_pages_are_accessible(page: Page, server: str) -> None:
+    log_in(page, server, "admin")
+    page.goto(f"{server}/users")
+    expect(page.locator("#users-table")).to_contain_text("registrar")
+    assert axe_violations(page) == []
+    page.goto(f"{server}/users/new")
+    page.click('form[action="/users/new"] button[type=submit]')
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert axe_violations(page) == []

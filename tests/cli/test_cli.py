@@ -1,0 +1,120 @@
+"""The `haven` command on a real database file (SQLite) or database (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from haven.accounts.models import Organisation, User
+from haven.cli.main import app
+from haven.config import get_settings
+from haven.db.engine import make_engine
+from haven.demo.accounts import USERS
+from tests.conftest import BACKENDS
+from tests.postgres import create_database
+
+runner = CliRunner()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'cli.db'}"
+    else:
+        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_cli")
+    monkeypatch.setenv("HAVEN_DATABASE_URL", url)
+    monkeypatch.setenv("HAVEN_ARGON2_MEMORY_KIB", "1024")
+    monkeypatch.setenv("HAVEN_ARGON2_TIME_COST", "1")
+    get_settings.cache_clear()
+    yield url
+    get_settings.cache_clear()
+
+
+def _count(url: str, model: type) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        value = connection.execute(select(func.count()).select_from(model)).scalar_one()
+    engine.dispose()
+    return int(value)
+
+
+def test_help_everywhere() -> None:
+    for args in (
+        ["--help"],
+        ["db", "--help"],
+        ["user", "add", "--help"],
+        ["demo", "--help"],
+        ["serve", "--help"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, args
+        assert "Usage" in result.output
+
+
+def test_commands_refuse_an_unmigrated_database(database_url: str) -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 2
+    assert "haven db upgrade" in result.output
+
+
+def test_upgrade_then_demo_twice_is_safe(database_url: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0  # idempotent
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert f"{len(USERS)} users created" in first.output
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0
+    assert "0 users created" in second.output
+    assert _count(database_url, User) == len(USERS)
+    assert _count(database_url, Organisation) == 3
+
+
+def test_user_add_asks_for_the_password_and_checks_it(database_url: str) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    runner.invoke(app, ["demo"])
+    base = [
+        "user",
+        "add",
+        "--username",
+        "new.admin",
+        "--organisation",
+        "Civil-society partner (demo)",
+        "--role",
+        "administrator",
+    ]
+    short = runner.invoke(app, base, input="too short\ntoo short\n")
+    assert short.exit_code == 1
+    assert "15" in short.output
+    ok = runner.invoke(app, base, input="a long enough passphrase\na long enough passphrase\n")
+    assert ok.exit_code == 0, ok.output
+    assert "a long enough passphrase" not in ok.output.replace("Password: ", "")  # hidden input
+    assert _count(database_url, User) == len(USERS) + 1
+    unknown_org = runner.invoke(
+        app,
+        ["user", "add", "--username", "x.y", "--organisation", "Nowhere", "--role", "auditor"],
+        input="a long enough passphrase\na long enough passphrase\n",
+    )
+    assert unknown_org.exit_code == 1
+    assert "No organisation" in unknown_org.output
+
+
+def test_password_is_not_an_argument() -> None:
+    result = runner.invoke(app, ["user", "add", "--help"])
+    assert "--password" not in result.output
+
+
+def test_token_create_and_user_deactivate(database_url: str) -> None:
+    runner.invoke(app, ["db", "upgrade"])
+    runner.invoke(app, ["demo"])
+    result = runner.invoke(app, ["token", "create", "auditor", "--name", "report"])
+    assert result.exit_code == 0
+    assert result.output.strip().startswith("hvn_")
+    assert runner.invoke(app, ["user", "deactivate", "auditor"]).exit_code == 0
+    assert runner.invoke(app, ["user", "deactivate", "nobody"]).exit_code == 1
