@@ -14,7 +14,8 @@ PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 export HAVEN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/haven.db
 
-.PHONY: help run test lint format deps deps-system deps-python deps-node messages extract-messages \
+
+.PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
 	test-fast bench clean
 
 help:
@@ -22,11 +23,14 @@ help:
 	@echo "make test   install what is missing, lint, and run the whole suite (both databases, browser)"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict"
 
-deps: deps-python deps-node messages
+deps: deps-system-run deps-python deps-node messages
 
 # --- system packages (apt, as root) ---------------------------------------------------------
+deps-system-run:
+	@bash scripts/install-system-deps.sh run
+
 deps-system:
-	@bash scripts/install-system-deps.sh
+	@bash scripts/install-system-deps.sh test
 
 # --- Python (uv + uv.lock) ------------------------------------------------------------------
 $(CURDIR)/.tools/bin/uv:
@@ -74,12 +78,12 @@ test: deps-system deps lint
 test-fast: deps
 	HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -x -q -m "not browser"
 
-lint: deps-python
+lint: deps-system-run deps-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-format: deps-python
+format: deps-system-run deps-python
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

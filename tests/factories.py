@@ -88,3 +88,30 @@ def login(client: TestClient, *, username: str, password: str = PASSWORD) -> Non
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+
+
+def registrar(
+    session: Session,
+    *,
+    organisation: Organisation,
+    site: Site,
+    settings: Settings | None = None,
+    username: str | None = None,
+) -> User:
+    return user(
+        session,
+        organisation=organisation,
+        role=Role.REGISTRAR,
+        site=site,
+        settings=settings,
+        username=username,
+    )
+
+
+def receive(session: Session, actor: Actor, **fields: object) -> object:
+    """Receive a person through the service (defaults: a defector with a Latin name)."""
+    from haven.reception import service as reception
+    from haven.reception.schemas import ReceptionCreate
+
+    data = {"name_latin": "Aung Kyaw", "classification": "defector", **fields}
+    return reception.receive(session, actor, ReceptionCreate.model_validate(data))

@@ -7,6 +7,8 @@ import typer
 from haven.config import get_settings
 from haven.db.engine import make_engine
 from haven.db.migrate import current_revision, head_revision, upgrade
+from haven.db.session import make_session_factory, transaction
+from haven.forces.service import ensure_reference_data
 
 app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 
@@ -18,7 +20,9 @@ def upgrade_command() -> None:
     engine = make_engine(settings.database_url)
     try:
         upgrade(settings.database_url, engine)
-        typer.echo(f"Database at revision {current_revision(engine)}.")
+        with transaction(make_session_factory(engine)) as session:
+            ensure_reference_data(session)
+        typer.echo(f"Database at revision {current_revision(engine)}; reference data present.")
     finally:
         engine.dispose()
 

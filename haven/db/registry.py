@@ -6,6 +6,9 @@ from haven.db.base import Base
 def load_models() -> type[Base]:
     import haven.accounts.models
     import haven.audit.models
+    import haven.forces.models
+    import haven.people.models
+    import haven.reception.models
     import haven.security.models  # noqa: F401
 
     return Base

@@ -23,6 +23,8 @@ class Permission(StrEnum):
     ORGANISATION_READ = "organisation.read"
     SITE_READ = "site.read"
     SITE_MANAGE = "site.manage"
+    REFERENCE_READ = "reference.read"
+    REFERENCE_MANAGE = "reference.manage"
     USER_READ = "user.read"
     USER_MANAGE = "user.manage"
     API_TOKEN_OWN = "api_token.own"
@@ -75,7 +77,12 @@ class Scope(StrEnum):
     ORGANISATION = "organisation"
 
 
-_EVERYONE = {Permission.DASHBOARD_VIEW, Permission.ORGANISATION_READ, Permission.API_TOKEN_OWN}
+_EVERYONE = {
+    Permission.DASHBOARD_VIEW,
+    Permission.ORGANISATION_READ,
+    Permission.API_TOKEN_OWN,
+    Permission.REFERENCE_READ,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REGISTRAR: frozenset(
@@ -114,6 +121,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {
             Permission.SITE_READ,
             Permission.SITE_MANAGE,
+            Permission.REFERENCE_MANAGE,
             Permission.USER_READ,
             Permission.USER_MANAGE,
             Permission.REPORT_AGGREGATE,

@@ -18,6 +18,11 @@ from haven.config import Settings, get_settings
 from haven.db.engine import make_engine
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
+from haven.forces import api as forces_api
+from haven.people import api as people_api
+from haven.people import views as people_views
+from haven.reception import api as reception_api
+from haven.reception import views as reception_views
 from haven.web import errors, views
 from haven.web.middleware import HavenMiddleware
 
@@ -74,6 +79,11 @@ def create_app(
     app.include_router(views.router)
     app.include_router(accounts_views.router)
     app.include_router(accounts_api.router)
+    app.include_router(forces_api.router)
+    app.include_router(reception_api.router)
+    app.include_router(people_api.router)
+    app.include_router(reception_views.router)
+    app.include_router(people_views.router)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

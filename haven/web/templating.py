@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from haven import i18n
 from haven.security.permissions import ROLE_LABELS, Permission
+from haven.web.labels import LABELS
 
 HAVEN_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ def make_environment() -> Environment:
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["ROLE_LABELS"] = {str(k): v for k, v in ROLE_LABELS.items()}
     env.globals["Permission"] = Permission
+    env.globals["LABELS"] = LABELS
     env.filters["t"] = i18n.render
     return env
 

@@ -1,0 +1,1 @@
+"""Forces, their rank tables and units, and rank equivalence between forces."""

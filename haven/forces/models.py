@@ -1,0 +1,67 @@
+"""Tables of forces, ranks, units and rank equivalences. Reference data shared by all."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haven.db.base import Base, IdMixin, TimestampMixin
+
+
+class Force(IdMixin, TimestampMixin, Base):
+    """An armed force: the regime's army, police, a militia, or a receiving force."""
+
+    __tablename__ = "forces"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_my: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    is_receiving: Mapped[bool] = mapped_column(default=False)
+
+
+class Rank(IdMixin, TimestampMixin, Base):
+    """One rank of a force's table; `seniority` 1 is the most senior."""
+
+    __tablename__ = "ranks"
+    __table_args__ = (UniqueConstraint("force_id", "seniority"),)
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    seniority: Mapped[int]
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_my: Mapped[str | None] = mapped_column(String(100))
+    verified: Mapped[bool] = mapped_column(default=False)
+    pay_group: Mapped[str | None] = mapped_column(String(40))
+
+
+class Unit(IdMixin, TimestampMixin, Base):
+    """A unit of a force, identified by its normalised kind and number (LIB-531)."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("force_id", "kind", "number"),)
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}-{self.number}"
+
+
+class RankEquivalence(IdMixin, TimestampMixin, Base):
+    """Which rank of a receiving force a source rank becomes, from a date (until a date)."""
+
+    __tablename__ = "rank_equivalences"
+    __table_args__ = (
+        CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+    )
+
+    receiving_force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    source_rank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ranks.id"), index=True)
+    target_rank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ranks.id"))
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]

@@ -1,0 +1,88 @@
+"""Input and output shapes for forces, ranks, units and rank equivalences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from haven.people.text_fields import CleanText
+
+
+class ForceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=2, max_length=200)
+    name_my: CleanText = Field(default=None, max_length=200)
+    kind: str = Field(min_length=1, max_length=40)
+
+
+class ForceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    name_my: str | None
+    kind: str
+    is_receiving: bool
+
+
+class RankIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    seniority: int = Field(ge=1, le=200)
+    name_en: str = Field(min_length=1, max_length=100)
+    name_my: CleanText = Field(default=None, max_length=100)
+    verified: bool = False
+    pay_group: str | None = Field(default=None, max_length=40)
+
+
+class RankUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name_my: CleanText = Field(default=None, max_length=100)
+    verified: bool
+
+
+class RankOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    force_id: uuid.UUID
+    seniority: int
+    name_en: str
+    name_my: str | None
+    verified: bool
+    pay_group: str | None
+
+
+class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    force_id: uuid.UUID
+    kind: str
+    number: str
+    label: str
+
+
+class EquivalenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receiving_force_id: uuid.UUID
+    source_rank_id: uuid.UUID
+    target_rank_id: uuid.UUID
+    effective_from: date
+    effective_to: date | None = None
+
+
+class EquivalenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    receiving_force_id: uuid.UUID
+    source_rank_id: uuid.UUID
+    target_rank_id: uuid.UUID
+    effective_from: date
+    effective_to: date | None

@@ -1,0 +1,1 @@
+"""Persons the programme serves: identity, family, documents."""

@@ -1,0 +1,82 @@
+"""JSON endpoints for persons: search, profile, family, photo, possible duplicates."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Response, UploadFile
+
+from haven.people import service
+from haven.people.schemas import (
+    FamilyMemberIn,
+    FamilyMemberOut,
+    PersonOut,
+    PersonSummary,
+    ProfileUpdate,
+)
+from haven.web.deps import DB, ApiActor
+
+router = APIRouter(prefix="/api/people", tags=["people"])
+
+
+@router.get("")
+def search_people(
+    session: DB, actor: ApiActor, q: str = Query(min_length=2, max_length=200)
+) -> list[PersonSummary]:
+    """Search by name (either script, with or without honorific), father's name, NRC,
+    service number or unit; only persons the caller may see."""
+    return [PersonSummary.model_validate(p) for p in service.search(session, actor, q)]
+
+
+@router.get("/{person_id}")
+def get_person(person_id: uuid.UUID, session: DB, actor: ApiActor) -> PersonOut:
+    """A person's full record (the read is audited)."""
+    return PersonOut.model_validate(service.get_person(session, actor, person_id))
+
+
+@router.patch("/{person_id}")
+def update_profile(
+    person_id: uuid.UUID, data: ProfileUpdate, session: DB, actor: ApiActor
+) -> PersonOut:
+    """Complete or correct the profile; only the fields sent change."""
+    return PersonOut.model_validate(service.update_profile(session, actor, person_id, data))
+
+
+@router.get("/{person_id}/family")
+def list_family(person_id: uuid.UUID, session: DB, actor: ApiActor) -> list[FamilyMemberOut]:
+    """Family members and dependants."""
+    return [FamilyMemberOut.model_validate(m) for m in service.family(session, actor, person_id)]
+
+
+@router.post("/{person_id}/family", status_code=201)
+def add_family_member(
+    person_id: uuid.UUID, data: FamilyMemberIn, session: DB, actor: ApiActor
+) -> FamilyMemberOut:
+    """Add a family member; their whereabouts is classified highly confidential."""
+    return FamilyMemberOut.model_validate(
+        service.add_family_member(session, actor, person_id, data)
+    )
+
+
+@router.delete("/{person_id}/family/{member_id}", status_code=204)
+def remove_family_member(
+    person_id: uuid.UUID, member_id: uuid.UUID, session: DB, actor: ApiActor
+) -> Response:
+    """Remove a family member recorded by mistake."""
+    service.remove_family_member(session, actor, person_id, member_id)
+    return Response(status_code=204)
+
+
+@router.put("/{person_id}/photo", status_code=204)
+def set_photo(person_id: uuid.UUID, photo: UploadFile, session: DB, actor: ApiActor) -> Response:
+    """Upload a photo (JPEG or PNG, at most 5 MB); it is re-encoded without metadata."""
+    content = photo.file.read(service.MAX_PHOTO_BYTES + 1)
+    service.set_photo(session, actor, person_id, content)
+    return Response(status_code=204)
+
+
+@router.get("/{person_id}/photo")
+def get_photo(person_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
+    """The person's photo as JPEG."""
+    photo = service.get_photo(session, actor, person_id)
+    return Response(photo.data, media_type=photo.content_type)

@@ -1,0 +1,192 @@
+"""Input and output shapes for persons, profiles and family members."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from haven.i18n import N_
+from haven.people.text_fields import CleanText, Encoding, NrcText
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Education(StrEnum):
+    NONE = "none"
+    PRIMARY = "primary"
+    MIDDLE = "middle"
+    HIGH = "high"
+    UNIVERSITY = "university"
+
+
+class Literacy(StrEnum):
+    NONE = "none"
+    READS = "reads"
+    READS_AND_WRITES = "reads_and_writes"
+
+
+class Difficulty(StrEnum):
+    """Washington Group Short Set answers."""
+
+    NONE = "no_difficulty"
+    SOME = "some_difficulty"
+    A_LOT = "a_lot_of_difficulty"
+    CANNOT = "cannot_do_at_all"
+
+
+WG_DOMAINS = ("seeing", "hearing", "walking", "remembering", "self_care", "communicating")
+
+
+def _max_year() -> int:
+    return datetime.now(UTC).year
+
+
+class BirthDate(BaseModel):
+    """A date of birth that may be year-only, year and month, or full; maybe approximate."""
+
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    birth_month: int | None = Field(default=None, ge=1, le=12)
+    birth_day: int | None = Field(default=None, ge=1, le=31)
+    birth_approximate: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BirthDate:
+        if self.birth_year is not None and self.birth_year > _max_year():
+            raise ValueError(N_("The year of birth cannot be in the future."))
+        if self.birth_day is not None and self.birth_month is None:
+            raise ValueError(N_("Give the month too, or only the year."))
+        if (self.birth_month is not None or self.birth_day is not None) and self.birth_year is None:
+            raise ValueError(N_("Give the year of birth first."))
+        if self.birth_year and self.birth_month and self.birth_day:
+            try:
+                date(self.birth_year, self.birth_month, self.birth_day)
+            except ValueError:
+                raise ValueError(N_("Enter a real date, for example 2026-11-25.")) from None
+        return self
+
+
+def _as_list(value: Any) -> Any:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class ProfileUpdate(BirthDate):
+    """The profile, completed after the minimum identity. Only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text_encoding: Encoding = "detect"
+    prefix: CleanText = Field(default=None, max_length=20)
+    name_my: CleanText = Field(default=None, max_length=200)
+    name_latin: CleanText = Field(default=None, max_length=200)
+    aliases: list[str] = Field(default_factory=list, max_length=20)
+    father_name: CleanText = Field(default=None, max_length=200)
+    mother_name: CleanText = Field(default=None, max_length=200)
+    sex: Sex | None = None
+    ethnicity: CleanText = Field(default=None, max_length=100)
+    religion: CleanText = Field(default=None, max_length=100)
+    nrc: NrcText = None
+    service_number: CleanText = Field(default=None, max_length=60)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+    education: Education | None = None
+    literacy: Literacy | None = None
+    skills: list[str] = Field(default_factory=list, max_length=50)
+    weapon_specialisations: list[str] = Field(default_factory=list, max_length=50)
+    disability: dict[str, Difficulty] = Field(default_factory=dict)
+    phone: CleanText = Field(default=None, max_length=60)
+    contact_notes: CleanText = Field(default=None, max_length=1000)
+
+    @field_validator("aliases", "languages", "skills", "weapon_specialisations", mode="before")
+    @classmethod
+    def _split_lists(cls, value: Any) -> Any:
+        return _as_list(value)
+
+    @field_validator("disability")
+    @classmethod
+    def _wg_domains(cls, value: dict[str, Difficulty]) -> dict[str, Difficulty]:
+        unknown = set(value) - set(WG_DOMAINS)
+        if unknown:
+            raise ValueError(N_("Answer only the Washington Group questions."))
+        return value
+
+
+class FamilyMemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text_encoding: Encoding = "detect"
+    relationship: str = Field(min_length=1, max_length=40)
+    name: CleanText = Field(default=None, max_length=200)
+    age: int | None = Field(default=None, ge=0, le=120)
+    is_dependant: bool = False
+    whereabouts: CleanText = Field(default=None, max_length=1000)
+
+
+class FamilyMemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    relationship: str
+    name: str | None
+    age: int | None
+    is_dependant: bool
+    whereabouts: str | None
+
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    site_id: uuid.UUID
+    prefix: str | None
+    name_my: str | None
+    name_latin: str | None
+    aliases: list[str]
+    father_name: str | None
+    mother_name: str | None
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    birth_approximate: bool
+    sex: str
+    ethnicity: str | None
+    religion: str | None
+    nrc: str | None
+    service_number: str | None
+    languages: list[str]
+    education: str | None
+    literacy: str | None
+    skills: list[str]
+    weapon_specialisations: list[str]
+    disability: dict[str, str]
+    phone: str | None
+    contact_notes: str | None
+    profile_completed_at: datetime | None
+    created_at: datetime
+
+
+class PersonSummary(BaseModel):
+    """What a search result shows: enough to recognise, nothing confidential."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    prefix: str | None
+    name_my: str | None
+    name_latin: str | None
+    father_name: str | None
+    birth_year: int | None
+    service_number: str | None
+    site_id: uuid.UUID

@@ -1,0 +1,1 @@
+"""Reception events (defection, surrender, capture, disengagement, children) and weapons."""

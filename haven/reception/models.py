@@ -1,0 +1,67 @@
+"""Tables of reception events and the weapons and equipment handed over."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haven.db.base import Base, IdMixin, TimestampMixin
+
+
+class ReceptionEvent(IdMixin, TimestampMixin, Base):
+    """One arrival of a person at a site: how they came, from which unit, under which terms.
+
+    For a child (classification `child`), nothing military is stored: the check constraint
+    keeps unit, rank, position and length of service empty, whatever the caller sends.
+    `agreement_id` links an arrival to a defection agreement (the agreements package).
+    """
+
+    __tablename__ = "reception_events"
+    __table_args__ = (
+        CheckConstraint(
+            "classification <> 'child' OR (origin_unit_id IS NULL AND rank_id IS NULL "
+            "AND position IS NULL AND service_months IS NULL AND origin_unit_text IS NULL)",
+            name="child_no_military",
+        ),
+        CheckConstraint("service_months IS NULL OR service_months >= 0", name="service"),
+    )
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    classification: Mapped[str] = mapped_column(String(20), index=True)
+    received_on: Mapped[date]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    origin_force_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forces.id"))
+    origin_unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"), index=True)
+    origin_unit_text: Mapped[str | None] = mapped_column(String(100))
+    rank_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ranks.id"))
+    position: Mapped[str | None] = mapped_column(String(200))
+    service_months: Mapped[int | None]
+    agreement_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    legal_basis: Mapped[str] = mapped_column(String(30))
+    terms_signed: Mapped[bool] = mapped_column(default=False)
+    terms_version: Mapped[str | None] = mapped_column(String(40))
+    child_protection_due_at: Mapped[datetime | None]
+    child_protection_handed_over_at: Mapped[datetime | None]
+
+
+class WeaponItem(IdMixin, TimestampMixin, Base):
+    """A weapon or piece of equipment handed over at reception; each has a receipt number."""
+
+    __tablename__ = "weapon_items"
+    __table_args__ = (UniqueConstraint("organisation_id", "receipt_number"),)
+
+    reception_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reception_events.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str | None] = mapped_column(String(200))
+    serial_number: Mapped[str | None] = mapped_column(String(100), index=True)
+    tag: Mapped[str | None] = mapped_column(String(100))
+    serviceable: Mapped[bool | None]
+    quantity: Mapped[int] = mapped_column(default=1)
+    receipt_number: Mapped[str] = mapped_column(String(40))

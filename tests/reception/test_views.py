@@ -1,0 +1,164 @@
+"""The reception form and person pages through the real app (HTML)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.config import Settings
+from haven.people.models import Person
+from tests import factories as f
+
+
+def _registrar(client: TestClient, db: Session, fast_settings: Settings) -> None:
+    org = f.organisation(db)
+    site = f.site(db, organisation=org)
+    f.registrar(db, organisation=org, site=site, settings=fast_settings, username="desk.one")
+    f.login(client, username="desk.one")
+
+
+def test_minimum_reception_then_profile(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    response = client.post(
+        "/reception/new",
+        data={
+            "csrf_token": token,
+            "name_my": "ကိုဇော်မင်း",
+            "classification": "defector",
+            "origin_unit": "LIB 531",
+            "received_on": "2026-11-20",
+            "legal_basis": "public_interest",
+            "weapon_kind": "rifle",
+            "weapon_serial_number": "AK-991",
+            "weapon_serviceable": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    person_url = response.headers["location"].split("?")[0]
+    page = client.get(person_url)
+    assert "ဇော်မင်း" in page.text
+    assert "LIB-531" in page.text
+    assert "WR-20261120-" in page.text
+    receipt_link = page.text.split('href="/weapons/')[1].split('"')[0]
+    receipt = client.get(f"/weapons/{receipt_link}")
+    assert receipt.status_code == 200
+    assert "AK-991" in receipt.text
+
+    token = f.csrf_from(client, f"{person_url}/profile")
+    saved = client.post(
+        f"{person_url}/profile",
+        data={
+            "csrf_token": token,
+            "name_my": "ဇော်မင်း",
+            "prefix": "ကို",
+            "father_name": "ဦးဘ",
+            "birth_year": "1995",
+            "sex": "male",
+            "nrc": "12/OuKaMa(N)123456",
+            "wg_seeing": "no_difficulty",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    db.expire_all()
+    person = db.scalars(select(Person)).one()
+    assert person.father_name == "ဦးဘ"
+    assert person.birth_year == 1995
+    assert person.nrc == "12/OUKAMA(N)123456"
+    assert person.disability == {"seeing": "no_difficulty"}
+
+
+def test_errors_name_the_field_keep_values_and_write_nothing(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    response = client.post(
+        "/reception/new",
+        data={
+            "csrf_token": token,
+            "name_latin": "Aung Aung",
+            "classification": "child",
+            "origin_unit": "IB 12",
+            "position": "runner",
+        },
+    )
+    assert response.status_code == 422
+    assert 'href="#field-origin_unit"' in response.text
+    assert 'href="#field-position"' in response.text
+    assert 'value="Aung Aung"' in response.text
+    assert db.scalars(select(Person)).all() == []
+
+
+def test_errors_in_burmese(client: TestClient, db: Session, fast_settings: Settings) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    client.post("/language", data={"language": "my", "next": "/", "csrf_token": token})
+    token = f.csrf_from(client, "/reception/new")
+    response = client.post(
+        "/reception/new", data={"csrf_token": token, "classification": "defector"}
+    )
+    assert response.status_code == 422
+    assert "အမည်" in response.text  # the missing-name message, in Burmese
+
+
+def test_invalid_nrc_on_the_profile_form(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    location = (
+        client.post(
+            "/reception/new",
+            data={"csrf_token": token, "name_latin": "Kyaw Kyaw", "classification": "disengaged"},
+            follow_redirects=False,
+        )
+        .headers["location"]
+        .split("?")[0]
+    )
+    token = f.csrf_from(client, f"{location}/profile")
+    response = client.post(
+        f"{location}/profile",
+        data={"csrf_token": token, "name_latin": "Kyaw Kyaw", "nrc": "0/ABC(N)12"},
+    )
+    assert response.status_code == 422
+    assert 'href="#field-nrc"' in response.text
+    assert 'value="0/ABC(N)12"' in response.text
+
+
+def test_search_page_and_htmx_fragment(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    client.post(
+        "/reception/new",
+        data={"csrf_token": token, "name_latin": "Saw Eh Htoo", "classification": "surrendered"},
+    )
+    page = client.get("/people", params={"q": "eh htoo"})
+    assert "Eh Htoo" in page.text
+    fragment = client.get("/people", params={"q": "eh htoo"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text
+    assert "Eh Htoo" in fragment.text
+
+
+def test_duplicates_panel_fragment(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    client.post(
+        "/reception/new",
+        data={"csrf_token": token, "name_latin": "Nyi Nyi", "classification": "defector"},
+    )
+    panel = client.post(
+        "/reception/duplicates", data={"name_latin": "Ko Nyi Nyi"}, headers={"X-CSRF-Token": token}
+    )
+    assert panel.status_code == 200
+    assert "Nyi Nyi" in panel.text
+    assert "<html" not in panel.text
