@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
     log_level: str = "INFO"
+    key_file: Path | None = Field(
+        default=None,
+        description="File holding Haven's root secret (never beside the database).",
+    )
+    key_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "haven",
+        description="Folder for the passphrase salt, the duress check and the erasure ledger.",
+    )
 
 
 @lru_cache(maxsize=1)

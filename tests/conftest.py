@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from haven.config import Settings
 from haven.db.engine import make_engine
 from haven.db.migrate import upgrade
+from haven.security.keyring import Keyring
 from haven.web.app import create_app
 from tests.postgres import create_database, throwaway_cluster
 
@@ -80,10 +81,19 @@ def connection(engine: Engine) -> Iterator[Connection]:
             outer.rollback()
 
 
+@pytest.fixture(scope="session")
+def keyring() -> Keyring:
+    """A fixed test keyring (synthetic: the root secret is 32 bytes of a test label)."""
+    return Keyring(root=b"haven-test-root-secret-32-bytes!")
+
+
 @pytest.fixture
-def session_factory(connection: Connection) -> sessionmaker[Session]:
+def session_factory(connection: Connection, keyring: Keyring) -> sessionmaker[Session]:
     return sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        info={"keyring": keyring},
     )
 
 

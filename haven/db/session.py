@@ -8,9 +8,21 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from haven.security.keyring import Keyring
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+def make_session_factory(engine: Engine, keyring: Keyring | None = None) -> sessionmaker[Session]:
+    """Sessions carry the keyring in `session.info`, for field encryption and audit signing."""
+    return sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=True, info={"keyring": keyring}
+    )
+
+
+def keyring_of(session: Session) -> Keyring:
+    keyring = session.info.get("keyring")
+    if keyring is None:
+        raise RuntimeError("this session has no keyring: build it with make_session_factory")
+    return keyring  # type: ignore[no-any-return]
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from haven.config import Settings, get_settings
 from haven.db.engine import make_engine
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
+from haven.security.keyring import Keyring
 from haven.forces import api as forces_api
 from haven.people import api as people_api
 from haven.people import views as people_views
@@ -44,6 +45,7 @@ def create_app(
     *,
     engine: Engine | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    keyring: Keyring | None = None,
     check_migrations: bool = True,
 ) -> FastAPI:
     """Build the app; on startup it refuses an unmigrated database, naming the fix."""
@@ -67,7 +69,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory or make_session_factory(engine)
+    app.state.keyring = keyring
+    app.state.session_factory = session_factory or make_session_factory(engine, keyring)
 
     app.add_middleware(
         HavenMiddleware,

@@ -1,0 +1,106 @@
+"""Key material: one root secret, and every key Haven uses derived from it with HKDF.
+
+The root secret comes from a key file (`HAVEN_KEY_FILE`: 32 random bytes, base64) or from an
+operator passphrase stretched with Argon2id over a salt kept in the key directory. Neither
+the key file nor the salt may sit beside the database: a seized laptop with the database
+but not the key material yields nothing. Destroying the key file (or the salt) destroys
+every key at once — that is the emergency wipe.
+
+Derived keys (HKDF-SHA256, one `info` label each, so no key is ever used for two purposes):
+- `database_key`: the SQLCipher key of the embedded database;
+- `field_kek`: wraps each person's data key (AES-256-GCM field encryption);
+- `index_key`: HMAC key of the blind indexes (exact search on encrypted fields);
+- `audit_signing_key`: Ed25519 key that signs audit checkpoints;
+- `backup_key`: encrypts backups.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+ROOT_BYTES = 32
+SALT_FILE = "passphrase.salt"
+# Argon2id parameters for the passphrase (RFC 9106 second recommendation: 64 MiB, t=3, p=4).
+PASSPHRASE_TIME_COST = 3
+PASSPHRASE_MEMORY_KIB = 64 * 1024
+PASSPHRASE_PARALLELISM = 4
+
+
+class KeyMaterialMissing(RuntimeError):
+    """No key file, or no salt for the passphrase: Haven cannot open its data."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """Keys derived from the root secret; the root itself is not kept after derivation."""
+
+    root: bytes = field(repr=False)
+
+    def _derive(self, label: str, length: int = 32) -> bytes:
+        return HKDF(
+            algorithm=hashes.SHA256(), length=length, salt=None, info=f"haven:{label}".encode()
+        ).derive(self.root)
+
+    @cached_property
+    def database_key(self) -> bytes:
+        return self._derive("sqlcipher")
+
+    @cached_property
+    def field_kek(self) -> bytes:
+        return self._derive("field-kek")
+
+    @cached_property
+    def index_key(self) -> bytes:
+        return self._derive("blind-index")
+
+    @cached_property
+    def backup_key(self) -> bytes:
+        return self._derive("backup")
+
+    @cached_property
+    def audit_signing_key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self._derive("audit-signing"))
+
+    @classmethod
+    def from_passphrase(cls, passphrase: str, salt: bytes) -> Keyring:
+        root = hash_secret_raw(
+            passphrase.encode(),
+            salt,
+            time_cost=PASSPHRASE_TIME_COST,
+            memory_cost=PASSPHRASE_MEMORY_KIB,
+            parallelism=PASSPHRASE_PARALLELISM,
+            hash_len=ROOT_BYTES,
+            type=Type.ID,
+        )
+        return cls(root=root)
+
+
+def new_key_file(path: Path) -> None:
+    """Write a new random root secret, readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = base64.b64encode(secrets.token_bytes(ROOT_BYTES)) + b"\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def read_key_file(path: Path) -> Keyring:
+    try:
+        raw = base64.b64decode(path.read_bytes().strip(), validate=True)
+    except FileNotFoundError:
+        raise KeyMaterialMissing(f"key file {path} not found") from None
+    except ValueError:
+        raise KeyMaterialMissing(f"key file {path} is not a Haven key file") from None
+    if len(raw) != ROOT_BYTES:
+        raise KeyMaterialMissing(f"key file {path} is not a Haven key file")
+    return Keyring(root=raw)
