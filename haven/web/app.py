@@ -18,12 +18,12 @@ from haven.config import Settings, get_settings
 from haven.db.engine import make_engine
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
-from haven.security.keyring import Keyring
 from haven.forces import api as forces_api
 from haven.people import api as people_api
 from haven.people import views as people_views
 from haven.reception import api as reception_api
 from haven.reception import views as reception_views
+from haven.security.keyring import Keyring
 from haven.web import errors, views
 from haven.web.middleware import HavenMiddleware
 
