@@ -16,7 +16,7 @@ export HAVEN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/haven.db
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast bench clean
+	test-fast fuzz bench clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
@@ -74,6 +74,9 @@ run: deps
 
 test: deps-system deps lint
 	$(VENV)/bin/pytest
+
+fuzz: deps
+	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py
 
 test-fast: deps
 	HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -x -q -m "not browser"

@@ -19,6 +19,7 @@ from haven.db.engine import make_engine
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
 from haven.forces import api as forces_api
+from haven.forces import views as forces_views
 from haven.people import api as people_api
 from haven.people import views as people_views
 from haven.reception import api as reception_api
@@ -87,6 +88,7 @@ def create_app(
     app.include_router(people_api.router)
     app.include_router(reception_views.router)
     app.include_router(people_views.router)
+    app.include_router(forces_views.router)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -103,13 +104,16 @@ def anonymous_csrf(
     return active
 
 
-def api_actor(request: Request, session: DB) -> Actor:
+_bearer = HTTPBearer(auto_error=False, description="An API token issued to a user (hvn_…).")
+
+
+def api_actor(
+    session: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
     """The user behind the request's bearer token; 401 with the reason otherwise."""
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
+    if credentials is None or not credentials.credentials.strip():
         raise AuthenticationRequired
-    _token, user = tokens.resolve(session, credential.strip())
+    _token, user = tokens.resolve(session, credentials.credentials.strip())
     return sessions.actor_for(user)
 
 

@@ -1,0 +1,127 @@
+"""HTML pages: forces, their rank tables (unverified entries editable), rank equivalences."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from haven.errors import HavenError, ValidationFailed
+from haven.forces import repository, service
+from haven.forces.models import Force
+from haven.forces.schemas import EquivalenceIn, ForceIn, RankIn
+from haven.security.permissions import Actor, Permission
+from haven.validation import parse
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/forces", response_class=HTMLResponse)
+def forces_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    service.ensure_reference_data(session)
+    return render(request, "forces/list.html", {"forces": service.list_forces(session, actor)})
+
+
+@router.post("/forces", response_class=HTMLResponse)
+def create_force(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = {k: str(form.get(k, "")).strip() for k in ("name", "name_my", "kind")}
+    try:
+        data = parse(ForceIn, {k: v for k, v in values.items() if v})
+        force = service.create_force(
+            session, actor, name=data.name, name_my=data.name_my, kind=data.kind
+        )
+    except ValidationFailed as error:
+        session.rollback()
+        context = {"forces": service.list_forces(session, actor), "error": error, "values": values}
+        return render(request, "forces/list.html", context, status_code=422)
+    return RedirectResponse(f"/forces/{force.id}", status_code=303)
+
+
+def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, Any]:
+    ranks = service.list_ranks(session, actor, force.id)
+    receiving = [f for f in service.list_forces(session, actor) if f.is_receiving]
+    equivalences = []
+    for rank in ranks:
+        for target_force in receiving:
+            for eq in repository.equivalences(session, target_force.id, rank.id):
+                equivalences.append(
+                    (rank, target_force, eq, service.get_rank(session, actor, eq.target_rank_id))
+                )
+    return {
+        "force": force,
+        "ranks": ranks,
+        "units": repository.units_of(session, force.id),
+        "receiving": [(f, service.list_ranks(session, actor, f.id)) for f in receiving],
+        "equivalences": equivalences,
+        "can_manage": actor.can(Permission.REFERENCE_MANAGE),
+        "today": date.today().isoformat(),  # noqa: DTZ011 - a default shown in a form
+    }
+
+
+@router.get("/forces/{force_id}", response_class=HTMLResponse)
+def force_page(request: Request, force_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    force = service.get_force(session, actor, force_id)
+    return render(request, "forces/force.html", _force_context(session, actor, force))
+
+
+def _rerender(
+    request: Request, session: DB, actor: Actor, force_id: uuid.UUID, error: HavenError
+) -> Response:
+    session.rollback()
+    force = service.get_force(session, actor, force_id)
+    context = _force_context(session, actor, force) | {"error": error}
+    return render(request, "forces/force.html", context, status_code=error.status)
+
+
+@router.post("/forces/{force_id}/ranks", response_class=HTMLResponse)
+def add_rank(
+    request: Request, force_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = {k: str(form.get(k, "")).strip() for k in ("seniority", "name_en", "name_my")}
+    try:
+        data = parse(RankIn, {k: v for k, v in values.items() if v})
+        service.add_rank(session, actor, force_id=force_id, **data.model_dump())
+    except (ValidationFailed, HavenError) as error:
+        return _rerender(request, session, actor, force_id, error)
+    return RedirectResponse(f"/forces/{force_id}", status_code=303)
+
+
+@router.post("/ranks/{rank_id}", response_class=HTMLResponse)
+def update_rank(
+    request: Request, rank_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    rank = service.get_rank(session, actor, rank_id)
+    name_my = str(form.get("name_my", "")).strip() or None
+    try:
+        service.update_rank(
+            session, actor, rank_id, name_my=name_my, verified=form.get("verified") == "yes"
+        )
+    except HavenError as error:
+        return _rerender(request, session, actor, rank.force_id, error)
+    return RedirectResponse(f"/forces/{rank.force_id}#rank-{rank.id}", status_code=303)
+
+
+@router.post("/forces/{force_id}/equivalences", response_class=HTMLResponse)
+def add_equivalence(
+    request: Request, force_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    fields = (
+        "receiving_force_id",
+        "source_rank_id",
+        "target_rank_id",
+        "effective_from",
+        "effective_to",
+    )
+    values = {k: str(form.get(k, "")).strip() for k in fields}
+    try:
+        data = parse(EquivalenceIn, {k: v for k, v in values.items() if v})
+        service.add_equivalence(session, actor, **data.model_dump())
+    except HavenError as error:
+        return _rerender(request, session, actor, force_id, error)
+    return RedirectResponse(f"/forces/{force_id}#equivalences", status_code=303)

@@ -1,0 +1,87 @@
+"""schemathesis against Haven's own OpenAPI schema, in process (ASGI), on SQLite.
+
+Every API operation gets HAVEN_FUZZ_EXAMPLES generated requests (200 in `make test`, 1,000
+with `make fuzz`), authenticated as a role that may use it, and must never answer 5xx. The
+`ignored_auth` check also sends each request without credentials and with a broken token
+and fails if the operation answers anything but 401. (SQLite only: the API layer under test
+is the same on both engines, and the engines themselves are covered by the rest of the suite.)
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import ignored_auth
+from sqlalchemy.orm import Session, sessionmaker
+
+from haven.config import Settings
+from haven.forces.service import ensure_reference_data
+from haven.security.permissions import Role
+from haven.web.app import create_app
+from tests import factories as f
+
+EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "200"))
+
+# Which role exercises which part of the API (the one that holds the operations' permission).
+ROLE_BY_PREFIX: list[tuple[str, Role]] = [
+    ("/api/people", Role.REGISTRAR),
+    ("/api/receptions", Role.REGISTRAR),
+    ("/api/audit", Role.AUDITOR),
+]
+
+
+@pytest.fixture
+def tokens(db: Session, fast_settings: Settings, engine: object) -> dict[Role, str]:
+    if db.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
+        pytest.skip("the fuzzer runs on SQLite only (see the module docstring)")
+    org = f.organisation(db)
+    site = f.site(db, organisation=org)
+    ensure_reference_data(db)
+    made: dict[Role, str] = {}
+    for role in Role:
+        user = f.user(
+            db,
+            organisation=org,
+            role=role,
+            site=site if role is Role.REGISTRAR else None,
+            settings=fast_settings,
+        )
+        made[role] = f.api_token(db, user=user)
+    return made
+
+
+# The schema is loaded at import (it needs no database); each test points the same app at
+# its own rolled-back transaction.
+APP = create_app(Settings(database_url="sqlite://"), check_migrations=False)
+schema = schemathesis.openapi.from_asgi("/api/openapi.json", APP)
+
+
+@pytest.fixture
+def fuzz_app(session_factory: sessionmaker[Session], settings: Settings) -> FastAPI:
+    APP.state.session_factory = session_factory
+    APP.state.settings = settings
+    return APP
+
+
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_no_server_errors_and_no_ignored_authentication(
+    case: schemathesis.Case, tokens: dict[Role, str], fuzz_app: FastAPI
+) -> None:
+    path = case.operation.path
+    role = next((r for prefix, r in ROLE_BY_PREFIX if path.startswith(prefix)), Role.ADMINISTRATOR)
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {tokens[role]}"},
+        checks=[not_a_server_error, ignored_auth],
+    )
