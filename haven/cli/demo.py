@@ -9,13 +9,20 @@ import typer
 from haven.accounts.models import Organisation
 from haven.cli.context import command_transaction
 from haven.config import get_settings
-from haven.demo.accounts import DEMO_PASSWORD, USERS, seed_accounts
+from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_accounts
+from haven.demo.people import seed_people
 
 
 def demo(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing when the database already has data.")
     ] = False,
+    count: Annotated[
+        int,
+        typer.Option(
+            "--people", envvar="HAVEN_DEMO_PEOPLE", help="How many synthetic people.", min=0
+        ),
+    ] = 400,
 ) -> None:
     """Load synthetic organisations, sites and users (safe to run twice)."""
     with command_transaction() as session:
@@ -23,7 +30,13 @@ def demo(
             typer.echo("The database already has data: demo data not loaded.")
             return
         result = seed_accounts(session, get_settings())
-    typer.echo(f"Demo data ready ({result.created_users} users created).")
+        people = seed_people(
+            session,
+            organisations_sites=list(zip(result.organisations, result.sites, strict=True)),
+            count=count,
+        )
+    typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
     typer.echo(f"  password for every demo user: {DEMO_PASSWORD}")
+    typer.echo(f"  authenticator key of privileged demo users (any TOTP app): {DEMO_TOTP_SECRET}")
     typer.echo("  users: " + ", ".join(u[0] for u in USERS))

@@ -1,0 +1,102 @@
+"""JSON endpoint: import a list of people from a CSV or XLSX file, checked first by default."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from haven import i18n
+from haven.i18n import N_
+from haven.reception import importing
+from haven.security.permissions import Actor, Permission, require
+from haven.web.deps import DB, ApiActor
+
+router = APIRouter(prefix="/api", tags=["reception"])
+
+FAILED = N_("Some rows need correcting. Nothing was saved.")
+
+
+def _importer(actor: ApiActor) -> Actor:
+    """The caller, who must be allowed to receive people: checked before the upload is."""
+    require(actor, Permission.RECEPTION_RECORD)
+    return actor
+
+
+Importer = Annotated[Actor, Depends(_importer)]
+
+
+class ImportErrorOut(BaseModel):
+    row: int | None
+    field: str | None
+    message: str
+
+
+class ImportAnswer(BaseModel):
+    dry_run: bool
+    rows: int
+    imported: int
+    errors: list[ImportErrorOut]
+    person_ids: list[uuid.UUID]
+
+
+class ImportFailed(ImportAnswer):
+    error: str
+    detail: str
+
+
+def answer(report: importing.ImportReport, language: str) -> ImportAnswer:
+    """The report in the reader's language."""
+    return ImportAnswer(
+        dry_run=report.dry_run,
+        rows=report.rows,
+        imported=report.imported,
+        errors=[
+            ImportErrorOut(row=e.row, field=e.field, message=i18n.render(e.message, language))
+            for e in report.errors
+        ],
+        person_ids=report.person_ids,
+    )
+
+
+@router.post(
+    "/receptions/import",
+    response_model=ImportAnswer,
+    responses={
+        413: {"description": "The file is larger than 5 MB (`file_too_large`)."},
+        422: {
+            "model": ImportFailed,
+            "description": "Some rows need correcting (`import_failed`, every error listed), "
+            "or the file cannot be read (`invalid_file`, the reason under `fields.file`).",
+        },
+    },
+)
+def import_people(
+    request: Request,
+    session: DB,
+    actor: Importer,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX, headings in row 1.")],
+    dry_run: bool = True,
+) -> Response:
+    """Import people from a CSV or XLSX file: one reception per row, with optional profile
+    and weapon columns.
+
+    With `dry_run=true` (the default) every row is checked as an import would check it and
+    every error is reported by row and column; nothing is saved. With `dry_run=false` every
+    row is saved, or none: when any row has an error, nothing at all is written. Either way
+    an invalid row answers 422 with the full list of errors. When Burmese text is reported as
+    possibly Zawgyi, add a column `text_encoding` with `unicode` or `zawgyi` for that row.
+    """
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    content = file.file.read(importing.MAX_BYTES + 1)
+    table = importing.read_file(content, filename=file.filename, content_type=file.content_type)
+    run = importing.dry_run if dry_run else importing.import_rows
+    report = run(session, actor, table.rows)
+    body = answer(report, language).model_dump(mode="json")
+    if report.errors:
+        failed = {"error": "import_failed", "detail": i18n.render(FAILED, language)}
+        return JSONResponse(failed | body, status_code=422)
+    return JSONResponse(body)

@@ -1,0 +1,695 @@
+"""Import a list of people from CSV or XLSX: a dry run that reports every row's errors, and an
+import that writes everything or nothing.
+
+Reading (`read_file`) turns a file into rows keyed by field name; a problem with the file as a
+whole (size, encoding, headings, too many rows) raises `FileRejected` naming no person's data.
+Each row then goes through the same schemas and the same services as the reception form
+(`reception.service.receive`, then `people.service.update_profile` for the profile columns),
+so every rule of a single reception applies to an imported one.
+
+All-or-nothing: the rows are written inside one SAVEPOINT, each row in a nested one of its
+own, so that a failed row neither stops the others from being checked nor leaves anything
+behind. A dry run does the same work and always rolls back: it reports exactly what an
+import would, and writes nothing. Services never commit; the caller's transaction does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.orm import Session
+
+from haven.accounts import repository as accounts
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.errors import HavenError, ValidationFailed
+from haven.forces import service as forces
+from haven.i18n import N_, Text, gettext
+from haven.people import service as people
+from haven.people.schemas import ProfileUpdate, Sex
+from haven.reception import service as reception
+from haven.reception.schemas import Classification, LegalBasis, ReceptionCreate, WeaponKind
+from haven.security.permissions import Actor, Permission, require
+from haven.text import Assume, UncertainEncoding, clean_text, to_ascii_digits
+from haven.validation import fields_from_errors
+from haven.web.labels import LABELS
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_COLUMNS = 60
+MAX_RECORDS = 20_000  # rows read from a sheet, blank ones included (bounds the work)
+# A 5 MB workbook can unpack to gigabytes (a "zip bomb"); refuse before openpyxl reads it.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+Cell = str | int | float | bool | date | None
+
+# Every column Haven reads, in the order of a template, with the headings it accepts.
+# Headings match ignoring case, spaces, underscores, dashes, dots, slashes and brackets.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name_my": (
+        "name_my",
+        "name in myanmar script",
+        "myanmar name",
+        "burmese name",
+        "အမည်",
+        "မြန်မာစာဖြင့် အမည်",
+    ),
+    "name_latin": (
+        "name_latin",
+        "name in latin letters",
+        "latin name",
+        "english name",
+        "name",
+        "လက်တင်အက္ခရာဖြင့် အမည်",
+    ),
+    "prefix": ("prefix", "honorific", "title", "honorific or prefix", "ရှေ့ဆက်"),
+    "classification": ("classification", "category", "how they came"),
+    "received_on": ("received_on", "date received", "reception date", "received", "လက်ခံသည့်ရက်"),
+    "site": ("site", "site name", "reception point", "လက်ခံရေးစခန်း", "စခန်း"),
+    "birth_year": (
+        "birth_year",
+        "year of birth",
+        "year of birth (if known)",
+        "born",
+        "မွေးနှစ်",
+        "မွေးသက္ကရာဇ်",
+    ),
+    "sex": ("sex", "gender", "ကျား/မ"),
+    "origin_unit": ("origin_unit", "unit", "battalion", "တပ်ရင်း"),
+    "rank": ("rank", "rank name", "အဆင့်"),
+    "position": ("position", "appointment", "ရာထူး"),
+    "service_months": ("service_months", "months of service", "length of service months"),
+    "legal_basis": ("legal_basis", "legal basis for the record"),
+    "terms_signed": ("terms_signed", "terms"),
+    "text_encoding": ("text_encoding", "encoding"),
+    "father_name": ("father_name", "father's name", "father", "အဖအမည်", "အဘအမည်"),
+    "mother_name": ("mother_name", "mother's name", "mother", "အမိအမည်"),
+    "nrc": (
+        "nrc",
+        "nrc number",
+        "national registration card",
+        "နိုင်ငံသားစိစစ်ရေးကတ် နံပါတ်",
+        "မှတ်ပုံတင်အမှတ်",
+    ),
+    "service_number": (
+        "service_number",
+        "military service number",
+        "တပ်မှုထမ်း နံပါတ်",
+        "ကိုယ်ပိုင်အမှတ်",
+    ),
+    "weapon_kind": ("weapon_kind", "weapon", "weapon type"),
+    "weapon_serial_number": ("weapon_serial_number", "weapon serial", "serial number"),
+    "weapon_tag": ("weapon_tag", "tag"),
+}
+PROFILE_COLUMNS = ("father_name", "mother_name", "nrc", "service_number")
+WEAPON_COLUMNS = ("weapon_kind", "weapon_serial_number", "weapon_tag")
+TEXT_COLUMNS = ("name_my", "name_latin", "prefix", "origin_unit", "position")
+# Where a schema or service names a field differently from the file's column.
+_COLUMN_OF = {
+    "site_id": "site",
+    "rank_id": "rank",
+    "weapons.0.kind": "weapon_kind",
+    "weapons.0.serial_number": "weapon_serial_number",
+    "weapons.0.tag": "weapon_tag",
+}
+
+# Rank abbreviations in common English use, after `_key` (lower case, no spaces or dots).
+RANK_ABBREVIATIONS: dict[str, str] = {
+    "pte": "Private",
+    "pvt": "Private",
+    "lcpl": "Lance Corporal",
+    "cpl": "Corporal",
+    "sgt": "Sergeant",
+    "ssgt": "Staff Sergeant",
+    "wo2": "Warrant Officer II",
+    "wo1": "Warrant Officer I",
+    "2lt": "Second Lieutenant",
+    "2ndlt": "Second Lieutenant",
+    "lt": "Lieutenant",
+    "capt": "Captain",
+    "maj": "Major",
+    "ltcol": "Lieutenant Colonel",
+    "col": "Colonel",
+    "briggen": "Brigadier General",
+    "majgen": "Major General",
+    "ltgen": "Lieutenant General",
+    "gen": "General",
+}
+
+YES = frozenset({"yes", "y", "true", "1", "ဟုတ်", "ဟုတ်ကဲ့"})
+NO = frozenset({"no", "n", "false", "0", "မဟုတ်"})
+SEX_ALIASES = {"m": "male", "f": "female", "ကျား": "male", "မ": "female"}
+
+_SEPARATORS = re.compile(r"[\s_\-./\\()\[\]'’:]+")
+_ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+# Excel's serial numbers of 1950-01-01 and 2100-01-01.
+EXCEL_1950, EXCEL_2100 = 18264, 73051
+
+
+class FileRejected(ValidationFailed):
+    """The file as a whole cannot be imported; the message (also under the field `file`, for
+    forms) says how to fix it, and names no person's data."""
+
+    code = "invalid_file"
+
+    def __init__(self, message: Text | str) -> None:
+        super().__init__(message, fields={"file": message})
+
+
+class FileTooLarge(FileRejected):
+    code = "file_too_large"
+    status = 413
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One row of people data: its row number in the file (the headings are row 1)."""
+
+    number: int
+    values: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    rows: list[ImportRow]
+    headings: dict[str, str]  # field name -> the heading as written in the file
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    field: str | None
+    message: Text | str
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int
+    imported: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    person_ids: list[uuid.UUID] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def rows_with_errors(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+# --- reading the file ----------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return _SEPARATORS.sub("", unicodedata.normalize("NFC", text).casefold())
+
+
+_HEADINGS: dict[str, str] = {_key(h): name for name, hs in COLUMNS.items() for h in hs}
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _kind(content: bytes, filename: str | None, content_type: str | None) -> str:
+    name = (filename or "").casefold()
+    if content.startswith(b"\xd0\xcf\x11\xe0") or name.endswith(".xls"):
+        raise FileRejected(
+            N_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or as CSV UTF-8.")
+        )
+    if content.startswith(b"PK\x03\x04") or name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    if "spreadsheetml" in (content_type or ""):
+        return "xlsx"
+    return "csv"
+
+
+def _csv_records(content: bytes) -> Iterator[list[Cell]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileRejected(
+            N_(
+                "The file is not in UTF-8. In Excel choose Save As, then “CSV UTF-8”; in "
+                "other programs choose the UTF-8 encoding."
+            )
+        ) from None
+    if "\x00" in text:
+        raise FileRejected(N_("This is not a CSV or Excel (.xlsx) file."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        yield from reader
+    except csv.Error:
+        raise FileRejected(
+            N_("The file could not be read as CSV: check that every quotation mark is closed.")
+        ) from None
+
+
+def _xlsx_records(content: bytes) -> list[list[Cell]]:
+    not_xlsx = N_("The file could not be read as an Excel workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRejected(not_xlsx) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRejected(N_("The workbook is too large. Split it into smaller files."))
+    from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+
+    records: list[list[Cell]] = []
+    filled, too_wide = 0, False
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            # The declared size can be wrong: trusting it could drop rows without a word.
+            sheet.reset_dimensions()
+            for values in sheet.iter_rows(values_only=True):
+                if len(records) > MAX_RECORDS or filled > MAX_ROWS + 1:
+                    break  # enough to say the sheet is over the limit
+                # A row is as wide as its last cell, even an empty one: look at the columns
+                # Haven reads, and only count (in C, fast) what lies beyond them.
+                head, beyond = values[:MAX_COLUMNS], values[MAX_COLUMNS:]
+                if beyond.count(None) != len(beyond):
+                    too_wide = True
+                    break
+                if any(v is not None for v in head):
+                    filled += 1
+                    records.append([_cell(v) for v in head])
+                else:
+                    records.append([])
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - a malformed workbook can fail anywhere inside openpyxl
+        raise FileRejected(not_xlsx) from None
+    if too_wide:
+        raise FileRejected(N_("The sheet has data beyond column 60. Remove those columns."))
+    if len(records) > MAX_RECORDS:
+        raise FileRejected(N_("The sheet has too many rows. Split it into smaller files."))
+    return records
+
+
+def _cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    return str(value)  # times, durations: kept as text, refused where a value is expected
+
+
+def _text(value: Cell) -> str | None:
+    """A cell as text: None when blank; whole numbers without ".0"; dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    return text or None
+
+
+def _headings(header: Sequence[Cell]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    unknown: list[str] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        heading = _text(cell)
+        if heading is None:
+            continue
+        name = _HEADINGS.get(_key(heading))
+        if name is None:
+            unknown.append(column_letter(index))
+        elif name in seen:
+            raise FileRejected(
+                Text(
+                    N_("Columns {first} and {second} are for the same thing. Keep one of them."),
+                    {"first": column_letter(seen[name]), "second": column_letter(index)},
+                )
+            )
+        else:
+            seen[name] = index
+            columns[index] = name
+    if unknown:
+        raise FileRejected(
+            Text(
+                N_(
+                    "Haven does not know the heading of column {columns}. Use the headings of "
+                    "the template, or remove the column."
+                ),
+                {"columns": ", ".join(unknown)},
+            )
+        )
+    if "classification" not in seen:
+        raise FileRejected(N_("The file needs a column “classification”."))
+    if "received_on" not in seen:
+        raise FileRejected(N_("The file needs a column “received_on” (the date received)."))
+    if "name_my" not in seen and "name_latin" not in seen:
+        raise FileRejected(N_("The file needs a column “name_my” or “name_latin”, or both."))
+    return columns
+
+
+def read_file(
+    content: bytes, *, filename: str | None = None, content_type: str | None = None
+) -> ImportFile:
+    """Read a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet) into rows.
+
+    The first row holds the headings. Blank rows are skipped; row numbers stay those of the
+    file, so that an error can be found where the user typed it.
+    """
+    if len(content) > MAX_BYTES:
+        raise FileTooLarge(N_("The file is too large: at most 5 MB."))
+    if not content.strip():
+        raise FileRejected(N_("The file is empty."))
+    kind = _kind(content, filename, content_type)
+    records: Iterable[list[Cell]] = (
+        _xlsx_records(content) if kind == "xlsx" else _csv_records(content)
+    )
+    iterator = iter(records)
+    header = next(iterator, None)
+    if header is None or all(_text(cell) is None for cell in header):
+        raise FileRejected(N_("The first row must hold the column headings."))
+    columns = _headings(header)
+    rows: list[ImportRow] = []
+    for number, record in enumerate(iterator, start=2):
+        if all(_text(cell) is None for cell in record):
+            continue
+        for index, cell in enumerate(record):
+            if index not in columns and _text(cell) is not None:
+                raise FileRejected(
+                    Text(
+                        N_("Column {column} has data but no heading. Add the heading."),
+                        {"column": column_letter(index)},
+                    )
+                )
+        if len(rows) == MAX_ROWS:
+            raise FileRejected(
+                N_("The file has more than 5,000 rows. Split it into smaller files.")
+            )
+        values = {name: record[i] if i < len(record) else None for i, name in columns.items()}
+        rows.append(ImportRow(number=number, values=values))
+    if not rows:
+        raise FileRejected(N_("The file has headings but no rows of people."))
+    headings = {name: str(_text(header[index])) for index, name in columns.items()}
+    return ImportFile(rows=rows, headings=headings)
+
+
+# --- checking and writing rows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    army_id: uuid.UUID
+    sites: dict[str, list[uuid.UUID]]
+    ranks: dict[str, uuid.UUID]
+    # The army and its ranks, kept referenced: the session's identity map holds objects
+    # weakly, and the services' lookups of them then cost no query per row.
+    held: tuple[object, ...]
+
+    @classmethod
+    def load(cls, session: Session, actor: Actor) -> _Lookups:
+        sites: dict[str, list[uuid.UUID]] = {}
+        for site in accounts.sites_visible(session, actor):
+            sites.setdefault(_key(site.name), []).append(site.id)
+        army = forces.ensure_reference_data(session)
+        ranks: dict[str, uuid.UUID] = {}
+        by_english: dict[str, uuid.UUID] = {}
+        rank_rows = forces.list_ranks(session, actor, army.id)
+        for rank in rank_rows:
+            by_english[rank.name_en] = rank.id
+            ranks[_key(rank.name_en)] = rank.id
+            if rank.name_my:
+                ranks[_key(rank.name_my)] = rank.id
+        for abbreviation, english in RANK_ABBREVIATIONS.items():
+            ranks.setdefault(abbreviation, by_english[english])
+        return cls(army_id=army.id, sites=sites, ranks=ranks, held=(army, *rank_rows))
+
+
+@lru_cache(maxsize=8)
+def _forms(options: type[StrEnum]) -> dict[str, str]:
+    """Every accepted spelling of an option: its value, its label in English and in Burmese."""
+    forms: dict[str, str] = {}
+    for option in options:
+        label = LABELS.get(option.value)
+        for form in (option.value, label, gettext(label, "my") if label else None):
+            if form:
+                forms.setdefault(_key(form), option.value)
+    return forms
+
+
+def _choice(value: str, options: type[StrEnum], aliases: Mapping[str, str] | None = None) -> str:
+    key = _key(value)
+    found = _forms(options).get(key) or (aliases or {}).get(key)
+    if found is None:
+        raise ValueError(Text(N_("Enter one of: {options}."), {"options": ", ".join(options)}))
+    return found
+
+
+def _received_on(value: Cell) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    # Only workbooks give numbers: a date cell whose date format was lost. Outside the years a
+    # reception can have happened in, the number is something else (a year typed alone?).
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and EXCEL_1950 <= value < EXCEL_2100
+    ):
+        from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped, unused-ignore]
+
+        return from_excel(value).date()  # type: ignore[no-any-return, unused-ignore]
+    found = _ISO_DATE.fullmatch(to_ascii_digits(_text(value) or ""))
+    if found:
+        try:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:
+            pass
+    raise ValueError(N_("Enter the date as year-month-day, for example 2026-11-25."))
+
+
+def _number(value: Cell) -> str | None:
+    text = _text(value)
+    return to_ascii_digits(text) if text is not None else None
+
+
+def _yes_no(value: Cell) -> bool:
+    text = (_text(value) or "no").casefold()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(N_("Enter yes or no."))
+
+
+def _rank(value: str, lookups: _Lookups, assume: Assume) -> str:
+    cleaned = clean_text(value, assume=assume).text
+    found = lookups.ranks.get(_key(cleaned))
+    if found is None:
+        raise ValueError(
+            N_(
+                "Enter a rank of the Myanmar army table, in English or Burmese, for example "
+                "Captain or ဗိုလ်ကြီး."
+            )
+        )
+    return str(found)
+
+
+def _site(value: str, lookups: _Lookups) -> str:
+    found = lookups.sites.get(_key(value), [])
+    if not found:
+        raise ValueError(N_("No site of your organisation has this name. Check the spelling."))
+    if len(found) > 1:
+        raise ValueError(N_("Several sites have this name: import their rows separately."))
+    return str(found[0])
+
+
+def _assume(encoding: str) -> Assume:
+    return "unicode" if encoding == "unicode" else "zawgyi" if encoding == "zawgyi" else "detect"
+
+
+def _convert(
+    row: ImportRow, lookups: _Lookups
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Text | str]]:
+    """The row as input for `ReceptionCreate` and `ProfileUpdate`, and the errors found."""
+    raw = row.values
+    text = {name: _text(raw.get(name)) for name in COLUMNS}
+    errors: dict[str, Text | str] = {}
+    encoding = (text["text_encoding"] or "detect").casefold()
+    if encoding not in ("detect", "unicode", "zawgyi"):
+        errors["text_encoding"] = Text(
+            N_("Enter one of: {options}."), {"options": "detect, unicode, zawgyi"}
+        )
+    data: dict[str, Any] = {"text_encoding": _assume(encoding)}
+    data |= {name: text[name] for name in TEXT_COLUMNS}
+    data |= {name: _number(raw.get(name)) for name in ("birth_year", "service_months")}
+
+    def attempt(name: str, target: str, parse: Callable[[str], object]) -> None:
+        value = text[name]
+        if value is None:
+            return
+        try:
+            data[target] = parse(value)
+        except ValueError as error:  # UncertainEncoding too: its message asks the question
+            errors[name] = error.args[0]
+
+    attempt("classification", "classification", lambda v: _choice(v, Classification))
+    attempt("sex", "sex", lambda v: _choice(v, Sex, SEX_ALIASES))
+    attempt("legal_basis", "legal_basis", lambda v: _choice(v, LegalBasis))
+    attempt("received_on", "received_on", lambda _v: _received_on(raw["received_on"]))
+    attempt("terms_signed", "terms_signed", _yes_no)
+    attempt("site", "site_id", lambda v: _site(v, lookups))
+    attempt("rank", "rank_id", lambda v: _rank(v, lookups, _assume(encoding)))
+    if data.get("classification") not in (None, Classification.CHILD):
+        data["origin_force_id"] = lookups.army_id  # known already: spares a lookup per row
+    if text["classification"] is None:
+        errors["classification"] = Text(
+            N_("Enter one of: {options}."), {"options": ", ".join(Classification)}
+        )
+    if text["received_on"] is None:
+        errors["received_on"] = N_("Enter the date received, for example 2026-11-25.")
+    if text["name_my"] is None and text["name_latin"] is None:
+        errors["name_latin"] = N_("Enter the name in Myanmar script, in Latin letters, or both.")
+    if any(text[name] is not None for name in WEAPON_COLUMNS):
+        weapon = {
+            "text_encoding": data["text_encoding"],
+            "serial_number": text["weapon_serial_number"],
+            "tag": text["weapon_tag"],
+        }
+        if text["weapon_kind"] is None:
+            errors["weapon_kind"] = Text(
+                N_("Enter one of: {options}."), {"options": ", ".join(WeaponKind)}
+            )
+        data["weapons"] = [weapon]
+        attempt("weapon_kind", "weapon_kind", lambda v: _choice(v, WeaponKind))
+        if "weapon_kind" in data:
+            weapon["kind"] = data.pop("weapon_kind")
+    profile: dict[str, Any] = {n: text[n] for n in PROFILE_COLUMNS if text[n] is not None}
+    if profile:
+        profile["text_encoding"] = data["text_encoding"]
+    return data, profile, errors
+
+
+def _column(name: str) -> str:
+    return _COLUMN_OF.get(name, name)
+
+
+def _validate(
+    row: ImportRow, lookups: _Lookups
+) -> tuple[ReceptionCreate | None, ProfileUpdate | None, dict[str, Text | str]]:
+    data, profile_data, errors = _convert(row, lookups)
+    created: ReceptionCreate | None = None
+    profile: ProfileUpdate | None = None
+    try:
+        created = ReceptionCreate.model_validate(
+            {k: v for k, v in data.items() if v is not None and _column(k) not in errors}
+        )
+    except PydanticValidationError as exc:
+        for name, message in fields_from_errors(exc.errors()).items():
+            errors.setdefault(_column(name), message)
+    if profile_data:
+        try:
+            profile = ProfileUpdate.model_validate(profile_data)
+        except PydanticValidationError as exc:
+            for name, message in fields_from_errors(exc.errors()).items():
+                errors.setdefault(_column(name), message)
+    return created, profile, errors
+
+
+def _add_errors(report: ImportReport, row: int, fields: Mapping[str, Text | str]) -> None:
+    order = list(COLUMNS)
+    for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order)):
+        report.errors.append(RowError(row=row, field=name, message=fields[name]))
+
+
+def _import_row(
+    session: Session, actor: Actor, row: ImportRow, lookups: _Lookups, report: ImportReport
+) -> None:
+    created, profile, errors = _validate(row, lookups)
+    if errors or created is None:
+        _add_errors(report, row.number, errors)
+        return
+    savepoint = session.begin_nested()
+    try:
+        event = reception.receive(session, actor, created)
+        if profile is not None:
+            people.update_profile(session, actor, event.person_id, profile)
+    except UncertainEncoding as error:
+        # The unit is read again when resolved; an unclear encoding there is the unit's.
+        savepoint.rollback()
+        _add_errors(report, row.number, {"origin_unit": error.message})
+        return
+    except HavenError as error:
+        savepoint.rollback()
+        if error.fields:
+            _add_errors(report, row.number, {_column(k): v for k, v in error.fields.items()})
+        else:
+            report.errors.append(RowError(row=row.number, field=None, message=error.message))
+        return
+    savepoint.commit()
+    report.person_ids.append(event.person_id)
+
+
+def _run(session: Session, actor: Actor, rows: Sequence[ImportRow], *, write: bool) -> ImportReport:
+    require(actor, Permission.RECEPTION_RECORD)
+    report = ImportReport(dry_run=not write, rows=len(rows))
+    outer = session.begin_nested()
+    try:
+        lookups = _Lookups.load(session, actor)
+        for row in rows:
+            _import_row(session, actor, row, lookups, report)
+        if not write or report.errors:
+            outer.rollback()
+            report.person_ids.clear()
+            return report
+        audit.record(
+            session,
+            actor,
+            AuditAction.PEOPLE_IMPORTED,
+            subject_type="import",
+            subject_id=None,
+            organisation_id=actor.organisation_id,
+            changes={"people": {"before": None, "after": len(report.person_ids)}},
+        )
+        outer.commit()
+    except BaseException:
+        if outer.is_active:
+            outer.rollback()
+        raise
+    report.imported = len(report.person_ids)
+    return report
+
+
+def dry_run(session: Session, actor: Actor, rows: Sequence[ImportRow]) -> ImportReport:
+    """Check every row as an import would, report each error by row and column; write nothing."""
+    return _run(session, actor, rows, write=False)
+
+
+def import_rows(session: Session, actor: Actor, rows: Sequence[ImportRow]) -> ImportReport:
+    """Receive every row, or nobody: when any row has an error, nothing at all is written."""
+    return _run(session, actor, rows, write=True)
