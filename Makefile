@@ -12,7 +12,8 @@ HAVEN := $(VENV)/bin/haven
 TRANSLATIONS := haven/translations
 PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
-export HAVEN_DATABASE_URL ?= sqlite:///$(CURDIR)/var/haven.db
+DEMO_KEY := $(CURDIR)/.demo-keys/demo.key
+export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
@@ -61,14 +62,25 @@ extract-messages: deps-python
 	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages --no-fuzzy-matching
 
 # --- the two commands -----------------------------------------------------------------------
+run: export HAVEN_KEY_FILE ?= $(DEMO_KEY)
 run: deps
 	@mkdir -p var
+	@if [ -f var/haven.db ] && [ "$$(head -c 15 var/haven.db)" = "SQLite format 3" ]; then \
+		mv var/haven.db var/haven.unencrypted-old.db; rm -f var/haven.db-wal var/haven.db-shm; \
+		echo "Moved the old unencrypted demo database aside to var/haven.unencrypted-old.db."; \
+	fi
+	@if [ "$$HAVEN_KEY_FILE" = "$(DEMO_KEY)" ]; then \
+		[ -f "$(DEMO_KEY)" ] || $(HAVEN) keys init "$(DEMO_KEY)" > /dev/null || exit 1; \
+		echo "DEMO KEY — for demonstration only: $(DEMO_KEY) (kept out of var/, never beside the database)."; \
+	fi
 	$(HAVEN) db upgrade
 	$(HAVEN) demo --if-empty
 	@echo
 	@echo "Haven is starting on http://127.0.0.1:8000"
-	@echo "Log in as 'admin' (or registrar, caseworker, vetting, finance, pow, negotiator, manager, auditor)"
-	@echo "with the demo password 'haven-demo-passphrase'. Demo data and password: for demonstration only."
+	@echo "Log in as 'registrar' or 'caseworker' with the demo password 'haven-demo-passphrase'."
+	@echo "Privileged demo users (admin, vetting, finance, pow, negotiator, auditor) also need a code from"
+	@echo "an authenticator app set up with the demo key HAVENDEMOSECRETFORDEMONSTRATIONX."
+	@echo "Demo data, password and keys: for demonstration only."
 	@echo
 	$(HAVEN) serve
 

@@ -15,8 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HAVEN_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'haven.db'}",
-        description="SQLAlchemy URL; sqlite:///path (embedded) or postgresql+psycopg://…",
+        default=f"sqlite+pysqlcipher:///{PROJECT_ROOT / 'var' / 'haven.db'}",
+        description="SQLAlchemy URL: sqlite+pysqlcipher:///path (embedded, encrypted) "
+        "or postgresql+psycopg://…",
     )
     host: str = "127.0.0.1"
     port: int = 8000
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
     log_level: str = "INFO"
+    public_origin: str | None = Field(
+        default=None,
+        description="Haven's public URL, e.g. https://haven.example.org; the WebAuthn origin.",
+    )
     key_file: Path | None = Field(
         default=None,
         description="File holding Haven's root secret (never beside the database).",

@@ -80,7 +80,13 @@ def csrf_from(client: TestClient, path: str = "/login") -> str:
     return page.text[start : page.text.index('"', start)]
 
 
-def login(client: TestClient, *, username: str, password: str = PASSWORD) -> None:
+def login(
+    client: TestClient, *, username: str, password: str = PASSWORD, totp_secret: str | None = None
+) -> None:
+    """Log in through the real pages, answering the second step (enrolling TOTP if needed)."""
+    from haven.db.types import utcnow
+    from haven.security import totp
+
     token = csrf_from(client)
     response = client.post(
         "/login",
@@ -88,6 +94,19 @@ def login(client: TestClient, *, username: str, password: str = PASSWORD) -> Non
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
+    step = response.headers["location"]
+    if step == "/login/enrol":  # a privileged role without a second factor: enrol one now
+        page = client.get(step).text
+        marker = 'id="totp-secret" class="token-value">'
+        start = page.index(marker) + len(marker)
+        totp_secret = page[start : page.index("<", start)].replace(" ", "")
+    if step in ("/login/enrol", "/login/verify"):
+        assert totp_secret, f"{username} has a second factor: pass totp_secret"
+        code = totp.code_for_step(totp_secret, totp.step_at(utcnow()))
+        response = client.post(
+            step, data={"code": code, "csrf_token": token}, follow_redirects=False
+        )
+        assert response.status_code == 303, response.text
 
 
 def registrar(

@@ -15,7 +15,7 @@ from haven.audit.actions import AuditAction
 from haven.config import Settings
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import LANGUAGES, N_
-from haven.security import passwords
+from haven.security import mfa, passwords
 from haven.security import sessions as login_sessions
 from haven.security.permissions import ROLE_SCOPE, Actor, Permission, Role, Scope, require
 
@@ -107,7 +107,7 @@ def create_user(
 ) -> User:
     get_organisation(session, actor, organisation_id)
     require(actor, Permission.USER_MANAGE)
-    passwords.check_password_rules(data.password)
+    passwords.check_password_rules(data.password, username=data.username)
     _check_site(session, organisation_id, data.role, data.site_id)
     if repository.user_by_username(session, data.username):
         raise Conflict(fields={"username": N_("This username is taken. Choose another.")})
@@ -242,4 +242,92 @@ def authenticate(
         return None
     if not user.is_active:
         return None
+    return user
+
+
+def change_own_password(
+    session: Session,
+    actor: Actor,
+    *,
+    current_password: str,
+    new_password: str,
+    settings: Settings | None = None,
+) -> User:
+    """A user changes their own password, proving they know the current one.
+
+    The length rule depends on whether the user has a second factor (8, else 15). Other
+    sessions of the user end; the caller keeps the one they are using.
+    """
+    user = get_self(session, actor)
+    if not passwords.verify_password(user.password_hash, current_password, settings):
+        raise ValidationFailed(
+            fields={"current_password": N_("This is not your current password. Try again.")}
+        )
+    passwords.check_password_rules(
+        new_password,
+        field="new_password",
+        has_second_factor=mfa.has_second_factor(session, user.id),
+        username=user.username,
+    )
+    if passwords.verify_password(user.password_hash, new_password, settings):
+        raise ValidationFailed(
+            fields={"new_password": N_("Choose a password different from your current one.")}
+        )
+    user.password_hash = passwords.hash_password(new_password, settings)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.USER_PASSWORD_CHANGED,
+        subject_type="user",
+        subject_id=user.id,
+        organisation_id=user.organisation_id,
+        changes={"password": audit.REDACTED},
+    )
+    current = login_sessions.current_login(session)
+    login_sessions.revoke_all_for_user(
+        session,
+        actor,
+        user.id,
+        reason="password_changed",
+        keep=current.id if current is not None else None,
+    )
+    return user
+
+
+def reset_password(
+    session: Session,
+    actor: Actor,
+    user_id: uuid.UUID,
+    *,
+    new_password: str,
+    settings: Settings | None = None,
+) -> User:
+    """An administrator sets a new password for a user; all the user's sessions end."""
+    user = repository.user_by_id(session, user_id)
+    if user is None:
+        raise NotFound
+    require(actor, Permission.USER_MANAGE, user)
+    if actor.user_id == user.id:
+        raise Conflict(
+            fields={"new_password": N_("Change your own password on your account page.")}
+        )
+    passwords.check_password_rules(
+        new_password,
+        field="new_password",
+        has_second_factor=mfa.has_second_factor(session, user.id),
+        username=user.username,
+    )
+    user.password_hash = passwords.hash_password(new_password, settings)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.USER_PASSWORD_RESET,
+        subject_type="user",
+        subject_id=user.id,
+        organisation_id=user.organisation_id,
+        changes={"password": audit.REDACTED},
+    )
+    login_sessions.revoke_all_for_user(session, actor, user.id, reason="password_reset")
     return user

@@ -1,17 +1,22 @@
-"""HTML pages: users of one's organisation, and one's own API tokens."""
+"""HTML pages: users of one's organisation, one's own API tokens, password and second factors."""
 
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from haven.accounts import service
 from haven.accounts.schemas import UserCreate, UserUpdate
-from haven.errors import NotFound, ValidationFailed
-from haven.security import tokens
+from haven.config import Settings
+from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
+from haven.i18n import N_
+from haven.security import fresh, mfa, passwords, throttle, tokens, totp
 from haven.security.permissions import Permission, Role, require
+from haven.security.webauthn import RelyingParty, relying_party
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
 from haven.web.templating import render
@@ -79,6 +84,18 @@ def create_user(
 
 @router.get("/users/{user_id}", response_class=HTMLResponse)
 def user_page(request: Request, user_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    return _user_page(request, session, actor, user_id)
+
+
+def _user_page(
+    request: Request,
+    session: DB,
+    actor: HtmlActor,
+    user_id: uuid.UUID,
+    *,
+    error: HavenError | None = None,
+    notice: str | None = None,
+) -> Response:
     user = service.get_user(session, actor, user_id)
     return render(
         request,
@@ -87,7 +104,12 @@ def user_page(request: Request, user_id: uuid.UUID, session: DB, actor: HtmlActo
             "user": user,
             "roles": list(Role),
             "sites": service.list_sites(session, actor) if actor.can(Permission.SITE_READ) else [],
+            "factors": mfa.factors_of(session, user.id),
+            "needs_second_factor": mfa.requires_second_factor(user.role),
+            "error": error,
+            "notice": notice,
         },
+        status_code=422 if error else 200,
     )
 
 
@@ -105,19 +127,53 @@ def update_user(
     try:
         service.update_user(session, actor, user_id, parse(UserUpdate, values))
     except ValidationFailed as error:
-        user = service.get_user(session, actor, user_id)
-        return render(
-            request,
-            "accounts/user.html",
-            {
-                "user": user,
-                "roles": list(Role),
-                "sites": service.list_sites(session, actor),
-                "error": error,
-            },
-            status_code=422,
-        )
+        return _user_page(request, session, actor, user_id, error=error)
     return RedirectResponse(f"/users/{user_id}", status_code=303)
+
+
+def _reauth(path: str) -> Response:
+    """Send the user to confirm it is them, then back to `path`."""
+    return RedirectResponse(f"/reauth?next={quote(path)}", status_code=303)
+
+
+@router.post("/users/{user_id}/password", response_class=HTMLResponse)
+def reset_password(
+    request: Request,
+    user_id: uuid.UUID,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+    settings: SettingsDep,
+) -> Response:
+    """An administrator sets a new password for a user (fresh authentication required)."""
+    if not fresh.is_fresh(session, actor):
+        return _reauth(f"/users/{user_id}")
+    try:
+        service.reset_password(
+            session,
+            actor,
+            user_id,
+            new_password=str(form.get("new_password", ""))[:1024],
+            settings=settings,
+        )
+    except (ValidationFailed, Conflict) as error:
+        return _user_page(request, session, actor, user_id, error=error)
+    return _user_page(request, session, actor, user_id, notice="password_reset")
+
+
+@router.post("/users/{user_id}/factors/reset", response_class=HTMLResponse)
+def reset_factors(
+    request: Request, user_id: uuid.UUID, session: DB, actor: HtmlFormActor
+) -> Response:
+    """An administrator removes a user's second factors (lost phone or key)."""
+    if not fresh.is_fresh(session, actor):
+        return _reauth(f"/users/{user_id}")
+    user = service.get_user(session, actor, user_id)
+    try:
+        mfa.reset_factors(session, actor, user)
+    except Conflict as error:
+        return _user_page(request, session, actor, user_id, error=error)
+    return _user_page(request, session, actor, user_id, notice="factors_reset")
 
 
 @router.get("/account/tokens", response_class=HTMLResponse)
@@ -150,3 +206,217 @@ def create_token(request: Request, session: DB, actor: HtmlFormActor, form: Form
 def revoke_token(token_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
     tokens.revoke(session, actor, token_id)
     return RedirectResponse("/account/tokens", status_code=303)
+
+
+# --- one's own password and second factors ----------------------------------------------------
+
+
+def _rp(request: Request, settings: Settings) -> RelyingParty:
+    return relying_party(
+        str(request.base_url), configured_origin=getattr(settings, "public_origin", None)
+    )
+
+
+def _security_page(
+    request: Request,
+    session: DB,
+    actor: HtmlActor,
+    *,
+    error: HavenError | None = None,
+    status: int = 200,
+) -> Response:
+    user = service.get_self(session, actor)
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "factors": mfa.factors_of(session, user.id),
+            "needs_second_factor": mfa.requires_second_factor(user.role),
+            "error": error,
+            "form_action": "/account/security/webauthn",
+            "options_url": "/account/security/webauthn-options",
+            "done": request.query_params.get("done", ""),
+        },
+        status_code=status,
+    )
+
+
+@router.get("/account/security", response_class=HTMLResponse)
+def security_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """One's second factors: add, remove (fresh authentication required to see the page)."""
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security")
+    return _security_page(request, session, actor)
+
+
+@router.get("/account/security/totp", response_class=HTMLResponse)
+def totp_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security/totp")
+    return _totp_page(request, session, actor)
+
+
+def _totp_page(
+    request: Request,
+    session: DB,
+    actor: HtmlActor,
+    *,
+    error: HavenError | None = None,
+) -> Response:
+    user = service.get_self(session, actor)
+    factor = mfa.start_totp_enrolment(session, actor, user)
+    return render(
+        request,
+        "accounts/totp.html",
+        {
+            "qr": totp.qr_data_uri(totp.provisioning_uri(factor.secret, user.username)),
+            "secret": totp.grouped(factor.secret),
+            "error": error,
+            "form_action": "/account/security/totp",
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.post("/account/security/totp", response_class=HTMLResponse)
+def confirm_totp(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security/totp")
+    user = service.get_self(session, actor)
+    try:
+        mfa.confirm_totp(session, actor, user, str(form.get("code", ""))[:20])
+    except ValidationFailed as error:
+        return _totp_page(request, session, actor, error=error)
+    return RedirectResponse("/account/security?done=totp_added", status_code=303)
+
+
+@router.post("/account/security/totp/remove", response_class=HTMLResponse)
+def remove_totp(
+    request: Request, session: DB, actor: HtmlFormActor, form: Form, settings: SettingsDep
+) -> Response:
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security")
+    user = service.get_self(session, actor)
+    try:
+        mfa.remove_totp(session, actor, user, password=_password_or_none(form), settings=settings)
+    except (ValidationFailed, Conflict) as error:
+        return _security_page(request, session, actor, error=error, status=error.status)
+    return RedirectResponse("/account/security?done=removed", status_code=303)
+
+
+def _password_or_none(form: FormData) -> str | None:
+    value = form.get("password")
+    return str(value)[:1024] if value else None
+
+
+@router.post("/account/security/webauthn-options")
+def webauthn_options(
+    request: Request, session: DB, actor: HtmlFormActor, settings: SettingsDep
+) -> Response:
+    """WebAuthn creation options for a new key (JSON, read by /static/webauthn.js)."""
+    fresh.require_fresh(session, actor)
+    user = service.get_self(session, actor)
+    options, challenge = mfa.webauthn_registration_options(
+        session, actor, user, rp=_rp(request, settings)
+    )
+    request.state.active.login.webauthn_challenge = challenge
+    return Response(options, media_type="application/json")
+
+
+@router.post("/account/security/webauthn", response_class=HTMLResponse)
+def register_webauthn(
+    request: Request, session: DB, actor: HtmlFormActor, form: Form, settings: SettingsDep
+) -> Response:
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security")
+    user = service.get_self(session, actor)
+    login = request.state.active.login
+    challenge, login.webauthn_challenge = login.webauthn_challenge, None
+    try:
+        mfa.register_webauthn(
+            session,
+            actor,
+            user,
+            rp=_rp(request, settings),
+            response=str(form.get("webauthn_response", "")),
+            challenge=challenge,
+            name=str(form.get("name", "")),
+        )
+    except (ValidationFailed, Conflict) as error:
+        return _security_page(request, session, actor, error=error, status=error.status)
+    return RedirectResponse("/account/security?done=key_added", status_code=303)
+
+
+@router.post("/account/security/webauthn/{credential_id}/remove", response_class=HTMLResponse)
+def remove_webauthn(
+    request: Request,
+    credential_id: uuid.UUID,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+    settings: SettingsDep,
+) -> Response:
+    if not fresh.is_fresh(session, actor):
+        return _reauth("/account/security")
+    user = service.get_self(session, actor)
+    try:
+        mfa.remove_webauthn(
+            session,
+            actor,
+            user,
+            credential_id,
+            password=_password_or_none(form),
+            settings=settings,
+        )
+    except (ValidationFailed, Conflict) as error:
+        return _security_page(request, session, actor, error=error, status=error.status)
+    return RedirectResponse("/account/security?done=removed", status_code=303)
+
+
+def _password_page(
+    request: Request, session: DB, actor: HtmlActor, *, error: HavenError | None = None
+) -> Response:
+    user = service.get_self(session, actor)
+    has_factor = mfa.has_second_factor(session, user.id)
+    return render(
+        request,
+        "accounts/password.html",
+        {
+            "error": error,
+            "minimum": passwords.minimum_length(has_second_factor=has_factor),
+            "maximum": passwords.MAX_LENGTH,
+            "done": request.query_params.get("done") == "1",
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    return _password_page(request, session, actor)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request, session: DB, actor: HtmlFormActor, form: Form, settings: SettingsDep
+) -> Response:
+    """Change one's own password; the current one is required. Other sessions end."""
+    new_password = str(form.get("new_password", ""))[:1024]
+    if new_password != str(form.get("confirm_password", ""))[:1024]:
+        mismatch = ValidationFailed(
+            fields={"confirm_password": N_("The two new passwords are not the same.")}
+        )
+        return _password_page(request, session, actor, error=mismatch)
+    try:
+        service.change_own_password(
+            session,
+            actor,
+            current_password=str(form.get("current_password", ""))[:1024],
+            new_password=new_password,
+            settings=settings,
+        )
+    except ValidationFailed as error:
+        if "current_password" in error.fields:
+            throttle.record_failure(session, actor.label)
+        return _password_page(request, session, actor, error=error)
+    return RedirectResponse("/account/password?done=1", status_code=303)

@@ -1,4 +1,7 @@
-"""Writing audit events. Called by services inside the transaction of the change itself."""
+"""Writing audit events. Called by services inside the transaction of the change itself.
+
+Reading the trail, verifying it and signing checkpoints are in `haven.audit.trail`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.audit import chain, checkpoints
 from haven.audit.actions import AuditAction
 from haven.audit.models import AuditEvent
+from haven.db.types import new_id, utcnow
 from haven.security.permissions import Actor
 
 REDACTED = "<changed>"
@@ -51,16 +56,30 @@ def record(
     organisation_id: uuid.UUID | None,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction; it commits or rolls back with the change."""
+    """Add an audit event to the current transaction; it commits or rolls back with the change.
+
+    The event is appended to the hash chain: writers are serialised (`chain.lock`) until the
+    transaction ends, so two transactions never take the same `seq` or link to the same event.
+    Every `CHECKPOINT_INTERVAL` events a signed checkpoint is added when a keyring is present.
+    """
+    chain.lock(session)
+    last_seq, last_hash = chain.head(session)
     event = AuditEvent(
+        id=new_id(),
+        seq=last_seq + 1,
+        occurred_at=utcnow(),
         actor_user_id=actor.user_id,
         actor_label=actor.label,
         organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
         action=str(action),
         subject_type=subject_type,
         subject_id=subject_id,
-        changes=dict(changes or {}),
+        changes=chain.plain_changes(dict(changes or {})),
+        prev_hash=last_hash,
+        event_hash="",
     )
+    event.event_hash = chain.recompute(chain.ChainRecord.of(event))
     session.add(event)
     session.flush()
+    checkpoints.sign_if_due(session, seq=event.seq, event_hash=event.event_hash)
     return event

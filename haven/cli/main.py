@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from haven.cli import db, demo, serve, tokens, users
+from haven.cli import audit, backup, db, demo, keys, people, serve, tokens, users, wipe
 
 app = typer.Typer(
     help="Haven: defection, surrender and reintegration programmes.",
@@ -14,6 +14,12 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="user")
 app.add_typer(tokens.app, name="token")
+app.add_typer(people.app, name="person")
+app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
+app.command("wipe")(wipe.wipe)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

@@ -1,4 +1,11 @@
-"""Engines for the embedded SQLite file and for PostgreSQL."""
+"""Engines for the embedded database (SQLCipher, or plain SQLite) and for PostgreSQL.
+
+The embedded default is `sqlite+pysqlcipher:///path`: SQLCipher 4 (the `sqlcipher3` wheel)
+through SQLAlchemy's pysqlcipher dialect. The page key is the keyring's raw 32-byte
+`database_key`, given as `PRAGMA key = "x'…'"` (raw-key form: no second KDF inside
+SQLCipher) as the very first statement of every connection; temporary tables and indices stay
+in memory. A plain `sqlite:///` URL still works when asked for explicitly (unencrypted).
+"""
 
 from __future__ import annotations
 
@@ -6,30 +13,135 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import QueuePool
+
+from haven.security.keyring import Keyring
+
+SQLCIPHER_DRIVER = "pysqlcipher"
+# The first 16 bytes of every unencrypted SQLite file; an SQLCipher file starts with its salt.
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-def is_sqlite(url: str) -> bool:
+class WrongDatabaseKey(RuntimeError):
+    """The key does not open this database (or the file is not a Haven database)."""
+
+
+class HavenSQLCipherDialect(SQLiteDialect_pysqlcipher):
+    """SQLAlchemy's pysqlcipher dialect, minus its `PRAGMA key` taken from the URL password.
+
+    Haven never puts a key in a URL (URLs end up in settings, logs and error messages): the
+    key comes from the keyring, set by `make_engine` when the connection is opened. The stock
+    dialect would otherwise run `PRAGMA key=""`, which SQLCipher 4 rejects.
+    """
+
+    supports_statement_cache = True
+
+    def on_connect_url(self, url: URL) -> Any:
+        if url.password:
+            raise ValueError("Haven takes the database key from its keyring, never from the URL")
+        return SQLiteDialect_pysqlite.on_connect_url(self, url)
+
+
+registry.register("sqlite.pysqlcipher", __name__, "HavenSQLCipherDialect")
+
+
+def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite, create the file's folder and turn on WAL and foreign keys."""
-    if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url,
-            connect_args={"timeout": 30, "check_same_thread": False},
-            hide_parameters=True,
-            **kwargs,
+def is_sqlcipher(url: str | URL) -> bool:
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.get_driver_name() == SQLCIPHER_DRIVER
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The database file of an SQLite URL (None for PostgreSQL and in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def make_engine(url: str, keyring: Keyring | None = None, **kwargs: Any) -> Engine:
+    """Create an engine; for SQLite, create the file's folder and turn on WAL and foreign keys.
+
+    An SQLCipher URL needs the keyring (there is no unencrypted fallback). PostgreSQL ignores
+    it: there the keyring serves field encryption and audit signing, through the sessions.
+    """
+    if not is_sqlite(url):
+        # hide_parameters: an IntegrityError's text must never carry a person's data into a log.
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {
+        "connect_args": {"timeout": 30, "check_same_thread": False},
+        "hide_parameters": True,
+    }
+    encrypted = is_sqlcipher(url)
+    if encrypted:
+        if keyring is None:
+            raise ValueError("an SQLCipher database needs Haven's keyring to open it")
+        import sqlcipher3  # type: ignore[import-untyped]
+
+        options["module"] = sqlcipher3
+        if path is not None:
+            # The dialect's default (SingletonThreadPool) suits :memory: only; a file gets the
+            # same pool as plain SQLite.
+            options["poolclass"] = QueuePool
+    engine = create_engine(url, **options, **kwargs)
+    if encrypted:
+        assert keyring is not None  # noqa: S101 - checked above; for the type checker
+        event.listen(engine, "do_connect", _keyed_connect(keyring.database_key, path))
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _keyed_connect(key: bytes, path: Path | None) -> Any:
+    pragma = f"PRAGMA key = \"x'{key.hex()}'\""
+
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        connection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        try:
+            cursor = connection.cursor()
+            # SQLCipher logs failed page checks (a wrong key) to stderr; Haven reports it itself.
+            cursor.execute("PRAGMA cipher_log_level = NONE")
+            # The key first: before it, nothing may read or write a page.
+            cursor.execute(pragma)
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            cursor.close()
+        except dialect.loaded_dbapi.DatabaseError:
+            connection.close()
+            raise WrongDatabaseKey(_wrong_key_message(path)) from None
+        return connection
+
+    return connect
+
+
+def _wrong_key_message(path: Path | None) -> str:
+    where = f" ({path})" if path is not None else ""
+    try:
+        plain = path is not None and path.open("rb").read(16) == PLAIN_SQLITE_HEADER
+    except OSError:
+        plain = False
+    if plain:
+        return (
+            f"The database file{where} is not encrypted (plain SQLite). Haven opens only "
+            "encrypted databases: move it aside and run `haven db upgrade`, or use an "
+            "explicit sqlite:/// URL to read it."
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    # hide_parameters: an IntegrityError's text must never carry a person's data into a log.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    return (
+        f"The key does not open this database{where}. Check HAVEN_KEY_FILE or the "
+        "passphrase; no key Haven can produce from other key material will open it."
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -37,6 +149,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SAVEPOINTs work (the pysqlite recipe in SQLAlchemy's SQLite dialect documentation).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    if type(dbapi_connection).__module__.startswith("sqlcipher3"):
+        # Wipe SQLCipher's buffers when freed and lock them out of swap where the OS allows.
+        cursor.execute("PRAGMA cipher_memory_security = ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")

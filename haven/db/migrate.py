@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
+from haven.security.keyring import Keyring
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 FIX_COMMAND = "haven db upgrade"
 
@@ -37,8 +39,12 @@ def current_revision(bind: Engine | Connection) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(url: str, engine: Engine | None = None, revision: str = "head") -> None:
+def upgrade(
+    url: str, engine: Engine | None = None, revision: str = "head", keyring: Keyring | None = None
+) -> None:
+    """Migrate; data migrations that encrypt existing fields need the keyring."""
     config = alembic_config(url)
+    config.attributes["keyring"] = keyring
     if engine is not None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

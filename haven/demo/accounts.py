@@ -10,9 +10,12 @@ from haven.accounts import repository, service
 from haven.accounts.models import Organisation, Site
 from haven.accounts.schemas import UserCreate
 from haven.config import Settings
+from haven.security import mfa
 from haven.security.permissions import Actor, Role
 
 DEMO_PASSWORD = "haven-demo-passphrase"  # noqa: S105 - printed for demo use, by design
+# Privileged roles need a second factor: the demo ones share this authenticator key.
+DEMO_TOTP_SECRET = "HAVENDEMOSECRETFORDEMONSTRATIONX"  # noqa: S105 - printed for demo use
 
 ORGANISATIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
@@ -85,7 +88,7 @@ def seed_accounts(session: Session, settings: Settings | None = None) -> DemoAcc
         if repository.user_by_username(session, username):
             continue
         site = result.sites[org_index][site_index] if site_index is not None else None
-        service.create_user(
+        user = service.create_user(
             session,
             actor,
             UserCreate(
@@ -98,5 +101,7 @@ def seed_accounts(session: Session, settings: Settings | None = None) -> DemoAcc
             organisation_id=result.organisations[org_index].id,
             settings=settings,
         )
+        if mfa.requires_second_factor(role):
+            mfa.provision_totp(session, actor, user, secret=DEMO_TOTP_SECRET)
         result.created_users += 1
     return result

@@ -1,4 +1,6 @@
-"""Search keys written beside the names: prefix split off, case folded, both scripts.
+"""Search keys written beside the names, and canonical forms of blind-indexed numbers.
+
+Names: prefix split off, case folded, both scripts.
 
 The key of a person is `latin|myanmar`, each part the name without honorific, lowercased,
 with single spaces. Searches normalise the query the same way, so "U Aung Kyaw", "aung kyaw"
@@ -7,8 +9,9 @@ and "ဦးအောင်ကျော်" find the same person. (Spelling varia
 
 from __future__ import annotations
 
-from haven.text import has_myanmar
+from haven.text import has_myanmar, to_ascii_digits
 from haven.text.names import split_name
+from haven.text.nrc import NrcError, parse_nrc
 
 
 def name_part(name: str | None) -> str:
@@ -27,3 +30,17 @@ def query_part(query: str) -> str:
 
 def is_myanmar_query(query: str) -> bool:
     return has_myanmar(query)
+
+
+def canonical_nrc(value: str) -> str | None:
+    """The NRC's canonical form (either script, either digits), or None if it is no NRC."""
+    try:
+        return parse_nrc(value).canonical
+    except NrcError:
+        return None
+
+
+def canonical_service_number(value: str) -> str | None:
+    """Service numbers compare without surrounding or inner spaces, upper case, ASCII digits."""
+    canonical = "".join(to_ascii_digits(value).split()).upper()
+    return canonical or None

@@ -1,20 +1,76 @@
-"""Tables of persons, their family members and photos."""
+"""Tables of persons, their family members and photos, and each person's data key.
+
+Every column classified CONFIDENTIAL or HIGHLY_CONFIDENTIAL is stored encrypted
+(`haven.security.fields`), on SQLite as on PostgreSQL: the model maps the ciphertext column
+as `<name>_ct` and exposes the plain value under the column's own name (`person.nrc`)
+through an `EncryptedField`. PERSONAL columns (names, birth date) stay plaintext: duplicate
+detection and name search need them. NRC and service number are also blind-indexed
+(`nrc_index`, `service_number_index`) for exact search.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
+from haven.db.types import utcnow
+from haven.people.keys import canonical_nrc, canonical_service_number
 from haven.people.sensitivity import Sensitivity, sensitive
+from haven.security import fields
+from haven.security.fields import (
+    BYTES,
+    JSON_OBJECT,
+    TEXT,
+    BlindIndexSpec,
+    Codec,
+    DataKeys,
+    EncryptedField,
+)
 
 PERSONAL = sensitive(Sensitivity.PERSONAL)
 CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL)
 HIGHLY_CONFIDENTIAL = sensitive(Sensitivity.HIGHLY_CONFIDENTIAL)
+# A blind index is an HMAC of a confidential value: never copied into the audit trail.
+BLIND_INDEX = {"blind_index": True}
+T = TypeVar("T")
+
+
+class PersonKey(Base):
+    """A person's 32-byte data key, wrapped (AES-256-GCM) under the keyring's `field_kek`.
+
+    Deleting the row is the erasure: every confidential field of the person, in this
+    database and in any backup restored through `haven restore`, becomes unreadable.
+    """
+
+    __tablename__ = "person_keys"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+PERSON_KEYS = DataKeys(PersonKey, owner_attr="person_id", label="person")
+
+
+def _person_keys() -> DataKeys:
+    return PERSON_KEYS
+
+
+def _person_field(
+    attr: str, codec: Codec[T], blind: BlindIndexSpec | None = None
+) -> EncryptedField[T]:
+    return EncryptedField(
+        attr, codec, keys=_person_keys, owner_attr="id", assign_owner_id=True, blind=blind
+    )
+
+
+def _relative_field(attr: str, codec: Codec[T]) -> EncryptedField[T]:
+    return EncryptedField(attr, codec, keys=_person_keys, owner_attr="person_id")
 
 
 class Person(IdMixin, TimestampMixin, Base):
@@ -23,7 +79,9 @@ class Person(IdMixin, TimestampMixin, Base):
     A name in Myanmar script and/or Latin letters is required; everything else may be
     missing, because defectors often arrive without documents. The honorific or ethnic prefix
     (U, Daw, Saw, ဦး …) is kept apart from the name. `*_key` columns hold normalised forms
-    for search, written by the service from the names.
+    for search, written by the service from the names. `retention_until` is set by an
+    administrator; `haven person apply-retention` erases persons past it. An erased person
+    keeps an anonymous skeleton (`erased_at`, reception events) for aggregate statistics.
     """
 
     __tablename__ = "persons"
@@ -49,23 +107,62 @@ class Person(IdMixin, TimestampMixin, Base):
     birth_approximate: Mapped[bool] = mapped_column(default=False)
     sex: Mapped[str] = mapped_column(String(10), default="unknown")
     ethnicity: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
-    religion: Mapped[str | None] = mapped_column(String(100), info=CONFIDENTIAL)
-    nrc: Mapped[str | None] = mapped_column(String(60), index=True, info=CONFIDENTIAL)
-    service_number: Mapped[str | None] = mapped_column(String(60), index=True, info=PERSONAL)
+    religion_ct: Mapped[bytes | None] = mapped_column("religion", LargeBinary, info=CONFIDENTIAL)
+    nrc_ct: Mapped[bytes | None] = mapped_column("nrc", LargeBinary, info=CONFIDENTIAL)
+    nrc_index: Mapped[str | None] = mapped_column(String(64), index=True, info=BLIND_INDEX)
+    service_number_ct: Mapped[bytes | None] = mapped_column(
+        "service_number", LargeBinary, info=CONFIDENTIAL
+    )
+    service_number_index: Mapped[str | None] = mapped_column(
+        String(64), index=True, info=BLIND_INDEX
+    )
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     education: Mapped[str | None] = mapped_column(String(40))
     literacy: Mapped[str | None] = mapped_column(String(40))
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     weapon_specialisations: Mapped[list[str]] = mapped_column(JSON, default=list)
-    disability: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=CONFIDENTIAL)
-    phone: Mapped[str | None] = mapped_column(String(60), info=CONFIDENTIAL)
-    contact_notes: Mapped[str | None] = mapped_column(String(1000), info=CONFIDENTIAL)
+    disability_ct: Mapped[bytes | None] = mapped_column(
+        "disability", LargeBinary, info=CONFIDENTIAL
+    )
+    phone_ct: Mapped[bytes | None] = mapped_column("phone", LargeBinary, info=CONFIDENTIAL)
+    contact_notes_ct: Mapped[bytes | None] = mapped_column(
+        "contact_notes", LargeBinary, info=CONFIDENTIAL
+    )
     profile_completed_at: Mapped[datetime | None]
+    retention_until: Mapped[date | None] = mapped_column(index=True)
+    erased_at: Mapped[datetime | None]
+
+    religion = _person_field("religion_ct", TEXT)
+    nrc = _person_field(
+        "nrc_ct", TEXT, BlindIndexSpec(attr="nrc_index", field="nrc", canonical=canonical_nrc)
+    )
+    service_number = _person_field(
+        "service_number_ct",
+        TEXT,
+        BlindIndexSpec(
+            attr="service_number_index",
+            field="service_number",
+            canonical=canonical_service_number,
+        ),
+    )
+    disability = _person_field("disability_ct", JSON_OBJECT)
+    phone = _person_field("phone_ct", TEXT)
+    contact_notes = _person_field("contact_notes_ct", TEXT)
+
+    @property
+    def masked_fields(self) -> list[str]:
+        """Confidential fields hidden from the session's reader (they read as empty)."""
+        return fields.masked_fields(self)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class FamilyMember(IdMixin, TimestampMixin, Base):
     """A relative of a person. Their whereabouts is the most sensitive field Haven holds:
-    the regime holds soldiers' families and takes relatives hostage."""
+    the regime holds soldiers' families and takes relatives hostage. Encrypted under the
+    person's data key."""
 
     __tablename__ = "family_members"
 
@@ -75,15 +172,29 @@ class FamilyMember(IdMixin, TimestampMixin, Base):
     name: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     age: Mapped[int | None]
     is_dependant: Mapped[bool] = mapped_column(default=False)
-    whereabouts: Mapped[str | None] = mapped_column(String(1000), info=HIGHLY_CONFIDENTIAL)
+    whereabouts_ct: Mapped[bytes | None] = mapped_column(
+        "whereabouts", LargeBinary, info=HIGHLY_CONFIDENTIAL
+    )
+
+    whereabouts = _relative_field("whereabouts_ct", TEXT)
+
+    @property
+    def masked_fields(self) -> list[str]:
+        return fields.masked_fields(self)
 
 
 class PersonPhoto(IdMixin, TimestampMixin, Base):
-    """A photo, re-encoded on upload so that no metadata (EXIF, GPS) survives."""
+    """A photo, re-encoded on upload so that no metadata (EXIF, GPS) survives; encrypted under
+    the person's data key."""
 
     __tablename__ = "person_photos"
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     content_type: Mapped[str] = mapped_column(String(40))
-    data: Mapped[bytes] = mapped_column(LargeBinary, info=CONFIDENTIAL)
+    data_ct: Mapped[bytes] = mapped_column("data", LargeBinary, info=CONFIDENTIAL)
+
+    data = _relative_field("data_ct", BYTES)
+
+
+ENCRYPTED_MODELS: tuple[type[Base], ...] = (Person, FamilyMember, PersonPhoto)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from haven.people.models import FamilyMember, Person, PersonPhoto
@@ -42,8 +43,9 @@ def search(
     unit_ids: Sequence[uuid.UUID] = (),
     limit: int = 50,
 ) -> Sequence[Person]:
-    """Persons visible to the actor whose name/father's name contains `name` or whose NRC,
-    service number or unit matches exactly."""
+    """Persons visible to the actor whose name/father's name contains `name`, whose blind
+    index matches exactly (`exact`: column → index value, e.g. `nrc_index`), or whose unit
+    matches. Erased persons are never found."""
     from haven.reception.models import ReceptionEvent
 
     conditions = []
@@ -63,7 +65,7 @@ def search(
         return []
     query = (
         select(Person)
-        .where(visible_to(actor, Person), or_(*conditions))
+        .where(visible_to(actor, Person), Person.erased_at.is_(None), or_(*conditions))
         .order_by(Person.created_at.desc())
         .limit(limit)
     )
@@ -77,19 +79,19 @@ def possible_duplicates(
     name_key: str,
     father_key: str | None,
     birth_year: int | None,
-    nrc: str | None,
-    service_number: str | None,
+    nrc_index: str | None,
+    service_number_index: str | None,
     exclude: uuid.UUID | None = None,
     limit: int = 10,
 ) -> Sequence[Person]:
-    """Simple rules: same NRC, same service number, or same name with the same father or a
-    birth year within one year, within the actor's organisation (all its sites: the caller
-    shows only the visible ones and counts the rest)."""
+    """Simple rules: same NRC, same service number (by blind index), or same name with the
+    same father or a birth year within one year, within the actor's organisation (all its
+    sites: the caller shows only the visible ones and counts the rest)."""
     rules = []
-    if nrc:
-        rules.append(Person.nrc == nrc)
-    if service_number:
-        rules.append(func.lower(Person.service_number) == service_number.lower())
+    if nrc_index:
+        rules.append(Person.nrc_index == nrc_index)
+    if service_number_index:
+        rules.append(Person.service_number_index == service_number_index)
     if name_key.strip("|"):
         same_name = Person.name_key == name_key
         if father_key:
@@ -103,6 +105,16 @@ def possible_duplicates(
     query = select(Person).where(Person.organisation_id == actor.organisation_id, or_(*rules))
     if actor.is_system:
         query = select(Person).where(or_(*rules))
+    query = query.where(Person.erased_at.is_(None))
     if exclude is not None:
         query = query.where(Person.id != exclude)
     return session.scalars(query.limit(limit)).all()
+
+
+def due_for_retention(session: Session, today: date) -> Sequence[uuid.UUID]:
+    """Ids of persons not yet erased whose retention date has passed."""
+    return session.scalars(
+        select(Person.id)
+        .where(Person.retention_until < today, Person.erased_at.is_(None))
+        .order_by(Person.retention_until)
+    ).all()

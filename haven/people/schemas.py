@@ -142,6 +142,10 @@ class FamilyMemberOut(BaseModel):
     age: int | None
     is_dependant: bool
     whereabouts: str | None
+    masked_fields: list[str] = Field(
+        default_factory=list,
+        description="Fields hidden from the caller's role: they read as null, not as empty.",
+    )
 
 
 class PersonOut(BaseModel):
@@ -175,6 +179,13 @@ class PersonOut(BaseModel):
     contact_notes: str | None
     profile_completed_at: datetime | None
     created_at: datetime
+    retention_until: date | None = None
+    erased_at: datetime | None = None
+    masked_fields: list[str] = Field(
+        default_factory=list,
+        description="Confidential fields hidden from the caller's role: they read as null "
+        "(or {}), whatever they hold.",
+    )
 
 
 class PersonSummary(BaseModel):
@@ -188,5 +199,5 @@ class PersonSummary(BaseModel):
     name_latin: str | None
     father_name: str | None
     birth_year: int | None
-    service_number: str | None
+    service_number: str | None = Field(description="Null when hidden from the caller's role.")
     site_id: uuid.UUID

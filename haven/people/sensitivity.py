@@ -1,15 +1,23 @@
 """Field sensitivity classes, declared once on each column (`info={"sensitivity": …}`).
 
-The classification drives masking for roles without the right, audit (values of sensitive
-fields are never copied into the trail) and, on PostgreSQL, application-level encryption.
+The classification drives, from one declaration:
+- encryption: every CONFIDENTIAL and HIGHLY_CONFIDENTIAL column is stored as AES-256-GCM
+  ciphertext under the person's data key, on SQLite and PostgreSQL alike;
+- masking: a role reads a field only up to its clearance (`ROLE_CLEARANCE`), plus the few
+  fields its work needs (`ROLE_EXTRA_FIELDS`); other fields read as empty;
+- audit: values of CONFIDENTIAL fields and above are never copied into the trail;
+- erasure: PERSONAL fields are blanked, confidential ones crypto-shredded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table
+
+from haven.security.permissions import Actor, Role
 
 
 class Sensitivity(StrEnum):
@@ -38,3 +46,63 @@ def sensitive_names(table: Table, at_least: Sensitivity = Sensitivity.CONFIDENTI
         for name, level in classified_columns(table).items()
         if order.index(level) >= order.index(at_least)
     }
+
+
+def _rank(level: Sensitivity | str) -> int:
+    return list(Sensitivity).index(Sensitivity(level))
+
+
+# The most sensitive class each role may read, for persons in its scope. Registrars and POW
+# officers hold the confidential profile of the persons they handle; only case workers, who
+# trace and protect families, see where relatives are. Everyone else sees names only.
+ROLE_CLEARANCE: dict[Role, Sensitivity] = {
+    Role.REGISTRAR: Sensitivity.CONFIDENTIAL,
+    Role.CASE_WORKER: Sensitivity.HIGHLY_CONFIDENTIAL,
+    Role.POW_OFFICER: Sensitivity.CONFIDENTIAL,
+    Role.VETTING_OFFICER: Sensitivity.PERSONAL,
+    Role.FINANCE_OFFICER: Sensitivity.PERSONAL,
+    Role.NEGOTIATOR: Sensitivity.PERSONAL,
+    Role.MANAGER: Sensitivity.PERSONAL,
+    Role.AUDITOR: Sensitivity.PERSONAL,
+    Role.ADMINISTRATOR: Sensitivity.PERSONAL,
+}
+
+# Fields above a role's clearance that its work needs: screening matches NRC and service number.
+ROLE_EXTRA_FIELDS: dict[Role, frozenset[str]] = {
+    Role.VETTING_OFFICER: frozenset({"nrc", "service_number"}),
+}
+
+
+def clearance(actor: Actor) -> Sensitivity:
+    if actor.is_system:
+        return Sensitivity.HIGHLY_CONFIDENTIAL
+    if actor.role is None:
+        return Sensitivity.PERSONAL
+    return ROLE_CLEARANCE.get(actor.role, Sensitivity.PERSONAL)
+
+
+def may_read(actor: Actor, level: Sensitivity | str, field: str) -> bool:
+    """Whether the actor may read a field of that class (for a record in their scope)."""
+    if _rank(level) <= _rank(clearance(actor)):
+        return True
+    return actor.role is not None and field in ROLE_EXTRA_FIELDS.get(actor.role, frozenset())
+
+
+def reader_for(actor: Actor) -> Callable[[str, str], bool]:
+    """The policy given to `haven.security.fields.set_reader` for this actor."""
+
+    def reader(level: str, field: str) -> bool:
+        return may_read(actor, level, field)
+
+    return reader
+
+
+def revealed_classes(actor: Actor, fields: dict[str, Sensitivity]) -> list[str]:
+    """The classes above PERSONAL of which the actor sees at least one of `fields`."""
+    return sorted(
+        {
+            str(level)
+            for name, level in fields.items()
+            if level is not Sensitivity.PERSONAL and may_read(actor, level, name)
+        }
+    )

@@ -1,8 +1,13 @@
-"""Rules for persons: profile, family, photo, search and possible duplicates."""
+"""Rules for persons: profile, family, photo, search and possible duplicates.
+
+Every entry point sets the session's field reader to the actor's clearance
+(`haven.people.sensitivity`): confidential fields the actor may not see read as empty, in the
+API's output and in the pages alike, and are never decrypted. Confidential fields are stored
+encrypted (`haven.security.fields`); NRC and service number are found by blind index.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import uuid
 from collections.abc import Sequence
@@ -14,34 +19,54 @@ from sqlalchemy.orm import Session
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
-from haven.errors import NotFound, ValidationFailed
+from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.forces import repository as forces_repository
 from haven.i18n import N_
 from haven.people import keys, repository
 from haven.people.models import FamilyMember, Person, PersonPhoto
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
-from haven.people.sensitivity import sensitive_names
+from haven.people.sensitivity import (
+    Sensitivity,
+    classified_columns,
+    may_read,
+    reader_for,
+    revealed_classes,
+    sensitive_names,
+)
+from haven.security.blind_index import blind_index
+from haven.security.fields import session_keyring, set_reader
 from haven.security.permissions import Actor, Permission, in_scope, require
-from haven.text import to_ascii_digits
-from haven.text.nrc import NrcError, parse_nrc
 from haven.text.units import parse_unit
 
-_SENSITIVE = sensitive_names(Person.__table__)  # type: ignore[arg-type]
+# Every classified field, names included, is recorded as changed without its value: the
+# trail is append-only, so a value copied into it would outlive the person's erasure.
+_SENSITIVE = sensitive_names(Person.__table__, Sensitivity.PERSONAL)  # type: ignore[arg-type]
+_BLIND = {c.name for c in Person.__table__.columns if c.info.get("blind_index")}
+_CLASSES = classified_columns(Person.__table__)  # type: ignore[arg-type]
+_FAMILY_CLASSES = classified_columns(FamilyMember.__table__)  # type: ignore[arg-type]
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+def as_reader(session: Session, actor: Actor) -> None:
+    """Mask, for the rest of the session, what the actor may not see."""
+    set_reader(session, None if actor.is_system else reader_for(actor))
 
 
 def _require_visible(
     session: Session, actor: Actor, person_id: uuid.UUID, permission: Permission
 ) -> Person:
+    as_reader(session, actor)
     person = repository.person_by_id(session, person_id)
     if person is None:
         raise NotFound
     require(actor, permission, person)
+    if permission is Permission.PERSON_WRITE and person.is_erased:
+        raise Conflict
     return person
 
 
 def get_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
-    """A person's record; the read is audited (it holds confidential fields)."""
+    """A person's record; the read is audited with the sensitivity classes it revealed."""
     person = _require_visible(session, actor, person_id, Permission.PERSON_READ)
     audit.record(
         session,
@@ -50,6 +75,7 @@ def get_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
         subject_type="person",
         subject_id=person.id,
         organisation_id=person.organisation_id,
+        changes={"revealed": revealed_classes(actor, _CLASSES | _FAMILY_CLASSES)},
     )
     return person
 
@@ -60,10 +86,12 @@ def set_names(person: Person) -> None:
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
+    # Column names are the plain attribute names (`nrc`, not `nrc_ct`); blind indexes are
+    # left out: an HMAC of a confidential value never enters the trail.
     return {
         c.name: getattr(person, c.name)
         for c in Person.__table__.columns
-        if c.name not in ("updated_at",)
+        if c.name not in ("updated_at",) and c.name not in _BLIND
     }
 
 
@@ -126,7 +154,7 @@ def add_family_member(
         organisation_id=person.organisation_id,
         changes=audit.diff(
             {},
-            {"relationship": member.relationship, "whereabouts": member.whereabouts},
+            {"relationship": data.relationship, "whereabouts": data.whereabouts},
             sensitive={"whereabouts"},
         ),
     )
@@ -193,7 +221,10 @@ def set_photo(session: Session, actor: Actor, person_id: uuid.UUID, content: byt
 
 
 def get_photo(session: Session, actor: Actor, person_id: uuid.UUID) -> PersonPhoto:
+    """The photo, for an actor whose clearance covers it (a face identifies)."""
     _require_visible(session, actor, person_id, Permission.PERSON_READ)
+    if not may_read(actor, Sensitivity.CONFIDENTIAL, "data"):
+        raise PermissionDenied
     photo = repository.photo_of(session, person_id)
     if photo is None:
         raise NotFound
@@ -204,14 +235,18 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 50) -> Se
     """Find persons by name in either script (with or without honorific), father's name,
     NRC, service number or unit — only among those the actor may see."""
     require(actor, Permission.PERSON_READ)
+    as_reader(session, actor)
     query = " ".join(query.split())
     if len(query) < 2:
         return []
-    exact: dict[str, str] = {}
-    with contextlib.suppress(NrcError):
-        exact["nrc"] = parse_nrc(query).canonical
-    digits = to_ascii_digits(query).strip()
-    exact["service_number"] = digits
+    exact = {
+        f"{name}_index": index
+        for name, index in (
+            ("nrc", _index(session, "nrc", query)),
+            ("service_number", _index(session, "service_number", query)),
+        )
+        if index is not None
+    }
     unit_ids: list[uuid.UUID] = []
     code = parse_unit(query)
     if code is not None:
@@ -219,6 +254,18 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 50) -> Se
     return repository.search(
         session, actor, name=keys.query_part(query), exact=exact, unit_ids=unit_ids, limit=limit
     )
+
+
+def _index(session: Session, field: str, value: str | None) -> str | None:
+    """The blind index of a value as typed (canonicalised first), or None."""
+    if not value:
+        return None
+    canonical = (
+        keys.canonical_nrc(value) if field == "nrc" else keys.canonical_service_number(value)
+    )
+    if not canonical:
+        return None
+    return blind_index(session_keyring(session).index_key, field, canonical)
 
 
 @dataclass(frozen=True)
@@ -242,14 +289,15 @@ def possible_duplicates(
     exclude: uuid.UUID | None = None,
 ) -> Duplicates:
     require(actor, Permission.PERSON_READ)
+    as_reader(session, actor)
     found = repository.possible_duplicates(
         session,
         actor,
         name_key=keys.name_key(name_latin, name_my),
         father_key=keys.name_part(father_name) or None,
         birth_year=birth_year,
-        nrc=nrc,
-        service_number=service_number,
+        nrc_index=_index(session, "nrc", nrc),
+        service_number_index=_index(session, "service_number", service_number),
         exclude=exclude,
     )
     visible = [p for p in found if in_scope(actor, p)]

@@ -1,6 +1,6 @@
-"""Authentication failures. All are 401: the caller must (re)authenticate."""
+"""Authentication failures. 401: the caller must (re)authenticate; 429: slow down."""
 
-from haven.errors import AuthenticationRequired
+from haven.errors import AuthenticationRequired, HavenError
 from haven.i18n import N_
 
 
@@ -14,6 +14,37 @@ class LoginFailed(AuthenticationRequired):
 class SessionExpired(AuthenticationRequired):
     code = "session_expired"
     default_message = N_("Your session has expired. Please log in again.")
+
+
+class LoginExpired(AuthenticationRequired):
+    """The half-finished login (second step or enrolment) is missing, used or too old."""
+
+    code = "login_expired"
+    default_message = N_("Your login took too long or has ended. Please log in again.")
+
+
+class SecondFactorFailed(AuthenticationRequired):
+    code = "second_factor_failed"
+    default_message = N_(
+        "That code or security key was not accepted. Each code works once: "
+        "if you have just used it, wait for the next one."
+    )
+
+
+class FreshAuthRequired(AuthenticationRequired):
+    """Raised by `haven.security.fresh.require_fresh` before payments, exports, vetting
+    decisions, erasure and changes of one's own sign-in methods."""
+
+    code = "reauthentication_required"
+    default_message = N_("For this action, confirm it is you: enter your password again.")
+
+
+class TooManyAttempts(HavenError):
+    code = "too_many_attempts"
+    status = 429
+    default_message = N_(
+        "Too many failed attempts. Wait and try again later, or ask your administrator."
+    )
 
 
 class InvalidToken(AuthenticationRequired):

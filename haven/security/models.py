@@ -1,11 +1,16 @@
-"""Tables of login sessions and API tokens. Only hashes of secrets are stored."""
+"""Tables of login sessions, pending logins, second factors, API tokens and login failures.
+
+Only hashes of bearer secrets are stored. TOTP secrets must be readable to check a code, so
+they are stored as they are (never logged, never shown again after enrolment); WebAuthn keeps
+only public keys.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin
@@ -13,7 +18,14 @@ from haven.db.types import utcnow
 
 
 class LoginSession(IdMixin, Base):
-    """A server-side browser session; the cookie holds a random token, the table its SHA-256."""
+    """A server-side browser session; the cookie holds a random token, the table its SHA-256.
+
+    A row exists only once the user is fully authenticated (password, and a second factor
+    when they have one); a half-finished login lives in `PendingLogin` instead, so code that
+    resolves a session never sees one. `authenticated_at` is the last time the user proved who
+    they are (login or re-authentication): operations that need fresh authentication compare
+    it with the clock.
+    """
 
     __tablename__ = "login_sessions"
 
@@ -25,6 +37,71 @@ class LoginSession(IdMixin, Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
+    authenticated_at: Mapped[datetime | None]
+    second_factor: Mapped[str | None] = mapped_column(String(20))
+    webauthn_challenge: Mapped[str | None] = mapped_column(String(128))
+
+
+class PendingLogin(IdMixin, Base):
+    """A login whose password was right but that still needs a second factor (or enrolment).
+
+    `state` is `second_factor` (answer TOTP or WebAuthn) or `enrolment` (a privileged user
+    without any second factor: they may only enrol one). Short-lived; deleted when completed.
+    """
+
+    __tablename__ = "pending_logins"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20))
+    next_path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    webauthn_challenge: Mapped[str | None] = mapped_column(String(128))
+
+
+class TotpFactor(IdMixin, Base):
+    """A user's TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s), one per user.
+
+    Unconfirmed until the user has entered one valid code. `last_used_step` is the time step
+    of the last accepted code: a code of that step or an earlier one is refused (no replay).
+    """
+
+    __tablename__ = "totp_factors"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class WebAuthnCredential(IdMixin, Base):
+    """A security key or platform authenticator registered by a user (public key only)."""
+
+    __tablename__ = "webauthn_credentials"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+
+class LoginFailure(IdMixin, Base):
+    """One failed login attempt, kept for an hour to throttle guessing against one account.
+
+    Keyed by the SHA-256 of the normalised username, not by user id, so that unknown
+    usernames are throttled exactly like real ones (the lockout reveals nothing).
+    """
+
+    __tablename__ = "login_failures"
+
+    account_key: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class ApiToken(IdMixin, Base):

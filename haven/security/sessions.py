@@ -2,14 +2,20 @@
 
 A session ends on logout, after `session_idle_minutes` without a request, after
 `session_max_hours` in all, and at once when the user's role changes or they are deactivated.
+
+A login that still needs its second step (a second factor, or enrolment of one for a
+privileged role) is a `PendingLogin` behind its own cookie, never a `LoginSession`: so
+`resolve()` only ever sees fully authenticated sessions. As a second guard, `resolve()`
+refuses a session of a privileged role that was opened without a second factor.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import User
@@ -17,14 +23,21 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.config import Settings
 from haven.db.types import utcnow
-from haven.security import repository
-from haven.security.errors import SessionExpired
-from haven.security.models import LoginSession
+from haven.security import mfa, repository
+from haven.security.errors import LoginExpired, SessionExpired
+from haven.security.models import LoginSession, PendingLogin
 from haven.security.permissions import Actor
 from haven.security.random_tokens import new_token, token_hash
 
 # Writing last_seen_at on every request would turn each page view into a write.
 _TOUCH_EVERY = timedelta(seconds=30)
+# Where `resolve()` leaves the id of the request's login session (read by `fresh`).
+CURRENT_LOGIN_KEY = "haven.login_session_id"
+
+PENDING_LIFETIME = timedelta(minutes=10)
+PENDING_MAX_FAILURES = 5
+SECOND_FACTOR = "second_factor"
+ENROLMENT = "enrolment"
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,9 @@ def actor_for(user: User) -> Actor:
     )
 
 
-def start(session: Session, user: User, settings: Settings) -> tuple[str, LoginSession]:
+def start(
+    session: Session, user: User, settings: Settings, *, second_factor: str | None = None
+) -> tuple[str, LoginSession]:
     """Open a session for a user who has just authenticated; returns the cookie token."""
     token = new_token()
     now = utcnow()
@@ -58,6 +73,8 @@ def start(session: Session, user: User, settings: Settings) -> tuple[str, LoginS
         created_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(hours=settings.session_max_hours),
+        authenticated_at=now,
+        second_factor=second_factor,
     )
     session.add(login)
     user.last_login_at = now
@@ -69,6 +86,7 @@ def start(session: Session, user: User, settings: Settings) -> tuple[str, LoginS
         subject_type="user",
         subject_id=user.id,
         organisation_id=user.organisation_id,
+        changes={"second_factor": second_factor},
     )
     return token, login
 
@@ -87,9 +105,43 @@ def resolve(session: Session, token: str, settings: Settings) -> ActiveSession:
     user = session.get(User, login.user_id)
     if user is None or not user.is_active:
         raise SessionExpired
+    if login.second_factor is None and mfa.requires_second_factor(user.role):
+        login.revoked_at = now
+        login.revoked_reason = "second_factor_missing"
+        raise SessionExpired
     if now - login.last_seen_at >= _TOUCH_EVERY:
         login.last_seen_at = now
+    session.info[CURRENT_LOGIN_KEY] = login.id
     return ActiveSession(login=login, user=user)
+
+
+def current_login(session: Session) -> LoginSession | None:
+    """The login session resolved for this request (this database session), if any."""
+    login_id = session.info.get(CURRENT_LOGIN_KEY)
+    return session.get(LoginSession, login_id) if isinstance(login_id, uuid.UUID) else None
+
+
+def reauthenticate(
+    session: Session,
+    active: ActiveSession,
+    *,
+    second_factor: str | None,
+    now: datetime | None = None,
+) -> None:
+    """The user proved who they are again: operations needing fresh authentication may run."""
+    active.login.authenticated_at = now or utcnow()
+    if second_factor is not None:
+        active.login.second_factor = second_factor
+    active.login.webauthn_challenge = None
+    audit.record(
+        session,
+        active.actor,
+        AuditAction.REAUTHENTICATED,
+        subject_type="user",
+        subject_id=active.user.id,
+        organisation_id=active.user.organisation_id,
+        changes={"second_factor": second_factor},
+    )
 
 
 def end(session: Session, active: ActiveSession) -> None:
@@ -105,8 +157,23 @@ def end(session: Session, active: ActiveSession) -> None:
     )
 
 
-def revoke_all_for_user(session: Session, actor: Actor, user_id: uuid.UUID, *, reason: str) -> int:
-    count = repository.revoke_sessions_of(session, user_id, reason)
+def revoke_all_for_user(
+    session: Session,
+    actor: Actor,
+    user_id: uuid.UUID,
+    *,
+    reason: str,
+    keep: uuid.UUID | None = None,
+) -> int:
+    """End the user's sessions (all but `keep`) and any half-finished login of theirs."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
+    )
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    result = session.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
+    count = int(getattr(result, "rowcount", 0) or 0)
+    session.execute(delete(PendingLogin).where(PendingLogin.user_id == user_id))
     if count:
         audit.record(
             session,
@@ -118,3 +185,62 @@ def revoke_all_for_user(session: Session, actor: Actor, user_id: uuid.UUID, *, r
             changes={"sessions": {"before": count, "after": 0}, "reason": reason},
         )
     return count
+
+
+# --- pending logins (the second step) --------------------------------------------------------
+
+
+def start_pending(
+    session: Session, user: User, *, state: str, next_path: str
+) -> tuple[str, PendingLogin]:
+    """After a right password: the second step (or enrolment) still to do. Returns its token."""
+    token = new_token()
+    now = utcnow()
+    pending = PendingLogin(
+        user_id=user.id,
+        token_hash=token_hash(token),
+        state=state,
+        next_path=next_path[:500],
+        created_at=now,
+        expires_at=now + PENDING_LIFETIME,
+        failed_attempts=0,
+    )
+    session.add(pending)
+    session.flush()
+    return token, pending
+
+
+def resolve_pending(session: Session, token: str | None) -> tuple[PendingLogin, User]:
+    """The live pending login behind a cookie token and its (active) user, or LoginExpired."""
+    if not token:
+        raise LoginExpired
+    pending = session.scalar(
+        select(PendingLogin).where(PendingLogin.token_hash == token_hash(token))
+    )
+    if pending is None:
+        raise LoginExpired
+    user = session.get(User, pending.user_id)
+    if utcnow() >= pending.expires_at or user is None or not user.is_active:
+        session.delete(pending)
+        raise LoginExpired
+    return pending, user
+
+
+def fail_pending(session: Session, pending: PendingLogin) -> bool:
+    """Count a wrong second factor; after a few the pending login ends. True if it ended."""
+    pending.failed_attempts += 1
+    if pending.failed_attempts >= PENDING_MAX_FAILURES:
+        session.delete(pending)
+        session.flush()
+        return True
+    session.flush()
+    return False
+
+
+def complete_pending(
+    session: Session, pending: PendingLogin, user: User, settings: Settings, *, second_factor: str
+) -> tuple[str, LoginSession]:
+    """The second step succeeded: the pending login becomes a full session."""
+    session.delete(pending)
+    session.flush()
+    return start(session, user, settings, second_factor=second_factor)

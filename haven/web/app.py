@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from haven.accounts import api as accounts_api
 from haven.accounts import views as accounts_views
+from haven.audit import api as audit_api
+from haven.audit import views as audit_views
 from haven.config import Settings, get_settings
 from haven.db.engine import make_engine
 from haven.db.migrate import assert_migrated
@@ -23,9 +25,11 @@ from haven.forces import views as forces_views
 from haven.people import api as people_api
 from haven.people import views as people_views
 from haven.reception import api as reception_api
+from haven.reception import import_api as reception_import_api
+from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
 from haven.security.keyring import Keyring
-from haven.web import errors, views
+from haven.web import errors, login, pages
 from haven.web.middleware import HavenMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -51,7 +55,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app; on startup it refuses an unmigrated database, naming the fix."""
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, keyring=keyring)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -80,15 +84,20 @@ def create_app(
     )
     errors.install(app)
 
-    app.include_router(views.router)
+    app.include_router(login.router)
+    app.include_router(pages.router)
     app.include_router(accounts_views.router)
     app.include_router(accounts_api.router)
     app.include_router(forces_api.router)
     app.include_router(reception_api.router)
+    app.include_router(reception_import_api.router)
     app.include_router(people_api.router)
     app.include_router(reception_views.router)
+    app.include_router(reception_import_views.router)
     app.include_router(people_views.router)
     app.include_router(forces_views.router)
+    app.include_router(audit_api.router)
+    app.include_router(audit_views.router)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

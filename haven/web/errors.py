@@ -10,16 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from haven import i18n
 from haven.errors import AuthenticationRequired, HavenError, NotFound
 from haven.i18n import N_, Text
-from haven.security.errors import SessionExpired
+from haven.security.errors import FreshAuthRequired, SessionExpired
 from haven.validation import fields_from_errors
 from haven.web.templating import render
 
@@ -82,6 +83,11 @@ def haven_error_response(request: Request, exc: HavenError) -> Response:
     if _is_api(request):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return _json(request, exc.status, exc.code, exc.message, exc.fields, headers)
+    if isinstance(exc, FreshAuthRequired):
+        target = f"/reauth?next={quote(_safe_next(request))}"
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
     response = _html(request, exc.status, exc.code, exc.message)
     if isinstance(exc, SessionExpired):
         response.delete_cookie("haven_session", path="/")

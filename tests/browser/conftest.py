@@ -14,10 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from haven.config import PROJECT_ROOT
+from haven.security.keyring import new_key_file
 from tests.postgres import free_port
 
 CHROMIUM = os.environ.get("HAVEN_CHROMIUM", "/usr/bin/chromium")
@@ -46,14 +48,19 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database with demo data, served on a free loopback port."""
     folder: Path = tmp_path_factory.mktemp("browser")
+    # The encrypted database as deployed, its key file in a folder of its own (never beside it).
+    key_file = tmp_path_factory.mktemp("browser-keys") / "haven.key"
+    new_key_file(key_file)
     env = {
         **os.environ,
-        "HAVEN_DATABASE_URL": f"sqlite:///{folder / 'haven.db'}",
+        "HAVEN_DATABASE_URL": f"sqlite+pysqlcipher:///{folder / 'haven.db'}",
+        "HAVEN_KEY_FILE": str(key_file),
+        "HAVEN_KEY_DIR": str(key_file.parent),
         "HAVEN_ARGON2_MEMORY_KIB": "1024",
         "HAVEN_ARGON2_TIME_COST": "1",
     }
     _run(["db", "upgrade"], env)
-    _run(["demo"], env)
+    _run(["demo", "--people", "80"], env)
     port = free_port()
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
@@ -111,8 +118,28 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
     return list(result)
 
 
+_USED_STEPS: dict[str, int] = {}
+
+
+def demo_totp_code(username: str) -> str:
+    """A current code for a demo user that this run has not used yet (no code works twice)."""
+    from haven.demo.accounts import DEMO_TOTP_SECRET
+
+    while True:
+        now = int(time.time()) // 30
+        for step in (now - 1, now, now + 1):
+            if step > _USED_STEPS.get(username, -1):
+                _USED_STEPS[username] = step
+                return str(pyotp.TOTP(DEMO_TOTP_SECRET).generate_otp(step))
+        time.sleep(1)
+
+
 def log_in(page: Page, server: str, username: str, password: str = "haven-demo-passphrase") -> None:
     page.goto(f"{server}/login")
     page.fill("#field-username", username)
     page.fill("#field-password", password)
     page.click("#login-button")
+    page.wait_for_load_state()
+    if page.url.endswith("/login/verify"):
+        page.fill("#field-code", demo_totp_code(username))
+        page.click("#verify-button")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -14,34 +11,30 @@ from haven.cli.main import app
 from haven.config import get_settings
 from haven.db.engine import make_engine
 from haven.demo.accounts import USERS
-from tests.conftest import BACKENDS
-from tests.postgres import create_database
+from haven.security.keyring import Keyring, read_key_file
+from tests.conftest import CliDatabase
 
 runner = CliRunner()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'cli.db'}"
-    else:
-        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_cli")
-    monkeypatch.setenv("HAVEN_DATABASE_URL", url)
-    monkeypatch.setenv("HAVEN_ARGON2_MEMORY_KIB", "1024")
-    monkeypatch.setenv("HAVEN_ARGON2_TIME_COST", "1")
-    get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
+@pytest.fixture
+def database_url(cli_database: CliDatabase) -> str:
+    """A database URL in HAVEN_DATABASE_URL, its key file (elsewhere) in HAVEN_KEY_FILE."""
+    return cli_database.url
 
 
 def _count(url: str, model: type) -> int:
-    engine = make_engine(url)
+    engine = make_engine(url, keyring=_keyring())
     with engine.connect() as connection:
         value = connection.execute(select(func.count()).select_from(model)).scalar_one()
     engine.dispose()
     return int(value)
+
+
+def _keyring() -> Keyring:
+    key_file = get_settings().key_file
+    assert key_file is not None
+    return read_key_file(key_file)
 
 
 def test_help_everywhere() -> None:

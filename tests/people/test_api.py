@@ -170,8 +170,15 @@ def test_family_whereabouts_is_recorded_and_not_in_the_audit_trail(
         headers=world.reg_a,
     )
     assert response.status_code == 201
-    family = client.get(f"/api/people/{pid}/family", headers=world.reg_a).json()
+    # Whereabouts is highly confidential: the registrar records it but reads it masked; the
+    # case worker, who traces families, reads it.
+    family = client.get(f"/api/people/{pid}/family", headers=world.worker).json()
     assert family[0]["whereabouts"] == "Village 7, compound B"
+    assert family[0]["masked_fields"] == []
+    masked = client.get(f"/api/people/{pid}/family", headers=world.reg_a).json()
+    assert masked[0]["whereabouts"] is None
+    assert masked[0]["masked_fields"] == ["whereabouts"]
+    assert masked[0]["name"] == "Daw Hla"
     db.expire_all()
     trail = " ".join(str(e.changes) for e in db.scalars(select(AuditEvent)))
     assert "compound B" not in trail

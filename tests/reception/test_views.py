@@ -162,3 +162,22 @@ def test_duplicates_panel_fragment(
     assert panel.status_code == 200
     assert "Nyi Nyi" in panel.text
     assert "<html" not in panel.text
+
+
+def test_dashboard_shows_figures_and_children_due_for_handover(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    for name, kind in (("Aye Aye", "defector"), ("Mg Lay", "child"), ("Ko Tun", "captured")):
+        response = client.post(
+            "/reception/new",
+            data={"csrf_token": token, "name_latin": name, "classification": kind},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+    page = client.get("/")
+    figures = page.text.split('id="reception-figures"')[1].split("</article>")[0]
+    assert figures.count('class="figure-cell">1<') == 3
+    assert 'id="children-handover"' in page.text
+    assert "due by" in page.text

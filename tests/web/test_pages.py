@@ -14,6 +14,7 @@ from haven.config import Settings
 from haven.security.models import LoginSession
 from haven.security.permissions import Role
 from tests import factories as f
+from tests.security.helpers import admin_logged_in
 
 
 def test_login_page_renders_with_csrf_and_security_headers(client: TestClient) -> None:
@@ -51,7 +52,13 @@ def test_wrong_password_is_401_with_a_clear_message_and_audited(
 def test_login_then_dashboard_then_logout(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="daw.admin", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="daw.admin",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     assert client.get("/").status_code == 401
     f.login(client, username="daw.admin")
     cookie = next(c for c in client.cookies.jar if c.name == "haven_session")
@@ -70,7 +77,13 @@ def test_login_then_dashboard_then_logout(
 def test_missing_csrf_token_is_403_with_a_clear_message(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="no.csrf", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="no.csrf",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     client.get("/login")
     response = client.post("/login", data={"username": "no.csrf", "password": f.PASSWORD})
     assert response.status_code == 403
@@ -86,7 +99,13 @@ def test_missing_csrf_token_is_403_with_a_clear_message(
 def test_an_idle_session_expires_with_401_and_a_clear_message(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="idle.user", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="idle.user",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     f.login(client, username="idle.user")
     login = db.scalars(select(LoginSession)).one()
     login.last_seen_at -= timedelta(minutes=fast_settings.session_idle_minutes + 1)
@@ -100,7 +119,13 @@ def test_an_idle_session_expires_with_401_and_a_clear_message(
 def test_a_session_past_its_absolute_lifetime_expires(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="long.day", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="long.day",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     f.login(client, username="long.day")
     login = db.scalars(select(LoginSession)).one()
     login.expires_at -= timedelta(hours=fast_settings.session_max_hours)
@@ -111,7 +136,13 @@ def test_a_session_past_its_absolute_lifetime_expires(
 def test_language_switch_is_remembered_for_the_user(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    user = f.user(db, organisation=f.organisation(db), username="lang.user", settings=fast_settings)
+    user = f.user(
+        db,
+        organisation=f.organisation(db),
+        username="lang.user",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     f.login(client, username="lang.user")
     token = f.csrf_from(client, "/")
     response = client.post(
@@ -140,7 +171,13 @@ def test_language_switch_before_login_is_kept_in_a_cookie(client: TestClient) ->
 def test_open_redirects_are_refused(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="redirect.user", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="redirect.user",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     token = f.csrf_from(client)
     response = client.post(
         "/login",
@@ -159,9 +196,8 @@ def test_user_pages_are_scoped_to_the_organisation(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
     org_a, org_b = f.organisation(db), f.organisation(db)
-    f.user(db, organisation=org_a, username="admin.a", settings=fast_settings)
     stranger = f.user(db, organisation=org_b, username="stranger.b", settings=fast_settings)
-    f.login(client, username="admin.a")
+    admin_logged_in(client, db, username="admin.a", organisation=org_a)
     listing = client.get("/users")
     assert "admin.a" in listing.text
     assert "stranger.b" not in listing.text
@@ -173,8 +209,7 @@ def test_user_pages_are_scoped_to_the_organisation(
 def test_add_user_form_keeps_values_and_shows_field_errors(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="form.admin", settings=fast_settings)
-    f.login(client, username="form.admin")
+    admin_logged_in(client, db, username="form.admin")
     token = f.csrf_from(client, "/users/new")
     response = client.post(
         "/users/new",
@@ -226,7 +261,13 @@ def test_a_registrar_cannot_open_user_administration(
 def test_api_tokens_page_issues_and_revokes(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    f.user(db, organisation=f.organisation(db), username="token.user", settings=fast_settings)
+    f.user(
+        db,
+        organisation=f.organisation(db),
+        username="token.user",
+        role=Role.CASE_WORKER,
+        settings=fast_settings,
+    )
     f.login(client, username="token.user")
     token = f.csrf_from(client, "/account/tokens")
     response = client.post("/account/tokens", data={"name": "report script", "csrf_token": token})

@@ -1,0 +1,386 @@
+"""Second factors: TOTP authenticators and WebAuthn credentials, enrolled by their user.
+
+Privileged roles (`ROLES_REQUIRING_SECOND_FACTOR`) cannot use Haven without one: a login of
+such a user without a second factor can only enrol one. A user may hold one TOTP
+authenticator and any number of WebAuthn credentials; a privileged user may not remove the
+last of them (an administrator can reset them all, which ends the user's sessions).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm import Session
+
+from haven.accounts.models import User
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.config import Settings
+from haven.db.types import utcnow
+from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from haven.i18n import N_, Text
+from haven.security import passwords, repository, totp
+from haven.security import webauthn as wa
+from haven.security.errors import SecondFactorFailed
+from haven.security.models import TotpFactor, WebAuthnCredential
+from haven.security.permissions import Actor, Permission, Role, require
+
+TOTP = "totp"
+WEBAUTHN = "webauthn"
+
+ROLES_REQUIRING_SECOND_FACTOR: frozenset[Role] = frozenset(
+    {
+        Role.VETTING_OFFICER,
+        Role.FINANCE_OFFICER,
+        Role.POW_OFFICER,
+        Role.NEGOTIATOR,
+        Role.ADMINISTRATOR,
+        Role.AUDITOR,
+    }
+)
+
+
+def requires_second_factor(role: str) -> bool:
+    return role in {str(r) for r in ROLES_REQUIRING_SECOND_FACTOR}
+
+
+@dataclass(frozen=True)
+class Factors:
+    """A user's enrolled (confirmed) second factors."""
+
+    totp: TotpFactor | None
+    keys: Sequence[WebAuthnCredential] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return (1 if self.totp else 0) + len(self.keys)
+
+    @property
+    def any(self) -> bool:
+        return self.count > 0
+
+
+def _totp_of(session: Session, user_id: uuid.UUID) -> TotpFactor | None:
+    return session.scalar(select(TotpFactor).where(TotpFactor.user_id == user_id))
+
+
+def factors_of(session: Session, user_id: uuid.UUID) -> Factors:
+    factor = _totp_of(session, user_id)
+    keys = session.scalars(
+        select(WebAuthnCredential)
+        .where(WebAuthnCredential.user_id == user_id)
+        .order_by(WebAuthnCredential.created_at)
+    ).all()
+    confirmed = factor if factor is not None and factor.confirmed_at is not None else None
+    return Factors(totp=confirmed, keys=keys)
+
+
+def has_second_factor(session: Session, user_id: uuid.UUID) -> bool:
+    return factors_of(session, user_id).any
+
+
+def _self_only(actor: Actor, user: User) -> None:
+    """Second factors are enrolled by their own user, never on someone's behalf."""
+    if actor.user_id != user.id:
+        raise NotFound
+
+
+def _record(
+    session: Session, actor: Actor, action: AuditAction, user: User, method: str, **extra: str
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        subject_type="user",
+        subject_id=user.id,
+        organisation_id=user.organisation_id,
+        changes={"method": method, **extra},
+    )
+
+
+# --- TOTP ------------------------------------------------------------------------------------
+
+
+def start_totp_enrolment(session: Session, actor: Actor, user: User) -> TotpFactor:
+    """A new unconfirmed secret (or the one already shown); nothing is enabled until confirmed."""
+    _self_only(actor, user)
+    factor = _totp_of(session, user.id)
+    if factor is not None and factor.confirmed_at is not None:
+        raise Conflict(N_("You already have an authenticator app. Remove it first to replace it."))
+    if factor is None:
+        factor = TotpFactor(user_id=user.id, secret=totp.new_secret())
+        session.add(factor)
+        session.flush()
+    return factor
+
+
+def confirm_totp(
+    session: Session, actor: Actor, user: User, code: str, *, now: datetime | None = None
+) -> TotpFactor:
+    """Enable the authenticator once the user proves it makes valid codes."""
+    _self_only(actor, user)
+    factor = _totp_of(session, user.id)
+    if factor is None or factor.confirmed_at is not None:
+        raise Conflict(N_("Start again: open the page to set up an authenticator app."))
+    moment = now or utcnow()
+    step = totp.matching_step(factor.secret, code, now=moment, last_used_step=None)
+    if step is None:
+        raise ValidationFailed(
+            fields={"code": N_("Enter the 6-digit code your app shows now for Haven.")}
+        )
+    factor.confirmed_at = moment
+    factor.last_used_step = step
+    session.flush()
+    _record(session, actor, AuditAction.SECOND_FACTOR_ENROLLED, user, TOTP)
+    return factor
+
+
+def provision_totp(session: Session, actor: Actor, user: User, *, secret: str) -> TotpFactor:
+    """The operator sets a known secret (demo data, a device prepared in advance)."""
+    if not actor.is_system:
+        raise PermissionDenied
+    if _totp_of(session, user.id) is not None:
+        raise Conflict(N_("This user already has an authenticator app."))
+    factor = TotpFactor(user_id=user.id, secret=secret, confirmed_at=utcnow())
+    session.add(factor)
+    session.flush()
+    _record(session, actor, AuditAction.SECOND_FACTOR_ENROLLED, user, TOTP)
+    return factor
+
+
+def verify_totp(session: Session, user: User, code: str, *, now: datetime | None = None) -> bool:
+    """Whether the code is valid and new; the step is claimed atomically (no replay, no race)."""
+    factor = _totp_of(session, user.id)
+    if factor is None or factor.confirmed_at is None:
+        return False
+    step = totp.matching_step(
+        factor.secret, code, now=now or utcnow(), last_used_step=factor.last_used_step
+    )
+    if step is None:
+        return False
+    claimed = session.execute(
+        update(TotpFactor)
+        .where(
+            TotpFactor.id == factor.id,
+            or_(TotpFactor.last_used_step.is_(None), TotpFactor.last_used_step < step),
+        )
+        .values(last_used_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(factor)
+    return int(getattr(claimed, "rowcount", 0) or 0) == 1
+
+
+# --- WebAuthn --------------------------------------------------------------------------------
+
+
+def webauthn_registration_options(
+    session: Session, actor: Actor, user: User, *, rp: wa.RelyingParty
+) -> tuple[str, str]:
+    _self_only(actor, user)
+    existing = [k.credential_id for k in factors_of(session, user.id).keys]
+    return wa.registration_options(
+        rp,
+        user_handle=user.id.bytes,
+        username=user.username,
+        display_name=user.display_name,
+        existing=existing,
+    )
+
+
+def register_webauthn(
+    session: Session,
+    actor: Actor,
+    user: User,
+    *,
+    rp: wa.RelyingParty,
+    response: str,
+    challenge: str | None,
+    name: str,
+) -> WebAuthnCredential:
+    _self_only(actor, user)
+    name = " ".join(name.split())[:100] or "Security key"
+    if not challenge:
+        raise ValidationFailed(
+            fields={"webauthn": N_("The security key could not be registered. Try again.")}
+        )
+    new = wa.verify_registration(rp, response=response, challenge=challenge)
+    if session.scalar(
+        select(WebAuthnCredential.id).where(WebAuthnCredential.credential_id == new.credential_id)
+    ):
+        raise Conflict(fields={"webauthn": N_("This security key is already registered.")})
+    credential = WebAuthnCredential(
+        user_id=user.id,
+        credential_id=new.credential_id,
+        public_key=new.public_key,
+        sign_count=new.sign_count,
+        name=name,
+    )
+    session.add(credential)
+    session.flush()
+    _record(session, actor, AuditAction.SECOND_FACTOR_ENROLLED, user, WEBAUTHN, name=name)
+    return credential
+
+
+def webauthn_authentication_options(
+    session: Session, user: User, *, rp: wa.RelyingParty
+) -> tuple[str, str]:
+    keys = factors_of(session, user.id).keys
+    if not keys:
+        raise SecondFactorFailed
+    return wa.authentication_options(rp, credential_ids=[k.credential_id for k in keys])
+
+
+def verify_webauthn(
+    session: Session,
+    user: User,
+    *,
+    rp: wa.RelyingParty,
+    response: str,
+    challenge: str | None,
+    now: datetime | None = None,
+) -> WebAuthnCredential:
+    """The credential that signed the challenge, its sign count updated; or SecondFactorFailed."""
+    credential_id = wa.credential_id_of(response)
+    if not challenge or credential_id is None:
+        raise SecondFactorFailed
+    credential = session.scalar(
+        select(WebAuthnCredential).where(
+            WebAuthnCredential.credential_id == credential_id,
+            WebAuthnCredential.user_id == user.id,
+        )
+    )
+    if credential is None:
+        raise SecondFactorFailed
+    credential.sign_count = wa.verify_authentication(
+        rp,
+        response=response,
+        challenge=challenge,
+        public_key=credential.public_key,
+        sign_count=credential.sign_count,
+    )
+    credential.last_used_at = now or utcnow()
+    session.flush()
+    return credential
+
+
+# --- removal ---------------------------------------------------------------------------------
+
+
+def _check_not_last(
+    session: Session,
+    user: User,
+    *,
+    password: str | None,
+    settings: Settings | None,
+) -> None:
+    """Before the last factor goes: a privileged role must keep one, and the password must
+    be long enough to stand alone (15 characters; 8 suffice only with a second factor)."""
+    if factors_of(session, user.id).count > 1:
+        return
+    if requires_second_factor(user.role):
+        raise Conflict(
+            N_("Your role needs a second factor: add another one before removing this one.")
+        )
+    if password is None or not passwords.verify_password(user.password_hash, password, settings):
+        raise ValidationFailed(
+            fields={"password": N_("Enter your current password to remove your last factor.")}
+        )
+    if len(password) < passwords.MIN_LENGTH:
+        raise ValidationFailed(
+            fields={
+                "password": Text(
+                    N_(
+                        "Your password is shorter than {n} characters. Change it to a longer "
+                        "one before removing your last second factor."
+                    ),
+                    {"n": passwords.MIN_LENGTH},
+                )
+            }
+        )
+
+
+def remove_totp(
+    session: Session,
+    actor: Actor,
+    user: User,
+    *,
+    password: str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    _self_only(actor, user)
+    factor = _totp_of(session, user.id)
+    if factor is None:
+        raise NotFound
+    if factor.confirmed_at is not None:
+        _check_not_last(session, user, password=password, settings=settings)
+    session.delete(factor)
+    session.flush()
+    _record(session, actor, AuditAction.SECOND_FACTOR_REMOVED, user, TOTP)
+
+
+def remove_webauthn(
+    session: Session,
+    actor: Actor,
+    user: User,
+    credential_id: uuid.UUID,
+    *,
+    password: str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    _self_only(actor, user)
+    credential = session.get(WebAuthnCredential, credential_id)
+    if credential is None or credential.user_id != user.id:
+        raise NotFound
+    _check_not_last(session, user, password=password, settings=settings)
+    name = credential.name
+    session.delete(credential)
+    session.flush()
+    _record(session, actor, AuditAction.SECOND_FACTOR_REMOVED, user, WEBAUTHN, name=name)
+
+
+def reset_factors(session: Session, actor: Actor, user: User) -> int:
+    """An administrator removes all of a user's second factors (a lost phone or key).
+
+    The user's sessions end at once; a privileged user must enrol again at their next login.
+    """
+    require(actor, Permission.USER_MANAGE, user)
+    if actor.user_id == user.id:
+        raise Conflict(N_("You cannot reset your own second factors. Ask another administrator."))
+    removed = int(
+        getattr(
+            session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id)),
+            "rowcount",
+            0,
+        )
+        or 0
+    )
+    removed += int(
+        getattr(
+            session.execute(
+                delete(WebAuthnCredential).where(WebAuthnCredential.user_id == user.id)
+            ),
+            "rowcount",
+            0,
+        )
+        or 0
+    )
+    session.expire_all()
+    _record(session, actor, AuditAction.SECOND_FACTOR_REMOVED, user, "all", by="administrator")
+    count = repository.revoke_sessions_of(session, user.id, "factors_reset")
+    if count:
+        audit.record(
+            session,
+            actor,
+            AuditAction.SESSION_REVOKED,
+            subject_type="user",
+            subject_id=user.id,
+            organisation_id=user.organisation_id,
+            changes={"sessions": {"before": count, "after": 0}, "reason": "factors_reset"},
+        )
+    return removed

@@ -1,0 +1,104 @@
+"""Pages of the shell: language switch, dashboard, health check, API docs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from haven import i18n
+from haven.accounts import service as accounts
+from haven.db.migrate import current_revision, head_revision
+from haven.db.types import utcnow
+from haven.reception import repository as reception_repository
+from haven.security.permissions import Permission
+from haven.security.sessions import ActiveSession
+from haven.web.deps import DB, LANGUAGE_COOKIE, Form, HtmlActor, SettingsDep, anonymous_csrf
+from haven.web.login import safe_next
+from haven.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+_ONE_YEAR = 365 * 24 * 3600
+
+
+@router.post("/language")
+def switch_language(
+    request: Request,
+    session: DB,
+    settings: SettingsDep,
+    form: Form,
+    active: Annotated[ActiveSession | None, Depends(anonymous_csrf)],
+) -> Response:
+    language = str(form.get("language", ""))
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    if language not in i18n.LANGUAGES:
+        return response
+    if active is not None:
+        accounts.set_language(session, active.actor, language)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=_ONE_YEAR,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """What the actor's role needs first: reception figures, children to hand over, users."""
+    organisation = (
+        accounts.get_organisation(session, actor, actor.organisation_id)
+        if actor.organisation_id
+        else None
+    )
+    sites = accounts.list_sites(session, actor) if actor.can(Permission.SITE_READ) else []
+    users = accounts.list_users(session, actor) if actor.can(Permission.USER_READ) else []
+    figures = (
+        reception_repository.counts_by_classification(session, actor)
+        if actor.can(Permission.PERSON_READ) or actor.can(Permission.REPORT_AGGREGATE)
+        else None
+    )
+    children = (
+        reception_repository.children_awaiting_handover(session, actor)
+        if actor.can(Permission.PERSON_READ)
+        else []
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "organisation": organisation,
+            "sites": sites,
+            "user_count": len(users),
+            "figures": figures,
+            "children": children,
+            "now": utcnow(),
+        },
+    )
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> JSONResponse:
+    """Liveness and readiness: the database answers and is migrated to the code's revision."""
+    try:
+        with request.app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+            migrated = current_revision(session.connection()) == head_revision()
+    except Exception:  # noqa: BLE001 - any database failure means "not healthy", nothing more
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    if not migrated:
+        return JSONResponse({"status": "error", "database": "not migrated"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """Swagger UI served from Haven itself (no CDN), initialised by a static script (CSP)."""
+    return render(request, "api_docs.html")
