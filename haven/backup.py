@@ -57,7 +57,8 @@ from sqlalchemy.orm import Session
 
 from haven.db.engine import make_engine, sqlite_path
 from haven.db.migrate import MIGRATIONS_DIR, alembic_config, current_revision
-from haven.security.keyring import LEDGER_FILE, Keyring
+from haven.people.erasure import LedgerDamaged, ledger_path, read_ledger, reapply_ledger
+from haven.security.keyring import Keyring
 
 MAGIC = b"HAVENBK\x01"
 FORMAT_VERSION = 1
@@ -378,7 +379,13 @@ def restore_backup(
             f"{kind}. Nothing was restored."
         )
     _check_revision(header)
-    erased = read_ledger(key_dir) if key_dir is not None else []
+    try:
+        erased = read_ledger(ledger_path(key_dir)) if key_dir is not None else []
+    except LedgerDamaged as exc:
+        raise BackupRefused(
+            f"{exc} The restore stopped so that no erased person comes back. Repair the ledger "
+            "and restore again."
+        ) from None
     if kind == KIND_SQLITE:
         reapplied = _restore_sqlite(path, url, keyring, erased)
     else:
@@ -403,25 +410,15 @@ def _finish(connection: Connection, url: str, keyring: Keyring, erased: list[uui
     config.attributes["connection"] = connection
     config.attributes["keyring"] = keyring  # data migrations that encrypt fields need it
     command.upgrade(config, "head")
-    hook = _ledger_hook() if erased else None
-    if hook is None:
+    if not erased:
         return 0
     session = Session(bind=connection, info={"keyring": keyring}, expire_on_commit=False)
     try:
-        hook(session, erased)
+        reapply_ledger(session, erased)
         session.flush()
     finally:
         session.close()
     return len(erased)
-
-
-def _ledger_hook() -> Any:
-    """`haven.people.erasure.reapply_ledger(session, ids)`, once that module exists."""
-    try:
-        from haven.people import erasure  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return getattr(erasure, "reapply_ledger", None)
 
 
 def _restore_sqlite(path: Path, url: str, keyring: Keyring, erased: list[uuid.UUID]) -> int:
@@ -537,24 +534,3 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
 
 
 # --- the erasure ledger ---------------------------------------------------------------------
-
-
-def read_ledger(key_dir: Path) -> list[uuid.UUID]:
-    """Person ids erased on this installation (one UUID a line; unreadable lines refused)."""
-    try:
-        lines = (key_dir / LEDGER_FILE).read_text().splitlines()
-    except FileNotFoundError:
-        return []
-    ids: list[uuid.UUID] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            ids.append(uuid.UUID(line.strip()))
-        except ValueError:
-            raise BackupRefused(
-                f"Line {number} of the erasure ledger is not a person id: the restore "
-                "stopped so that no erased person comes back. Repair the ledger and restore "
-                "again."
-            ) from None
-    return ids

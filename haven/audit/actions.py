@@ -40,3 +40,4 @@ class AuditAction(StrEnum):
     AUDIT_CHECKPOINT_SIGNED = "audit.checkpoint_signed"
     PERSON_ERASED = "person.erased"
     PERSON_RETENTION_SET = "person.retention_set"
+    PEOPLE_EXPORTED = "people.exported"

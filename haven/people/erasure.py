@@ -70,19 +70,27 @@ def append_to_ledger(ledger: Path, person_id: uuid.UUID) -> None:
         os.close(folder)
 
 
+class LedgerDamaged(ValueError):
+    """A ledger line that is not `<person id> [time]`: better to stop than to forget one."""
+
+
 def read_ledger(ledger: Path) -> list[uuid.UUID]:
-    """Every person id in the ledger, in order, once each; unreadable lines are skipped."""
+    """Every person id in the ledger, in order, once each; a damaged line raises."""
     try:
         text = ledger.read_text()
     except FileNotFoundError:
         return []
     seen: dict[uuid.UUID, None] = {}
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
         first = line.split(" ", 1)[0].strip()
         try:
             seen.setdefault(uuid.UUID(first), None)
         except ValueError:
-            continue
+            raise LedgerDamaged(
+                f"Line {number} of the erasure ledger is not a person id."
+            ) from None
     return list(seen)
 
 

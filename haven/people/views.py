@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from haven.accounts import repository as accounts
 from haven.errors import ValidationFailed
 from haven.forces.models import Rank, Unit
+from haven.people import export as people_export
 from haven.people import repository as people_repository
 from haven.people import service
 from haven.people.models import Person
@@ -81,6 +82,21 @@ def _person_context(session: Session, actor: Actor, person: Person) -> dict[str,
         "has_photo": people_repository.photo_of(session, person.id) is not None,
         "can_write": actor.can(Permission.PERSON_WRITE),
     }
+
+
+@router.get("/people/export.{kind}")
+def export(kind: Literal["csv", "xlsx"], session: DB, actor: HtmlActor, q: str = "") -> Response:
+    """The search's results as a spreadsheet (fresh login required; audited)."""
+    content = people_export.export_people(session, actor, q, kind=kind)
+    media = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[kind]
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="people.{kind}"'},
+    )
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)

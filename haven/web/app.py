@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.formparsers import MultiPartParser
 
 from haven.accounts import api as accounts_api
 from haven.accounts import views as accounts_views
@@ -30,7 +31,7 @@ from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
 from haven.security.keyring import Keyring
 from haven.web import errors, login, pages
-from haven.web.middleware import HavenMiddleware
+from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -77,6 +78,8 @@ def create_app(
     app.state.keyring = keyring
     app.state.session_factory = session_factory or make_session_factory(engine, keyring)
 
+    # Bodies are capped by the middleware; keep every uploaded part in memory (no temp files).
+    MultiPartParser.spool_max_size = MAX_BODY_BYTES
     app.add_middleware(
         HavenMiddleware,
         secure_cookies=settings.secure_cookies,

@@ -12,6 +12,9 @@ from haven.security import csrf
 from haven.security.random_tokens import new_token
 
 LANGUAGE_COOKIE = "haven_lang"
+# Largest request body accepted. Uploads (photos, import files) are at most 5 MB; everything
+# under this limit is parsed in memory, so no personal data is spooled to a temporary file.
+MAX_BODY_BYTES = 8 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -50,6 +53,18 @@ class HavenMiddleware:
             except Exception:  # noqa: BLE001 - a malformed cookie header is the client's problem
                 parsed = SimpleCookie()
             cookies = {k: m.value for k, m in parsed.items()}
+        refusal = _body_refusal(scope["method"], headers)
+        if refusal is not None:
+            status, text = refusal
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": text.encode()})
+            return
         state = scope.setdefault("state", {})
         state["language"] = i18n.pick_language(
             cookies.get(LANGUAGE_COOKIE),
@@ -85,3 +100,19 @@ class HavenMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _body_refusal(method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+    """Refuse bodies over MAX_BODY_BYTES, and bodies of unknown length, before reading them."""
+    if method not in ("POST", "PUT", "PATCH"):
+        return None
+    length = headers.get("content-length")
+    if length is None:
+        if "chunked" in headers.get("transfer-encoding", ""):
+            return 411, "Send the request with a Content-Length."
+        return None
+    if not length.isdigit():
+        return 400, "Invalid Content-Length."
+    if int(length) > MAX_BODY_BYTES:
+        return 413, "What you sent is too large (at most 8 MB)."
+    return None

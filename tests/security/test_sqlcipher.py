@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from haven.accounts.models import Organisation
+from haven.cli.main import app as haven_cli
 from haven.db.engine import WrongDatabaseKey, make_engine
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.security.keyring import Keyring, new_key_file, read_key_file
-from tests.cli.test_backup import haven_app
 from tests.conftest import CliDatabase
 
 CANARY = "CANARY-ZawMyoHtet-7f3a91"
@@ -124,7 +124,7 @@ def test_cli_creates_the_database_encrypted_and_refuses_the_wrong_key(
 ) -> None:
     if cli_database.path is None:
         pytest.skip("SQLCipher is the embedded database only")
-    result = runner.invoke(haven_app(), ["db", "upgrade"])
+    result = runner.invoke(haven_cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert not cli_database.path.read_bytes().startswith(b"SQLite format 3")
     engine = cli_database.engine()
@@ -137,7 +137,7 @@ def test_cli_creates_the_database_encrypted_and_refuses_the_wrong_key(
     from haven.config import get_settings
 
     get_settings.cache_clear()
-    refused = runner.invoke(haven_app(), ["db", "current"])
+    refused = runner.invoke(haven_cli, ["db", "current"])
     assert refused.exit_code == 2
     assert "The key does not open this database" in refused.output
     assert "Traceback" not in refused.output
@@ -157,11 +157,11 @@ def test_a_key_file_beside_the_database_is_refused(
     from haven.config import get_settings
 
     get_settings.cache_clear()
-    result = runner.invoke(haven_app(), ["db", "upgrade"])
+    result = runner.invoke(haven_cli, ["db", "upgrade"])
     assert result.exit_code == 2
     assert "same folder as the database" in result.output
     assert not cli_database.path.exists()  # refused before anything was created
-    refused_init = runner.invoke(haven_app(), ["keys", "init", str(beside.with_name("new.key"))])
+    refused_init = runner.invoke(haven_cli, ["keys", "init", str(beside.with_name("new.key"))])
     assert refused_init.exit_code == 2
     assert "same folder as the database" in refused_init.output
     assert not beside.with_name("new.key").exists()

@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from haven.accounts.models import Organisation, User
+from haven.cli.main import app as haven_cli
 from haven.config import get_settings
 from haven.db.engine import WrongDatabaseKey, make_engine
 from haven.db.session import make_session_factory, transaction
 from haven.demo.accounts import USERS
 from haven.security.keyring import Keyring, init_passphrase, read_key_file, read_salt
 from haven.security.wipe import destroy_file
-from tests.cli.test_backup import haven_app
 from tests.conftest import CliDatabase
 
 CANARY = "CANARY-wipe-KhinMarAung-93d0"
@@ -54,7 +54,7 @@ def test_destroy_file_overwrites_then_unlinks(tmp_path: Path) -> None:
 def test_emergency_wipe_is_fast_and_leaves_a_fresh_install(
     cli_database: CliDatabase, tmp_path: Path
 ) -> None:
-    app = haven_app()
+    app = haven_cli
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     assert runner.invoke(app, ["demo"]).exit_code == 0
     old_keyring = cli_database.keyring()
@@ -110,7 +110,7 @@ def test_emergency_wipe_is_fast_and_leaves_a_fresh_install(
 
 
 def test_wipe_needs_the_flag(cli_database: CliDatabase) -> None:
-    result = runner.invoke(haven_app(), ["wipe"])
+    result = runner.invoke(haven_cli, ["wipe"])
     assert result.exit_code == 2
     assert cli_database.key_file.exists()
     assert read_key_file(cli_database.key_file)
@@ -125,7 +125,7 @@ def test_wipe_in_passphrase_mode_never_asks(
     monkeypatch.setenv("HAVEN_KEY_DIR", str(key_dir))
     get_settings.cache_clear()
     started = time.perf_counter()
-    result = runner.invoke(haven_app(), ["wipe", "--emergency"])
+    result = runner.invoke(haven_cli, ["wipe", "--emergency"])
     elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert elapsed < WIPE_LIMIT_SECONDS
@@ -139,7 +139,7 @@ def test_duress_passphrase_wipes_silently_and_shows_an_empty_haven(
     monkeypatch.delenv("HAVEN_KEY_FILE")
     monkeypatch.setenv("HAVEN_KEY_DIR", str(key_dir))
     get_settings.cache_clear()
-    app = haven_app()
+    app = haven_cli
     lines = f"{PASSPHRASE}\n{PASSPHRASE}\n{DURESS}\n{DURESS}\n"
     made = runner.invoke(app, ["keys", "init", "--passphrase", "--duress"], input=lines)
     assert made.exit_code == 0

@@ -294,3 +294,17 @@ def test_static_assets_are_served(client: TestClient) -> None:
     font_css = client.get("/static/vendor/noto-sans-myanmar/400.css")
     assert font_css.status_code == 200
     assert "Noto Sans Myanmar" in font_css.text
+
+
+def test_oversized_bodies_are_refused_before_they_are_read(client: TestClient) -> None:
+    big = b"x" * (8 * 1024 * 1024 + 1)
+    response = client.post(
+        "/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code == 413
+    chunked = client.post(
+        "/login",
+        content=iter([b"a=1"]),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert chunked.status_code == 411
