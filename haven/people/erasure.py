@@ -38,9 +38,7 @@ from haven.security.permissions import Actor, Permission, require
 ERASED_NAME = "[erased]"
 LEDGER_FILE = "erasure-ledger"
 MAX_REASON = 200
-# The audit action for an erasure: `person.erased` once `AuditAction.PERSON_ERASED` exists,
-# until then a `person.updated` event whose changes say `erased`.
-ERASED_ACTION: AuditAction = getattr(AuditAction, "PERSON_ERASED", AuditAction.PERSON_UPDATED)
+ERASED_ACTION = AuditAction.PERSON_ERASED
 
 
 def ledger_path(key_dir: Path) -> Path:

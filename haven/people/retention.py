@@ -42,7 +42,7 @@ def set_retention(
         audit.record(
             session,
             actor,
-            getattr(AuditAction, "PERSON_RETENTION_SET", AuditAction.PERSON_UPDATED),
+            AuditAction.PERSON_RETENTION_SET,
             subject_type="person",
             subject_id=person.id,
             organisation_id=person.organisation_id,

@@ -15,6 +15,7 @@ import would, and writes nothing. Services never commit; the caller's transactio
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -485,11 +486,9 @@ def _received_on(value: Cell) -> date:
 
         return from_excel(value).date()  # type: ignore[no-any-return, unused-ignore]
     found = _ISO_DATE.fullmatch(to_ascii_digits(_text(value) or ""))
-    if found:
-        try:
+    with contextlib.suppress(ValueError):  # 2026-02-30 matches the pattern but is no date
+        if found:
             return date(int(found[1]), int(found[2]), int(found[3]))
-        except ValueError:
-            pass
     raise ValueError(N_("Enter the date as year-month-day, for example 2026-11-25."))
 
 

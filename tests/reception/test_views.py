@@ -181,3 +181,31 @@ def test_dashboard_shows_figures_and_children_due_for_handover(
     assert figures.count('class="figure-cell">1<') == 3
     assert 'id="children-handover"' in page.text
     assert "due by" in page.text
+
+
+def test_uncertain_zawgyi_is_asked_never_guessed(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    _registrar(client, db, fast_settings)
+    token = f.csrf_from(client, "/reception/new")
+    ambiguous = "ဥက္ကလာပ"  # reads differently as Zawgyi and as Unicode; the detector cannot tell
+    asked = client.post(
+        "/reception/new",
+        data={"csrf_token": token, "name_my": ambiguous, "classification": "defector"},
+    )
+    assert asked.status_code == 422
+    assert 'id="field-text_encoding"' in asked.text  # the user is asked which it is
+    assert db.scalars(select(Person)).all() == []
+    answered = client.post(
+        "/reception/new",
+        data={
+            "csrf_token": token,
+            "name_my": ambiguous,
+            "classification": "defector",
+            "text_encoding": "unicode",
+        },
+        follow_redirects=False,
+    )
+    assert answered.status_code == 303
+    db.expire_all()
+    assert db.scalars(select(Person.name_my)).one() == ambiguous
