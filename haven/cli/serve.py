@@ -32,4 +32,7 @@ def serve(
             log_level=settings.log_level.lower(),
             proxy_headers=False,
             server_header=False,
+            # Uvicorn's access log would write query strings; Haven logs requests itself,
+            # path and status only (haven.web.middleware).
+            access_log=False,
         )

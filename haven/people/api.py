@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Response, UploadFile
+from pydantic import BaseModel, Field
 
 from haven.people import service
 from haven.people.schemas import (
@@ -19,13 +20,17 @@ from haven.web.deps import DB, ApiActor
 router = APIRouter(prefix="/api/people", tags=["people"])
 
 
-@router.get("")
-def search_people(
-    session: DB, actor: ApiActor, q: str = Query(min_length=2, max_length=200)
-) -> list[PersonSummary]:
+class SearchQuery(BaseModel):
+    """What to look for; sent in the body so that names never appear in URLs or access logs."""
+
+    q: str = Field(min_length=2, max_length=200)
+
+
+@router.post("/search")
+def search_people(query: SearchQuery, session: DB, actor: ApiActor) -> list[PersonSummary]:
     """Search by name (either script, with or without honorific), father's name, NRC,
     service number or unit; only persons the caller may see."""
-    return [PersonSummary.model_validate(p) for p in service.search(session, actor, q)]
+    return [PersonSummary.model_validate(p) for p in service.search(session, actor, query.q)]
 
 
 @router.get("/{person_id}")

@@ -58,7 +58,14 @@ PROFILE_LISTS = ("aliases", "languages", "skills", "weapon_specialisations")
 
 
 @router.get("/people", response_class=HTMLResponse)
-def search_page(request: Request, session: DB, actor: HtmlActor, q: str = "") -> Response:
+def search_page(request: Request, actor: HtmlActor) -> Response:
+    return render(request, "people/search.html", {"q": "", "results": []})
+
+
+@router.post("/people", response_class=HTMLResponse)
+def search(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """Search results (a POST: names never travel in URLs, browser history or access logs)."""
+    q = str(form.get("q", ""))[:200]
     results = service.search(session, actor, q) if q else []
     template = "people/_results.html" if request.headers.get("hx-request") else "people/search.html"
     return render(request, template, {"q": q, "results": results})
@@ -84,10 +91,11 @@ def _person_context(session: Session, actor: Actor, person: Person) -> dict[str,
     }
 
 
-@router.get("/people/export.{kind}")
-def export(kind: Literal["csv", "xlsx"], session: DB, actor: HtmlActor, q: str = "") -> Response:
+@router.post("/people/export")
+def export(session: DB, actor: HtmlFormActor, form: Form) -> Response:
     """The search's results as a spreadsheet (fresh login required; audited)."""
-    content = people_export.export_people(session, actor, q, kind=kind)
+    kind: Literal["csv", "xlsx"] = "xlsx" if form.get("kind") == "xlsx" else "csv"
+    content = people_export.export_people(session, actor, str(form.get("q", ""))[:200], kind=kind)
     media = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

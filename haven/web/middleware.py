@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
@@ -10,6 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from haven import i18n
 from haven.security import csrf
 from haven.security.random_tokens import new_token
+
+access_log = logging.getLogger("haven.access")
 
 LANGUAGE_COOKIE = "haven_lang"
 # Largest request body accepted. Uploads (photos, import files) are at most 5 MB; everything
@@ -79,6 +82,8 @@ class HavenMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                # The path only: a query string could carry what someone typed.
+                access_log.info("%s %s %s", scope["method"], scope["path"], message["status"])
                 out = MutableHeaders(scope=message)
                 out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 out.setdefault("X-Content-Type-Options", "nosniff")

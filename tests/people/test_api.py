@@ -57,7 +57,9 @@ def _receive(client: TestClient, headers: dict[str, str], **fields: object) -> d
 def test_a_registrar_cannot_see_another_sites_people(client: TestClient, world: World) -> None:
     mine = _receive(client, world.reg_a, name_latin="Ko Zaw Min Htet")
     theirs = _receive(client, world.reg_b, name_latin="Zaw Min Htet")
-    found = client.get("/api/people", params={"q": "zaw min htet"}, headers=world.reg_a).json()
+    found = client.post(
+        "/api/people/search", json={"q": "zaw min htet"}, headers=world.reg_a
+    ).json()
     assert [p["id"] for p in found] == [mine["person_id"]]
     assert client.get(f"/api/people/{theirs['person_id']}", headers=world.reg_a).status_code == 404
     assert client.get(f"/api/people/{mine['person_id']}", headers=world.reg_a).status_code == 200
@@ -67,10 +69,14 @@ def test_a_registrar_cannot_see_another_sites_people(client: TestClient, world: 
     )
     assert patch.status_code == 404
     # Organisation-wide roles see both sites; another organisation sees neither.
-    both = client.get("/api/people", params={"q": "zaw min htet"}, headers=world.worker).json()
+    both = client.post(
+        "/api/people/search", json={"q": "zaw min htet"}, headers=world.worker
+    ).json()
     assert len(both) == 2
     assert (
-        client.get("/api/people", params={"q": "zaw min htet"}, headers=world.other_org).json()
+        client.post(
+            "/api/people/search", json={"q": "zaw min htet"}, headers=world.other_org
+        ).json()
         == []
     )
     assert (
@@ -86,7 +92,9 @@ def test_search_by_name_in_either_script_with_or_without_honorific(
     for query in ("Thein Naing", "u thein naing", "U Thein Naing", "သိန်းနိုင်", "ဦးသိန်းနိုင်", "ဦး သိန်းနိုင်"):
         ids = [
             p["id"]
-            for p in client.get("/api/people", params={"q": query}, headers=world.reg_a).json()
+            for p in client.post(
+                "/api/people/search", json={"q": query}, headers=world.reg_a
+            ).json()
         ]
         assert ids == [pid], query
     person = client.get(f"/api/people/{pid}", headers=world.reg_a).json()
@@ -116,7 +124,9 @@ def test_search_by_father_nrc_service_number_and_unit(client: TestClient, world:
     ):
         ids = [
             p["id"]
-            for p in client.get("/api/people", params={"q": query}, headers=world.reg_a).json()
+            for p in client.post(
+                "/api/people/search", json={"q": query}, headers=world.reg_a
+            ).json()
         ]
         assert pid in ids, query
 

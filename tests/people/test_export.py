@@ -31,15 +31,18 @@ def test_export_is_fresh_audited_and_formula_safe(
     f.receive(db, actor, name_latin="Export Aung")
     f.receive(db, actor, name_latin="=HYPERLINK(1) Export")  # a hostile value typed at the desk
     f.login(client, username="export.desk")
+    token = f.csrf_from(client, "/people")
 
-    response = client.get("/people/export.csv", params={"q": "export"})
+    response = client.post(
+        "/people/export", data={"q": "export", "kind": "csv", "csrf_token": token}
+    )
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="people.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     names = sorted(r["name_latin"] for r in rows)
     assert names == ["'=HYPERLINK(1) Export", "Export Aung"]
 
-    xlsx = client.get("/people/export.xlsx", params={"q": "export"})
+    xlsx = client.post("/people/export", data={"q": "export", "kind": "xlsx", "csrf_token": token})
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = [c.value for c in sheet["D"]][1:]
@@ -54,7 +57,11 @@ def test_export_is_fresh_audited_and_formula_safe(
     login = db.scalars(select(LoginSession).where(LoginSession.user_id == registrar.id)).one()
     login.authenticated_at = utcnow() - timedelta(minutes=6)
     db.flush()
-    stale = client.get("/people/export.csv", params={"q": "export"}, follow_redirects=False)
+    stale = client.post(
+        "/people/export",
+        data={"q": "export", "kind": "csv", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert stale.status_code == 303
     assert stale.headers["location"].startswith("/reauth?next=")
 
@@ -72,4 +79,6 @@ def test_export_needs_the_right_to_read_people(
         settings=fast_settings,
     )
     f.login(client, username="export.manager")
-    assert client.get("/people/export.csv", params={"q": "x"}).status_code == 403
+    token = f.csrf_from(client, "/")
+    response = client.post("/people/export", data={"q": "x", "kind": "csv", "csrf_token": token})
+    assert response.status_code == 403

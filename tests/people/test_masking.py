@@ -119,7 +119,7 @@ def test_each_role_sees_what_its_clearance_allows(
     photo = client.get(f"/api/people/{person_id}/photo", headers=headers)
     assert photo.status_code == (200 if sees_photo else 403)
     # Search results show the service number only to those who may see it.
-    found = client.get("/api/people", params={"q": "Zaw Masked"}, headers=headers).json()
+    found = client.post("/api/people/search", json={"q": "Zaw Masked"}, headers=headers).json()
     assert [p["id"] for p in found] == [person_id]
     assert found[0]["service_number"] == ("BA-778899" if "service_number" in visible else None)
 

@@ -140,9 +140,13 @@ def test_search_page_and_htmx_fragment(
         "/reception/new",
         data={"csrf_token": token, "name_latin": "Saw Eh Htoo", "classification": "surrendered"},
     )
-    page = client.get("/people", params={"q": "eh htoo"})
+    page = client.post("/people", data={"q": "eh htoo", "csrf_token": token})
     assert "Eh Htoo" in page.text
-    fragment = client.get("/people", params={"q": "eh htoo"}, headers={"HX-Request": "true"})
+    fragment = client.post(
+        "/people", data={"q": "eh htoo"}, headers={"HX-Request": "true", "X-CSRF-Token": token}
+    )
+    assert "htoo" not in str(fragment.url)  # the query never travels in a URL
+    assert "htoo" not in str(page.url)
     assert "<html" not in fragment.text
     assert "Eh Htoo" in fragment.text
 

@@ -252,7 +252,9 @@ OPERATIONS: list[Operation] = [
         Permission.PERSON_READ,
         json=lambda w: {"name_latin": "Matrix Person"},
     ),
-    Operation("GET", "/api/people", Permission.PERSON_READ, query=lambda w: {"q": "matrix person"}),
+    Operation(
+        "POST", "/api/people/search", Permission.PERSON_READ, json=lambda w: {"q": "matrix person"}
+    ),
     Operation("GET", "/api/people/{person_id}", Permission.PERSON_READ, record=True),
     Operation(
         "PATCH",
