@@ -10,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
+from haven.cli.main import app as haven_cli
 from haven.config import Settings, get_settings
 from haven.security.keyring import (
     DURESS_FILE,
@@ -25,7 +26,6 @@ from haven.security.keyring import (
     verifier_matches,
 )
 from haven.security.unlock import UnlockError, unlock
-from tests.cli.test_backup import haven_app
 from tests.conftest import CliDatabase
 
 PASSPHRASE = "seven words the operator remembers well"
@@ -184,16 +184,16 @@ def test_the_duress_passphrase_wipes_and_carries_on_empty(tmp_path: Path) -> Non
 
 def test_cli_keys_init_key_file(cli_database: CliDatabase, tmp_path: Path) -> None:
     path = tmp_path / "new-keys" / "site.key"
-    result = runner.invoke(haven_app(), ["keys", "init", str(path)])
+    result = runner.invoke(haven_cli, ["keys", "init", str(path)])
     assert result.exit_code == 0, result.output
     assert "HAVEN_KEY_FILE" in result.output
     content = path.read_bytes()
     assert content.decode().strip() not in result.output
-    again = runner.invoke(haven_app(), ["keys", "init", str(path)])
+    again = runner.invoke(haven_cli, ["keys", "init", str(path)])
     assert again.exit_code == 1
     assert "never overwrites" in again.output
     assert path.read_bytes() == content
-    neither = runner.invoke(haven_app(), ["keys", "init"])
+    neither = runner.invoke(haven_cli, ["keys", "init"])
     assert neither.exit_code == 2
 
 
@@ -205,19 +205,19 @@ def test_cli_passphrase_setup_and_prompt(
     monkeypatch.delenv("HAVEN_KEY_FILE")
     monkeypatch.setenv("HAVEN_KEY_DIR", str(tmp_path / "passphrase-keys"))
     get_settings.cache_clear()
-    short = runner.invoke(haven_app(), ["keys", "init", "--passphrase"], input="short\nshort\n")
+    short = runner.invoke(haven_cli, ["keys", "init", "--passphrase"], input="short\nshort\n")
     assert short.exit_code == 1
     assert not (tmp_path / "passphrase-keys" / SALT_FILE).exists()
     lines = f"{PASSPHRASE}\n{PASSPHRASE}\n{DURESS}\n{DURESS}\n"
-    made = runner.invoke(haven_app(), ["keys", "init", "--passphrase", "--duress"], input=lines)
+    made = runner.invoke(haven_cli, ["keys", "init", "--passphrase", "--duress"], input=lines)
     assert made.exit_code == 0, made.output
     assert PASSPHRASE not in made.output
     assert DURESS not in made.output
-    upgraded = runner.invoke(haven_app(), ["db", "upgrade"], input=f"{PASSPHRASE}\n")
+    upgraded = runner.invoke(haven_cli, ["db", "upgrade"], input=f"{PASSPHRASE}\n")
     assert upgraded.exit_code == 0, upgraded.output
     assert "Haven passphrase" in upgraded.output
     assert PASSPHRASE not in upgraded.output
-    wrong = runner.invoke(haven_app(), ["db", "current"], input="a wrong passphrase here\n")
+    wrong = runner.invoke(haven_cli, ["db", "current"], input="a wrong passphrase here\n")
     assert wrong.exit_code == 2
     assert "Wrong passphrase" in wrong.output
     assert "Traceback" not in wrong.output
