@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts.models import Site
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
@@ -40,7 +41,7 @@ def may_be_a_child(birth_year: int | None, received_on: date) -> bool:
     return received_on.year - birth_year - 1 < ADULT_AGE
 
 
-def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> uuid.UUID:
+def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> Site:
     chosen = site_id or actor.site_id
     if chosen is None:
         raise ValidationFailed(fields={"site_id": N_("Choose the reception point.")})
@@ -51,7 +52,7 @@ def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> uuid
         raise ValidationFailed(
             fields={"site_id": N_("You can receive people only at your own site.")}
         )
-    return site.id
+    return site
 
 
 def _check(data: ReceptionCreate) -> None:
@@ -83,8 +84,8 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
     """Record an arrival: a new person with minimum identity, the event, and any weapons."""
     require(actor, Permission.RECEPTION_RECORD)
     _check(data)
-    site_id = _site_for(session, actor, data.site_id)
-    organisation_id = accounts.site_by_id(session, site_id).organisation_id  # type: ignore[union-attr]
+    site = _site_for(session, actor, data.site_id)
+    site_id, organisation_id = site.id, site.organisation_id
     prefix = data.prefix
     name_my, name_latin = data.name_my, data.name_latin
     if prefix is None:
