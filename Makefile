@@ -17,7 +17,7 @@ export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast fuzz bench clean
+	test-fast fuzz bench bench-crossing bench-allowances bench-matching bench-matching-1m clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
@@ -101,6 +101,21 @@ lint: deps-system-run deps-python
 format: deps-system-run deps-python
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# --- benchmarks (not part of `make test`; figures go to docs/benchmarks.md) --------------------
+bench: bench-crossing bench-allowances bench-matching
+
+bench-crossing: deps
+	$(PY) -m bench.crossing
+
+bench-allowances: deps
+	$(PY) -m bench.allowances
+
+bench-matching: deps
+	$(PY) -m bench.matching --records 100000
+
+bench-matching-1m: deps
+	$(PY) -m bench.matching --records 1000000
 
 clean:
 	rm -rf $(VENV) .tools node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -10,9 +10,10 @@ dpkg -s libicu-dev >/dev/null 2>&1 || missing+=(libicu-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+# The Myanmar font: pages and printed documents (capture cards) embed it.
+dpkg -s fonts-noto-core >/dev/null 2>&1 || missing+=(fonts-noto-core)
 if [ "$what" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  dpkg -s fonts-noto-core >/dev/null 2>&1 || missing+=(fonts-noto-core)
   if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     missing+=(postgresql)
   fi

@@ -41,3 +41,15 @@ class AuditAction(StrEnum):
     PERSON_ERASED = "person.erased"
     PERSON_RETENTION_SET = "person.retention_set"
     PEOPLE_EXPORTED = "people.exported"
+
+    # --- agreements (append this domain's actions below this line) ---
+
+    # --- allowances (append this domain's actions below this line) ---
+
+    # --- pathways (append this domain's actions below this line) ---
+
+    # --- vetting (append this domain's actions below this line) ---
+
+    # --- pow (append this domain's actions below this line) ---
+
+    # --- matching (append this domain's actions below this line) ---

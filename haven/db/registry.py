@@ -5,10 +5,16 @@ from haven.db.base import Base
 
 def load_models() -> type[Base]:
     import haven.accounts.models
+    import haven.agreements.models
+    import haven.allowances.models
     import haven.audit.models
     import haven.forces.models
+    import haven.matching.models
+    import haven.pathways.models
     import haven.people.models
+    import haven.pow.models
     import haven.reception.models
-    import haven.security.models  # noqa: F401
+    import haven.security.models
+    import haven.vetting.models  # noqa: F401
 
     return Base

@@ -43,6 +43,16 @@ class Permission(StrEnum):
     POW_WRITE = "pow.write"
     AGREEMENT_READ = "agreement.read"
     AGREEMENT_WRITE = "agreement.write"
+    AGREEMENT_APPROVE = "agreement.approve"
+    CROSSING_DESK = "crossing.desk"
+    PLAN_MANAGE = "plan.manage"
+    FUNDER_MANAGE = "funder.manage"
+    PAYMENT_READ = "payment.read"
+    PAYMENT_DISBURSE = "payment.disburse"
+    ENTITLEMENT_READ = "entitlement.read"
+    CONSENT_TEXT_MANAGE = "consent_text.manage"
+    CASE_MANAGE = "case.manage"
+    MATCH_REVIEW = "match.review"
 
 
 class Role(StrEnum):
@@ -92,6 +102,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PERSON_READ,
             Permission.PERSON_WRITE,
             Permission.RECEPTION_RECORD,
+            Permission.CROSSING_DESK,
+            Permission.MATCH_REVIEW,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -101,21 +113,46 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PERSON_READ,
             Permission.CASE_READ,
             Permission.CASE_WRITE,
+            Permission.ENTITLEMENT_READ,
+            Permission.MATCH_REVIEW,
         }
     ),
     Role.VETTING_OFFICER: frozenset(
         _EVERYONE | {Permission.PERSON_READ, Permission.VETTING_READ, Permission.VETTING_DECIDE}
     ),
     Role.FINANCE_OFFICER: frozenset(
-        _EVERYONE | {Permission.PERSON_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE}
+        _EVERYONE
+        | {
+            Permission.PERSON_READ,
+            Permission.PAYMENT_PREPARE,
+            Permission.PAYMENT_APPROVE,
+            Permission.PAYMENT_DISBURSE,
+            Permission.PAYMENT_READ,
+            Permission.ENTITLEMENT_READ,
+            Permission.FUNDER_MANAGE,
+        }
     ),
     Role.POW_OFFICER: frozenset(
         _EVERYONE
         | {Permission.SITE_READ, Permission.PERSON_READ, Permission.POW_READ, Permission.POW_WRITE}
     ),
-    Role.NEGOTIATOR: frozenset(_EVERYONE | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE}),
-    Role.MANAGER: frozenset(_EVERYONE | {Permission.SITE_READ, Permission.REPORT_AGGREGATE}),
-    Role.AUDITOR: frozenset(_EVERYONE | {Permission.AUDIT_READ, Permission.USER_READ}),
+    Role.NEGOTIATOR: frozenset(
+        _EVERYONE
+        | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE, Permission.CROSSING_DESK}
+    ),
+    Role.MANAGER: frozenset(
+        _EVERYONE
+        | {
+            Permission.SITE_READ,
+            Permission.REPORT_AGGREGATE,
+            Permission.AGREEMENT_APPROVE,
+            Permission.PAYMENT_READ,
+            Permission.CASE_MANAGE,
+        }
+    ),
+    Role.AUDITOR: frozenset(
+        _EVERYONE | {Permission.AUDIT_READ, Permission.USER_READ, Permission.PAYMENT_READ}
+    ),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE
         | {
@@ -125,6 +162,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USER_READ,
             Permission.USER_MANAGE,
             Permission.REPORT_AGGREGATE,
+            Permission.PLAN_MANAGE,
+            Permission.FUNDER_MANAGE,
+            Permission.CONSENT_TEXT_MANAGE,
         }
     ),
 }

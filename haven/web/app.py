@@ -15,6 +15,10 @@ from starlette.formparsers import MultiPartParser
 
 from haven.accounts import api as accounts_api
 from haven.accounts import views as accounts_views
+from haven.agreements import api as agreements_api
+from haven.agreements import views as agreements_views
+from haven.allowances import api as allowances_api
+from haven.allowances import views as allowances_views
 from haven.audit import api as audit_api
 from haven.audit import views as audit_views
 from haven.config import Settings, get_settings
@@ -23,13 +27,21 @@ from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
 from haven.forces import api as forces_api
 from haven.forces import views as forces_views
+from haven.matching import api as matching_api
+from haven.matching import views as matching_views
+from haven.pathways import api as pathways_api
+from haven.pathways import views as pathways_views
 from haven.people import api as people_api
 from haven.people import views as people_views
+from haven.pow import api as pow_api
+from haven.pow import views as pow_views
 from haven.reception import api as reception_api
 from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
 from haven.security.keyring import Keyring
+from haven.vetting import api as vetting_api
+from haven.vetting import views as vetting_views
 from haven.web import errors, login, pages
 from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
 
@@ -101,6 +113,18 @@ def create_app(
     app.include_router(forces_views.router)
     app.include_router(audit_api.router)
     app.include_router(audit_views.router)
+    app.include_router(agreements_api.router)
+    app.include_router(agreements_views.router)
+    app.include_router(allowances_api.router)
+    app.include_router(allowances_views.router)
+    app.include_router(pathways_api.router)
+    app.include_router(pathways_views.router)
+    app.include_router(vetting_api.router)
+    app.include_router(vetting_views.router)
+    app.include_router(pow_api.router)
+    app.include_router(pow_views.router)
+    app.include_router(matching_api.router)
+    app.include_router(matching_views.router)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

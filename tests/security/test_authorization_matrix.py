@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -34,24 +32,26 @@ from haven.reception.schemas import ReceptionCreate
 from haven.security import tokens as token_service
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from tests import factories as f
+from tests.security import (
+    matrix_agreements,
+    matrix_allowances,
+    matrix_matching,
+    matrix_pathways,
+    matrix_pow,
+    matrix_vetting,
+)
+from tests.security.matrix import Operation, Side, SideContext, World
+
+DOMAINS = [
+    matrix_agreements,
+    matrix_allowances,
+    matrix_pathways,
+    matrix_vetting,
+    matrix_pow,
+    matrix_matching,
+]
 
 SYSTEM = Actor.system()
-
-
-@dataclass
-class Side:
-    """Records of one organisation, created for the matrix."""
-
-    ids: dict[str, uuid.UUID] = field(default_factory=dict)
-
-
-@dataclass
-class World:
-    mine: Side
-    other: Side
-    tokens: dict[Role, str]
-    token_ids: dict[Role, uuid.UUID]
-    shared: dict[str, uuid.UUID]
 
 
 def _photo() -> bytes:
@@ -101,6 +101,16 @@ def _side(db: Session, settings: Settings, org_name: str) -> tuple[Side, dict[Ro
             select(AuditEvent.id).where(AuditEvent.organisation_id == org.id).limit(1)
         ).one(),
     }
+    ctx = SideContext(
+        db=db,
+        settings=settings,
+        organisation=org,
+        site=site,
+        users=users,
+        person_id=event.person_id,
+    )
+    for domain in DOMAINS:
+        domain.seed(ctx, side)
     return side, users
 
 
@@ -140,25 +150,7 @@ def world(db: Session, fast_settings: Settings) -> World:
     return World(mine=mine, other=other, tokens=tokens, token_ids=token_ids, shared=shared)
 
 
-@dataclass(frozen=True)
-class Operation:
-    """How to call one API operation and which permission it needs.
-
-    `record` operations are called twice: on the caller's own organisation's record (allowed
-    exactly when the role holds the permission) and on another organisation's (always denied).
-    """
-
-    method: str
-    path: str
-    permission: Permission | None
-    record: bool = False
-    json: Callable[[World], Any] | None = None
-    files: bool = False
-    query: Callable[[World], dict[str, str]] | None = None
-    clearance: Sensitivity | None = None  # also needs this field clearance (ROLE_CLEARANCE)
-
-
-OPERATIONS: list[Operation] = [
+CORE_OPERATIONS: list[Operation] = [
     Operation("GET", "/api/me", None),
     Operation("GET", "/api/audit/events", Permission.AUDIT_READ),
     Operation("GET", "/api/audit/events/{event_id}", Permission.AUDIT_READ, record=True),
@@ -286,6 +278,10 @@ OPERATIONS: list[Operation] = [
     ),
 ]
 
+OPERATIONS: list[Operation] = CORE_OPERATIONS + [
+    op for domain in DOMAINS for op in domain.OPERATIONS
+]
+
 
 def _path(op: Operation, world: World, side: Side, role: Role) -> str:
     values = {
@@ -303,7 +299,9 @@ def _call(client: TestClient, op: Operation, world: World, side: Side, role: Rol
         kwargs["json"] = op.json(world)
     if op.query:
         kwargs["params"] = op.query(world)
-    if op.files and op.path.endswith("/photo"):
+    if op.upload:
+        kwargs["files"] = op.upload(world)
+    elif op.files and op.path.endswith("/photo"):
         kwargs["files"] = {"photo": ("p.png", _photo(), "image/png")}
     elif op.files:
         csv = "name_latin,classification,received_on\nImported Person,defector,2026-11-01\n"

@@ -1,0 +1,1 @@
+"""Defection agreements with commanders, nominal rolls, crossing day and reconciliation."""

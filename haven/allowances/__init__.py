@@ -1,0 +1,1 @@
+"""Defection-plan policy, funders, entitlements, payment batches and the ledger."""

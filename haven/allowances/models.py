@@ -1,0 +1,3 @@
+"""Tables of the allowances domain."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Duplicate detection and watchlist screening for Burmese names."""

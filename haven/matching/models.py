@@ -1,0 +1,3 @@
+"""Tables of the matching domain."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pathway choice (serve, go home, exile), cases, tasks and referrals."""

@@ -1,0 +1,3 @@
+"""Tables of the pathways domain."""
+
+from __future__ import annotations

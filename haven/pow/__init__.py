@@ -1,0 +1,1 @@
+"""The prisoner-of-war registry under the Third Geneva Convention."""

@@ -1,0 +1,3 @@
+"""Tables of the pow domain."""
+
+from __future__ import annotations

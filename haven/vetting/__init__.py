@@ -1,0 +1,1 @@
+"""Incidents and allegations, screening hits and vetting decisions."""

@@ -1,0 +1,3 @@
+"""Tables of the vetting domain."""
+
+from __future__ import annotations
