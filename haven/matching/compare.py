@@ -1,0 +1,131 @@
+"""Field comparisons shared by screening, the interactive lookup and batch deduplication.
+
+`normalise` turns an `IdentityRecord` into the keys the comparisons use: name keys in the
+phonetic space of `haven.matching.phonetic` (one variant per script present), father's
+name keys, canonical NRC, service number, unit and birth year. `name_similarity` compares
+two sets of name variants with order (Aung Kyaw is not Kyaw Aung) and also without the
+spaces between syllables (Tay Za / Tayza). Results are cached per distinct input string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from haven.matching.phonetic import joined, name_keys
+from haven.matching.records import IdentityRecord
+from haven.people.keys import canonical_nrc, canonical_service_number
+from haven.text import UncertainEncoding, parse_unit
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """The comparable form of one record; names as joined syllable keys, one per script."""
+
+    names: tuple[str, ...]
+    fathers: tuple[str, ...]
+    birth_year: int | None
+    birth_date: str | None
+    nrc: str | None
+    service_number: str | None
+    unit: str | None
+    rank: str | None
+
+
+def _variants(*names: str | None) -> tuple[str, ...]:
+    seen: list[str] = []
+    for name in names:
+        key = joined(name_keys(name))
+        if key and key not in seen:
+            seen.append(key)
+    return tuple(seen)
+
+
+@lru_cache(maxsize=100_000)
+def canonical_unit(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        unit = parse_unit(value, assume="detect")
+    except UncertainEncoding:
+        unit = parse_unit(value, assume="unicode")
+    return unit.label if unit is not None else " ".join(value.upper().split())
+
+
+@lru_cache(maxsize=100_000)
+def _nrc(value: str | None) -> str | None:
+    if not value:
+        return None
+    return canonical_nrc(value) or "".join(value.upper().split())
+
+
+def birth_year_of(record: IdentityRecord) -> int | None:
+    if record.birth_year is not None:
+        return record.birth_year
+    if record.birth_date and record.birth_date[:4].isdigit():
+        return int(record.birth_date[:4])
+    return None
+
+
+def normalise(record: IdentityRecord) -> Normalised:
+    return Normalised(
+        names=_variants(record.name_my, record.name_latin),
+        fathers=_variants(record.father_name),
+        birth_year=birth_year_of(record),
+        birth_date=record.birth_date,
+        nrc=_nrc(record.nrc),
+        service_number=(
+            canonical_service_number(record.service_number) if record.service_number else None
+        ),
+        unit=canonical_unit(record.unit),
+        rank=" ".join(record.rank.casefold().split()) if record.rank else None,
+    )
+
+
+@lru_cache(maxsize=1_000_000)
+def key_similarity(left: str, right: str) -> float:
+    """0..1 similarity of two joined keys, with order; joined and split syllables meet."""
+    if left == right:
+        return 1.0
+    with_spaces = ratio(left, right) / 100.0
+    without = ratio(left.replace(" ", ""), right.replace(" ", "")) / 100.0
+    # Without spaces, "aung caw" and "caw aung" would still share letters in another order;
+    # ratio is order-aware (an alignment), so syllable order keeps mattering.
+    return max(with_spaces, without * 0.98)
+
+
+def name_similarity(left: tuple[str, ...], right: tuple[str, ...]) -> float | None:
+    """Best similarity over the variants; None when either side has no name."""
+    if not left or not right:
+        return None
+    return max(key_similarity(a, b) for a in left for b in right)
+
+
+def identifier_agreement(left: str | None, right: str | None) -> int | None:
+    """For NRC or service number: 2 equal, 1 one typo apart, 0 different, None unknown."""
+    if not left or not right:
+        return None
+    if left == right:
+        return 2
+    if len(left) == len(right) and Levenshtein.distance(left, right) <= 1:
+        return 1
+    if Levenshtein.distance(left, right) <= 1:
+        return 1
+    return 0
+
+
+def birth_agreement(left: Normalised, right: Normalised) -> int | None:
+    """3 same date, 2 same year, 1 one year apart, 0 further apart, None unknown."""
+    if left.birth_date and right.birth_date and left.birth_date == right.birth_date:
+        return 3
+    if left.birth_year is None or right.birth_year is None:
+        return None
+    gap = abs(left.birth_year - right.birth_year)
+    if gap == 0:
+        return 2
+    if gap == 1:
+        return 1
+    return 0
