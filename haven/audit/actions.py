@@ -47,6 +47,22 @@ class AuditAction(StrEnum):
     # --- allowances (append this domain's actions below this line) ---
 
     # --- pathways (append this domain's actions below this line) ---
+    CONSENT_TEXT_ADDED = "consent_text.added"
+    PATHWAY_CHOSEN = "pathway.chosen"
+    CASE_OPENED = "case.opened"
+    CASE_ASSIGNED = "case.assigned"
+    CASE_TRANSFERRED = "case.transferred"
+    CASE_STATUS_CHANGED = "case.status_changed"
+    CASE_TASK_ADDED = "case_task.added"
+    CASE_TASK_CHANGED = "case_task.changed"
+    CASE_NOTE_ADDED = "case_note.added"
+    CASE_NOTES_VIEWED = "case_note.viewed"
+    REFERRAL_SENT = "referral.sent"
+    REFERRAL_CHANGED = "referral.changed"
+    SERVE_CHANGED = "serve.changed"
+    HOME_PLAN_CHANGED = "home_plan.changed"
+    HOME_VISIT_ADDED = "home_visit.added"
+    EXILE_CHANGED = "exile.changed"
 
     # --- vetting (append this domain's actions below this line) ---
 

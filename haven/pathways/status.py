@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from haven.i18n import N_
 
@@ -19,3 +23,19 @@ PATHWAY_LABELS: dict[Pathway, str] = {
     Pathway.HOME: N_("Go home to the family"),
     Pathway.EXILE: N_("Relocate in exile"),
 }
+
+
+def current_pathway(session: Session, person_id: uuid.UUID) -> Pathway | None:
+    """The pathway the person has currently chosen (None if they have not chosen yet).
+
+    A contract for other domains (allowances, cards): no permission check, no audit; the
+    caller has already checked that its actor may see the person.
+    """
+    from haven.pathways.models import PathwayChoice
+
+    value = session.scalar(
+        select(PathwayChoice.pathway).where(
+            PathwayChoice.person_id == person_id, PathwayChoice.superseded_at.is_(None)
+        )
+    )
+    return Pathway(value) if value is not None else None

@@ -149,6 +149,11 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
     )
     for weapon in data.weapons:
         add_weapon(session, actor, event, weapon)
+    if data.classification is Classification.CHILD:
+        # The child-protection task (due with the handover deadline) and the child's case.
+        from haven.pathways.service import on_child_received
+
+        on_child_received(session, actor, event)
     return event
 
 

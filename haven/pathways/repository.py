@@ -1,0 +1,187 @@
+"""Every query of the pathways domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from haven.pathways.models import (
+    Case,
+    CaseNote,
+    CaseTask,
+    ConsentText,
+    ExilePlan,
+    ExileStep,
+    HomePlan,
+    HomeVisit,
+    PathwayChoice,
+    Referral,
+    ServeRecord,
+)
+from haven.security.permissions import Actor, visible_to
+
+
+def latest_consent_text(
+    session: Session, organisation_id: uuid.UUID, language: str
+) -> ConsentText | None:
+    return session.scalars(
+        select(ConsentText)
+        .where(ConsentText.organisation_id == organisation_id, ConsentText.language == language)
+        .order_by(ConsentText.version.desc())
+        .limit(1)
+    ).first()
+
+
+def consent_texts(session: Session, organisation_id: uuid.UUID) -> Sequence[ConsentText]:
+    return session.scalars(
+        select(ConsentText)
+        .where(ConsentText.organisation_id == organisation_id)
+        .order_by(ConsentText.language, ConsentText.version.desc())
+    ).all()
+
+
+def case_of_person(session: Session, person_id: uuid.UUID) -> Case | None:
+    return session.scalars(select(Case).where(Case.person_id == person_id)).first()
+
+
+def current_choice(session: Session, person_id: uuid.UUID) -> PathwayChoice | None:
+    return session.scalars(
+        select(PathwayChoice).where(
+            PathwayChoice.person_id == person_id, PathwayChoice.superseded_at.is_(None)
+        )
+    ).first()
+
+
+def choices_of(session: Session, person_id: uuid.UUID) -> Sequence[PathwayChoice]:
+    return session.scalars(
+        select(PathwayChoice)
+        .where(PathwayChoice.person_id == person_id)
+        .order_by(PathwayChoice.chosen_at, PathwayChoice.id)
+    ).all()
+
+
+def cases(
+    session: Session, actor: Actor, *, assigned_to: uuid.UUID | None = None, limit: int = 200
+) -> Sequence[Case]:
+    query = select(Case).where(visible_to(actor, Case))
+    if assigned_to is not None:
+        query = query.where(Case.assigned_to_id == assigned_to)
+    return session.scalars(query.order_by(Case.created_at.desc()).limit(limit)).all()
+
+
+def tasks_of(session: Session, case_id: uuid.UUID) -> Sequence[CaseTask]:
+    return session.scalars(
+        select(CaseTask).where(CaseTask.case_id == case_id).order_by(CaseTask.due_at)
+    ).all()
+
+
+def open_task_of_kind(session: Session, case_id: uuid.UUID, kind: str) -> CaseTask | None:
+    return session.scalars(
+        select(CaseTask).where(CaseTask.case_id == case_id, CaseTask.kind == kind).limit(1)
+    ).first()
+
+
+def overdue_tasks(
+    session: Session, actor: Actor, now: datetime, *, assigned_to: uuid.UUID | None = None
+) -> Sequence[tuple[CaseTask, Case]]:
+    query = (
+        select(CaseTask, Case)
+        .join(Case, Case.id == CaseTask.case_id)
+        .where(visible_to(actor, Case), CaseTask.status == "open", CaseTask.due_at < now)
+    )
+    if assigned_to is not None:
+        query = query.where(Case.assigned_to_id == assigned_to)
+    return [(t, c) for t, c in session.execute(query.order_by(CaseTask.due_at)).all()]
+
+
+def notes_of(session: Session, case_id: uuid.UUID) -> Sequence[CaseNote]:
+    return session.scalars(
+        select(CaseNote).where(CaseNote.case_id == case_id).order_by(CaseNote.created_at)
+    ).all()
+
+
+def referrals_of_case(session: Session, case_id: uuid.UUID) -> Sequence[Referral]:
+    return session.scalars(
+        select(Referral).where(Referral.case_id == case_id).order_by(Referral.sent_at)
+    ).all()
+
+
+def referrals_for(session: Session, actor: Actor, *, incoming: bool) -> Sequence[Referral]:
+    """Referrals received by (or sent from) the actor's organisation."""
+    if actor.is_system:
+        return session.scalars(select(Referral).order_by(Referral.sent_at.desc())).all()
+    column = Referral.to_organisation_id if incoming else Referral.from_organisation_id
+    return session.scalars(
+        select(Referral)
+        .where(column == actor.organisation_id)
+        .order_by(Referral.sent_at.desc())
+        .limit(200)
+    ).all()
+
+
+def open_referrals_of_case(session: Session, case_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Referral)
+            .where(Referral.case_id == case_id, or_(Referral.status.in_(("sent", "accepted"))))
+        )
+        or 0
+    )
+
+
+def serve_of(session: Session, case_id: uuid.UUID) -> ServeRecord | None:
+    return session.scalars(select(ServeRecord).where(ServeRecord.case_id == case_id)).first()
+
+
+def home_of(session: Session, case_id: uuid.UUID) -> HomePlan | None:
+    return session.scalars(select(HomePlan).where(HomePlan.case_id == case_id)).first()
+
+
+def visits_of(session: Session, plan_id: uuid.UUID) -> Sequence[HomeVisit]:
+    return session.scalars(
+        select(HomeVisit).where(HomeVisit.plan_id == plan_id).order_by(HomeVisit.visited_on)
+    ).all()
+
+
+def exile_of(session: Session, case_id: uuid.UUID) -> ExilePlan | None:
+    return session.scalars(select(ExilePlan).where(ExilePlan.case_id == case_id)).first()
+
+
+def exile_steps(session: Session, plan_id: uuid.UUID) -> Sequence[ExileStep]:
+    return session.scalars(
+        select(ExileStep).where(ExileStep.plan_id == plan_id).order_by(ExileStep.position)
+    ).all()
+
+
+def caseload(session: Session, actor: Actor, now: datetime) -> dict[str, object]:
+    """Counts only: cases by status and worker, overdue tasks by worker. No names, no notes."""
+    by_status = dict(
+        session.execute(
+            select(Case.status, func.count()).where(visible_to(actor, Case)).group_by(Case.status)
+        ).all()
+    )
+    open_by_worker = dict(
+        session.execute(
+            select(Case.assigned_to_id, func.count())
+            .where(visible_to(actor, Case), Case.status.in_(("open", "reopened")))
+            .group_by(Case.assigned_to_id)
+        ).all()
+    )
+    overdue_by_worker = dict(
+        session.execute(
+            select(Case.assigned_to_id, func.count())
+            .join(CaseTask, CaseTask.case_id == Case.id)
+            .where(visible_to(actor, Case), CaseTask.status == "open", CaseTask.due_at < now)
+            .group_by(Case.assigned_to_id)
+        ).all()
+    )
+    return {
+        "by_status": {str(k): int(v) for k, v in by_status.items()},
+        "open_by_worker": {k: int(v) for k, v in open_by_worker.items()},
+        "overdue_by_worker": {k: int(v) for k, v in overdue_by_worker.items()},
+    }

@@ -1,0 +1,316 @@
+"""Input and output shapes of the pathways domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from haven.i18n import N_
+from haven.pathways.status import Pathway
+from haven.people.text_fields import CleanText, Encoding
+
+Language = Literal["en", "my"]
+
+
+class ReferralKind(StrEnum):
+    MEDICAL = "medical"
+    PSYCHOSOCIAL = "psychosocial"
+    LEGAL = "legal"
+    CHILD_PROTECTION = "child_protection"
+    LIVELIHOOD = "livelihood"
+    OTHER = "other"
+
+
+REFERRAL_LABELS: dict[str, str] = {
+    "medical": N_("Medical"),
+    "psychosocial": N_("Psychosocial support"),
+    "legal": N_("Legal"),
+    "child_protection": N_("Child protection"),
+    "livelihood": N_("Livelihood"),
+    "other": N_("Other"),
+}
+
+
+class Evidence(StrEnum):
+    """What supports a claimed rank."""
+
+    DOCUMENTS = "documents"
+    ROLL = "roll"  # the defection agreement's nominal roll
+    PEERS = "peers"  # corroboration by peers
+
+
+class Support(StrEnum):
+    LIVELIHOOD = "livelihood"
+    TRAINING = "training"
+    EDUCATION = "education"
+    HOUSING = "housing"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text_encoding: Encoding = "detect"
+
+
+class ConsentTextIn(Strict):
+    language: Language
+    body: CleanText = Field(min_length=20, max_length=20000)
+
+
+class ConsentTextOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    language: str
+    version: int
+    body: str
+    created_at: datetime
+
+
+class ChoiceIn(Strict):
+    """A choice: no default pathway; the explanation must have been given in the language."""
+
+    pathway: Pathway
+    language: Language
+    consent_text_id: uuid.UUID
+    explained: bool
+    statement: CleanText = Field(default=None, max_length=2000)
+    change_reason: CleanText = Field(default=None, max_length=500)
+
+
+class ChoiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    case_id: uuid.UUID
+    pathway: Pathway
+    consent_text_id: uuid.UUID
+    consent_version: int
+    language: str
+    statement: str | None
+    change_reason: str | None
+    chosen_at: datetime
+    superseded_at: datetime | None
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    organisation_id: uuid.UUID
+    assigned_to_id: uuid.UUID | None
+    status: str
+    status_reason: str | None
+    status_changed_at: datetime
+
+
+class ReasonIn(Strict):
+    reason: CleanText = Field(min_length=3, max_length=500)
+
+
+class AssignIn(Strict):
+    user_id: uuid.UUID
+
+
+class TransferIn(Strict):
+    organisation_id: uuid.UUID
+    reason: CleanText = Field(min_length=3, max_length=500)
+
+
+class TaskIn(Strict):
+    title: CleanText = Field(min_length=3, max_length=200)
+    due_on: date
+
+
+class TaskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    title: str
+    due_at: datetime
+    status: str
+    closed_at: datetime | None
+
+
+class TaskMove(Strict):
+    status: Literal["done", "cancelled"]
+
+
+class NoteIn(Strict):
+    body: CleanText = Field(min_length=1, max_length=10000)
+
+
+class NoteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    author_id: uuid.UUID | None
+    body: str | None
+    created_at: datetime
+
+
+class ReferralIn(Strict):
+    to_organisation_id: uuid.UUID
+    kind: ReferralKind
+    reason: CleanText = Field(min_length=3, max_length=2000)
+
+
+class ReferralMove(Strict):
+    status: Literal["accepted", "declined", "completed"]
+    response: CleanText = Field(default=None, max_length=2000)
+
+
+class ReferralOut(BaseModel):
+    """What both sides of a referral see: the person's name, kind, reason and progress."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    person_name: str
+    from_organisation_id: uuid.UUID
+    to_organisation_id: uuid.UUID
+    kind: str
+    reason: str | None
+    status: str
+    response: str | None
+    sent_at: datetime
+    responded_at: datetime | None
+    completed_at: datetime | None
+
+
+class ServeClaimIn(Strict):
+    receiving_force_id: uuid.UUID
+    claimed_rank_id: uuid.UUID | None = None
+    claimed_position: CleanText = Field(default=None, max_length=200)
+
+
+class ServeVerifyIn(Strict):
+    status: Literal["verified", "disputed"]
+    evidence: list[Evidence] = Field(default_factory=list, max_length=3)
+    note: CleanText = Field(default=None, max_length=500)
+
+
+class ServePostIn(Strict):
+    unit: CleanText = Field(min_length=1, max_length=100)
+    position: CleanText = Field(default=None, max_length=200)
+    personnel_number: CleanText = Field(min_length=1, max_length=40)
+
+
+class ServeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    status: str
+    claimed_rank_id: uuid.UUID | None
+    claimed_position: str | None
+    receiving_force_id: uuid.UUID | None
+    proposed_rank_id: uuid.UUID | None
+    evidence: list[str]
+    verification_note: str | None
+    posted_unit: str | None
+    posted_position: str | None
+    personnel_number: str | None
+    posted_at: datetime | None
+
+
+class HomePlanIn(Strict):
+    township: CleanText = Field(min_length=1, max_length=100)
+    village: CleanText = Field(default=None, max_length=100)
+    reunification: Literal["not_started", "tracing", "reunited", "not_possible"] = "not_started"
+    support: list[Support] = Field(default_factory=list, max_length=4)
+
+
+class SafetyIn(Strict):
+    regime_controlled: bool
+    risk: Literal["low", "medium", "high"]
+    safety_plan: CleanText = Field(min_length=3, max_length=4000)
+
+
+class HomeMove(Strict):
+    status: Literal["planning", "assessed", "returned", "following_up", "completed"]
+    returned_on: date | None = None
+
+
+class VisitIn(Strict):
+    visited_on: date
+    notes: CleanText = Field(default=None, max_length=4000)
+
+
+class HomeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    status: str
+    township: str | None
+    village: str | None
+    regime_controlled: bool | None
+    risk: str | None
+    safety_plan: str | None
+    reunification: str
+    support: list[str]
+    returned_on: date | None
+
+
+class VisitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    visited_on: date
+    notes: str | None
+
+
+class ExilePlanIn(Strict):
+    host_organisation: CleanText = Field(min_length=1, max_length=200)
+    host_country: CleanText = Field(min_length=1, max_length=100)
+
+
+class ExileStepMove(Strict):
+    status: Literal["pending", "in_progress", "blocked", "done"]
+    risks: CleanText = Field(default=None, max_length=2000)
+
+
+class ExileStepOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    step: str
+    position: int
+    status: str
+    risks: str | None
+    changed_at: datetime | None
+
+
+class ExileOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    host_organisation: str | None
+    host_country: str | None
+    steps: list[ExileStepOut] = Field(default_factory=list)
+
+
+class CaseloadRow(BaseModel):
+    user_id: uuid.UUID | None
+    label: str
+    open_cases: int
+    overdue_tasks: int
+
+
+class Caseload(BaseModel):
+    open_cases: int
+    closed_cases: int
+    overdue_tasks: int
+    by_worker: list[CaseloadRow]

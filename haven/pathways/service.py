@@ -1,0 +1,502 @@
+"""Rules for explanation texts, cases (open, assign, transfer, close, reopen) and the choice.
+
+A person has one case, owned by one organisation. The choice is recorded from the person's
+own statement after the explanation in their language; the explanation's version is stored
+with it; a change supersedes the previous choice (history kept) and needs a reason. Serving
+is never recorded for a child. Children get a child-protection task due within 48 hours of
+reception: made when a child is received (`on_child_received`, called by reception) and,
+should that have been missed (an import, an older record), whenever their case is opened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.accounts import repository as accounts
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import utcnow
+from haven.errors import Conflict, NotFound, ValidationFailed
+from haven.i18n import N_
+from haven.pathways import repository, rules
+from haven.pathways.models import (
+    Case,
+    CaseTask,
+    ConsentText,
+    ExilePlan,
+    ExileStep,
+    HomePlan,
+    PathwayChoice,
+    ServeRecord,
+)
+from haven.pathways.schemas import AssignIn, ChoiceIn, ConsentTextIn, ReasonIn, TransferIn
+from haven.pathways.status import Pathway
+from haven.people.models import Person
+from haven.reception.models import ReceptionEvent
+from haven.reception.service import CHILD_HANDOVER
+from haven.security.permissions import Actor, Permission, Role, require
+
+CHILD_TASK = "child_protection"
+CHILD_TASK_TITLE = N_("Refer to child protection and hand over")
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    subject_type: str,
+    subject_id: uuid.UUID,
+    organisation_id: uuid.UUID | None,
+    **changes: object,
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        organisation_id=organisation_id,
+        changes=changes,
+    )
+
+
+# --- explanation texts --------------------------------------------------------------------
+
+
+def add_consent_text(
+    session: Session, actor: Actor, data: ConsentTextIn, *, organisation_id: uuid.UUID | None = None
+) -> ConsentText:
+    """A new version of the explanation in one language (texts are never edited)."""
+    require(actor, Permission.CONSENT_TEXT_MANAGE)
+    organisation = organisation_id if actor.is_system else actor.organisation_id
+    if organisation is None:
+        raise ValidationFailed(fields={"organisation_id": N_("Choose the organisation.")})
+    latest = repository.latest_consent_text(session, organisation, data.language)
+    text = ConsentText(
+        organisation_id=organisation,
+        language=data.language,
+        version=(latest.version + 1) if latest else 1,
+        body=data.body or "",
+        created_by_id=actor.user_id,
+    )
+    session.add(text)
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CONSENT_TEXT_ADDED,
+        "consent_text",
+        text.id,
+        organisation,
+        language={"before": None, "after": text.language},
+        version={"before": None, "after": text.version},
+    )
+    return text
+
+
+def consent_texts(session: Session, actor: Actor) -> Sequence[ConsentText]:
+    """Every version, newest first per language (case workers read them to choose)."""
+    if not (actor.can(Permission.CONSENT_TEXT_MANAGE) or actor.can(Permission.CASE_WRITE)):
+        require(actor, Permission.CONSENT_TEXT_MANAGE)
+    if actor.organisation_id is None:
+        return []
+    return repository.consent_texts(session, actor.organisation_id)
+
+
+def current_consent_text(
+    session: Session, actor: Actor, organisation_id: uuid.UUID, language: str
+) -> ConsentText | None:
+    return repository.latest_consent_text(session, organisation_id, language)
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def _person(session: Session, person_id: uuid.UUID) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound
+    return person
+
+
+def person_name(session: Session, person_id: uuid.UUID) -> str:
+    """The name a case worker calls the person by (names are PERSONAL, not confidential)."""
+    person = session.get(Person, person_id)
+    if person is None or person.is_erased:
+        return "—"
+    return " ".join(p for p in (person.prefix, person.name_latin or person.name_my) if p)
+
+
+def _new_case(
+    session: Session, actor: Actor, person: Person, *, organisation_id: uuid.UUID
+) -> Case:
+    case = Case(
+        person_id=person.id,
+        organisation_id=organisation_id,
+        assigned_to_id=actor.user_id if actor.can(Permission.CASE_WRITE) else None,
+        status="open",
+        status_changed_at=utcnow(),
+        status_changed_by_id=actor.user_id,
+    )
+    if actor.is_system:
+        case.assigned_to_id = None
+    session.add(case)
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CASE_OPENED,
+        "case",
+        case.id,
+        organisation_id,
+        person_id={"before": None, "after": str(person.id)},
+    )
+    ensure_child_protection(session, actor, case, person)
+    return case
+
+
+def open_case(session: Session, actor: Actor, person_id: uuid.UUID) -> Case:
+    """Open the person's case (one per person; a second one is a Conflict)."""
+    person = _person(session, person_id)
+    require(actor, Permission.CASE_WRITE, person)
+    if person.is_erased:
+        raise Conflict
+    if repository.case_of_person(session, person.id) is not None:
+        raise Conflict(N_("This person already has a case."))
+    return _new_case(session, actor, person, organisation_id=person.organisation_id)
+
+
+def get_case(
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    permission: Permission = Permission.CASE_READ,
+) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound
+    require(actor, permission, case)
+    return case
+
+
+def case_for_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Case | None:
+    """The person's case if the actor may read it; None when there is none."""
+    case = repository.case_of_person(session, person_id)
+    if case is None:
+        person = _person(session, person_id)
+        require(actor, Permission.CASE_READ, person)
+        return None
+    require(actor, Permission.CASE_READ, case)
+    return case
+
+
+def list_cases(session: Session, actor: Actor, *, mine: bool = False) -> Sequence[Case]:
+    require(actor, Permission.CASE_READ)
+    return repository.cases(session, actor, assigned_to=actor.user_id if mine else None)
+
+
+def require_active(case: Case) -> None:
+    if case.status not in rules.ACTIVE_CASE:
+        raise Conflict(N_("This case is closed: reopen it first."))
+
+
+def assign(session: Session, actor: Actor, case_id: uuid.UUID, data: AssignIn) -> Case:
+    """A manager assigns the case to a case worker of the same organisation."""
+    case = get_case(session, actor, case_id, Permission.CASE_MANAGE)
+    user = accounts.user_by_id(session, data.user_id)
+    if (
+        user is None
+        or user.organisation_id != case.organisation_id
+        or user.role != Role.CASE_WORKER
+        or not user.is_active
+    ):
+        raise ValidationFailed(
+            fields={"user_id": N_("Choose an active case worker of this organisation.")}
+        )
+    before = case.assigned_to_id
+    case.assigned_to_id = user.id
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CASE_ASSIGNED,
+        "case",
+        case.id,
+        case.organisation_id,
+        assigned_to_id={"before": str(before) if before else None, "after": str(user.id)},
+    )
+    return case
+
+
+def transfer(session: Session, actor: Actor, case_id: uuid.UUID, data: TransferIn) -> Case:
+    """Hand the case (tasks, notes, pathway records) to another organisation.
+
+    Refused while a referral is still open: the receiving side of a referral must know whom
+    to answer. The previous organisation loses access to the case at once.
+    """
+    case = get_case(session, actor, case_id, Permission.CASE_MANAGE)
+    target = accounts.organisation_by_id(session, data.organisation_id)
+    if target is None or target.id == case.organisation_id:
+        raise ValidationFailed(fields={"organisation_id": N_("Choose another organisation.")})
+    if repository.open_referrals_of_case(session, case.id):
+        raise Conflict(N_("Complete or decline the open referrals before transferring."))
+    before = case.organisation_id
+    for rows in (
+        repository.tasks_of(session, case.id),
+        repository.notes_of(session, case.id),
+        repository.choices_of(session, case.person_id),
+        [repository.serve_of(session, case.id)],
+    ):
+        for row in rows:
+            if row is not None:
+                row.organisation_id = target.id
+    home = repository.home_of(session, case.id)
+    if home is not None:
+        home.organisation_id = target.id
+        for visit in repository.visits_of(session, home.id):
+            visit.organisation_id = target.id
+    exile = repository.exile_of(session, case.id)
+    if exile is not None:
+        exile.organisation_id = target.id
+        for step in repository.exile_steps(session, exile.id):
+            step.organisation_id = target.id
+    case.organisation_id = target.id
+    case.assigned_to_id = None
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CASE_TRANSFERRED,
+        "case",
+        case.id,
+        before,
+        owner={"before": str(before), "after": str(target.id)},
+        reason={"before": None, "after": data.reason},
+    )
+    return case
+
+
+def change_status(
+    session: Session, actor: Actor, case_id: uuid.UUID, wanted: str, data: ReasonIn
+) -> Case:
+    """Close or reopen a case, with a reason (open → closed → reopened → closed)."""
+    case = get_case(session, actor, case_id, Permission.CASE_WRITE)
+    rules.check(rules.CASE, "case", case.status, wanted)
+    before = case.status
+    case.status = wanted
+    case.status_reason = data.reason
+    case.status_changed_at = utcnow()
+    case.status_changed_by_id = actor.user_id
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CASE_STATUS_CHANGED,
+        "case",
+        case.id,
+        case.organisation_id,
+        status={"before": before, "after": wanted},
+        reason={"before": None, "after": data.reason},
+    )
+    return case
+
+
+# --- children -----------------------------------------------------------------------------
+
+
+def _child_due(session: Session, person: Person) -> datetime:
+    due = session.scalar(
+        select(ReceptionEvent.child_protection_due_at)
+        .where(
+            ReceptionEvent.person_id == person.id,
+            ReceptionEvent.child_protection_due_at.is_not(None),
+        )
+        .order_by(ReceptionEvent.child_protection_due_at)
+        .limit(1)
+    )
+    return due if due is not None else utcnow() + CHILD_HANDOVER
+
+
+def ensure_child_protection(
+    session: Session, actor: Actor, case: Case, person: Person
+) -> CaseTask | None:
+    """For a child, the child-protection referral task exists (idempotent), due 48 hours
+    after reception (reception's own deadline)."""
+    if not rules.is_child(session, person):
+        return None
+    existing = repository.open_task_of_kind(session, case.id, CHILD_TASK)
+    if existing is not None:
+        return existing
+    task = CaseTask(
+        case_id=case.id,
+        organisation_id=case.organisation_id,
+        kind=CHILD_TASK,
+        title=CHILD_TASK_TITLE,
+        due_at=_child_due(session, person),
+        status="open",
+    )
+    session.add(task)
+    session.flush()
+    _record(
+        session,
+        actor,
+        AuditAction.CASE_TASK_ADDED,
+        "case_task",
+        task.id,
+        case.organisation_id,
+        kind={"before": None, "after": CHILD_TASK},
+        due_at={"before": None, "after": task.due_at.isoformat()},
+    )
+    return task
+
+
+def on_child_received(session: Session, actor: Actor, event: ReceptionEvent) -> CaseTask | None:
+    """Called by reception when a child is received: the case opens (unassigned) and the
+    child-protection task is due 48 hours after reception. No case permission is needed:
+    this is the programme's rule, done on the registrar's behalf and audited as theirs."""
+    person = _person(session, event.person_id)
+    case = repository.case_of_person(session, person.id)
+    if case is None:
+        case = _new_case(session, actor, person, organisation_id=event.organisation_id)
+    return ensure_child_protection(session, actor, case, person)
+
+
+def is_child(session: Session, actor: Actor, person_id: uuid.UUID) -> bool:
+    return rules.is_child(session, _person(session, person_id))
+
+
+# --- the choice ---------------------------------------------------------------------------
+
+
+def _claimed_from_reception(session: Session, person_id: uuid.UUID) -> ReceptionEvent | None:
+    return session.scalars(
+        select(ReceptionEvent)
+        .where(ReceptionEvent.person_id == person_id, ReceptionEvent.classification != "child")
+        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def _start_track(session: Session, case: Case, pathway: Pathway) -> None:
+    """The pathway's own record, made once; an earlier track is kept if the choice changes."""
+    if pathway is Pathway.SERVE and repository.serve_of(session, case.id) is None:
+        event = _claimed_from_reception(session, case.person_id)
+        session.add(
+            ServeRecord(
+                case_id=case.id,
+                person_id=case.person_id,
+                organisation_id=case.organisation_id,
+                status="claimed",
+                claimed_rank_id=event.rank_id if event else None,
+                claimed_position=event.position if event else None,
+                evidence=[],
+            )
+        )
+    elif pathway is Pathway.HOME and repository.home_of(session, case.id) is None:
+        session.add(
+            HomePlan(
+                case_id=case.id,
+                person_id=case.person_id,
+                organisation_id=case.organisation_id,
+                status="planning",
+                reunification="not_started",
+                support=[],
+            )
+        )
+    elif pathway is Pathway.EXILE and repository.exile_of(session, case.id) is None:
+        plan = ExilePlan(
+            case_id=case.id, person_id=case.person_id, organisation_id=case.organisation_id
+        )
+        session.add(plan)
+        session.flush()
+        for position, step in enumerate(rules.EXILE_STEPS, start=1):
+            session.add(
+                ExileStep(
+                    plan_id=plan.id,
+                    person_id=case.person_id,
+                    organisation_id=case.organisation_id,
+                    step=step,
+                    position=position,
+                    status="pending",
+                )
+            )
+    session.flush()
+
+
+def record_choice(
+    session: Session, actor: Actor, person_id: uuid.UUID, data: ChoiceIn
+) -> PathwayChoice:
+    """Record the person's own choice; opens their case if they have none yet."""
+    person = _person(session, person_id)
+    case = repository.case_of_person(session, person.id)
+    require(actor, Permission.CASE_WRITE, case if case is not None else person)
+    if person.is_erased:
+        raise Conflict
+    fields: dict[str, str] = {}
+    if not data.explained:
+        fields["explained"] = N_(
+            "Explain the three pathways in the person's language before recording a choice."
+        )
+    organisation_id = case.organisation_id if case is not None else person.organisation_id
+    text = session.get(ConsentText, data.consent_text_id)
+    if text is None or text.organisation_id != organisation_id or text.language != data.language:
+        fields["consent_text_id"] = N_("Show the current explanation in the person's language.")
+    if data.pathway is Pathway.SERVE and rules.is_child(session, person):
+        fields["pathway"] = N_(
+            "A child cannot be given the serve pathway. Choose going home or exile."
+        )
+    current = repository.current_choice(session, person.id)
+    if current is not None and not data.change_reason:
+        fields["change_reason"] = N_("Say why the person changed their choice.")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if current is not None and current.pathway == data.pathway:
+        raise Conflict(N_("This is already the person's current choice."))
+    if case is None:
+        case = _new_case(session, actor, person, organisation_id=organisation_id)
+    require_active(case)
+    if text is None:  # pragma: no cover - refused above
+        raise NotFound
+    now = utcnow()
+    if current is not None:
+        current.superseded_at = now
+        session.flush()
+    choice = PathwayChoice(
+        person_id=person.id,
+        organisation_id=case.organisation_id,
+        case_id=case.id,
+        pathway=str(data.pathway),
+        consent_text_id=text.id,
+        consent_version=text.version,
+        language=data.language,
+        change_reason=data.change_reason if current is not None else None,
+        chosen_at=now,
+        recorded_by_id=actor.user_id,
+    )
+    choice.statement = data.statement
+    session.add(choice)
+    session.flush()
+    _start_track(session, case, data.pathway)
+    _record(
+        session,
+        actor,
+        AuditAction.PATHWAY_CHOSEN,
+        "person",
+        person.id,
+        case.organisation_id,
+        pathway={"before": current.pathway if current else None, "after": choice.pathway},
+        consent_version={"before": None, "after": text.version},
+        language={"before": None, "after": data.language},
+    )
+    return choice
+
+
+def choices(session: Session, actor: Actor, case: Case) -> Sequence[PathwayChoice]:
+    """The history of the person's choices, oldest first."""
+    require(actor, Permission.CASE_READ, case)
+    return repository.choices_of(session, case.person_id)
