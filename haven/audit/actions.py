@@ -65,6 +65,24 @@ class AuditAction(StrEnum):
     EXILE_CHANGED = "exile.changed"
 
     # --- vetting (append this domain's actions below this line) ---
+    VETTING_SCREENED = "vetting.screened"
+    VETTING_HIT_RECORDED = "vetting.hit_recorded"
+    VETTING_CASE_OPENED = "vetting.case_opened"
+    VETTING_CASE_VIEWED = "vetting.case_viewed"
+    VETTING_CASE_MOVED = "vetting.case_moved"
+    VETTING_HEARING_RECORDED = "vetting.hearing_recorded"
+    VETTING_ASSESSED = "vetting.assessed"
+    VETTING_DECISION_PROPOSED = "vetting.decision_proposed"
+    VETTING_DECISION_CONFIRMED = "vetting.decision_confirmed"
+    VETTING_DECISION_WITHDRAWN = "vetting.decision_withdrawn"
+    VETTING_REVIEW_OPENED = "vetting.review_opened"
+    VETTING_CASE_REOPENED = "vetting.case_reopened"
+    INCIDENT_RECORDED = "vetting.incident_recorded"
+    INCIDENT_VIEWED = "vetting.incident_viewed"
+    INCIDENTS_IMPORTED = "vetting.incidents_imported"
+    EVIDENCE_ADDED = "vetting.evidence_added"
+    EVIDENCE_DOWNLOADED = "vetting.evidence_downloaded"
+    WATCHLIST_LOADED = "vetting.watchlist_loaded"
 
     # --- pow (append this domain's actions below this line) ---
 

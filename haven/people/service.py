@@ -37,6 +37,7 @@ from haven.security.blind_index import blind_index
 from haven.security.fields import session_keyring, set_reader
 from haven.security.permissions import Actor, Permission, in_scope, require
 from haven.text.units import parse_unit
+from haven.vetting.screening import screen_person
 
 # Every classified field, names included, is recorded as changed without its value: the
 # trail is append-only, so a value copied into it would outlive the person's erasure.
@@ -126,6 +127,7 @@ def update_profile(
             organisation_id=person.organisation_id,
             changes=diff,
         )
+        screen_person(session, person.id, requested_by=actor)
     return person
 
 

@@ -29,6 +29,7 @@ from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
 from haven.security.permissions import Actor, Permission, Scope, require
 from haven.text.names import split_name
+from haven.vetting.screening import screen_person
 
 CHILD_HANDOVER = timedelta(hours=48)
 ADULT_AGE = 18
@@ -154,6 +155,7 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         from haven.pathways.service import on_child_received
 
         on_child_received(session, actor, event)
+    screen_person(session, person.id, requested_by=actor)
     return event
 
 

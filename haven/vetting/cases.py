@@ -1,0 +1,412 @@
+"""Vetting cases: hearing, assessment, two-officer decisions, review, appeal, reopening.
+
+Every move goes through the transition table (`haven.vetting.lifecycle`) and writes an
+audit event; reading a case is audited. A decision is proposed by one vetting officer and
+confirmed by a different one; both steps need fresh authentication. Haven records no
+outcome other than cleared, cleared with conditions, or referred for accountability — and a
+referral keeps the person's protection as a prisoner of war or a detainee.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import utcnow
+from haven.errors import Conflict, NotFound, PermissionDenied
+from haven.i18n import N_
+from haven.people.models import Person
+from haven.security.fresh import require_fresh
+from haven.security.permissions import Actor, Permission, require, visible_to
+from haven.vetting.access import as_vetting_reader
+from haven.vetting.lifecycle import Basis, CaseState, Outcome, ReviewKind, check_move
+from haven.vetting.models import Decision, Hearing, Review, ScreeningHit, VettingCase
+from haven.vetting.schemas import AssessmentIn, DecisionIn, HearingIn, ReviewIn
+from haven.vetting.status import VettingStatus
+
+
+def _case(
+    session: Session, actor: Actor, case_id: uuid.UUID, permission: Permission
+) -> VettingCase:
+    as_vetting_reader(session, actor)
+    case = session.get(VettingCase, case_id)
+    if case is None:
+        raise NotFound
+    require(actor, permission, case)
+    return case
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    case: VettingCase,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor,
+        action,
+        subject_type="vetting_case",
+        subject_id=case.id,
+        organisation_id=case.organisation_id,
+        changes=changes,
+    )
+
+
+def _move(session: Session, actor: Actor, case: VettingCase, target: CaseState) -> dict[str, Any]:
+    check_move(case.state, target)
+    before = case.state
+    case.state = str(target)
+    case.state_changed_at = utcnow()
+    case.state_changed_by_id = actor.user_id
+    return {"state": {"before": before, "after": case.state}}
+
+
+def status_of(case: VettingCase) -> VettingStatus:
+    return VettingStatus(case.outcome) if case.outcome else VettingStatus.PENDING
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_case(session: Session, actor: Actor, case_id: uuid.UUID) -> VettingCase:
+    """A case with its allegations and hits: vetting officers only; the read is audited."""
+    case = _case(session, actor, case_id, Permission.VETTING_READ)
+    _audit(session, actor, AuditAction.VETTING_CASE_VIEWED, case)
+    return case
+
+
+def case_id_of_person(session: Session, actor: Actor, person_id: uuid.UUID) -> uuid.UUID:
+    require(actor, Permission.VETTING_READ)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound
+    require(actor, Permission.VETTING_READ, person)
+    case_id = session.scalar(select(VettingCase.id).where(VettingCase.person_id == person_id))
+    if case_id is None:
+        raise NotFound
+    return case_id
+
+
+def person_status(session: Session, actor: Actor, person_id: uuid.UUID) -> VettingStatus:
+    """The status only, for anyone who may read the person (never allegations or hits)."""
+    from haven.vetting.status import vetting_status
+
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound
+    require(actor, Permission.PERSON_READ, person)
+    return vetting_status(session, person_id)
+
+
+def list_cases(
+    session: Session, actor: Actor, *, state: CaseState | None = None, limit: int = 200
+) -> Sequence[tuple[VettingCase, Person, int]]:
+    """Cases the actor may see, oldest state change first (the queue), with hit counts."""
+    require(actor, Permission.VETTING_READ)
+    as_vetting_reader(session, actor)
+    hits = (
+        select(ScreeningHit.case_id, func.count().label("n"))
+        .group_by(ScreeningHit.case_id)
+        .subquery()
+    )
+    query = (
+        select(VettingCase, Person, func.coalesce(hits.c.n, 0))
+        .join(Person, Person.id == VettingCase.person_id)
+        .outerjoin(hits, hits.c.case_id == VettingCase.id)
+        .where(visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None))
+        .order_by(VettingCase.state_changed_at)
+        .limit(limit)
+    )
+    if state is not None:
+        query = query.where(VettingCase.state == str(state))
+    return [(c, p, int(n)) for c, p, n in session.execute(query).all()]
+
+
+def hits_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[ScreeningHit]:
+    require(actor, Permission.VETTING_READ, case)
+    return session.scalars(
+        select(ScreeningHit)
+        .where(ScreeningHit.case_id == case.id)
+        .order_by(ScreeningHit.score.desc(), ScreeningHit.created_at)
+    ).all()
+
+
+def hearings_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Hearing]:
+    require(actor, Permission.VETTING_READ, case)
+    return session.scalars(
+        select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.created_at)
+    ).all()
+
+
+def decisions_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Decision]:
+    require(actor, Permission.VETTING_READ, case)
+    return session.scalars(
+        select(Decision).where(Decision.case_id == case.id).order_by(Decision.proposed_at)
+    ).all()
+
+
+def reviews_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Review]:
+    require(actor, Permission.VETTING_READ, case)
+    return session.scalars(
+        select(Review).where(Review.case_id == case.id).order_by(Review.created_at)
+    ).all()
+
+
+def open_proposal(session: Session, case: VettingCase) -> Decision | None:
+    return session.scalar(
+        select(Decision).where(
+            Decision.case_id == case.id,
+            Decision.confirmed_at.is_(None),
+            Decision.withdrawn_at.is_(None),
+        )
+    )
+
+
+# --- the lifecycle -----------------------------------------------------------------------------
+
+
+def start_interview(session: Session, actor: Actor, case_id: uuid.UUID) -> VettingCase:
+    """Open the interview: the person will be heard before any assessment of hits."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    changes = _move(session, actor, case, CaseState.INTERVIEW)
+    session.flush()
+    _audit(session, actor, AuditAction.VETTING_CASE_MOVED, case, changes)
+    return case
+
+
+def record_hearing(session: Session, actor: Actor, case_id: uuid.UUID, data: HearingIn) -> Hearing:
+    """The person's right to be heard: their account (or their choice not to speak)."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    if case.state not in (CaseState.INTERVIEW, CaseState.REVIEW):
+        raise Conflict(N_("Start the interview before recording the hearing."))
+    hearing = Hearing(
+        case_id=case.id,
+        person_id=case.person_id,
+        organisation_id=case.organisation_id,
+        held_on=data.held_on,
+        declined=data.declined,
+        interpreter_present=data.interpreter_present,
+        representative_present=data.representative_present,
+        recorded_by_id=actor.user_id,
+        statement=data.statement,
+    )
+    session.add(hearing)
+    session.flush()
+    _audit(
+        session,
+        actor,
+        AuditAction.VETTING_HEARING_RECORDED,
+        case,
+        {"hearing_id": str(hearing.id), "declined": data.declined, "statement": "<changed>"},
+    )
+    return hearing
+
+
+def _hit_count(session: Session, case: VettingCase) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(ScreeningHit).where(ScreeningHit.case_id == case.id)
+        )
+        or 0
+    )
+
+
+def _heard(session: Session, case: VettingCase) -> bool:
+    return (
+        session.scalar(select(func.count()).select_from(Hearing).where(Hearing.case_id == case.id))
+        or 0
+    ) > 0
+
+
+def assess(session: Session, actor: Actor, case_id: uuid.UUID, data: AssessmentIn) -> VettingCase:
+    """Weigh the hits and the hearing. A case with hits must have heard the person first;
+    a case without any hit may be assessed straight from pending."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    if case.state == CaseState.PENDING and _hit_count(session, case):
+        raise Conflict(
+            N_("This person has screening hits: hear them in an interview before assessing.")
+        )
+    if case.state == CaseState.INTERVIEW and not _heard(session, case):
+        raise Conflict(N_("Record the hearing before the assessment: the person must be heard."))
+    changes = _move(session, actor, case, CaseState.ASSESSED)
+    case.assessment = data.assessment
+    case.assessed_by_id = actor.user_id
+    session.flush()
+    changes["assessment"] = "<changed>"
+    _audit(session, actor, AuditAction.VETTING_ASSESSED, case, changes)
+    return case
+
+
+def propose_decision(
+    session: Session, actor: Actor, case_id: uuid.UUID, data: DecisionIn
+) -> Decision:
+    """The first of two officers proposes a decision (after assessment, or on review)."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    require_fresh(session, actor)
+    if actor.user_id is None:
+        raise PermissionDenied(N_("A vetting decision is made by named vetting officers."))
+    basis = Basis.INITIAL
+    if case.state == CaseState.REVIEW:
+        last = session.scalar(
+            select(Review.kind)
+            .where(Review.case_id == case.id)
+            .order_by(Review.created_at.desc())
+            .limit(1)
+        )
+        basis = Basis.APPEAL if last == ReviewKind.APPEAL else Basis.REVIEW
+    changes = _move(session, actor, case, CaseState.PROPOSED)
+    decision = Decision(
+        case_id=case.id,
+        person_id=case.person_id,
+        organisation_id=case.organisation_id,
+        basis=str(basis),
+        outcome=str(data.outcome),
+        mechanism=data.mechanism,
+        protection=str(data.protection) if data.protection else None,
+        proposed_by_id=actor.user_id,
+        proposed_at=utcnow(),
+        reasons=data.reasons,
+        conditions=data.conditions,
+    )
+    session.add(decision)
+    session.flush()
+    changes |= {
+        "decision_id": str(decision.id),
+        "outcome": decision.outcome,
+        "basis": decision.basis,
+        "reasons": "<changed>",
+    }
+    _audit(session, actor, AuditAction.VETTING_DECISION_PROPOSED, case, changes)
+    return decision
+
+
+def confirm_decision(session: Session, actor: Actor, case_id: uuid.UUID) -> Decision:
+    """The second officer confirms; the decision comes into force. The proposer cannot."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    require_fresh(session, actor)
+    proposal = open_proposal(session, case)
+    if case.state != CaseState.PROPOSED or proposal is None:
+        raise Conflict(N_("There is no proposed decision to confirm."))
+    if actor.user_id is None:
+        raise PermissionDenied(N_("A vetting decision is made by named vetting officers."))
+    if actor.user_id == proposal.proposed_by_id:
+        raise Conflict(
+            N_(
+                "You proposed this decision: a second vetting officer must confirm it. "
+                "One officer alone cannot decide."
+            ),
+            code="second_officer_required",
+        )
+    now = utcnow()
+    for previous in session.scalars(
+        select(Decision).where(
+            Decision.case_id == case.id,
+            Decision.confirmed_at.is_not(None),
+            Decision.superseded_at.is_(None),
+        )
+    ):
+        previous.superseded_at = now
+    changes = _move(session, actor, case, CaseState.DECIDED)
+    before = case.outcome
+    proposal.confirmed_by_id = actor.user_id
+    proposal.confirmed_at = now
+    case.outcome = proposal.outcome
+    case.decided_at = now
+    session.flush()
+    changes |= {
+        "decision_id": str(proposal.id),
+        "outcome": {"before": before, "after": case.outcome},
+    }
+    _audit(session, actor, AuditAction.VETTING_DECISION_CONFIRMED, case, changes)
+    return proposal
+
+
+def withdraw_proposal(session: Session, actor: Actor, case_id: uuid.UUID) -> VettingCase:
+    """Either officer sends a proposal back (the second one disagreeing, for example)."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    proposal = open_proposal(session, case)
+    if case.state != CaseState.PROPOSED or proposal is None:
+        raise Conflict(N_("There is no proposed decision to withdraw."))
+    proposal.withdrawn_at = utcnow()
+    target = CaseState.REVIEW if case.outcome else CaseState.ASSESSED
+    changes = _move(session, actor, case, target)
+    session.flush()
+    changes["decision_id"] = str(proposal.id)
+    _audit(session, actor, AuditAction.VETTING_DECISION_WITHDRAWN, case, changes)
+    return case
+
+
+def open_review(session: Session, actor: Actor, case_id: uuid.UUID, data: ReviewIn) -> Review:
+    """Review or appeal a decision in force (it stays in force until a new decision), or
+    reopen the case on new evidence (back to pending: the person's allowances on hold)."""
+    case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
+    if data.kind is ReviewKind.REOPEN:
+        changes = _reopen(session, actor, case)
+        action = AuditAction.VETTING_CASE_REOPENED
+    else:
+        if case.state != CaseState.DECIDED:
+            raise Conflict(N_("Only a decided case can be reviewed or appealed."))
+        changes = _move(session, actor, case, CaseState.REVIEW)
+        action = AuditAction.VETTING_REVIEW_OPENED
+    review = Review(
+        case_id=case.id,
+        person_id=case.person_id,
+        organisation_id=case.organisation_id,
+        kind=str(data.kind),
+        opened_by_id=actor.user_id,
+        grounds=data.grounds,
+    )
+    session.add(review)
+    session.flush()
+    changes |= {"review_id": str(review.id), "kind": review.kind, "grounds": "<changed>"}
+    _audit(session, actor, action, case, changes)
+    return review
+
+
+def _reopen(session: Session, actor: Actor, case: VettingCase) -> dict[str, Any]:
+    if case.state == CaseState.PENDING:
+        raise Conflict(N_("This case is already pending."))
+    proposal = open_proposal(session, case)
+    if proposal is not None:
+        proposal.withdrawn_at = utcnow()
+    now = utcnow()
+    for previous in session.scalars(
+        select(Decision).where(
+            Decision.case_id == case.id,
+            Decision.confirmed_at.is_not(None),
+            Decision.superseded_at.is_(None),
+        )
+    ):
+        previous.superseded_at = now
+    changes = _move(session, actor, case, CaseState.PENDING)
+    changes["outcome"] = {"before": case.outcome, "after": None}
+    case.outcome = None
+    return changes
+
+
+def reopen_on_new_hits(session: Session, actor: Actor, case: VettingCase) -> None:
+    """Screening found new hits on a case past the interview: reopen it (system action)."""
+    changes = _reopen(session, actor, case)
+    review = Review(
+        case_id=case.id,
+        person_id=case.person_id,
+        organisation_id=case.organisation_id,
+        kind=str(ReviewKind.REOPEN),
+        opened_by_id=None,
+        grounds="New screening hits.",
+    )
+    session.add(review)
+    session.flush()
+    changes |= {"review_id": str(review.id), "kind": review.kind, "reason": "new_hits"}
+    _audit(session, actor, AuditAction.VETTING_CASE_REOPENED, case, changes)
+
+
+OUTCOMES = tuple(Outcome)

@@ -1,0 +1,441 @@
+"""Screening: every person against the incident registry and the watchlists.
+
+Run at reception, whenever a person's record changes, and for the people concerned whenever
+incidents or a watchlist are loaded. Two kinds of hit, each explained in plain words:
+- name: the person's name may be an alleged perpetrator's or a watchlist entry's
+  (`haven.vetting.names.screen_names`, the one name-matching call);
+- unit and period: a unit the person served in was implicated in an incident while they
+  served in it (`overlaps`, boundaries inclusive).
+
+Screening runs as the system actor on behalf of the user whose action triggered it, and is
+audited. It never decides anything: a hit opens (or reopens) the case for a vetting officer.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import event, select, tuple_
+from sqlalchemy.orm import Session
+
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import utcnow
+from haven.forces.models import Unit
+from haven.matching.records import IdentityRecord
+from haven.people.models import Person
+from haven.reception.models import ReceptionEvent
+from haven.security.fields import unmasked
+from haven.security.permissions import Actor
+from haven.text import has_myanmar
+from haven.text.units import parse_unit
+from haven.vetting import names
+from haven.vetting.lifecycle import CaseState
+from haven.vetting.models import (
+    Incident,
+    IncidentUnit,
+    Perpetrator,
+    ScreeningHit,
+    VettingCase,
+    Watchlist,
+    WatchlistEntry,
+)
+
+
+class HitKind:
+    PERPETRATOR = "perpetrator"  # name matches an alleged perpetrator
+    WATCHLIST = "watchlist"  # name matches a watchlist entry
+    UNIT_PERIOD = "unit_period"  # the person's unit was implicated while they served in it
+
+
+@dataclass(frozen=True)
+class Service:
+    """A stretch of service in one unit, both ends inclusive; `start` None = unknown."""
+
+    unit: str
+    start: date | None
+    end: date
+
+
+def months_before(day: date, months: int) -> date:
+    """The first day of the month `months` months before `day`'s month."""
+    index = day.year * 12 + (day.month - 1) - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def service_from(received_on: date, service_months: int | None, unit: str) -> Service:
+    """Reception records the length of service in months and the day of arrival: the person
+    served from the first day of the month `service_months` before arrival (recall: the
+    earliest day the months allow) to the day of arrival, inclusive. Unknown length: the
+    start is unknown and every earlier incident of the unit counts."""
+    start = months_before(received_on, service_months) if service_months is not None else None
+    return Service(unit=unit, start=start, end=received_on)
+
+
+def overlaps(service: Service, occurred_from: date, occurred_to: date) -> bool:
+    """Whether an incident (`occurred_from`..`occurred_to`, inclusive) falls at least one
+    day within the service (inclusive)."""
+    if occurred_from > service.end:
+        return False
+    return service.start is None or occurred_to >= service.start
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    incident_id: uuid.UUID | None
+    label: str  # how the entry is named in an explanation (decrypted, confidential)
+
+
+@dataclass
+class Registry:
+    """The organisation's decrypted name entries, built once per screening run."""
+
+    records: list[IdentityRecord] = field(default_factory=list)
+    about: dict[uuid.UUID, Candidate] = field(default_factory=dict)
+    incidents: dict[uuid.UUID, Incident] = field(default_factory=dict)
+
+
+def _record(
+    key: uuid.UUID, name: str, *, unit: str | None, birth_year: int | None = None
+) -> IdentityRecord:
+    """A list entry's identity; its name goes to the field of its script."""
+    burmese = has_myanmar(name)
+    return IdentityRecord(
+        key=key,
+        name_my=name if burmese else None,
+        name_latin=None if burmese else name,
+        unit=unit,
+        birth_year=birth_year,
+    )
+
+
+def _entry_unit(text: str | None) -> str | None:
+    if not text:
+        return None
+    code = parse_unit(text, assume="unicode")
+    return code.label if code else None
+
+
+def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
+    registry = Registry()
+    with unmasked(session):
+        for incident in session.scalars(
+            select(Incident).where(Incident.organisation_id == organisation_id)
+        ):
+            registry.incidents[incident.id] = incident
+        for perpetrator in session.scalars(
+            select(Perpetrator).where(Perpetrator.organisation_id == organisation_id)
+        ):
+            name = perpetrator.name or ""
+            unit = _entry_unit(perpetrator.unit)
+            registry.records.append(_record(perpetrator.id, name, unit=unit))
+            incident = registry.incidents[perpetrator.incident_id]
+            rank = f"{perpetrator.rank} " if perpetrator.rank else ""
+            registry.about[perpetrator.id] = Candidate(
+                kind=HitKind.PERPETRATOR,
+                incident_id=incident.id,
+                label=f"alleged perpetrator “{rank}{name}”"
+                + (f" ({perpetrator.unit})" if perpetrator.unit else "")
+                + f" of incident {incident.reference}",
+            )
+        lists = {
+            w.id: w.name
+            for w in session.scalars(
+                select(Watchlist).where(Watchlist.organisation_id == organisation_id)
+            )
+        }
+        for entry in session.scalars(
+            select(WatchlistEntry).where(WatchlistEntry.organisation_id == organisation_id)
+        ):
+            name = entry.name or ""
+            registry.records.append(
+                _record(entry.id, name, unit=_entry_unit(entry.unit), birth_year=entry.birth_year)
+            )
+            registry.about[entry.id] = Candidate(
+                kind=HitKind.WATCHLIST,
+                incident_id=None,
+                label=f"entry “{name}” of watchlist “{lists.get(entry.watchlist_id, '')}”",
+            )
+    return registry
+
+
+_CACHE = "haven.vetting_registry"
+
+
+def registry_for(session: Session, organisation_id: uuid.UUID) -> Registry:
+    """The organisation's registry, decrypted once per database session (a request, an
+    import): bulk reception and re-screening do not decrypt the registry per person."""
+    cache: dict[uuid.UUID, Registry] = session.info.setdefault(_CACHE, {})
+    registry = cache.get(organisation_id)
+    if registry is None:
+        registry = cache[organisation_id] = load_registry(session, organisation_id)
+    return registry
+
+
+def forget_registry(session: Session) -> None:
+    """Called whenever incidents or watchlists change in this session."""
+    session.info.pop(_CACHE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous: Any) -> None:
+    forget_registry(session)
+
+
+def services_of(session: Session, person_id: uuid.UUID) -> list[Service]:
+    """The person's service in each unit recorded at reception (children have none)."""
+    rows = session.execute(
+        select(
+            ReceptionEvent.received_on,
+            ReceptionEvent.service_months,
+            ReceptionEvent.origin_unit_text,
+            Unit.kind,
+            Unit.number,
+        )
+        .outerjoin(Unit, Unit.id == ReceptionEvent.origin_unit_id)
+        .where(ReceptionEvent.person_id == person_id)
+    ).all()
+    found: list[Service] = []
+    for received_on, months, text, kind, number in rows:
+        unit = f"{kind}-{number}" if kind else _entry_unit(text)
+        if unit:
+            found.append(service_from(received_on, months, unit))
+    return found
+
+
+def identity_of(session: Session, person: Person, services: Sequence[Service]) -> IdentityRecord:
+    with unmasked(session):
+        nrc, service_number = person.nrc, person.service_number
+    return IdentityRecord(
+        key=person.id,
+        name_my=person.name_my,
+        name_latin=person.name_latin,
+        father_name=person.father_name,
+        birth_year=person.birth_year,
+        birth_date=(
+            date(person.birth_year, person.birth_month, person.birth_day).isoformat()
+            if person.birth_year and person.birth_month and person.birth_day
+            else None
+        ),
+        nrc=nrc,
+        service_number=service_number,
+        unit=services[-1].unit if services else None,
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str
+    signature: str
+    incident_id: uuid.UUID | None
+    score: float
+    explanation: str
+
+
+def _period(service: Service) -> str:
+    start = service.start.isoformat() if service.start else "an unknown date"
+    return f"from {start} to {service.end.isoformat()}"
+
+
+def find_hits(session: Session, person: Person, registry: Registry) -> list[Found]:
+    """Every hit for the person against the registry, explained (nothing is stored)."""
+    services = services_of(session, person.id)
+    record = identity_of(session, person, services)
+    found: list[Found] = []
+    for match in names.screen_names(record, registry.records):
+        about = registry.about.get(match.entry_key)
+        if about is None:
+            continue
+        found.append(
+            Found(
+                kind=about.kind,
+                signature=f"{about.kind}:{match.entry_key}",
+                incident_id=about.incident_id,
+                score=round(match.score, 3),
+                explanation=f"Name may be {about.label}: " + "; ".join(match.reasons) + ".",
+            )
+        )
+    units = {s.unit for s in services}
+    if units:
+        rows = session.execute(
+            select(IncidentUnit.incident_id, IncidentUnit.unit_code).where(
+                IncidentUnit.organisation_id == person.organisation_id,
+                IncidentUnit.unit_code.in_(units),
+            )
+        ).all()
+        for incident_id, code in rows:
+            incident = registry.incidents.get(incident_id) or session.get(Incident, incident_id)
+            if incident is None:
+                continue
+            for service in services:
+                if service.unit != code or not overlaps(
+                    service, incident.occurred_from, incident.occurred_to
+                ):
+                    continue
+                found.append(
+                    Found(
+                        kind=HitKind.UNIT_PERIOD,
+                        signature=f"{HitKind.UNIT_PERIOD}:{incident.id}",
+                        incident_id=incident.id,
+                        score=1.0,
+                        explanation=(
+                            f"Unit {code} was implicated in incident {incident.reference} "
+                            f"({incident.kind}, {incident.period_text}"
+                            + (f", {incident.township}" if incident.township else "")
+                            + f"); the person served in {code} {_period(service)}."
+                        ),
+                    )
+                )
+                break
+    return found
+
+
+def ensure_case(session: Session, actor: Actor, person: Person) -> VettingCase:
+    """The person's vetting case, opened (pending) on first screening."""
+    case = session.scalar(select(VettingCase).where(VettingCase.person_id == person.id))
+    if case is not None:
+        return case
+    case = VettingCase(
+        person_id=person.id,
+        organisation_id=person.organisation_id,
+        state=str(CaseState.PENDING),
+        state_changed_at=utcnow(),
+    )
+    session.add(case)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.VETTING_CASE_OPENED,
+        subject_type="vetting_case",
+        subject_id=case.id,
+        organisation_id=person.organisation_id,
+        changes={"state": {"before": None, "after": case.state}},
+    )
+    return case
+
+
+def _screener(requested_by: Actor | None) -> Actor:
+    label = f"vetting screening for {requested_by.label}" if requested_by else "vetting screening"
+    return Actor.system(label=label)
+
+
+def screen_person(
+    session: Session,
+    person_id: uuid.UUID,
+    *,
+    requested_by: Actor | None = None,
+    registry: Registry | None = None,
+) -> list[ScreeningHit]:
+    """Screen one person now; return the hits that are new. Opens the case if needed; a new
+    hit on a case past the interview reopens it (pending: allowances on hold again)."""
+    from haven.vetting import cases
+
+    person = session.get(Person, person_id)
+    if person is None or person.is_erased:
+        return []
+    actor = _screener(requested_by)
+    if registry is None:
+        registry = registry_for(session, person.organisation_id)
+    case = ensure_case(session, actor, person)
+    known = set(
+        session.scalars(select(ScreeningHit.signature).where(ScreeningHit.person_id == person.id))
+    )
+    new: list[ScreeningHit] = []
+    for hit in find_hits(session, person, registry):
+        if hit.signature in known:
+            continue
+        known.add(hit.signature)
+        row = ScreeningHit(
+            person_id=person.id,
+            case_id=case.id,
+            organisation_id=person.organisation_id,
+            kind=hit.kind,
+            signature=hit.signature,
+            incident_id=hit.incident_id,
+            score=hit.score,
+            explanation=hit.explanation,
+        )
+        session.add(row)
+        new.append(row)
+    case.last_screened_at = utcnow()
+    session.flush()
+    for row in new:
+        audit.record(
+            session,
+            actor,
+            AuditAction.VETTING_HIT_RECORDED,
+            subject_type="vetting_case",
+            subject_id=case.id,
+            organisation_id=person.organisation_id,
+            changes={"hit_id": str(row.id), "kind": row.kind},
+        )
+    audit.record(
+        session,
+        actor,
+        AuditAction.VETTING_SCREENED,
+        subject_type="vetting_case",
+        subject_id=case.id,
+        organisation_id=person.organisation_id,
+        changes={"new_hits": len(new), "engine": names.engine()[0]},
+    )
+    if new and case.state not in (CaseState.PENDING, CaseState.INTERVIEW):
+        cases.reopen_on_new_hits(session, actor, case)
+    return new
+
+
+def screen_people(
+    session: Session,
+    person_ids: Iterable[uuid.UUID],
+    *,
+    organisation_id: uuid.UUID,
+    requested_by: Actor | None = None,
+) -> tuple[int, int]:
+    """Screen many persons of one organisation with one registry load: (screened, new hits)."""
+    registry = registry_for(session, organisation_id)
+    screened = hits = 0
+    for person_id in dict.fromkeys(person_ids):
+        hits += len(screen_person(session, person_id, requested_by=requested_by, registry=registry))
+        screened += 1
+    return screened, hits
+
+
+def people_concerned(
+    session: Session,
+    organisation_id: uuid.UUID,
+    *,
+    unit_codes: Iterable[str] = (),
+    entries: Sequence[IdentityRecord] = (),
+) -> set[uuid.UUID]:
+    """Persons of the organisation who may be hit by new registry entries: those who served
+    in an implicated unit, and those whose name the one name function pairs with an entry."""
+    concerned: set[uuid.UUID] = set()
+    pairs = [tuple(code.split("-", 1)) for code in set(unit_codes) if "-" in code]
+    if pairs:
+        concerned.update(
+            session.scalars(
+                select(ReceptionEvent.person_id)
+                .join(Unit, Unit.id == ReceptionEvent.origin_unit_id)
+                .where(
+                    ReceptionEvent.organisation_id == organisation_id,
+                    tuple_(Unit.kind, Unit.number).in_(pairs),
+                )
+            )
+        )
+    if entries:
+        people = [
+            IdentityRecord(key=pid, name_latin=latin, name_my=my)
+            for pid, latin, my in session.execute(
+                select(Person.id, Person.name_latin, Person.name_my).where(
+                    Person.organisation_id == organisation_id, Person.erased_at.is_(None)
+                )
+            )
+        ]
+        for entry in entries:
+            concerned.update(match.entry_key for match in names.screen_names(entry, people))
+    return concerned
