@@ -1,7 +1,260 @@
-"""JSON endpoints of the agreements domain."""
+"""JSON endpoints of the agreements domain: agreements, approvals, rolls, crossing desks,
+reconciliation and late links. Search is by POST: names never travel in URLs."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, File, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from haven import i18n
+from haven.accounts import repository as accounts
+from haven.agreements import crossing, repository, roll, service
+from haven.agreements.models import Agreement
+from haven.agreements.schemas import (
+    AgreementCreate,
+    AgreementDetail,
+    AgreementStatus,
+    AgreementSummary,
+    AgreementUpdate,
+    ApproverIn,
+    ApproverOut,
+    ArrivalOut,
+    BoardCounts,
+    DeskAgreement,
+    DeskEntry,
+    DeskRegistration,
+    DeskSearch,
+    LinkIn,
+    PartyIn,
+    PartyOut,
+    Reconciliation,
+    RollEntryOut,
+    RollImportReport,
+    RollRowError,
+    TransitionIn,
+)
+from haven.i18n import N_
+from haven.reception.importing import MAX_BYTES
+from haven.security.permissions import Actor
+from haven.web.deps import DB, ApiActor
+
+router = APIRouter(prefix="/api", tags=["agreements"])
+
+ROLL_FAILED = N_("Some rows of the roll need correcting. Nothing was saved.")
+
+
+def detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDetail:
+    """The full agreement for an entitled reader (the read is audited)."""
+    secret = service.read_confidential(session, actor, agreement)
+    approvers = []
+    for row in repository.approvers_of(session, agreement.id):
+        user = accounts.user_by_id(session, row.user_id)
+        approvers.append(
+            ApproverOut(
+                user_id=row.user_id,
+                username=user.username if user else "",
+                approved_at=row.approved_at,
+            )
+        )
+    return AgreementDetail(
+        id=agreement.id,
+        code_name=agreement.code_name,
+        status=AgreementStatus(agreement.status),
+        site_id=agreement.site_id,
+        expected_crossing_on=agreement.expected_crossing_on,
+        expected_headcount=agreement.expected_headcount,
+        status_changed_at=agreement.status_changed_at,
+        plan_version_id=agreement.plan_version_id,
+        allowance_overrides={
+            str(k): int(v) for k, v in (agreement.allowance_overrides or {}).items()
+        },
+        terms=secret.terms,
+        notes=secret.notes,
+        parties=[PartyOut(**vars(p)) for p in secret.parties],
+        approvers=approvers,
+        roll_size=repository.roll_size(session, agreement.id),
+        allowed_moves=service.allowed_moves(agreement),
+    )
+
+
+@router.get("/agreements/board")
+def board(session: DB, actor: ApiActor) -> BoardCounts:
+    """Agreements by state, counts only (everyone with the dashboard)."""
+    counts = service.board(session, actor)
+    return BoardCounts(counts=counts, total=sum(counts.values()))
+
+
+@router.get("/agreements")
+def list_agreements(session: DB, actor: ApiActor) -> list[AgreementSummary]:
+    """The organisation's agreements, for the negotiation team."""
+    return [AgreementSummary.model_validate(a) for a in service.list_for_team(session, actor)]
+
+
+@router.post("/agreements", status_code=201)
+def create_agreement(data: AgreementCreate, session: DB, actor: ApiActor) -> AgreementDetail:
+    """Draft a new agreement with its parties (commanders) and terms."""
+    agreement = service.create(session, actor, data)
+    return detail(session, actor, agreement)
+
+
+@router.get("/agreements/{agreement_id}")
+def get_agreement(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> AgreementDetail:
+    """An agreement with its parties, terms and notes (negotiation team; the read is audited)."""
+    return detail(session, actor, service.get_for_team(session, actor, agreement_id))
+
+
+@router.patch("/agreements/{agreement_id}")
+def update_agreement(
+    agreement_id: uuid.UUID, data: AgreementUpdate, session: DB, actor: ApiActor
+) -> AgreementDetail:
+    """Change terms or plans while drafting or negotiating; approvals given are withdrawn."""
+    agreement = service.update(session, actor, agreement_id, data)
+    return detail(session, actor, agreement)
+
+
+@router.post("/agreements/{agreement_id}/parties", status_code=201)
+def add_party(
+    agreement_id: uuid.UUID, data: PartyIn, session: DB, actor: ApiActor
+) -> AgreementDetail:
+    """Add a commander party to the agreement."""
+    service.add_party(session, actor, agreement_id, data)
+    return detail(session, actor, service.get_for_team(session, actor, agreement_id))
+
+
+@router.post("/agreements/{agreement_id}/approvers", status_code=201)
+def name_approver(
+    agreement_id: uuid.UUID, data: ApproverIn, session: DB, actor: ApiActor
+) -> ApproverOut:
+    """Name a user (whose role may approve agreements) as an approver of this agreement."""
+    row = service.name_approver(session, actor, agreement_id, data.user_id)
+    user = accounts.user_by_id(session, row.user_id)
+    return ApproverOut(
+        user_id=row.user_id, username=user.username if user else "", approved_at=row.approved_at
+    )
+
+
+@router.post("/agreements/{agreement_id}/transition")
+def transition(
+    agreement_id: uuid.UUID, data: TransitionIn, session: DB, actor: ApiActor
+) -> AgreementSummary:
+    """Move the agreement along its lifecycle; an illegal move answers 409."""
+    agreement = service.transition(session, actor, agreement_id, data.to, reason=data.reason)
+    return AgreementSummary.model_validate(agreement)
+
+
+@router.get("/agreements/{agreement_id}/approval")
+def approval_view(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> AgreementDetail:
+    """The agreement as a named approver sees it (the read is audited)."""
+    return detail(session, actor, service.get_for_approver(session, actor, agreement_id))
+
+
+@router.post("/agreements/{agreement_id}/approve")
+def approve(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> AgreementSummary:
+    """Approve as a named approver; the second different approver's approval finalizes."""
+    return AgreementSummary.model_validate(service.approve(session, actor, agreement_id))
+
+
+@router.post(
+    "/agreements/{agreement_id}/roll",
+    response_model=RollImportReport,
+    responses={422: {"description": "Rows need correcting (`roll_invalid`), or bad file."}},
+)
+def import_roll(
+    request: Request,
+    agreement_id: uuid.UUID,
+    session: DB,
+    actor: ApiActor,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX, headings in row 1.")],
+    dry_run: bool = True,
+) -> Response:
+    """Import the unit's expected roll (appended). Dry run by default; any row error writes
+    nothing and answers 422 with every error by row and column."""
+    service.get_for_writer(session, actor, agreement_id)
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    content = file.file.read(MAX_BYTES + 1)
+    table = roll.read_roll(content, filename=file.filename, content_type=file.content_type)
+    report = roll.import_roll(session, actor, agreement_id, table.rows, dry_run=dry_run)
+    body = RollImportReport(
+        dry_run=report.dry_run,
+        rows=report.rows,
+        imported=report.imported,
+        errors=[
+            RollRowError(row=e.row, field=e.field, message=i18n.render(e.message, language))
+            for e in report.errors
+        ],
+    ).model_dump(mode="json")
+    if report.errors:
+        failed = {"error": "roll_invalid", "detail": i18n.render(ROLL_FAILED, language)}
+        return JSONResponse(failed | body, status_code=422)
+    return JSONResponse(body)
+
+
+@router.get("/agreements/{agreement_id}/roll")
+def get_roll(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> list[RollEntryOut]:
+    """The expected roll, in file order."""
+    return [RollEntryOut.model_validate(e) for e in roll.roll(session, actor, agreement_id)]
+
+
+@router.get("/agreements/{agreement_id}/reconciliation")
+def reconciliation(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> Reconciliation:
+    """Expected, arrived, missing and unexpected by unit and company; weapons; families."""
+    return crossing.reconcile(session, actor, agreement_id)
+
+
+@router.post("/agreements/{agreement_id}/links", status_code=201)
+def link_person(agreement_id: uuid.UUID, data: LinkIn, session: DB, actor: ApiActor) -> ArrivalOut:
+    """Link a person received individually to this agreement afterwards (audited)."""
+    arrival = crossing.link_person(
+        session, actor, agreement_id, data.person_id, roll_entry_id=data.roll_entry_id
+    )
+    return ArrivalOut.model_validate(arrival)
+
+
+# --- crossing desks ------------------------------------------------------------------------
+
+
+@router.get("/crossing")
+def desk_agreements(session: DB, actor: ApiActor) -> list[DeskAgreement]:
+    """Agreements being executed where the caller may register arrivals, with counts."""
+    return [
+        DeskAgreement(
+            id=line.agreement.id,
+            code_name=line.agreement.code_name,
+            site_id=line.agreement.site_id,
+            expected=line.expected,
+            arrived=line.arrived,
+            mine=line.mine,
+        )
+        for line in crossing.desk_agreements(session, actor)
+    ]
+
+
+@router.post("/crossing/{agreement_id}/search")
+def desk_search(
+    agreement_id: uuid.UUID, data: DeskSearch, session: DB, actor: ApiActor
+) -> list[DeskEntry]:
+    """Search the roll as you type (name in either script, unit or company)."""
+    found = crossing.search_roll(session, actor, agreement_id, data.q)
+    return [
+        DeskEntry(**RollEntryOut.model_validate(e).model_dump(), arrived=arrived)
+        for e, arrived in found
+    ]
+
+
+@router.post(
+    "/crossing/{agreement_id}/arrivals",
+    status_code=201,
+    responses={200: {"model": ArrivalOut, "description": "The same submission, already made."}},
+)
+def register_arrival(
+    agreement_id: uuid.UUID, data: DeskRegistration, session: DB, actor: ApiActor
+) -> Response:
+    """Register one arrival. The same `idempotency_key` again returns the first registration
+    (200); a person already registered by another desk answers 409."""
+    registered = crossing.register_arrival(session, actor, agreement_id, data)
+    body = ArrivalOut.model_validate(registered.arrival).model_dump(mode="json")
+    return JSONResponse(body, status_code=201 if registered.created else 200)

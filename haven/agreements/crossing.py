@@ -1,0 +1,452 @@
+"""Crossing day: desks registering arrivals against the roll, late links, reconciliation.
+
+Desks (CROSSING_DESK: registrars at the crossing's site, negotiators) see the agreements in
+executing state within their scope by code name, and the roll (names, ranks, units); never
+the parties or the terms.
+
+Exactly once, with several desks at once:
+- the roll entry's row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
+  begin IMMEDIATE, which serialises writers) before anything is written;
+- `agreement_arrivals.roll_entry_id` is unique, so a second registration of the same
+  person fails in the database even if the check above were bypassed;
+- each desk submission carries an idempotency key, unique per agreement: a retried or
+  double-clicked submission returns the registration already made, not a second one.
+The reception itself goes through `reception.service.receive`, in a SAVEPOINT with the
+arrival: a refused claim leaves no person or reception event behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from haven.agreements import repository
+from haven.agreements import service as agreements
+from haven.agreements.models import Agreement, Arrival, RollEntry
+from haven.agreements.schemas import (
+    AgreementStatus,
+    DeskRegistration,
+    MissingPerson,
+    Reconciliation,
+    ReconciliationLine,
+)
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.errors import Conflict, NotFound, ValidationFailed
+from haven.forces.models import Unit
+from haven.i18n import N_, Text
+from haven.people.keys import query_part
+from haven.people.models import Person
+from haven.reception import service as reception
+from haven.reception.models import ReceptionEvent
+from haven.reception.schemas import ReceptionCreate
+from haven.security.permissions import Actor, Permission, in_scope, require
+
+LINKABLE = frozenset(
+    {AgreementStatus.FINALIZED, AgreementStatus.EXECUTING, AgreementStatus.COMPLETED}
+)
+
+
+def _desk_agreement(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreement:
+    """An executing agreement within the desk user's scope (404 otherwise)."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None or agreement.status != AgreementStatus.EXECUTING:
+        raise NotFound
+    require(actor, Permission.CROSSING_DESK, agreement)
+    return agreement
+
+
+@dataclass(frozen=True)
+class DeskLine:
+    agreement: Agreement
+    expected: int
+    arrived: int
+    mine: int
+
+
+def desk_agreements(session: Session, actor: Actor) -> list[DeskLine]:
+    """Agreements being executed where the actor may register arrivals, with counts."""
+    require(actor, Permission.CROSSING_DESK)
+    found = repository.executing_at(session, actor)
+    ids = [a.id for a in found]
+    total, mine = repository.arrival_counts(session, ids, actor.user_id)
+    return [
+        DeskLine(
+            agreement=a,
+            expected=repository.roll_size(session, a.id),
+            arrived=total.get(a.id, 0),
+            mine=mine.get(a.id, 0),
+        )
+        for a in found
+    ]
+
+
+def desk_line(session: Session, actor: Actor, agreement_id: uuid.UUID) -> DeskLine:
+    agreement = _desk_agreement(session, actor, agreement_id)
+    total, mine = repository.arrival_counts(session, [agreement.id], actor.user_id)
+    return DeskLine(
+        agreement=agreement,
+        expected=repository.roll_size(session, agreement.id),
+        arrived=total.get(agreement.id, 0),
+        mine=mine.get(agreement.id, 0),
+    )
+
+
+def search_roll(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, q: str
+) -> list[tuple[RollEntry, bool]]:
+    """Roll entries matching the query (name in either script, unit, company), and whether
+    each has arrived already. Called on every keystroke: one query for entries, one for claims."""
+    agreement = _desk_agreement(session, actor, agreement_id)
+    key = query_part(q)
+    if not key:
+        return []
+    entries = repository.search_roll(session, agreement.id, key)
+    claimed = repository.claimed_entries(session, [e.id for e in entries])
+    return [(e, e.id in claimed) for e in entries]
+
+
+def roll_entry(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, entry_id: uuid.UUID
+) -> tuple[RollEntry, Arrival | None]:
+    agreement = _desk_agreement(session, actor, agreement_id)
+    entry = session.get(RollEntry, entry_id)
+    if entry is None or entry.agreement_id != agreement.id:
+        raise NotFound
+    return entry, repository.arrival_for_entry(session, entry.id)
+
+
+@dataclass(frozen=True)
+class Registered:
+    arrival: Arrival
+    created: bool  # False: the same submission had already been registered
+
+
+def _desk_actor(actor: Actor) -> Actor:
+    """Registering at a crossing desk receives the person: CROSSING_DESK carries that right
+    for the agreement's roll (negotiators staff desks without RECEPTION_RECORD)."""
+    if actor.can(Permission.RECEPTION_RECORD):
+        return actor
+    return dataclasses.replace(actor, permissions=actor.permissions | {Permission.RECEPTION_RECORD})
+
+
+def _lock_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
+    return session.scalars(
+        select(RollEntry).where(RollEntry.id == entry_id).with_for_update()
+    ).first()
+
+
+def _already(session: Session, agreement: Agreement, key: str) -> Arrival | None:
+    return repository.arrival_by_key(session, agreement.id, key)
+
+
+def register_arrival(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, data: DeskRegistration
+) -> Registered:
+    """Register one arrival at a desk: a reception (minimum identity, weapons) and its claim
+    on the roll entry, exactly once across desks and retries."""
+    agreement = _desk_agreement(session, actor, agreement_id)
+    existing = _already(session, agreement, data.idempotency_key)
+    if existing is not None:
+        return Registered(existing, created=False)
+    entry: RollEntry | None = None
+    if data.roll_entry_id is not None:
+        entry = _lock_entry(session, data.roll_entry_id)
+        if entry is None or entry.agreement_id != agreement.id:
+            raise ValidationFailed(
+                fields={"roll_entry_id": N_("This person is not on this agreement's roll.")}
+            )
+        # After the lock: whatever another desk committed meanwhile is visible now.
+        existing = _already(session, agreement, data.idempotency_key)
+        if existing is not None:
+            return Registered(existing, created=False)
+        if repository.arrival_for_entry(session, entry.id) is not None:
+            raise Conflict(N_("This person has already been registered at another desk."))
+    site_id = agreement.site_id
+    if site_id is None:  # pragma: no cover - executing requires a site
+        raise Conflict(N_("Choose the reception point of the crossing before executing."))
+    created = ReceptionCreate.model_validate(
+        {
+            "text_encoding": data.text_encoding,
+            "name_my": data.name_my or (entry.name_my if entry else None),
+            "name_latin": data.name_latin or (entry.name_latin if entry else None),
+            "prefix": entry.prefix if entry else None,
+            "classification": data.classification,
+            "site_id": site_id,
+            "birth_year": data.birth_year
+            if data.birth_year is not None
+            else (entry.birth_year if entry else None),
+            "sex": data.sex,
+            "rank_id": data.rank_id or (entry.rank_id if entry else None),
+            "origin_unit": data.origin_unit or (entry.unit_text if entry else None),
+            "position": data.position or (entry.position if entry else None),
+            "agreement_id": agreement.id,
+            "weapons": [w.model_dump() for w in data.weapons],
+        }
+    )
+    savepoint = session.begin_nested()
+    try:
+        event = reception.receive(session, _desk_actor(actor), created)
+        arrival = Arrival(
+            agreement_id=agreement.id,
+            organisation_id=agreement.organisation_id,
+            roll_entry_id=entry.id if entry else None,
+            reception_id=event.id,
+            person_id=event.person_id,
+            idempotency_key=data.idempotency_key,
+            desk=data.desk,
+            via="desk",
+            recorded_by_id=actor.user_id,
+            weapons_received=sum(w.quantity for w in data.weapons),
+            family_moved=data.family_moved,
+        )
+        session.add(arrival)
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        existing = _already(session, agreement, data.idempotency_key)
+        if existing is not None:
+            return Registered(existing, created=False)
+        raise Conflict(N_("This person has already been registered at another desk.")) from None
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    savepoint.commit()
+    audit.record(
+        session,
+        actor,
+        AuditAction.AGREEMENT_ARRIVAL_REGISTERED,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes={
+            "person_id": {"before": None, "after": str(arrival.person_id)},
+            "on_roll": {"before": None, "after": entry is not None},
+        },
+    )
+    return Registered(arrival, created=True)
+
+
+# --- the appeal stays open -----------------------------------------------------------------
+
+
+def link_person(
+    session: Session,
+    actor: Actor,
+    agreement_id: uuid.UUID,
+    person_id: uuid.UUID,
+    *,
+    roll_entry_id: uuid.UUID | None = None,
+) -> Arrival:
+    """Link someone received individually to the agreement afterwards.
+
+    Their latest reception without an agreement gets the agreement's id; a roll entry is
+    matched when given, or when exactly one unclaimed entry has the same name key.
+    """
+    agreement = agreements.get_for_writer(session, actor, agreement_id)
+    if AgreementStatus(agreement.status) not in LINKABLE:
+        raise Conflict(
+            Text(
+                N_(
+                    "Only a finalized, executing or completed agreement can take arrivals; this "
+                    "one is {state}."
+                ),
+                {"state": agreement.status},
+            )
+        )
+    person = session.get(Person, person_id)
+    if person is None or not in_scope(actor, person) or person.is_erased:
+        raise ValidationFailed(fields={"person_id": N_("Choose a person of this organisation.")})
+    if repository.arrival_of_person(session, agreement.id, person.id) is not None:
+        raise Conflict(N_("This person is already linked to this agreement."))
+    event = session.scalars(
+        select(ReceptionEvent)
+        .where(ReceptionEvent.person_id == person.id)
+        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
+    ).first()
+    if event is None:
+        raise ValidationFailed(fields={"person_id": N_("This person has no reception to link.")})
+    if event.agreement_id is not None and event.agreement_id != agreement.id:
+        raise Conflict(N_("This person's reception is already linked to another agreement."))
+    entry = _entry_for_link(session, agreement, person, roll_entry_id)
+    event.agreement_id = agreement.id
+    arrival = Arrival(
+        agreement_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        roll_entry_id=entry.id if entry else None,
+        reception_id=event.id,
+        person_id=person.id,
+        via="linked",
+        recorded_by_id=actor.user_id,
+    )
+    savepoint = session.begin_nested()
+    try:
+        session.add(arrival)
+        session.flush()
+    except IntegrityError:
+        savepoint.rollback()
+        raise Conflict(
+            N_("This roll entry or this reception is already matched to an arrival.")
+        ) from None
+    savepoint.commit()
+    audit.record(
+        session,
+        actor,
+        AuditAction.AGREEMENT_PERSON_LINKED,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes={
+            "person_id": {"before": None, "after": str(person.id)},
+            "roll_entry_id": {"before": None, "after": str(entry.id) if entry else None},
+        },
+    )
+    return arrival
+
+
+def _entry_for_link(
+    session: Session, agreement: Agreement, person: Person, roll_entry_id: uuid.UUID | None
+) -> RollEntry | None:
+    if roll_entry_id is not None:
+        entry = _lock_entry(session, roll_entry_id)
+        if entry is None or entry.agreement_id != agreement.id:
+            raise ValidationFailed(
+                fields={"roll_entry_id": N_("This person is not on this agreement's roll.")}
+            )
+        if repository.arrival_for_entry(session, entry.id) is not None:
+            raise Conflict(N_("This roll entry is already matched to an arrival."))
+        return entry
+    candidates = session.scalars(
+        select(RollEntry).where(
+            RollEntry.agreement_id == agreement.id, RollEntry.name_key == person.name_key
+        )
+    ).all()
+    free = [
+        c
+        for c in candidates
+        if c.id not in repository.claimed_entries(session, [c.id for c in candidates])
+    ]
+    return free[0] if len(free) == 1 else None
+
+
+# --- reconciliation ------------------------------------------------------------------------
+
+NO_UNIT = "—"
+
+
+def _unit_label(
+    entry: RollEntry | None, units: dict[uuid.UUID, str], event_unit: str | None
+) -> str:
+    if entry is not None:
+        if entry.unit_id and entry.unit_id in units:
+            return units[entry.unit_id]
+        return entry.unit_text or NO_UNIT
+    return event_unit or NO_UNIT
+
+
+def reconcile(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Reconciliation:
+    """Expected, arrived, missing and unexpected by unit and company; weapons and families.
+
+    Everyone on the roll without an arrival is listed for follow-up (they may have been
+    caught); once the agreement is completed the list is flagged as the follow-up list.
+    """
+    agreement = agreements.get_for_team(session, actor, agreement_id)
+    entries = repository.roll_of(session, agreement.id)
+    arrivals = repository.arrivals_of(session, agreement.id)
+    unit_ids = {e.unit_id for e in entries if e.unit_id}
+    events = (
+        {
+            ev.id: ev
+            for ev in session.scalars(
+                select(ReceptionEvent).where(
+                    ReceptionEvent.id.in_([a.reception_id for a in arrivals])
+                )
+            )
+        }
+        if arrivals
+        else {}
+    )
+    unit_ids |= {ev.origin_unit_id for ev in events.values() if ev.origin_unit_id}
+    units = (
+        {u.id: u.label for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
+        if unit_ids
+        else {}
+    )
+    lines: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_entry = {a.roll_entry_id: a for a in arrivals if a.roll_entry_id}
+    follow_up: list[MissingPerson] = []
+    for entry in entries:
+        key = (_unit_label(entry, units, None), entry.company or NO_UNIT)
+        line = lines[key]
+        line["expected"] += 1
+        line["weapons_expected"] += entry.weapons_expected
+        line["family_expected"] += entry.family_expected
+        arrival = by_entry.get(entry.id)
+        if arrival is None:
+            line["missing"] += 1
+            follow_up.append(
+                MissingPerson(
+                    roll_entry_id=entry.id,
+                    row_number=entry.row_number,
+                    name=" · ".join(n for n in (entry.name_my, entry.name_latin) if n),
+                    unit=key[0],
+                    company=key[1],
+                )
+            )
+        else:
+            line["arrived"] += 1
+            line["weapons_received"] += arrival.weapons_received
+            line["family_moved"] += arrival.family_moved
+    for arrival in arrivals:
+        if arrival.roll_entry_id is not None:
+            continue
+        event = events.get(arrival.reception_id)
+        event_unit = None
+        if event is not None:
+            event_unit = (
+                units.get(event.origin_unit_id) if event.origin_unit_id else event.origin_unit_text
+            )
+        line = lines[(event_unit or NO_UNIT, NO_UNIT)]
+        line["unexpected"] += 1
+        line["weapons_received"] += arrival.weapons_received
+        line["family_moved"] += arrival.family_moved
+    out = [_line(unit, company, values) for (unit, company), values in sorted(lines.items())]
+    totals: dict[str, int] = defaultdict(int)
+    for values in lines.values():
+        for name, count in values.items():
+            totals[name] += count
+    return Reconciliation(
+        agreement_id=agreement.id,
+        status=AgreementStatus(agreement.status),
+        totals=_line("", "", totals),
+        lines=out,
+        follow_up=follow_up,
+        follow_up_flagged=agreement.status == AgreementStatus.COMPLETED,
+    )
+
+
+def _line(unit: str, company: str, values: dict[str, int]) -> ReconciliationLine:
+    names = (
+        "expected",
+        "arrived",
+        "missing",
+        "unexpected",
+        "weapons_expected",
+        "weapons_received",
+        "family_expected",
+        "family_moved",
+    )
+    return ReconciliationLine(unit=unit, company=company, **{n: values.get(n, 0) for n in names})
+
+
+def arrivals(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Sequence[Arrival]:
+    agreement = agreements.get_for_team(session, actor, agreement_id)
+    return repository.arrivals_of(session, agreement.id)

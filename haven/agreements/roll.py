@@ -1,0 +1,334 @@
+"""The nominal roll: the unit's expected roster, imported from the commanders' lists.
+
+Files are read by the reception import's machinery (`haven.reception.importing`: CSV UTF-8 or
+XLSX, size and zip-bomb limits, blank rows skipped, row numbers kept as in the file); this
+module only knows the roll's own columns. Text goes through `haven.text` (Zawgyi detected
+or asked about, per row), units through `parse_unit` (via `forces.resolve_unit`), ranks
+through the forces rank table in English or Burmese, abbreviations included.
+
+All-or-nothing: every row is checked; if any row has an error, the report lists each one by
+row and column and nothing at all is written. A dry run reports and never writes. Lists
+arrive in pieces, so an import appends to the roll; row numbers continue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.orm import Session
+
+from haven.agreements import repository
+from haven.agreements import service as agreements
+from haven.agreements.models import Agreement, RollEntry
+from haven.agreements.schemas import AgreementStatus
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.errors import Conflict, HavenError
+from haven.forces import service as forces
+from haven.i18n import N_, Text
+from haven.people.keys import name_key
+from haven.people.text_fields import CleanText, Encoding
+from haven.reception.importing import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Cell,
+    FileRejected,
+    FileTooLarge,
+    ImportFile,
+    ImportRow,
+    RowError,
+    _assume,
+    _csv_records,
+    _key,
+    _kind,
+    _Lookups,
+    _number,
+    _rank,
+    _text,
+    column_letter,
+)
+from haven.security.permissions import Actor
+from haven.text import UncertainEncoding
+from haven.text.names import split_name
+from haven.validation import fields_from_errors
+
+ROLL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name_my": ("name_my", "name in myanmar script", "myanmar name", "burmese name", "အမည်"),
+    "name_latin": ("name_latin", "name in latin letters", "latin name", "english name", "name"),
+    "prefix": ("prefix", "honorific", "title", "ရှေ့ဆက်"),
+    "birth_year": ("birth_year", "year of birth", "born", "မွေးနှစ်", "မွေးသက္ကရာဇ်"),
+    "rank": ("rank", "rank name", "အဆင့်", "ရာထူးအဆင့်"),
+    "unit": ("unit", "origin_unit", "battalion", "တပ်ရင်း"),
+    "company": ("company", "coy", "တပ်ခွဲ"),
+    "position": ("position", "appointment", "ရာထူး"),
+    "weapons": ("weapons", "weapons expected", "number of weapons", "လက်နက်"),
+    "family": ("family", "family members", "family to move", "မိသားစု"),
+    "text_encoding": ("text_encoding", "encoding"),
+}
+_HEADINGS = {_key(h): name for name, hs in ROLL_COLUMNS.items() for h in hs}
+IMPORTABLE = frozenset(
+    {
+        AgreementStatus.DRAFT,
+        AgreementStatus.NEGOTIATING,
+        AgreementStatus.FINALIZED,
+        AgreementStatus.EXECUTING,
+    }
+)
+
+
+class RollRowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text_encoding: Encoding = "detect"
+    prefix: CleanText = Field(default=None, max_length=20)
+    name_my: CleanText = Field(default=None, max_length=200)
+    name_latin: CleanText = Field(default=None, max_length=200)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    unit: CleanText = Field(default=None, max_length=100)
+    company: CleanText = Field(default=None, max_length=40)
+    position: CleanText = Field(default=None, max_length=200)
+    weapons: int = Field(default=0, ge=0, le=100)
+    family: int = Field(default=0, ge=0, le=100)
+
+
+def _headings(header: Sequence[Cell]) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, cell in enumerate(header):
+        heading = _text(cell)
+        if heading is None:
+            continue
+        name = _HEADINGS.get(_key(heading))
+        if name is None:
+            unknown.append(column_letter(index))
+        elif name in seen:
+            raise FileRejected(
+                Text(
+                    N_("Columns {first} and {second} are for the same thing. Keep one of them."),
+                    {"first": column_letter(seen[name]), "second": column_letter(index)},
+                )
+            )
+        else:
+            seen[name] = index
+            columns[index] = name
+    if unknown:
+        raise FileRejected(
+            Text(
+                N_(
+                    "Haven does not know the heading of column {columns}. Use the headings of "
+                    "the roll template, or remove the column."
+                ),
+                {"columns": ", ".join(unknown)},
+            )
+        )
+    if "name_my" not in seen and "name_latin" not in seen:
+        raise FileRejected(N_("The file needs a column “name_my” or “name_latin”, or both."))
+    return columns
+
+
+def read_roll(
+    content: bytes, *, filename: str | None = None, content_type: str | None = None
+) -> ImportFile:
+    """Read a roll file (CSV UTF-8 or XLSX, first sheet; headings in the first row)."""
+    from haven.reception.importing import _xlsx_records
+
+    if len(content) > MAX_BYTES:
+        raise FileTooLarge(N_("The file is too large: at most 5 MB."))
+    if not content.strip():
+        raise FileRejected(N_("The file is empty."))
+    kind = _kind(content, filename, content_type)
+    records: Iterable[list[Cell]] = (
+        _xlsx_records(content) if kind == "xlsx" else _csv_records(content)
+    )
+    iterator = iter(records)
+    header = next(iterator, None)
+    if header is None or all(_text(cell) is None for cell in header):
+        raise FileRejected(N_("The first row must hold the column headings."))
+    columns = _headings(header)
+    rows: list[ImportRow] = []
+    for number, record in enumerate(iterator, start=2):
+        if all(_text(cell) is None for cell in record):
+            continue
+        for index, cell in enumerate(record):
+            if index not in columns and _text(cell) is not None:
+                raise FileRejected(
+                    Text(
+                        N_("Column {column} has data but no heading. Add the heading."),
+                        {"column": column_letter(index)},
+                    )
+                )
+        if len(rows) == MAX_ROWS:
+            raise FileRejected(
+                N_("The file has more than 5,000 rows. Split it into smaller files.")
+            )
+        values = {name: record[i] if i < len(record) else None for i, name in columns.items()}
+        rows.append(ImportRow(number=number, values=values))
+    if not rows:
+        raise FileRejected(N_("The file has headings but no rows of people."))
+    headings = {name: str(_text(header[index])) for index, name in columns.items()}
+    return ImportFile(rows=rows, headings=headings)
+
+
+class RollReport:
+    def __init__(self, *, dry_run: bool, rows: int) -> None:
+        self.dry_run = dry_run
+        self.rows = rows
+        self.imported = 0
+        self.errors: list[RowError] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, row: int, fields: dict[str, Text | str]) -> None:
+        order = list(ROLL_COLUMNS)
+        for name in sorted(fields, key=lambda n: order.index(n) if n in order else len(order)):
+            self.errors.append(RowError(row=row, field=name, message=fields[name]))
+
+
+def _names(parsed: RollRowIn) -> tuple[str | None, str | None, str | None]:
+    """Prefix (honorific) split off the names, as at reception."""
+    prefix = parsed.prefix
+    for value in (parsed.name_latin, parsed.name_my):
+        if prefix is None and value:
+            prefix = split_name(value).prefix or None
+    name_latin = split_name(parsed.name_latin).name if parsed.name_latin else None
+    name_my = split_name(parsed.name_my).name if parsed.name_my else None
+    return prefix, name_my, name_latin
+
+
+def _check_row(
+    session: Session, actor: Actor, row: ImportRow, lookups: _Lookups
+) -> tuple[dict[str, Any] | None, dict[str, Text | str]]:
+    raw = row.values
+    text = {name: _text(raw.get(name)) for name in ROLL_COLUMNS}
+    errors: dict[str, Text | str] = {}
+    encoding = (text["text_encoding"] or "detect").casefold()
+    if encoding not in ("detect", "unicode", "zawgyi"):
+        errors["text_encoding"] = Text(
+            N_("Enter one of: {options}."), {"options": "detect, unicode, zawgyi"}
+        )
+        encoding = "detect"
+    assume = _assume(encoding)
+    data: dict[str, Any] = {"text_encoding": assume}
+    for name in ("prefix", "name_my", "name_latin", "unit", "company", "position"):
+        data[name] = text[name]
+    for name in ("birth_year", "weapons", "family"):
+        number = _number(raw.get(name))
+        if number is not None:
+            data[name] = number
+    parsed: RollRowIn | None = None
+    try:
+        parsed = RollRowIn.model_validate(data)
+    except PydanticValidationError as exc:
+        errors.update(fields_from_errors(exc.errors()))
+    if text["name_my"] is None and text["name_latin"] is None:
+        errors["name_latin"] = N_("Enter the name in Myanmar script, in Latin letters, or both.")
+    rank_id: str | None = None
+    if text["rank"] is not None:
+        try:
+            rank_id = _rank(text["rank"], lookups, assume)
+        except ValueError as error:
+            errors["rank"] = error.args[0]
+    if errors or parsed is None:
+        return None, errors
+    unit_id: uuid.UUID | None = None
+    if parsed.unit:
+        try:
+            unit = forces.resolve_unit(session, actor, lookups.army_id, parsed.unit)
+        except UncertainEncoding as error:
+            return None, {"unit": error.message}
+        unit_id = unit.id if unit else None
+    prefix, name_my, name_latin = _names(parsed)
+    return {
+        "prefix": prefix,
+        "name_my": name_my,
+        "name_latin": name_latin,
+        "name_key": name_key(name_latin, name_my),
+        "birth_year": parsed.birth_year,
+        "rank_id": uuid.UUID(rank_id) if rank_id else None,
+        "unit_id": unit_id,
+        "unit_text": parsed.unit,
+        "company": parsed.company,
+        "position": parsed.position,
+        "weapons_expected": parsed.weapons,
+        "family_expected": parsed.family,
+    }, {}
+
+
+def import_roll(
+    session: Session,
+    actor: Actor,
+    agreement_id: uuid.UUID,
+    rows: Sequence[ImportRow],
+    *,
+    dry_run: bool,
+) -> RollReport:
+    """Check every row; write them all (appended to the roll) only when none has an error."""
+    agreement = agreements.get_for_writer(session, actor, agreement_id)
+    _require_importable(agreement)
+    report = RollReport(dry_run=dry_run, rows=len(rows))
+    outer = session.begin_nested()
+    try:
+        lookups = _Lookups.load(session, actor)
+        checked: list[tuple[ImportRow, dict[str, Any]]] = []
+        for row in rows:
+            try:
+                values, errors = _check_row(session, actor, row, lookups)
+            except HavenError as error:
+                values, errors = None, dict(error.fields) or {"row": error.message}
+            if errors or values is None:
+                report.add(row.number, errors)
+            else:
+                checked.append((row, values))
+        if dry_run or report.errors:
+            outer.rollback()
+            return report
+        number = repository.next_row_number(session, agreement.id)
+        for offset, (_row, values) in enumerate(checked):
+            session.add(
+                RollEntry(
+                    agreement_id=agreement.id,
+                    organisation_id=agreement.organisation_id,
+                    row_number=number + offset,
+                    **values,
+                )
+            )
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            AuditAction.AGREEMENT_ROLL_IMPORTED,
+            subject_type="agreement",
+            subject_id=agreement.id,
+            organisation_id=agreement.organisation_id,
+            changes={"roll_entries": {"before": number - 1, "after": number - 1 + len(checked)}},
+        )
+        outer.commit()
+    except BaseException:
+        if outer.is_active:
+            outer.rollback()
+        raise
+    report.imported = len(checked)
+    return report
+
+
+def _require_importable(agreement: Agreement) -> None:
+    if AgreementStatus(agreement.status) not in IMPORTABLE:
+        raise Conflict(
+            Text(
+                N_("A roll cannot be imported into an agreement that is {state}."),
+                {"state": agreement.status},
+            )
+        )
+
+
+def roll(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Sequence[RollEntry]:
+    """The whole roll, for the negotiation team."""
+    agreement = agreements.get_for_team(session, actor, agreement_id)
+    return repository.roll_of(session, agreement.id)
