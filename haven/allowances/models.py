@@ -147,6 +147,8 @@ class Instalment(IdMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="owed")
     overridden: Mapped[bool] = mapped_column(default=False)
+    # Number of reversed payments: the next payment item takes this generation.
+    generation: Mapped[int] = mapped_column(default=0)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -275,6 +277,9 @@ class LedgerEntry(IdMixin, Base):
         ForeignKey("allowance_instalments.id"), index=True
     )
     component_code: Mapped[str] = mapped_column(String(40))
+    disbursement_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("allowance_disbursements.id"), index=True
+    )
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)

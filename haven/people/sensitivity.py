@@ -70,6 +70,8 @@ ROLE_CLEARANCE: dict[Role, Sensitivity] = {
 # Fields above a role's clearance that its work needs: screening matches NRC and service number.
 ROLE_EXTRA_FIELDS: dict[Role, frozenset[str]] = {
     Role.VETTING_OFFICER: frozenset({"nrc", "service_number"}),
+    # The signed receipt of an allowance payment (haven.allowances), which finance checks.
+    Role.FINANCE_OFFICER: frozenset({"receipt_photo"}),
 }
 
 

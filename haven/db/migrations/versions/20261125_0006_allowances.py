@@ -125,6 +125,7 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('overridden', sa.Boolean(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', haven.db.types.UTCDateTime(timezone=True), nullable=False),
@@ -162,30 +163,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('allowance_plan_components', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_allowance_plan_components_plan_version_id'), ['plan_version_id'], unique=False)
-
-    op.create_table('allowance_ledger_entries',
-    sa.Column('transaction_id', sa.Uuid(), nullable=False),
-    sa.Column('organisation_id', sa.Uuid(), nullable=False),
-    sa.Column('account', sa.String(length=20), nullable=False),
-    sa.Column('owner_id', sa.Uuid(), nullable=True),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('instalment_id', sa.Uuid(), nullable=True),
-    sa.Column('component_code', sa.String(length=40), nullable=False),
-    sa.Column('amount_minor', sa.Integer(), nullable=False),
-    sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('posted_at', haven.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.CheckConstraint("account IN ('person', 'funder', 'obligations')", name=op.f('ck_allowance_ledger_entries_account')),
-    sa.ForeignKeyConstraint(['instalment_id'], ['allowance_instalments.id'], name=op.f('fk_allowance_ledger_entries_instalment_id_allowance_instalments')),
-    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_allowance_ledger_entries_organisation_id_organisations')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_allowance_ledger_entries'))
-    )
-    with op.batch_alter_table('allowance_ledger_entries', schema=None) as batch_op:
-        batch_op.create_index('ix_allowance_ledger_entries_account_owner', ['account', 'owner_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_instalment_id'), ['instalment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_organisation_id'), ['organisation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_transaction_id'), ['transaction_id'], unique=False)
 
     op.create_table('allowance_payment_items',
     sa.Column('batch_id', sa.Uuid(), nullable=False),
@@ -238,6 +215,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_allowance_disbursements_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_allowance_disbursements_person_id'), ['person_id'], unique=False)
 
+    op.create_table('allowance_ledger_entries',
+    sa.Column('transaction_id', sa.Uuid(), nullable=False),
+    sa.Column('organisation_id', sa.Uuid(), nullable=False),
+    sa.Column('account', sa.String(length=20), nullable=False),
+    sa.Column('owner_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('instalment_id', sa.Uuid(), nullable=True),
+    sa.Column('component_code', sa.String(length=40), nullable=False),
+    sa.Column('disbursement_id', sa.Uuid(), nullable=True),
+    sa.Column('amount_minor', sa.Integer(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('posted_at', haven.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint("account IN ('person', 'funder', 'obligations')", name=op.f('ck_allowance_ledger_entries_account')),
+    sa.ForeignKeyConstraint(['disbursement_id'], ['allowance_disbursements.id'], name=op.f('fk_allowance_ledger_entries_disbursement_id_allowance_disbursements')),
+    sa.ForeignKeyConstraint(['instalment_id'], ['allowance_instalments.id'], name=op.f('fk_allowance_ledger_entries_instalment_id_allowance_instalments')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_allowance_ledger_entries_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_allowance_ledger_entries'))
+    )
+    with op.batch_alter_table('allowance_ledger_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_allowance_ledger_entries_account_owner', ['account', 'owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_disbursement_id'), ['disbursement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_instalment_id'), ['instalment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allowance_ledger_entries_transaction_id'), ['transaction_id'], unique=False)
+
     op.create_table('allowance_reversals',
     sa.Column('disbursement_id', sa.Uuid(), nullable=False),
     sa.Column('organisation_id', sa.Uuid(), nullable=False),
@@ -262,6 +266,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_allowance_reversals_organisation_id'))
 
     op.drop_table('allowance_reversals')
+    with op.batch_alter_table('allowance_ledger_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_transaction_id'))
+        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_instalment_id'))
+        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_disbursement_id'))
+        batch_op.drop_index('ix_allowance_ledger_entries_account_owner')
+
+    op.drop_table('allowance_ledger_entries')
     with op.batch_alter_table('allowance_disbursements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_allowance_disbursements_person_id'))
         batch_op.drop_index(batch_op.f('ix_allowance_disbursements_organisation_id'))
@@ -273,13 +285,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_allowance_payment_items_batch_id'))
 
     op.drop_table('allowance_payment_items')
-    with op.batch_alter_table('allowance_ledger_entries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_transaction_id'))
-        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_organisation_id'))
-        batch_op.drop_index(batch_op.f('ix_allowance_ledger_entries_instalment_id'))
-        batch_op.drop_index('ix_allowance_ledger_entries_account_owner')
-
-    op.drop_table('allowance_ledger_entries')
     with op.batch_alter_table('allowance_plan_components', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_allowance_plan_components_plan_version_id'))
 

@@ -1,0 +1,671 @@
+"""Payment batches: draft → submitted → approved → disbursed → reconciled (or cancelled).
+
+Maker-checker: the approver is never the person who prepared the batch (the service refuses,
+and a check constraint repeats it in the database); approving and disbursing need a fresh
+login. Exactly once: an instalment sits in one live payment item at a time (unique on
+instalment and generation), an item is disbursed once (unique on the item), and a repeated
+request with the same idempotency key gets the first answer back. A reversal is a new row
+that opens the next generation; nothing that moved money is edited.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import delete, exists, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from haven.allowances import funders as funders_module
+from haven.allowances import ledger
+from haven.allowances.models import (
+    Disbursement,
+    Instalment,
+    PaymentBatch,
+    PaymentItem,
+    Reversal,
+)
+from haven.allowances.plans import organisation_of, require_any
+from haven.allowances.rules import CURRENCY_EXPONENT, format_money
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import new_id, utcnow
+from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from haven.i18n import N_, Text
+from haven.people.models import Person
+from haven.security.fresh import require_fresh
+from haven.security.permissions import Actor, Permission, require
+from haven.vetting.status import PAYABLE, vetting_status, vetting_statuses
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"submitted", "cancelled"}),
+    "submitted": frozenset({"approved", "draft", "cancelled"}),
+    "approved": frozenset({"disbursed"}),
+    "disbursed": frozenset({"reconciled"}),
+    "reconciled": frozenset(),
+    "cancelled": frozenset(),
+}
+STATUS_LABELS: dict[str, str] = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted for approval"),
+    "approved": N_("Approved"),
+    "disbursed": N_("Disbursed"),
+    "reconciled": N_("Reconciled"),
+    "cancelled": N_("Cancelled"),
+}
+METHODS: dict[str, str] = {
+    "cash": N_("Cash"),
+    "mobile_money": N_("Mobile money"),
+    "bank": N_("Bank transfer"),
+    "hawala": N_("Hawala / hundi"),
+}
+READERS = (Permission.PAYMENT_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE)
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
+MAX_RECEIPT_BYTES = 5 * 1024 * 1024
+CHUNK = 500
+
+
+def _move(
+    session: Session, actor: Actor, batch: PaymentBatch, target: str, action: AuditAction
+) -> None:
+    if target not in TRANSITIONS[batch.status]:
+        raise Conflict(
+            N_("A batch that is %(state)s cannot become %(target)s.")
+            % {"state": batch.status, "target": target}
+        )
+    before = batch.status
+    batch.status = target
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action,
+        subject_type="allowance_batch",
+        subject_id=batch.id,
+        organisation_id=batch.organisation_id,
+        changes={"status": {"before": before, "after": target}},
+    )
+
+
+def create_batch(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    currency: str,
+    organisation_id: uuid.UUID | None = None,
+) -> PaymentBatch:
+    require(actor, Permission.PAYMENT_PREPARE)
+    organisation = organisation_of(actor, organisation_id)
+    fields: dict[str, Text | str] = {}
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        fields["title"] = N_("Give the batch a title of at most 200 characters.")
+    if currency not in CURRENCY_EXPONENT:
+        fields["currency"] = N_("Choose MMK, THB or USD.")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    number = (
+        session.scalar(
+            select(func.max(PaymentBatch.number)).where(
+                PaymentBatch.organisation_id == organisation
+            )
+        )
+        or 0
+    ) + 1
+    batch = PaymentBatch(
+        organisation_id=organisation,
+        number=number,
+        title=title,
+        currency=currency,
+        status="draft",
+        created_by_id=actor.user_id,
+    )
+    session.add(batch)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_BATCH_CREATED,
+        subject_type="allowance_batch",
+        subject_id=batch.id,
+        organisation_id=organisation,
+        changes={"number": number, "currency": currency},
+    )
+    return batch
+
+
+def get_batch(session: Session, actor: Actor, batch_id: uuid.UUID) -> PaymentBatch:
+    batch = session.get(PaymentBatch, batch_id)
+    if batch is None:
+        raise NotFound
+    require_any(actor, READERS, batch)
+    return batch
+
+
+def list_batches(session: Session, actor: Actor) -> Sequence[PaymentBatch]:
+    require_any(actor, READERS)
+    query = select(PaymentBatch).order_by(PaymentBatch.number.desc())
+    if not actor.is_system:
+        query = query.where(PaymentBatch.organisation_id == actor.organisation_id)
+    return session.scalars(query).all()
+
+
+def items_of(session: Session, batch: PaymentBatch) -> Sequence[PaymentItem]:
+    return session.scalars(
+        select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)
+    ).all()
+
+
+@dataclass(frozen=True)
+class BatchTotals:
+    count: int
+    total: int
+    disbursed_count: int
+    disbursed_total: int
+
+
+def totals(session: Session, batch: PaymentBatch) -> BatchTotals:
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(PaymentItem.amount_minor), 0)).where(
+            PaymentItem.batch_id == batch.id
+        )
+    ).one()
+    paid_count, paid_total = session.execute(
+        select(func.count(), func.coalesce(func.sum(PaymentItem.amount_minor), 0))
+        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .where(PaymentItem.batch_id == batch.id)
+    ).one()
+    return BatchTotals(int(count), int(total), int(paid_count), int(paid_total))
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    total: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def add_due(
+    session: Session,
+    actor: Actor,
+    batch: PaymentBatch,
+    *,
+    due_by: date,
+    component_codes: Sequence[str] | None = None,
+    person_ids: Sequence[uuid.UUID] | None = None,
+) -> AddResult:
+    """Put every payable instalment due by `due_by` into a draft batch.
+
+    Left out, and counted by reason: persons whose vetting is not cleared (pending or
+    excluded), components not fully funded, and instalments of another currency. Instalments
+    already in a live item are never candidates.
+    """
+    require(actor, Permission.PAYMENT_PREPARE, batch)
+    if batch.status != "draft":
+        raise Conflict(N_("Only a draft batch can change."))
+    live = exists().where(
+        PaymentItem.instalment_id == Instalment.id,
+        PaymentItem.generation == Instalment.generation,
+    )
+    query = (
+        select(
+            Instalment.id,
+            Instalment.person_id,
+            Instalment.component_code,
+            Instalment.amount_minor,
+            Instalment.generation,
+        )
+        .join(Person, Person.id == Instalment.person_id)
+        .where(
+            Instalment.organisation_id == batch.organisation_id,
+            Instalment.status == "owed",
+            Instalment.currency == batch.currency,
+            Instalment.amount_minor > 0,
+            Instalment.due_on <= due_by,
+            Person.erased_at.is_(None),
+            ~live,
+        )
+        .order_by(Instalment.person_id, Instalment.due_on, Instalment.component_code)
+    )
+    if component_codes:
+        query = query.where(Instalment.component_code.in_(list(component_codes)))
+    rows = []
+    if person_ids is not None:
+        ids = list(dict.fromkeys(person_ids))
+        for start in range(0, len(ids), CHUNK):
+            rows += session.execute(
+                query.where(Instalment.person_id.in_(ids[start : start + CHUNK]))
+            ).all()
+    else:
+        rows = list(session.execute(query).all())
+    funded = funders_module.fully_funded(session, batch.organisation_id)
+    statuses = vetting_statuses(session, [r[1] for r in rows])
+    result = AddResult()
+    values = []
+    for instalment_id, person_id, code, amount, generation in rows:
+        if statuses[person_id] not in PAYABLE:
+            result.skipped["vetting"] += 1
+            continue
+        if (code, batch.currency) not in funded:
+            result.skipped["unfunded"] += 1
+            continue
+        values.append(
+            {
+                "id": new_id(),
+                "batch_id": batch.id,
+                "instalment_id": instalment_id,
+                "generation": generation,
+                "person_id": person_id,
+                "organisation_id": batch.organisation_id,
+                "amount_minor": amount,
+                "currency": batch.currency,
+                "created_at": utcnow(),
+                "updated_at": utcnow(),
+            }
+        )
+        result.added += 1
+        result.total += amount
+    if values:
+        try:
+            with session.begin_nested():
+                session.execute(insert(PaymentItem), values)
+        except IntegrityError:
+            raise Conflict(
+                N_("Another batch took some of these instalments at the same time: try again.")
+            ) from None
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_BATCH_CREATED,
+        subject_type="allowance_batch",
+        subject_id=batch.id,
+        organisation_id=batch.organisation_id,
+        changes={
+            "items_added": result.added,
+            "amount_added": result.total,
+            "due_by": due_by.isoformat(),
+            "skipped": dict(result.skipped),
+        },
+    )
+    return result
+
+
+def remove_item(session: Session, actor: Actor, item_id: uuid.UUID) -> None:
+    """Take an item out of a draft batch (by its maker) or out of an approved batch before it
+    is paid (by an approver): no money has moved, so the item is simply deleted."""
+    item = session.get(PaymentItem, item_id)
+    if item is None:
+        raise NotFound
+    batch = session.get(PaymentBatch, item.batch_id)
+    assert batch is not None  # noqa: S101 - foreign key
+    if batch.status == "draft":
+        require(actor, Permission.PAYMENT_PREPARE, batch)
+    elif batch.status == "approved":
+        require(actor, Permission.PAYMENT_APPROVE, batch)
+    else:
+        raise Conflict(N_("Items can be removed from a draft or an approved batch only."))
+    if session.scalar(select(Disbursement.id).where(Disbursement.item_id == item.id)):
+        raise Conflict(N_("This item was paid: reverse the payment instead."))
+    session.delete(item)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_ITEM_WITHDRAWN,
+        subject_type="allowance_batch",
+        subject_id=batch.id,
+        organisation_id=batch.organisation_id,
+        changes={"instalment_id": str(item.instalment_id), "amount": item.amount_minor},
+    )
+    _complete_if_paid(session, actor, batch)
+
+
+def submit(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    require(actor, Permission.PAYMENT_PREPARE, batch)
+    if totals(session, batch).count == 0:
+        raise Conflict(N_("An empty batch cannot be submitted."))
+    batch.submitted_at = utcnow()
+    batch.submitted_by_id = actor.user_id
+    _move(session, actor, batch, "submitted", AuditAction.ALLOWANCE_BATCH_SUBMITTED)
+    return batch
+
+
+def return_to_draft(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    """The checker sends a submitted batch back to its maker."""
+    require(actor, Permission.PAYMENT_APPROVE, batch)
+    _move(session, actor, batch, "draft", AuditAction.ALLOWANCE_BATCH_RETURNED)
+    return batch
+
+
+def cancel(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    require(actor, Permission.PAYMENT_PREPARE, batch)
+    if "cancelled" not in TRANSITIONS[batch.status]:
+        raise Conflict(N_("Only a draft or submitted batch can be cancelled."))
+    session.execute(delete(PaymentItem).where(PaymentItem.batch_id == batch.id))
+    batch.cancelled_at = utcnow()
+    _move(session, actor, batch, "cancelled", AuditAction.ALLOWANCE_BATCH_CANCELLED)
+    return batch
+
+
+def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    """The checker approves: not the maker, freshly logged in, every person still cleared,
+    every funder's budget sufficient for its share."""
+    require(actor, Permission.PAYMENT_APPROVE, batch)
+    if actor.user_id is None:
+        raise PermissionDenied(N_("A batch is approved by a named person, never by the system."))
+    if actor.user_id in (batch.created_by_id, batch.submitted_by_id):
+        raise PermissionDenied(
+            N_("You prepared this batch: another finance officer must approve it.")
+        )
+    require_fresh(session, actor)
+    if batch.status != "submitted":
+        raise Conflict(N_("Only a submitted batch can be approved."))
+    rows = session.execute(
+        select(PaymentItem.person_id, Instalment.component_code, PaymentItem.amount_minor)
+        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+        .where(PaymentItem.batch_id == batch.id)
+    ).all()
+    statuses = vetting_statuses(session, [r[0] for r in rows])
+    held = {person for person, _, _ in rows if statuses[person] not in PAYABLE}
+    if held:
+        raise Conflict(
+            N_(
+                "%(count)s people in this batch are no longer cleared by vetting: return the "
+                "batch to its maker to take them out."
+            )
+            % {"count": len(held)}
+        )
+    needed: dict[tuple[str, str], int] = defaultdict(int)
+    for _, code, amount in rows:
+        needed[(code, batch.currency)] += amount
+    funded = funders_module.fully_funded(session, batch.organisation_id)
+    if any(key not in funded for key in needed):
+        raise Conflict(N_("A component in this batch is no longer fully funded."))
+    short = funders_module.check_budgets(
+        session, batch.organisation_id, dict(needed), exclude_batch=batch.id
+    )
+    if short:
+        funder_id, code, currency, shortfall = short[0]
+        raise Conflict(
+            N_("The budget for %(code)s falls short by %(amount)s.")
+            % {"code": code, "amount": format_money(shortfall, currency)}
+        )
+    batch.approved_at = utcnow()
+    batch.approved_by_id = actor.user_id
+    _move(session, actor, batch, "approved", AuditAction.ALLOWANCE_BATCH_APPROVED)
+    return batch
+
+
+def _clean_photo(content: bytes) -> bytes:
+    """Re-encode a receipt photo as JPEG: no EXIF, GPS or other metadata survives."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(content) > MAX_RECEIPT_BYTES:
+        raise ValidationFailed(
+            fields={"receipt_photo": N_("The photo is too large: at most 5 MB.")}
+        )
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            rgb = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise ValidationFailed(
+            fields={"receipt_photo": N_("Choose a photo in JPEG or PNG format.")}
+        ) from None
+    rgb.thumbnail((1600, 1600))
+    out = io.BytesIO()
+    rgb.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class DisburseResult:
+    disbursement: Disbursement
+    created: bool  # False: the same request was made before; this is its answer
+
+
+def disburse(
+    session: Session,
+    actor: Actor,
+    item_id: uuid.UUID,
+    *,
+    idempotency_key: str,
+    method: str,
+    receipt_reference: str,
+    receipt_photo: bytes | None = None,
+) -> DisburseResult:
+    """Record that an approved item was paid. Exactly once, whatever the number of attempts."""
+    require(actor, Permission.PAYMENT_DISBURSE)
+    fields: dict[str, Text | str] = {}
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        fields["idempotency_key"] = N_("The request key is missing or malformed: reload the form.")
+    if method not in METHODS:
+        fields["method"] = N_("Choose how the money was handed over.")
+    receipt_reference = (receipt_reference or "").strip()
+    if not receipt_reference or len(receipt_reference) > 100:
+        fields["receipt_reference"] = N_("Enter the receipt reference (at most 100 characters).")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    photo = _clean_photo(receipt_photo) if receipt_photo else None
+    item = session.get(PaymentItem, item_id)
+    if item is None:
+        raise NotFound
+    require(actor, Permission.PAYMENT_DISBURSE, item)
+    require_fresh(session, actor)
+    # The batch row is locked (PostgreSQL; SQLite serialises writers anyway): disbursements
+    # of one batch queue up, so the "all paid" check below sees every earlier one.
+    batch = session.scalars(
+        select(PaymentBatch).where(PaymentBatch.id == item.batch_id).with_for_update()
+    ).one()
+    previous = _previous(session, item.id, idempotency_key)
+    if previous is not None:
+        return previous
+    if batch.status != "approved":
+        raise Conflict(N_("Only items of an approved batch can be paid."))
+    if vetting_status(session, item.person_id) not in PAYABLE:
+        raise Conflict(N_("This person is not cleared by vetting: nothing may be paid."))
+    instalment = session.get(Instalment, item.instalment_id)
+    assert instalment is not None  # noqa: S101 - foreign key
+    if instalment.generation != item.generation or instalment.status != "owed":
+        raise Conflict(N_("This instalment is no longer owed as it stood in the batch."))
+    shares = ledger.shares_for(
+        session, item.organisation_id, instalment.component_code, item.currency
+    )
+    if sum(bp for _, bp in shares) != funders_module.FULL_SHARE:
+        raise Conflict(N_("This component is no longer fully funded."))
+    disbursement = Disbursement(
+        id=new_id(),
+        item_id=item.id,
+        idempotency_key=idempotency_key,
+        organisation_id=item.organisation_id,
+        person_id=item.person_id,
+        method=method,
+        receipt_reference=receipt_reference,
+        disbursed_by_id=actor.user_id,
+        disbursed_at=utcnow(),
+        receipt_content_type="image/jpeg" if photo else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(disbursement)
+            session.flush([disbursement])
+    except IntegrityError:
+        # A simultaneous request won the race: answer as it did, or refuse a different one.
+        again = _previous(session, item.id, idempotency_key)
+        if again is not None:
+            return again
+        raise Conflict(N_("This instalment has already been paid.")) from None
+    if photo is not None:
+        disbursement.receipt_photo = photo
+    ledger.post_payment(
+        session,
+        instalment,
+        item.amount_minor,
+        ledger.split(item.amount_minor, shares),
+        disbursement_id=disbursement.id,
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_PAYMENT_DISBURSED,
+        subject_type="allowance_batch",
+        subject_id=batch.id,
+        organisation_id=batch.organisation_id,
+        changes={
+            "item_id": str(item.id),
+            "amount": item.amount_minor,
+            "currency": item.currency,
+            "method": method,
+            "receipt_photo": photo is not None,
+        },
+    )
+    _complete_if_paid(session, actor, batch)
+    return DisburseResult(disbursement, True)
+
+
+def _previous(session: Session, item_id: uuid.UUID, key: str) -> DisburseResult | None:
+    found = session.scalars(select(Disbursement).where(Disbursement.item_id == item_id)).first()
+    if found is None:
+        by_key = session.scalar(select(Disbursement.id).where(Disbursement.idempotency_key == key))
+        if by_key is not None:
+            raise Conflict(N_("This request key was used for another payment."))
+        return None
+    if found.idempotency_key == key:
+        return DisburseResult(found, False)
+    raise Conflict(N_("This instalment has already been paid."))
+
+
+def _complete_if_paid(session: Session, actor: Actor, batch: PaymentBatch) -> None:
+    if batch.status != "approved":
+        return
+    result = totals(session, batch)
+    if result.count > 0 and result.disbursed_count == result.count:
+        batch.disbursed_at = utcnow()
+        _move(session, actor, batch, "disbursed", AuditAction.ALLOWANCE_BATCH_DISBURSED)
+
+
+def reconcile_batch(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
+    """Confirm a disbursed batch against the ledger; refuses while any difference remains."""
+    require(actor, Permission.PAYMENT_APPROVE, batch)
+    if batch.status != "disbursed":
+        raise Conflict(N_("Only a disbursed batch can be reconciled."))
+    problems = ledger.reconcile(session, batch.organisation_id)
+    if problems:
+        raise Conflict(
+            N_("The ledger does not reconcile (%(count)s differences): nothing was changed.")
+            % {"count": len(problems)}
+        )
+    batch.reconciled_at = utcnow()
+    batch.reconciled_by_id = actor.user_id
+    _move(session, actor, batch, "reconciled", AuditAction.ALLOWANCE_BATCH_RECONCILED)
+    return batch
+
+
+def reverse(session: Session, actor: Actor, disbursement_id: uuid.UUID, *, reason: str) -> Reversal:
+    """Undo a payment with a new entry: the funders' shares go back, the person is owed the
+    instalment again, and it may be paid in a later batch (the next generation)."""
+    disbursement = session.get(Disbursement, disbursement_id)
+    if disbursement is None:
+        raise NotFound
+    require(actor, Permission.PAYMENT_APPROVE, disbursement)
+    require_fresh(session, actor)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ValidationFailed(fields={"reason": N_("Say why the payment is reversed.")})
+    item = session.get(PaymentItem, disbursement.item_id)
+    assert item is not None  # noqa: S101 - foreign key
+    instalment = session.scalars(
+        select(Instalment).where(Instalment.id == item.instalment_id).with_for_update()
+    ).one()
+    if session.scalar(select(Reversal.id).where(Reversal.disbursement_id == disbursement.id)):
+        raise Conflict(N_("This payment was already reversed."))
+    reversal = Reversal(
+        id=new_id(),
+        disbursement_id=disbursement.id,
+        organisation_id=disbursement.organisation_id,
+        reason=reason,
+        reversed_by_id=actor.user_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(reversal)
+            session.flush([reversal])
+    except IntegrityError:
+        raise Conflict(N_("This payment was already reversed.")) from None
+    instalment.generation += 1
+    ledger.post_payment(
+        session,
+        instalment,
+        item.amount_minor,
+        ledger.payment_parts(session, disbursement.id),
+        disbursement_id=disbursement.id,
+        reverse=True,
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_PAYMENT_REVERSED,
+        subject_type="allowance_batch",
+        subject_id=item.batch_id,
+        organisation_id=disbursement.organisation_id,
+        changes={
+            "disbursement_id": str(disbursement.id),
+            "amount": item.amount_minor,
+            "currency": item.currency,
+        },
+    )
+    return reversal
+
+
+def receipt_photo(session: Session, actor: Actor, disbursement_id: uuid.UUID) -> bytes:
+    """The signed receipt's photo, for finance; the read is audited."""
+    disbursement = session.get(Disbursement, disbursement_id)
+    if disbursement is None:
+        raise NotFound
+    require_any(actor, (Permission.PAYMENT_APPROVE, Permission.PAYMENT_DISBURSE), disbursement)
+    if disbursement.receipt_photo_ct is None:
+        raise NotFound
+    data = disbursement.receipt_photo
+    if not data:
+        raise PermissionDenied
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_RECEIPT_VIEWED,
+        subject_type="allowance_disbursement",
+        subject_id=disbursement.id,
+        organisation_id=disbursement.organisation_id,
+    )
+    return data
+
+
+def disbursements_of(session: Session, batch: PaymentBatch) -> dict[uuid.UUID, Disbursement]:
+    """Item id → its disbursement."""
+    rows = session.scalars(
+        select(Disbursement)
+        .join(PaymentItem, PaymentItem.id == Disbursement.item_id)
+        .where(PaymentItem.batch_id == batch.id)
+    ).all()
+    return {d.item_id: d for d in rows}
+
+
+def reversed_ids(session: Session, disbursement_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    if not disbursement_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Reversal.disbursement_id).where(
+                Reversal.disbursement_id.in_(list(disbursement_ids))
+            )
+        ).all()
+    )

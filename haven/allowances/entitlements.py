@@ -1,0 +1,448 @@
+"""Entitlements: what each person is owed, computed from the plan version in force on their
+reception date (or their agreement's), kept up to date when the facts change.
+
+Recomputing never edits money: instalments not yet in a payment keep up with the facts
+(their amount changes, or they are cancelled), instalments already paid or in a batch are
+frozen, and a rise above what was paid becomes a new part (a top-up). The difference is
+returned, audited and posted to the ledger. An amount never goes below zero; an instalment
+paid above what is now owed is reported as overpaid, for a person to decide on a reversal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.allowances import facts as facts_module
+from haven.allowances import ledger
+from haven.allowances.models import (
+    Disbursement,
+    Instalment,
+    PaymentItem,
+    PlanComponent,
+    PlanVersion,
+)
+from haven.allowances.plans import READERS, require_any, spec_of
+from haven.allowances.rules import ComponentSpec, Line, compute
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import new_id
+from haven.errors import NotFound, ValidationFailed
+from haven.i18n import N_
+from haven.people.models import Person
+from haven.security.permissions import Actor, Permission, require
+from haven.vetting.status import PAYABLE
+
+CHUNK = 500
+
+
+@dataclass
+class LineChange:
+    component_code: str
+    number: int
+    before: int  # owed and not yet in a payment, before
+    after: int
+    currency: str
+    overpaid: int = 0
+
+
+@dataclass
+class PersonChange:
+    person_id: uuid.UUID
+    plan_version_id: uuid.UUID | None
+    changes: list[LineChange] = field(default_factory=list)
+    not_eligible: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return any(c.before != c.after for c in self.changes)
+
+
+class _Context:
+    """Plan versions and components, loaded once per organisation for a run."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.versions: dict[uuid.UUID, list[PlanVersion]] = {}
+        self.components: dict[uuid.UUID, list[ComponentSpec]] = {}
+        self.by_id: dict[uuid.UUID, PlanVersion] = {}
+
+    def published(self, organisation_id: uuid.UUID) -> list[PlanVersion]:
+        if organisation_id not in self.versions:
+            found = list(
+                self.session.scalars(
+                    select(PlanVersion)
+                    .where(
+                        PlanVersion.organisation_id == organisation_id,
+                        PlanVersion.status == "published",
+                    )
+                    .order_by(PlanVersion.effective_from.desc())
+                ).all()
+            )
+            self.versions[organisation_id] = found
+            self.by_id.update({v.id: v for v in found})
+        return self.versions[organisation_id]
+
+    def in_force(self, organisation_id: uuid.UUID, on: date) -> PlanVersion | None:
+        for version in self.published(organisation_id):
+            if version.effective_from <= on:
+                return version
+        return None
+
+    def version(self, version_id: uuid.UUID, organisation_id: uuid.UUID) -> PlanVersion | None:
+        self.published(organisation_id)
+        version = self.by_id.get(version_id)
+        if version is None:
+            version = self.session.get(PlanVersion, version_id)
+            if version is None or version.status != "published":
+                return None
+            if version.organisation_id != organisation_id:
+                return None
+            self.by_id[version_id] = version
+        return version
+
+    def specs(self, version_id: uuid.UUID) -> list[ComponentSpec]:
+        if version_id not in self.components:
+            rows = self.session.scalars(
+                select(PlanComponent)
+                .where(PlanComponent.plan_version_id == version_id)
+                .order_by(PlanComponent.position, PlanComponent.code)
+            ).all()
+            self.components[version_id] = [spec_of(c) for c in rows]
+        return self.components[version_id]
+
+
+def _existing(
+    session: Session, person_ids: Sequence[uuid.UUID]
+) -> tuple[dict[uuid.UUID, list[Instalment]], set[uuid.UUID]]:
+    """Instalments per person, and the ids of those locked (paid or in a live item)."""
+    by_person: dict[uuid.UUID, list[Instalment]] = defaultdict(list)
+    locked: set[uuid.UUID] = set()
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[start : start + CHUNK])
+        rows = session.scalars(
+            select(Instalment)
+            .where(Instalment.person_id.in_(chunk))
+            .order_by(Instalment.component_code, Instalment.number, Instalment.part)
+        ).all()
+        for row in rows:
+            by_person[row.person_id].append(row)
+        live = session.execute(
+            select(PaymentItem.instalment_id)
+            .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+            .where(
+                PaymentItem.person_id.in_(chunk),
+                PaymentItem.generation == Instalment.generation,
+            )
+        ).scalars()
+        locked.update(live)
+    return by_person, locked
+
+
+def _reconcile_key(
+    session: Session,
+    person_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    version_id: uuid.UUID,
+    parts: list[Instalment],
+    line: Line | None,
+    locked: set[uuid.UUID],
+    *,
+    write: bool,
+) -> LineChange | None:
+    owed = [p for p in parts if p.status == "owed"]
+    currency = line.currency if line else (owed[0].currency if owed else "")
+    frozen = sum(p.amount_minor for p in owed if p.id in locked and p.currency == currency)
+    free = [p for p in owed if p.id not in locked]
+    target = line.amount_minor if line else 0
+    remaining = max(0, target - frozen)
+    before = sum(p.amount_minor for p in free)
+    if not free and remaining == 0 and frozen <= target:
+        return None
+    change = LineChange(
+        component_code=line.component_code if line else parts[0].component_code,
+        number=line.number if line else parts[0].number,
+        before=before,
+        after=remaining,
+        currency=currency,
+        overpaid=max(0, frozen - target),
+    )
+    if not write:
+        return change
+    keep = None
+    for part in free:
+        if keep is None and remaining > 0 and part.currency == currency:
+            keep = part
+            delta = remaining - part.amount_minor
+            part.amount_minor = remaining
+            if line is not None:
+                part.due_on = line.due_on
+                part.detail = dict(line.detail)
+                part.overridden = line.overridden
+                part.plan_version_id = version_id
+            ledger.post_entitlement(session, part, delta)
+        else:
+            part.status = "cancelled"
+            ledger.post_entitlement(session, part, -part.amount_minor)
+    if keep is None and remaining > 0 and line is not None:
+        next_part = max((p.part for p in parts), default=-1) + 1
+        created = Instalment(
+            id=new_id(),
+            person_id=person_id,
+            organisation_id=organisation_id,
+            plan_version_id=version_id,
+            component_code=line.component_code,
+            number=line.number,
+            part=next_part,
+            due_on=line.due_on,
+            amount_minor=remaining,
+            currency=line.currency,
+            status="owed",
+            overridden=line.overridden,
+            detail=dict(line.detail),
+        )
+        session.add(created)
+        parts.append(created)
+        ledger.post_entitlement(session, created, remaining)
+    return change
+
+
+def _run(
+    session: Session, actor: Actor, person_ids: Sequence[uuid.UUID], *, write: bool, reason: str
+) -> list[PersonChange]:
+    wanted = list(dict.fromkeys(person_ids))
+    loaded = facts_module.load(session, wanted)
+    context = _Context(session)
+    existing, locked = _existing(session, wanted)
+    results: list[PersonChange] = []
+    for person_id in wanted:
+        found = loaded.get(person_id)
+        if found is None:
+            results.append(
+                PersonChange(person_id, None, problem=N_("No reception recorded for this person."))
+            )
+            continue
+        facts, terms = found.facts, found.terms
+        version = None
+        if terms is not None and terms.plan_version_id is not None:
+            version = context.version(terms.plan_version_id, facts.organisation_id)
+        if version is None:
+            version = context.in_force(facts.organisation_id, facts.received_on)
+        if version is None:
+            results.append(
+                PersonChange(
+                    person_id,
+                    None,
+                    problem=N_("No published plan version was in force on the reception date."),
+                )
+            )
+            continue
+        outcome = compute(
+            facts, context.specs(version.id), overrides=terms.overrides if terms else None
+        )
+        by_key: dict[tuple[str, int], list[Instalment]] = defaultdict(list)
+        for instalment in existing.get(person_id, []):
+            by_key[(instalment.component_code, instalment.number)].append(instalment)
+        lines = {(line.component_code, line.number): line for line in outcome.lines}
+        result = PersonChange(person_id, version.id, not_eligible=dict(outcome.not_eligible))
+        for key in sorted(set(by_key) | set(lines)):
+            change = _reconcile_key(
+                session,
+                person_id,
+                facts.organisation_id,
+                version.id,
+                by_key.get(key, []),
+                lines.get(key),
+                locked,
+                write=write,
+            )
+            if change is not None and (change.before != change.after or change.overpaid):
+                result.changes.append(change)
+        if write and result.changes:
+            audit.record(
+                session,
+                actor,
+                AuditAction.ALLOWANCE_ENTITLEMENT_COMPUTED,
+                subject_type="person",
+                subject_id=person_id,
+                organisation_id=facts.organisation_id,
+                changes={
+                    "plan_version_id": str(version.id),
+                    "reason": reason,
+                    "lines": {
+                        f"{c.component_code}#{c.number}": {
+                            "before": c.before,
+                            "after": c.after,
+                            "currency": c.currency,
+                            "overpaid": c.overpaid,
+                        }
+                        for c in result.changes
+                    },
+                },
+            )
+        results.append(result)
+    if write:
+        session.flush()
+    return results
+
+
+def _check_people(session: Session, actor: Actor, person_ids: Sequence[uuid.UUID]) -> None:
+    if actor.is_system:
+        return
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = list(person_ids[start : start + CHUNK])
+        rows = session.execute(
+            select(Person.id, Person.organisation_id).where(Person.id.in_(chunk))
+        ).all()
+        if len(rows) != len(set(chunk)) or any(org != actor.organisation_id for _, org in rows):
+            raise NotFound
+
+
+def recompute(
+    session: Session,
+    actor: Actor,
+    person_ids: Sequence[uuid.UUID],
+    *,
+    reason: str = "recompute",
+) -> list[PersonChange]:
+    """Bring the instalments of these persons in line with their facts and plan; audited."""
+    require(actor, Permission.PAYMENT_PREPARE)
+    _check_people(session, actor, person_ids)
+    return _run(session, actor, person_ids, write=True, reason=reason[:100])
+
+
+def preview(session: Session, actor: Actor, person_id: uuid.UUID) -> PersonChange:
+    """What a recomputation would change for one person, without writing anything."""
+    require_any(actor, (Permission.PAYMENT_PREPARE, Permission.ENTITLEMENT_READ))
+    _check_people(session, actor, [person_id])
+    return _run(session, actor, [person_id], write=False, reason="preview")[0]
+
+
+def recompute_organisation(
+    session: Session, actor: Actor, *, organisation_id: uuid.UUID | None = None
+) -> list[PersonChange]:
+    """Recompute everyone of the organisation who has been received."""
+    require(actor, Permission.PAYMENT_PREPARE)
+    organisation = organisation_id if actor.is_system else actor.organisation_id
+    if organisation is None:
+        raise ValidationFailed(fields={"organisation_id": N_("Name the organisation.")})
+    from haven.reception.models import ReceptionEvent
+
+    ids = list(
+        session.scalars(
+            select(ReceptionEvent.person_id)
+            .join(Person, Person.id == ReceptionEvent.person_id)
+            .where(Person.organisation_id == organisation, Person.erased_at.is_(None))
+            .distinct()
+        ).all()
+    )
+    return _run(session, actor, ids, write=True, reason="recompute all")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    instalment: Instalment
+    component: PlanComponent | None
+    state: str  # paid, in_batch, due, held
+    paid_on: date | None
+    receipt_reference: str | None
+
+
+@dataclass(frozen=True)
+class Statement:
+    person: Person
+    lines: list[StatementLine]
+    owed: dict[str, int]
+    paid: dict[str, int]
+    outstanding: dict[str, int]
+    payable: bool
+    vetting: str
+
+
+def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement:
+    """Everything a person is owed and was paid, line by line; a read that is audited."""
+    person = session.get(Person, person_id)
+    if person is None or person.erased_at is not None:
+        raise NotFound
+    require_any(actor, (Permission.ENTITLEMENT_READ, Permission.PAYMENT_READ), person)
+    from haven.vetting.status import vetting_status
+
+    instalments = session.scalars(
+        select(Instalment)
+        .where(Instalment.person_id == person_id, Instalment.status == "owed")
+        .order_by(Instalment.due_on, Instalment.component_code, Instalment.number, Instalment.part)
+    ).all()
+    version_ids = {i.plan_version_id for i in instalments}
+    components: dict[tuple[uuid.UUID, str], PlanComponent] = {}
+    if version_ids:
+        for component in session.scalars(
+            select(PlanComponent).where(PlanComponent.plan_version_id.in_(version_ids))
+        ).all():
+            components[(component.plan_version_id, component.code)] = component
+    live: dict[uuid.UUID, tuple[Any, ...]] = {}
+    for row in session.execute(
+        select(
+            PaymentItem.instalment_id,
+            Disbursement.disbursed_at,
+            Disbursement.receipt_reference,
+        )
+        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+        .outerjoin(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .where(PaymentItem.person_id == person_id, PaymentItem.generation == Instalment.generation)
+    ).all():
+        live[row[0]] = tuple(row)
+    status = vetting_status(session, person_id)
+    payable = status in PAYABLE
+    lines: list[StatementLine] = []
+    owed: dict[str, int] = defaultdict(int)
+    paid: dict[str, int] = defaultdict(int)
+    for instalment in instalments:
+        owed[instalment.currency] += instalment.amount_minor
+        hit = live.get(instalment.id)
+        if hit is not None and hit[1] is not None:
+            state, paid_on, receipt = "paid", hit[1].date(), hit[2]
+            paid[instalment.currency] += instalment.amount_minor
+        elif hit is not None:
+            state, paid_on, receipt = "in_batch", None, None
+        else:
+            state, paid_on, receipt = ("due" if payable else "held"), None, None
+        lines.append(
+            StatementLine(
+                instalment=instalment,
+                component=components.get((instalment.plan_version_id, instalment.component_code)),
+                state=state,
+                paid_on=paid_on,
+                receipt_reference=receipt,
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        AuditAction.ALLOWANCE_STATEMENT_VIEWED,
+        subject_type="person",
+        subject_id=person_id,
+        organisation_id=person.organisation_id,
+    )
+    return Statement(
+        person=person,
+        lines=lines,
+        owed=dict(owed),
+        paid=dict(paid),
+        outstanding={c: owed[c] - paid.get(c, 0) for c in owed},
+        payable=payable,
+        vetting=str(status),
+    )
+
+
+__all__ = ["READERS", "PersonChange", "Statement", "preview", "recompute", "statement"]

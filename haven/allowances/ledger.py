@@ -1,0 +1,294 @@
+"""The double-entry ledger: every movement of an entitlement or of money, per person and funder.
+
+Accounts: `person` (what the programme still owes that person), `funder` (what that funder
+has paid out), `obligations` (the counter-account of entitlements). Each transaction's legs
+sum to zero per currency, so:
+
+- a person's balance = what they are owed (instalments not cancelled) − what was paid to them
+  net of reversals;
+- the funders' balances together = everything paid out net of reversals.
+
+`reconcile()` checks these identities against the instalments, disbursements and reversals
+themselves and lists every difference; an empty list means the books agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from haven.allowances.models import (
+    BudgetLine,
+    Disbursement,
+    Instalment,
+    LedgerEntry,
+    PaymentItem,
+    Reversal,
+)
+from haven.db.types import new_id, utcnow
+
+
+def split(amount: int, shares: Sequence[tuple[uuid.UUID, int]]) -> list[tuple[uuid.UUID, int]]:
+    """Split `amount` by basis-point shares (summing to 10,000) into parts summing exactly to it.
+
+    Largest remainder, ties broken by funder id: deterministic, and no minor unit is lost.
+    """
+    total_bp = sum(bp for _, bp in shares)
+    if total_bp <= 0:
+        raise ValueError("no shares")
+    parts = []
+    for funder_id, bp in shares:
+        whole, remainder = divmod(amount * bp, total_bp)
+        parts.append([funder_id, whole, remainder])
+    left = amount - sum(p[1] for p in parts)
+    for part in sorted(parts, key=lambda p: (-p[2], str(p[0])))[:left]:
+        part[1] += 1
+    return [(p[0], p[1]) for p in parts]
+
+
+def shares_for(
+    session: Session, organisation_id: uuid.UUID, component_code: str, currency: str
+) -> list[tuple[uuid.UUID, int]]:
+    rows = session.execute(
+        select(BudgetLine.funder_id, BudgetLine.share_bp)
+        .where(
+            BudgetLine.organisation_id == organisation_id,
+            BudgetLine.component_code == component_code,
+            BudgetLine.currency == currency,
+        )
+        .order_by(BudgetLine.funder_id)
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _month(at: datetime) -> str:
+    return f"{at:%Y-%m}"
+
+
+def _post(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    kind: str,
+    instalment: Instalment,
+    legs: Sequence[tuple[str, uuid.UUID | None, int]],
+    at: datetime | None = None,
+    disbursement_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    when = at or utcnow()
+    if sum(amount for _, _, amount in legs) != 0:
+        raise AssertionError("a ledger transaction must balance")
+    transaction_id = new_id()
+    session.add_all(
+        LedgerEntry(
+            id=new_id(),
+            transaction_id=transaction_id,
+            organisation_id=organisation_id,
+            account=account,
+            owner_id=owner,
+            kind=kind,
+            instalment_id=instalment.id,
+            component_code=instalment.component_code,
+            disbursement_id=disbursement_id,
+            amount_minor=amount,
+            currency=instalment.currency,
+            posted_at=when,
+            month=_month(when),
+        )
+        for account, owner, amount in legs
+        if amount != 0
+    )
+    return transaction_id
+
+
+def post_entitlement(session: Session, instalment: Instalment, delta: int) -> None:
+    """An instalment created or its amount changed by `delta` (may be negative)."""
+    if delta == 0:
+        return
+    _post(
+        session,
+        organisation_id=instalment.organisation_id,
+        kind="entitlement",
+        instalment=instalment,
+        legs=[("person", instalment.person_id, delta), ("obligations", None, -delta)],
+    )
+
+
+def post_payment(
+    session: Session,
+    instalment: Instalment,
+    amount: int,
+    parts: Sequence[tuple[uuid.UUID, int]],
+    *,
+    disbursement_id: uuid.UUID,
+    reverse: bool = False,
+) -> None:
+    """Money paid (or a payment reversed): the person's balance moves, the funders' the
+    other way, by the same parts."""
+    sign = -1 if reverse else 1
+    legs: list[tuple[str, uuid.UUID | None, int]] = [
+        ("person", instalment.person_id, -sign * amount)
+    ]
+    legs += [("funder", funder_id, sign * part) for funder_id, part in parts]
+    _post(
+        session,
+        organisation_id=instalment.organisation_id,
+        kind="reversal" if reverse else "payment",
+        instalment=instalment,
+        legs=legs,
+        disbursement_id=disbursement_id,
+    )
+
+
+def payment_parts(session: Session, disbursement_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
+    """How a disbursement was split between funders (read back from its ledger legs)."""
+    rows = session.execute(
+        select(LedgerEntry.owner_id, LedgerEntry.amount_minor).where(
+            LedgerEntry.disbursement_id == disbursement_id,
+            LedgerEntry.kind == "payment",
+            LedgerEntry.account == "funder",
+        )
+    ).all()
+    return [(owner, amount) for owner, amount in rows if owner is not None]
+
+
+def person_balances(session: Session, person_id: uuid.UUID) -> dict[str, int]:
+    """Currency → what the programme still owes the person."""
+    rows = session.execute(
+        select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+        .where(LedgerEntry.account == "person", LedgerEntry.owner_id == person_id)
+        .group_by(LedgerEntry.currency)
+    ).all()
+    return {currency: int(total) for currency, total in rows}
+
+
+def funder_paid(session: Session, funder_id: uuid.UUID) -> dict[tuple[str, str], int]:
+    """(component code, currency) → what the funder has paid out, net of reversals."""
+    rows = session.execute(
+        select(LedgerEntry.component_code, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+        .where(LedgerEntry.account == "funder", LedgerEntry.owner_id == funder_id)
+        .group_by(LedgerEntry.component_code, LedgerEntry.currency)
+    ).all()
+    return {(code, currency): int(total) for code, currency, total in rows}
+
+
+@dataclass(frozen=True)
+class Difference:
+    what: str
+    owner_id: uuid.UUID | None
+    currency: str
+    ledger: int
+    expected: int
+
+
+def reconcile(session: Session, organisation_id: uuid.UUID | None = None) -> list[Difference]:
+    """Every place where the ledger disagrees with the records it summarises."""
+    problems: list[Difference] = []
+
+    def scoped(query, model):  # type: ignore[no-untyped-def]
+        if organisation_id is None:
+            return query
+        return query.where(model.organisation_id == organisation_id)
+
+    # 1. Every transaction balances per currency.
+    unbalanced = session.execute(
+        scoped(
+            select(
+                LedgerEntry.transaction_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor)
+            )
+            .group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
+            .having(func.sum(LedgerEntry.amount_minor) != 0),
+            LedgerEntry,
+        )
+    ).all()
+    for transaction_id, currency, total in unbalanced:
+        problems.append(Difference("transaction", transaction_id, currency, int(total), 0))
+
+    # 2. Per person: ledger balance = owed − net paid.
+    owed: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    for person_id, currency, total in session.execute(
+        scoped(
+            select(Instalment.person_id, Instalment.currency, func.sum(Instalment.amount_minor))
+            .where(Instalment.status == "owed")
+            .group_by(Instalment.person_id, Instalment.currency),
+            Instalment,
+        )
+    ).all():
+        owed[(person_id, currency)] += int(total)
+    paid = _net_paid_by_person(session, organisation_id)
+    expected: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    for key, value in owed.items():
+        expected[key] += value
+    for key, value in paid.items():
+        expected[key] -= value
+    ledger: dict[tuple[uuid.UUID, str], int] = {}
+    for person_id, currency, total in session.execute(
+        scoped(
+            select(LedgerEntry.owner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+            .where(LedgerEntry.account == "person")
+            .group_by(LedgerEntry.owner_id, LedgerEntry.currency),
+            LedgerEntry,
+        )
+    ).all():
+        ledger[(person_id, currency)] = int(total)
+    for key in sorted(set(expected) | set(ledger), key=str):
+        if expected.get(key, 0) != ledger.get(key, 0):
+            problems.append(
+                Difference("person", key[0], key[1], ledger.get(key, 0), expected.get(key, 0))
+            )
+        if paid.get(key, 0) < 0:
+            problems.append(Difference("person_paid", key[0], key[1], paid[key], 0))
+
+    # 3. Funders together = everything paid out net of reversals, per currency.
+    funders: dict[str, int] = defaultdict(int)
+    for currency, total in session.execute(
+        scoped(
+            select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
+            .where(LedgerEntry.account == "funder")
+            .group_by(LedgerEntry.currency),
+            LedgerEntry,
+        )
+    ).all():
+        funders[currency] = int(total)
+    net: dict[str, int] = defaultdict(int)
+    for (_, currency), value in paid.items():
+        net[currency] += value
+    for currency in sorted(set(funders) | set(net)):
+        if funders.get(currency, 0) != net.get(currency, 0):
+            problems.append(
+                Difference(
+                    "funders", None, currency, funders.get(currency, 0), net.get(currency, 0)
+                )
+            )
+    return problems
+
+
+def _net_paid_by_person(
+    session: Session, organisation_id: uuid.UUID | None
+) -> Mapping[tuple[uuid.UUID, str], int]:
+    paid: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
+    query = (
+        select(PaymentItem.person_id, PaymentItem.currency, func.sum(PaymentItem.amount_minor))
+        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .group_by(PaymentItem.person_id, PaymentItem.currency)
+    )
+    reversed_query = (
+        select(PaymentItem.person_id, PaymentItem.currency, func.sum(PaymentItem.amount_minor))
+        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .join(Reversal, Reversal.disbursement_id == Disbursement.id)
+        .group_by(PaymentItem.person_id, PaymentItem.currency)
+    )
+    if organisation_id is not None:
+        query = query.where(PaymentItem.organisation_id == organisation_id)
+        reversed_query = reversed_query.where(PaymentItem.organisation_id == organisation_id)
+    for person_id, currency, total in session.execute(query).all():
+        paid[(person_id, currency)] += int(total)
+    for person_id, currency, total in session.execute(reversed_query).all():
+        paid[(person_id, currency)] -= int(total)
+    return paid
