@@ -1,3 +1,292 @@
-"""Tables of the pow domain."""
+"""Tables of the prisoner-of-war registry (Third Geneva Convention).
+
+A `PowRecord` belongs to one person received as surrendered or captured. What the prisoner
+must give under Art. 17 (surname, first names, rank, date of birth, service number) is kept in
+its own columns, apart from what the Information Bureau records under Art. 122 "in so far as
+available" (`bureau_details`, one encrypted object). A refusal to answer is a list of item
+names (`art17_refused`, `art122_refused`): recorded, never blocking, never penalised.
+
+Confidential values are encrypted under the person's data key (`PERSON_KEYS`), so erasing the
+person also shreds them here.
+"""
 
 from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import TypeVar
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from haven.db.base import Base, IdMixin, TimestampMixin
+from haven.people.keys import canonical_service_number
+from haven.people.models import PERSON_KEYS
+from haven.people.sensitivity import Sensitivity, sensitive
+from haven.security import fields
+from haven.security.fields import JSON_OBJECT, TEXT, BlindIndexSpec, Codec, DataKeys, EncryptedField
+
+PERSONAL = sensitive(Sensitivity.PERSONAL)
+CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL)
+T = TypeVar("T")
+
+
+def _keys() -> DataKeys:
+    return PERSON_KEYS
+
+
+def _field(attr: str, codec: Codec[T], blind: BlindIndexSpec | None = None) -> EncryptedField[T]:
+    return EncryptedField(attr, codec, keys=_keys, owner_attr="person_id", blind=blind)
+
+
+class PowPlace(IdMixin, TimestampMixin, Base):
+    """A place of internment: a camp, a transit camp, a hospital."""
+
+    __tablename__ = "pow_places"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    township: Mapped[str | None] = mapped_column(String(100))
+
+
+class PowRecord(IdMixin, TimestampMixin, Base):
+    """One prisoner of war: Art. 17 identity, Art. 122 bureau items, status and place."""
+
+    __tablename__ = "pow_records"
+    __table_args__ = (
+        CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12", name="month"),
+        CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="day"),
+    )
+
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    reception_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reception_events.id"))
+    classification: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    status_changed_at: Mapped[datetime]
+    captured_on: Mapped[date]
+    arrived_on: Mapped[date | None]
+    place_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_places.id"))
+    seriously_ill: Mapped[bool] = mapped_column(default=False)
+    # Art. 17: what the prisoner is obliged to give.
+    surname: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
+    first_names: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
+    rank: Mapped[str | None] = mapped_column(String(100))
+    birth_year: Mapped[int | None] = mapped_column(info=PERSONAL)
+    birth_month: Mapped[int | None] = mapped_column(info=PERSONAL)
+    birth_day: Mapped[int | None] = mapped_column(info=PERSONAL)
+    service_number_ct: Mapped[bytes | None] = mapped_column(
+        "service_number", LargeBinary, info=CONFIDENTIAL
+    )
+    service_number_index: Mapped[str | None] = mapped_column(
+        String(64), index=True, info={"blind_index": True}
+    )
+    art17_refused: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Art. 122: recorded in so far as available, one encrypted object.
+    bureau_details_ct: Mapped[bytes | None] = mapped_column(
+        "bureau_details", LargeBinary, info=CONFIDENTIAL
+    )
+    art122_refused: Mapped[list[str]] = mapped_column(JSON, default=list)
+    wishes_not_repatriated: Mapped[bool] = mapped_column(default=False)
+
+    service_number = _field(
+        "service_number_ct",
+        TEXT,
+        BlindIndexSpec(
+            attr="service_number_index",
+            field="service_number",
+            canonical=canonical_service_number,
+        ),
+    )
+    bureau_details = _field("bureau_details_ct", JSON_OBJECT)
+
+    @property
+    def masked_fields(self) -> list[str]:
+        return fields.masked_fields(self)
+
+
+class PowTransfer(IdMixin, TimestampMixin, Base):
+    """A move from one place of internment to another (Art. 46-48)."""
+
+    __tablename__ = "pow_transfers"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    from_place_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_places.id"))
+    to_place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_places.id"))
+    moved_on: Mapped[date]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaptureCard(IdMixin, TimestampMixin, Base):
+    """One capture card owed under Art. 70: on capture/arrival, on transfer, on serious illness.
+
+    `due_on` is the last day on which sending is still on time (the occasion's date plus seven
+    days); a newer occasion supersedes an unsent card, which stays in the history.
+    """
+
+    __tablename__ = "pow_capture_cards"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    occasion: Mapped[str] = mapped_column(String(20))
+    occasion_on: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
+    sent_on: Mapped[date | None]
+    superseded_at: Mapped[datetime | None]
+
+
+class PowNotice(IdMixin, TimestampMixin, Base):
+    """A notice for the Information Bureau (Art. 122): capture, transfer, release, …
+
+    `detail` holds only what the notice itself says (a place name, a date): never a medical
+    finding, a vetting note or a case note. `exported_at` is set when it leaves in a signed file.
+    """
+
+    __tablename__ = "pow_notices"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    occurred_on: Mapped[date]
+    detail: Mapped[str | None] = mapped_column(String(300))
+    exported_at: Mapped[datetime | None] = mapped_column(index=True)
+    export_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class MedicalInspection(IdMixin, TimestampMixin, Base):
+    """A monthly medical inspection (Art. 31); findings are confidential."""
+
+    __tablename__ = "pow_medical_inspections"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    inspected_on: Mapped[date]
+    weight_grams: Mapped[int | None]
+    seriously_ill: Mapped[bool] = mapped_column(default=False)
+    hospitalised: Mapped[bool] = mapped_column(default=False)
+    findings_ct: Mapped[bytes | None] = mapped_column("findings", LargeBinary, info=CONFIDENTIAL)
+
+    findings = _field("findings_ct", TEXT)
+
+
+class PersonalEffect(IdMixin, TimestampMixin, Base):
+    """An article of value taken from a prisoner, only against a receipt (Art. 18)."""
+
+    __tablename__ = "pow_effects"
+    __table_args__ = (UniqueConstraint("organisation_id", "receipt_number"),)
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    amount_minor: Mapped[int | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    taken_on: Mapped[date]
+    taken_by: Mapped[str] = mapped_column(String(120))
+    receipt_number: Mapped[str] = mapped_column(String(40))
+    returned_on: Mapped[date | None]
+
+
+class Correspondence(IdMixin, TimestampMixin, Base):
+    """A letter or card sent or received (Art. 71); the content is never stored."""
+
+    __tablename__ = "pow_correspondence"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    exchanged_on: Mapped[date]
+
+
+class IcrcVisit(IdMixin, TimestampMixin, Base):
+    """A visit of ICRC delegates to a place of internment (Art. 126)."""
+
+    __tablename__ = "pow_icrc_visits"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_places.id"), index=True)
+    visited_on: Mapped[date]
+    delegates: Mapped[str] = mapped_column(String(300))
+    private_interviews: Mapped[int] = mapped_column(default=0)
+
+
+class PayRate(IdMixin, TimestampMixin, Base):
+    """The monthly advance of pay of one rank category (Art. 60), in minor units."""
+
+    __tablename__ = "pow_pay_rates"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "category"),
+        CheckConstraint("amount_minor >= 0", name="amount"),
+    )
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    ranks: Mapped[str] = mapped_column(String(200))
+    amount_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class PowDeath(IdMixin, TimestampMixin, Base):
+    """A death certificate (Art. 120) and the registration of the grave."""
+
+    __tablename__ = "pow_deaths"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), unique=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    died_on: Mapped[date]
+    place_of_death: Mapped[str] = mapped_column(String(200))
+    cause_ct: Mapped[bytes | None] = mapped_column("cause", LargeBinary, info=CONFIDENTIAL)
+    buried_on: Mapped[date | None]
+    burial_place: Mapped[str | None] = mapped_column(String(200))
+    grave_number: Mapped[str | None] = mapped_column(String(60))
+    cremated: Mapped[bool] = mapped_column(default=False)
+    cremation_reason: Mapped[str | None] = mapped_column(String(300))
+    certificate_number: Mapped[str] = mapped_column(String(40))
+
+    cause = _field("cause_ct", TEXT)
+
+
+class PowRelease(IdMixin, TimestampMixin, Base):
+    """A release or repatriation (Art. 109, 118), with the person's own wish."""
+
+    __tablename__ = "pow_releases"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    grounds: Mapped[str] = mapped_column(String(30))
+    released_on: Mapped[date]
+    wishes_not_repatriated: Mapped[bool] = mapped_column(default=False)
+
+
+class VoluntarinessCheck(IdMixin, TimestampMixin, Base):
+    """The interview that must precede a prisoner's change to defector.
+
+    Held by someone independent of the detaining unit, without the unit present; the
+    person's own statement is kept (encrypted). Only a completed check with the outcome
+    `voluntary` allows the change.
+    """
+
+    __tablename__ = "pow_voluntariness_checks"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    interviewer_name: Mapped[str] = mapped_column(String(120))
+    interviewer_independent: Mapped[bool]
+    detaining_unit_absent: Mapped[bool]
+    interviewed_on: Mapped[date]
+    outcome: Mapped[str] = mapped_column(String(20))
+    completed_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    statement_ct: Mapped[bytes | None] = mapped_column("statement", LargeBinary, info=CONFIDENTIAL)
+
+    statement = _field("statement_ct", TEXT)

@@ -230,3 +230,35 @@ def get_weapon(session: Session, actor: Actor, weapon_id: uuid.UUID) -> WeaponIt
         raise NotFound
     require(actor, Permission.PERSON_READ, item)
     return item
+
+
+def record_reclassification(
+    session: Session, actor: Actor, event: ReceptionEvent, classification: Classification, *, on: date
+) -> ReceptionEvent:
+    """A new reception event for the same person under another classification (e.g. a
+    prisoner who chose to defect); the earlier event stays, so the history keeps both.
+
+    The caller checks its own permission and preconditions and writes the audit event (the
+    POW registry requires a completed voluntariness check first).
+    """
+    require(actor, Permission.PERSON_READ, event)
+    if classification is Classification.CHILD or event.classification == str(classification):
+        raise ValidationFailed(fields={"classification": N_("Choose another classification.")})
+    new = ReceptionEvent(
+        person_id=event.person_id,
+        organisation_id=event.organisation_id,
+        site_id=event.site_id,
+        classification=str(classification),
+        received_on=on,
+        recorded_by_id=actor.user_id,
+        origin_force_id=event.origin_force_id,
+        origin_unit_id=event.origin_unit_id,
+        origin_unit_text=event.origin_unit_text,
+        rank_id=event.rank_id,
+        position=event.position,
+        service_months=event.service_months,
+        legal_basis=event.legal_basis,
+    )
+    session.add(new)
+    session.flush()
+    return new

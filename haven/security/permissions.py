@@ -53,6 +53,7 @@ class Permission(StrEnum):
     CONSENT_TEXT_MANAGE = "consent_text.manage"
     CASE_MANAGE = "case.manage"
     MATCH_REVIEW = "match.review"
+    POW_PAY_MANAGE = "pow.pay_manage"
 
 
 class Role(StrEnum):
@@ -134,7 +135,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.POW_OFFICER: frozenset(
         _EVERYONE
-        | {Permission.SITE_READ, Permission.PERSON_READ, Permission.POW_READ, Permission.POW_WRITE}
+        | {
+            Permission.SITE_READ,
+            Permission.PERSON_READ,
+            Permission.POW_READ,
+            Permission.POW_WRITE,
+            Permission.POW_PAY_MANAGE,
+        }
     ),
     Role.NEGOTIATOR: frozenset(
         _EVERYONE
@@ -165,6 +172,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PLAN_MANAGE,
             Permission.FUNDER_MANAGE,
             Permission.CONSENT_TEXT_MANAGE,
+            Permission.POW_PAY_MANAGE,
         }
     ),
 }

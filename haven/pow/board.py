@@ -1,0 +1,73 @@
+"""The compliance board: every deadline of the registry at a glance."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from haven.pow import deadlines, repository
+from haven.pow.models import CaptureCard, IcrcVisit, PowNotice, PowPlace, PowRecord
+from haven.security.permissions import Actor, Permission, require
+
+
+@dataclass(frozen=True)
+class InspectionDue:
+    record: PowRecord
+    last_inspected_on: date | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class PlaceVisits:
+    place: PowPlace
+    last_visit: IcrcVisit | None
+
+
+@dataclass
+class Board:
+    today: date
+    cards_due: list[CaptureCard] = field(default_factory=list)
+    cards_overdue: list[CaptureCard] = field(default_factory=list)
+    cards_sent: list[CaptureCard] = field(default_factory=list)
+    inspections_overdue: list[InspectionDue] = field(default_factory=list)
+    inspections_due: list[InspectionDue] = field(default_factory=list)
+    notices_pending: list[PowNotice] = field(default_factory=list)
+    places: list[PlaceVisits] = field(default_factory=list)
+    records: dict[uuid.UUID, PowRecord] = field(default_factory=dict)
+
+
+def board(session: Session, actor: Actor, *, now: datetime | None = None) -> Board:
+    """Cards due, overdue and sent; inspections overdue; ICRC visits by place; notices
+    waiting to be sent. "Today" is the date in Myanmar (see `deadlines`)."""
+    require(actor, Permission.POW_READ)
+    today = deadlines.local_today(now)
+    result = Board(today=today)
+    result.records = {r.id: r for r in repository.records(session, actor, limit=5000)}
+    for card in repository.board_cards(session, actor):
+        if card.sent_on is not None:
+            result.cards_sent.append(card)
+        elif deadlines.card_overdue(card.due_on, card.sent_on, today):
+            result.cards_overdue.append(card)
+        else:
+            result.cards_due.append(card)
+    result.cards_sent.sort(key=lambda c: c.sent_on or today, reverse=True)
+    last = repository.last_inspections(session, actor)
+    for record in repository.interned(session, actor):
+        previous = last.get(record.id)
+        due = deadlines.inspection_due_on(previous, record.captured_on)
+        entry = InspectionDue(record=record, last_inspected_on=previous, due_on=due)
+        if deadlines.inspection_overdue(previous, record.captured_on, today):
+            result.inspections_overdue.append(entry)
+        else:
+            result.inspections_due.append(entry)
+    result.inspections_overdue.sort(key=lambda e: e.due_on)
+    result.inspections_due.sort(key=lambda e: e.due_on)
+    result.notices_pending = list(repository.pending_notices(session, actor))
+    visits = repository.visits(session, actor, limit=1000)
+    for place in repository.places(session, actor):
+        latest = next((v for v in visits if v.place_id == place.id), None)
+        result.places.append(PlaceVisits(place=place, last_visit=latest))
+    return result

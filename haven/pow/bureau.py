@@ -1,0 +1,340 @@
+"""The Information Bureau (Art. 122): capture cards, notices and the weekly health report,
+sent out as signed files for the ICRC Central Tracing Agency.
+
+What leaves Haven is exactly the Art. 122 items that are recorded (a refusal is written as
+"refused", an item not available stays empty) and the notice itself (kind, date, place).
+Nothing else: no vetting data, no case notes, no NRC, no family whereabouts, no medical
+findings. Each export is a zip of CSV + PDF + `manifest.json` (file hashes) and
+`manifest.sig`, an Ed25519 signature over the manifest made with the installation's signing
+key (the key that signs audit checkpoints, under its own purpose label); `verify_export`
+checks one, as does `openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in
+manifest.json -sigfile manifest.sig` followed by `sha256sum` of the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy.orm import Session
+
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.audit.checkpoints import key_id
+from haven.db.session import keyring_of
+from haven.db.types import new_id, utcnow
+from haven.errors import Conflict
+from haven.exports import to_csv
+from haven.i18n import N_
+from haven.pow import repository
+from haven.pow.deadlines import local_today
+from haven.pow.documents import (
+    REFUSED,
+    Line,
+    birth_text,
+    render_card,
+    render_certificate,
+    render_table,
+)
+from haven.pow.models import CaptureCard, PowDeath, PowNotice, PowPlace, PowRecord
+from haven.pow.schemas import Art122Item
+from haven.pow.service import get_card, get_record
+from haven.security.fresh import require_fresh
+from haven.security.permissions import Actor, Permission, require
+
+PURPOSE = "haven-pow-bureau-export"
+# The Art. 122 items, in the order of the article, as columns of every export.
+ART122_COLUMNS: tuple[str, ...] = (
+    "surname",
+    "first_names",
+    "rank",
+    "service_number",
+    "date_of_birth",
+    "place_of_birth",
+    "power_depended_on",
+    "father_first_name",
+    "mother_maiden_name",
+    "person_to_inform",
+    "address",
+)
+NOTICE_COLUMNS: tuple[str, ...] = ("notice_id", "notice", "date", "detail", *ART122_COLUMNS)
+HEALTH_COLUMNS: tuple[str, ...] = (
+    *ART122_COLUMNS[:5],
+    "place_of_internment",
+    "last_inspection",
+    "in_hospital",
+)
+
+
+def art122_items(record: PowRecord) -> dict[str, str | None]:
+    """Every Art. 122 item of a record: its value, "refused", or None when not available."""
+    refused17 = set(record.art17_refused or [])
+    refused122 = set(record.art122_refused or [])
+    details = record.bureau_details
+    values: dict[str, str | None] = {
+        "surname": record.surname,
+        "first_names": record.first_names,
+        "rank": record.rank,
+        "service_number": record.service_number,
+        "date_of_birth": birth_text(record.birth_year, record.birth_month, record.birth_day),
+    }
+    for name in list(values):
+        if name in refused17:
+            values[name] = REFUSED
+    for item in Art122Item:
+        values[str(item)] = REFUSED if str(item) in refused122 else details.get(str(item))
+    return {name: values.get(name) for name in ART122_COLUMNS}
+
+
+# --- the capture card -----------------------------------------------------------------------
+
+
+def card_lines(record: PowRecord, card: CaptureCard, place: PowPlace | None) -> list[Line]:
+    items = art122_items(record)
+    here = place.name if place else None
+    health = "seriously ill / ပြင်းထန်စွာ ဖျားနာ" if record.seriously_ill else "good / ကောင်း"
+    return [
+        Line("Power on which the prisoner depends", "မှီခိုသည့် နိုင်ငံ/အာဏာပိုင်", items["power_depended_on"]),
+        Line("Surname", "မျိုးရိုးအမည်", items["surname"]),
+        Line("First names", "အမည်", items["first_names"]),
+        Line("First name of father", "ဖခင်အမည်", items["father_first_name"]),
+        Line("Date of birth", "မွေးသက္ကရာဇ်", items["date_of_birth"]),
+        Line("Place of birth", "မွေးရပ်", items["place_of_birth"]),
+        Line("Rank", "အဆင့်", items["rank"]),
+        Line("Service number", "တပ်မှတ်ပုံတင်အမှတ်", items["service_number"]),
+        Line("Person to inform", "အကြောင်းကြားရမည့်သူ", items["person_to_inform"]),
+        Line("Address for correspondence", "စာပေးစာယူ လိပ်စာ", items["address"]),
+        Line("Taken prisoner on", "ဖမ်းဆီးခံရသည့်နေ့", record.captured_on.isoformat()),
+        Line("State of health", "ကျန်းမာရေး အခြေအနေ", health),
+        Line("Present address (place of internment)", "လက်ရှိ ထိန်းသိမ်းရာနေရာ", here),
+        Line("Date of this card", "ဤကတ်၏ ရက်စွဲ", card.occasion_on.isoformat()),
+    ]  # fmt: skip
+
+
+def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> bytes:
+    """The card as a PDF in English and Burmese; printing is audited."""
+    card = get_card(session, actor, card_id)
+    record = get_record(session, actor, card.pow_id)
+    place = session.get(PowPlace, record.place_id) if record.place_id else None
+    footer = (
+        f"Occasion / အကြောင်း: {card.occasion} · {card.occasion_on.isoformat()} · "
+        f"due by / နောက်ဆုံးထား: {card.due_on.isoformat()} · ref {str(card.id)[:8]}"
+    )
+    content = render_card(card_lines(record, card, place), footer=footer)
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_CARD_PRINTED,
+        subject_type="pow_card",
+        subject_id=card.id,
+        organisation_id=card.organisation_id,
+    )
+    return content
+
+
+def death_certificate_pdf(session: Session, actor: Actor, pow_id: uuid.UUID) -> bytes:
+    """The Art. 120 certificate (GC III Annex IV D) with the grave's registration; audited."""
+    from haven.pow.ending import death_certificate
+
+    death: PowDeath = death_certificate(session, actor, pow_id)
+    record = get_record(session, actor, pow_id)
+    items = art122_items(record)
+    buried = death.buried_on.isoformat() if death.buried_on else None
+    cremation = f"yes / ဟုတ်: {death.cremation_reason}" if death.cremated else "no / မဟုတ်"
+    lines = [
+        Line("Power on which the prisoner depended", "မှီခိုသည့် နိုင်ငံ/အာဏာပိုင်", items["power_depended_on"]),
+        Line("Surname", "မျိုးရိုးအမည်", items["surname"]),
+        Line("First names", "အမည်", items["first_names"]),
+        Line("First name of father", "ဖခင်အမည်", items["father_first_name"]),
+        Line("Date of birth", "မွေးသက္ကရာဇ်", items["date_of_birth"]),
+        Line("Place of birth", "မွေးရပ်", items["place_of_birth"]),
+        Line("Rank", "အဆင့်", items["rank"]),
+        Line("Service number", "တပ်မှတ်ပုံတင်အမှတ်", items["service_number"]),
+        Line("Date of death", "သေဆုံးသည့်နေ့", death.died_on.isoformat()),
+        Line("Place of death", "သေဆုံးရာနေရာ", death.place_of_death),
+        Line("Cause of death", "သေဆုံးရသည့် အကြောင်းရင်း", death.cause),
+        Line("Date of burial", "မြှုပ်နှံသည့်နေ့", buried),
+        Line("Place of burial", "မြှုပ်နှံရာနေရာ", death.burial_place),
+        Line("Grave identification", "သင်္ချိုင်းဂူ အမှတ်", death.grave_number),
+        Line("Cremated, and why", "မီးသင်္ဂြိုဟ်ခြင်းနှင့် အကြောင်းရင်း", cremation),
+    ]  # fmt: skip
+    return render_certificate(lines, footer=f"Certificate / လက်မှတ်အမှတ် {death.certificate_number}")
+
+
+# --- signed exports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedExport:
+    export_id: str
+    content: bytes
+    rows: int
+
+
+def _signed_zip(session: Session, files: dict[str, bytes], meta: dict[str, object]) -> bytes:
+    private = keyring_of(session).audit_signing_key
+    public = private.public_key()
+    manifest = {
+        "purpose": PURPOSE,
+        "v": 1,
+        **meta,
+        "key_id": key_id(public),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    manifest_bytes = json.dumps(manifest, sort_keys=True, ensure_ascii=False, indent=1).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+        archive.writestr("manifest.json", manifest_bytes)
+        archive.writestr("manifest.sig", private.sign(manifest_bytes))
+        archive.writestr(
+            "signing-key.pem", public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+        )
+    return out.getvalue()
+
+
+def verify_export(content: bytes, public_key: Ed25519PublicKey) -> list[str]:
+    """The problems of a signed export (an empty list: signature and every file verify).
+
+    The public key must come from a trusted source (the installation's key id, given to the
+    receiver beforehand), never from the zip itself.
+    """
+    problems: list[str] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        manifest_bytes = archive.read("manifest.json")
+        signature = archive.read("manifest.sig")
+    except (zipfile.BadZipFile, KeyError):
+        return ["not a signed Haven export"]
+    try:
+        public_key.verify(signature, manifest_bytes)
+    except InvalidSignature:
+        return ["the signature does not match the manifest"]
+    manifest = json.loads(manifest_bytes)
+    if manifest.get("purpose") != PURPOSE:
+        problems.append("the manifest is not a bureau export")
+    listed: dict[str, str] = manifest.get("files", {})
+    present = set(archive.namelist()) - {"manifest.json", "manifest.sig", "signing-key.pem"}
+    if present != set(listed):
+        problems.append("the files differ from the manifest")
+    for name, digest in listed.items():
+        if name in present and hashlib.sha256(archive.read(name)).hexdigest() != digest:
+            problems.append(f"{name} was changed")
+    return problems
+
+
+def _place_names(session: Session, actor: Actor) -> dict[uuid.UUID, str]:
+    return {p.id: p.name for p in repository.places(session, actor)}
+
+
+def pending_notices(session: Session, actor: Actor) -> Sequence[PowNotice]:
+    require(actor, Permission.POW_READ)
+    return repository.pending_notices(session, actor)
+
+
+def export_notices(session: Session, actor: Actor) -> SignedExport:
+    """Every pending notice with the Art. 122 items of its prisoner, as a signed zip.
+
+    A fresh login is required (the file leaves Haven); the notices are marked exported and
+    the export is audited with its size and id, never its content.
+    """
+    require(actor, Permission.POW_WRITE)
+    require_fresh(session, actor)
+    notices = repository.pending_notices(session, actor)
+    if not notices:
+        raise Conflict(N_("There are no notices waiting to be sent."))
+    rows: list[list[str | None]] = []
+    for notice in notices:
+        record = get_record(session, actor, notice.pow_id)
+        items = art122_items(record)
+        rows.append(
+            [str(notice.id), notice.kind, notice.occurred_on.isoformat(), notice.detail]
+            + [items[name] for name in ART122_COLUMNS]
+        )
+    export_id = f"N-{local_today():%Y%m%d}-{str(new_id())[-8:]}"
+    footer = f"Export {export_id} · {len(rows)} notices · signed (manifest.sig)"
+    files = {
+        "notices.csv": to_csv(NOTICE_COLUMNS, rows),
+        "notices.pdf": render_table(
+            "NOTICES TO THE INFORMATION BUREAU (GC III Art. 122)",
+            "သတင်းအချက်အလက် ဗျူရိုသို့ အကြောင်းကြားစာများ",
+            list(NOTICE_COLUMNS[1:]),
+            [[v or "" for v in row[1:]] for row in rows],
+            footer=footer,
+        ),
+    }
+    content = _signed_zip(
+        session, files, {"export_id": export_id, "kind": "notices", "rows": len(rows)}
+    )
+    now = utcnow()
+    for notice in notices:
+        notice.exported_at = now
+        notice.export_id = export_id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_NOTICES_EXPORTED,
+        subject_type="pow_notices",
+        subject_id=None,
+        organisation_id=actor.organisation_id,
+        changes={"export_id": export_id, "rows": {"before": None, "after": len(rows)}},
+    )
+    return SignedExport(export_id=export_id, content=content, rows=len(rows))
+
+
+def export_health_report(session: Session, actor: Actor) -> SignedExport:
+    """The weekly report of the seriously ill (Art. 122), signed like the notices."""
+    require(actor, Permission.POW_WRITE)
+    require_fresh(session, actor)
+    places = _place_names(session, actor)
+    last = repository.last_inspections(session, actor)
+    rows: list[list[str | None]] = []
+    for found in repository.seriously_ill(session, actor):
+        record = get_record(session, actor, found.id)
+        items = art122_items(record)
+        latest = repository.inspections_of(session, record.id)
+        rows.append(
+            [items[name] for name in ART122_COLUMNS[:5]]
+            + [
+                places.get(record.place_id) if record.place_id else None,
+                last[record.id].isoformat() if record.id in last else None,
+                "yes" if latest and latest[0].hospitalised else "no",
+            ]
+        )
+    today = local_today()
+    year, week, _ = today.isocalendar()
+    export_id = f"H-{year}W{week:02d}-{str(new_id())[-8:]}"
+    footer = f"Week {year}-W{week:02d} · {len(rows)} seriously ill · signed (manifest.sig)"
+    files = {
+        "health.csv": to_csv(HEALTH_COLUMNS, rows),
+        "health.pdf": render_table(
+            "WEEKLY REPORT ON THE SERIOUSLY ILL (GC III Art. 122)",
+            "ပြင်းထန်စွာ ဖျားနာသူများ အပတ်စဉ် အစီရင်ခံစာ",
+            list(HEALTH_COLUMNS),
+            [[v or "" for v in row] for row in rows],
+            footer=footer,
+        ),
+    }
+    content = _signed_zip(
+        session, files, {"export_id": export_id, "kind": "health", "rows": len(rows)}
+    )
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_HEALTH_REPORT_EXPORTED,
+        subject_type="pow_health_report",
+        subject_id=None,
+        organisation_id=actor.organisation_id,
+        changes={"export_id": export_id, "rows": {"before": None, "after": len(rows)}},
+    )
+    return SignedExport(export_id=export_id, content=content, rows=len(rows))

@@ -1,0 +1,535 @@
+"""Input and output shapes of the prisoner-of-war registry, and its fixed vocabularies."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from haven.i18n import N_
+from haven.people.text_fields import CleanText, Encoding
+
+
+class PowStatus(StrEnum):
+    INTERNED = "interned"
+    ESCAPED = "escaped"
+    RELEASED = "released"
+    REPATRIATED = "repatriated"
+    DECEASED = "deceased"
+    DEFECTED = "defected"
+
+
+# Each lifecycle move allowed; anything else is a 409.
+TRANSITIONS: dict[PowStatus, frozenset[PowStatus]] = {
+    PowStatus.INTERNED: frozenset(
+        {
+            PowStatus.ESCAPED,
+            PowStatus.RELEASED,
+            PowStatus.REPATRIATED,
+            PowStatus.DECEASED,
+            PowStatus.DEFECTED,
+        }
+    ),
+    PowStatus.ESCAPED: frozenset({PowStatus.INTERNED, PowStatus.DECEASED}),
+    PowStatus.RELEASED: frozenset(),
+    PowStatus.REPATRIATED: frozenset(),
+    PowStatus.DECEASED: frozenset(),
+    PowStatus.DEFECTED: frozenset(),
+}
+
+
+class PlaceKind(StrEnum):
+    CAMP = "camp"
+    TRANSIT_CAMP = "transit_camp"
+    HOSPITAL = "hospital"
+
+
+class CardOccasion(StrEnum):
+    CAPTURE = "capture"
+    TRANSFER = "transfer"
+    ILLNESS = "illness"
+
+
+class NoticeKind(StrEnum):
+    CAPTURE = "capture"
+    TRANSFER = "transfer"
+    RELEASE = "release"
+    REPATRIATION = "repatriation"
+    ESCAPE = "escape"
+    HOSPITAL_ADMISSION = "hospital_admission"
+    DEATH = "death"
+
+
+class Art17Item(StrEnum):
+    """What a prisoner is obliged to give (GC III Art. 17)."""
+
+    SURNAME = "surname"
+    FIRST_NAMES = "first_names"
+    RANK = "rank"
+    DATE_OF_BIRTH = "date_of_birth"
+    SERVICE_NUMBER = "service_number"
+
+
+class Art122Item(StrEnum):
+    """What the Information Bureau records in so far as available (GC III Art. 122)."""
+
+    PLACE_OF_BIRTH = "place_of_birth"
+    POWER_DEPENDED_ON = "power_depended_on"
+    FATHER_FIRST_NAME = "father_first_name"
+    MOTHER_MAIDEN_NAME = "mother_maiden_name"
+    PERSON_TO_INFORM = "person_to_inform"
+    ADDRESS = "address"
+
+
+class Direction(StrEnum):
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+class MailKind(StrEnum):
+    LETTER = "letter"
+    CARD = "card"
+
+
+class ReleaseKind(StrEnum):
+    RELEASE = "release"
+    REPATRIATION = "repatriation"
+
+
+class ReleaseGrounds(StrEnum):
+    END_OF_HOSTILITIES = "end_of_hostilities"  # Art. 118
+    SERIOUSLY_SICK = "seriously_sick"  # Art. 109-110
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    VOLUNTARY = "voluntary"
+    NOT_VOLUNTARY = "not_voluntary"
+    INCONCLUSIVE = "inconclusive"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+def _not_future(value: date | None) -> date | None:
+    if value is not None and value > _today():
+        raise ValueError(N_("The date cannot be in the future."))
+    return value
+
+
+class PowRegister(_In):
+    """Open a POW record for a person received as surrendered or captured."""
+
+    person_id: uuid.UUID
+    captured_on: date
+    arrived_on: date | None = None
+    place_id: uuid.UUID | None = None
+
+    _past = field_validator("captured_on", "arrived_on")(_not_future)
+
+
+class Art17In(_In):
+    """The five Art. 17 items; any of them may be refused (recorded, never penalised)."""
+
+    text_encoding: Encoding = "detect"
+    surname: CleanText = Field(default=None, max_length=200)
+    first_names: CleanText = Field(default=None, max_length=200)
+    rank: CleanText = Field(default=None, max_length=100)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    birth_month: int | None = Field(default=None, ge=1, le=12)
+    birth_day: int | None = Field(default=None, ge=1, le=31)
+    service_number: CleanText = Field(default=None, max_length=100)
+    refused: list[Art17Item] = Field(default_factory=list, max_length=5)
+
+    @model_validator(mode="after")
+    def _given_or_refused(self) -> Art17In:
+        values = {
+            Art17Item.SURNAME: self.surname,
+            Art17Item.FIRST_NAMES: self.first_names,
+            Art17Item.RANK: self.rank,
+            Art17Item.DATE_OF_BIRTH: self.birth_year,
+            Art17Item.SERVICE_NUMBER: self.service_number,
+        }
+        for item in self.refused:
+            if values[item] not in (None, ""):
+                raise ValueError(N_("An item cannot be both given and refused."))
+        if self.birth_day is not None and self.birth_month is None:
+            raise ValueError(N_("Give the month with the day of birth."))
+        if self.birth_month is not None and self.birth_year is None:
+            raise ValueError(N_("Give the year with the month of birth."))
+        return self
+
+
+class Art122In(_In):
+    """The Art. 122 items, recorded in so far as available; any may be refused."""
+
+    text_encoding: Encoding = "detect"
+    place_of_birth: CleanText = Field(default=None, max_length=200)
+    power_depended_on: CleanText = Field(default=None, max_length=200)
+    father_first_name: CleanText = Field(default=None, max_length=200)
+    mother_maiden_name: CleanText = Field(default=None, max_length=200)
+    person_to_inform: CleanText = Field(default=None, max_length=200)
+    address: CleanText = Field(default=None, max_length=400)
+    refused: list[Art122Item] = Field(default_factory=list, max_length=6)
+
+    @model_validator(mode="after")
+    def _given_or_refused(self) -> Art122In:
+        for item in self.refused:
+            if getattr(self, str(item)) not in (None, ""):
+                raise ValueError(N_("An item cannot be both given and refused."))
+        return self
+
+    def items(self) -> dict[str, str]:
+        return {
+            str(item): value
+            for item in Art122Item
+            if (value := getattr(self, str(item))) is not None
+        }
+
+
+class PlaceIn(_In):
+    text_encoding: Encoding = "detect"
+    name: CleanText = Field(default=None, max_length=120)
+    kind: PlaceKind = PlaceKind.CAMP
+    township: CleanText = Field(default=None, max_length=100)
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str | None) -> str | None:
+        if not value:
+            raise ValueError(N_("Enter the name of the place."))
+        return value
+
+
+class TransferIn(_In):
+    to_place_id: uuid.UUID
+    moved_on: date = Field(default_factory=_today)
+
+    _past = field_validator("moved_on")(_not_future)
+
+
+class CardSentIn(_In):
+    sent_on: date = Field(default_factory=_today)
+
+    _past = field_validator("sent_on")(_not_future)
+
+
+class InspectionIn(_In):
+    text_encoding: Encoding = "detect"
+    inspected_on: date = Field(default_factory=_today)
+    weight_grams: int | None = Field(default=None, ge=1000, le=300000)
+    seriously_ill: bool = False
+    hospitalised: bool = False
+    findings: CleanText = Field(default=None, max_length=2000)
+
+    _past = field_validator("inspected_on")(_not_future)
+
+
+class EffectIn(_In):
+    text_encoding: Encoding = "detect"
+    description: CleanText = Field(default=None, max_length=200)
+    amount_minor: int | None = Field(default=None, ge=0, le=10**12)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    taken_on: date = Field(default_factory=_today)
+    taken_by: CleanText = Field(default=None, max_length=120)
+
+    _past = field_validator("taken_on")(_not_future)
+
+    @model_validator(mode="after")
+    def _complete(self) -> EffectIn:
+        if not self.description:
+            raise ValueError(N_("Describe the article taken."))
+        if not self.taken_by:
+            raise ValueError(N_("Name who took the article (the receipt names them)."))
+        if (self.amount_minor is None) != (self.currency is None):
+            raise ValueError(N_("Give an amount of money with its currency, or neither."))
+        return self
+
+
+class CorrespondenceIn(_In):
+    direction: Direction
+    kind: MailKind
+    exchanged_on: date = Field(default_factory=_today)
+
+    _past = field_validator("exchanged_on")(_not_future)
+
+
+class VisitIn(_In):
+    text_encoding: Encoding = "detect"
+    place_id: uuid.UUID
+    visited_on: date = Field(default_factory=_today)
+    delegates: CleanText = Field(default=None, max_length=300)
+    private_interviews: int = Field(default=0, ge=0, le=10000)
+
+    _past = field_validator("visited_on")(_not_future)
+
+    @field_validator("delegates")
+    @classmethod
+    def _named(cls, value: str | None) -> str | None:
+        if not value:
+            raise ValueError(N_("Name the delegates."))
+        return value
+
+
+class PayRateIn(_In):
+    amount_minor: int = Field(ge=0, le=10**9)
+    currency: str = Field(default="CHF", pattern=r"^[A-Z]{3}$")
+
+
+class DeathIn(_In):
+    text_encoding: Encoding = "detect"
+    died_on: date
+    place_of_death: CleanText = Field(default=None, max_length=200)
+    cause: CleanText = Field(default=None, max_length=500)
+    buried_on: date | None = None
+    burial_place: CleanText = Field(default=None, max_length=200)
+    grave_number: CleanText = Field(default=None, max_length=60)
+    cremated: bool = False
+    cremation_reason: CleanText = Field(default=None, max_length=300)
+
+    _past = field_validator("died_on", "buried_on")(_not_future)
+
+    @model_validator(mode="after")
+    def _complete(self) -> DeathIn:
+        if not self.place_of_death:
+            raise ValueError(N_("Enter the place of death."))
+        if not self.cause:
+            raise ValueError(N_("Enter the cause of death."))
+        if self.cremated and not self.cremation_reason:
+            raise ValueError(N_("Record the reason for the cremation (Art. 120)."))
+        if self.buried_on is not None and self.buried_on < self.died_on:
+            raise ValueError(N_("The burial cannot be before the death."))
+        return self
+
+
+class ReleaseIn(_In):
+    kind: ReleaseKind
+    grounds: ReleaseGrounds
+    released_on: date = Field(default_factory=_today)
+
+    _past = field_validator("released_on")(_not_future)
+
+
+class WishIn(_In):
+    wishes_not_repatriated: bool
+
+
+class EscapeIn(_In):
+    escaped_on: date = Field(default_factory=_today)
+
+    _past = field_validator("escaped_on")(_not_future)
+
+
+class VoluntarinessIn(_In):
+    text_encoding: Encoding = "detect"
+    interviewer_name: CleanText = Field(default=None, max_length=120)
+    interviewer_independent: bool = False
+    detaining_unit_absent: bool = False
+    interviewed_on: date = Field(default_factory=_today)
+    statement: CleanText = Field(default=None, max_length=4000)
+    outcome: Outcome
+
+    _past = field_validator("interviewed_on")(_not_future)
+
+    @field_validator("interviewer_name")
+    @classmethod
+    def _named(cls, value: str | None) -> str | None:
+        if not value:
+            raise ValueError(N_("Name the interviewer."))
+        return value
+
+
+class DefectIn(_In):
+    check_id: uuid.UUID
+    changed_on: date = Field(default_factory=_today)
+
+    _past = field_validator("changed_on")(_not_future)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class PlaceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    kind: PlaceKind
+    township: str | None
+
+
+class PowOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    person_id: uuid.UUID
+    classification: str
+    status: PowStatus
+    captured_on: date
+    arrived_on: date | None
+    place_id: uuid.UUID | None
+    seriously_ill: bool
+    surname: str | None
+    first_names: str | None
+    rank: str | None
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+    service_number: str | None
+    art17_refused: list[str]
+    bureau_details: dict[str, str]
+    art122_refused: list[str]
+    wishes_not_repatriated: bool
+    masked_fields: list[str]
+
+
+class CardOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    occasion: CardOccasion
+    occasion_on: date
+    due_on: date
+    sent_on: date | None
+    superseded_at: datetime | None
+
+
+class TransferOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    from_place_id: uuid.UUID | None
+    to_place_id: uuid.UUID
+    moved_on: date
+
+
+class InspectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    inspected_on: date
+    weight_grams: int | None
+    seriously_ill: bool
+    hospitalised: bool
+    findings: str | None
+
+
+class EffectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    description: str
+    amount_minor: int | None
+    currency: str | None
+    taken_on: date
+    taken_by: str
+    receipt_number: str
+    returned_on: date | None
+
+
+class CorrespondenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    direction: Direction
+    kind: MailKind
+    exchanged_on: date
+
+
+class VisitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    place_id: uuid.UUID
+    visited_on: date
+    delegates: str
+    private_interviews: int
+
+
+class PayRateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    category: str
+    ranks: str
+    amount_minor: int
+    currency: str
+
+
+class DeathOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    died_on: date
+    place_of_death: str
+    cause: str | None
+    buried_on: date | None
+    burial_place: str | None
+    grave_number: str | None
+    cremated: bool
+    cremation_reason: str | None
+    certificate_number: str
+
+
+class ReleaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    kind: ReleaseKind
+    grounds: ReleaseGrounds
+    released_on: date
+    wishes_not_repatriated: bool
+
+
+class CheckOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    interviewer_name: str
+    interviewer_independent: bool
+    detaining_unit_absent: bool
+    interviewed_on: date
+    outcome: Outcome
+    completed_at: datetime | None
+    used_at: datetime | None
+
+
+class NoticeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    kind: NoticeKind
+    occurred_on: date
+    detail: str | None
+    exported_at: datetime | None
+
+
+class BoardOut(BaseModel):
+    today: date
+    cards_due: list[CardOut]
+    cards_overdue: list[CardOut]
+    cards_sent: list[CardOut]
+    inspections_overdue: list[uuid.UUID]
+    notices_pending: int
+    visits: list[VisitOut]

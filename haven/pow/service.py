@@ -1,0 +1,399 @@
+"""POW records: registration, Art. 17 and Art. 122 items, places, transfers, capture cards.
+
+Every entry point masks what the actor may not see (`people.service.as_reader`) and writes
+its audit event in the same transaction. Status moves follow `schemas.TRANSITIONS`; an
+illegal move is a Conflict (409).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import utcnow
+from haven.errors import Conflict, NotFound, ValidationFailed
+from haven.forces.models import Rank
+from haven.i18n import N_, Text
+from haven.people import repository as people_repository
+from haven.people.service import as_reader
+from haven.pow import deadlines, repository
+from haven.pow.models import CaptureCard, PowNotice, PowPlace, PowRecord, PowTransfer
+from haven.pow.schemas import (
+    TRANSITIONS,
+    Art17In,
+    Art17Item,
+    Art122In,
+    CardOccasion,
+    CardSentIn,
+    NoticeKind,
+    PlaceIn,
+    PowRegister,
+    PowStatus,
+    TransferIn,
+)
+from haven.reception.models import ReceptionEvent
+from haven.reception.schemas import PRISONER_CLASSIFICATIONS
+from haven.security.permissions import Actor, Permission, require
+
+ART17_SENSITIVE = {"surname", "first_names", "birth_year", "birth_month", "birth_day"}
+
+
+def get_record(
+    session: Session, actor: Actor, pow_id: uuid.UUID, permission: Permission = Permission.POW_READ
+) -> PowRecord:
+    as_reader(session, actor)
+    record = session.get(PowRecord, pow_id)
+    if record is None:
+        raise NotFound
+    require(actor, permission, record)
+    return record
+
+
+def view_record(session: Session, actor: Actor, pow_id: uuid.UUID) -> PowRecord:
+    """A record with its identity items: the read is audited."""
+    record = get_record(session, actor, pow_id)
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_VIEWED,
+        subject_type="pow",
+        subject_id=record.id,
+        organisation_id=record.organisation_id,
+    )
+    return record
+
+
+def list_records(session: Session, actor: Actor) -> Sequence[PowRecord]:
+    require(actor, Permission.POW_READ)
+    as_reader(session, actor)
+    return repository.records(session, actor)
+
+
+def unregistered(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
+    """Persons received as surrendered or captured who have no POW record yet."""
+    require(actor, Permission.POW_WRITE)
+    as_reader(session, actor)
+    return repository.unregistered_prisoners(
+        session, actor, [str(c) for c in PRISONER_CLASSIFICATIONS]
+    )
+
+
+def move(session: Session, actor: Actor, record: PowRecord, to: PowStatus) -> None:
+    """Change the status along the transition table, or refuse with a Conflict."""
+    current = PowStatus(record.status)
+    if to not in TRANSITIONS[current]:
+        raise Conflict(
+            Text(
+                N_("A prisoner whose status is “{current}” cannot become “{to}”."),
+                {"current": str(current), "to": str(to)},
+            )
+        )
+    record.status = str(to)
+    record.status_changed_at = utcnow()
+
+
+def add_notice(
+    session: Session, record: PowRecord, kind: NoticeKind, occurred_on: date, detail: str | None
+) -> PowNotice:
+    notice = PowNotice(
+        pow_id=record.id,
+        organisation_id=record.organisation_id,
+        kind=str(kind),
+        occurred_on=occurred_on,
+        detail=detail,
+    )
+    session.add(notice)
+    return notice
+
+
+def add_card(
+    session: Session, record: PowRecord, occasion: CardOccasion, occasion_on: date
+) -> CaptureCard:
+    """A new card owed; any earlier unsent card is superseded (it stays in the history)."""
+    for card in repository.open_cards(session, record.id):
+        card.superseded_at = utcnow()
+    card = CaptureCard(
+        pow_id=record.id,
+        organisation_id=record.organisation_id,
+        occasion=str(occasion),
+        occasion_on=occasion_on,
+        due_on=deadlines.card_due_on(occasion_on),
+    )
+    session.add(card)
+    return card
+
+
+def _place(session: Session, actor: Actor, place_id: uuid.UUID, field: str) -> PowPlace:
+    place = session.get(PowPlace, place_id)
+    if place is None or (not actor.is_system and place.organisation_id != actor.organisation_id):
+        raise ValidationFailed(fields={field: N_("Choose a place of internment.")})
+    return place
+
+
+def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
+    """Open the POW record of a person received as surrendered or captured.
+
+    The Art. 17 items are prefilled from what reception recorded (names, birth, service
+    number, rank); the officer confirms or corrects them with the prisoner. A capture card
+    falls due seven days after capture (or after arrival at a camp, when given).
+    """
+    require(actor, Permission.POW_WRITE)
+    as_reader(session, actor)
+    person = people_repository.person_by_id(session, data.person_id)
+    if person is None or person.is_erased:
+        raise NotFound
+    require(actor, Permission.POW_WRITE, person)
+    event = repository.latest_reception(session, person.id)
+    if event is None or event.classification not in {str(c) for c in PRISONER_CLASSIFICATIONS}:
+        raise Conflict(
+            N_("Only a person received as surrendered or captured is a prisoner of war.")
+        )
+    if repository.record_of_person(session, person.id) is not None:
+        raise Conflict(N_("This person already has a prisoner-of-war record."))
+    if data.arrived_on is not None and data.arrived_on < data.captured_on:
+        raise ValidationFailed(
+            fields={"arrived_on": N_("The arrival at a camp cannot be before the capture.")}
+        )
+    place = _place(session, actor, data.place_id, "place_id") if data.place_id else None
+    rank = session.get(Rank, event.rank_id) if event.rank_id else None
+    record = PowRecord(
+        person_id=person.id,
+        organisation_id=person.organisation_id,
+        site_id=person.site_id,
+        reception_id=event.id,
+        classification=event.classification,
+        status=str(PowStatus.INTERNED),
+        status_changed_at=utcnow(),
+        captured_on=data.captured_on,
+        arrived_on=data.arrived_on,
+        place_id=place.id if place else None,
+        first_names=person.name_latin or person.name_my,
+        rank=rank.name_en if rank else None,
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        art17_refused=[],
+        art122_refused=[],
+    )
+    session.add(record)
+    session.flush()
+    record.service_number = person.service_number
+    prefill = {"father_first_name": person.father_name, "mother_maiden_name": person.mother_name}
+    record.bureau_details = {k: v for k, v in prefill.items() if v}
+    add_card(session, record, CardOccasion.CAPTURE, data.arrived_on or data.captured_on)
+    add_notice(session, record, NoticeKind.CAPTURE, data.captured_on, place.name if place else None)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_REGISTERED,
+        subject_type="pow",
+        subject_id=record.id,
+        organisation_id=record.organisation_id,
+        changes={
+            "person_id": {"before": None, "after": str(person.id)},
+            "captured_on": {"before": None, "after": data.captured_on.isoformat()},
+        },
+    )
+    return record
+
+
+def _art17_snapshot(record: PowRecord) -> dict[str, object]:
+    return {
+        "surname": record.surname,
+        "first_names": record.first_names,
+        "rank": record.rank,
+        "birth_year": record.birth_year,
+        "birth_month": record.birth_month,
+        "birth_day": record.birth_day,
+        "service_number": record.service_number,
+        "art17_refused": ",".join(sorted(record.art17_refused or [])),
+    }
+
+
+def update_art17(session: Session, actor: Actor, pow_id: uuid.UUID, data: Art17In) -> PowRecord:
+    """Record the Art. 17 items as given; a refused item is recorded and left empty."""
+    record = get_record(session, actor, pow_id, Permission.POW_WRITE)
+    before = _art17_snapshot(record)
+    record.surname = data.surname
+    record.first_names = data.first_names
+    record.rank = data.rank
+    record.birth_year, record.birth_month, record.birth_day = (
+        data.birth_year,
+        data.birth_month,
+        data.birth_day,
+    )
+    record.service_number = data.service_number
+    record.art17_refused = sorted(str(item) for item in set(data.refused))
+    changes = audit.diff(
+        before, _art17_snapshot(record), sensitive=ART17_SENSITIVE | {"service_number"}
+    )
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor,
+            AuditAction.POW_IDENTITY_UPDATED,
+            subject_type="pow",
+            subject_id=record.id,
+            organisation_id=record.organisation_id,
+            changes=changes,
+        )
+    return record
+
+
+def update_art122(session: Session, actor: Actor, pow_id: uuid.UUID, data: Art122In) -> PowRecord:
+    """Record the Art. 122 items in so far as available; refusals are recorded, not penalised."""
+    record = get_record(session, actor, pow_id, Permission.POW_WRITE)
+    before = dict(record.bureau_details)
+    before_refused = list(record.art122_refused or [])
+    record.bureau_details = data.items()
+    record.art122_refused = sorted(str(item) for item in set(data.refused))
+    session.flush()
+    changed = sorted(
+        name
+        for name in set(before) | set(record.bureau_details)
+        if before.get(name) != record.bureau_details.get(name)
+    )
+    if changed or before_refused != record.art122_refused:
+        audit.record(
+            session,
+            actor,
+            AuditAction.POW_BUREAU_UPDATED,
+            subject_type="pow",
+            subject_id=record.id,
+            organisation_id=record.organisation_id,
+            changes={
+                **dict.fromkeys(changed, audit.REDACTED),
+                "refused": {"before": before_refused, "after": record.art122_refused},
+            },
+        )
+    return record
+
+
+def refused_art17(record: PowRecord) -> set[Art17Item]:
+    return {Art17Item(item) for item in record.art17_refused or []}
+
+
+# --- places and transfers -------------------------------------------------------------------
+
+
+def list_places(session: Session, actor: Actor) -> Sequence[PowPlace]:
+    require(actor, Permission.POW_READ)
+    return repository.places(session, actor)
+
+
+def create_place(session: Session, actor: Actor, data: PlaceIn) -> PowPlace:
+    require(actor, Permission.POW_WRITE)
+    if actor.organisation_id is None:
+        raise ValidationFailed(fields={"name": N_("Places belong to an organisation.")})
+    if any(p.name == data.name for p in repository.places(session, actor)):
+        raise ValidationFailed(fields={"name": N_("A place with this name exists already.")})
+    place = PowPlace(
+        organisation_id=actor.organisation_id,
+        name=data.name or "",
+        kind=str(data.kind),
+        township=data.township,
+    )
+    session.add(place)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_PLACE_CREATED,
+        subject_type="pow_place",
+        subject_id=place.id,
+        organisation_id=place.organisation_id,
+        changes={"name": {"before": None, "after": place.name}, "kind": place.kind},
+    )
+    return place
+
+
+def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn) -> PowTransfer:
+    """Move an interned prisoner; a new capture card falls due and a notice is owed."""
+    record = get_record(session, actor, pow_id, Permission.POW_WRITE)
+    if record.status != PowStatus.INTERNED:
+        raise Conflict(N_("Only an interned prisoner can be transferred."))
+    place = _place(session, actor, data.to_place_id, "to_place_id")
+    if place.id == record.place_id:
+        raise ValidationFailed(fields={"to_place_id": N_("The prisoner is already there.")})
+    if data.moved_on < record.captured_on:
+        raise ValidationFailed(
+            fields={"moved_on": N_("The transfer cannot be before the capture.")}
+        )
+    moved = PowTransfer(
+        pow_id=record.id,
+        organisation_id=record.organisation_id,
+        from_place_id=record.place_id,
+        to_place_id=place.id,
+        moved_on=data.moved_on,
+        recorded_by_id=actor.user_id,
+    )
+    session.add(moved)
+    before = str(record.place_id) if record.place_id else None
+    record.place_id = place.id
+    if record.arrived_on is None:
+        record.arrived_on = data.moved_on
+    add_card(session, record, CardOccasion.TRANSFER, data.moved_on)
+    add_notice(session, record, NoticeKind.TRANSFER, data.moved_on, place.name)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_TRANSFERRED,
+        subject_type="pow",
+        subject_id=record.id,
+        organisation_id=record.organisation_id,
+        changes={"place_id": {"before": before, "after": str(place.id)}},
+    )
+    return moved
+
+
+def transfers(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[PowTransfer]:
+    record = get_record(session, actor, pow_id)
+    return repository.transfers_of(session, record.id)
+
+
+# --- capture cards --------------------------------------------------------------------------
+
+
+def cards(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[CaptureCard]:
+    record = get_record(session, actor, pow_id)
+    return repository.cards_of(session, record.id)
+
+
+def get_card(
+    session: Session, actor: Actor, card_id: uuid.UUID, permission: Permission = Permission.POW_READ
+) -> CaptureCard:
+    card = session.get(CaptureCard, card_id)
+    if card is None:
+        raise NotFound
+    require(actor, permission, card)
+    return card
+
+
+def mark_card_sent(
+    session: Session, actor: Actor, card_id: uuid.UUID, data: CardSentIn
+) -> CaptureCard:
+    card = get_card(session, actor, card_id, Permission.POW_WRITE)
+    if card.sent_on is not None:
+        raise Conflict(N_("This card has already been sent."))
+    if data.sent_on < card.occasion_on:
+        raise ValidationFailed(fields={"sent_on": N_("A card cannot be sent before its occasion.")})
+    card.sent_on = data.sent_on
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.POW_CARD_SENT,
+        subject_type="pow_card",
+        subject_id=card.id,
+        organisation_id=card.organisation_id,
+        changes={"sent_on": {"before": None, "after": data.sent_on.isoformat()}},
+    )
+    return card
