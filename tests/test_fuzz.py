@@ -33,6 +33,10 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/people", Role.REGISTRAR),
     ("/api/receptions", Role.REGISTRAR),
     ("/api/audit", Role.AUDITOR),
+    ("/api/cases", Role.CASE_WORKER),
+    ("/api/tasks", Role.CASE_WORKER),
+    ("/api/referrals", Role.CASE_WORKER),
+    ("/api/caseload", Role.MANAGER),
 ]
 
 

@@ -5,15 +5,25 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from haven.i18n import N_
 from haven.pathways.status import Pathway
-from haven.people.text_fields import CleanText, Encoding
+from haven.people.text_fields import CleanText, Encoding, clean_optional
 
 Language = Literal["en", "my"]
+
+
+def _required(value: object, info: ValidationInfo) -> str:
+    cleaned = clean_optional(value, info)
+    if cleaned is None:
+        raise ValueError(N_("This field is required."))
+    return cleaned
+
+
+RequiredText = Annotated[str, BeforeValidator(_required)]
 
 
 class ReferralKind(StrEnum):
@@ -58,7 +68,7 @@ class Strict(BaseModel):
 
 class ConsentTextIn(Strict):
     language: Language
-    body: CleanText = Field(min_length=20, max_length=20000)
+    body: RequiredText = Field(min_length=20, max_length=20000)
 
 
 class ConsentTextOut(BaseModel):
@@ -111,7 +121,7 @@ class CaseOut(BaseModel):
 
 
 class ReasonIn(Strict):
-    reason: CleanText = Field(min_length=3, max_length=500)
+    reason: RequiredText = Field(min_length=3, max_length=500)
 
 
 class AssignIn(Strict):
@@ -120,11 +130,11 @@ class AssignIn(Strict):
 
 class TransferIn(Strict):
     organisation_id: uuid.UUID
-    reason: CleanText = Field(min_length=3, max_length=500)
+    reason: RequiredText = Field(min_length=3, max_length=500)
 
 
 class TaskIn(Strict):
-    title: CleanText = Field(min_length=3, max_length=200)
+    title: RequiredText = Field(min_length=3, max_length=200)
     due_on: date
 
 
@@ -145,7 +155,7 @@ class TaskMove(Strict):
 
 
 class NoteIn(Strict):
-    body: CleanText = Field(min_length=1, max_length=10000)
+    body: RequiredText = Field(min_length=1, max_length=10000)
 
 
 class NoteOut(BaseModel):
@@ -161,7 +171,7 @@ class NoteOut(BaseModel):
 class ReferralIn(Strict):
     to_organisation_id: uuid.UUID
     kind: ReferralKind
-    reason: CleanText = Field(min_length=3, max_length=2000)
+    reason: RequiredText = Field(min_length=3, max_length=2000)
 
 
 class ReferralMove(Strict):
@@ -201,9 +211,9 @@ class ServeVerifyIn(Strict):
 
 
 class ServePostIn(Strict):
-    unit: CleanText = Field(min_length=1, max_length=100)
+    unit: RequiredText = Field(min_length=1, max_length=100)
     position: CleanText = Field(default=None, max_length=200)
-    personnel_number: CleanText = Field(min_length=1, max_length=40)
+    personnel_number: RequiredText = Field(min_length=1, max_length=40)
 
 
 class ServeOut(BaseModel):
@@ -225,7 +235,7 @@ class ServeOut(BaseModel):
 
 
 class HomePlanIn(Strict):
-    township: CleanText = Field(min_length=1, max_length=100)
+    township: RequiredText = Field(min_length=1, max_length=100)
     village: CleanText = Field(default=None, max_length=100)
     reunification: Literal["not_started", "tracing", "reunited", "not_possible"] = "not_started"
     support: list[Support] = Field(default_factory=list, max_length=4)
@@ -234,7 +244,7 @@ class HomePlanIn(Strict):
 class SafetyIn(Strict):
     regime_controlled: bool
     risk: Literal["low", "medium", "high"]
-    safety_plan: CleanText = Field(min_length=3, max_length=4000)
+    safety_plan: RequiredText = Field(min_length=3, max_length=4000)
 
 
 class HomeMove(Strict):
@@ -272,8 +282,8 @@ class VisitOut(BaseModel):
 
 
 class ExilePlanIn(Strict):
-    host_organisation: CleanText = Field(min_length=1, max_length=200)
-    host_country: CleanText = Field(min_length=1, max_length=100)
+    host_organisation: RequiredText = Field(min_length=1, max_length=200)
+    host_country: RequiredText = Field(min_length=1, max_length=100)
 
 
 class ExileStepMove(Strict):

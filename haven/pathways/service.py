@@ -100,18 +100,22 @@ def add_consent_text(
 
 
 def consent_texts(session: Session, actor: Actor) -> Sequence[ConsentText]:
-    """Every version, newest first per language (case workers read them to choose)."""
-    if not (actor.can(Permission.CONSENT_TEXT_MANAGE) or actor.can(Permission.CASE_WRITE)):
-        require(actor, Permission.CONSENT_TEXT_MANAGE)
+    """Every version of the organisation's explanations, newest first per language."""
+    require(actor, Permission.CONSENT_TEXT_MANAGE)
     if actor.organisation_id is None:
         return []
     return repository.consent_texts(session, actor.organisation_id)
 
 
 def current_consent_text(
-    session: Session, actor: Actor, organisation_id: uuid.UUID, language: str
+    session: Session, actor: Actor, language: str, *, organisation_id: uuid.UUID | None = None
 ) -> ConsentText | None:
-    return repository.latest_consent_text(session, organisation_id, language)
+    """The explanation a case worker reads to the person before they choose."""
+    require(actor, Permission.CASE_WRITE)
+    organisation = organisation_id or actor.organisation_id
+    if organisation is None:
+        return None
+    return repository.latest_consent_text(session, organisation, language)
 
 
 # --- cases --------------------------------------------------------------------------------

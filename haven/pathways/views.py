@@ -1,7 +1,530 @@
-"""HTML pages of the pathways domain."""
+"""HTML pages of the pathways domain: the caseload, a case, the choice (with its
+explanation), confidential notes, referrals as the receiver sees them, explanation texts.
+
+Every form works without JavaScript: a POST answers with a redirect (303) on success, or the
+same page with an error summary, the message beside the field and the values kept (422).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from haven.accounts.models import Organisation, User
+from haven.db.types import utcnow
+from haven.errors import HavenError, ValidationFailed
+from haven.forces.models import Force, Rank
+from haven.pathways import repository, service, tracks, work
+from haven.pathways.labels import PW_LABELS
+from haven.pathways.models import Case
+from haven.pathways.schemas import (
+    AssignIn,
+    ChoiceIn,
+    ConsentTextIn,
+    ExilePlanIn,
+    ExileStepMove,
+    HomeMove,
+    HomePlanIn,
+    NoteIn,
+    ReasonIn,
+    ReferralIn,
+    ReferralKind,
+    ReferralMove,
+    SafetyIn,
+    ServeClaimIn,
+    ServePostIn,
+    ServeVerifyIn,
+    TaskIn,
+    TaskMove,
+    TransferIn,
+    VisitIn,
+)
+from haven.pathways.status import Pathway
+from haven.security.permissions import Actor, Permission, Role, require
+from haven.validation import parse
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+LIST_FIELDS = ("evidence", "support")
+
+
+def _values(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        if key in LIST_FIELDS:
+            values[key] = [str(v) for v in form.getlist(key)]
+        else:
+            values[key] = str(form.get(key, "")).strip()
+    return values
+
+
+def _data(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values as a service input: blanks are absent, checkboxes are booleans."""
+    data = {k: v for k, v in values.items() if v not in ("", None) and k != "to"}
+    for flag in ("explained", "regime_controlled"):
+        if flag in data:
+            data[flag] = data[flag] in ("yes", "true", "on")
+    return data
+
+
+def _org_names(session: Session) -> dict[uuid.UUID, str]:
+    return {o.id: o.name for o in session.scalars(select(Organisation))}
+
+
+def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
+    choice = repository.current_choice(session, case.person_id)
+    context: dict[str, Any] = {
+        "case": case,
+        "person_name": service.person_name(session, case.person_id),
+        "is_child": service.is_child(session, actor, case.person_id),
+        "choice": choice,
+        "history": service.choices(session, actor, case),
+        "tasks": work.tasks(session, actor, case),
+        "referrals": work.referrals_of_case(session, actor, case),
+        "organisations": _org_names(session),
+        "referral_kinds": list(ReferralKind),
+        "serve": tracks.serve(session, actor, case),
+        "home": tracks.home(session, actor, case),
+        "exile": tracks.exile(session, actor, case),
+        "can_write": actor.can(Permission.CASE_WRITE),
+        "now": utcnow(),
+        "PW_LABELS": PW_LABELS,
+    }
+    context["assigned"] = session.get(User, case.assigned_to_id) if case.assigned_to_id else None
+    context["visits"] = tracks.visits(session, actor, context["home"]) if context["home"] else []
+    context["steps"] = (
+        tracks.exile_steps(session, actor, context["exile"]) if context["exile"] else []
+    )
+    serve = context["serve"]
+    context["ranks"] = {
+        r.id: r
+        for r in session.scalars(
+            select(Rank).where(
+                Rank.id.in_(
+                    [x for x in (serve.claimed_rank_id, serve.proposed_rank_id) if x]
+                    if serve
+                    else []
+                )
+            )
+        )
+    }
+    context["receiving_forces"] = session.scalars(
+        select(Force).where(Force.is_receiving.is_(True)).order_by(Force.name)
+    ).all()
+    return context
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case: Case,
+    *,
+    error: HavenError | None = None,
+    form_name: str = "",
+    values: dict[str, Any] | None = None,
+) -> Response:
+    context = _case_context(session, actor, case)
+    context.update({"error": error, "form_name": form_name, "values": values or {}})
+    return render(request, "pathways/case.html", context, status_code=422 if error else 200)
+
+
+def _case_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    form: FormData,
+    form_name: str,
+    action: Callable[[dict[str, Any]], object],
+    anchor: str,
+) -> Response:
+    """Run one case form: redirect to the case on success, the page with errors otherwise."""
+    values = _values(form)
+    try:
+        action(_data(values))
+    except ValidationFailed as error:
+        session.rollback()
+        case = service.get_case(session, actor, case_id)
+        return _case_page(
+            request, session, actor, case, error=error, form_name=form_name, values=values
+        )
+    return RedirectResponse(f"/cases/{case_id}?saved={form_name}#{anchor}", status_code=303)
+
+
+def _parsed(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    return parse(model, data)
+
+
+# --- the caseload -------------------------------------------------------------------------
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def caseload_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """Case workers: their cases, overdue tasks and referrals. Managers: counts only."""
+    if not (actor.can(Permission.CASE_READ) or actor.can(Permission.CASE_MANAGE)):
+        require(actor, Permission.CASE_READ)
+    context: dict[str, Any] = {"PW_LABELS": PW_LABELS, "organisations": _org_names(session)}
+    if actor.can(Permission.CASE_READ):
+        cases = service.list_cases(session, actor)
+        context.update(
+            cases=cases,
+            names={c.person_id: service.person_name(session, c.person_id) for c in cases},
+            overdue=work.overdue(session, actor),
+            incoming=work.incoming_referrals(session, actor),
+            outgoing=work.outgoing_referrals(session, actor),
+            referral_names={},
+        )
+        for r in [*context["incoming"], *context["outgoing"]]:
+            context["referral_names"][r.id] = service.person_name(session, r.person_id)
+    if actor.can(Permission.CASE_MANAGE):
+        context["caseload"] = work.caseload(session, actor)
+        context["unassigned"] = [
+            c
+            for c in repository.cases(session, actor)
+            if c.assigned_to_id is None and c.status != "closed"
+        ]
+        context["workers"] = session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.role == str(Role.CASE_WORKER),
+                User.is_active.is_(True),
+            )
+            .order_by(User.display_name)
+        ).all()
+    return render(request, "pathways/caseload.html", context)
+
+
+@router.post("/cases/{case_id}/assign", response_class=HTMLResponse)
+def assign_case(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    service.assign(session, actor, case_id, _parsed(AssignIn, _data(values)))
+    return RedirectResponse("/cases?assigned=1", status_code=303)
+
+
+# --- a person's case and the choice -------------------------------------------------------
+
+
+@router.get("/people/{person_id}/case", response_class=HTMLResponse)
+def person_case(person_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """The person's case, or the choice page that opens it."""
+    case = service.case_for_person(session, actor, person_id)
+    if case is not None:
+        return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return RedirectResponse(f"/people/{person_id}/choice", status_code=303)
+
+
+def _choice_context(
+    session: Session, actor: Actor, person_id: uuid.UUID, language: str
+) -> dict[str, Any]:
+    case = service.case_for_person(session, actor, person_id)
+    require(actor, Permission.CASE_WRITE, case if case else None)
+    organisation_id = case.organisation_id if case else None
+    language = language if language in ("en", "my") else "en"
+    return {
+        "person_id": person_id,
+        "person_name": service.person_name(session, person_id),
+        "case": case,
+        "current": repository.current_choice(session, person_id),
+        "is_child": service.is_child(session, actor, person_id),
+        "language": language,
+        "text": service.current_consent_text(
+            session, actor, language, organisation_id=organisation_id
+        ),
+        "pathways": list(Pathway),
+        "PW_LABELS": PW_LABELS,
+    }
+
+
+@router.get("/people/{person_id}/choice", response_class=HTMLResponse)
+def choice_page(
+    request: Request, person_id: uuid.UUID, session: DB, actor: HtmlActor, language: str = "en"
+) -> Response:
+    """The explanation in the person's language, then the choice (no option preselected)."""
+    context = _choice_context(session, actor, person_id, language)
+    context.update({"error": None, "values": {"language": context["language"]}})
+    return render(request, "pathways/choice.html", context)
+
+
+@router.post("/people/{person_id}/choice", response_class=HTMLResponse)
+def record_choice(
+    request: Request, person_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    try:
+        choice = service.record_choice(
+            session, actor, person_id, _parsed(ChoiceIn, {"explained": False, **_data(values)})
+        )
+    except ValidationFailed as error:
+        session.rollback()
+        context = _choice_context(session, actor, person_id, values.get("language", "en"))
+        context.update({"error": error, "values": values})
+        return render(request, "pathways/choice.html", context, status_code=422)
+    return RedirectResponse(f"/cases/{choice.case_id}?saved=choice", status_code=303)
+
+
+# --- a case -------------------------------------------------------------------------------
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    return _case_page(request, session, actor, service.get_case(session, actor, case_id))
+
+
+@router.get("/cases/{case_id}/notes", response_class=HTMLResponse)
+def notes_page(request: Request, case_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """The confidential notes, on a page of their own: each opening is audited."""
+    case = service.get_case(session, actor, case_id)
+    notes = work.notes(session, actor, case)
+    authors = {
+        n.author_id: session.get(User, n.author_id) for n in notes if n.author_id is not None
+    }
+    return render(
+        request,
+        "pathways/notes.html",
+        {
+            "case": case,
+            "person_name": service.person_name(session, case.person_id),
+            "notes": notes,
+            "authors": authors,
+            "error": None,
+            "values": {},
+            "can_write": actor.can(Permission.CASE_WRITE),
+        },
+    )
+
+
+@router.post("/cases/{case_id}/notes", response_class=HTMLResponse)
+def add_note(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    try:
+        work.add_note(session, actor, case_id, _parsed(NoteIn, _data(values)))
+    except ValidationFailed as error:
+        session.rollback()
+        case = service.get_case(session, actor, case_id)
+        return render(
+            request,
+            "pathways/notes.html",
+            {
+                "case": case,
+                "person_name": service.person_name(session, case.person_id),
+                "notes": [],
+                "authors": {},
+                "error": error,
+                "values": values,
+                "can_write": True,
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/cases/{case_id}/notes?saved=1", status_code=303)
+
+
+@router.post("/cases/{case_id}/status", response_class=HTMLResponse)
+def case_status(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    wanted = "closed" if str(form.get("to")) == "closed" else "reopened"
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        "status",
+        lambda d: service.change_status(session, actor, case_id, wanted, _parsed(ReasonIn, d)),
+        "case-status",
+    )
+
+
+@router.post("/cases/{case_id}/transfer", response_class=HTMLResponse)
+def transfer_case(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    service.transfer(session, actor, case_id, _parsed(TransferIn, _data(values)))
+    return RedirectResponse("/cases?transferred=1", status_code=303)
+
+
+@router.post("/cases/{case_id}/tasks", response_class=HTMLResponse)
+def add_task(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        "task",
+        lambda d: work.add_task(session, actor, case_id, _parsed(TaskIn, d)),
+        "tasks",
+    )
+
+
+@router.post("/tasks/{task_id}/status", response_class=HTMLResponse)
+def move_task(
+    request: Request, task_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    task = work.move_task(session, actor, task_id, _parsed(TaskMove, _data(_values(form))))
+    return RedirectResponse(f"/cases/{task.case_id}?saved=task#tasks", status_code=303)
+
+
+@router.post("/cases/{case_id}/referrals", response_class=HTMLResponse)
+def send_referral(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        "referral",
+        lambda d: work.send_referral(session, actor, case_id, _parsed(ReferralIn, d)),
+        "referrals",
+    )
+
+
+# --- pathway tracks -----------------------------------------------------------------------
+
+_TRACK_FORMS: dict[str, tuple[type[BaseModel], Callable[..., object], str]] = {
+    "serve-claim": (ServeClaimIn, tracks.claim_rank, "serve"),
+    "serve-verify": (ServeVerifyIn, tracks.verify_rank, "serve"),
+    "serve-post": (ServePostIn, tracks.post, "serve"),
+    "home-plan": (HomePlanIn, tracks.plan_home, "home"),
+    "home-safety": (SafetyIn, tracks.assess_safety, "home"),
+    "home-status": (HomeMove, tracks.move_home, "home"),
+    "home-visit": (VisitIn, tracks.add_visit, "home"),
+    "exile-plan": (ExilePlanIn, tracks.plan_exile, "exile"),
+}
+
+
+@router.post("/cases/{case_id}/track/{form_name}", response_class=HTMLResponse)
+def track_form(
+    request: Request,
+    case_id: uuid.UUID,
+    form_name: str,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+) -> Response:
+    """One form of the serve, going-home or exile track."""
+    if form_name.startswith("exile-step-"):
+        step = form_name.removeprefix("exile-step-")
+        return _case_form(
+            request,
+            session,
+            actor,
+            case_id,
+            form,
+            form_name,
+            lambda d: tracks.move_exile_step(
+                session, actor, case_id, step, _parsed(ExileStepMove, d)
+            ),
+            "exile",
+        )
+    found = _TRACK_FORMS.get(form_name)
+    if found is None:
+        service.get_case(session, actor, case_id)
+        raise ValidationFailed
+    model, action, anchor = found
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        form_name,
+        lambda d: action(session, actor, case_id, _parsed(model, d)),
+        anchor,
+    )
+
+
+# --- referrals, as the receiving organisation sees them -----------------------------------
+
+
+@router.get("/referrals/{referral_id}", response_class=HTMLResponse)
+def referral_page(
+    request: Request, referral_id: uuid.UUID, session: DB, actor: HtmlActor
+) -> Response:
+    """A referral alone: the person's name, kind, reason, sender and progress."""
+    referral = work.get_referral(session, actor, referral_id)
+    return render(
+        request,
+        "pathways/referral.html",
+        {
+            "referral": referral,
+            "person_name": service.person_name(session, referral.person_id),
+            "organisations": _org_names(session),
+            "receiving": actor.organisation_id == referral.to_organisation_id,
+            "can_write": actor.can(Permission.CASE_WRITE),
+            "PW_LABELS": PW_LABELS,
+            "error": None,
+            "values": {},
+        },
+    )
+
+
+@router.post("/referrals/{referral_id}/status", response_class=HTMLResponse)
+def move_referral(
+    request: Request, referral_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    work.move_referral(session, actor, referral_id, _parsed(ReferralMove, _data(values)))
+    return RedirectResponse(f"/referrals/{referral_id}?saved=1", status_code=303)
+
+
+# --- explanation texts (administrators) ---------------------------------------------------
+
+
+def _texts_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    error: HavenError | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    return render(
+        request,
+        "pathways/consent_texts.html",
+        {
+            "texts": service.consent_texts(session, actor),
+            "error": error,
+            "values": values or {"language": "en"},
+            "PW_LABELS": PW_LABELS,
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/consent-texts", response_class=HTMLResponse)
+def consent_texts_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    return _texts_page(request, session, actor)
+
+
+@router.post("/consent-texts", response_class=HTMLResponse)
+def add_consent_text(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = _values(form)
+    try:
+        service.add_consent_text(session, actor, _parsed(ConsentTextIn, _data(values)))
+    except ValidationFailed as error:
+        session.rollback()
+        return _texts_page(request, session, actor, error, values)
+    return RedirectResponse("/consent-texts?saved=1", status_code=303)
