@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from haven.errors import HavenError
 from haven.i18n import N_
@@ -132,7 +133,9 @@ def render_table(
     pdf.add_page()
     _heading(pdf, title_en, title_my)
     pdf.set_font_size(6)
-    with pdf.table(text_align="LEFT", line_height=4) as table:
+    # Regular weight for headings too: only the regular faces are embedded.
+    headings = FontFace(emphasis="", fill_color=(230, 230, 230))
+    with pdf.table(text_align="LEFT", line_height=4, headings_style=headings) as table:
         table.row(header)
         for row in rows:
             table.row([value or "—" for value in row])

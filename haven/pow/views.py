@@ -1,7 +1,434 @@
-"""HTML pages of the pow domain."""
+"""HTML pages of the prisoner-of-war registry: the compliance board (`/pow`), registration,
+the record page with one form per duty, places and visits, the pay table, and the bureau's
+signed exports."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
+from haven.i18n import N_
+from haven.people import repository as people_repository
+from haven.pow import board, bureau, care, ending, repository, service
+from haven.pow.deadlines import inspection_due_on, local_today
+from haven.pow.labels import POW_LABELS
+from haven.pow.schemas import (
+    Art17In,
+    Art17Item,
+    Art122In,
+    Art122Item,
+    CardSentIn,
+    CorrespondenceIn,
+    DeathIn,
+    DefectIn,
+    Direction,
+    EffectIn,
+    EscapeIn,
+    InspectionIn,
+    MailKind,
+    NoticeKind,
+    Outcome,
+    PayRateIn,
+    PlaceIn,
+    PlaceKind,
+    PowRegister,
+    PowStatus,
+    ReleaseGrounds,
+    ReleaseIn,
+    ReleaseKind,
+    TransferIn,
+    VisitIn,
+    VoluntarinessIn,
+    WishIn,
+)
+from haven.security.fresh import is_fresh
+from haven.security.permissions import Actor, Permission, require
+from haven.validation import parse
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    return render_page(
+        request, template, {"POW_LABELS": POW_LABELS, **context}, status_code=status_code
+    )
+
+
+PDF = "application/pdf"
+CHECKBOXES = {
+    "seriously_ill",
+    "hospitalised",
+    "cremated",
+    "interviewer_independent",
+    "detaining_unit_absent",
+    "wishes_not_repatriated",
+}
+
+
+def _values(form: FormData) -> dict[str, Any]:
+    """The form as entered (kept for re-display), lists for `refused`, ticks as booleans."""
+    values: dict[str, Any] = {
+        k: str(v).strip() for k, v in form.items() if k not in ("csrf_token", "refused")
+    }
+    values["refused"] = [str(v) for v in form.getlist("refused")]
+    for name in CHECKBOXES:
+        values[name] = form.get(name) == "yes"
+    return values
+
+
+def _data(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    fields = model.model_fields
+    return {k: v for k, v in values.items() if k in fields and v not in ("", None)}
+
+
+# --- the board ------------------------------------------------------------------------------
+
+
+@router.get("/pow", response_class=HTMLResponse)
+def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    found = board.board(session, actor)
+    return render(
+        request,
+        "pow/board.html",
+        {
+            "board": found,
+            "records": service.list_records(session, actor),
+            "places": {p.id: p for p in repository.places(session, actor)},
+            "can_write": actor.can(Permission.POW_WRITE),
+        },
+    )
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def _register_context(
+    session: Session, actor: Actor, values: dict[str, Any], error: HavenError | None
+) -> dict[str, Any]:
+    events = service.unregistered(session, actor)
+    persons = {e.person_id: people_repository.person_by_id(session, e.person_id) for e in events}
+    return {
+        "events": events,
+        "persons": persons,
+        "places": service.list_places(session, actor),
+        "values": values,
+        "error": error,
+    }
+
+
+@router.get("/pow/register", response_class=HTMLResponse)
+def register_form(request: Request, session: DB, actor: HtmlActor) -> Response:
+    require(actor, Permission.POW_WRITE)
+    values = {"person_id": request.query_params.get("person_id", "")}
+    return render(request, "pow/register.html", _register_context(session, actor, values, None))
+
+
+@router.post("/pow/register", response_class=HTMLResponse)
+def register(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = _values(form)
+    try:
+        record = service.register(session, actor, parse(PowRegister, _data(values, PowRegister)))
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        return render(
+            request,
+            "pow/register.html",
+            _register_context(session, actor, values, error),
+            status_code=error.status,
+        )
+    return RedirectResponse(f"/pow/records/{record.id}?registered=1", status_code=303)
+
+
+# --- the record page ------------------------------------------------------------------------
+
+
+def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[str, Any]:
+    record = service.view_record(session, actor, pow_id)
+    inspections = care.inspections(session, actor, pow_id)
+    person = people_repository.person_by_id(session, record.person_id)
+    places = {p.id: p for p in service.list_places(session, actor)}
+    return {
+        "record": record,
+        "person": person,
+        "places": places,
+        "cards": service.cards(session, actor, pow_id),
+        "transfers": service.transfers(session, actor, pow_id),
+        "inspections": inspections,
+        "inspection_due": inspection_due_on(
+            inspections[0].inspected_on if inspections else None, record.captured_on
+        ),
+        "effects": care.effects(session, actor, pow_id),
+        "mail": care.correspondence(session, actor, pow_id),
+        "checks": ending.checks(session, actor, pow_id),
+        "notices": repository.notices_of(session, record.id),
+        "death": repository.death_of(session, record.id),
+        "today": local_today(),
+        "can_write": actor.can(Permission.POW_WRITE),
+        "art17_items": list(Art17Item),
+        "art122_items": list(Art122Item),
+        "place_kinds": list(PlaceKind),
+        "directions": list(Direction),
+        "mail_kinds": list(MailKind),
+        "release_kinds": list(ReleaseKind),
+        "grounds": list(ReleaseGrounds),
+        "outcomes": list(Outcome),
+        "notice_kinds": list(NoticeKind),
+        "interned": record.status == PowStatus.INTERNED,
+        "values": {},
+        "error": None,
+        "section": None,
+    }
+
+
+@router.get("/pow/records/{pow_id}", response_class=HTMLResponse)
+def record_page(request: Request, pow_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    return render(request, "pow/record.html", _record_context(session, actor, pow_id))
+
+
+Handler = Callable[[Session, Actor, uuid.UUID, Any], object]
+
+
+def _record_post(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    pow_id: uuid.UUID,
+    form: FormData,
+    *,
+    section: str,
+    model: type[BaseModel],
+    handler: Handler,
+) -> Response:
+    """Parse one of the record page's forms and call its service; on a 4xx show the page
+    again with the message beside the form and the values kept, nothing written."""
+    values = _values(form)
+    try:
+        handler(session, actor, pow_id, parse(model, _data(values, model)))
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        context = _record_context(session, actor, pow_id)
+        context.update(values=values, error=error, section=section)
+        return render(request, "pow/record.html", context, status_code=error.status)
+    return RedirectResponse(f"/pow/records/{pow_id}?saved={section}#{section}", status_code=303)
+
+
+FORMS: dict[str, tuple[type[BaseModel], Handler]] = {
+    "art17": (Art17In, service.update_art17),
+    "art122": (Art122In, service.update_art122),
+    "transfer": (TransferIn, service.transfer),
+    "inspection": (InspectionIn, care.record_inspection),
+    "effect": (EffectIn, care.take_effect),
+    "mail": (CorrespondenceIn, care.log_correspondence),
+    "death": (DeathIn, ending.record_death),
+    "wish": (WishIn, ending.set_wish),
+    "release": (ReleaseIn, ending.release),
+    "escape": (EscapeIn, ending.escape),
+    "check": (VoluntarinessIn, ending.record_check),
+    "defect": (DefectIn, ending.defect),
+}
+
+
+@router.post("/pow/records/{pow_id}/{section}", response_class=HTMLResponse)
+def record_form(
+    request: Request,
+    pow_id: uuid.UUID,
+    section: str,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+) -> Response:
+    if section not in FORMS:
+        raise NotFound
+    model, handler = FORMS[section]
+    return _record_post(
+        request, session, actor, pow_id, form, section=section, model=model, handler=handler
+    )
+
+
+@router.post("/pow/cards/{card_id}/sent", response_class=HTMLResponse)
+def card_sent(
+    request: Request, card_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    card = service.get_card(session, actor, card_id)
+    pow_id = card.pow_id
+
+    def handler(session: Session, actor: Actor, _pow_id: uuid.UUID, data: Any) -> object:
+        return service.mark_card_sent(session, actor, card_id, data)
+
+    return _record_post(
+        request, session, actor, pow_id, form, section="cards", model=CardSentIn, handler=handler
+    )
+
+
+@router.get("/pow/cards/{card_id}.pdf")
+def card_pdf(card_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    content = bureau.capture_card_pdf(session, actor, card_id)
+    return Response(
+        content,
+        media_type=PDF,
+        headers={"Content-Disposition": f'inline; filename="capture-card-{str(card_id)[:8]}.pdf"'},
+    )
+
+
+@router.get("/pow/records/{pow_id}/death-certificate.pdf")
+def death_certificate_pdf(pow_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    content = bureau.death_certificate_pdf(session, actor, pow_id)
+    return Response(
+        content,
+        media_type=PDF,
+        headers={"Content-Disposition": 'inline; filename="death-certificate.pdf"'},
+    )
+
+
+@router.post("/pow/effects/{effect_id}/return", response_class=HTMLResponse)
+def return_effect(effect_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
+    effect = care.return_effect(session, actor, effect_id)
+    return RedirectResponse(f"/pow/records/{effect.pow_id}#effects", status_code=303)
+
+
+@router.get("/pow/effects/{effect_id}/receipt", response_class=HTMLResponse)
+def effect_receipt(
+    request: Request, effect_id: uuid.UUID, session: DB, actor: HtmlActor
+) -> Response:
+    effect = care.get_effect(session, actor, effect_id)
+    record = service.view_record(session, actor, effect.pow_id)
+    return render(request, "pow/receipt.html", {"effect": effect, "record": record})
+
+
+# --- places and ICRC visits -----------------------------------------------------------------
+
+
+def _places_context(
+    session: Session, actor: Actor, values: dict[str, Any], error: HavenError | None, form: str
+) -> dict[str, Any]:
+    return {
+        "places": service.list_places(session, actor),
+        "visits": care.visits(session, actor),
+        "place_kinds": list(PlaceKind),
+        "values": values,
+        "error": error,
+        "form": form,
+        "can_write": actor.can(Permission.POW_WRITE),
+        "today": local_today(),
+    }
+
+
+@router.get("/pow/places", response_class=HTMLResponse)
+def places_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    return render(request, "pow/places.html", _places_context(session, actor, {}, None, ""))
+
+
+@router.post("/pow/places", response_class=HTMLResponse)
+def create_place(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = _values(form)
+    try:
+        service.create_place(session, actor, parse(PlaceIn, _data(values, PlaceIn)))
+    except ValidationFailed as error:
+        session.rollback()
+        context = _places_context(session, actor, values, error, "place")
+        return render(request, "pow/places.html", context, status_code=422)
+    return RedirectResponse("/pow/places", status_code=303)
+
+
+@router.post("/pow/visits", response_class=HTMLResponse)
+def record_visit(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = _values(form)
+    try:
+        care.record_visit(session, actor, parse(VisitIn, _data(values, VisitIn)))
+    except ValidationFailed as error:
+        session.rollback()
+        context = _places_context(session, actor, values, error, "visit")
+        return render(request, "pow/places.html", context, status_code=422)
+    return RedirectResponse("/pow/places#visits", status_code=303)
+
+
+# --- advances of pay ------------------------------------------------------------------------
+
+
+@router.get("/pow/pay-rates", response_class=HTMLResponse)
+def pay_rates_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    rates = care.pay_rates(session, actor)
+    return render(request, "pow/pay_rates.html", {"rates": rates, "error": None, "values": {}})
+
+
+@router.post("/pow/pay-rates", response_class=HTMLResponse)
+def save_pay_rates(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """The whole table at once: each row's amount in the currency's main unit (e.g. 8.00)."""
+    rates = care.pay_rates(session, actor)
+    values = {str(r.id): str(form.get(f"amount-{r.id}", "")).strip() for r in rates}
+    fields: dict[str, Any] = {}
+    parsed: dict[uuid.UUID, int] = {}
+    for rate in rates:
+        text = values[str(rate.id)]
+        try:
+            amount = round(float(text) * 100)
+        except ValueError:
+            amount = -1
+        if amount < 0 or amount > 10**9:
+            fields[f"amount-{rate.id}"] = N_("Enter an amount such as 8.00.")
+        parsed[rate.id] = amount
+    if fields:
+        error = ValidationFailed(fields=fields)
+        return render(
+            request,
+            "pow/pay_rates.html",
+            {"rates": rates, "error": error, "values": values},
+            status_code=422,
+        )
+    for rate in rates:
+        care.set_pay_rate(
+            session, actor, rate.id, PayRateIn(amount_minor=parsed[rate.id], currency=rate.currency)
+        )
+    return RedirectResponse("/pow/pay-rates?saved=1", status_code=303)
+
+
+# --- the Information Bureau -----------------------------------------------------------------
+
+
+@router.get("/pow/notices", response_class=HTMLResponse)
+def notices_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    notices = bureau.pending_notices(session, actor)
+    records = {r.id: r for r in service.list_records(session, actor)}
+    return render(
+        request,
+        "pow/notices.html",
+        {
+            "notices": notices,
+            "records": records,
+            "ill": [r for r in records.values() if r.seriously_ill and r.status == "interned"],
+            "can_write": actor.can(Permission.POW_WRITE),
+            "fresh": is_fresh(session, actor),
+        },
+    )
+
+
+def _zip(export: bureau.SignedExport) -> Response:
+    return Response(
+        export.content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{export.export_id}.zip"'},
+    )
+
+
+@router.post("/pow/notices/export")
+def export_notices(session: DB, actor: HtmlFormActor) -> Response:
+    """The signed file for the Central Tracing Agency (fresh login required; audited)."""
+    return _zip(bureau.export_notices(session, actor))
+
+
+@router.post("/pow/health-report")
+def export_health_report(session: DB, actor: HtmlFormActor) -> Response:
+    """The weekly report of the seriously ill, signed (fresh login required; audited)."""
+    return _zip(bureau.export_health_report(session, actor))

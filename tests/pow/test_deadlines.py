@@ -84,7 +84,8 @@ def test_transfer_restarts_the_seven_days(db: Session, setting: Setting) -> None
     card = day8.cards_overdue[0]
     service.mark_card_sent(db, setting.officer, card.id, CardSentIn(sent_on=date(2026, 11, 17)))
     sent = board.board(db, setting.officer, now=_at(date(2026, 11, 17), 3))
-    assert sent.cards_overdue == [] and [c.id for c in sent.cards_sent] == [card.id]
+    assert sent.cards_overdue == []
+    assert [c.id for c in sent.cards_sent] == [card.id]
 
 
 def test_board_lists_overdue_inspections_and_pending_notices(db: Session, setting: Setting) -> None:

@@ -1,0 +1,246 @@
+"""The registry's pages through the real app, and the signed bureau export."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.audit.models import AuditEvent
+from haven.config import Settings
+from haven.db.types import utcnow
+from haven.pow import bureau, care
+from haven.pow.models import PowNotice, PowRecord
+from haven.pow.schemas import InspectionIn
+from haven.security.keyring import Keyring
+from haven.security.models import LoginSession
+from haven.security.permissions import Actor, Role
+from tests import factories as f
+from tests.pow.conftest import Setting, captured, place
+
+
+def _officer(client: TestClient, db: Session, fast_settings: Settings, setting: Setting) -> None:
+    f.user(
+        db,
+        organisation=setting.organisation,
+        role=Role.POW_OFFICER,
+        username="pow.desk",
+        settings=fast_settings,
+    )
+    f.login(client, username="pow.desk")
+
+
+def _register(client: TestClient, db: Session, setting: Setting) -> PowRecord:
+    event = captured(db, setting, name="Min Thu Aung")
+    camp = place(db, setting, "Camp North")
+    token = f.csrf_from(client, "/pow/register")
+    response = client.post(
+        "/pow/register",
+        data={
+            "csrf_token": token,
+            "person_id": str(event.person_id),
+            "captured_on": "2026-11-01",
+            "place_id": str(camp.id),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return db.scalars(select(PowRecord).where(PowRecord.person_id == event.person_id)).one()
+
+
+def test_register_print_transfer_and_board(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    record = _register(client, db, setting)
+    page = client.get(f"/pow/records/{record.id}")
+    assert page.status_code == 200
+    assert "Min Thu Aung" in page.text
+    card_link = page.text.split('href="/pow/cards/')[1].split('"')[0]
+    pdf = client.get(f"/pow/cards/{card_link}")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+
+    south = place(db, setting, "Camp South")
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+    moved = client.post(
+        f"/pow/records/{record.id}/transfer",
+        data={"csrf_token": token, "to_place_id": str(south.id), "moved_on": "2026-11-03"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    page = client.get(f"/pow/records/{record.id}")
+    assert "Camp South" in page.text
+    assert "2026-11-10" in page.text  # the transfer card's due date
+
+    board = client.get("/pow")
+    assert board.status_code == 200
+    assert 'id="cards-table"' in board.text
+    assert "Min Thu Aung" in board.text
+
+
+def test_form_errors_name_the_field_and_write_nothing(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    event = captured(db, setting, name="Hla Win")
+    token = f.csrf_from(client, "/pow/register")
+    response = client.post(
+        "/pow/register",
+        data={"csrf_token": token, "person_id": str(event.person_id), "captured_on": "not a date"},
+    )
+    assert response.status_code == 422
+    assert 'href="#field-captured_on"' in response.text
+    assert db.scalars(select(PowRecord)).all() == []
+
+    record = _register(client, db, setting)
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+    bad = client.post(
+        f"/pow/records/{record.id}/art17",
+        data={"csrf_token": token, "surname": "Aung", "refused": "surname", "first_names": "X"},
+    )
+    assert bad.status_code == 422
+    assert "both given and refused" in bad.text
+    assert 'value="X"' in bad.text
+    db.refresh(record)
+    assert record.surname is None
+
+
+def test_pages_are_for_pow_officers_only(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    f.registrar(
+        db,
+        organisation=setting.organisation,
+        site=setting.site,
+        settings=fast_settings,
+        username="desk.reg",
+    )
+    f.login(client, username="desk.reg")
+    assert client.get("/pow").status_code == 403
+    assert client.get("/pow/register").status_code == 403
+
+
+def _rewrite(content: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in archive.namelist():
+            data = archive.read(item)
+            target.writestr(item, data.replace(old, new) if item == name else data)
+    return out.getvalue()
+
+
+def _tampering_is_caught(content: bytes, public: Ed25519PublicKey) -> None:
+    """A changed file, or a changed manifest, fails verification."""
+    changed = _rewrite(content, "notices.csv", b"Sergeant", b"Captain!")
+    assert bureau.verify_export(changed, public) == ["notices.csv was changed"]
+    forged = _rewrite(content, "manifest.json", b'"rows": 1', b'"rows": 2')
+    assert bureau.verify_export(forged, public) == ["the signature does not match the manifest"]
+
+
+def test_signed_notice_export_carries_art122_items_and_nothing_else(
+    client: TestClient,
+    db: Session,
+    fast_settings: Settings,
+    setting: Setting,
+    keyring: Keyring,
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    record = _register(client, db, setting)
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+    client.post(
+        f"/pow/records/{record.id}/art122",
+        data={
+            "csrf_token": token,
+            "place_of_birth": "Loikaw",
+            "father_first_name": "U Ba Tin",
+            "mother_maiden_name": "Daw Mya",
+            "refused": ["address", "person_to_inform"],
+        },
+    )
+    client.post(
+        f"/pow/records/{record.id}/art17",
+        data={
+            "csrf_token": token,
+            "first_names": "Min Thu Aung",
+            "rank": "Sergeant",
+            "birth_year": "1990",
+            "service_number": "BA-123456",
+            "refused": "surname",
+        },
+    )
+    care.record_inspection(
+        db,
+        Actor.system(),
+        record.id,
+        InspectionIn(inspected_on=date(2026, 11, 2), findings="HVNCANARY-findings"),
+    )
+
+    page = client.get("/pow/notices")
+    assert "Min Thu Aung" in page.text
+    token = f.csrf_from(client, "/pow/notices")
+    response = client.post("/pow/notices/export", data={"csrf_token": token})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == [
+        "manifest.json",
+        "manifest.sig",
+        "notices.csv",
+        "notices.pdf",
+        "signing-key.pem",
+    ]
+    csv = archive.read("notices.csv").decode("utf-8-sig")
+    header, row = csv.splitlines()[0], csv.splitlines()[1]
+    assert header.split(",") == list(bureau.NOTICE_COLUMNS)
+    values = dict(zip(header.split(","), row.split(","), strict=True))
+    assert values["notice"] == "capture"
+    assert values["first_names"] == "Min Thu Aung"
+    assert values["rank"] == "Sergeant"
+    assert values["service_number"] == "BA-123456"
+    assert values["date_of_birth"] == "1990"
+    assert values["place_of_birth"] == "Loikaw"
+    assert values["father_first_name"] == "U Ba Tin"
+    assert values["mother_maiden_name"] == "Daw Mya"
+    assert values["surname"].startswith("refused")
+    assert values["address"].startswith("refused")
+    assert values["person_to_inform"].startswith("refused")
+    assert values["power_depended_on"] == ""  # not available: empty, not invented
+    # Nothing the role may not send: no NRC, no findings, no family, no vetting or case data.
+    whole = b"".join(archive.read(n) for n in archive.namelist())
+    for secret in (b"123456(N)", b"OUKAMA", b"HVNCANARY", b"12/", b"Village"):
+        assert secret not in whole, secret
+
+    public = keyring.audit_signing_key.public_key()
+    assert bureau.verify_export(response.content, public) == []
+    _tampering_is_caught(response.content, public)
+
+    assert db.scalars(select(PowNotice).where(PowNotice.exported_at.is_(None))).all() == []
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "pow.notices_exported")).one()
+    assert "Min Thu Aung" not in str(event.changes)
+    again = client.post("/pow/notices/export", data={"csrf_token": token})
+    assert again.status_code == 409
+
+
+def test_export_needs_a_fresh_login(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    _register(client, db, setting)
+    token = f.csrf_from(client, "/pow/notices")
+    for login in db.scalars(select(LoginSession)):
+        login.authenticated_at = utcnow() - timedelta(minutes=6)
+    db.flush()
+    response = client.post(
+        "/pow/notices/export", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/reauth")
