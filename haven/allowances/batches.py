@@ -38,6 +38,7 @@ from haven.db.types import new_id, utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
 from haven.people.models import Person
+from haven.people.service import as_reader
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.vetting.status import PAYABLE, vetting_status, vetting_statuses
@@ -496,7 +497,7 @@ def disburse(
     try:
         with session.begin_nested():
             session.add(disbursement)
-            session.flush([disbursement])
+            session.flush()
     except IntegrityError:
         # A simultaneous request won the race: answer as it did, or refuse a different one.
         again = _previous(session, item.id, idempotency_key)
@@ -598,7 +599,7 @@ def reverse(session: Session, actor: Actor, disbursement_id: uuid.UUID, *, reaso
     try:
         with session.begin_nested():
             session.add(reversal)
-            session.flush([reversal])
+            session.flush()
     except IntegrityError:
         raise Conflict(N_("This payment was already reversed.")) from None
     instalment.generation += 1
@@ -635,6 +636,7 @@ def receipt_photo(session: Session, actor: Actor, disbursement_id: uuid.UUID) ->
     require_any(actor, (Permission.PAYMENT_APPROVE, Permission.PAYMENT_DISBURSE), disbursement)
     if disbursement.receipt_photo_ct is None:
         raise NotFound
+    as_reader(session, actor)
     data = disbursement.receipt_photo
     if not data:
         raise PermissionDenied

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -115,7 +116,7 @@ class BudgetLine(IdMixin, TimestampMixin, Base):
     component_code: Mapped[str] = mapped_column(String(40), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     share_bp: Mapped[int]
-    budget_minor: Mapped[int]
+    budget_minor: Mapped[int] = mapped_column(BigInteger)
 
 
 class Instalment(IdMixin, TimestampMixin, Base):
@@ -143,7 +144,7 @@ class Instalment(IdMixin, TimestampMixin, Base):
     number: Mapped[int]
     part: Mapped[int] = mapped_column(default=0)
     due_on: Mapped[date]
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="owed")
     overridden: Mapped[bool] = mapped_column(default=False)
@@ -200,7 +201,7 @@ class PaymentItem(IdMixin, TimestampMixin, Base):
     generation: Mapped[int] = mapped_column(default=0)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
 
 
@@ -280,7 +281,7 @@ class LedgerEntry(IdMixin, Base):
     disbursement_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("allowance_disbursements.id"), index=True
     )
-    amount_minor: Mapped[int]
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
     month: Mapped[str] = mapped_column(String(7))

@@ -129,12 +129,22 @@ def fund_everything(db: Session, w: World, *, budget: int = 10**11) -> tuple[Fun
     second = funders.save_funder(db, w.admin, name="Township PAG")
     for component in PLAN["components"]:
         funders.save_budget_line(
-            db, w.admin, first, component_code=component["code"],
-            currency=component["currency"], share_bp=6000, budget_minor=budget,
+            db,
+            w.admin,
+            first,
+            component_code=component["code"],
+            currency=component["currency"],
+            share_bp=6000,
+            budget_minor=budget,
         )
         funders.save_budget_line(
-            db, w.admin, second, component_code=component["code"],
-            currency=component["currency"], share_bp=4000, budget_minor=budget,
+            db,
+            w.admin,
+            second,
+            component_code=component["code"],
+            currency=component["currency"],
+            share_bp=4000,
+            budget_minor=budget,
         )
     return first, second
 

@@ -37,12 +37,17 @@ def test_defection_payment_by_rank_band(db: Session) -> None:
     assert s.owed(db, private)[("defection", 1)] == 200_000
     assert ("defection", 1) not in s.owed(db, unranked)
     line = next(
-        x for x in entitlements.statement(db, s.SYSTEM, captain).lines
+        x
+        for x in entitlements.statement(db, s.SYSTEM, captain).lines
         if x.instalment.component_code == "defection"
     )
     text = explain(
-        ComponentKind.DEFECTION_PAYMENT, "Defection payment", line.instalment.amount_minor,
-        "MMK", line.instalment.detail, gettext=lambda m: m,
+        ComponentKind.DEFECTION_PAYMENT,
+        "Defection payment",
+        line.instalment.amount_minor,
+        "MMK",
+        line.instalment.detail,
+        gettext=lambda m: m,
     )
     assert text == "Defection payment, Captain band: 500,000 MMK"
 
@@ -123,7 +128,13 @@ def test_plan_version_change_on_a_date_boundary(db: Session) -> None:
     s.publish_plan(db, w)
     second = {**s.PLAN, "name": "Plan from April", "effective_from": "2026-04-01"}
     second["components"] = [
-        {**c, "rules": {**c["rules"], "bands": [{"label": "Captain", "from": 10, "to": 10, "amount": 700_000}]}}
+        {
+            **c,
+            "rules": {
+                **c["rules"],
+                "bands": [{"label": "Captain", "from": 10, "to": 10, "amount": 700_000}],
+            },
+        }
         if c["code"] == "defection"
         else c
         for c in s.PLAN["components"]
@@ -143,8 +154,16 @@ def test_published_versions_are_frozen_and_dates_unique(db: Session) -> None:
     version = s.publish_plan(db, w)
     with pytest.raises(Conflict):
         plans.save_component(
-            db, w.admin, version, code="extra", kind="settlement_grant", name_en="x",
-            name_my=None, currency="MMK", rules={"amount": 1}, eligibility={},
+            db,
+            w.admin,
+            version,
+            code="extra",
+            kind="settlement_grant",
+            name_en="x",
+            name_my=None,
+            currency="MMK",
+            rules={"amount": 1},
+            eligibility={},
         )
     with pytest.raises(Conflict):
         s.publish_plan(db, w)  # same effective date
@@ -152,7 +171,13 @@ def test_published_versions_are_frozen_and_dates_unique(db: Session) -> None:
 
 def test_import_reports_the_component_at_fault_and_writes_nothing(db: Session) -> None:
     w = s.world(db)
-    bad = {**s.PLAN, "components": [s.PLAN["components"][0], {**s.PLAN["components"][1], "rules": {"instalments": [-5]}}]}
+    bad = {
+        **s.PLAN,
+        "components": [
+            s.PLAN["components"][0],
+            {**s.PLAN["components"][1], "rules": {"instalments": [-5]}},
+        ],
+    }
     with db.begin_nested():
         with pytest.raises(ValidationFailed) as caught:
             plans.import_version(db, w.admin, bad)
