@@ -30,6 +30,7 @@ from haven.reception import service as reception
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.vetting.status import STATUS_LABELS, vetting_status
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -88,6 +89,7 @@ def _person_context(session: Session, actor: Actor, person: Person) -> dict[str,
         "site": accounts.site_by_id(session, person.site_id),
         "has_photo": people_repository.photo_of(session, person.id) is not None,
         "can_write": actor.can(Permission.PERSON_WRITE),
+        "vetting_label": STATUS_LABELS[vetting_status(session, person.id)],
     }
 
 

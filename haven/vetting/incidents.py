@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -241,10 +242,11 @@ def _read_csv(
     return rows
 
 
-def _perpetrators(value: str) -> list[dict[str, Any]]:
-    """ "Name | Rank | Unit; Name | Rank | Unit" (rank and unit optional)."""
+def parse_perpetrators(value: str) -> list[dict[str, Any]]:
+    """Alleged perpetrators written "Name | Rank | Unit", separated by ";" or one per line
+    (rank and unit optional)."""
     found: list[dict[str, Any]] = []
-    for part in value.split(";"):
+    for part in re.split(r"[;\n]", value):
         if not part.strip():
             continue
         name, rank, unit = ([p.strip() or None for p in part.split("|")] + [None, None])[:3]
@@ -261,7 +263,7 @@ def parse_incident_rows(content: bytes) -> list[IncidentIn]:
         data: dict[str, Any] = {k: v or None for k, v in row.items()}
         data["kind"] = (row["kind"] or "").lower().replace(" ", "_") or None
         data["units"] = row["units"]
-        data["perpetrators"] = _perpetrators(row["perpetrators"])
+        data["perpetrators"] = parse_perpetrators(row["perpetrators"])
         try:
             parsed.append(IncidentIn.model_validate(data))
         except PydanticValidationError as exc:

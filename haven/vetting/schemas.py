@@ -102,7 +102,7 @@ def _split(value: Any) -> Any:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
+        return [part.strip() for part in re.split(r"[;,\n]", value) if part.strip()]
     return value
 
 
@@ -110,7 +110,7 @@ class PerpetratorIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text_encoding: Encoding = "detect"
-    name: CleanText = Field(min_length=1, max_length=200)
+    name: CleanText = Field(default=None, max_length=200, validate_default=True)
     rank: CleanText = Field(default=None, max_length=100)
     unit: CleanText = Field(default=None, max_length=100)
 
@@ -134,7 +134,7 @@ class IncidentIn(BaseModel):
     village: CleanText = Field(default=None, max_length=100)
     units: list[str] = Field(default_factory=list, max_length=20)
     perpetrators: list[PerpetratorIn] = Field(default_factory=list, max_length=50)
-    summary: CleanText = Field(min_length=1, max_length=5000)
+    summary: CleanText = Field(default=None, max_length=5000, validate_default=True)
     sources: CleanText = Field(default=None, max_length=5000)
     source_reliability: str = Field(min_length=1, max_length=1)
     information_credibility: int = Field(ge=1, le=6)
@@ -205,7 +205,7 @@ class AssessmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text_encoding: Encoding = "detect"
-    assessment: CleanText = Field(min_length=1, max_length=10000)
+    assessment: CleanText = Field(default=None, max_length=10000, validate_default=True)
 
     @field_validator("assessment")
     @classmethod
@@ -223,7 +223,7 @@ class DecisionIn(BaseModel):
 
     text_encoding: Encoding = "detect"
     outcome: Outcome
-    reasons: CleanText = Field(min_length=1, max_length=10000)
+    reasons: CleanText = Field(default=None, max_length=10000, validate_default=True)
     conditions: CleanText = Field(default=None, max_length=5000)
     mechanism: CleanText = Field(default=None, max_length=200)
     protection: Protection | None = None
@@ -259,7 +259,7 @@ class ReviewIn(BaseModel):
 
     text_encoding: Encoding = "detect"
     kind: ReviewKind = ReviewKind.APPEAL
-    grounds: CleanText = Field(min_length=1, max_length=5000)
+    grounds: CleanText = Field(default=None, max_length=5000, validate_default=True)
 
     @field_validator("grounds")
     @classmethod

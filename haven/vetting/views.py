@@ -1,7 +1,449 @@
-"""HTML pages of the vetting domain."""
+"""HTML pages of the vetting domain: the queue, a case from hit to decision, the incident
+registry, watchlists and the figures. Vetting officers only (VETTING_READ); other roles see
+the status on the person page."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.accounts.models import User
+from haven.db.types import utcnow
+from haven.errors import ValidationFailed
+from haven.i18n import N_
+from haven.people.models import Person
+from haven.security.fresh import is_fresh
+from haven.security.permissions import Actor, Permission, require
+from haven.validation import parse
+from haven.vetting import cases, incidents, reports
+from haven.vetting.lifecycle import (
+    OUTCOME_LABELS,
+    PROTECTION_LABELS,
+    STATE_LABELS,
+    CaseState,
+    Outcome,
+    Protection,
+    ReviewKind,
+)
+from haven.vetting.schemas import (
+    INCIDENT_KIND_LABELS,
+    RELIABILITY,
+    AssessmentIn,
+    DecisionIn,
+    HearingIn,
+    IncidentIn,
+    IncidentKind,
+    ReviewIn,
+)
+from haven.vetting.status import STATUS_LABELS
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "STATE_LABELS": {str(k): v for k, v in STATE_LABELS.items()},
+        "OUTCOME_LABELS": {str(k): v for k, v in OUTCOME_LABELS.items()},
+        "PROTECTION_LABELS": {str(k): v for k, v in PROTECTION_LABELS.items()},
+        "STATUS_LABELS": {str(k): v for k, v in STATUS_LABELS.items()},
+        "KIND_LABELS": {str(k): v for k, v in INCIDENT_KIND_LABELS.items()},
+        "HIT_KIND_LABELS": {
+            "perpetrator": N_("Name matches an alleged perpetrator"),
+            "watchlist": N_("Name matches a watchlist entry"),
+            "unit_period": N_("Unit implicated while the person served in it"),
+        },
+        "REVIEW_LABELS": {
+            "appeal": N_("Appeal by the person"),
+            "review": N_("Review"),
+            "reopen": N_("Reopen on new evidence"),
+        },
+    }
+
+
+def _values(form: Any, names: tuple[str, ...]) -> dict[str, str]:
+    return {name: str(form.get(name, "")).strip() for name in names}
+
+
+def _data(values: dict[str, str]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v != ""}
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+@router.get("/vetting", response_class=HTMLResponse)
+def queue(request: Request, session: DB, actor: HtmlActor, state: str | None = None) -> Response:
+    """The vetting queue: cases waiting longest first, filterable by state."""
+    require(actor, Permission.VETTING_READ)
+    chosen = CaseState(state) if state in {str(s) for s in CaseState} else None
+    rows = cases.list_cases(session, actor, state=chosen)
+    return render(
+        request,
+        "vetting/queue.html",
+        {"rows": rows, "state": chosen, "states": list(CaseState), **_labels()},
+    )
+
+
+@router.get("/vetting/persons/{person_id}")
+def person_case(person_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """From the person page to the person's vetting case."""
+    case_id = cases.case_id_of_person(session, actor, person_id)
+    return RedirectResponse(f"/vetting/cases/{case_id}", status_code=303)
+
+
+# --- a case ------------------------------------------------------------------------------------
+
+
+def _case_context(
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    *,
+    error: ValidationFailed | None = None,
+    form_name: str | None = None,
+    values: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    case = cases.get_case(session, actor, case_id)
+    person = session.get(Person, case.person_id)
+    decisions = cases.decisions_of(session, actor, case)
+    user_ids = {d.proposed_by_id for d in decisions} | {d.confirmed_by_id for d in decisions}
+    names = {
+        u.id: u.display_name
+        for u in session.scalars(select(User).where(User.id.in_([i for i in user_ids if i])))
+    }
+    proposal = cases.open_proposal(session, case)
+    return {
+        "case": case,
+        "person": person,
+        "status": cases.status_of(case),
+        "hits": cases.hits_of(session, actor, case),
+        "hearings": cases.hearings_of(session, actor, case),
+        "decisions": decisions,
+        "reviews": cases.reviews_of(session, actor, case),
+        "proposal": proposal,
+        "names": names,
+        "can_decide": actor.can(Permission.VETTING_DECIDE),
+        "fresh": is_fresh(session, actor),
+        "today": utcnow().date().isoformat(),
+        "error": error,
+        "form_name": form_name,
+        "values": values or {},
+        "outcomes": list(Outcome),
+        "protections": list(Protection),
+        "review_kinds": list(ReviewKind),
+        **_labels(),
+    }
+
+
+@router.get("/vetting/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    return render(request, "vetting/case.html", _case_context(session, actor, case_id))
+
+
+def _case_form(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    case_id: uuid.UUID,
+    form: Any,
+    *,
+    name: str,
+    fields: tuple[str, ...],
+    act: Any,
+) -> Response:
+    values = _values(form, fields)
+    try:
+        act(_data(values))
+    except ValidationFailed as error:
+        session.rollback()
+        context = _case_context(session, actor, case_id, error=error, form_name=name, values=values)
+        return render(request, "vetting/case.html", context, status_code=422)
+    return RedirectResponse(f"/vetting/cases/{case_id}#{name}", status_code=303)
+
+
+@router.post("/vetting/cases/{case_id}/interview")
+def start_interview(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
+    cases.start_interview(session, actor, case_id)
+    return RedirectResponse(f"/vetting/cases/{case_id}#hearing", status_code=303)
+
+
+@router.post("/vetting/cases/{case_id}/hearings", response_class=HTMLResponse)
+def record_hearing(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    def act(data: dict[str, Any]) -> None:
+        for flag in ("declined", "interpreter_present", "representative_present"):
+            data[flag] = data.get(flag) == "yes"
+        cases.record_hearing(session, actor, case_id, parse(HearingIn, data))
+
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        name="hearing",
+        fields=(
+            "held_on",
+            "statement",
+            "declined",
+            "interpreter_present",
+            "representative_present",
+            "text_encoding",
+        ),
+        act=act,
+    )
+
+
+@router.post("/vetting/cases/{case_id}/assessment", response_class=HTMLResponse)
+def assess(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    def act(data: dict[str, Any]) -> None:
+        cases.assess(session, actor, case_id, parse(AssessmentIn, data))
+
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        name="assessment",
+        fields=("assessment", "text_encoding"),
+        act=act,
+    )
+
+
+@router.post("/vetting/cases/{case_id}/proposal", response_class=HTMLResponse)
+def propose(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    def act(data: dict[str, Any]) -> None:
+        cases.propose_decision(session, actor, case_id, parse(DecisionIn, data))
+
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        name="decision",
+        fields=("outcome", "reasons", "conditions", "mechanism", "protection", "text_encoding"),
+        act=act,
+    )
+
+
+@router.post("/vetting/cases/{case_id}/confirmation")
+def confirm(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
+    cases.confirm_decision(session, actor, case_id)
+    return RedirectResponse(f"/vetting/cases/{case_id}?decided=1", status_code=303)
+
+
+@router.post("/vetting/cases/{case_id}/withdrawal")
+def withdraw(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
+    cases.withdraw_proposal(session, actor, case_id)
+    return RedirectResponse(f"/vetting/cases/{case_id}#decision", status_code=303)
+
+
+@router.post("/vetting/cases/{case_id}/reviews", response_class=HTMLResponse)
+def open_review(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    def act(data: dict[str, Any]) -> None:
+        cases.open_review(session, actor, case_id, parse(ReviewIn, data))
+
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        name="review",
+        fields=("kind", "grounds", "text_encoding"),
+        act=act,
+    )
+
+
+# --- incidents ---------------------------------------------------------------------------------
+
+INCIDENT_FIELDS = (
+    "kind",
+    "period",
+    "township",
+    "village",
+    "units",
+    "perpetrators",
+    "summary",
+    "sources",
+    "source_reliability",
+    "information_credibility",
+    "text_encoding",
+)
+
+
+def _incidents_context(session: Session, actor: Actor, **extra: Any) -> dict[str, Any]:
+    return {
+        "incidents": incidents.list_incidents(session, actor),
+        "watchlists": incidents.list_watchlists(session, actor),
+        "can_decide": actor.can(Permission.VETTING_DECIDE),
+        "kinds": list(IncidentKind),
+        "grades": RELIABILITY,
+        "values": {},
+        "error": None,
+        "import_error": None,
+        "watchlist_error": None,
+        "ask_encoding": False,
+        **_labels(),
+        **extra,
+    }
+
+
+def _require_file(content: bytes) -> None:
+    if not content:
+        raise ValidationFailed(fields={"file": N_("Choose a file.")})
+
+
+@router.get("/vetting/incidents", response_class=HTMLResponse)
+def incident_list(request: Request, session: DB, actor: HtmlActor) -> Response:
+    return render(request, "vetting/incidents.html", _incidents_context(session, actor))
+
+
+@router.post("/vetting/incidents", response_class=HTMLResponse)
+def record_incident(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    values = _values(form, INCIDENT_FIELDS)
+    data = _data(values)
+    data["perpetrators"] = incidents.parse_perpetrators(values.get("perpetrators", ""))
+    try:
+        incident, result = incidents.record_incident(session, actor, parse(IncidentIn, data))
+    except ValidationFailed as error:
+        session.rollback()
+        ask = any("Zawgyi" in str(m) for m in error.fields.values())
+        context = _incidents_context(session, actor, values=values, error=error, ask_encoding=ask)
+        return render(request, "vetting/incidents.html", context, status_code=422)
+    return RedirectResponse(
+        f"/vetting/incidents/{incident.id}?rescreened={result.screened}&hits={result.new_hits}",
+        status_code=303,
+    )
+
+
+@router.post("/vetting/incidents/import", response_class=HTMLResponse)
+async def import_incidents(
+    request: Request, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    upload = form.get("file")
+    content = (
+        await upload.read(incidents.MAX_CSV_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    )
+    try:
+        _require_file(content)
+        created, result = incidents.import_incidents(session, actor, content)
+    except ValidationFailed as error:
+        session.rollback()
+        context = _incidents_context(session, actor, import_error=error)
+        return render(request, "vetting/incidents.html", context, status_code=422)
+    return RedirectResponse(
+        f"/vetting/incidents?imported={created}&rescreened={result.screened}&hits={result.new_hits}",
+        status_code=303,
+    )
+
+
+@router.post("/vetting/watchlists", response_class=HTMLResponse)
+async def load_watchlist(
+    request: Request, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    upload = form.get("file")
+    content = (
+        await upload.read(incidents.MAX_CSV_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    )
+    try:
+        _require_file(content)
+        _watchlist, result = incidents.load_watchlist(
+            session, actor, name=str(form.get("name", "")), content=content
+        )
+    except ValidationFailed as error:
+        session.rollback()
+        context = _incidents_context(session, actor, watchlist_error=error)
+        return render(request, "vetting/incidents.html", context, status_code=422)
+    return RedirectResponse(
+        f"/vetting/incidents?loaded=1&rescreened={result.screened}&hits={result.new_hits}",
+        status_code=303,
+    )
+
+
+@router.get("/vetting/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(
+    request: Request, incident_id: uuid.UUID, session: DB, actor: HtmlActor
+) -> Response:
+    return render(request, "vetting/incident.html", _incident_context(session, actor, incident_id))
+
+
+def _incident_context(
+    session: Session, actor: Actor, incident_id: uuid.UUID, error: ValidationFailed | None = None
+) -> dict[str, Any]:
+    incident = incidents.get_incident(session, actor, incident_id)
+    return {
+        "incident": incident,
+        "units": incidents.units_of(session, incident),
+        "perpetrators": incidents.perpetrators_of(session, actor, incident),
+        "evidence": incidents.evidence_of(session, actor, incident),
+        "can_decide": actor.can(Permission.VETTING_DECIDE),
+        "error": error,
+        **_labels(),
+    }
+
+
+@router.post("/vetting/incidents/{incident_id}/evidence", response_class=HTMLResponse)
+async def add_evidence(
+    request: Request, incident_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    upload = form.get("file")
+    content = (
+        await upload.read(incidents.MAX_EVIDENCE_BYTES + 1)
+        if isinstance(upload, UploadFile)
+        else b""
+    )
+    try:
+        _require_file(content)
+        incidents.add_evidence(
+            session,
+            actor,
+            incident_id,
+            filename=getattr(upload, "filename", None) or "evidence",
+            content_type=getattr(upload, "content_type", None) or "application/octet-stream",
+            content=content,
+            description=str(form.get("description", "")).strip()[:1000] or None,
+        )
+    except ValidationFailed as error:
+        session.rollback()
+        context = _incident_context(session, actor, incident_id, error)
+        return render(request, "vetting/incident.html", context, status_code=422)
+    return RedirectResponse(f"/vetting/incidents/{incident_id}#evidence", status_code=303)
+
+
+@router.get("/vetting/evidence/{evidence_id}")
+def download_evidence(evidence_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    evidence = incidents.get_evidence(session, actor, evidence_id)
+    return Response(
+        evidence.content,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="evidence-{evidence.sha256[:12]}.bin"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@router.get("/vetting/reports", response_class=HTMLResponse)
+def report_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    figures = reports.report(session, actor)
+    return render(request, "vetting/reports.html", {"figures": figures, **_labels()})

@@ -1,0 +1,101 @@
+"""The vetting pages: restricted to vetting officers; the status alone on the person page."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from haven.config import Settings
+from haven.security.permissions import Actor, Role
+from tests import factories as f
+from tests.vetting.support import case_of
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    return f.csrf_from(client, path)
+
+
+def test_pages_from_hit_to_proposal_and_restriction(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    org = f.organisation(db)
+    site = f.site(db, organisation=org)
+    f.user(db, organisation=org, role=Role.VETTING_OFFICER, username="vo1", settings=settings)
+    f.user(db, organisation=org, role=Role.CASE_WORKER, username="cw1", settings=settings)
+    event = f.receive(
+        db,
+        Actor.system(),
+        site_id=site.id,
+        name_latin="Min Thu",
+        origin_unit="LIB 531",
+        service_months=24,
+    )
+    person_id = event.person_id  # type: ignore[attr-defined]
+    case = case_of(db, person_id)
+
+    f.login(client, username="cw1")
+    assert client.get("/vetting").status_code == 403
+    assert client.get(f"/vetting/cases/{case.id}").status_code in (403, 404)
+    assert client.get("/vetting/incidents").status_code == 403
+    page = client.get(f"/people/{person_id}").text
+    assert "Vetting pending" in page
+    assert "vetting-case-link" not in page
+    client.cookies.clear()
+
+    f.login(client, username="vo1")
+    token = _csrf(client, "/vetting/incidents")
+    response = client.post(
+        "/vetting/incidents",
+        data={"csrf_token": token, "kind": "arson", "period": "2099", "summary": ""},
+    )
+    assert response.status_code == 422
+    assert "An incident cannot be in the future." in response.text
+    assert "Describe what happened." in response.text
+    response = client.post(
+        "/vetting/incidents",
+        data={
+            "csrf_token": token,
+            "kind": "arson",
+            "period": "2024",
+            "units": "LIB 531",
+            "summary": "Houses burned (synthetic).",
+            "source_reliability": "B",
+            "information_credibility": "2",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    incident_page = client.get(response.headers["location"]).text
+    assert "new hits: 1" in incident_page
+    page = client.get("/vetting").text
+    assert "Min Thu" in page
+    page = client.get(f"/vetting/persons/{person_id}", follow_redirects=True).text
+    assert "Unit LIB-531 was implicated" in page
+    # Hits exist: assessing before hearing the person is refused.
+    response = client.post(
+        f"/vetting/cases/{case.id}/assessment", data={"csrf_token": token, "assessment": "x"}
+    )
+    assert response.status_code == 409
+    client.post(f"/vetting/cases/{case.id}/interview", data={"csrf_token": token})
+    response = client.post(
+        f"/vetting/cases/{case.id}/hearings", data={"csrf_token": token, "held_on": "2026-11-01"}
+    )
+    assert response.status_code == 422
+    assert "Record what the person said, or that they declined to speak." in response.text
+    for path, data in (
+        ("hearings", {"held_on": "2026-11-01", "statement": "I was on leave then."}),
+        ("assessment", {"assessment": "Leave records confirm the absence."}),
+        ("proposal", {"outcome": "cleared", "reasons": "Absent during the incident."}),
+    ):
+        response = client.post(
+            f"/vetting/cases/{case.id}/{path}",
+            data={"csrf_token": token, **data},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, (path, response.text)
+    page = client.get(f"/vetting/cases/{case.id}").text
+    assert "A second vetting officer must confirm it." in page
+    response = client.post(f"/vetting/cases/{case.id}/confirmation", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert "second vetting officer must confirm" in response.text
+    assert client.get("/vetting/reports").status_code == 200
