@@ -33,11 +33,13 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/people", Role.REGISTRAR),
     ("/api/receptions", Role.REGISTRAR),
     ("/api/audit", Role.AUDITOR),
-    ("/api/vetting", Role.VETTING_OFFICER),
     ("/api/cases", Role.CASE_WORKER),
     ("/api/tasks", Role.CASE_WORKER),
     ("/api/referrals", Role.CASE_WORKER),
     ("/api/caseload", Role.MANAGER),
+    ("/api/vetting", Role.VETTING_OFFICER),
+    ("/api/agreements", Role.NEGOTIATOR),
+    ("/api/crossing", Role.NEGOTIATOR),
 ]
 
 

@@ -65,7 +65,7 @@ class TermsIn(_Input):
 
 class AgreementCreate(_Input):
     text_encoding: Encoding = "detect"
-    code_name: CleanText = Field(default=None, max_length=100)
+    code_name: CleanText = Field(max_length=100)
     site_id: uuid.UUID | None = None
     expected_crossing_on: date | None = None
     expected_headcount: int | None = Field(default=None, ge=0, le=100000)
@@ -75,7 +75,7 @@ class AgreementCreate(_Input):
     notes: CleanText = Field(default=None, max_length=10000)
     parties: list[PartyIn] = Field(default_factory=list, max_length=20)
 
-    @field_validator("code_name")
+    @field_validator("code_name", mode="after")
     @classmethod
     def _code_name(cls, value: str | None) -> str | None:
         if not value:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
@@ -250,10 +251,18 @@ def create(session: Session, actor: Actor, data: AgreementCreate) -> Agreement:
         plan_version_id=data.plan_version_id,
         allowance_overrides=dict(data.allowance_overrides),
     )
-    session.add(agreement)
-    agreement.terms = _terms_dict(data.terms)
-    agreement.notes = data.notes
-    session.flush()
+    savepoint = session.begin_nested()
+    try:
+        session.add(agreement)
+        agreement.terms = _terms_dict(data.terms)
+        agreement.notes = data.notes
+        session.flush()
+    except IntegrityError:  # another negotiator took the code name a moment earlier
+        savepoint.rollback()
+        raise ValidationFailed(
+            fields={"code_name": N_("Another agreement has this code name.")}
+        ) from None
+    savepoint.commit()
     audit.record(
         session,
         actor,
