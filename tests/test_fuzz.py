@@ -33,6 +33,7 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/people", Role.REGISTRAR),
     ("/api/receptions", Role.REGISTRAR),
     ("/api/audit", Role.AUDITOR),
+    ("/api/pow", Role.POW_OFFICER),
     ("/api/cases", Role.CASE_WORKER),
     ("/api/tasks", Role.CASE_WORKER),
     ("/api/referrals", Role.CASE_WORKER),
@@ -40,6 +41,7 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/vetting", Role.VETTING_OFFICER),
     ("/api/agreements", Role.NEGOTIATOR),
     ("/api/crossing", Role.NEGOTIATOR),
+    ("/api/allowances", Role.FINANCE_OFFICER),
 ]
 
 

@@ -76,8 +76,10 @@ def _move(
 ) -> None:
     if target not in TRANSITIONS[batch.status]:
         raise Conflict(
-            N_("A batch that is %(state)s cannot become %(target)s.")
-            % {"state": batch.status, "target": target}
+            Text(
+                N_("A batch that is {state} cannot become {target}."),
+                {"state": batch.status, "target": target},
+            )
         )
     before = batch.status
     batch.status = target
@@ -376,11 +378,13 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
     held = {person for person, _, _ in rows if statuses[person] not in PAYABLE}
     if held:
         raise Conflict(
-            N_(
-                "%(count)s people in this batch are no longer cleared by vetting: return the "
-                "batch to its maker to take them out."
+            Text(
+                N_(
+                    "{count} people in this batch are no longer cleared by vetting: return the "
+                    "batch to its maker to take them out."
+                ),
+                {"count": len(held)},
             )
-            % {"count": len(held)}
         )
     needed: dict[tuple[str, str], int] = defaultdict(int)
     for _, code, amount in rows:
@@ -394,8 +398,10 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
     if short:
         funder_id, code, currency, shortfall = short[0]
         raise Conflict(
-            N_("The budget for %(code)s falls short by %(amount)s.")
-            % {"code": code, "amount": format_money(shortfall, currency)}
+            Text(
+                N_("The budget for {code} falls short by {amount}."),
+                {"code": code, "amount": format_money(shortfall, currency)},
+            )
         )
     batch.approved_at = utcnow()
     batch.approved_by_id = actor.user_id
@@ -562,8 +568,10 @@ def reconcile_batch(session: Session, actor: Actor, batch: PaymentBatch) -> Paym
     problems = ledger.reconcile(session, batch.organisation_id)
     if problems:
         raise Conflict(
-            N_("The ledger does not reconcile (%(count)s differences): nothing was changed.")
-            % {"count": len(problems)}
+            Text(
+                N_("The ledger does not reconcile ({count} differences): nothing was changed."),
+                {"count": len(problems)},
+            )
         )
     batch.reconciled_at = utcnow()
     batch.reconciled_by_id = actor.user_id

@@ -29,7 +29,7 @@ from haven.allowances.models import (
     PlanComponent,
     PlanVersion,
 )
-from haven.allowances.plans import READERS, require_any, spec_of
+from haven.allowances.plans import spec_of
 from haven.allowances.rules import ComponentSpec, Line, compute
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
@@ -321,7 +321,7 @@ def recompute(
 
 def preview(session: Session, actor: Actor, person_id: uuid.UUID) -> PersonChange:
     """What a recomputation would change for one person, without writing anything."""
-    require_any(actor, (Permission.PAYMENT_PREPARE, Permission.ENTITLEMENT_READ))
+    require(actor, Permission.PAYMENT_PREPARE)
     _check_people(session, actor, [person_id])
     return _run(session, actor, [person_id], write=False, reason="preview")[0]
 
@@ -375,7 +375,7 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
     person = session.get(Person, person_id)
     if person is None or person.erased_at is not None:
         raise NotFound
-    require_any(actor, (Permission.ENTITLEMENT_READ, Permission.PAYMENT_READ), person)
+    require(actor, Permission.ENTITLEMENT_READ, person)
     from haven.vetting.status import vetting_status
 
     instalments = session.scalars(
@@ -443,6 +443,3 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
         payable=payable,
         vetting=str(status),
     )
-
-
-__all__ = ["READERS", "PersonChange", "Statement", "preview", "recompute", "statement"]

@@ -209,10 +209,10 @@ def save_component(
     code: str,
     kind: str,
     name_en: str,
-    name_my: str | None,
     currency: str,
     rules: Any,
     eligibility: Any,
+    name_my: str | None = None,
     position: int | None = None,
 ) -> PlanComponent:
     """Add a component to a draft, or replace the one with the same code."""
