@@ -143,7 +143,7 @@ OPERATIONS: list[Operation] = [
         {"host_organisation": "Host NGO", "host_country": "Country X"},
     ),
     _case(
-        "/api/cases/{case_id}/exile/steps/documents",
+        "/api/cases/{case_id}/exile/steps/{step}",
         "POST",
         P.CASE_WRITE,
         {"status": "in_progress", "risks": "Passport office watched"},
@@ -162,6 +162,7 @@ def seed(ctx: SideContext, side: Side) -> None:
     case = repository.case_of_person(db, ctx.person_id)
     assert case is not None
     side.ids["case_id"] = case.id
+    side.ids["step"] = "documents"  # type: ignore[assignment] - a path value, not an id
     side.ids["task_id"] = work.add_task(
         db,
         SYSTEM,
