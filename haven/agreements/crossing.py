@@ -46,7 +46,7 @@ from haven.people.keys import query_part
 from haven.people.models import Person
 from haven.reception import service as reception
 from haven.reception.models import ReceptionEvent
-from haven.reception.schemas import ReceptionCreate
+from haven.reception.schemas import Classification, ReceptionCreate
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 LINKABLE = frozenset(
@@ -169,6 +169,13 @@ def register_arrival(
             return Registered(existing, created=False)
         if repository.arrival_for_entry(session, entry.id) is not None:
             raise Conflict(N_("This person has already been registered at another desk."))
+    if data.classification is Classification.CHILD:
+        # No military question is asked of a child, nor stored: the roll's rank, unit and
+        # position are not carried over, and what the desk sent is dropped the same way.
+        data = data.model_copy(update={"rank_id": None, "origin_unit": None, "position": None})
+        entry_military = False
+    else:
+        entry_military = entry is not None
     site_id = agreement.site_id
     if site_id is None:  # pragma: no cover - executing requires a site
         raise Conflict(N_("Choose the reception point of the crossing before executing."))
@@ -184,9 +191,10 @@ def register_arrival(
             if data.birth_year is not None
             else (entry.birth_year if entry else None),
             "sex": data.sex,
-            "rank_id": data.rank_id or (entry.rank_id if entry else None),
-            "origin_unit": data.origin_unit or (entry.unit_text if entry else None),
-            "position": data.position or (entry.position if entry else None),
+            "rank_id": data.rank_id or (entry.rank_id if entry and entry_military else None),
+            "origin_unit": data.origin_unit
+            or (entry.unit_text if entry and entry_military else None),
+            "position": data.position or (entry.position if entry and entry_military else None),
             "agreement_id": agreement.id,
             "weapons": [w.model_dump() for w in data.weapons],
         }

@@ -1,7 +1,523 @@
-"""HTML pages of the agreements domain."""
+"""HTML pages of the agreements domain: the landing page (status board, desks, agreements),
+an agreement's page (team and named approvers), and the crossing-day desk.
+
+The desk: type in the search box (HTMX search as you type, by POST), pick the person, check
+the pre-filled minimum identity and weapons, register — three interactions for someone on
+the roll. Without JavaScript the same forms work as full pages.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import secrets
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from haven.accounts import repository as accounts_repository
+from haven.agreements import crossing, repository, roll, service
+from haven.agreements.models import Agreement, RollEntry
+from haven.agreements.schemas import AgreementCreate, AgreementStatus, DeskRegistration
+from haven.errors import Conflict, HavenError, ValidationFailed
+from haven.forces import service as forces
+from haven.i18n import N_
+from haven.reception.importing import MAX_BYTES, FileRejected
+from haven.reception.schemas import WeaponKind
+from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role, require
+from haven.validation import parse
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+STATUS_LABELS: dict[str, str] = {
+    "draft": N_("Draft"),
+    "negotiating": N_("Negotiating"),
+    "finalized": N_("Finalized"),
+    "executing": N_("Executing"),
+    "completed": N_("Completed"),
+    "collapsed": N_("Collapsed"),
+    "cancelled": N_("Cancelled"),
+}
+
+ROLL_COLUMNS_HELP: dict[str, str] = {
+    "name_my": N_("Name in Myanmar script"),
+    "name_latin": N_("Name in Latin letters (at least one of the two names)"),
+    "prefix": N_("Honorific or prefix: U, Daw, Saw … (also recognised at the start of a name)"),
+    "birth_year": N_("Year of birth, if known"),
+    "rank": N_("Rank in English or Burmese: Captain, ဗိုလ်ကြီး …"),
+    "unit": N_("Unit as the list writes it: LIB 531, ခမရ ၅၃၁ …"),
+    "company": N_("Company"),
+    "position": N_("Position"),
+    "weapons": N_("Number of weapons the person is expected to hand over"),
+    "family": N_("Number of family members to be moved"),
+    "text_encoding": N_("unicode or zawgyi, when Haven cannot tell how the Burmese was typed"),
+}
+
+
+def _role_permissions(role: str) -> frozenset[Permission]:
+    try:
+        return ROLE_PERMISSIONS.get(Role(role), frozenset())
+    except ValueError:
+        return frozenset()
+
+
+def _may_enter(actor: Actor) -> None:
+    if not (
+        actor.can(Permission.AGREEMENT_READ)
+        or actor.can(Permission.AGREEMENT_APPROVE)
+        or actor.can(Permission.CROSSING_DESK)
+        or actor.can(Permission.DASHBOARD_VIEW)
+    ):
+        require(actor, Permission.AGREEMENT_READ)
+
+
+@router.get("/agreements", response_class=HTMLResponse)
+def landing(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """Status board (counts) for everyone; desks, the team's and approvers' lists by role."""
+    _may_enter(actor)
+    counts = service.board(session, actor)
+    context: dict[str, Any] = {
+        "STATUS_LABELS": STATUS_LABELS,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "desks": crossing.desk_agreements(session, actor)
+        if actor.can(Permission.CROSSING_DESK)
+        else [],
+        "agreements": service.list_for_team(session, actor)
+        if actor.can(Permission.AGREEMENT_READ)
+        else [],
+        "to_approve": service.list_for_approver(session, actor)
+        if actor.can(Permission.AGREEMENT_APPROVE)
+        else [],
+    }
+    return render(request, "agreements/index.html", context)
+
+
+# --- a new agreement -----------------------------------------------------------------------
+
+NEW_FIELDS = (
+    "code_name",
+    "site_id",
+    "expected_crossing_on",
+    "expected_headcount",
+    "notes",
+    "party_name",
+    "party_rank",
+    "party_position",
+    "party_unit",
+    "safe_passage",
+    "weapons_to_hand_over",
+    "families_to_move",
+    "crossing_place",
+)
+
+
+def _new_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    values: dict[str, Any],
+    error: ValidationFailed | None,
+) -> Response:
+    return render(
+        request,
+        "agreements/new.html",
+        {
+            "values": values,
+            "error": error,
+            "sites": accounts_repository.sites_visible(session, actor),
+        },
+        status_code=422 if error else 200,
+    )
+
+
+@router.get("/agreements/new", response_class=HTMLResponse)
+def new_form(request: Request, session: DB, actor: HtmlActor) -> Response:
+    require(actor, Permission.AGREEMENT_WRITE)
+    return _new_page(request, session, actor, {"ranks_retained": True}, None)
+
+
+@router.post("/agreements/new", response_class=HTMLResponse)
+def create(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    require(actor, Permission.AGREEMENT_WRITE)
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in NEW_FIELDS}
+    data: dict[str, Any] = {
+        "code_name": values["code_name"] or None,
+        "site_id": values["site_id"],
+        "expected_crossing_on": values["expected_crossing_on"],
+        "expected_headcount": values["expected_headcount"] or None,
+        "notes": values["notes"] or None,
+        "terms": {
+            "ranks_retained": form.get("ranks_retained") == "yes",
+            "positions_retained": form.get("positions_retained") == "yes",
+            "safe_passage": values["safe_passage"] or None,
+            "weapons_to_hand_over": values["weapons_to_hand_over"] or None,
+            "families_to_move": values["families_to_move"] or None,
+            "crossing_place": values["crossing_place"] or None,
+        },
+        "parties": [],
+    }
+    if values["party_name"]:
+        data["parties"].append(
+            {
+                "name": values["party_name"],
+                "rank": values["party_rank"] or None,
+                "position": values["party_position"] or None,
+                "unit": values["party_unit"] or None,
+            }
+        )
+    try:
+        agreement = service.create(session, actor, parse(AgreementCreate, data))
+    except ValidationFailed as error:
+        error.fields = {
+            k.replace("parties.0.", "party_").replace("terms.", ""): v
+            for k, v in error.fields.items()
+        }
+        session.rollback()
+        values["ranks_retained"] = form.get("ranks_retained") == "yes"
+        values["positions_retained"] = form.get("positions_retained") == "yes"
+        return _new_page(request, session, actor, values, error)
+    return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
+
+
+# --- an agreement --------------------------------------------------------------------------
+
+
+def _detail_context(
+    session: Session, actor: Actor, agreement: Agreement, **extra: Any
+) -> dict[str, Any]:
+    secret = service.read_confidential(session, actor, agreement)
+    approvers = [
+        (row, accounts_repository.user_by_id(session, row.user_id))
+        for row in repository.approvers_of(session, agreement.id)
+    ]
+    is_team = actor.can(Permission.AGREEMENT_READ)
+    named = {row.user_id for row, _user in approvers}
+    # The team names approvers among the organisation's users whose role may approve.
+    managers = (
+        [
+            u
+            for u in accounts_repository.users_visible(session, actor)
+            if u.is_active
+            and u.id not in named
+            and Permission.AGREEMENT_APPROVE in _role_permissions(u.role)
+        ]
+        if actor.can(Permission.AGREEMENT_WRITE)
+        else []
+    )
+    context: dict[str, Any] = {
+        "STATUS_LABELS": STATUS_LABELS,
+        "agreement": agreement,
+        "secret": secret,
+        "approvers": approvers,
+        "is_team": is_team,
+        "can_write": actor.can(Permission.AGREEMENT_WRITE),
+        "is_named": service.is_named_approver(session, actor, agreement),
+        "has_approved": any(
+            row.user_id == actor.user_id and row.approved_at for row, _u in approvers
+        ),
+        "moves": service.allowed_moves(agreement) if actor.can(Permission.AGREEMENT_WRITE) else [],
+        "site": accounts_repository.site_by_id(session, agreement.site_id)
+        if agreement.site_id
+        else None,
+        "managers": managers,
+        "roll_size": repository.roll_size(session, agreement.id),
+        "reconciliation": crossing.reconcile(session, actor, agreement.id) if is_team else None,
+        "columns": ROLL_COLUMNS_HELP,
+        "error": None,
+        "report": None,
+        "notice": None,
+    }
+    return context | extra
+
+
+def _detail(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    agreement_id: uuid.UUID,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    agreement = service.get_for_reader(session, actor, agreement_id)
+    return render(
+        request,
+        "agreements/detail.html",
+        _detail_context(session, actor, agreement, **extra),
+        status_code=status_code,
+    )
+
+
+@router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
+def detail(request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """The agreement for the negotiation team or a named approver (the read is audited)."""
+    return _detail(request, session, actor, agreement_id)
+
+
+def _after_error(
+    request: Request, session: Session, actor: Actor, agreement_id: uuid.UUID, error: HavenError
+) -> Response:
+    session.rollback()
+    failure = error if isinstance(error, ValidationFailed) else ValidationFailed(error.message)
+    return _detail(request, session, actor, agreement_id, status_code=error.status, error=failure)
+
+
+@router.post("/agreements/{agreement_id}/transition", response_class=HTMLResponse)
+def transition(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    try:
+        target = AgreementStatus(str(form.get("to", "")))
+        service.transition(
+            session, actor, agreement_id, target, reason=str(form.get("reason", ""))[:500] or None
+        )
+    except ValueError:
+        return _after_error(
+            request, session, actor, agreement_id, Conflict(N_("Choose one of the moves."))
+        )
+    except (Conflict, ValidationFailed) as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/approve", response_class=HTMLResponse)
+def approve(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor
+) -> Response:
+    try:
+        service.approve(session, actor, agreement_id)
+    except Conflict as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/approvers", response_class=HTMLResponse)
+def name_approver(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    try:
+        user_id = uuid.UUID(str(form.get("user_id", "")))
+    except ValueError:
+        error = ValidationFailed(fields={"user_id": N_("Choose a user.")})
+        return _after_error(request, session, actor, agreement_id, error)
+    try:
+        service.name_approver(session, actor, agreement_id, user_id)
+    except (Conflict, ValidationFailed) as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/roll", response_class=HTMLResponse)
+def upload_roll(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """Check or import a roll file; errors are listed by row and column, nothing written."""
+    service.get_for_writer(session, actor, agreement_id)
+    dry_run = form.get("mode") != "import"
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise FileRejected(N_("Choose a CSV or Excel (.xlsx) file."))
+        content = upload.file.read(MAX_BYTES + 1)
+        table = roll.read_roll(content, filename=upload.filename, content_type=upload.content_type)
+        report = roll.import_roll(session, actor, agreement_id, table.rows, dry_run=dry_run)
+    except (Conflict, ValidationFailed) as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return _detail(
+        request,
+        session,
+        actor,
+        agreement_id,
+        status_code=422 if report.errors else 200,
+        report=report,
+    )
+
+
+@router.post("/agreements/{agreement_id}/links", response_class=HTMLResponse)
+def link_person(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """Link a person received individually to this agreement (by the person's Haven id)."""
+    try:
+        person_id = uuid.UUID(str(form.get("person_id", "")).strip())
+    except ValueError:
+        error = ValidationFailed(fields={"person_id": N_("Enter the person's Haven number.")})
+        return _after_error(request, session, actor, agreement_id, error)
+    try:
+        crossing.link_person(session, actor, agreement_id, person_id)
+    except (Conflict, ValidationFailed) as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return _detail(
+        request, session, actor, agreement_id, notice=N_("The person is linked to the agreement.")
+    )
+
+
+# --- crossing-day desk ---------------------------------------------------------------------
+
+
+def _desk_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    agreement_id: uuid.UUID,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    line = crossing.desk_line(session, actor, agreement_id)
+    context: dict[str, Any] = {
+        "line": line,
+        "q": "",
+        "results": None,
+        "entry": None,
+        "values": {},
+        "error": None,
+        "registered": request.query_params.get("registered") == "1",
+        "desk": actor.label[:40],
+    }
+    return render(request, "agreements/desk.html", context | extra, status_code=status_code)
+
+
+@router.get("/agreements/{agreement_id}/desk", response_class=HTMLResponse)
+def desk(request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """The crossing-day desk of an executing agreement."""
+    return _desk_page(request, session, actor, agreement_id)
+
+
+@router.post("/agreements/{agreement_id}/desk", response_class=HTMLResponse)
+def desk_search(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """Search the roll (HTMX: the results fragment; without JS: the whole page)."""
+    q = str(form.get("q", ""))[:200]
+    results = crossing.search_roll(session, actor, agreement_id, q)
+    if request.headers.get("hx-request"):
+        return render(
+            request,
+            "agreements/_desk_results.html",
+            {"q": q, "results": results, "agreement_id": agreement_id},
+        )
+    return _desk_page(request, session, actor, agreement_id, q=q, results=results)
+
+
+def _entry_values(session: Session, entry: RollEntry | None) -> dict[str, Any]:
+    if entry is None:
+        return {"classification": "defector", "weapon_kind": ""}
+    return {
+        "roll_entry_id": str(entry.id),
+        "name_my": entry.name_my or "",
+        "name_latin": entry.name_latin or "",
+        "birth_year": entry.birth_year or "",
+        "rank_id": str(entry.rank_id or ""),
+        "origin_unit": entry.unit_text or "",
+        "position": entry.position or "",
+        "classification": "defector",
+        "weapon_kind": "rifle" if entry.weapons_expected else "",
+        "weapon_quantity": str(entry.weapons_expected or 1),
+        "family_moved": str(entry.family_expected or 0),
+    }
+
+
+def _confirm_context(session: Session, actor: Actor) -> dict[str, Any]:
+    army = forces.ensure_reference_data(session)
+    return {
+        "ranks": forces.list_ranks(session, actor, army.id),
+        "weapon_kinds": list(WeaponKind),
+        "idempotency_key": secrets.token_urlsafe(18),
+    }
+
+
+@router.post("/agreements/{agreement_id}/desk/confirm", response_class=HTMLResponse)
+def desk_confirm(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """The confirm form, pre-filled from the roll entry (or empty: someone not on the roll)."""
+    entry: RollEntry | None = None
+    arrived = False
+    raw = str(form.get("roll_entry_id", ""))
+    if raw:
+        try:
+            entry_id = uuid.UUID(raw)
+        except ValueError:
+            entry_id = None
+        if entry_id is not None:
+            entry, arrival = crossing.roll_entry(session, actor, agreement_id, entry_id)
+            arrived = arrival is not None
+    else:
+        crossing.desk_line(session, actor, agreement_id)
+    context = _confirm_context(session, actor) | {
+        "entry": entry,
+        "arrived": arrived,
+        "values": _entry_values(session, entry),
+        "agreement_id": agreement_id,
+    }
+    if request.headers.get("hx-request"):
+        return render(request, "agreements/_desk_confirm.html", context | {"error": None})
+    return _desk_page(request, session, actor, agreement_id, **context)
+
+
+REGISTER_FIELDS = (
+    "roll_entry_id",
+    "name_my",
+    "name_latin",
+    "birth_year",
+    "rank_id",
+    "origin_unit",
+    "position",
+    "classification",
+    "family_moved",
+    "weapon_kind",
+    "weapon_serial_number",
+    "weapon_quantity",
+    "desk",
+    "idempotency_key",
+)
+
+
+@router.post("/agreements/{agreement_id}/desk/register", response_class=HTMLResponse)
+def desk_register(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = {name: str(form.get(name, "")).strip() for name in REGISTER_FIELDS}
+    data: dict[str, Any] = {
+        k: v for k, v in values.items() if v and not k.startswith("weapon_") and k not in ("desk",)
+    }
+    data["desk"] = values["desk"][:40] or None
+    if values["weapon_kind"]:
+        weapon: dict[str, Any] = {"kind": values["weapon_kind"]}
+        if values["weapon_serial_number"]:
+            weapon["serial_number"] = values["weapon_serial_number"]
+        if values["weapon_quantity"]:
+            weapon["quantity"] = values["weapon_quantity"]
+        data["weapons"] = [weapon]
+    try:
+        crossing.register_arrival(session, actor, agreement_id, parse(DeskRegistration, data))
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        failure = error if isinstance(error, ValidationFailed) else ValidationFailed(error.message)
+        failure.fields = {k.replace("weapons.0.", "weapon_"): v for k, v in failure.fields.items()}
+        entry = None
+        if values["roll_entry_id"]:
+            try:
+                entry, _arrival = crossing.roll_entry(
+                    session, actor, agreement_id, uuid.UUID(values["roll_entry_id"])
+                )
+            except ValueError:
+                entry = None
+        context = _confirm_context(session, actor) | {
+            "entry": entry,
+            "arrived": False,
+            "values": values,
+            "agreement_id": agreement_id,
+            "error": failure,
+        }
+        context["idempotency_key"] = values["idempotency_key"] or context["idempotency_key"]
+        return _desk_page(
+            request, session, actor, agreement_id, status_code=error.status, **context
+        )
+    return RedirectResponse(f"/agreements/{agreement_id}/desk?registered=1", status_code=303)
