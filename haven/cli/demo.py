@@ -13,8 +13,6 @@ from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_acc
 from haven.demo.agreements import seed_agreements
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
-from haven.demo.pow import seed_pow
-from haven.demo.vetting import seed_vetting
 
 
 def demo(
@@ -39,9 +37,7 @@ def demo(
             organisations_sites=list(zip(result.organisations, result.sites, strict=True)),
             count=count,
         )
-        seed_vetting(session)
         seed_pathways(session)
-        seed_pow(session)
         seed_agreements(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
