@@ -13,6 +13,7 @@ from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_acc
 from haven.demo.agreements import seed_agreements
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
+from haven.demo.vetting import seed_vetting
 
 
 def demo(
@@ -37,6 +38,7 @@ def demo(
             organisations_sites=list(zip(result.organisations, result.sites, strict=True)),
             count=count,
         )
+        seed_vetting(session)
         seed_pathways(session)
         seed_agreements(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")

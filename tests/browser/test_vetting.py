@@ -1,0 +1,80 @@
+"""A case from hit to decision: an alleged perpetrator recorded, a person with that name
+received, heard, assessed, a decision proposed by one officer and confirmed by another."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, log_in
+
+
+def _record_incident(page: Page, server: str) -> None:
+    log_in(page, server, "vetting")
+    page.goto(f"{server}/vetting/incidents")
+    assert axe_violations(page) == []
+    page.select_option("#field-kind", "massacre")
+    page.fill("#field-period", "2021-12-24")
+    page.fill("#field-township", "Hpruso")
+    page.fill("#field-units", "LIB 999")
+    page.fill("#field-perpetrators", "Lwin Moe Aung | Captain | LIB 999")
+    page.fill("#field-summary", "Synthetic record: civilians killed.")
+    page.select_option("#field-source_reliability", "B")
+    page.select_option("#field-information_credibility", "2")
+    page.click("#record-incident")
+    expect(page.locator("#rescreen-notice")).to_be_visible()
+    assert axe_violations(page) == []
+    page.click("#logout-button")
+
+
+def _receive_the_named_person(page: Page, server: str) -> None:
+    log_in(page, server, "registrar")
+    page.goto(f"{server}/reception/new")
+    page.fill("#field-name_latin", "Ko Lwin Moe Aung")
+    page.check("#classification-defector")
+    page.fill("#field-origin_unit", "LIB 999")
+    page.click("#receive-button")
+    expect(page.locator("#received-notice")).to_be_visible()
+    expect(page.locator("#vetting-status")).to_contain_text("Vetting pending")
+    expect(page.locator("#vetting-case-link")).to_have_count(0)  # the registrar sees the status
+    page.click("#logout-button")
+
+
+def _hear_assess_and_propose(page: Page, server: str) -> str:
+    """As the first officer; returns the case's address."""
+    log_in(page, server, "vetting")
+    page.goto(f"{server}/vetting?state=pending")
+    page.click("#vetting-queue >> text=Lwin Moe Aung")
+    expect(page.locator("#hit-list")).to_contain_text("Name matches an alleged perpetrator")
+    expect(page.locator("#hit-list")).to_contain_text("Captain Lwin Moe Aung")
+    assert axe_violations(page) == []
+    page.click("#start-interview")
+    page.fill("#field-statement", "I deserted before December 2021 and was not there.")
+    page.check("#field-interpreter_present")
+    page.click("#record-hearing")
+    expect(page.locator("main")).to_contain_text("I deserted before December 2021")
+    page.fill("#field-assessment", "Same name and unit; desertion date unverified.")
+    page.click("#record-assessment")
+    page.check("#outcome-referred")
+    page.fill("#field-reasons", "Credible witness accounts name him; he denies it.")
+    page.fill("#field-mechanism", "Synthetic interim council tribunal")
+    page.select_option("#field-protection", "prisoner_of_war")
+    assert axe_violations(page) == []
+    page.click("#propose-decision")
+    expect(page.locator("#awaiting-second")).to_be_visible()
+    expect(page.locator("#confirm-decision")).to_have_count(0)  # not by the same officer
+    case_url = page.url.split("#")[0]
+    page.click("#logout-button")
+    return case_url
+
+
+def test_a_case_from_hit_to_decision_by_two_officers(page: Page, server: str) -> None:
+    _record_incident(page, server)
+    _receive_the_named_person(page, server)
+    case_url = _hear_assess_and_propose(page, server)
+    log_in(page, server, "vetting2")
+    page.goto(case_url)
+    page.click("#confirm-decision")
+    expect(page.locator("#decided-notice")).to_be_visible()
+    expect(page.locator("#case-status")).to_contain_text("Referred for accountability")
+    expect(page.locator("#decision-history")).to_contain_text("Prisoner of war")
+    assert axe_violations(page) == []
