@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Response
 
 from haven.allowances import batches, entitlements, funders, ledger, plans, reports
-from haven.allowances.models import PlanVersion
+from haven.allowances.models import PaymentBatch, PlanVersion
 from haven.allowances.rules import ComponentKind, explain
 from haven.allowances.schemas import (
     AddDueIn,
@@ -263,7 +263,7 @@ def statement(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StatementOu
     )
 
 
-def _batch_detail(session: DB, batch: batches.PaymentBatch) -> BatchDetail:
+def _batch_detail(session: DB, batch: PaymentBatch) -> BatchDetail:
     t = batches.totals(session, batch)
     return BatchDetail(
         **BatchOut.model_validate(batch).model_dump(),

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -238,7 +239,7 @@ def add_due(
     )
     if component_codes:
         query = query.where(Instalment.component_code.in_(list(component_codes)))
-    rows = []
+    rows: list[Any] = []
     if person_ids is not None:
         ids = list(dict.fromkeys(person_ids))
         for start in range(0, len(ids), CHUNK):
@@ -396,7 +397,7 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
         session, batch.organisation_id, dict(needed), exclude_batch=batch.id
     )
     if short:
-        funder_id, code, currency, shortfall = short[0]
+        _funder, code, currency, shortfall = short[0]
         raise Conflict(
             Text(
                 N_("The budget for {code} falls short by {amount}."),
@@ -433,6 +434,20 @@ def _clean_photo(content: bytes) -> bytes:
     return out.getvalue()
 
 
+def _check_request(idempotency_key: str, method: str, receipt_reference: str) -> str:
+    fields: dict[str, Text | str] = {}
+    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
+        fields["idempotency_key"] = N_("The request key is missing or malformed: reload the form.")
+    if method not in METHODS:
+        fields["method"] = N_("Choose how the money was handed over.")
+    receipt_reference = (receipt_reference or "").strip()
+    if not receipt_reference or len(receipt_reference) > 100:
+        fields["receipt_reference"] = N_("Enter the receipt reference (at most 100 characters).")
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return receipt_reference
+
+
 @dataclass(frozen=True)
 class DisburseResult:
     disbursement: Disbursement
@@ -451,16 +466,7 @@ def disburse(
 ) -> DisburseResult:
     """Record that an approved item was paid. Exactly once, whatever the number of attempts."""
     require(actor, Permission.PAYMENT_DISBURSE)
-    fields: dict[str, Text | str] = {}
-    if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
-        fields["idempotency_key"] = N_("The request key is missing or malformed: reload the form.")
-    if method not in METHODS:
-        fields["method"] = N_("Choose how the money was handed over.")
-    receipt_reference = (receipt_reference or "").strip()
-    if not receipt_reference or len(receipt_reference) > 100:
-        fields["receipt_reference"] = N_("Enter the receipt reference (at most 100 characters).")
-    if fields:
-        raise ValidationFailed(fields=fields)
+    receipt_reference = _check_request(idempotency_key, method, receipt_reference)
     photo = _clean_photo(receipt_photo) if receipt_photo else None
     item = session.get(PaymentItem, item_id)
     if item is None:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -42,14 +43,17 @@ def split(amount: int, shares: Sequence[tuple[uuid.UUID, int]]) -> list[tuple[uu
     total_bp = sum(bp for _, bp in shares)
     if total_bp <= 0:
         raise ValueError("no shares")
-    parts = []
-    for funder_id, bp in shares:
+    wholes: list[int] = []
+    remainders: list[int] = []
+    for _, bp in shares:
         whole, remainder = divmod(amount * bp, total_bp)
-        parts.append([funder_id, whole, remainder])
-    left = amount - sum(p[1] for p in parts)
-    for part in sorted(parts, key=lambda p: (-p[2], str(p[0])))[:left]:
-        part[1] += 1
-    return [(p[0], p[1]) for p in parts]
+        wholes.append(whole)
+        remainders.append(remainder)
+    left = amount - sum(wholes)
+    order = sorted(range(len(shares)), key=lambda i: (-remainders[i], str(shares[i][0])))
+    for index in order[:left]:
+        wholes[index] += 1
+    return [(shares[i][0], wholes[i]) for i in range(len(shares))]
 
 
 def shares_for(
@@ -191,7 +195,7 @@ def reconcile(session: Session, organisation_id: uuid.UUID | None = None) -> lis
     """Every place where the ledger disagrees with the records it summarises."""
     problems: list[Difference] = []
 
-    def scoped(query, model):  # type: ignore[no-untyped-def]
+    def scoped(query: Any, model: Any) -> Any:
         if organisation_id is None:
             return query
         return query.where(model.organisation_id == organisation_id)

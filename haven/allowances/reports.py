@@ -94,7 +94,7 @@ def build(session: Session, actor: Actor, *, organisation_id: uuid.UUID | None =
             LedgerEntry.currency,
         )
     ).all():
-        cells[(names.get(owner, "?"), code, month, currency)][0] += int(total)
+        cells[(names.get(owner, "?") if owner else "?", code, month, currency)][0] += int(total)
     paid = exists().where(
         PaymentItem.instalment_id == Instalment.id,
         PaymentItem.generation == Instalment.generation,

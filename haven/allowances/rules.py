@@ -8,6 +8,7 @@ line-by-line explanation.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Mapping, Sequence
@@ -164,84 +165,100 @@ def validate_component(
     return parsed_kind, clean, clean_eligibility
 
 
+def _rules_defection(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+    bands = rules.get("bands")
+    if not isinstance(bands, list) or not bands:
+        fields["rules"] = N_(
+            'List the rank bands: {"bands": [{"label": "Captain", "from": 10, "to": 10, '
+            '"amount": 500000}]}.'
+        )
+        return {}
+    clean_bands = []
+    for band in bands:
+        if not isinstance(band, dict) or not isinstance(band.get("label"), str):
+            fields["rules"] = N_("Each band needs a label, a from and to seniority, an amount.")
+            return {}
+        low, high = band.get("from"), band.get("to")
+        if not isinstance(low, int) or not isinstance(high, int) or low < 1 or high < low:
+            fields["rules"] = N_(
+                "A band's seniorities run from the more senior (smaller number) to the "
+                "more junior, both 1 or more."
+            )
+            return {}
+        amount = _amount(band.get("amount"), "rules", fields, allow_zero=False)
+        clean_bands.append(
+            {"label": band["label"].strip()[:100], "from": low, "to": high, "amount": amount}
+        )
+    ordered = sorted(clean_bands, key=lambda b: b["from"])
+    for before, after in itertools.pairwise(ordered):
+        if after["from"] <= before["to"]:
+            fields["rules"] = N_("Rank bands may not overlap.")
+    result: dict[str, Any] = {"bands": ordered}
+    if rules.get("default_amount") is not None:
+        result["default_amount"] = _amount(
+            rules["default_amount"], "rules", fields, allow_zero=False
+        )
+    return result
+
+
+def _rules_stipend(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+    instalments = rules.get("instalments")
+    if not isinstance(instalments, list) or not 1 <= len(instalments) <= 120:
+        fields["rules"] = N_(
+            'List 1 to 120 monthly amounts: {"instalments": [150000, 150000, 100000]}.'
+        )
+        return {}
+    amounts = [_amount(a, "rules", fields, allow_zero=False) for a in instalments]
+    result: dict[str, Any] = {"instalments": amounts}
+    if rules.get("per_dependant") is not None:
+        result["per_dependant"] = _amount(rules["per_dependant"], "rules", fields, allow_zero=True)
+    return result
+
+
+def _rules_dependants(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+    amount = _amount(rules.get("amount_per_dependant"), "rules", fields, allow_zero=False)
+    result = {"amount_per_dependant": amount}
+    cap = rules.get("max_dependants")
+    if cap is not None:
+        if not isinstance(cap, int) or cap < 1:
+            fields["rules"] = N_("The maximum number of dependants must be 1 or more.")
+        result["max_dependants"] = cap
+    return result
+
+
+def _rules_weapons(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+    rewards = rules.get("rewards")
+    if not isinstance(rewards, dict) or not rewards:
+        fields["rules"] = N_('Give a reward per kind: {"rewards": {"rifle": 300000}}.')
+        return {}
+    kinds = {str(k) for k in WeaponKind}
+    clean_rewards = {}
+    for name, value in rewards.items():
+        if name not in kinds:
+            fields["rules"] = N_("Use the weapon kinds of the reception form (rifle, pistol…).")
+            return {}
+        clean_rewards[name] = _amount(value, "rules", fields, allow_zero=False)
+    return {
+        "rewards": dict(sorted(clean_rewards.items())),
+        "serviceable_only": bool(rules.get("serviceable_only", True)),
+    }
+
+
+def _rules_grant(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+    amount = _amount(rules.get("amount"), "rules", fields, allow_zero=False)
+    return {"amount": amount}
+
+
 def _validate_rules(
     kind: ComponentKind, rules: Mapping[str, Any], fields: dict[str, Text | str]
 ) -> dict[str, Any]:
-    if kind is ComponentKind.DEFECTION_PAYMENT:
-        bands = rules.get("bands")
-        if not isinstance(bands, list) or not bands:
-            fields["rules"] = N_(
-                'List the rank bands: {"bands": [{"label": "Captain", "from": 10, "to": 10, '
-                '"amount": 500000}]}.'
-            )
-            return {}
-        clean_bands = []
-        for band in bands:
-            if not isinstance(band, dict) or not isinstance(band.get("label"), str):
-                fields["rules"] = N_("Each band needs a label, a from and to seniority, an amount.")
-                return {}
-            low, high = band.get("from"), band.get("to")
-            if not isinstance(low, int) or not isinstance(high, int) or low < 1 or high < low:
-                fields["rules"] = N_(
-                    "A band's seniorities run from the more senior (smaller number) to the "
-                    "more junior, both 1 or more."
-                )
-                return {}
-            amount = _amount(band.get("amount"), "rules", fields, allow_zero=False)
-            clean_bands.append(
-                {"label": band["label"].strip()[:100], "from": low, "to": high, "amount": amount}
-            )
-        ordered = sorted(clean_bands, key=lambda b: b["from"])
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            if after["from"] <= before["to"]:
-                fields["rules"] = N_("Rank bands may not overlap.")
-        result: dict[str, Any] = {"bands": ordered}
-        if rules.get("default_amount") is not None:
-            result["default_amount"] = _amount(
-                rules["default_amount"], "rules", fields, allow_zero=False
-            )
-        return result
-    if kind is ComponentKind.MONTHLY_STIPEND:
-        instalments = rules.get("instalments")
-        if not isinstance(instalments, list) or not 1 <= len(instalments) <= 120:
-            fields["rules"] = N_(
-                'List 1 to 120 monthly amounts: {"instalments": [150000, 150000, 100000]}.'
-            )
-            return {}
-        amounts = [_amount(a, "rules", fields, allow_zero=False) for a in instalments]
-        result = {"instalments": amounts}
-        if rules.get("per_dependant") is not None:
-            result["per_dependant"] = _amount(
-                rules["per_dependant"], "rules", fields, allow_zero=True
-            )
-        return result
-    if kind is ComponentKind.DEPENDANT_ALLOWANCE:
-        amount = _amount(rules.get("amount_per_dependant"), "rules", fields, allow_zero=False)
-        result = {"amount_per_dependant": amount}
-        cap = rules.get("max_dependants")
-        if cap is not None:
-            if not isinstance(cap, int) or cap < 1:
-                fields["rules"] = N_("The maximum number of dependants must be 1 or more.")
-            result["max_dependants"] = cap
-        return result
-    if kind is ComponentKind.WEAPON_REWARD:
-        rewards = rules.get("rewards")
-        if not isinstance(rewards, dict) or not rewards:
-            fields["rules"] = N_('Give a reward per kind: {"rewards": {"rifle": 300000}}.')
-            return {}
-        kinds = {str(k) for k in WeaponKind}
-        clean_rewards = {}
-        for name, value in rewards.items():
-            if name not in kinds:
-                fields["rules"] = N_("Use the weapon kinds of the reception form (rifle, pistol…).")
-                return {}
-            clean_rewards[name] = _amount(value, "rules", fields, allow_zero=False)
-        return {
-            "rewards": dict(sorted(clean_rewards.items())),
-            "serviceable_only": bool(rules.get("serviceable_only", True)),
-        }
-    amount = _amount(rules.get("amount"), "rules", fields, allow_zero=False)
-    return {"amount": amount}
+    validators = {
+        ComponentKind.DEFECTION_PAYMENT: _rules_defection,
+        ComponentKind.MONTHLY_STIPEND: _rules_stipend,
+        ComponentKind.DEPENDANT_ALLOWANCE: _rules_dependants,
+        ComponentKind.WEAPON_REWARD: _rules_weapons,
+    }
+    return validators.get(kind, _rules_grant)(rules, fields)
 
 
 def _validate_eligibility(
@@ -299,55 +316,82 @@ def _eligibility_reason(spec: ComponentSpec, facts: Facts) -> str | None:
     return None
 
 
+def _owed_defection(
+    rules: Mapping[str, Any], facts: Facts
+) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
+    if facts.rank_seniority is None:
+        default = rules.get("default_amount")
+        if default is None:
+            return [], N_("No rank recorded.")
+        return [(1, default, {"band": None, "rank": None})], None
+    for band in rules["bands"]:
+        if band["from"] <= facts.rank_seniority <= band["to"]:
+            detail = {"band": band["label"], "rank": facts.rank_name}
+            return [(1, band["amount"], detail)], None
+    default = rules.get("default_amount")
+    if default is None:
+        return [], N_("The rank is in no band of the plan.")
+    return [(1, default, {"band": None, "rank": facts.rank_name})], None
+
+
+def _owed_stipend(
+    rules: Mapping[str, Any], facts: Facts
+) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
+    per_dependant = rules.get("per_dependant", 0)
+    out = []
+    for index, base in enumerate(rules["instalments"]):
+        top_up = per_dependant * facts.dependants
+        detail = {"month": index + 1, "of": len(rules["instalments"]), "base": base}
+        if top_up:
+            detail |= {"dependants": facts.dependants, "per_dependant": per_dependant}
+        out.append((index + 1, base + top_up, detail))
+    return out, None
+
+
+def _owed_dependants(
+    rules: Mapping[str, Any], facts: Facts
+) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
+    cap = rules.get("max_dependants")
+    count = min(facts.dependants, cap) if cap else facts.dependants
+    if count == 0:
+        return [], N_("No dependants recorded.")
+    per = rules["amount_per_dependant"]
+    return [(1, per * count, {"dependants": count, "per_dependant": per})], None
+
+
+def _owed_weapons(
+    rules: Mapping[str, Any], facts: Facts
+) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
+    items = []
+    total = 0
+    counted = facts.weapons if rules.get("serviceable_only", True) else facts.weapons_any
+    for kind, reward in rules["rewards"].items():
+        quantity = counted.get(kind, 0)
+        if quantity:
+            items.append({"kind": kind, "quantity": quantity, "reward": reward})
+            total += quantity * reward
+    if not items:
+        return [], N_("No rewarded weapon or equipment handed over.")
+    return [(1, total, {"items": items})], None
+
+
+def _owed_grant(
+    rules: Mapping[str, Any], facts: Facts
+) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
+    return [(1, rules["amount"], {})], None
+
+
 def _lines_of(
     spec: ComponentSpec, facts: Facts
 ) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
     """(number, amount, detail) per instalment, or a reason for none."""
-    rules = spec.rules
-    if spec.kind is ComponentKind.DEFECTION_PAYMENT:
-        if facts.rank_seniority is None:
-            default = rules.get("default_amount")
-            if default is None:
-                return [], N_("No rank recorded.")
-            return [(1, default, {"band": None, "rank": None})], None
-        for band in rules["bands"]:
-            if band["from"] <= facts.rank_seniority <= band["to"]:
-                detail = {"band": band["label"], "rank": facts.rank_name}
-                return [(1, band["amount"], detail)], None
-        default = rules.get("default_amount")
-        if default is None:
-            return [], N_("The rank is in no band of the plan.")
-        return [(1, default, {"band": None, "rank": facts.rank_name})], None
-    if spec.kind is ComponentKind.MONTHLY_STIPEND:
-        per_dependant = rules.get("per_dependant", 0)
-        out = []
-        for index, base in enumerate(rules["instalments"]):
-            top_up = per_dependant * facts.dependants
-            detail = {"month": index + 1, "of": len(rules["instalments"]), "base": base}
-            if top_up:
-                detail |= {"dependants": facts.dependants, "per_dependant": per_dependant}
-            out.append((index + 1, base + top_up, detail))
-        return out, None
-    if spec.kind is ComponentKind.DEPENDANT_ALLOWANCE:
-        cap = rules.get("max_dependants")
-        count = min(facts.dependants, cap) if cap else facts.dependants
-        if count == 0:
-            return [], N_("No dependants recorded.")
-        per = rules["amount_per_dependant"]
-        return [(1, per * count, {"dependants": count, "per_dependant": per})], None
-    if spec.kind is ComponentKind.WEAPON_REWARD:
-        items = []
-        total = 0
-        counted = facts.weapons if rules.get("serviceable_only", True) else facts.weapons_any
-        for kind, reward in rules["rewards"].items():
-            quantity = counted.get(kind, 0)
-            if quantity:
-                items.append({"kind": kind, "quantity": quantity, "reward": reward})
-                total += quantity * reward
-        if not items:
-            return [], N_("No rewarded weapon or equipment handed over.")
-        return [(1, total, {"items": items})], None
-    return [(1, rules["amount"], {})], None
+    compute_owed = {
+        ComponentKind.DEFECTION_PAYMENT: _owed_defection,
+        ComponentKind.MONTHLY_STIPEND: _owed_stipend,
+        ComponentKind.DEPENDANT_ALLOWANCE: _owed_dependants,
+        ComponentKind.WEAPON_REWARD: _owed_weapons,
+    }
+    return compute_owed.get(spec.kind, _owed_grant)(spec.rules, facts)
 
 
 def compute(

@@ -15,9 +15,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from haven.allowances import batches, entitlements
+from haven.allowances import batches, entitlements, ledger
 from haven.allowances.models import Disbursement, LedgerEntry
-from haven.allowances import ledger
 from haven.config import Settings
 from haven.db.engine import make_engine
 from haven.db.migrate import upgrade
