@@ -201,10 +201,11 @@ def record_death(pow_id: uuid.UUID, data: DeathIn, session: DB, actor: ApiActor)
     return DeathOut.model_validate(ending.record_death(session, actor, pow_id, data))
 
 
-@router.get("/records/{pow_id}/death-certificate", response_class=Response)
-def death_certificate(pow_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
+@router.get("/deaths/{death_id}/certificate", response_class=Response)
+def death_certificate(death_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """The death certificate as a PDF (the read is audited)."""
-    return Response(bureau.death_certificate_pdf(session, actor, pow_id), media_type=PDF)
+    death = ending.get_death(session, actor, death_id)
+    return Response(bureau.death_certificate_pdf(session, actor, death.pow_id), media_type=PDF)
 
 
 @router.put("/records/{pow_id}/repatriation-wish")

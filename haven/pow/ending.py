@@ -32,7 +32,7 @@ from haven.pow.service import add_notice, get_record, move
 from haven.reception import service as reception
 from haven.reception.models import ReceptionEvent
 from haven.reception.schemas import Classification
-from haven.security.permissions import Actor, Permission
+from haven.security.permissions import Actor, Permission, require
 
 
 def _not_before_capture(record: PowRecord, day: object, field: str) -> None:
@@ -71,6 +71,14 @@ def record_death(session: Session, actor: Actor, pow_id: uuid.UUID, data: DeathI
         organisation_id=record.organisation_id,
         changes={"status": {"before": "interned", "after": "deceased"}, "cause": audit.REDACTED},
     )
+    return death
+
+
+def get_death(session: Session, actor: Actor, death_id: uuid.UUID) -> PowDeath:
+    death = session.get(PowDeath, death_id)
+    if death is None:
+        raise NotFound
+    require(actor, Permission.POW_READ, death)
     return death
 
 

@@ -201,7 +201,7 @@ class Art122In(_In):
 
 class PlaceIn(_In):
     text_encoding: Encoding = "detect"
-    name: CleanText = Field(default=None, max_length=120)
+    name: CleanText = Field(default=None, max_length=120, validate_default=True)
     kind: PlaceKind = PlaceKind.CAMP
     township: CleanText = Field(default=None, max_length=100)
 
@@ -270,7 +270,7 @@ class VisitIn(_In):
     text_encoding: Encoding = "detect"
     place_id: uuid.UUID
     visited_on: date = Field(default_factory=_today)
-    delegates: CleanText = Field(default=None, max_length=300)
+    delegates: CleanText = Field(default=None, max_length=300, validate_default=True)
     private_interviews: int = Field(default=0, ge=0, le=10000)
 
     _past = field_validator("visited_on")(_not_future)
@@ -334,7 +334,7 @@ class EscapeIn(_In):
 
 class VoluntarinessIn(_In):
     text_encoding: Encoding = "detect"
-    interviewer_name: CleanText = Field(default=None, max_length=120)
+    interviewer_name: CleanText = Field(default=None, max_length=120, validate_default=True)
     interviewer_independent: bool = False
     detaining_unit_absent: bool = False
     interviewed_on: date = Field(default_factory=_today)
