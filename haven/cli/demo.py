@@ -11,8 +11,10 @@ from haven.cli.context import command_transaction
 from haven.config import get_settings
 from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_accounts
 from haven.demo.agreements import seed_agreements
+from haven.demo.allowances import seed_allowances
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
+from haven.demo.pow import seed_pow
 from haven.demo.vetting import seed_vetting
 
 
@@ -40,7 +42,9 @@ def demo(
         )
         seed_vetting(session)
         seed_pathways(session)
+        seed_pow(session)
         seed_agreements(session)
+        seed_allowances(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
     typer.echo(f"  password for every demo user: {DEMO_PASSWORD}")

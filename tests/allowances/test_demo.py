@@ -1,0 +1,28 @@
+"""The demo seed: a published plan, a draft revision, funders, entitlements of demo people."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from haven.allowances import ledger
+from haven.allowances.models import Instalment, PlanVersion
+from haven.config import Settings
+from haven.demo.accounts import seed_accounts
+from haven.demo.allowances import seed_allowances
+from haven.demo.people import seed_people
+
+
+def test_demo_seed_loads_once_and_reconciles(db: Session, fast_settings: Settings) -> None:
+    result = seed_accounts(db, fast_settings)
+    seed_people(
+        db,
+        organisations_sites=list(zip(result.organisations, result.sites, strict=True)),
+        count=6,
+    )
+    assert seed_allowances(db) > 0
+    assert seed_allowances(db) == 0  # safe to run twice
+    statuses = sorted(db.scalars(select(PlanVersion.status)).all())
+    assert statuses == ["draft", "published"]
+    assert db.scalar(select(func.count()).select_from(Instalment)) > 0
+    assert ledger.reconcile(db) == []
