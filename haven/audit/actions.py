@@ -140,3 +140,9 @@ class AuditAction(StrEnum):
     POW_WISH_RECORDED = "pow.repatriation_wish_recorded"
 
     # --- matching (append this domain's actions below this line) ---
+    MATCH_REVIEW_OPENED = "match.review_opened"
+    MATCH_REVIEW_VOTED = "match.review_voted"
+    MATCH_REVIEW_DISPUTED = "match.review_disputed"
+    MATCH_REVIEW_DECIDED = "match.review_decided"
+    MATCH_MERGED = "match.merged"
+    MATCH_UNMERGED = "match.unmerged"

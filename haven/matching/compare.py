@@ -9,6 +9,7 @@ spaces between syllables (Tay Za / Tayza). Results are cached per distinct input
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 from haven.matching.phonetic import joined, name_keys
 from haven.matching.records import IdentityRecord
 from haven.people.keys import canonical_nrc, canonical_service_number
-from haven.text import UncertainEncoding, parse_unit
+from haven.text import UncertainEncoding, parse_unit, to_ascii_digits
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,17 @@ def _variants(*names: str | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
+_PLAIN_UNIT = re.compile(r"(LIB|IB|LID|MOC|RMC|BGF)0*(\d{1,4})|0*(\d{1,4})(LIB|IB|LID|MOC|RMC|BGF)")
+
+
 @lru_cache(maxsize=100_000)
 def canonical_unit(value: str | None) -> str | None:
+    """The unit code (`haven.text.parse_unit`), or the text upper-cased when unrecognised."""
     if not value:
         return None
+    plain = _PLAIN_UNIT.fullmatch(re.sub(r"[\s\-_.]", "", value.upper()))
+    if plain is not None:  # the common Latin short forms: skip the full parser
+        return f"{plain[1] or plain[4]}-{plain[2] or plain[3]}"
     try:
         unit = parse_unit(value, assume="detect")
     except UncertainEncoding:
@@ -55,11 +63,27 @@ def canonical_unit(value: str | None) -> str | None:
     return unit.label if unit is not None else " ".join(value.upper().split())
 
 
+_PLAIN_NRC = re.compile(r"(\d{1,2})/([A-Z]{2,12})\(([A-Z]{1,3})\)(\d{6})")
+
+
 @lru_cache(maxsize=100_000)
 def _nrc(value: str | None) -> str | None:
     if not value:
         return None
-    return canonical_nrc(value) or "".join(value.upper().split())
+    compact = "".join(to_ascii_digits(value).upper().split())
+    plain = _PLAIN_NRC.fullmatch(compact)
+    if plain is not None:  # already in the canonical shape: skip the full parser
+        return f"{int(plain[1])}/{plain[2]}({plain[3]}){plain[4]}"
+    return canonical_nrc(value) or compact
+
+
+@lru_cache(maxsize=100_000)
+def _service(value: str | None) -> str | None:
+    """Service numbers without separators: "BA-123456", "ba 123456" and "BA123456" meet."""
+    if not value:
+        return None
+    canonical = canonical_service_number(value)
+    return re.sub(r"[^0-9A-Z]", "", canonical) if canonical else None
 
 
 def birth_year_of(record: IdentityRecord) -> int | None:
@@ -77,9 +101,7 @@ def normalise(record: IdentityRecord) -> Normalised:
         birth_year=birth_year_of(record),
         birth_date=record.birth_date,
         nrc=_nrc(record.nrc),
-        service_number=(
-            canonical_service_number(record.service_number) if record.service_number else None
-        ),
+        service_number=_service(record.service_number),
         unit=canonical_unit(record.unit),
         rank=" ".join(record.rank.casefold().split()) if record.rank else None,
     )

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import icu  # type: ignore[import-untyped]
 
-from haven.text import has_myanmar, to_unicode, zawgyi_probability
+from haven.text import to_unicode, zawgyi_probability
 from haven.text.names import split_name
 
 SyllableKeys = tuple[str, ...]
@@ -116,6 +116,7 @@ _IPA_RIMES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=20_000)
 def _ipa_syllable(raw: str) -> str | None:
     text = unicodedata.normalize("NFD", raw).translate(_IPA_DROP).strip()
     if not text:
@@ -138,10 +139,19 @@ def _ipa_syllable(raw: str) -> str | None:
     return onset + medial + rime
 
 
+def bare_name(name: str) -> str:
+    """The name without its prefix; a second prefix too ("Sai U Tun Htoo", "ကိုမောင်...")."""
+    first = split_name(name)
+    if first.prefix is None:
+        return first.name
+    second = split_name(first.name)
+    return second.name if second.prefix is not None else first.name
+
+
 @lru_cache(maxsize=200_000)
 def burmese_keys(name: str) -> SyllableKeys:
     """Syllable keys of a Burmese-script name (prefix split off)."""
-    bare = split_name(name).name
+    bare = bare_name(name)
     ipa: str = _ipa_transliterator().transliterate(bare)
     keys: list[str] = []
     for word in ipa.split():
@@ -323,7 +333,7 @@ _LATIN_ONSETS: tuple[tuple[str, str], ...] = (
 _LATIN_SYLLABLE = re.compile(
     r"(?P<onset>[b-df-hj-np-tv-xz]*[yw]?)"
     r"(?P<vowel>[aeiou]+(?:y(?![aeiou]))?)"
-    r"(?P<coda>(?:ng|nt|nn|ww|n|k|t|w|r|h|m)e?(?![aeiouy])|e(?![aeiouy]))?"
+    r"(?P<coda>ng(?=[aeiou])|w(?=au)|(?:ng|nt|nn|ww|n|k|t|w|r|h|m)e?(?![aeiouy])|e(?![aeiouy]))?"
 )
 _LETTERS = re.compile(r"[a-z]+")
 
@@ -350,10 +360,11 @@ def _latin_onset(onset: str) -> str:
     return rest + medial
 
 
-def _latin_word(word: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def _latin_word(word: str) -> tuple[str, ...]:
     known = LATIN_VARIANTS.get(word)
     if known is not None:
-        return [known]
+        return (known,)
     keys: list[str] = []
     position = 0
     while position < len(word):
@@ -375,7 +386,7 @@ def _latin_word(word: str) -> list[str]:
             rime = rime[1:]
         keys.append(onset + rime)
         position = match.end()
-    return keys
+    return tuple(keys)
 
 
 def _latin_rime_fallback(text: str) -> str:
@@ -388,7 +399,7 @@ def _latin_rime_fallback(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def latin_keys(name: str) -> SyllableKeys:
     """Syllable keys of a Latin-script name (prefix split off)."""
-    bare = split_name(name).name
+    bare = bare_name(name)
     folded = unicodedata.normalize("NFKD", bare.casefold())
     folded = "".join(char for char in folded if not unicodedata.combining(char))
     keys: list[str] = []
@@ -400,6 +411,20 @@ def latin_keys(name: str) -> SyllableKeys:
 # --- Either script ----------------------------------------------------------------------
 
 
+# Zawgyi tells: a vowel sign e, medial or kinzi-like sign where Unicode cannot have it
+# (at the start or after a non-consonant), Zawgyi-only code points, a virama used as asat,
+# stacked consonants. Valid Unicode names almost never show one, so the (slower) detector
+# runs only on text that shows one; a Zawgyi name without any tell reads the same either way
+# for matching purposes.
+_ZAWGYI_TELL = re.compile(
+    r"(?:^|[^\u1000-\u1021\u103b-\u103e\u1039])[\u1031\u103b\u1084]"
+    r"|[\u1060-\u1097\u1033\u1034\u105a]|\u1039"
+)
+
+
+_MYANMAR = re.compile("[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f]")
+
+
 @lru_cache(maxsize=200_000)
 def as_unicode(text: str) -> str:
     """Burmese text in Unicode: converted when the detector leans to Zawgyi.
@@ -408,7 +433,7 @@ def as_unicode(text: str) -> str:
     more probable reading (probability above one half), since a wrong guess only costs a
     comparison, and stored text is already Unicode.
     """
-    if has_myanmar(text) and zawgyi_probability(text) > 0.5:
+    if _ZAWGYI_TELL.search(text) and zawgyi_probability(text) > 0.5:
         return to_unicode(text)
     return unicodedata.normalize("NFC", text)
 
@@ -418,7 +443,7 @@ def name_keys(name: str | None) -> SyllableKeys:
     """Syllable keys of a name in either script; empty for no name."""
     if not name or not name.strip():
         return ()
-    if has_myanmar(name):
+    if _MYANMAR.search(name):
         return burmese_keys(as_unicode(" ".join(name.split())))
     return latin_keys(" ".join(name.split()))
 

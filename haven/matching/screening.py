@@ -5,18 +5,26 @@ than a reviewer dismissing an alert. The rule:
 
 1. Candidates: every entry whose name (in either script, in the phonetic key space of
    `haven.matching.phonetic`, order-aware) is at least `NAME_CANDIDATE` similar to one of
-   the person's names, and every entry sharing an NRC or service number (a typo apart).
-2. Each candidate gets a score, a sum of evidence weights (log2 odds, see `WEIGHTS`), and
-   the reasons in plain words.
-3. An entry is an alert when a hard identifier agrees, or when the score reaches
-   `ALERT_AT`. A birth-date mismatch never lowers the score used for that decision (it is
-   reported as a reason only): people misstate their age, lists guess it, and a birth-date
-   mismatch alone must never clear a hit.
+   the person's names, and every entry sharing an NRC or service number (or a typo apart).
+2. Each candidate gets a score, a sum of evidence weights in log2 odds (Fellegi-Sunter
+   style): the name weight depends on how common the name is (`name_share`: an exact
+   "Aung Aung" says little, a rare name says much), then father's name, unit, birth year,
+   rank. The reasons are kept in plain words.
+3. An entry is an alert when a hard identifier (NRC, service number) agrees, or the score
+   reaches `ALERT_AT`, or the name is the same and rare (`RARE_NAME_ALONE`) and the pair
+   has nothing else to compare (no field present on both sides that could confirm or
+   contradict it). A common name alone is not an alert: with names as concentrated as
+   Burmese names are, it would flag a large share of registrants (docs/matching.md gives
+   the recall/alert curve measured on the synthetic benchmark).
+4. A birth-date mismatch never lowers the score: people misstate their age and lists guess
+   it, so a birth-date mismatch alone never clears a hit (it is shown as a reason).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.fuzz import ratio
@@ -32,23 +40,27 @@ from haven.matching.compare import (
 from haven.matching.records import IdentityRecord, ScreeningMatch
 
 NAME_CANDIDATE = 0.78  # name similarity (0..1) that makes an entry a candidate
-ALERT_AT = 6.0  # score at which a candidate is an alert
+ALERT_AT = 15.0  # score (log2 odds) at which a candidate is an alert
+NAME_M = 0.95  # share of true matches whose name keys are the same
+DEFAULT_NAME_SHARE = 1 / 2000  # share of people with a given name, when no table is given
+MIN_NAME_SHARE = 1 / 200_000
+RARE_NAME_ALONE = 15.0  # an exact name this rare alerts alone when nothing else compares
 
-# Evidence weights, in log2 odds (m/u ratios rounded from the synthetic benchmark).
+# Evidence weights in log2 odds, tuned on the synthetic benchmark (docs/benchmarks.md).
 WEIGHTS = {
-    "name_exact": 8.0,
-    "name_close": 6.0,  # similarity >= 0.9
-    "name_similar": 3.0,  # similarity >= NAME_CANDIDATE
-    "father_agree": 5.0,
+    "name_close": -3.0,  # relative to the exact-name weight
+    "name_similar": -7.0,
+    "father_agree": 8.0,
     "father_disagree": -6.0,
-    "id_agree": 12.0,
-    "id_typo": 6.0,
-    "id_disagree": -6.0,
-    "birth_date": 3.0,
-    "birth_year": 2.0,
-    "birth_near": 1.0,
-    "unit_agree": 3.0,
-    "rank_agree": 1.0,
+    "id_agree": 15.0,
+    "id_typo": 8.0,
+    "id_disagree": -8.0,
+    "birth_date": 5.0,
+    "birth_year": 4.0,
+    "birth_near": 3.0,
+    "unit_agree": 10.0,
+    "unit_disagree": -1.5,
+    "rank_agree": 2.0,
 }
 
 REASONS = {
@@ -68,8 +80,12 @@ REASONS = {
     "birth_near": N_("birth year one apart"),
     "birth_mismatch": N_("birth year differs (does not clear the alert)"),
     "unit_agree": N_("same unit"),
+    "unit_disagree": N_("different unit"),
     "rank_agree": N_("same rank"),
+    "nothing_else": N_("nothing else to compare"),
 }
+
+NameShare = Callable[[str], float]
 
 
 def _name_evidence(similarity: float | None) -> str | None:
@@ -94,17 +110,43 @@ def _identifier(kind: str, agreement: int | None) -> tuple[float, str | None, bo
     return WEIGHTS["id_disagree"], f"{kind}_disagree", False
 
 
-def score_pair(person: Normalised, entry: Normalised) -> tuple[float, tuple[str, ...], bool]:
-    """The decision score (birth mismatch excluded), the reason keys and hard-id agreement."""
+def _default_share(_: str) -> float:
+    return DEFAULT_NAME_SHARE
+
+
+def _birth_evidence(agreement: int | None) -> tuple[float, str | None]:
+    """A mismatch is reported with weight 0: it never counts against the hit."""
+    if agreement is None:
+        return 0.0, None
+    reason = {3: "birth_date", 2: "birth_year", 1: "birth_near"}.get(agreement, "birth_mismatch")
+    return WEIGHTS.get(reason, 0.0), reason
+
+
+@dataclass(frozen=True)
+class Assessment:
+    score: float
+    reasons: tuple[str, ...]
+    alert: bool
+
+
+def assess(
+    person: Normalised, entry: Normalised, name_share: NameShare = _default_share
+) -> Assessment:
+    """The score (birth mismatch never counted against), reason keys and the decision."""
     score = 0.0
     reasons: list[str] = []
     hard = False
-    name = _name_evidence(name_similarity(person.names, entry.names))
+    comparable = False
+    similarity = name_similarity(person.names, entry.names)
+    name = _name_evidence(similarity)
     if name is not None:
-        score += WEIGHTS[name]
+        shares = [name_share(key) for key in (*person.names, *entry.names)]
+        share = max(min(shares), MIN_NAME_SHARE)
+        score += math.log2(NAME_M / share) + WEIGHTS.get(name, 0.0)
         reasons.append(name)
     father = name_similarity(person.fathers, entry.fathers)
     if father is not None:
+        comparable = True
         if father >= 0.85:
             score += WEIGHTS["father_agree"]
             reasons.append("father_agree")
@@ -115,56 +157,95 @@ def score_pair(person: Normalised, entry: Normalised) -> tuple[float, tuple[str,
         ("nrc", person.nrc, entry.nrc),
         ("service", person.service_number, entry.service_number),
     ):
-        weight, reason, agrees = _identifier(kind, identifier_agreement(left, right))
+        agreement = identifier_agreement(left, right)
+        weight, reason, agrees = _identifier(kind, agreement)
+        comparable = comparable or agreement is not None
         score += weight
         hard = hard or agrees
         if reason:
             reasons.append(reason)
-    birth = birth_agreement(person, entry)
-    if birth == 3:
-        score += WEIGHTS["birth_date"]
-        reasons.append("birth_date")
-    elif birth == 2:
-        score += WEIGHTS["birth_year"]
-        reasons.append("birth_year")
-    elif birth == 1:
-        score += WEIGHTS["birth_near"]
-        reasons.append("birth_near")
-    elif birth == 0:
-        reasons.append("birth_mismatch")  # reported, never counted against the hit
-    if person.unit and entry.unit and person.unit == entry.unit:
-        score += WEIGHTS["unit_agree"]
-        reasons.append("unit_agree")
+    birth_weight, birth_reason = _birth_evidence(birth_agreement(person, entry))
+    score += birth_weight
+    if birth_reason:
+        reasons.append(birth_reason)
+    if person.unit and entry.unit:
+        comparable = True
+        if person.unit == entry.unit:
+            score += WEIGHTS["unit_agree"]
+            reasons.append("unit_agree")
+        else:
+            score += WEIGHTS["unit_disagree"]
+            reasons.append("unit_disagree")
     if person.rank and entry.rank and person.rank == entry.rank:
         score += WEIGHTS["rank_agree"]
         reasons.append("rank_agree")
-    return score, tuple(reasons), hard
+    alert = hard or score >= ALERT_AT
+    if not alert and not comparable and name == "name_exact" and score >= RARE_NAME_ALONE:
+        # Only a rare name to go on (and at most a birth year, which may not clear): alert.
+        alert = True
+        reasons.append("nothing_else")
+    return Assessment(score=score, reasons=tuple(reasons), alert=alert)
 
 
-def _candidates(person: Normalised, entries: Sequence[Normalised]) -> set[int]:
-    found: set[int] = set()
-    choices: list[str] = []
-    owners: list[int] = []
-    for index, entry in enumerate(entries):
-        for name in entry.names:
-            choices.append(name)
-            owners.append(index)
-        if (person.nrc and person.nrc == entry.nrc) or (
-            person.service_number and person.service_number == entry.service_number
-        ) or (
-            identifier_agreement(person.nrc, entry.nrc) == 1
-            or identifier_agreement(person.service_number, entry.service_number) == 1
-        ):
-            found.add(index)
-    cutoff = NAME_CANDIDATE * 100 * 0.95  # the no-space comparison is discounted by 0.98
-    for name in person.names:
-        for variant in (name, name.replace(" ", "")):
-            pool = choices if variant == name else [c.replace(" ", "") for c in choices]
-            for _, _, position in process.extract(
-                variant, pool, scorer=ratio, score_cutoff=cutoff, limit=None
-            ):
-                found.add(owners[position])
-    return found
+class Watchlist:
+    """Entries prepared once (normalised, name keys indexed) to screen many people quickly."""
+
+    def __init__(
+        self, entries: Sequence[IdentityRecord], *, name_share: NameShare | None = None
+    ) -> None:
+        self.entries = list(entries)
+        self.name_share = name_share or _default_share
+        self.normalised = [normalise(entry) for entry in self.entries]
+        self._choices: list[str] = []
+        self._joined: list[str] = []
+        self._owners: list[int] = []
+        self._by_identifier: dict[str, list[int]] = {}
+        for index, entry in enumerate(self.normalised):
+            for name in entry.names:
+                self._choices.append(name)
+                self._joined.append(name.replace(" ", ""))
+                self._owners.append(index)
+            for identifier in (entry.nrc, entry.service_number):
+                if identifier:
+                    self._by_identifier.setdefault(identifier, []).append(index)
+
+    def _candidates(self, person: Normalised) -> set[int]:
+        found: set[int] = set()
+        for identifier in (person.nrc, person.service_number):
+            if identifier:
+                found.update(self._by_identifier.get(identifier, ()))
+        # Identifiers one typo apart: few entries carry one, so a scan is cheap.
+        if person.nrc or person.service_number:
+            for index, entry in enumerate(self.normalised):
+                if identifier_agreement(person.nrc, entry.nrc) == 1 or (
+                    identifier_agreement(person.service_number, entry.service_number) == 1
+                ):
+                    found.add(index)
+        cutoff = NAME_CANDIDATE * 100 * 0.95  # the no-space comparison is discounted by 0.98
+        for name in person.names:
+            for query, pool in ((name, self._choices), (name.replace(" ", ""), self._joined)):
+                for _, _, position in process.extract(
+                    query, pool, scorer=ratio, score_cutoff=cutoff, limit=None
+                ):
+                    found.add(self._owners[position])
+        return found
+
+    def screen(self, person: IdentityRecord) -> list[ScreeningMatch]:
+        """The entries that may be `person`, strongest first, each with its reasons."""
+        subject = normalise(person)
+        matches: list[ScreeningMatch] = []
+        for index in self._candidates(subject):
+            assessment = assess(subject, self.normalised[index], self.name_share)
+            if assessment.alert:
+                matches.append(
+                    ScreeningMatch(
+                        entry_key=self.entries[index].key,
+                        score=round(assessment.score, 2),
+                        reasons=tuple(REASONS[reason] for reason in assessment.reasons),
+                    )
+                )
+        matches.sort(key=lambda match: (-match.score, str(match.entry_key)))
+        return matches
 
 
 def screen_against(
@@ -172,20 +253,7 @@ def screen_against(
 ) -> list[ScreeningMatch]:
     """The entries that may be `person`, strongest first, each with its reasons.
 
-    Reasons are English msgids (translate with `_()` for display).
+    Reasons are English msgids (translate with `_()` for display). To screen many people
+    against one list, build a `Watchlist` once and call its `screen`.
     """
-    subject = normalise(person)
-    normalised = [normalise(entry) for entry in entries]
-    matches: list[ScreeningMatch] = []
-    for index in _candidates(subject, normalised):
-        score, reasons, hard = score_pair(subject, normalised[index])
-        if hard or score >= ALERT_AT:
-            matches.append(
-                ScreeningMatch(
-                    entry_key=entries[index].key,
-                    score=round(score, 2),
-                    reasons=tuple(REASONS[reason] for reason in reasons),
-                )
-            )
-    matches.sort(key=lambda match: (-match.score, str(match.entry_key)))
-    return matches
+    return Watchlist(entries).screen(person)

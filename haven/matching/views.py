@@ -1,7 +1,114 @@
-"""HTML pages of the matching domain."""
+"""HTML pages of the matching domain: the review queue and one pair's decision page."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from haven.errors import Conflict, HavenError
+from haven.i18n import N_
+from haven.matching import service
+from haven.security.permissions import Actor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+DECISION_LABELS = {
+    "link": N_("Same person"),
+    "not_same": N_("Not the same person"),
+}
+STATE_LABELS = {
+    "open": N_("Waiting for a first reviewer"),
+    "awaiting_second": N_("Waiting for a second reviewer"),
+    "linked": N_("Linked: the newer record is merged into the older one"),
+    "not_same": N_("Decided: not the same person"),
+}
+NOTICES = {
+    "voted": N_("Your decision is recorded. A second reviewer must confirm it."),
+    "decided": N_("Two reviewers agreed. The decision is recorded."),
+    "disputed": N_("The two reviewers disagreed. The pair is back in the queue."),
+    "unmerged": N_("The merge is undone. The pair is back in the queue."),
+}
+
+
+@router.get("/matching/review", response_class=HTMLResponse)
+def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
+    reviews = service.list_reviews(session, actor)
+    people = service.people_of(session, reviews)
+    return render(
+        request,
+        "matching/queue.html",
+        {"reviews": reviews, "people": people, "states": STATE_LABELS},
+    )
+
+
+def _detail(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: uuid.UUID,
+    *,
+    error: HavenError | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    review = service.get_review(session, actor, review_id)
+    people = service.people_of(session, [review])
+    context: dict[str, Any] = {
+        "review": review,
+        "a": people.get(review.person_a_id),
+        "b": people.get(review.person_b_id),
+        "merge": service.active_merge(session, review),
+        "states": STATE_LABELS,
+        "decisions": DECISION_LABELS,
+        "error": error,
+        "notice": NOTICES.get(notice or ""),
+        "own_vote": review.state == "awaiting_second" and review.first_reviewer_id == actor.user_id,
+    }
+    return render(request, "matching/review.html", context, status_code=status_code)
+
+
+@router.get("/matching/review/{review_id}", response_class=HTMLResponse)
+def review_page(
+    request: Request, review_id: uuid.UUID, session: DB, actor: HtmlActor, notice: str = ""
+) -> Response:
+    return _detail(request, session, actor, review_id, notice=notice)
+
+
+@router.post("/matching/review/{review_id}", response_class=HTMLResponse)
+def vote(
+    request: Request, review_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    decision = str(form.get("decision", ""))
+    if decision not in DECISION_LABELS:
+        error = Conflict(
+            N_("Choose whether the two records are the same person."),
+            fields={"decision": N_("Choose whether the two records are the same person.")},
+        )
+        return _detail(request, session, actor, review_id, error=error, status_code=422)
+    before = service.get_review(session, actor, review_id).state
+    try:
+        review = service.decide(session, actor, review_id, decision)
+    except Conflict as error:
+        return _detail(request, session, actor, review_id, error=error, status_code=409)
+    if before == "open":
+        notice = "voted"
+    elif review.state == "open":
+        notice = "disputed"
+    else:
+        notice = "decided"
+    return RedirectResponse(f"/matching/review/{review_id}?notice={notice}", status_code=303)
+
+
+@router.post("/matching/review/{review_id}/unmerge", response_class=HTMLResponse)
+def unmerge(request: Request, review_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
+    try:
+        service.unmerge(session, actor, review_id)
+    except Conflict as error:
+        return _detail(request, session, actor, review_id, error=error, status_code=409)
+    return RedirectResponse(f"/matching/review/{review_id}?notice=unmerged", status_code=303)

@@ -22,6 +22,7 @@ from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.forces import repository as forces_repository
 from haven.i18n import N_
+from haven.matching import service as matching
 from haven.people import keys, repository
 from haven.people.models import FamilyMember, Person, PersonPhoto
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
@@ -128,6 +129,7 @@ def update_profile(
             changes=diff,
         )
         screen_person(session, person.id, requested_by=actor)
+        matching.on_person_changed(session, actor, person.id, source="profile")
     return person
 
 
@@ -292,15 +294,22 @@ def possible_duplicates(
 ) -> Duplicates:
     require(actor, Permission.PERSON_READ)
     as_reader(session, actor)
-    found = repository.possible_duplicates(
-        session,
-        actor,
-        name_key=keys.name_key(name_latin, name_my),
-        father_key=keys.name_part(father_name) or None,
+    # The matching engine (haven.matching): phonetic keys, blocking, Fellegi-Sunter scores.
+    row = matching.comparable(
+        name_my=name_my,
+        name_latin=name_latin,
+        father_name=father_name,
         birth_year=birth_year,
         nrc_index=_index(session, "nrc", nrc),
         service_number_index=_index(session, "service_number", service_number),
+    )
+    ranked = matching.candidates(
+        session,
+        row,
+        organisation_id=None if actor.is_system else actor.organisation_id,
         exclude=exclude,
     )
+    people = matching.persons_by_id(session, [c.person_id for c in ranked])
+    found = [people[c.person_id] for c in ranked if c.person_id in people]
     visible = [p for p in found if in_scope(actor, p)]
     return Duplicates(visible=visible, hidden_count=len(found) - len(visible))

@@ -29,6 +29,7 @@ from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
 from haven.security.permissions import Actor, Permission, Scope, require
 from haven.text.names import split_name
+from haven.matching.service import on_person_changed
 from haven.vetting.screening import screen_person
 
 CHILD_HANDOVER = timedelta(hours=48)
@@ -156,6 +157,7 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
 
         on_child_received(session, actor, event)
     screen_person(session, person.id, requested_by=actor)
+    on_person_changed(session, actor, person.id, source="reception")
     return event
 
 

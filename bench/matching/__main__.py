@@ -1,0 +1,240 @@
+"""Matching benchmark: `python -m bench.matching --records 100000`.
+
+Generates synthetic registrations (`bench.matching.generator`), runs Haven's Splink
+configuration and a plain Splink configuration on the same data in the same run, scores both
+with the same evaluator (`bench.matching.evaluate`), screens registrants against a
+synthetic watchlist, and prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import time
+import uuid
+from typing import Any
+
+import pandas as pd
+
+from bench.matching.evaluate import Scores, evaluate_pairs
+from bench.matching.generator import Registration, generate
+from haven.matching.batch import (
+    AUTO_LINK,
+    HARD_AGREEMENT_SQL,
+    REVIEW_FROM,
+    features,
+    settings,
+    train,
+)
+from haven.matching.records import IdentityRecord
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def identity(record: Registration) -> IdentityRecord:
+    return IdentityRecord(
+        key=uuid.UUID(int=record.record_id),
+        name_my=record.name_my,
+        name_latin=record.name_latin,
+        father_name=record.father_name,
+        birth_year=record.birth_year,
+        birth_date=record.birth_date,
+        nrc=record.nrc,
+        service_number=record.service_number,
+        unit=record.unit,
+        rank=record.rank,
+    )
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str, started: float) -> None:
+        self.laps[name] = time.perf_counter() - started
+
+
+def run_haven(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
+    """Haven's configuration: returns (duckdb connection, name of the predictions table)."""
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    started = time.perf_counter()
+    frame = features(identity(record) for record in records)
+    timer.lap("normalise + features", started)
+    started = time.perf_counter()
+    con = duckdb.connect()
+    api = DuckDBAPI(con)
+    linker = Linker(api.register(frame, table_name="haven_records"), settings(), log_level=None)
+    train(linker)
+    timer.lap("train", started)
+    started = time.perf_counter()
+    predictions = linker.inference.predict()
+    timer.lap("predict", started)
+    return con, predictions.physical_name
+
+
+def plain_frame(records: list[Registration]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(
+        [
+            {
+                "unique_id": str(uuid.UUID(int=record.record_id)),
+                "name_latin": record.name_latin.lower() if record.name_latin else None,
+                "name_my": record.name_my,
+                "father_name": record.father_name.lower() if record.father_name else None,
+                "birth_year": record.birth_year,
+                "birth_date": record.birth_date,
+                "nrc": record.nrc,
+                "service_number": record.service_number,
+                "unit": record.unit,
+                "rank": record.rank,
+            }
+            for record in records
+        ]
+    )
+
+
+def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
+    """A plain Splink configuration: library comparisons on the raw columns, simple blocking."""
+    import duckdb
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    started = time.perf_counter()
+    frame = plain_frame(records)
+    con = duckdb.connect()
+    api = DuckDBAPI(con)
+    plain_settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("name_latin"),
+            cl.ExactMatch("name_my"),
+            cl.JaroWinklerAtThresholds("father_name"),
+            cl.ExactMatch("birth_date"),
+            cl.ExactMatch("birth_year"),
+            cl.LevenshteinAtThresholds("nrc", 1),
+            cl.ExactMatch("service_number"),
+            cl.ExactMatch("unit"),
+            cl.ExactMatch("rank"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("name_latin"),
+            block_on("name_my"),
+            block_on("nrc"),
+            block_on("service_number"),
+        ],
+        retain_matching_columns=False,
+    )
+    linker = Linker(api.register(frame, table_name="plain_records"), plain_settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("nrc"), block_on("service_number")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("nrc"), record_sample_proportion=1.0
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_latin"), record_sample_proportion=1.0
+    )
+    timer.lap("train", started)
+    started = time.perf_counter()
+    predictions = linker.inference.predict()
+    timer.lap("predict", started)
+    return con, predictions.physical_name
+
+
+def _row(name: str, scores: Scores, timer: Timer, peak: float) -> str:
+    total = sum(timer.laps.values())
+    return (
+        f"| {name} | {scores.auto_precision:.4f} | {scores.auto_recall:.4f} | "
+        f"{scores.cluster_precision:.4f} | {scores.cluster_recall:.4f} | {scores.cluster_f1:.4f} | "
+        f"{scores.review_recall:.4f} | {scores.review_pairs:,} | {scores.blocking_recall:.4f} | "
+        f"{scores.comparisons_per_record:.1f} | {total:.1f} | {peak:,.0f} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--skip-screening", action="store_true")
+    parser.add_argument("--interactive", type=int, default=0, help="also time N lookups")
+    args = parser.parse_args(argv)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+
+    started = time.perf_counter()
+    records = generate(args.records, args.seed)
+    generated = time.perf_counter() - started
+    truth = {str(uuid.UUID(int=record.record_id)): record.entity for record in records}
+    print(f"# Matching benchmark: {len(records):,} records, {len(set(truth.values())):,} people")
+    print(f"(generation {generated:.1f} s, not counted; peak RSS so far {peak_rss_mb():,.0f} MB)\n")
+
+    rows: list[str] = []
+    timer = Timer()
+    con, table = run_haven(records, timer)
+    started = time.perf_counter()
+    haven_scores = evaluate_pairs(
+        con,
+        table,
+        truth,
+        auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
+        review_sql=f"match_probability >= {REVIEW_FROM}",
+        records_table="haven_records",
+    )
+    timer.lap("decide + cluster", started)
+    haven_laps = dict(timer.laps)
+    rows.append(_row("Haven (phonetic keys, Splink)", haven_scores, timer, peak_rss_mb()))
+    con.close()
+
+    plain_laps: dict[str, float] = {}
+    if not args.skip_plain:
+        timer = Timer()
+        con, table = run_plain(records, timer)
+        started = time.perf_counter()
+        plain_scores = evaluate_pairs(
+            con,
+            table,
+            truth,
+            auto_sql="match_probability >= 0.999",
+            review_sql="match_probability >= 0.5",
+            records_table="plain_records",
+        )
+        timer.lap("decide + cluster", started)
+        plain_laps = dict(timer.laps)
+        rows.append(_row("Plain Splink", plain_scores, timer, peak_rss_mb()))
+        con.close()
+
+    print(
+        "| configuration | auto-link precision | auto-link recall | cluster precision | "
+        "cluster recall | cluster F1 | recall with review | review pairs | blocking recall | "
+        "comparisons per record | time (s) | peak RSS (MB) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(row)
+    print()
+    print("| stage | Haven (s) | plain (s) |")
+    print("|---|---|---|")
+    for stage, seconds in haven_laps.items():
+        plain = plain_laps.get(stage)
+        print(f"| {stage} | {seconds:.1f} | {'' if plain is None else f'{plain:.1f}'} |")
+    print()
+
+    if not args.skip_screening:
+        from bench.matching.screening import run as run_screening
+
+        run_screening(records, seed=args.seed)
+    if args.interactive:
+        from bench.matching.interactive import run as run_interactive
+
+        run_interactive(args.records, lookups=args.interactive, seed=args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

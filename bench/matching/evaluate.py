@@ -1,0 +1,134 @@
+"""One evaluator for every configuration: pairwise, cluster and blocking figures.
+
+Definitions (pairs are unordered pairs of records):
+- true pairs: pairs of records of the same person;
+- blocking recall: true pairs among the pairs the blocking rules generate;
+- auto-link precision/recall: of the pairs linked automatically (edges, before clustering);
+- cluster precision/recall/F1: pairs inside the predicted clusters (connected components of
+  the automatic links) against the true pairs;
+- recall with review: cluster recall when the review band's true pairs are also linked
+  (reviewers are assumed right; their wrong answers are not modelled);
+- review pairs: pairs in the review band that are not automatic links.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Scores:
+    auto_precision: float
+    auto_recall: float
+    cluster_precision: float
+    cluster_recall: float
+    cluster_f1: float
+    review_recall: float
+    review_pairs: int
+    blocking_recall: float
+    comparisons_per_record: float
+    pairs_scored: int
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent.setdefault(item, item)
+        root = item
+        while parent != root:
+            root = parent
+            parent = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, left: str, right: str) -> None:
+        a, b = self.find(left), self.find(right)
+        if a != b:
+            self.parent[a] = b
+
+
+def _pairs(count: int) -> int:
+    return count * (count - 1) // 2
+
+
+def cluster_scores(
+    edges: Iterable[tuple[str, str]], truth: dict[str, int]
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the pairs inside the clusters the edges form."""
+    forest = UnionFind()
+    for left, right in edges:
+        forest.union(left, right)
+    clusters: Counter[str] = Counter()
+    both: Counter[tuple[str, int]] = Counter()
+    for record in forest.parent:
+        root = forest.find(record)
+        clusters[root] += 1
+        both[(root, truth[record])] += 1
+    predicted = sum(_pairs(size) for size in clusters.values())
+    correct = sum(_pairs(size) for size in both.values())
+    actual = sum(_pairs(size) for size in Counter(truth.values()).values())
+    precision = correct / predicted if predicted else 1.0
+    recall = correct / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def evaluate_pairs(
+    con: Any,
+    table: str,
+    truth: dict[str, int],
+    *,
+    auto_sql: str,
+    review_sql: str,
+    records_table: str,
+) -> Scores:
+    """Score the predictions table `table` (Splink output) in DuckDB connection `con`.
+
+    The conditions may refer to the pair's input rows in `records_table` as fl and fr.
+    """
+    truth_frame = pd.DataFrame({"uid": list(truth), "entity": list(truth.values())})
+    con.register("bench_truth", truth_frame)
+    # The table names and conditions come from the benchmark's code, never from input.
+    labelled = f"""
+        SELECT p.unique_id_l AS l, p.unique_id_r AS r,
+               tl.entity = tr.entity AS same, coalesce(({auto_sql}), false) AS auto,
+               coalesce(({review_sql}), false) AS band
+        FROM {table} p
+        JOIN bench_truth tl ON tl.uid = p.unique_id_l
+        JOIN bench_truth tr ON tr.uid = p.unique_id_r
+        JOIN {records_table} fl ON fl.unique_id = p.unique_id_l
+        JOIN {records_table} fr ON fr.unique_id = p.unique_id_r
+    """  # noqa: S608
+    frame = con.execute(labelled).df()
+    actual = sum(_pairs(size) for size in Counter(truth.values()).values())
+    blocked_true = int(frame["same"].sum())
+    auto = frame[frame["auto"]]
+    auto_true = int(auto["same"].sum())
+    review = frame[frame["band"] & ~frame["auto"]]
+    cluster_p, cluster_r, cluster_f1 = cluster_scores(zip(auto["l"], auto["r"], strict=True), truth)
+    reviewed = review[review["same"]]
+    _, review_r, _ = cluster_scores(
+        list(zip(auto["l"], auto["r"], strict=True))
+        + list(zip(reviewed["l"], reviewed["r"], strict=True)),
+        truth,
+    )
+    return Scores(
+        auto_precision=auto_true / len(auto) if len(auto) else 1.0,
+        auto_recall=auto_true / actual if actual else 1.0,
+        cluster_precision=cluster_p,
+        cluster_recall=cluster_r,
+        cluster_f1=cluster_f1,
+        review_recall=review_r,
+        review_pairs=len(review),
+        blocking_recall=blocked_true / actual if actual else 1.0,
+        comparisons_per_record=len(frame) / len(truth),
+        pairs_scored=len(frame),
+    )

@@ -1,0 +1,294 @@
+"""Batch deduplication with Splink on DuckDB, over keys from `haven.matching.compare`.
+
+The pipeline:
+1. `features` turns identity records into one row each: up to two name variants in the
+   phonetic key space (with and without spaces, and the syllables sorted, to recognise a
+   swapped order), the father's name key, birth year and date, canonical NRC, service
+   number, unit and rank.
+2. `settings` is the Fellegi-Sunter model: comparisons on those keys and several blocking
+   rules (OR-ed by Splink), each narrow enough to keep comparisons per record low.
+3. `train` estimates the parameters without labels: lambda from deterministic rules on the
+   hard identifiers, u by random sampling, m by expectation maximisation in two sessions.
+4. `decide` turns scored pairs into automatic links (probability at least `AUTO_LINK` and
+   a hard identifier agreeing), a review band (at least `REVIEW_FROM`) and the rest.
+
+The trained parameters are saved as JSON (`save_model`) and loaded by the interactive path
+(`haven.matching.model`), so the reception form scores with the same weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+
+from haven.matching.compare import normalise
+from haven.matching.records import IdentityRecord
+
+AUTO_LINK = 0.999
+REVIEW_FROM = 0.5
+
+
+def _first_syllable(key: str | None) -> str | None:
+    return key.split(" ", 1)[0] if key else None
+
+
+def _sorted(key: str | None) -> str | None:
+    return " ".join(sorted(key.split())) if key else None
+
+
+def feature_row(record: IdentityRecord) -> dict[str, Any]:
+    n = normalise(record)
+    name1 = n.names[0] if n.names else None
+    name2 = n.names[1] if len(n.names) > 1 else name1
+    father = n.fathers[0] if n.fathers else None
+    return {
+        "unique_id": str(record.key),
+        "name1": name1,
+        "name2": name2,
+        "ns1": name1.replace(" ", "") if name1 else None,
+        "ns2": name2.replace(" ", "") if name2 else None,
+        "sorted1": _sorted(name1),
+        "first1": _first_syllable(name1),
+        "first2": _first_syllable(name2),
+        "father": father,
+        "father_ns": father.replace(" ", "") if father else None,
+        "father_first": _first_syllable(father),
+        "birth_year": n.birth_year,
+        # Two buckets of two years, offset by one: years one apart share a bucket.
+        "year_a": n.birth_year // 2 if n.birth_year is not None else None,
+        "year_b": (n.birth_year + 1) // 2 if n.birth_year is not None else None,
+        "birth_date": n.birth_date,
+        "nrc": n.nrc,
+        "service_number": n.service_number,
+        "unit": n.unit,
+        "rank": n.rank,
+    }
+
+
+RARE_AT_MOST = 60  # a name key shared by at most this many records is "rare": block on it alone
+
+
+def features(records: Iterable[IdentityRecord]) -> pd.DataFrame:
+    """Feature rows, with the name keys repeated in `rare1`/`rare_ns` when they are rare.
+
+    Blocking on the name alone finds pairs that share nothing else, but a common name
+    (Aung Aung) would make a block of thousands; so the name alone blocks only when at most
+    `RARE_AT_MOST` records carry it, and common names block together with another field.
+    """
+    frame = pd.DataFrame.from_records([feature_row(record) for record in records])
+    for source, target in (("name1", "rare1"), ("ns1", "rare_ns")):
+        counts = frame[source].map(frame[source].value_counts())
+        frame[target] = frame[source].where(counts <= RARE_AT_MOST)
+    return frame
+
+
+def _any_pair(template: str) -> str:
+    """The condition over the four pairings of the two name variants."""
+    return " OR ".join(
+        template.format(left=left, right=right)
+        for left, right in (("1", "1"), ("1", "2"), ("2", "1"), ("2", "2"))
+    )
+
+
+def _least_distance(column: str = "ns") -> str:
+    parts = ", ".join(
+        f"levenshtein({column}{a}_l, {column}{b}_r)"
+        for a, b in (("1", "1"), ("1", "2"), ("2", "1"), ("2", "2"))
+    )
+    return f"least({parts})"
+
+
+def name_comparison() -> Any:
+    """Name levels: syllable keys compared with order, as edits on the joined keys.
+
+    Jaro-Winkler rewards a shared start, which brothers' names often have (Aung Kyaw, Aung
+    Aung); edit distance on the keys without spaces does not, and tolerates joined syllables.
+    """
+    import splink.comparison_library as cl
+
+    distance = _least_distance()
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="Name in the phonetic key space, either script, with order",
+        comparison_levels=[
+            {"sql_condition": "name1_l IS NULL OR name1_r IS NULL", "is_null_level": True},
+            {
+                "sql_condition": "name1_l = name1_r",
+                "label_for_charts": "Same keys",
+                "tf_adjustment_column": "name1",
+                "tf_adjustment_weight": 1.0,
+            },
+            {
+                "sql_condition": _any_pair("name{left}_l = name{right}_r"),
+                "label_for_charts": "Same keys in another variant",
+            },
+            {
+                "sql_condition": _any_pair("ns{left}_l = ns{right}_r"),
+                "label_for_charts": "Same keys, syllables joined or split",
+            },
+            {"sql_condition": f"{distance} <= 1", "label_for_charts": "One edit apart"},
+            {"sql_condition": f"{distance} <= 2", "label_for_charts": "Two edits apart"},
+            {
+                "sql_condition": "sorted1_l = sorted1_r",
+                "label_for_charts": "Same syllables, other order",
+            },
+            {
+                "sql_condition": (
+                    "starts_with(name1_l, name1_r || ' ') OR starts_with(name1_r, name1_l || ' ')"
+                    " OR ends_with(name1_l, ' ' || name1_r) OR ends_with(name1_r, ' ' || name1_l)"
+                ),
+                "label_for_charts": "One name is the other with syllables added",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def father_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="father",
+        comparison_description="Father's name in the phonetic key space",
+        comparison_levels=[
+            {"sql_condition": "father_l IS NULL OR father_r IS NULL", "is_null_level": True},
+            {"sql_condition": "father_l = father_r", "label_for_charts": "Same keys"},
+            {"sql_condition": "father_ns_l = father_ns_r", "label_for_charts": "Same joined"},
+            {
+                "sql_condition": "levenshtein(father_ns_l, father_ns_r) <= 1",
+                "label_for_charts": "One edit apart",
+            },
+            {
+                "sql_condition": "levenshtein(father_ns_l, father_ns_r) <= 3",
+                "label_for_charts": "Up to three edits apart",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def birth_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_description="Birth date or year",
+        comparison_levels=[
+            {
+                "sql_condition": "birth_year_l IS NULL OR birth_year_r IS NULL",
+                "is_null_level": True,
+            },
+            {"sql_condition": "birth_date_l = birth_date_r", "label_for_charts": "Same date"},
+            {"sql_condition": "birth_year_l = birth_year_r", "label_for_charts": "Same year"},
+            {
+                "sql_condition": "abs(birth_year_l - birth_year_r) <= 1",
+                "label_for_charts": "Year one apart",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def identifier_comparison(column: str) -> Any:
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
+            {"sql_condition": f"{column}_l = {column}_r", "label_for_charts": "Same"},
+            {
+                "sql_condition": f"levenshtein({column}_l, {column}_r) <= 1",
+                "label_for_charts": "One typo apart",
+            },
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+def exact_comparison(column: str) -> Any:
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            {"sql_condition": f"{column}_l IS NULL OR {column}_r IS NULL", "is_null_level": True},
+            {"sql_condition": f"{column}_l = {column}_r", "label_for_charts": "Same"},
+            {"sql_condition": "ELSE", "label_for_charts": "Different"},
+        ],
+    )
+
+
+BLOCKING_RULES: tuple[str, ...] = (
+    "l.nrc = r.nrc",
+    "l.service_number = r.service_number",
+    "l.rare1 = r.rare1",
+    "l.rare_ns = r.rare_ns",
+    "l.name1 = r.name1 AND l.year_a = r.year_a",
+    "l.name1 = r.name1 AND l.year_b = r.year_b",
+    "l.name1 = r.name1 AND l.unit = r.unit",
+    "l.name1 = r.name1 AND l.father_first = r.father_first",
+    "l.ns2 = r.ns2 AND l.birth_year = r.birth_year",
+    "l.name1 = r.name2 AND l.birth_year = r.birth_year",
+    "l.name2 = r.name1 AND l.unit = r.unit",
+    "l.father = r.father AND l.birth_year = r.birth_year",
+    "l.first1 = r.first1 AND l.father_first = r.father_first AND l.unit = r.unit",
+    "l.ns1 = r.ns1 AND l.father_ns = r.father_ns",
+)
+
+
+def block_rule(sql: str) -> Any:
+    from splink.blocking_rule_library import CustomRule
+
+    return CustomRule(sql)
+
+
+def settings() -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            name_comparison(),
+            father_comparison(),
+            birth_comparison(),
+            identifier_comparison("nrc"),
+            identifier_comparison("service_number"),
+            exact_comparison("unit"),
+            exact_comparison("rank"),
+        ],
+        blocking_rules_to_generate_predictions=[block_rule(rule) for rule in BLOCKING_RULES],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def train(linker: Any, *, seed: int = 1) -> None:
+    """Unsupervised estimation: lambda, u by sampling, m by EM on two blocking rules."""
+    linker.training.estimate_probability_two_random_records_match(
+        ["l.nrc = r.nrc", "l.service_number = r.service_number"], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        "l.nrc = r.nrc", record_sample_proportion=1.0
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        "l.name1 = r.name1 AND l.birth_year = r.birth_year", record_sample_proportion=1.0
+    )
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    auto_link: float = AUTO_LINK
+    review_from: float = REVIEW_FROM
+
+
+# A hard identifier agrees: NRC or service number equal, or the full birth date and the
+# father's name keys equal. Written over the feature rows of the pair (aliases fl, fr).
+HARD_AGREEMENT_SQL = (
+    "fl.nrc = fr.nrc OR fl.service_number = fr.service_number"
+    " OR (fl.birth_date = fr.birth_date AND fl.father = fr.father)"
+)
