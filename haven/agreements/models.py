@@ -20,6 +20,11 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The tables this domain's foreign keys point to, loaded wherever agreements are used.
+import haven.accounts.models
+import haven.allowances.models
+import haven.forces.models
+import haven.reception.models  # noqa: F401
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
 from haven.people.sensitivity import Sensitivity, sensitive

@@ -1,0 +1,54 @@
+"""Crossing day at a desk: search the roll as you type, pick the person, confirm, register;
+a few arrivals, each in three interactions; the negotiator sees them in the reconciliation."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, log_in
+
+
+def _mine(page: Page) -> int:
+    text = page.locator("#desk-counts").inner_text()
+    found = re.search(r"Registered by you: (\d+)", text)
+    assert found, text
+    return int(found.group(1))
+
+
+def test_a_desk_registers_a_few_arrivals_from_the_roll(page: Page, server: str) -> None:
+    log_in(page, server, "registrar")
+    page.goto(f"{server}/agreements")
+    expect(page.locator("#board-table")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Operation Bamboo")).click()
+    expect(page.locator("h1")).to_contain_text("Crossing desk")
+    assert axe_violations(page) == []
+    before = _mine(page)
+    registered: list[str] = []
+    for query in ("1", "2", "3"):
+        page.fill("#field-q", query)  # 1. type: HTMX searches the roll as you type
+        first = page.locator("#desk-results button.pick").first
+        expect(first).to_be_visible()
+        registered.append(first.inner_text().split(" — ")[0].strip())
+        first.click()  # 2. pick: the confirm form, pre-filled from the roll
+        expect(page.locator("#field-name_latin")).to_have_value(registered[-1])
+        expect(page.locator("#field-weapon_kind")).to_have_value("rifle")
+        if query == "1":
+            assert axe_violations(page) == []
+        page.fill("#field-weapon_serial_number", f"BR-{query}")
+        page.click("#register-button")  # 3. register
+        expect(page.locator("#registered-notice")).to_be_visible()
+    assert _mine(page) == before + 3
+    # Each of them now shows as already registered, at this desk and any other.
+    page.fill("#field-q", registered[0])
+    expect(page.locator("#desk-results")).to_contain_text("already registered")
+    assert "Bo Demo Commander" not in page.content()  # the desk never sees the parties
+
+    page.click("#logout-button")
+    log_in(page, server, "negotiator")
+    page.goto(f"{server}/agreements")
+    page.get_by_role("link", name="Operation Bamboo (demo)").click()
+    expect(page.locator("#parties")).to_contain_text("Bo Demo Commander")
+    expect(page.locator("#total-arrived")).to_have_text(str(5 + 3))
+    assert axe_violations(page) == []
