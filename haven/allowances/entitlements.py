@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from haven.allowances import facts as facts_module
@@ -25,6 +25,7 @@ from haven.allowances import ledger
 from haven.allowances.models import (
     Disbursement,
     Instalment,
+    LedgerEntry,
     PaymentItem,
     PlanComponent,
     PlanVersion,
@@ -33,7 +34,7 @@ from haven.allowances.plans import spec_of
 from haven.allowances.rules import ComponentSpec, Line, compute
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import new_id
+from haven.db.types import new_id, utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
 from haven.people.models import Person
@@ -64,6 +65,39 @@ class PersonChange:
     @property
     def changed(self) -> bool:
         return any(c.before != c.after for c in self.changes)
+
+
+@dataclass
+class _Pending:
+    """Rows a recomputation writes at its end in bulk inserts, in dependency order."""
+
+    instalments: list[Instalment] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[tuple[uuid.UUID, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
+
+    def write(self, session: Session, actor: Actor) -> None:
+        columns = [c.key for c in Instalment.__table__.columns]
+        now = utcnow()
+        rows = []
+        for instalment in self.instalments:
+            row = {c: getattr(instalment, c) for c in columns}
+            row["created_at"] = row["updated_at"] = now
+            row["generation"] = 0
+            rows.append(row)
+        for start in range(0, len(rows), 1000):
+            session.execute(insert(Instalment.__table__), rows[start : start + 1000])
+        for start in range(0, len(self.ledger), 2000):
+            session.execute(insert(LedgerEntry.__table__), self.ledger[start : start + 2000])
+        for person_id, organisation_id, changes in self.audits:
+            audit.record(
+                session,
+                actor,
+                AuditAction.ALLOWANCE_ENTITLEMENT_COMPUTED,
+                subject_type="person",
+                subject_id=person_id,
+                organisation_id=organisation_id,
+                changes=changes,
+            )
 
 
 class _Context:
@@ -157,6 +191,7 @@ def _reconcile_key(
     locked: set[uuid.UUID],
     *,
     write: bool,
+    pending: _Pending | None = None,
 ) -> LineChange | None:
     owed = [p for p in parts if p.status == "owed"]
     currency = line.currency if line else (owed[0].currency if owed else "")
@@ -175,7 +210,7 @@ def _reconcile_key(
         currency=currency,
         overpaid=max(0, frozen - target),
     )
-    if not write:
+    if not write or pending is None:
         return change
     keep = None
     for part in free:
@@ -188,10 +223,10 @@ def _reconcile_key(
                 part.detail = dict(line.detail)
                 part.overridden = line.overridden
                 part.plan_version_id = version_id
-            ledger.post_entitlement(session, part, delta)
+            ledger.post_entitlement(session, part, delta, into=pending.ledger)
         else:
             part.status = "cancelled"
-            ledger.post_entitlement(session, part, -part.amount_minor)
+            ledger.post_entitlement(session, part, -part.amount_minor, into=pending.ledger)
     if keep is None and remaining > 0 and line is not None:
         next_part = max((p.part for p in parts), default=-1) + 1
         created = Instalment(
@@ -209,9 +244,9 @@ def _reconcile_key(
             overridden=line.overridden,
             detail=dict(line.detail),
         )
-        session.add(created)
+        pending.instalments.append(created)
         parts.append(created)
-        ledger.post_entitlement(session, created, remaining)
+        ledger.post_entitlement(session, created, remaining, into=pending.ledger)
     return change
 
 
@@ -223,75 +258,85 @@ def _run(
     context = _Context(session)
     existing, locked = _existing(session, wanted)
     results: list[PersonChange] = []
-    for person_id in wanted:
-        found = loaded.get(person_id)
-        if found is None:
-            results.append(
-                PersonChange(person_id, None, problem=N_("No reception recorded for this person."))
-            )
-            continue
-        facts, terms = found.facts, found.terms
-        version = None
-        if terms is not None and terms.plan_version_id is not None:
-            version = context.version(terms.plan_version_id, facts.organisation_id)
-        if version is None:
-            version = context.in_force(facts.organisation_id, facts.received_on)
-        if version is None:
-            results.append(
-                PersonChange(
-                    person_id,
-                    None,
-                    problem=N_("No published plan version was in force on the reception date."),
-                )
-            )
-            continue
-        outcome = compute(
-            facts, context.specs(version.id), overrides=terms.overrides if terms else None
-        )
-        by_key: dict[tuple[str, int], list[Instalment]] = defaultdict(list)
-        for instalment in existing.get(person_id, []):
-            by_key[(instalment.component_code, instalment.number)].append(instalment)
-        lines = {(line.component_code, line.number): line for line in outcome.lines}
-        result = PersonChange(person_id, version.id, not_eligible=dict(outcome.not_eligible))
-        for key in sorted(set(by_key) | set(lines)):
-            change = _reconcile_key(
-                session,
-                person_id,
-                facts.organisation_id,
-                version.id,
-                by_key.get(key, []),
-                lines.get(key),
-                locked,
-                write=write,
-            )
-            if change is not None and (change.before != change.after or change.overpaid):
-                result.changes.append(change)
-        if write and result.changes:
-            audit.record(
-                session,
-                actor,
-                AuditAction.ALLOWANCE_ENTITLEMENT_COMPUTED,
-                subject_type="person",
-                subject_id=person_id,
-                organisation_id=facts.organisation_id,
-                changes={
-                    "plan_version_id": str(version.id),
-                    "reason": reason,
-                    "lines": {
-                        f"{c.component_code}#{c.number}": {
-                            "before": c.before,
-                            "after": c.after,
-                            "currency": c.currency,
-                            "overpaid": c.overpaid,
-                        }
-                        for c in result.changes
-                    },
-                },
-            )
-        results.append(result)
+    pending = _Pending()
+    with session.no_autoflush:
+        for person_id in wanted:
+            _person(session, person_id, loaded, context, existing, locked, results, pending, write)
     if write:
+        for _, _, changes in pending.audits:
+            changes["reason"] = reason
+        pending.write(session, actor)
         session.flush()
     return results
+
+
+def _person(
+    session: Session,
+    person_id: uuid.UUID,
+    loaded: dict[uuid.UUID, facts_module.PersonFacts],
+    context: _Context,
+    existing: dict[uuid.UUID, list[Instalment]],
+    locked: set[uuid.UUID],
+    results: list[PersonChange],
+    pending: _Pending,
+    write: bool,
+) -> None:
+    found = loaded.get(person_id)
+    if found is None:
+        results.append(
+            PersonChange(person_id, None, problem=N_("No reception recorded for this person."))
+        )
+        return
+    facts, terms = found.facts, found.terms
+    version = None
+    if terms is not None and terms.plan_version_id is not None:
+        version = context.version(terms.plan_version_id, facts.organisation_id)
+    if version is None:
+        version = context.in_force(facts.organisation_id, facts.received_on)
+    if version is None:
+        results.append(
+            PersonChange(
+                person_id,
+                None,
+                problem=N_("No published plan version was in force on the reception date."),
+            )
+        )
+        return
+    outcome = compute(
+        facts, context.specs(version.id), overrides=terms.overrides if terms else None
+    )
+    by_key: dict[tuple[str, int], list[Instalment]] = defaultdict(list)
+    for instalment in existing.get(person_id, []):
+        by_key[(instalment.component_code, instalment.number)].append(instalment)
+    lines = {(line.component_code, line.number): line for line in outcome.lines}
+    result = PersonChange(person_id, version.id, not_eligible=dict(outcome.not_eligible))
+    for key in sorted(set(by_key) | set(lines)):
+        change = _reconcile_key(
+            session,
+            person_id,
+            facts.organisation_id,
+            version.id,
+            by_key.get(key, []),
+            lines.get(key),
+            locked,
+            write=write,
+            pending=pending,
+        )
+        if change is not None and (change.before != change.after or change.overpaid):
+            result.changes.append(change)
+    if write and result.changes:
+        lines_changed = {
+            f"{c.component_code}#{c.number}": {
+                "before": c.before,
+                "after": c.after,
+                "currency": c.currency,
+                "overpaid": c.overpaid,
+            }
+            for c in result.changes
+        }
+        changes = {"plan_version_id": str(version.id), "lines": lines_changed}
+        pending.audits.append((person_id, facts.organisation_id, changes))
+    results.append(result)
 
 
 def _check_people(session: Session, actor: Actor, person_ids: Sequence[uuid.UUID]) -> None:

@@ -84,34 +84,46 @@ def _post(
     legs: Sequence[tuple[str, uuid.UUID | None, int]],
     at: datetime | None = None,
     disbursement_id: uuid.UUID | None = None,
+    into: list[dict[str, Any]] | None = None,
 ) -> uuid.UUID:
     when = at or utcnow()
     if sum(amount for _, _, amount in legs) != 0:
         raise AssertionError("a ledger transaction must balance")
     transaction_id = new_id()
-    session.add_all(
-        LedgerEntry(
-            id=new_id(),
-            transaction_id=transaction_id,
-            organisation_id=organisation_id,
-            account=account,
-            owner_id=owner,
-            kind=kind,
-            instalment_id=instalment.id,
-            component_code=instalment.component_code,
-            disbursement_id=disbursement_id,
-            amount_minor=amount,
-            currency=instalment.currency,
-            posted_at=when,
-            month=_month(when),
-        )
+    rows = [
+        {
+            "id": new_id(),
+            "transaction_id": transaction_id,
+            "organisation_id": organisation_id,
+            "account": account,
+            "owner_id": owner,
+            "kind": kind,
+            "instalment_id": instalment.id,
+            "component_code": instalment.component_code,
+            "disbursement_id": disbursement_id,
+            "amount_minor": amount,
+            "currency": instalment.currency,
+            "posted_at": when,
+            "month": _month(when),
+        }
         for account, owner, amount in legs
         if amount != 0
-    )
+    ]
+    if into is not None:
+        # Written later in one bulk insert by the caller (a recomputation of many persons).
+        into.extend(rows)
+    else:
+        session.add_all(LedgerEntry(**row) for row in rows)
     return transaction_id
 
 
-def post_entitlement(session: Session, instalment: Instalment, delta: int) -> None:
+def post_entitlement(
+    session: Session,
+    instalment: Instalment,
+    delta: int,
+    *,
+    into: list[dict[str, Any]] | None = None,
+) -> None:
     """An instalment created or its amount changed by `delta` (may be negative)."""
     if delta == 0:
         return
@@ -121,6 +133,7 @@ def post_entitlement(session: Session, instalment: Instalment, delta: int) -> No
         kind="entitlement",
         instalment=instalment,
         legs=[("person", instalment.person_id, delta), ("obligations", None, -delta)],
+        into=into,
     )
 
 

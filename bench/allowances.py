@@ -1,0 +1,279 @@
+"""Benchmark: compute entitlements and prepare, submit and approve one payment batch for
+10,000 people through the service layer, against a 1,000-person baseline in the same run.
+
+    python -m bench.allowances [--people 10000] [--baseline 1000] [--postgres URL]
+
+Setup (not timed) writes the minimum facts with bulk inserts into a fresh SQLCipher database
+(or a PostgreSQL database given by URL): synthetic persons, a reception event each with a
+rank, some dependants and weapons, and a decided vetting case (cleared) each — the vetting
+workflow itself is not what is measured here. The plan, funders and users go through the
+services. Timed, in separate transactions committed like a request:
+
+1. `entitlements.recompute` for everyone (facts read, plan applied, instalments and ledger
+   entries written, one audit event per person);
+2. `batches.create_batch` + `add_due` + `submit` by the maker, then `approve` by a second
+   finance officer with a fresh login (vetting re-checked, budgets checked).
+
+Prints a markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from haven.accounts import service as accounts
+from haven.accounts.models import User
+from haven.accounts.schemas import UserCreate
+from haven.allowances import batches, entitlements, funders, plans
+from haven.config import Settings
+from haven.db.engine import make_engine
+from haven.db.migrate import upgrade
+from haven.db.session import make_session_factory, transaction
+from haven.db.types import new_id
+from haven.demo.allowances import DEMO_PLAN
+from haven.forces import service as forces
+from haven.forces.models import Rank
+from haven.people.models import FamilyMember, Person
+from haven.reception.models import ReceptionEvent, WeaponItem
+from haven.security import sessions
+from haven.security.keyring import Keyring
+from haven.security.permissions import Actor, Role
+from haven.vetting.models import VettingCase
+
+SETTINGS = Settings(database_url="sqlite://", argon2_time_cost=1, argon2_memory_kib=1024)
+SYSTEM = Actor.system("bench")
+PASSWORD = "bench passphrase long enough"  # noqa: S105 - synthetic bench users only
+
+
+@dataclass
+class Figures:
+    people: int
+    instalments: int
+    items: int
+    compute_s: float
+    batch_s: float
+
+
+def _timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def _user(session: Session, org: uuid.UUID, name: str) -> User:
+    return accounts.create_user(
+        session,
+        SYSTEM,
+        UserCreate(
+            username=name,
+            display_name=name,
+            role=Role.FINANCE_OFFICER,
+            site_id=None,
+            password=PASSWORD,
+            language="en",
+        ),
+        organisation_id=org,
+        settings=SETTINGS,
+    )
+
+
+def _setup(factory: sessionmaker[Session], people: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Organisation, users, plan, funders (services); persons and facts (bulk)."""
+    rng = random.Random(people)
+    now = datetime.now(UTC)
+    with transaction(factory) as session:
+        org = accounts.create_organisation(
+            session, SYSTEM, name="Bench org", kind="interim_council"
+        )
+        site = accounts.create_site(session, SYSTEM, organisation_id=org.id, name="Bench site")
+        _user(session, org.id, "bench.maker")
+        _user(session, org.id, "bench.checker")
+        admin = Actor.system("bench-admin")
+        version = plans.import_version(session, admin, DEMO_PLAN, organisation_id=org.id)
+        plans.publish(session, admin, version)
+        for name, share in (("Bench funder A", 6000), ("Bench funder B", 4000)):
+            funder = funders.save_funder(session, admin, name=name, organisation_id=org.id)
+            for component in DEMO_PLAN["components"]:
+                funders.save_budget_line(
+                    session,
+                    admin,
+                    funder,
+                    component_code=component["code"],
+                    currency=component["currency"],
+                    share_bp=share,
+                    budget_minor=10**12,
+                )
+        army = forces.ensure_reference_data(session)
+        rank_ids = list(session.scalars(select(Rank.id).where(Rank.force_id == army.id)).all())
+        ids = [new_id() for _ in range(people)]
+        rows_person, rows_event, rows_family, rows_weapon, rows_case = [], [], [], [], []
+        for n, pid in enumerate(ids):
+            rows_person.append(
+                {
+                    "id": pid,
+                    "organisation_id": org.id,
+                    "site_id": site.id,
+                    "name_latin": f"Bench Person {n}",
+                    "name_key": f"bench person {n}",
+                    "aliases": [],
+                    "languages": [],
+                    "skills": [],
+                    "weapon_specialisations": [],
+                    "birth_approximate": False,
+                    "sex": "male",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            event_id = new_id()
+            rows_event.append(
+                {
+                    "id": event_id,
+                    "person_id": pid,
+                    "organisation_id": org.id,
+                    "site_id": site.id,
+                    "classification": "defector",
+                    "received_on": date(2026, 1, 1) + timedelta(days=rng.randrange(300)),
+                    "rank_id": rng.choice(rank_ids),
+                    "origin_force_id": army.id,
+                    "legal_basis": "public_interest",
+                    "terms_signed": True,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            for _ in range(rng.randrange(4)):
+                rows_family.append(
+                    {
+                        "id": new_id(),
+                        "person_id": pid,
+                        "organisation_id": org.id,
+                        "relationship": "child",
+                        "is_dependant": True,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            if rng.random() < 0.6:
+                rows_weapon.append(
+                    {
+                        "id": new_id(),
+                        "reception_id": event_id,
+                        "organisation_id": org.id,
+                        "site_id": site.id,
+                        "kind": rng.choice(["rifle", "pistol", "machine_gun"]),
+                        "quantity": 1,
+                        "serviceable": True,
+                        "receipt_number": f"WR-B-{n}",
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            rows_case.append(
+                {
+                    "id": new_id(),
+                    "person_id": pid,
+                    "organisation_id": org.id,
+                    "state": "decided",
+                    "outcome": "cleared",
+                    "state_changed_at": now,
+                    "decided_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        for model, rows in (
+            (Person, rows_person),
+            (ReceptionEvent, rows_event),
+            (FamilyMember, rows_family),
+            (WeaponItem, rows_weapon),
+            (VettingCase, rows_case),
+        ):
+            for start in range(0, len(rows), 2000):
+                session.execute(insert(model), rows[start : start + 2000])
+        return org.id, ids
+
+
+def _actor(session: Session, username: str) -> Actor:
+    user = session.scalars(select(User).where(User.username == username)).one()
+    token, _ = sessions.start(session, user, SETTINGS, second_factor="totp")
+    return sessions.resolve(session, token, SETTINGS).actor
+
+
+def run(engine: Engine, keyring: Keyring | None, people: int) -> Figures:
+    factory = make_session_factory(engine, keyring)
+    _, ids = _setup(factory, people)
+
+    def compute() -> int:
+        with transaction(factory) as session:
+            changes = entitlements.recompute(session, _actor(session, "bench.maker"), ids)
+            return sum(len(c.changes) for c in changes)
+
+    instalments, compute_s = _timed(compute)
+
+    def batch() -> int:
+        with transaction(factory) as session:
+            maker = _actor(session, "bench.maker")
+            made = batches.create_batch(session, maker, title="Bench batch", currency="MMK")
+            added = batches.add_due(session, maker, made, due_by=date(2027, 12, 31))
+            batches.submit(session, maker, made)
+            batches.approve(session, _actor(session, "bench.checker"), made)
+            return added.added
+
+    items, batch_s = _timed(batch)
+    return Figures(people, instalments, items, compute_s, batch_s)
+
+
+def _database(label: str, postgres: str | None, folder: Path) -> tuple[str, Keyring | None]:
+    if postgres:
+        from tests.postgres import create_database
+
+        return create_database(postgres, f"haven_bench_{label}"), None
+    return f"sqlite+pysqlcipher:///{folder / (label + '.db')}", Keyring(root=os.urandom(32))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--baseline", type=int, default=1_000)
+    parser.add_argument("--postgres", help="an admin URL of a PostgreSQL server to use instead")
+    args = parser.parse_args()
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="haven-bench-") as folder:
+        for people in (args.baseline, args.people):
+            url, keyring = _database(f"p{people}", args.postgres, Path(folder))
+            engine = make_engine(url, keyring=keyring)
+            upgrade(url, engine, keyring=keyring)
+            figures.append(run(engine, keyring, people))
+            engine.dispose()
+    engine_name = "PostgreSQL" if args.postgres else "SQLCipher"
+    base = figures[0]
+    print(
+        f"| people | engine | instalments computed | compute entitlements (s) | per person (ms) | batch items | prepare + submit + approve (s) | total (s) | ratio to {base.people:,} |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    base_total = base.compute_s + base.batch_s
+    for f in figures:
+        total = f.compute_s + f.batch_s
+        print(
+            f"| {f.people:,} | {engine_name} | {f.instalments:,} | {f.compute_s:.1f} | "
+            f"{1000 * f.compute_s / f.people:.2f} | {f.items:,} | {f.batch_s:.1f} | {total:.1f} | "
+            f"{total / base_total:.1f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()
