@@ -23,9 +23,11 @@ class AllowanceTerms:
     overrides: Mapping[str, int] = field(default_factory=dict)
 
 
-# Agreements whose terms bind: a draft, a negotiation or a collapsed/cancelled agreement
-# promises nothing, so the plan's defaults apply to anyone linked to one.
+# Agreements whose terms bind: a draft, a negotiation or a cancelled agreement promises
+# nothing, so the plan's defaults apply. Someone who crossed under an agreement that later
+# collapsed (the rest of the unit never came) keeps what they were promised.
 BINDING_STATES = frozenset({"finalized", "executing", "completed"})
+BINDING_FOR_ARRIVALS = BINDING_STATES | {"collapsed"}
 
 
 def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> AllowanceTerms | None:
@@ -45,7 +47,9 @@ def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> Allowa
         .order_by(Arrival.created_at.desc())
         .limit(1)
     ).first()
+    binding = BINDING_FOR_ARRIVALS
     if agreement_id is None:
+        binding = BINDING_STATES
         agreement_id = session.scalars(
             select(ReceptionEvent.agreement_id)
             .where(ReceptionEvent.person_id == person_id, ReceptionEvent.agreement_id.is_not(None))
@@ -55,7 +59,7 @@ def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> Allowa
     if agreement_id is None:
         return None
     agreement = session.get(Agreement, agreement_id)
-    if agreement is None or agreement.status not in BINDING_STATES:
+    if agreement is None or agreement.status not in binding:
         return None
     overrides = {str(k): int(v) for k, v in (agreement.allowance_overrides or {}).items()}
     return AllowanceTerms(
