@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from haven.allowances import facts as facts_module
@@ -42,6 +42,10 @@ from haven.security.permissions import Actor, Permission, require
 from haven.vetting.status import PAYABLE
 
 CHUNK = 500
+# Core tables: a Core executemany writes thousands of rows in one statement (the ORM bulk
+# path would send them one by one here).
+INSTALMENTS: Table = Instalment.__table__  # type: ignore[assignment]
+LEDGER_ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -85,9 +89,9 @@ class _Pending:
             row["generation"] = 0
             rows.append(row)
         for start in range(0, len(rows), 1000):
-            session.execute(insert(Instalment.__table__), rows[start : start + 1000])
+            session.execute(insert(INSTALMENTS), rows[start : start + 1000])
         for start in range(0, len(self.ledger), 2000):
-            session.execute(insert(LedgerEntry.__table__), self.ledger[start : start + 2000])
+            session.execute(insert(LEDGER_ENTRIES), self.ledger[start : start + 2000])
         for person_id, organisation_id, changes in self.audits:
             audit.record(
                 session,
@@ -488,3 +492,23 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
         payable=payable,
         vetting=str(status),
     )
+
+
+def recently_computed(session: Session, actor: Actor, *, limit: int = 20) -> list[Person]:
+    """Persons of the actor's organisation whose entitlements were computed most recently."""
+    require(actor, Permission.ENTITLEMENT_READ)
+    latest = (
+        select(Instalment.person_id, func.max(Instalment.created_at).label("at"))
+        .group_by(Instalment.person_id)
+        .subquery()
+    )
+    query = (
+        select(Person)
+        .join(latest, latest.c.person_id == Person.id)
+        .where(Person.erased_at.is_(None))
+        .order_by(latest.c.at.desc(), Person.id)
+        .limit(limit)
+    )
+    if not actor.is_system:
+        query = query.where(Person.organisation_id == actor.organisation_id)
+    return list(session.scalars(query).all())

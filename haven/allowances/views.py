@@ -89,6 +89,9 @@ def landing(request: Request, session: DB, actor: HtmlActor) -> Response:
         if _may(actor, Permission.FUNDER_MANAGE, Permission.PAYMENT_READ)
         else [],
         today=utcnow().date().isoformat(),
+        recent=entitlements.recently_computed(session, actor)
+        if actor.can(Permission.ENTITLEMENT_READ)
+        else [],
     )
     return render(request, "allowances/index.html", context)
 
