@@ -39,6 +39,10 @@ def _case(
     if case is None:
         raise NotFound
     require(actor, permission, case)
+    person = session.get(Person, case.person_id)
+    if person is None or person.is_erased:
+        # Erasure destroyed the person's key: nothing of the case can be read any more.
+        raise NotFound
     return case
 
 

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from haven.i18n import N_, Text
 from haven.people.text_fields import CleanText, Encoding
-from haven.text.units import MESSAGE as UNIT_MESSAGE
 from haven.text.units import parse_unit
 from haven.vetting.lifecycle import Outcome, Protection, ReviewKind
 
@@ -89,7 +88,10 @@ def unit_codes(values: list[str]) -> list[str]:
         if code is None:
             raise ValueError(
                 Text(
-                    N_("“{unit}” is not a unit Haven recognises. ") + UNIT_MESSAGE,
+                    N_(
+                        "“{unit}” is not a unit Haven recognises. Enter the unit as a type "
+                        "and a number, for example LIB-531."
+                    ),
                     {"unit": value[:40]},
                 )
             )

@@ -295,11 +295,16 @@ def find_hits(session: Session, person: Person, registry: Registry) -> list[Foun
     return found
 
 
-def ensure_case(session: Session, actor: Actor, person: Person) -> VettingCase:
-    """The person's vetting case, opened (pending) on first screening."""
+def ensure_case(
+    session: Session, actor: Actor, person: Person, *, audited: bool = True
+) -> tuple[VettingCase, bool]:
+    """The person's vetting case, opened (pending) on first screening; (case, opened now).
+
+    With `audited=False` the caller records the opening in its own event (screening does,
+    so that a reception writes one vetting event, not two)."""
     case = session.scalar(select(VettingCase).where(VettingCase.person_id == person.id))
     if case is not None:
-        return case
+        return case, False
     case = VettingCase(
         person_id=person.id,
         organisation_id=person.organisation_id,
@@ -308,16 +313,17 @@ def ensure_case(session: Session, actor: Actor, person: Person) -> VettingCase:
     )
     session.add(case)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.VETTING_CASE_OPENED,
-        subject_type="vetting_case",
-        subject_id=case.id,
-        organisation_id=person.organisation_id,
-        changes={"state": {"before": None, "after": case.state}},
-    )
-    return case
+    if audited:
+        audit.record(
+            session,
+            actor,
+            AuditAction.VETTING_CASE_OPENED,
+            subject_type="vetting_case",
+            subject_id=case.id,
+            organisation_id=person.organisation_id,
+            changes={"state": {"before": None, "after": case.state}},
+        )
+    return case, True
 
 
 def _screener(requested_by: Actor | None) -> Actor:
@@ -342,7 +348,7 @@ def screen_person(
     actor = _screener(requested_by)
     if registry is None:
         registry = registry_for(session, person.organisation_id)
-    case = ensure_case(session, actor, person)
+    case, opened = ensure_case(session, actor, person, audited=False)
     known = set(
         session.scalars(select(ScreeningHit.signature).where(ScreeningHit.person_id == person.id))
     )
@@ -365,6 +371,18 @@ def screen_person(
         new.append(row)
     case.last_screened_at = utcnow()
     session.flush()
+    changes: dict[str, Any] = {"new_hits": len(new), "engine": names.engine()[0]}
+    if opened:
+        changes["state"] = {"before": None, "after": case.state}
+    audit.record(
+        session,
+        actor,
+        AuditAction.VETTING_CASE_OPENED if opened else AuditAction.VETTING_SCREENED,
+        subject_type="vetting_case",
+        subject_id=case.id,
+        organisation_id=person.organisation_id,
+        changes=changes,
+    )
     for row in new:
         audit.record(
             session,
@@ -375,15 +393,6 @@ def screen_person(
             organisation_id=person.organisation_id,
             changes={"hit_id": str(row.id), "kind": row.kind},
         )
-    audit.record(
-        session,
-        actor,
-        AuditAction.VETTING_SCREENED,
-        subject_type="vetting_case",
-        subject_id=case.id,
-        organisation_id=person.organisation_id,
-        changes={"new_hits": len(new), "engine": names.engine()[0]},
-    )
     if new and case.state not in (CaseState.PENDING, CaseState.INTERVIEW):
         cases.reopen_on_new_hits(session, actor, case)
     return new
@@ -428,14 +437,28 @@ def people_concerned(
             )
         )
     if entries:
+        units: dict[uuid.UUID, str] = {}
+        for person_id, kind, number in session.execute(
+            select(ReceptionEvent.person_id, Unit.kind, Unit.number)
+            .join(Unit, Unit.id == ReceptionEvent.origin_unit_id)
+            .where(ReceptionEvent.organisation_id == organisation_id)
+            .order_by(ReceptionEvent.received_on)
+        ):
+            units[person_id] = f"{kind}-{number}"
         people = [
-            IdentityRecord(key=pid, name_latin=latin, name_my=my)
-            for pid, latin, my in session.execute(
-                select(Person.id, Person.name_latin, Person.name_my).where(
+            IdentityRecord(
+                key=pid, name_latin=latin, name_my=my, birth_year=year, unit=units.get(pid)
+            )
+            for pid, latin, my, year in session.execute(
+                select(Person.id, Person.name_latin, Person.name_my, Person.birth_year).where(
                     Person.organisation_id == organisation_id, Person.erased_at.is_(None)
                 )
             )
         ]
         for entry in entries:
+            # The engine decides each hit in `screen_person`; here a superset is wanted:
+            # whoever the engine pairs with the entry, and whoever the recall-oriented
+            # baseline finds by name alone.
             concerned.update(match.entry_key for match in names.screen_names(entry, people))
+            concerned.update(match.entry_key for match in names.baseline(entry, people))
     return concerned

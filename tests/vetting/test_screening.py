@@ -167,7 +167,7 @@ def test_importing_incidents_rescreens_the_people_concerned(db: Session) -> None
     in_unit = _receive(
         db, site, "Min Thu", origin_unit="LIB-531", service_months=12, received_on=RECEIVED
     )
-    named = _receive(db, site, "Thura Aung")
+    named = _receive(db, site, "Thura Aung", origin_unit="IB 250", service_months=6)
     unrelated = _receive(db, site, "Zaw Win", origin_unit="IB-99", service_months=2)
     clear_person(db, named.id)
     assert vetting_status(db, named.id) is VettingStatus.CLEARED
@@ -194,12 +194,12 @@ def test_a_bad_row_imports_nothing(db: Session) -> None:
 
 def test_watchlist_names_are_screened(db: Session) -> None:
     _org, site, actor = _setup(db)
-    person = _receive(db, site, "Aung Naing Soe", birth_year=1990)
+    person = _receive(db, site, "Aung Naing Soe", birth_year=1990, origin_unit="LIB 77")
     watchlist, result = incidents.load_watchlist(
         db,
         actor,
         name="Sanctions list (synthetic)",
-        content=b"name,birth_year,unit,note\nAung Naing Soe,1971,,Sanctioned\nBo Bo,,,\n",
+        content=b"name,birth_year,unit,note\nAung Naing Soe,1971,LIB 77,Sanctioned\nBo Bo,,,\n",
     )
     assert watchlist.entry_count == 2
     assert result.new_hits == 1
