@@ -56,7 +56,7 @@ def seed_pow(session: Session, *, seed: int = 2026) -> int:
     waiting = list(service.unregistered(session, officer))
     count = 0
     for index, event in enumerate(waiting):
-        if index % 4 == 1:  # leave a quarter for the registration page
+        if index % 2 == 1:  # leave half for the registration page
             continue
         captured_on = min(event.received_on, today)
         record = service.register(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_
 from haven.people.text_fields import CleanText, Encoding
+from haven.pow.deadlines import local_today
 
 
 class PowStatus(StrEnum):
@@ -111,7 +112,8 @@ class Outcome(StrEnum):
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    """Dates are Myanmar calendar dates (see `deadlines`): "today" and "the future" too."""
+    return local_today()
 
 
 class _In(BaseModel):
