@@ -53,6 +53,14 @@ SKIP_LABELS = {
 }
 
 
+def _form_uuid(form: Any, name: str) -> uuid.UUID:
+    """A record id sent back by one of our forms; anything else is a record that is not there."""
+    try:
+        return uuid.UUID(str(form.get(name, "")))
+    except ValueError:
+        raise NotFound from None
+
+
 def _may(actor: Actor, *permissions: Permission) -> bool:
     return any(actor.can(p) for p in permissions)
 
@@ -143,7 +151,10 @@ def plan_create(request: Request, session: DB, actor: HtmlFormActor, form: Form)
             raise ValidationFailed(
                 fields={"effective_from": N_("Enter the date from which this version applies.")}
             ) from None
-        copy_from = uuid.UUID(values["copy_from"]) if values["copy_from"] else None
+        try:
+            copy_from = uuid.UUID(values["copy_from"]) if values["copy_from"] else None
+        except ValueError:
+            raise ValidationFailed(fields={"copy_from": N_("Choose a plan version.")}) from None
         version = plans.create_version(
             session,
             actor,
@@ -483,9 +494,9 @@ def batch_move(batch_id: uuid.UUID, move: str, session: DB, actor: HtmlFormActor
 
 @router.post("/allowances/items/{item_id}/remove")
 def item_remove(item_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form) -> Response:
-    batch_id = str(form.get("batch_id", ""))
+    batch_id = _form_uuid(form, "batch_id")
     batches.remove_item(session, actor, item_id)
-    return RedirectResponse(f"/allowances/batches/{uuid.UUID(batch_id)}", status_code=303)
+    return RedirectResponse(f"/allowances/batches/{batch_id}", status_code=303)
 
 
 @router.post("/allowances/items/{item_id}/disburse", response_class=HTMLResponse)
@@ -498,7 +509,7 @@ def item_disburse(
         if isinstance(upload, UploadFile) and upload.filename
         else None
     )
-    batch_id = uuid.UUID(str(form.get("batch_id", "")))
+    batch_id = _form_uuid(form, "batch_id")
     try:
         batches.disburse(
             session,
@@ -526,7 +537,7 @@ def item_disburse(
 def disbursement_reverse(
     request: Request, disbursement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
 ) -> Response:
-    batch_id = uuid.UUID(str(form.get("batch_id", "")))
+    batch_id = _form_uuid(form, "batch_id")
     try:
         batches.reverse(session, actor, disbursement_id, reason=str(form.get("reason", "")))
     except ValidationFailed as error:
