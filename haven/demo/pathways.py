@@ -72,7 +72,7 @@ def seed_pathways(session: Session) -> int:
         language: service.add_consent_text(
             session,
             system,
-            ConsentTextIn(language=language, body=body),
+            ConsentTextIn(language=language, text=body),
             organisation_id=organisation_id,
         )
         for language, body in (("en", EXPLANATION_EN), ("my", EXPLANATION_MY))
@@ -140,7 +140,7 @@ def seed_pathways(session: Session) -> int:
                 ExilePlanIn(host_organisation="Synthetic refuge network", host_country="Country A"),
             )
         if index < 3:
-            work.add_note(session, worker, case_id, NoteIn(body="Synthetic demo note."))
+            work.add_note(session, worker, case_id, NoteIn(text="Synthetic demo note."))
             referral = work.send_referral(
                 session,
                 worker,

@@ -68,7 +68,7 @@ class Strict(BaseModel):
 
 class ConsentTextIn(Strict):
     language: Language
-    body: RequiredText = Field(min_length=20, max_length=20000)
+    text: RequiredText = Field(min_length=20, max_length=20000)
 
 
 class ConsentTextOut(BaseModel):
@@ -155,7 +155,7 @@ class TaskMove(Strict):
 
 
 class NoteIn(Strict):
-    body: RequiredText = Field(min_length=1, max_length=10000)
+    text: RequiredText = Field(min_length=1, max_length=10000)
 
 
 class NoteOut(BaseModel):

@@ -37,6 +37,7 @@ from haven.pathways.models import (
 from haven.pathways.schemas import AssignIn, ChoiceIn, ConsentTextIn, ReasonIn, TransferIn
 from haven.pathways.status import Pathway
 from haven.people.models import Person
+from haven.people.service import as_reader
 from haven.reception.models import ReceptionEvent
 from haven.reception.service import CHILD_HANDOVER
 from haven.security.permissions import Actor, Permission, Role, require
@@ -81,7 +82,7 @@ def add_consent_text(
         organisation_id=organisation,
         language=data.language,
         version=(latest.version + 1) if latest else 1,
-        body=data.body or "",
+        body=data.text,
         created_by_id=actor.user_id,
     )
     session.add(text)
@@ -181,6 +182,7 @@ def get_case(
     case_id: uuid.UUID,
     permission: Permission = Permission.CASE_READ,
 ) -> Case:
+    as_reader(session, actor)
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound
@@ -190,6 +192,7 @@ def get_case(
 
 def case_for_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Case | None:
     """The person's case if the actor may read it; None when there is none."""
+    as_reader(session, actor)
     case = repository.case_of_person(session, person_id)
     if case is None:
         person = _person(session, person_id)
@@ -436,6 +439,7 @@ def record_choice(
     session: Session, actor: Actor, person_id: uuid.UUID, data: ChoiceIn
 ) -> PathwayChoice:
     """Record the person's own choice; opens their case if they have none yet."""
+    as_reader(session, actor)
     person = _person(session, person_id)
     case = repository.case_of_person(session, person.id)
     require(actor, Permission.CASE_WRITE, case if case is not None else person)

@@ -35,6 +35,7 @@ from haven.pathways.schemas import (
 from haven.pathways.service import get_case, require_active
 from haven.pathways.status import Pathway
 from haven.people.models import Person
+from haven.security.fields import unmasked
 from haven.security.permissions import Actor, Permission, require
 
 
@@ -217,7 +218,8 @@ def plan_home(session: Session, actor: Actor, case_id: uuid.UUID, data: HomePlan
     plan = _home_plan(session, actor, case_id)
     if plan.status not in ("planning", "assessed"):
         raise Conflict(N_("The person has already returned: record follow-up visits instead."))
-    moved = (plan.township, plan.village) != (data.township, data.village)
+    with unmasked(session):
+        moved = (plan.township, plan.village) != (data.township, data.village)
     plan.township = data.township
     plan.village = data.village
     plan.reunification = data.reunification
@@ -244,7 +246,9 @@ def assess_safety(session: Session, actor: Actor, case_id: uuid.UUID, data: Safe
     is never assessed 'low'."""
     plan = _home_plan(session, actor, case_id)
     rules.check(rules.HOME, "home plan", plan.status, "assessed")
-    if plan.township is None:
+    with unmasked(session):
+        has_destination = plan.township is not None
+    if not has_destination:
         raise ValidationFailed(fields={"township": N_("Record the destination first.")})
     if data.regime_controlled and data.risk == "low":
         raise ValidationFailed(

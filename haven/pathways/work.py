@@ -34,6 +34,7 @@ from haven.pathways.schemas import (
     TaskMove,
 )
 from haven.pathways.service import get_case, person_name, require_active
+from haven.people.service import as_reader
 from haven.security.permissions import Actor, Permission, require
 
 
@@ -151,7 +152,7 @@ def add_note(session: Session, actor: Actor, case_id: uuid.UUID, data: NoteIn) -
         organisation_id=case.organisation_id,
         author_id=actor.user_id,
     )
-    note.body = data.body
+    note.body = data.text
     session.add(note)
     session.flush()
     _record(
@@ -248,6 +249,7 @@ def _side(actor: Actor, referral: Referral) -> str:
 
 
 def get_referral(session: Session, actor: Actor, referral_id: uuid.UUID) -> Referral:
+    as_reader(session, actor)
     referral = session.get(Referral, referral_id)
     if referral is None:
         raise NotFound
@@ -261,6 +263,7 @@ def move_referral(
 ) -> Referral:
     """The receiving organisation accepts or declines, then completes (sent → accepted |
     declined; accepted → completed). The sender cannot answer its own referral."""
+    as_reader(session, actor)
     referral = session.get(Referral, referral_id)
     if referral is None:
         raise NotFound
@@ -299,11 +302,13 @@ def referrals_of_case(session: Session, actor: Actor, case: Case) -> Sequence[Re
 
 def incoming_referrals(session: Session, actor: Actor) -> Sequence[Referral]:
     require(actor, Permission.CASE_READ)
+    as_reader(session, actor)
     return repository.referrals_for(session, actor, incoming=True)
 
 
 def outgoing_referrals(session: Session, actor: Actor) -> Sequence[Referral]:
     require(actor, Permission.CASE_READ)
+    as_reader(session, actor)
     return repository.referrals_for(session, actor, incoming=False)
 
 

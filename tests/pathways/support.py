@@ -30,7 +30,7 @@ def consent_text(
     return service.add_consent_text(
         db,
         Actor.system(),
-        ConsentTextIn(language=language, body=body),  # type: ignore[arg-type]
+        ConsentTextIn(language=language, text=body),  # type: ignore[arg-type]
         organisation_id=organisation_id,
     )
 

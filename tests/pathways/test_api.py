@@ -78,7 +78,7 @@ def _receive(client: TestClient, w: World, **fields: object) -> str:
 
 
 def _explanation(client: TestClient, w: World, language: str = "en") -> str:
-    body = {"language": language, "body": "Serve, go home, or exile: the choice is yours alone."}
+    body = {"language": language, "text": "Serve, go home, or exile: the choice is yours alone."}
     response = client.post("/api/consent-texts", json=body, headers=w.admin)
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
@@ -165,7 +165,7 @@ def test_case_task_and_note_lifecycles(client: TestClient, world: World, db: Ses
     )
     assert past.status_code == 422
     # Notes are ciphertext at rest, and reading them is audited.
-    note = client.post(f"/api/cases/{cid}/notes", json={"body": "Nightmares."}, headers=w.worker)
+    note = client.post(f"/api/cases/{cid}/notes", json={"text": "Nightmares."}, headers=w.worker)
     assert note.status_code == 201
     raw = db.scalar(select(CaseNote.body_ct).where(CaseNote.case_id == uuid.UUID(cid)))
     assert raw is not None
@@ -211,7 +211,7 @@ def test_referral_round_trip_each_side_sees_what_it_should(
     person = _receive(client, w)
     text = _explanation(client, w)
     cid = _choose(client, w, person, "home", text)["case_id"]
-    client.post(f"/api/cases/{cid}/notes", json={"body": "Confidential."}, headers=w.worker)
+    client.post(f"/api/cases/{cid}/notes", json={"text": "Confidential."}, headers=w.worker)
     sent = client.post(
         f"/api/cases/{cid}/referrals",
         json={"to_organisation_id": str(w.partner_org), "kind": "psychosocial", "reason": "Sleep"},

@@ -41,7 +41,7 @@ def test_choice_records_the_explanation_version_and_keeps_history(db: Session) -
     service.add_consent_text(
         db,
         SYSTEM,
-        ConsentTextIn(language="en", body="Version two of the explanation, read aloud."),
+        ConsentTextIn(language="en", text="Version two of the explanation, read aloud."),
         organisation_id=event.organisation_id,
     )
     second = choose(db, event.person_id, Pathway.HOME, change_reason="Wants to see his mother.")

@@ -100,7 +100,7 @@ def test_choice_task_and_referral_through_the_pages(
     )
     assert sent.status_code == 200
     referral = repository.referrals_of_case(db, case.id)[0]
-    client.post(f"{case_url}/notes", data={"csrf_token": token, "body": "Private matter"})
+    client.post(f"{case_url}/notes", data={"csrf_token": token, "text": "Private matter"})
     notes = client.get(f"{case_url}/notes")
     assert "Private matter" in notes.text
     client.post("/logout", data={"csrf_token": token})
@@ -163,3 +163,25 @@ def test_a_manager_sees_counts_not_cases(
     assert case is not None
     assert client.get(f"/cases/{case.id}").status_code == 403
     assert client.get(f"/cases/{case.id}/notes").status_code == 403
+
+
+def test_an_administrator_adds_explanation_versions(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    org = f.organisation(db, name="Council (texts)")
+    f.user(
+        db, organisation=org, role=Role.ADMINISTRATOR, settings=fast_settings, username="adm.texts"
+    )
+    f.login(client, username="adm.texts")
+    token = f.csrf_from(client, "/consent-texts")
+    short = client.post("/consent-texts", data={"csrf_token": token, "language": "my", "text": "တို"})
+    assert short.status_code == 422
+    assert 'href="#field-text"' in short.text
+    for body in ("ရွေးချယ်ခွင့် သုံးမျိုး ရှိပါသည်။ မည်သူမျှ အတင်းမခိုင်းပါ။", "ဒုတိယ ဗားရှင်း: ရွေးချယ်ခွင့် သုံးမျိုး ရှိပါသည်။"):
+        saved = client.post(
+            "/consent-texts", data={"csrf_token": token, "language": "my", "text": body}
+        )
+        assert saved.status_code == 200
+    page = client.get("/consent-texts").text
+    assert "version 2" in page
+    assert "version 1" in page

@@ -33,7 +33,7 @@ OPERATIONS: list[Operation] = [
         "POST",
         "/api/consent-texts",
         P.CONSENT_TEXT_MANAGE,
-        json=lambda w: {"language": "my", "body": "ရွေးချယ်ခွင့် သုံးမျိုး ရှိပါသည်။ " * 3},
+        json=lambda w: {"language": "my", "text": "ရွေးချယ်ခွင့် သုံးမျိုး ရှိပါသည်။ " * 3},
     ),
     Operation("GET", "/api/consent-texts/current", P.CASE_WRITE),
     Operation(
@@ -81,7 +81,7 @@ OPERATIONS: list[Operation] = [
     ),
     _case("/api/tasks/{task_id}/status", "POST", P.CASE_WRITE, {"status": "done"}),
     _case("/api/cases/{case_id}/notes", "GET", P.CASE_READ),
-    _case("/api/cases/{case_id}/notes", "POST", P.CASE_WRITE, {"body": "Slept well."}),
+    _case("/api/cases/{case_id}/notes", "POST", P.CASE_WRITE, {"text": "Slept well."}),
     _case("/api/cases/{case_id}/referrals", "GET", P.CASE_READ),
     Operation(
         "POST",
@@ -169,7 +169,7 @@ def seed(ctx: SideContext, side: Side) -> None:
         case.id,
         TaskIn(title="Visit the family", due_on="2099-01-01"),  # type: ignore[arg-type]
     ).id
-    work.add_note(db, SYSTEM, case.id, NoteIn(body="Matrix note"))
+    work.add_note(db, SYSTEM, case.id, NoteIn(text="Matrix note"))
     # A partner organisation refers one of its own people to this side.
     partner = f.organisation(db, name=f"Partner of {ctx.organisation.name}")
     partner_site = f.site(db, organisation=partner)

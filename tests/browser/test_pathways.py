@@ -1,0 +1,97 @@
+"""A case worker records a choice after the explanation, works a task and sends a referral;
+the partner organisation's case worker accepts and completes it; each side sees its part."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, log_in
+
+NAME = "Saw Pathway Browser"
+
+
+def _receive(page: Page, server: str) -> str:
+    log_in(page, server, "registrar")
+    page.goto(f"{server}/reception/new")
+    page.fill("#field-name_latin", NAME)
+    page.check("#classification-defector")
+    page.click("#receive-button")
+    expect(page.locator("#received-notice")).to_be_visible()
+    person_url = page.url.split("?")[0]
+    page.click("#logout-button")
+    return person_url
+
+
+def _choose_and_work(page: Page, server: str, person_url: str) -> str:
+    log_in(page, server, "caseworker")
+    page.goto(person_url)
+    page.click("#case-link")
+    # The explanation is shown, in the person's language, before any choice; none preselected.
+    expect(page.locator("#explanation-text")).to_contain_text("We will not force you to fight")
+    page.select_option("#explain-language", "my")
+    page.click("#explanation button")
+    expect(page.locator("#explanation-text")).to_contain_text("အတင်းအကျပ် မခိုင်းပါ")
+    expect(page.locator("input[name=pathway]:checked")).to_have_count(0)
+    assert axe_violations(page) == []
+    page.check("#pathway-home")
+    page.fill("#field-statement", "I want to go back to my family.")
+    page.check("#explained")
+    page.click("#record-choice")
+    expect(page.locator("#current-pathway")).to_contain_text("Go home to the family")
+    expect(page.locator("#choice")).to_contain_text("explanation version 1")
+    assert axe_violations(page) == []
+    case_url = page.url.split("?")[0]
+    _task_and_referral(page, case_url)
+    return case_url
+
+
+def _task_and_referral(page: Page, case_url: str) -> None:
+    # A task, added and completed.
+    page.fill("#field-title", "Call the mother in Demoso")
+    page.fill("#field-due_on", datetime.now(UTC).date().isoformat())
+    page.click("#add-task")
+    row = page.locator("#tasks-table tr", has_text="Call the mother in Demoso")
+    expect(row).to_contain_text("Open")
+    row.locator("button[value=done]").click()
+    expect(page.locator("#tasks-table tr", has_text="Call the mother in Demoso")).to_contain_text(
+        "Done"
+    )
+
+    # A referral to the civil-society partner, with a confidential note kept back.
+    page.select_option("#field-to_organisation_id", label="Civil-society partner (demo)")
+    page.select_option("#field-kind", "psychosocial")
+    page.fill("#field-reason", "Trouble sleeping since the crossing")
+    page.click("#send-referral")
+    expect(page.locator("#referrals-table")).to_contain_text("Sent")
+    page.goto(f"{case_url}/notes")
+    page.fill("#field-text", "Confidential: the brother is still in the battalion")
+    page.click("#add-note")
+    expect(page.locator("main")).to_contain_text("the brother is still in the battalion")
+    page.click("#logout-button")
+
+
+def test_choice_task_and_referral_round_trip(page: Page, server: str) -> None:
+    case_url = _choose_and_work(page, server, _receive(page, server))
+    log_in(page, server, "partner-caseworker")
+    page.goto(f"{server}/cases")
+    page.locator("#incoming-table a", has_text=NAME).first.click()
+    expect(page.locator("#referral-reason")).to_contain_text("Trouble sleeping")
+    expect(page.locator("main")).not_to_contain_text("brother")
+    assert axe_violations(page) == []
+    page.fill("#field-response", "First session on Monday")
+    page.click("#accept-referral")
+    expect(page.locator("#referral-status")).to_contain_text("Accepted")
+    page.click("#complete-referral")
+    expect(page.locator("#referral-status")).to_contain_text("Completed")
+    # The case and its notes stay with the sending organisation.
+    assert page.goto(case_url).status == 404  # type: ignore[union-attr]
+    assert page.goto(f"{case_url}/notes").status == 404  # type: ignore[union-attr]
+    page.goto(f"{server}/cases")
+    page.click("#logout-button")
+
+    log_in(page, server, "caseworker")
+    page.goto(case_url)
+    expect(page.locator("#referrals-table")).to_contain_text("Completed")
+    expect(page.locator("#referrals-table")).to_contain_text("First session on Monday")
