@@ -244,3 +244,68 @@ def test_export_needs_a_fresh_login(
     )
     assert response.status_code == 303
     assert response.headers["location"].startswith("/reauth")
+
+
+def test_other_pages_render_in_burmese_too(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    record = _register(client, db, setting)
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+    client.post("/language", data={"language": "my", "next": "/", "csrf_token": token})
+    for path in ("/pow", "/pow/places", "/pow/pay-rates", "/pow/notices", "/pow/register"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+    assert "စစ်သုံ့ပန်း" in client.get(f"/pow/records/{record.id}").text
+
+    token = f.csrf_from(client, "/pow/pay-rates")
+    rates = care.pay_rates(db, _org_actor(db, setting))
+    bad = client.post("/pow/pay-rates", data={"csrf_token": token, f"amount-{rates[0].id}": "x"})
+    assert bad.status_code == 422
+    form = {f"amount-{r.id}": f"{r.amount_minor / 100:.2f}" for r in rates}
+    form[f"amount-{rates[0].id}"] = "9.50"
+    saved = client.post(
+        "/pow/pay-rates", data={"csrf_token": token, **form}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    db.refresh(rates[0])
+    assert rates[0].amount_minor == 950
+
+    death = client.post(
+        f"/pow/records/{record.id}/death",
+        data={
+            "csrf_token": token,
+            "died_on": "2026-11-05",
+            "place_of_death": "Camp North",
+            "cause": "Illness",
+            "cremated": "yes",
+        },
+    )
+    assert death.status_code == 422  # a cremation needs its reason
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+    death = client.post(
+        f"/pow/records/{record.id}/death",
+        data={
+            "csrf_token": token,
+            "died_on": "2026-11-05",
+            "place_of_death": "Camp North",
+            "cause": "Illness",
+            "burial_place": "Demoso cemetery",
+            "grave_number": "A-7",
+        },
+        follow_redirects=False,
+    )
+    assert death.status_code == 303, death.text
+    certificate = client.get(f"/pow/records/{record.id}/death-certificate.pdf")
+    assert certificate.status_code == 200
+    assert certificate.content.startswith(b"%PDF-")
+    health = client.post("/pow/health-report", data={"csrf_token": token})
+    assert health.status_code == 200
+    assert "health.csv" in zipfile.ZipFile(io.BytesIO(health.content)).namelist()
+
+
+def _org_actor(db: Session, setting: Setting) -> Actor:
+    from haven.security.sessions import actor_for
+
+    user = f.user(db, organisation=setting.organisation, role=Role.POW_OFFICER)
+    return actor_for(user)
