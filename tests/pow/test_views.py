@@ -309,3 +309,37 @@ def _org_actor(db: Session, setting: Setting) -> Actor:
 
     user = f.user(db, organisation=setting.organisation, role=Role.POW_OFFICER)
     return actor_for(user)
+
+
+def test_api_refuses_defection_without_a_completed_check(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    user = f.user(db, organisation=setting.organisation, role=Role.POW_OFFICER)
+    headers = f.bearer(f.api_token(db, user=user))
+    event = captured(db, setting, name="Api Prisoner")
+    made = client.post(
+        "/api/pow/records",
+        json={"person_id": str(event.person_id), "captured_on": "2026-11-01"},
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    pow_id = made.json()["id"]
+    check = client.post(
+        f"/api/pow/records/{pow_id}/voluntariness-checks",
+        json={
+            "interviewer_name": "Detaining unit captain",
+            "interviewer_independent": False,
+            "detaining_unit_absent": False,
+            "statement": "Yes.",
+            "outcome": "voluntary",
+        },
+        headers=headers,
+    )
+    assert check.status_code == 201
+    assert check.json()["completed_at"] is None
+    refused = client.post(
+        f"/api/pow/records/{pow_id}/defect", json={"check_id": check.json()["id"]}, headers=headers
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "conflict"
+    assert client.get(f"/api/pow/records/{pow_id}", headers=headers).json()["status"] == "interned"
