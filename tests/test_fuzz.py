@@ -42,6 +42,7 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/agreements", Role.NEGOTIATOR),
     ("/api/crossing", Role.NEGOTIATOR),
     ("/api/allowances", Role.FINANCE_OFFICER),
+    ("/api/matching", Role.CASE_WORKER),
 ]
 
 

@@ -31,6 +31,11 @@ from haven.matching.batch import (
 from haven.matching.records import IdentityRecord
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -58,7 +63,9 @@ class Timer:
         self.laps[name] = time.perf_counter() - started
 
 
-def run_haven(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
+def run_haven(
+    records: list[Registration], timer: Timer, save_model: str | None = None
+) -> tuple[Any, Any]:
     """Haven's configuration: returns (duckdb connection, name of the predictions table)."""
     import duckdb
     from splink import DuckDBAPI, Linker
@@ -72,6 +79,8 @@ def run_haven(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
     linker = Linker(api.register(frame, table_name="haven_records"), settings(), log_level=None)
     train(linker)
     timer.lap("train", started)
+    if save_model:
+        linker.misc.save_model_to_json(save_model, overwrite=True)
     started = time.perf_counter()
     predictions = linker.inference.predict()
     timer.lap("predict", started)
@@ -157,58 +166,13 @@ def _row(name: str, scores: Scores, timer: Timer, peak: float) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--skip-plain", action="store_true")
-    parser.add_argument("--skip-screening", action="store_true")
-    parser.add_argument("--interactive", type=int, default=0, help="also time N lookups")
-    args = parser.parse_args(argv)
-    logging.getLogger("splink").setLevel(logging.ERROR)
-
-    started = time.perf_counter()
-    records = generate(args.records, args.seed)
-    generated = time.perf_counter() - started
-    truth = {str(uuid.UUID(int=record.record_id)): record.entity for record in records}
-    print(f"# Matching benchmark: {len(records):,} records, {len(set(truth.values())):,} people")
-    print(f"(generation {generated:.1f} s, not counted; peak RSS so far {peak_rss_mb():,.0f} MB)\n")
-
-    rows: list[str] = []
-    timer = Timer()
-    con, table = run_haven(records, timer)
-    started = time.perf_counter()
-    haven_scores = evaluate_pairs(
-        con,
-        table,
-        truth,
-        auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
-        review_sql=f"match_probability >= {REVIEW_FROM}",
-        records_table="haven_records",
-    )
-    timer.lap("decide + cluster", started)
-    haven_laps = dict(timer.laps)
-    rows.append(_row("Haven (phonetic keys, Splink)", haven_scores, timer, peak_rss_mb()))
-    con.close()
-
-    plain_laps: dict[str, float] = {}
-    if not args.skip_plain:
-        timer = Timer()
-        con, table = run_plain(records, timer)
-        started = time.perf_counter()
-        plain_scores = evaluate_pairs(
-            con,
-            table,
-            truth,
-            auto_sql="match_probability >= 0.999",
-            review_sql="match_probability >= 0.5",
-            records_table="plain_records",
-        )
-        timer.lap("decide + cluster", started)
-        plain_laps = dict(timer.laps)
-        rows.append(_row("Plain Splink", plain_scores, timer, peak_rss_mb()))
-        con.close()
-
+def _print_tables(
+    rows: list[str],
+    haven_laps: dict[str, float],
+    plain_laps: dict[str, float],
+    haven_cpu: float,
+    plain_cpu: float,
+) -> None:
     print(
         "| configuration | auto-link precision | auto-link recall | cluster precision | "
         "cluster recall | cluster F1 | recall with review | review pairs | blocking recall | "
@@ -223,12 +187,76 @@ def main(argv: list[str] | None = None) -> int:
     for stage, seconds in haven_laps.items():
         plain = plain_laps.get(stage)
         print(f"| {stage} | {seconds:.1f} | {'' if plain is None else f'{plain:.1f}'} |")
+    print(f"| CPU time (user + system, all threads) | {haven_cpu:.1f} | ", end="")
+    print(f"{plain_cpu:.1f} |" if plain_laps else " |")
     print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--skip-screening", action="store_true")
+    parser.add_argument("--interactive", type=int, default=0, help="also time N lookups")
+    parser.add_argument("--save-model", help="write the trained Splink model (JSON) here")
+    parser.add_argument("--screening-sample", type=int, default=5000)
+    args = parser.parse_args(argv)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+
+    started = time.perf_counter()
+    records = generate(args.records, args.seed)
+    generated = time.perf_counter() - started
+    truth = {str(uuid.UUID(int=record.record_id)): record.entity for record in records}
+    print(f"# Matching benchmark: {len(records):,} records, {len(set(truth.values())):,} people")
+    print(f"(generation {generated:.1f} s, not counted; peak RSS so far {peak_rss_mb():,.0f} MB)\n")
+
+    rows: list[str] = []
+    timer = Timer()
+    cpu_started = _cpu()
+    con, table = run_haven(records, timer, args.save_model)
+    started = time.perf_counter()
+    haven_scores = evaluate_pairs(
+        con,
+        table,
+        truth,
+        auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
+        review_sql=f"match_probability >= {REVIEW_FROM}",
+        records_table="haven_records",
+    )
+    timer.lap("decide + cluster", started)
+    haven_laps = dict(timer.laps)
+    haven_cpu = _cpu() - cpu_started
+    rows.append(_row("Haven (phonetic keys, Splink)", haven_scores, timer, peak_rss_mb()))
+    con.close()
+
+    plain_laps: dict[str, float] = {}
+    plain_cpu = 0.0
+    if not args.skip_plain:
+        timer = Timer()
+        cpu_started = _cpu()
+        con, table = run_plain(records, timer)
+        started = time.perf_counter()
+        plain_scores = evaluate_pairs(
+            con,
+            table,
+            truth,
+            auto_sql="match_probability >= 0.999",
+            review_sql="match_probability >= 0.5",
+            records_table="plain_records",
+        )
+        timer.lap("decide + cluster", started)
+        plain_laps = dict(timer.laps)
+        plain_cpu = _cpu() - cpu_started
+        rows.append(_row("Plain Splink", plain_scores, timer, peak_rss_mb()))
+        con.close()
+
+    _print_tables(rows, haven_laps, plain_laps, haven_cpu, plain_cpu)
 
     if not args.skip_screening:
         from bench.matching.screening import run as run_screening
 
-        run_screening(records, seed=args.seed)
+        run_screening(records, seed=args.seed, sample=args.screening_sample)
     if args.interactive:
         from bench.matching.interactive import run as run_interactive
 

@@ -12,6 +12,7 @@ from haven.config import get_settings
 from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET, USERS, seed_accounts
 from haven.demo.agreements import seed_agreements
 from haven.demo.allowances import seed_allowances
+from haven.demo.matching import seed_matching
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
 from haven.demo.pow import seed_pow
@@ -45,6 +46,7 @@ def demo(
         seed_pow(session)
         seed_agreements(session)
         seed_allowances(session)
+        seed_matching(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
     typer.echo(f"  password for every demo user: {DEMO_PASSWORD}")

@@ -187,12 +187,15 @@ class Model:
         return total, probability, tuple(reasons)
 
 
+WEIGHT_LIMIT = 20.0  # no single field may say more than 2**20 to 1 (levels seen rarely)
+
+
 def _weight(level: Mapping[str, Any]) -> float:
     m = level.get("m_probability")
     u = level.get("u_probability")
     if not m or not u:
         return 0.0  # a level the training never saw carries no evidence
-    return math.log2(float(m) / float(u))
+    return max(-WEIGHT_LIMIT, min(WEIGHT_LIMIT, math.log2(float(m) / float(u))))
 
 
 def from_splink(settings: Mapping[str, Any]) -> Model:

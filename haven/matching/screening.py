@@ -5,7 +5,8 @@ than a reviewer dismissing an alert. The rule:
 
 1. Candidates: every entry whose name (in either script, in the phonetic key space of
    `haven.matching.phonetic`, order-aware) is at least `NAME_CANDIDATE` similar to one of
-   the person's names, and every entry sharing an NRC or service number (or a typo apart).
+   the person's names, and every entry sharing an NRC or service number (an identifier a
+   typo apart is scored when the name makes the entry a candidate).
 2. Each candidate gets a score, a sum of evidence weights in log2 odds (Fellegi-Sunter
    style): the name weight depends on how common the name is (`name_share`: an exact
    "Aung Aung" says little, a rare name says much), then father's name, unit, birth year,
@@ -214,13 +215,6 @@ class Watchlist:
         for identifier in (person.nrc, person.service_number):
             if identifier:
                 found.update(self._by_identifier.get(identifier, ()))
-        # Identifiers one typo apart: few entries carry one, so a scan is cheap.
-        if person.nrc or person.service_number:
-            for index, entry in enumerate(self.normalised):
-                if identifier_agreement(person.nrc, entry.nrc) == 1 or (
-                    identifier_agreement(person.service_number, entry.service_number) == 1
-                ):
-                    found.add(index)
         cutoff = NAME_CANDIDATE * 100 * 0.95  # the no-space comparison is discounted by 0.98
         for name in person.names:
             for query, pool in ((name, self._choices), (name.replace(" ", ""), self._joined)):

@@ -34,7 +34,10 @@ from haven.people.models import Person
 from haven.security.permissions import Actor, Permission, require, visible_to
 
 MAX_CANDIDATES = 200
-SHOW_FROM_WEIGHT = -7.0  # the reception panel shows candidates at least this likely (~1%)
+# The reception panel shows candidates with at least this much evidence (match weight minus
+# the prior, log2): an exact name alone (about 8.5) or a name one letter apart with the same
+# birth year (about 6.4) qualifies. Recall first: a reviewer glances at a short list.
+SHOW_FROM_EVIDENCE = 6.0
 REVIEW_FROM = 0.5  # pairs at least this probable are queued for two reviewers
 NAME_ALONE_CAP = 100  # a name key alone fetches at most this many people
 
@@ -212,7 +215,7 @@ def candidates(
     organisation_id: uuid.UUID | None,
     exclude: uuid.UUID | None = None,
     limit: int = 10,
-    min_weight: float = SHOW_FROM_WEIGHT,
+    min_evidence: float = SHOW_FROM_EVIDENCE,
 ) -> list[Candidate]:
     """The people most likely to be the person described by `row`, best first.
 
@@ -253,7 +256,8 @@ def candidates(
             row.get(field) is not None and row.get(field) == other.get(field)
             for field in ("nrc", "service_number")
         )
-        if weight >= min_weight or same_identifier:  # a shared NRC is always worth showing
+        # A shared NRC or service number is always worth showing.
+        if weight - model.prior >= min_evidence or same_identifier:
             scored.append(
                 Candidate(profile.person_id, profile.organisation_id, weight, probability, reasons)
             )
@@ -504,7 +508,7 @@ def merged_into(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.
             MatchMerge.merged_id.in_(wanted), MatchMerge.undone_at.is_(None)
         )
     )
-    return dict(rows)
+    return dict(rows.tuples().all())
 
 
 def persons_by_id(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Person]:

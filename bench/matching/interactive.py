@@ -1,0 +1,185 @@
+"""Interactive lookup benchmark: `python -m bench.matching.interactive --people 1000000`.
+
+Fills a SQLite file (plain SQLite, not SQLCipher) with persons, match profiles and match
+keys for the generated people by bulk insert, then times `haven.matching.service.candidates`
+(the lookup behind the reception form's possible-duplicates panel) for `--lookups` new
+registrations of people already in the database, and reports p50/p95/p99 and how often the
+right person is among the candidates shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, insert
+from sqlalchemy.orm import Session
+
+from bench.matching.generator import Rates, people, register
+from haven.accounts.models import Organisation, Site
+from haven.db.registry import load_models
+from haven.matching import service
+from haven.matching.models import MatchKey, MatchProfile
+from haven.people.models import Person
+
+BATCH = 20_000
+
+
+def _row(record: Any) -> dict[str, Any]:
+    return service.comparable(
+        name_my=record.name_my,
+        name_latin=record.name_latin,
+        father_name=record.father_name,
+        birth_year=record.birth_year,
+        birth_date=record.birth_date,
+        # Blind indexes stand in as the canonical values: equality is all that is compared.
+        nrc_index=record.nrc,
+        service_number_index=record.service_number,
+        unit=record.unit,
+    )
+
+
+def fill(session: Session, count: int, seed: int) -> tuple[uuid.UUID, dict[int, uuid.UUID]]:
+    org_id, site_id = uuid.uuid4(), uuid.uuid4()
+    session.execute(insert(Organisation).values(id=org_id, name="Bench", kind="interim_council"))
+    session.execute(
+        insert(Site).values(id=site_id, organisation_id=org_id, name="Bench", township="Demoso")
+    )
+    rng = random.Random(seed + 5)
+    rates = Rates()
+    ids: dict[int, uuid.UUID] = {}
+    persons: list[dict[str, Any]] = []
+    profiles: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        if not persons:
+            return
+        session.execute(insert(Person), persons)
+        session.execute(insert(MatchProfile), profiles)
+        session.execute(insert(MatchKey), keys)
+        persons.clear()
+        profiles.clear()
+        keys.clear()
+
+    for person in people(count, seed):
+        record = register(person, person.entity, rng, rates)
+        person_id = uuid.uuid4()
+        ids[person.entity] = person_id
+        row = _row(record)
+        persons.append(
+            {
+                "id": person_id,
+                "organisation_id": org_id,
+                "site_id": site_id,
+                "name_my": record.name_my,
+                "name_latin": record.name_latin,
+                "name_key": "",
+                "father_name": record.father_name,
+                "birth_year": record.birth_year,
+            }
+        )
+        profiles.append(
+            {
+                "person_id": person_id,
+                "organisation_id": org_id,
+                "name1": row["name1"],
+                "name2": row["name2"],
+                "father": row["father"],
+                "birth_year": row["birth_year"],
+                "birth_date": row["birth_date"],
+                "nrc_index": row["nrc"],
+                "service_number_index": row["service_number"],
+                "unit": row["unit"],
+            }
+        )
+        keys.extend(
+            {"person_id": person_id, "kind": kind, "value": value, "organisation_id": org_id}
+            for kind, value in service.keys_of(row)
+        )
+        if len(persons) >= BATCH:
+            flush()
+    flush()
+    session.commit()
+    return org_id, ids
+
+
+def run(count: int, *, lookups: int = 1000, seed: int = 7, path: str | None = None) -> None:
+    load_models()
+    folder = tempfile.mkdtemp(prefix="haven-bench-")
+    database = Path(path) if path else Path(folder) / "matching.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    from haven.db.base import Base
+
+    Base.metadata.create_all(engine)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        org_id, ids = fill(session, count, seed)
+    filled = time.perf_counter() - started
+
+    rng = random.Random(seed + 11)
+    chosen = rng.sample(range(count), lookups)
+    wanted = set(chosen)
+    again = {p.entity: p for p in people(count, seed) if p.entity in wanted}
+    latencies: list[float] = []
+    cpu: list[float] = []
+    found = 0
+    shown = 0
+    with Session(engine) as session:
+        # Warm-up: the first queries load SQLite pages and the model.
+        for entity in chosen[:20]:
+            warm = _row(register(again[entity], 0, rng, Rates()))
+            service.candidates(session, warm, organisation_id=org_id)
+        for entity in chosen:
+            row = _row(register(again[entity], 0, rng, Rates()))
+            began, began_cpu = time.perf_counter(), time.process_time()
+            result = service.candidates(session, row, organisation_id=org_id, limit=10)
+            latencies.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+            shown += len(result)
+            if any(candidate.person_id == ids[entity] for candidate in result):
+                found += 1
+    latencies.sort()
+    cpu.sort()
+
+    def pct(share: float, values: list[float] = latencies) -> float:
+        return values[min(len(values) - 1, int(len(values) * share))] * 1000
+
+    size_mb = database.stat().st_size / 1e6
+    print(
+        f"## Interactive lookup: {count:,} people in SQLite ({size_mb:,.0f} MB file), "
+        f"{lookups:,} lookups (fill {filled:.0f} s)\n"
+    )
+    print(
+        "| p50 (ms) | p95 (ms) | p99 (ms) | CPU p50 / p95 / p99 (ms) | right person shown | "
+        "candidates shown (mean) |"
+    )
+    print("|---|---|---|---|---|---|")
+    print(
+        f"| {pct(0.5):.1f} | {pct(0.95):.1f} | {pct(0.99):.1f} | "
+        f"{pct(0.5, cpu):.1f} / {pct(0.95, cpu):.1f} / {pct(0.99, cpu):.1f} | "
+        f"{found / lookups:.4f} | {shown / lookups:.1f} |\n"
+    )
+    if not path:
+        database.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--path", help="keep the database file here")
+    args = parser.parse_args(argv)
+    run(args.people, lookups=args.lookups, seed=args.seed, path=args.path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
