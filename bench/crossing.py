@@ -63,6 +63,7 @@ class Run:
     replayed: int = 0
     conflicts: int = 0
     errors: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # failed requests, sent again
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -209,6 +210,8 @@ def _register(
             "weapons": [{"kind": "rifle", "serial_number": f"SN-{key[-12:]}"}],
         },
     )
+    if answer.status_code >= 500:
+        raise RuntimeError(f"registration failed: {answer.status_code}")
     return answer.status_code, time.perf_counter() - started
 
 
@@ -229,22 +232,41 @@ def _desk(
             if item is None:
                 return
             entry_id, name, key, double = item
-            try:
-                for _attempt in range(2 if double else 1):
-                    status, seconds = _register(client, agreement_id, entry_id, name, key)
-                    with run.lock:
-                        run.latencies.append(seconds)
-                        if status == 201:
-                            run.created += 1
-                        elif status == 200:
-                            run.replayed += 1
-                        elif status == 409:
-                            run.conflicts += 1
-                        else:
-                            run.errors.append(f"HTTP {status}")
-            except Exception as error:  # noqa: BLE001 - reported at the end
+            for _submission in range(2 if double else 1):
+                _submit(client, run, agreement_id, entry_id, name, key)
+
+
+def _submit(
+    client: httpx.Client,
+    run: Run,
+    agreement_id: uuid.UUID,
+    entry_id: uuid.UUID,
+    name: str,
+    key: str,
+) -> None:
+    """One desk submission. Like a real desk, a failed request (5xx, dropped connection) is
+    sent again with the same idempotency key, at most three times: safe by design."""
+    for attempt in range(3):
+        try:
+            status, seconds = _register(client, agreement_id, entry_id, name, key)
+        except (httpx.HTTPError, RuntimeError) as error:
+            with run.lock:
+                run.failures.append(repr(error))
+            if attempt == 2:
                 with run.lock:
                     run.errors.append(repr(error))
+            continue
+        with run.lock:
+            run.latencies.append(seconds)
+            if status == 201:
+                run.created += 1
+            elif status == 200:
+                run.replayed += 1
+            elif status == 409:
+                run.conflicts += 1
+            else:
+                run.errors.append(f"HTTP {status}")
+        return
 
 
 def _run(setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy: bool) -> Run:
@@ -405,7 +427,7 @@ def main() -> None:
             f"| {run.label} | {run.desks} | {run.created} | {run.wall:.1f} s "
             f"| {60 * run.created / run.wall:.0f} | {_ms(run.latencies, 0.5):.0f} ms "
             f"| {_ms(run.latencies, 0.95):.0f} ms | {run.conflicts} | {run.replayed} "
-            f"| {'yes' if not problems else 'NO'} |"
+            f"| {len(run.failures)} | {'yes' if not problems else 'NO'} |"
         )
     print()
     print(
