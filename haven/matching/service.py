@@ -508,7 +508,7 @@ def merged_into(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.
             MatchMerge.merged_id.in_(wanted), MatchMerge.undone_at.is_(None)
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def persons_by_id(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Person]:

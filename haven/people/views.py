@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 from haven.accounts import repository as accounts
 from haven.errors import ValidationFailed
 from haven.forces.models import Rank, Unit
+from haven.matching import service as matching
 from haven.people import export as people_export
 from haven.people import repository as people_repository
 from haven.people import service
@@ -69,7 +70,8 @@ def search(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> R
     q = str(form.get("q", ""))[:200]
     results = service.search(session, actor, q) if q else []
     template = "people/_results.html" if request.headers.get("hx-request") else "people/search.html"
-    return render(request, template, {"q": q, "results": results})
+    merged = matching.merged_into(session, [p.id for p in results])  # shown as merged duplicates
+    return render(request, template, {"q": q, "results": results, "merged": merged})
 
 
 def _person_context(session: Session, actor: Actor, person: Person) -> dict[str, Any]:
