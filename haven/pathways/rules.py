@@ -59,15 +59,20 @@ EXILE_STEPS = ("documents", "travel", "arrival")
 ACTIVE_CASE = frozenset({"open", "reopened"})
 
 
+_ILLEGAL: dict[str, str] = {
+    "case": N_("The case cannot go from “{current}” to “{wanted}”."),
+    "task": N_("The task cannot go from “{current}” to “{wanted}”."),
+    "referral": N_("The referral cannot go from “{current}” to “{wanted}”."),
+    "serve record": N_("The serve record cannot go from “{current}” to “{wanted}”."),
+    "home plan": N_("The going-home plan cannot go from “{current}” to “{wanted}”."),
+    "exile step": N_("The exile step cannot go from “{current}” to “{wanted}”."),
+}
+
+
 def check(table: Table, what: str, current: str, wanted: str) -> None:
     """Raise Conflict unless `table` allows `current` → `wanted`."""
     if wanted not in table.get(current, frozenset()):
-        raise Conflict(
-            Text(
-                N_("A {what} cannot go from “{current}” to “{wanted}”."),
-                {"what": what, "current": current, "wanted": wanted},
-            )
-        )
+        raise Conflict(Text(_ILLEGAL[what], {"current": current, "wanted": wanted}))
 
 
 def is_child(session: Session, person: Person, *, on: datetime | None = None) -> bool:
