@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
@@ -169,14 +169,20 @@ def refresh(session: Session, person: Person) -> Row:
     profile.birth_year, profile.birth_date = row["birth_year"], row["birth_date"]
     profile.nrc_index, profile.service_number_index = row["nrc"], row["service_number"]
     profile.unit = row["unit"]
-    session.execute(delete(MatchKey).where(MatchKey.person_id == person.id))
-    session.add_all(
-        MatchKey(
-            person_id=person.id, kind=kind, value=value, organisation_id=person.organisation_id
-        )
-        for kind, value in sorted(keys_of(row))
-    )
     session.flush()
+    # Core statements, not ORM objects: the keys are replaced wholesale and never loaded.
+    session.execute(delete(MatchKey).where(MatchKey.person_id == person.id))
+    rows = [
+        {
+            "person_id": person.id,
+            "kind": kind,
+            "value": value,
+            "organisation_id": person.organisation_id,
+        }
+        for kind, value in sorted(keys_of(row))
+    ]
+    if rows:
+        session.execute(insert(MatchKey), rows)
     return row
 
 
