@@ -17,7 +17,7 @@ from tests.allowances import support as s
 from tests.vetting.support import clear_person
 
 
-def test_pages_from_plan_to_statement(
+def test_pages_from_plan_to_statement(  # noqa: PLR0915 - one walk through every page
     app: FastAPI, client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
     w = s.world(db)
@@ -110,6 +110,9 @@ def test_pages_from_plan_to_statement(
     assert statement.status_code == 200
     assert 'lang="my"' in statement.text
     assert "500,000 MMK" in statement.text
+    funders_page = checker.get("/allowances/funders")
+    assert funders_page.status_code == 200
+    assert "Township PAG" in funders_page.text
     report = checker.get("/allowances/reports")
     assert "<svg" in report.text
     assert "Township PAG" in report.text

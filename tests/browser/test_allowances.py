@@ -12,12 +12,12 @@ def test_plan_batch_statement_and_report(page: Page, server: str) -> None:
     log_in(page, server, "admin")
     page.goto(f"{server}/allowances/plans")
     assert axe_violations(page) == []
-    page.click("text=Karenni defection plan (demo)")
+    page.click("tr:has-text('Karenni defection plan (demo)') a")
     expect(page.locator("#plan-status")).to_have_text("published")
     expect(page.locator("main")).to_contain_text("Defection payment")
     assert axe_violations(page) == []
     page.goto(f"{server}/allowances/plans")
-    page.click("text=Plan revision under discussion (demo)")
+    page.click("tr:has-text('Plan revision under discussion (demo)') a")
     expect(page.locator("#component-form")).to_be_visible()  # a draft is editable
     page.fill("#field-code", "bad code")
     page.fill("#field-rules", "{")
