@@ -419,9 +419,10 @@ def main() -> None:
     print()
     print(
         "| run | desks | people | wall time | people/min | p50 per person | p95 per person "
-        "| 409 (other desk) | 200 (retry) | exactly once, reconciliation exact |"
+        "| 409 (other desk) | 200 (retry) | requests failed and resent "
+        "| exactly once, reconciliation exact |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for run in (baseline, crossing):
         print(
             f"| {run.label} | {run.desks} | {run.created} | {run.wall:.1f} s "
