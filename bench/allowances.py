@@ -262,7 +262,8 @@ def main() -> None:
     engine_name = "PostgreSQL" if args.postgres else "SQLCipher"
     base = figures[0]
     print(
-        f"| people | engine | instalments computed | compute entitlements (s) | per person (ms) | batch items | prepare + submit + approve (s) | total (s) | ratio to {base.people:,} |"
+        "| people | engine | instalments computed | compute entitlements (s) | per person (ms) "
+        f"| batch items | prepare + submit + approve (s) | total (s) | ratio to {base.people:,} |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     base_total = base.compute_s + base.batch_s
