@@ -286,7 +286,7 @@ def add_due(
     audit.record(
         session,
         actor,
-        AuditAction.ALLOWANCE_BATCH_CREATED,
+        AuditAction.ALLOWANCE_BATCH_ITEMS_ADDED,
         subject_type="allowance_batch",
         subject_id=batch.id,
         organisation_id=batch.organisation_id,

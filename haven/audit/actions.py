@@ -64,6 +64,7 @@ class AuditAction(StrEnum):
     ALLOWANCE_BUDGET_LINE_SAVED = "allowance.budget_line_saved"
     ALLOWANCE_ENTITLEMENT_COMPUTED = "allowance.entitlement_computed"
     ALLOWANCE_BATCH_CREATED = "allowance.batch_created"
+    ALLOWANCE_BATCH_ITEMS_ADDED = "allowance.batch_items_added"
     ALLOWANCE_BATCH_SUBMITTED = "allowance.batch_submitted"
     ALLOWANCE_BATCH_RETURNED = "allowance.batch_returned"
     ALLOWANCE_BATCH_APPROVED = "allowance.batch_approved"
