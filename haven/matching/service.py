@@ -186,6 +186,15 @@ def refresh(session: Session, person: Person) -> Row:
     return row
 
 
+def forget(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure hook: drop the person's profile and keys (they are derived from the names)."""
+    session.execute(delete(MatchKey).where(MatchKey.person_id == person_id))
+    session.execute(delete(MatchProfile).where(MatchProfile.person_id == person_id))
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, MatchProfile) and instance.person_id == person_id:
+            session.expunge(instance)
+
+
 # --- interactive lookup --------------------------------------------------------------------
 
 # Lookup order: hard identifiers, then names narrowed by another field, then the name alone.

@@ -29,6 +29,7 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
+from haven.matching.service import forget as forget_match_keys
 from haven.people import keys, repository
 from haven.people.models import PERSON_KEYS, FamilyMember, Person, PersonPhoto
 from haven.people.sensitivity import Sensitivity, classified_columns
@@ -113,6 +114,7 @@ def _shred(session: Session, person: Person) -> None:
             setattr(person, field.blind.attr, None)
     session.execute(delete(FamilyMember).where(FamilyMember.person_id == person.id))
     session.execute(delete(PersonPhoto).where(PersonPhoto.person_id == person.id))
+    forget_match_keys(session, person.id)  # phonetic name keys are derived personal data
     personal = classified_columns(Person.__table__)  # type: ignore[arg-type]
     for name, level in personal.items():
         if level is not Sensitivity.PERSONAL:

@@ -149,3 +149,18 @@ def test_profile_change_refreshes_keys(db: Session, world: World) -> None:
     values = {k.value for k in db.scalars(select(MatchKey).where(MatchKey.person_id == pid))}
     assert "tein myin" in values
     assert "caw caw" not in values
+
+
+def test_erasure_drops_the_match_keys(db: Session, world: World, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from haven.matching.models import MatchProfile
+    from haven.people import erasure
+
+    event = _receive(db, world.registrar, name_latin="Erased Name", birth_year=1980)
+    pid = event.person_id  # type: ignore[attr-defined]
+    assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all()
+    ledger = Path(str(tmp_path)) / "ledger"
+    erasure.erase_person(db, Actor.system(), pid, reason="consent withdrawn", ledger=ledger)
+    assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all() == []
+    assert db.get(MatchProfile, pid) is None
