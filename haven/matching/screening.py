@@ -12,11 +12,12 @@ than a reviewer dismissing an alert. The rule:
    "Aung Aung" says little, a rare name says much), then father's name, unit, birth year,
    rank. The reasons are kept in plain words.
 3. An entry is an alert when a hard identifier (NRC, service number) agrees, or the score
-   reaches `ALERT_AT`, or the name is the same and rare (`RARE_NAME_ALONE`) and the pair
-   has nothing else to compare (no field present on both sides that could confirm or
-   contradict it). A common name alone is not an alert: with names as concentrated as
-   Burmese names are, it would flag a large share of registrants (docs/matching.md gives
-   the recall/alert curve measured on the synthetic benchmark).
+   reaches `ALERT_AT`, or the name is the same and the pair has nothing else to compare (no
+   field present on both sides that could confirm or contradict it). When a table of name
+   frequencies is given (`name_share`), a name alone alerts only if it is rare
+   (`RARE_NAME_ALONE`): with names as concentrated as Burmese names are, common names alone
+   would flag a large share of registrants (docs/benchmarks.md gives the recall/alert curve
+   measured on the synthetic benchmark).
 4. A birth-date mismatch never lowers the score: people misstate their age and lists guess
    it, so a birth-date mismatch alone never clears a hit (it is shown as a reason).
 """
@@ -131,7 +132,7 @@ class Assessment:
 
 
 def assess(
-    person: Normalised, entry: Normalised, name_share: NameShare = _default_share
+    person: Normalised, entry: Normalised, name_share: NameShare | None = None
 ) -> Assessment:
     """The score (birth mismatch never counted against), reason keys and the decision."""
     score = 0.0
@@ -141,7 +142,8 @@ def assess(
     similarity = name_similarity(person.names, entry.names)
     name = _name_evidence(similarity)
     if name is not None:
-        shares = [name_share(key) for key in (*person.names, *entry.names)]
+        share_of = name_share or _default_share
+        shares = [share_of(key) for key in (*person.names, *entry.names)]
         share = max(min(shares), MIN_NAME_SHARE)
         score += math.log2(NAME_M / share) + WEIGHTS.get(name, 0.0)
         reasons.append(name)
@@ -181,7 +183,12 @@ def assess(
         score += WEIGHTS["rank_agree"]
         reasons.append("rank_agree")
     alert = hard or score >= ALERT_AT
-    if not alert and not comparable and name == "name_exact" and score >= RARE_NAME_ALONE:
+    # Only a name to go on (and at most a birth year, which may not clear). Without a table of
+    # name frequencies nothing says the name is common: recall first, it alerts. With one,
+    # only a rare name alerts alone (a common one would flag a large share of registrants).
+    name_alone = name == "name_exact" or (name == "name_close" and name_share is None)
+    rare_enough = name_share is None or score >= RARE_NAME_ALONE
+    if not alert and not comparable and name_alone and rare_enough:
         # Only a rare name to go on (and at most a birth year, which may not clear): alert.
         alert = True
         reasons.append("nothing_else")
@@ -195,7 +202,7 @@ class Watchlist:
         self, entries: Sequence[IdentityRecord], *, name_share: NameShare | None = None
     ) -> None:
         self.entries = list(entries)
-        self.name_share = name_share or _default_share
+        self.name_share = name_share
         self.normalised = [normalise(entry) for entry in self.entries]
         self._choices: list[str] = []
         self._joined: list[str] = []

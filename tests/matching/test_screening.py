@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from haven.matching.records import IdentityRecord
-from haven.matching.screening import screen_against
+from haven.matching.screening import Watchlist, screen_against
 
 
 def _entry(**fields: object) -> IdentityRecord:
@@ -46,9 +46,12 @@ def test_different_father_clears_a_common_name() -> None:
     assert screen_against(person, [entry]) == []
 
 
-def test_common_name_alone_is_not_an_alert_but_a_rare_one_is() -> None:
+def test_a_name_alone_alerts_unless_a_frequency_table_says_it_is_common() -> None:
     person = _entry(name_latin="Aung Aung")
     entry = _entry(name_latin="Aung Aung")
-    assert screen_against(person, [entry]) == []
-    rare = _entry(name_latin="Zeya Thiha Paing Soe")
-    assert screen_against(rare, [_entry(name_latin="Zay Ya Thiha Paing Soe")]) or True
+    [match] = screen_against(person, [entry])  # no table: recall first
+    assert "nothing else to compare" in match.reasons
+    common = Watchlist([entry], name_share=lambda key: 0.02)
+    assert common.screen(person) == []
+    rare = Watchlist([entry], name_share=lambda key: 1 / 100_000)
+    assert rare.screen(person)
