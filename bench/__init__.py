@@ -1,1 +1,1 @@
-"""Benchmarks: run with `make bench` (results go to docs/benchmarks.md by hand, with the command)."""
+"""Benchmarks: `make bench` runs them; figures go to docs/benchmarks.md with the command."""

@@ -20,12 +20,19 @@ def main(table: str) -> None:
         for line in Path(table).read_text(encoding="utf-8").splitlines()
         if "\t" in line
     ]
+    plurals = {m.id[1]: m for m in catalog if isinstance(m.id, tuple)}
     for msgid, translation in rows:
         message = catalog.get(msgid)
+        if message is None and msgid in plurals:
+            # A plural form's second msgid: Burmese has one form, used for every count.
+            message = plurals[msgid]
         if message is None:
             print(f"not in catalog: {msgid!r}", file=sys.stderr)
             continue
-        message.string = translation.strip()
+        if isinstance(message.id, tuple):
+            message.string = tuple(translation.strip() for _ in message.id)
+        else:
+            message.string = translation.strip()
         message.flags.discard("fuzzy")
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False)

@@ -30,8 +30,8 @@ from haven.people.schemas import (
 from haven.reception import service as reception
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.vetting.status import STATUS_LABELS, vetting_status
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -22,6 +22,7 @@ from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.forces import service as forces
 from haven.i18n import N_, Text
+from haven.matching.service import on_person_changed
 from haven.people.models import Person
 from haven.people.service import set_names
 from haven.reception import repository
@@ -29,7 +30,6 @@ from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
 from haven.security.permissions import Actor, Permission, Scope, require
 from haven.text.names import split_name
-from haven.matching.service import on_person_changed
 from haven.vetting.screening import screen_person
 
 CHILD_HANDOVER = timedelta(hours=48)
@@ -235,7 +235,12 @@ def get_weapon(session: Session, actor: Actor, weapon_id: uuid.UUID) -> WeaponIt
 
 
 def record_reclassification(
-    session: Session, actor: Actor, event: ReceptionEvent, classification: Classification, *, on: date
+    session: Session,
+    actor: Actor,
+    event: ReceptionEvent,
+    classification: Classification,
+    *,
+    on: date,
 ) -> ReceptionEvent:
     """A new reception event for the same person under another classification (e.g. a
     prisoner who chose to defect); the earlier event stays, so the history keeps both.
