@@ -14,7 +14,7 @@ arrive in pieces, so an import appends to the roll; row numbers continue.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,23 +33,19 @@ from haven.i18n import N_, Text
 from haven.people.keys import name_key
 from haven.people.text_fields import CleanText, Encoding
 from haven.reception.importing import (
-    MAX_BYTES,
-    MAX_ROWS,
     Cell,
     FileRejected,
-    FileTooLarge,
     ImportFile,
     ImportRow,
     RowError,
     _assume,
-    _csv_records,
     _key,
-    _kind,
     _Lookups,
     _number,
     _rank,
     _text,
     column_letter,
+    read_file,
 )
 from haven.security.permissions import Actor
 from haven.text import UncertainEncoding
@@ -135,43 +131,7 @@ def read_roll(
     content: bytes, *, filename: str | None = None, content_type: str | None = None
 ) -> ImportFile:
     """Read a roll file (CSV UTF-8 or XLSX, first sheet; headings in the first row)."""
-    from haven.reception.importing import _xlsx_records
-
-    if len(content) > MAX_BYTES:
-        raise FileTooLarge(N_("The file is too large: at most 5 MB."))
-    if not content.strip():
-        raise FileRejected(N_("The file is empty."))
-    kind = _kind(content, filename, content_type)
-    records: Iterable[list[Cell]] = (
-        _xlsx_records(content) if kind == "xlsx" else _csv_records(content)
-    )
-    iterator = iter(records)
-    header = next(iterator, None)
-    if header is None or all(_text(cell) is None for cell in header):
-        raise FileRejected(N_("The first row must hold the column headings."))
-    columns = _headings(header)
-    rows: list[ImportRow] = []
-    for number, record in enumerate(iterator, start=2):
-        if all(_text(cell) is None for cell in record):
-            continue
-        for index, cell in enumerate(record):
-            if index not in columns and _text(cell) is not None:
-                raise FileRejected(
-                    Text(
-                        N_("Column {column} has data but no heading. Add the heading."),
-                        {"column": column_letter(index)},
-                    )
-                )
-        if len(rows) == MAX_ROWS:
-            raise FileRejected(
-                N_("The file has more than 5,000 rows. Split it into smaller files.")
-            )
-        values = {name: record[i] if i < len(record) else None for i, name in columns.items()}
-        rows.append(ImportRow(number=number, values=values))
-    if not rows:
-        raise FileRejected(N_("The file has headings but no rows of people."))
-    headings = {name: str(_text(header[index])) for index, name in columns.items()}
-    return ImportFile(rows=rows, headings=headings)
+    return read_file(content, filename=filename, content_type=content_type, columns_of=_headings)
 
 
 class RollReport:

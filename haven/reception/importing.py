@@ -375,12 +375,17 @@ def _headings(header: Sequence[Cell]) -> dict[int, str]:
 
 
 def read_file(
-    content: bytes, *, filename: str | None = None, content_type: str | None = None
+    content: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    columns_of: Callable[[Sequence[Cell]], dict[int, str]] | None = None,
 ) -> ImportFile:
     """Read a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet) into rows.
 
-    The first row holds the headings. Blank rows are skipped; row numbers stay those of the
-    file, so that an error can be found where the user typed it.
+    The first row holds the headings, mapped to field names by `columns_of` (the reception
+    import's by default; a nominal roll passes its own). Blank rows are skipped; row numbers
+    stay those of the file, so that an error can be found where the user typed it.
     """
     if len(content) > MAX_BYTES:
         raise FileTooLarge(N_("The file is too large: at most 5 MB."))
@@ -394,7 +399,7 @@ def read_file(
     header = next(iterator, None)
     if header is None or all(_text(cell) is None for cell in header):
         raise FileRejected(N_("The first row must hold the column headings."))
-    columns = _headings(header)
+    columns = (columns_of or _headings)(header)
     rows: list[ImportRow] = []
     for number, record in enumerate(iterator, start=2):
         if all(_text(cell) is None for cell in record):
