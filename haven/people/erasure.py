@@ -21,9 +21,10 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from haven.agreements.models import Arrival, RollEntry
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
@@ -33,6 +34,8 @@ from haven.matching.service import forget as forget_match_keys
 from haven.people import keys, repository
 from haven.people.models import PERSON_KEYS, FamilyMember, Person, PersonPhoto
 from haven.people.sensitivity import Sensitivity, classified_columns
+from haven.pow.models import PowRecord
+from haven.reception.models import ReceptionEvent
 from haven.security.fields import encrypted_fields, forget_plaintext
 from haven.security.permissions import Actor, Permission, require
 
@@ -115,6 +118,7 @@ def _shred(session: Session, person: Person) -> None:
     session.execute(delete(FamilyMember).where(FamilyMember.person_id == person.id))
     session.execute(delete(PersonPhoto).where(PersonPhoto.person_id == person.id))
     forget_match_keys(session, person.id)  # phonetic name keys are derived personal data
+    _blank_other_records(session, person.id)
     personal = classified_columns(Person.__table__)  # type: ignore[arg-type]
     for name, level in personal.items():
         if level is not Sensitivity.PERSONAL:
@@ -132,6 +136,43 @@ def _shred(session: Session, person: Person) -> None:
     for instance in list(session.identity_map.values()):
         if isinstance(instance, FamilyMember | PersonPhoto) and instance.person_id == person.id:
             session.expunge(instance)
+
+
+def _blank_other_records(session: Session, person_id: uuid.UUID) -> None:
+    """Other domains' copies of the person's identity: the prisoner-of-war record's Art. 17
+    and Art. 122 items and the nominal-roll entry the person arrived as."""
+    session.execute(
+        update(PowRecord)
+        .where(PowRecord.person_id == person_id)
+        .values(
+            surname=None,
+            first_names=None,
+            birth_year=None,
+            birth_month=None,
+            birth_day=None,
+            service_number_ct=None,
+            service_number_index=None,
+            bureau_details_ct=None,
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    entries = (
+        select(Arrival.roll_entry_id)
+        .join(ReceptionEvent, ReceptionEvent.id == Arrival.reception_id)
+        .where(ReceptionEvent.person_id == person_id, Arrival.roll_entry_id.is_not(None))
+    )
+    session.execute(
+        update(RollEntry)
+        .where(RollEntry.id.in_(entries))
+        .values(
+            prefix=None,
+            name_my=None,
+            name_latin=ERASED_NAME,
+            name_key=keys.name_key(None, None),
+            birth_year=None,
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 def erase_person(
