@@ -48,6 +48,8 @@ USERS: list[tuple[str, str, Role, int, int | None]] = [
     ("pow", "Demo POW Officer", Role.POW_OFFICER, 0, None),
     ("negotiator", "Demo Negotiator", Role.NEGOTIATOR, 0, None),
     ("manager", "Demo Programme Manager", Role.MANAGER, 0, None),
+    # Finalizing a defection agreement needs two different named approvers.
+    ("manager2", "Demo Programme Manager 2", Role.MANAGER, 0, None),
     ("auditor", "Demo Auditor", Role.AUDITOR, 0, None),
     ("pag-admin", "Demo PAG Administrator", Role.ADMINISTRATOR, 1, None),
     ("pag-registrar", "Demo PAG Registrar", Role.REGISTRAR, 1, 0),

@@ -2,8 +2,8 @@
 a 40-person roll (a few already registered), and one completed with a reconciliation.
 
 Every name, unit and place is invented. Finalization needs two different named approvers:
-the demo has one programme manager, so a second demo approver (`manager2`, same demo
-password and authenticator key) is added here. Safe to run twice.
+the demo accounts' two programme managers (`manager`, `manager2`); `manager2` is made here
+too when an older demo database lacks it. Safe to run twice.
 """
 
 from __future__ import annotations

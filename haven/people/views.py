@@ -91,7 +91,8 @@ def _person_context(session: Session, actor: Actor, person: Person) -> dict[str,
         "site": accounts.site_by_id(session, person.site_id),
         "has_photo": people_repository.photo_of(session, person.id) is not None,
         "can_write": actor.can(Permission.PERSON_WRITE),
-        "vetting_label": STATUS_LABELS[vetting_status(session, person.id)],
+        "vetting": vetting_status(session, person.id),
+        "vetting_labels": STATUS_LABELS,
     }
 
 
