@@ -78,7 +78,7 @@ run: deps
 	@echo
 	@echo "Haven is starting on http://127.0.0.1:8000"
 	@echo "Log in as 'registrar' or 'caseworker' with the demo password 'haven-demo-passphrase'."
-	@echo "Privileged demo users (admin, vetting, finance, pow, negotiator, auditor) also need a code from"
+	@echo "Privileged demo users (admin, vetting, finance, pow, negotiator, manager, auditor) also need a code from"
 	@echo "an authenticator app set up with the demo key HAVENDEMOSECRETFORDEMONSTRATIONX."
 	@echo "Demo data, password and keys: for demonstration only."
 	@echo

@@ -38,6 +38,8 @@ ROLES_REQUIRING_SECOND_FACTOR: frozenset[Role] = frozenset(
         Role.FINANCE_OFFICER,
         Role.POW_OFFICER,
         Role.NEGOTIATOR,
+        # Named approvers of defection agreements: they see commanders' identities.
+        Role.MANAGER,
         Role.ADMINISTRATOR,
         Role.AUDITOR,
     }
