@@ -12,6 +12,7 @@ import argparse
 import logging
 import resource
 import sys
+import tempfile
 import time
 import uuid
 from typing import Any
@@ -29,6 +30,8 @@ from haven.matching.batch import (
     train,
 )
 from haven.matching.records import IdentityRecord
+
+MEMORY_LIMIT = "4GB"  # DuckDB's own budget; the target is 8 GB for the whole process
 
 
 def _cpu() -> float:
@@ -61,6 +64,19 @@ class Timer:
 
     def lap(self, name: str, started: float) -> None:
         self.laps[name] = time.perf_counter() - started
+        print(
+            f"  {name}: {self.laps[name]:.1f} s, peak RSS {peak_rss_mb():,.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _connect(duckdb: Any) -> Any:
+    """A DuckDB connection that spills to disk rather than take more than `MEMORY_LIMIT`."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/haven-bench-duckdb'")
+    return con
 
 
 def run_haven(
@@ -74,7 +90,7 @@ def run_haven(
     frame = features(identity(record) for record in records)
     timer.lap("normalise + features", started)
     started = time.perf_counter()
-    con = duckdb.connect()
+    con = _connect(duckdb)
     api = DuckDBAPI(con)
     linker = Linker(api.register(frame, table_name="haven_records"), settings(), log_level=None)
     train(linker)
@@ -115,7 +131,7 @@ def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
 
     started = time.perf_counter()
     frame = plain_frame(records)
-    con = duckdb.connect()
+    con = _connect(duckdb)
     api = DuckDBAPI(con)
     plain_settings = SettingsCreator(
         link_type="dedupe_only",

@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from bench.matching.generator import Rates, people, register
@@ -45,15 +45,23 @@ def _row(record: Any) -> dict[str, Any]:
     )
 
 
-def fill(session: Session, count: int, seed: int) -> tuple[uuid.UUID, dict[int, uuid.UUID]]:
-    org_id, site_id = uuid.uuid4(), uuid.uuid4()
+ORGANISATION_ID = uuid.UUID(int=1)
+SITE_ID = uuid.UUID(int=2)
+
+
+def person_id_of(entity: int) -> uuid.UUID:
+    """Deterministic ids, so a kept database file (`--path`) can be timed again."""
+    return uuid.UUID(int=(1 << 64) + entity)
+
+
+def fill(session: Session, count: int, seed: int) -> None:
+    org_id, site_id = ORGANISATION_ID, SITE_ID
     session.execute(insert(Organisation).values(id=org_id, name="Bench", kind="interim_council"))
     session.execute(
         insert(Site).values(id=site_id, organisation_id=org_id, name="Bench", township="Demoso")
     )
     rng = random.Random(seed + 5)
     rates = Rates()
-    ids: dict[int, uuid.UUID] = {}
     persons: list[dict[str, Any]] = []
     profiles: list[dict[str, Any]] = []
     keys: list[dict[str, Any]] = []
@@ -70,8 +78,7 @@ def fill(session: Session, count: int, seed: int) -> tuple[uuid.UUID, dict[int, 
 
     for person in people(count, seed):
         record = register(person, person.entity, rng, rates)
-        person_id = uuid.uuid4()
-        ids[person.entity] = person_id
+        person_id = person_id_of(person.entity)
         row = _row(record)
         persons.append(
             {
@@ -107,7 +114,11 @@ def fill(session: Session, count: int, seed: int) -> tuple[uuid.UUID, dict[int, 
             flush()
     flush()
     session.commit()
-    return org_id, ids
+
+
+def _filled(engine: Any) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(MatchProfile)) or 0
 
 
 def run(count: int, *, lookups: int = 1000, seed: int = 7, path: str | None = None) -> None:
@@ -119,9 +130,11 @@ def run(count: int, *, lookups: int = 1000, seed: int = 7, path: str | None = No
 
     Base.metadata.create_all(engine)
     started = time.perf_counter()
-    with Session(engine) as session:
-        org_id, ids = fill(session, count, seed)
+    if _filled(engine) != count:  # a kept file of the right size is timed again as it is
+        with Session(engine) as session:
+            fill(session, count, seed)
     filled = time.perf_counter() - started
+    org_id = ORGANISATION_ID
 
     rng = random.Random(seed + 11)
     chosen = rng.sample(range(count), lookups)
@@ -143,7 +156,7 @@ def run(count: int, *, lookups: int = 1000, seed: int = 7, path: str | None = No
             latencies.append(time.perf_counter() - began)
             cpu.append(time.process_time() - began_cpu)
             shown += len(result)
-            if any(candidate.person_id == ids[entity] for candidate in result):
+            if any(candidate.person_id == person_id_of(entity) for candidate in result):
                 found += 1
     latencies.sort()
     cpu.sort()
@@ -175,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--path", help="keep the database file here")
+    parser.add_argument(
+        "--path", help="keep the database file here (a kept file is reused: no second fill)"
+    )
     args = parser.parse_args(argv)
     run(args.people, lookups=args.lookups, seed=args.seed, path=args.path)
     return 0
