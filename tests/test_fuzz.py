@@ -1,6 +1,6 @@
 """schemathesis against Haven's own OpenAPI schema, in process (ASGI), on SQLite.
 
-Every API operation gets HAVEN_FUZZ_EXAMPLES generated requests (25 in `make test`, 1,000
+Every API operation gets HAVEN_FUZZ_EXAMPLES generated requests (10 in `make test`, 1,000
 with `make fuzz`), authenticated as a role that may use it, and must never answer 5xx. The
 `ignored_auth` check also sends each request without credentials and with a broken token
 and fails if the operation answers anything but 401. (SQLite only: the API layer under test
@@ -26,7 +26,7 @@ from haven.security.permissions import Role
 from haven.web.app import create_app
 from tests import factories as f
 
-EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "10"))
 
 # Which role exercises which part of the API (the one that holds the operations' permission).
 ROLE_BY_PREFIX: list[tuple[str, Role]] = [

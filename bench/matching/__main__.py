@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
         review_sql=f"match_probability >= {REVIEW_FROM}",
         records_table="haven_records",
+        hard_sql=HARD_AGREEMENT_SQL,
     )
     timer.lap("decide + cluster", started)
     haven_laps = dict(timer.laps)
@@ -268,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
 
     _print_tables(rows, haven_laps, plain_laps, haven_cpu, plain_cpu)
+    if haven_scores.hard_ceiling is not None:
+        print(
+            "Hard-identifier ceiling (cluster recall if every true pair found with a hard "
+            f"identifier agreeing were linked automatically): {haven_scores.hard_ceiling:.4f}\n"
+        )
 
     if not args.skip_screening:
         from bench.matching.screening import run as run_screening

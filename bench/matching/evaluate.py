@@ -8,7 +8,10 @@ Definitions (pairs are unordered pairs of records):
   the automatic links) against the true pairs;
 - recall with review: cluster recall when the review band's true pairs are also linked
   (reviewers are assumed right; their wrong answers are not modelled);
-- review pairs: pairs in the review band that are not automatic links.
+- review pairs: pairs in the review band that are not automatic links;
+- hard-identifier ceiling: the cluster recall if every true pair the blocking found with a
+  hard identifier agreeing were linked automatically. The automatic-link rule cannot do
+  better than this whatever the model, so it says how much the data allows.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Scores:
     blocking_recall: float
     comparisons_per_record: float
     pairs_scored: int
+    hard_ceiling: float | None = None
 
 
 class UnionFind:
@@ -89,6 +93,7 @@ def evaluate_pairs(
     auto_sql: str,
     review_sql: str,
     records_table: str,
+    hard_sql: str | None = None,
 ) -> Scores:
     """Score the predictions table `table` (Splink output) in DuckDB connection `con`.
 
@@ -100,7 +105,8 @@ def evaluate_pairs(
     labelled = f"""
         SELECT p.unique_id_l AS l, p.unique_id_r AS r,
                tl.entity = tr.entity AS same, coalesce(({auto_sql}), false) AS auto,
-               coalesce(({review_sql}), false) AS band
+               coalesce(({review_sql}), false) AS band,
+               coalesce(({hard_sql or "false"}), false) AS hard
         FROM {table} p
         JOIN bench_truth tl ON tl.uid = p.unique_id_l
         JOIN bench_truth tr ON tr.uid = p.unique_id_r
@@ -124,7 +130,14 @@ def evaluate_pairs(
         + list(zip(reviewed["l"], reviewed["r"], strict=True)),
         truth,
     )
+    hard_ceiling = None
+    if hard_sql is not None:
+        hard = con.execute(
+            f"SELECT l, r FROM ({labelled}) WHERE same AND hard"  # noqa: S608
+        ).fetchall()
+        _, hard_ceiling, _ = cluster_scores(hard, truth)
     return Scores(
+        hard_ceiling=hard_ceiling,
         auto_precision=auto_true / len(auto) if len(auto) else 1.0,
         auto_recall=auto_true / actual if actual else 1.0,
         cluster_precision=cluster_p,

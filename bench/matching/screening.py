@@ -77,32 +77,15 @@ def run(
     rng = random.Random(seed + 99)
     entities = sorted({record.entity for record in records})
     listed_registered = rng.sample(entities, int(list_size * registered_share))
-    truth_people: dict[int, Person] = {}
     wanted = set(listed_registered)
-    for person in people(max(entities) + 1, seed):
-        if person.entity in wanted:
-            truth_people[person.entity] = person
-    outsiders = list(people(list_size, seed + 1000))  # never register: other entity space
-    entries: list[IdentityRecord] = []
-    entry_entity: dict[uuid.UUID, int] = {}
-    for index, person in enumerate([truth_people[e] for e in listed_registered] + outsiders):
-        birth_shift = rng.choice((0, 0, -1, 1, -2, 2, -3, 4))  # lists guess ages
-        shifted = replace(person, birth=(person.birth[0] + birth_shift, *person.birth[1:]))
-        registration = register(shifted, index, rng, LIST_RATES)
-        key = uuid.UUID(int=(1 << 100) + index)
-        entries.append(_entry(registration, key))
-        if index < len(listed_registered):
-            entry_entity[key] = person.entity
+    entries, entry_entity = _watchlist(rng, listed_registered, max(entities), seed, list_size)
     positives = [record for record in records if record.entity in wanted]
     others = [record for record in records if record.entity not in wanted]
     screened = positives + rng.sample(others, min(sample, len(others)))
 
     started = time.perf_counter()
     # How common each name is among registrants: what the database's match keys would say.
-    counts: Counter[str] = Counter()
-    for record in records:
-        for key in normalise(_identity(record)).names:
-            counts[key] += 1
+    counts = _name_counts(records)
     total = len(records)
     watchlist = Watchlist(entries, name_share=lambda key: counts.get(key, 1) / total)
     found = 0
@@ -124,6 +107,7 @@ def run(
         if record.entity in wanted and hit:
             found += 1
     elapsed = time.perf_counter() - started
+    thin, thin_common = _thin_positives(positives, entries, entry_entity, counts, total)
     ordinary = len(screened) - len(positives)
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)] * 1000
@@ -141,3 +125,72 @@ def run(
         f"{1000 * alerted_registrants / len(screened):.2f} | {p95:.1f} | {elapsed:.1f} |"
     )
     print(f"\n(ordinary registrants in the sample: {ordinary:,})\n")
+    print(
+        f"Registrations of listed people that share only a name (and at most a birth year, "
+        f"which cannot clear) with their list entry: {thin:,} of {len(positives):,}; "
+        f"{thin_common:,} of these names are carried by more than 1 registrant in 1,000.\n"
+    )
+
+
+def _watchlist(
+    rng: random.Random, listed: list[int], last_entity: int, seed: int, list_size: int
+) -> tuple[list[IdentityRecord], dict[uuid.UUID, int]]:
+    """List entries: the listed registrants first, then people who never come."""
+    wanted = set(listed)
+    truth_people: dict[int, Person] = {}
+    for person in people(last_entity + 1, seed):
+        if person.entity in wanted:
+            truth_people[person.entity] = person
+    outsiders = list(people(list_size, seed + 1000))  # never register: other entity space
+    entries: list[IdentityRecord] = []
+    entry_entity: dict[uuid.UUID, int] = {}
+    for index, person in enumerate([truth_people[e] for e in listed] + outsiders):
+        birth_shift = rng.choice((0, 0, -1, 1, -2, 2, -3, 4))  # lists guess ages
+        shifted = replace(person, birth=(person.birth[0] + birth_shift, *person.birth[1:]))
+        registration = register(shifted, index, rng, LIST_RATES)
+        key = uuid.UUID(int=(1 << 100) + index)
+        entries.append(_entry(registration, key))
+        if index < len(listed):
+            entry_entity[key] = person.entity
+    return entries, entry_entity
+
+
+def _name_counts(records: list[Registration]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for record in records:
+        for key in normalise(_identity(record)).names:
+            counts[key] += 1
+    return counts
+
+
+def _thin_positives(
+    positives: list[Registration],
+    entries: list[IdentityRecord],
+    entry_entity: dict[uuid.UUID, int],
+    counts: Counter[str],
+    total: int,
+) -> tuple[int, int]:
+    """Positives with nothing but a name to compare with their entry, and how many are common.
+
+    Such a registration can be alerted only on its name; for a common name that alerts every
+    registrant who carries it, so these bound the recall reachable at a low alert rate.
+    """
+    entry_of = {entity: key for key, entity in entry_entity.items()}
+    by_key = {entry.key: normalise(entry) for entry in entries}
+    thin = common = 0
+    for record in positives:
+        person = normalise(_identity(record))
+        entry = by_key[entry_of[record.entity]]
+        shared = (
+            (person.fathers and entry.fathers)
+            or (person.nrc and entry.nrc)
+            or (person.service_number and entry.service_number)
+            or (person.unit and entry.unit)
+            or (person.rank and entry.rank)
+        )
+        if shared:
+            continue
+        thin += 1
+        if any(counts.get(key, 0) / total > 1 / 1000 for key in person.names):
+            common += 1
+    return thin, common

@@ -114,30 +114,48 @@ BLOCKING_KEYS: tuple[BlockingKey, ...] = (
     BlockingKey("b_first_ff_unit", ("first1", "father_first", "unit")),
     BlockingKey("b_ns_father", ("ns1", "father_ns")),
     BlockingKey("b_ns_ff_year", ("ns1", "father_first", "birth_year")),
+    BlockingKey("b_name_year_rank", ("name1", "birth_year", "rank")),
 )
 BLOCKING_RULES: tuple[str, ...] = tuple(rule for key in BLOCKING_KEYS for rule in key.rules)
 
 
-def _joined(frame: pd.DataFrame, fields: tuple[str, ...]) -> pd.Series:
-    """The fields joined with '|', NULL when any is missing."""
-    parts = [frame[field].astype("string") for field in fields]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + "|" + part
-    return joined
+def _key_sql(fields: tuple[str, ...]) -> str:
+    """The fields joined with '|' (NULL when any is missing), as DuckDB SQL."""
+    return " || '|' || ".join(f"CAST({field} AS VARCHAR)" for field in fields)
 
 
 def add_blocking_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add one column per blocking key (two for a cross-field key), capped by block size."""
+    """Add one column per blocking key (two for a cross-field key), capped by block size.
+
+    Computed in DuckDB (all cores, no Python strings per row); the column names and caps
+    come from `BLOCKING_KEYS`, never from input.
+    """
+    import duckdb
+
+    columns = ["_row"]
+    raw = ["_row"]
     for key in BLOCKING_KEYS:
-        left = _joined(frame, key.fields)
-        right = _joined(frame, key.other) if key.other else None
-        values = left if right is None else pd.concat([left, right], ignore_index=True)
-        counts = values.value_counts()
-        full = set(counts.index[counts > key.cap])
-        frame[key.name] = left.where(~left.isin(full))
-        if right is not None:
-            frame[f"{key.name}_x"] = right.where(~right.isin(full))
+        raw.append(f"{_key_sql(key.fields)} AS {key.name}")
+        if key.other:
+            raw.append(f"{_key_sql(key.other)} AS {key.name}_x")
+    with duckdb.connect() as con:
+        con.register("records", frame.assign(_row=range(len(frame))))
+        con.execute(f"CREATE TEMP TABLE keyed AS SELECT {', '.join(raw)} FROM records")  # noqa: S608
+        for key in BLOCKING_KEYS:
+            names = [key.name, f"{key.name}_x"] if key.other else [key.name]
+            union = " UNION ALL ".join(f"SELECT {name} AS v FROM keyed" for name in names)  # noqa: S608
+            con.execute(
+                f"CREATE TEMP TABLE full_{key.name} AS SELECT v FROM ({union}) "  # noqa: S608
+                f"WHERE v IS NOT NULL GROUP BY v HAVING count(*) > {int(key.cap)}"
+            )
+            columns.extend(
+                f"CASE WHEN {name} IN (SELECT v FROM full_{key.name}) THEN NULL "  # noqa: S608
+                f"ELSE {name} END AS {name}"
+                for name in names
+            )
+        keys = con.execute(f"SELECT {', '.join(columns)} FROM keyed ORDER BY _row").df()  # noqa: S608
+    for name in keys.columns[1:]:
+        frame[name] = keys[name].to_numpy()
     return frame
 
 
