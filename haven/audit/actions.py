@@ -147,3 +147,4 @@ class AuditAction(StrEnum):
     MATCH_REVIEW_DECIDED = "match.review_decided"
     MATCH_MERGED = "match.merged"
     MATCH_UNMERGED = "match.unmerged"
+    MATCH_AUTO_LINKED = "match.auto_linked"

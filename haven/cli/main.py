@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from haven.cli import audit, backup, db, demo, keys, people, serve, tokens, users, wipe
+from haven.cli import (
+    audit,
+    backup,
+    db,
+    demo,
+    keys,
+    matching,
+    people,
+    serve,
+    tokens,
+    users,
+    wipe,
+)
 
 app = typer.Typer(
     help="Haven: defection, surrender and reintegration programmes.",
@@ -17,6 +29,7 @@ app.add_typer(tokens.app, name="token")
 app.add_typer(people.app, name="person")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
+app.add_typer(matching.app, name="matching")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("wipe")(wipe.wipe)

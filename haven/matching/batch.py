@@ -41,13 +41,11 @@ def _sorted(key: str | None) -> str | None:
     return " ".join(sorted(key.split())) if key else None
 
 
-def feature_row(record: IdentityRecord) -> dict[str, Any]:
-    n = normalise(record)
-    name1 = n.names[0] if n.names else None
-    name2 = n.names[1] if len(n.names) > 1 else name1
-    father = n.fathers[0] if n.fathers else None
+def derived(
+    name1: str | None, name2: str | None, father: str | None, birth_year: int | None
+) -> dict[str, Any]:
+    """The columns computed from the name keys and birth year (joined, sorted, first, buckets)."""
     return {
-        "unique_id": str(record.key),
         "name1": name1,
         "name2": name2,
         "ns1": name1.replace(" ", "") if name1 else None,
@@ -58,10 +56,21 @@ def feature_row(record: IdentityRecord) -> dict[str, Any]:
         "father": father,
         "father_ns": father.replace(" ", "") if father else None,
         "father_first": _first_syllable(father),
-        "birth_year": n.birth_year,
+        "birth_year": birth_year,
         # Two buckets of two years, offset by one: years one apart share a bucket.
-        "year_a": n.birth_year // 2 if n.birth_year is not None else None,
-        "year_b": (n.birth_year + 1) // 2 if n.birth_year is not None else None,
+        "year_a": birth_year // 2 if birth_year is not None else None,
+        "year_b": (birth_year + 1) // 2 if birth_year is not None else None,
+    }
+
+
+def feature_row(record: IdentityRecord) -> dict[str, Any]:
+    n = normalise(record)
+    name1 = n.names[0] if n.names else None
+    name2 = n.names[1] if len(n.names) > 1 else name1
+    father = n.fathers[0] if n.fathers else None
+    return {
+        "unique_id": str(record.key),
+        **derived(name1, name2, father, n.birth_year),
         "birth_date": n.birth_date,
         "nrc": n.nrc,
         "service_number": n.service_number,

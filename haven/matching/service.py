@@ -290,11 +290,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("awaiting_second", "agree_not_same"): "not_same",
     ("awaiting_second", "disagree"): "open",
     ("linked", "unmerge"): "open",
+    ("open", "auto_link"): "linked",  # the batch (`haven.matching.dedupe`), before any vote
 }
 DECISIONS = ("link", "not_same")
 
 
-def _move(review: MatchReview, event: str) -> None:
+def move(review: MatchReview, event: str) -> None:
     following = TRANSITIONS.get((review.state, event))
     if following is None:
         raise Conflict(N_("This review has already been decided."))
@@ -401,7 +402,7 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
         raise Conflict(N_("Choose whether the two records are the same person."))
     now = utcnow()
     if review.state == "open":
-        _move(review, "first_vote")
+        move(review, "first_vote")
         review.first_reviewer_id = actor.user_id
         review.first_decision = decision
         review.first_decided_at = now
@@ -423,7 +424,7 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
         raise Conflict(N_("A second, different reviewer must confirm this decision."))
     before = review.state
     if review.state == "awaiting_second" and review.first_decision != decision:
-        _move(review, "disagree")
+        move(review, "disagree")
         first = review.first_decision
         review.first_reviewer_id = None
         review.first_decision = None
@@ -442,7 +443,7 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
             },
         )
         return review
-    _move(review, "agree_link" if decision == "link" else "agree_not_same")
+    move(review, "agree_link" if decision == "link" else "agree_not_same")
     review.second_reviewer_id = actor.user_id
     review.decided_at = now
     session.flush()
@@ -489,7 +490,7 @@ def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview
     merge = active_merge(session, review)
     if merge is None:
         raise Conflict(N_("These records are not merged."))
-    _move(review, "unmerge")
+    move(review, "unmerge")
     merge.undone_at = utcnow()
     merge.undone_by_id = actor.user_id
     review.first_reviewer_id = None

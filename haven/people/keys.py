@@ -9,6 +9,8 @@ and "ဦးအောင်ကျော်" find the same person. (Spelling varia
 
 from __future__ import annotations
 
+import re
+
 from haven.text import has_myanmar, to_ascii_digits
 from haven.text.names import split_name
 from haven.text.nrc import NrcError, parse_nrc
@@ -41,6 +43,11 @@ def canonical_nrc(value: str) -> str | None:
 
 
 def canonical_service_number(value: str) -> str | None:
-    """Service numbers compare without surrounding or inner spaces, upper case, ASCII digits."""
-    canonical = "".join(to_ascii_digits(value).split()).upper()
+    """Service numbers compare by their letters and digits only: upper case, ASCII digits,
+    no spaces or separators ("BA-482913", "ba 482913" and "BA/482913" are one number)."""
+    canonical = _SERVICE_SEPARATORS.sub("", to_ascii_digits(value).upper())
     return canonical or None
+
+
+# Spaces, hyphens and dashes, slashes, dots, underscores (never letters or vowel signs).
+_SERVICE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015/._]")

@@ -69,6 +69,18 @@ def test_upgrade_then_demo_twice_is_safe(database_url: str) -> None:
     assert _count(database_url, Organisation) == 3
 
 
+def test_matching_dedupe_prints_counts_only(database_url: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["demo"]).exit_code == 0
+    result = runner.invoke(app, ["matching", "dedupe"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("linked automatically") == 3  # one line per organisation
+    again = runner.invoke(app, ["matching", "dedupe"])
+    assert " 0 linked automatically, 0 queued for review" in again.output  # nothing new
+    unknown = runner.invoke(app, ["matching", "dedupe", "--organisation", "No such"])
+    assert unknown.exit_code == 1
+
+
 def test_user_add_asks_for_the_password_and_checks_it(database_url: str) -> None:
     runner.invoke(app, ["db", "upgrade"])
     runner.invoke(app, ["demo"])

@@ -1,0 +1,339 @@
+"""Batch deduplication over the live database: automatic links and the review band.
+
+`haven matching dedupe` runs `run` for each organisation (reviews and merges stay inside
+one organisation, like the interactive path). It reads the match profiles only (phonetic
+name keys, blind indexes of NRC and service number, canonical unit: nothing confidential is
+decrypted), lets the blocking keys of `haven.matching.batch` propose pairs, scores them with
+the trained model (`model.json`, the weights the reception form uses) on DuckDB, and then:
+
+- links automatically every pair at or above `AUTO_LINK` with a hard identifier agreeing
+  (same NRC or service number, or the same full birth date and father's name). Within each
+  cluster of such links the oldest record survives and every other one is marked merged
+  into it, through a review in state "linked" with source "batch" and no reviewer; `unmerge`
+  reopens it for two reviewers like any other link;
+- queues the other pairs from `REVIEW_FROM` for two reviewers;
+- links an open review of the reception form's hook the same way when nobody has voted on it
+  yet; never touches a review people have voted on or decided, never makes again a link
+  people undid, never touches a person already merged.
+
+A second run over unchanged data links and queues nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd  # type: ignore[import-untyped]
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.db.types import utcnow
+from haven.errors import PermissionDenied
+from haven.matching.batch import AUTO_LINK, BLOCKING_RULES, REVIEW_FROM, add_blocking_keys, derived
+from haven.matching.model import MODEL_PATH, load
+from haven.matching.models import MatchMerge, MatchProfile, MatchReview
+from haven.matching.service import move
+from haven.people.models import Person
+from haven.security.permissions import Actor
+
+Row = dict[str, Any]
+SOURCE = "batch"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run did, in counts only (nothing personal)."""
+
+    profiles: int
+    pairs_scored: int
+    linked: int
+    queued: int
+    already_reviewed: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    person_id: uuid.UUID
+    created_at: datetime
+    row: Row
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: uuid.UUID
+    b: uuid.UUID
+    weight: float
+    probability: float
+
+
+def _row(profile: MatchProfile) -> Row:
+    name2 = profile.name2 or profile.name1
+    return {
+        **derived(profile.name1, name2, profile.father, profile.birth_year),
+        "birth_date": profile.birth_date,
+        "nrc": profile.nrc_index,
+        "service_number": profile.service_number_index,
+        "unit": profile.unit,
+        "rank": None,  # not in the profile (reception stores a rank id per force)
+    }
+
+
+def _profiles(session: Session, organisation_id: uuid.UUID) -> list[Profile]:
+    """Current profiles of the organisation's people: not erased, not merged away."""
+    merged = select(MatchMerge.merged_id).where(MatchMerge.undone_at.is_(None))
+    rows = session.execute(
+        select(MatchProfile, Person.created_at)
+        .join(Person, Person.id == MatchProfile.person_id)
+        .where(
+            MatchProfile.organisation_id == organisation_id,
+            Person.erased_at.is_(None),
+            MatchProfile.person_id.not_in(merged),
+        )
+        .order_by(MatchProfile.person_id)
+    ).all()
+    return [Profile(profile.person_id, created, _row(profile)) for profile, created in rows]
+
+
+def _settings() -> dict[str, Any]:
+    """The trained model, with today's blocking rules (the saved ones may be older)."""
+    settings: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    settings["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": rule, "sql_dialect": "duckdb"} for rule in BLOCKING_RULES
+    ]
+    settings["retain_matching_columns"] = False
+    settings["retain_intermediate_calculation_columns"] = False
+    # No term-frequency adjustment: one organisation's people are too few to say how common
+    # a name is (in a small one every name looks common), and the reception form's Python
+    # model leaves it out too, so both paths give the same weights.
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return settings
+
+
+def score(profiles: Sequence[Profile], review_from: float = REVIEW_FROM) -> list[Pair]:
+    """The pairs the blocking keys propose that reach `review_from`, scored on DuckDB."""
+    if len(profiles) < 2:
+        return []
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    frame = add_blocking_keys(
+        pd.DataFrame.from_records(
+            [{"unique_id": str(profile.person_id), **profile.row} for profile in profiles]
+        )
+    )
+    with duckdb.connect() as con:
+        linker = Linker(
+            DuckDBAPI(con).register(frame, table_name="haven_profiles"), _settings(), log_level=None
+        )
+        predictions = linker.inference.predict(threshold_match_probability=review_from)
+        table = predictions.physical_name  # Splink's own table name
+        query = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability FROM {table}"  # noqa: S608
+        found = con.execute(query).fetchall()
+    return [
+        Pair(uuid.UUID(left), uuid.UUID(right), float(weight), float(probability))
+        for left, right, weight, probability in found
+    ]
+
+
+def hard_agreement(left: Row, right: Row) -> bool:
+    """A hard identifier agrees: NRC or service number, or full birth date and father."""
+
+    def same(field: str) -> bool:
+        return left.get(field) is not None and left.get(field) == right.get(field)
+
+    return same("nrc") or same("service_number") or (same("birth_date") and same("father"))
+
+
+def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    return (a, b) if str(a) < str(b) else (b, a)
+
+
+def _reviews(
+    session: Session, organisation_id: uuid.UUID
+) -> tuple[dict[tuple[uuid.UUID, uuid.UUID], MatchReview], set[uuid.UUID]]:
+    """The organisation's reviews by pair, and the reviews whose link people undid."""
+    reviews = session.scalars(
+        select(MatchReview).where(MatchReview.organisation_id == organisation_id)
+    ).all()
+    undone = set(
+        session.scalars(
+            select(MatchMerge.review_id).where(
+                MatchMerge.organisation_id == organisation_id, MatchMerge.undone_at.is_not(None)
+            )
+        )
+    )
+    return {(r.person_a_id, r.person_b_id): r for r in reviews}, {u for u in undone if u}
+
+
+def _clusters(
+    edges: Sequence[Pair], by_id: dict[uuid.UUID, Profile]
+) -> list[tuple[uuid.UUID, list[tuple[uuid.UUID, Pair]]]]:
+    """Each cluster of automatic links: its survivor (the oldest record) and, for every
+    other member, the link through which a breadth-first walk from the survivor reached it."""
+    graph: dict[uuid.UUID, list[Pair]] = {}
+    for edge in edges:
+        graph.setdefault(edge.a, []).append(edge)
+        graph.setdefault(edge.b, []).append(edge)
+    seen: set[uuid.UUID] = set()
+    clusters = []
+    for start in sorted(graph, key=str):
+        if start in seen:
+            continue
+        members, queue = {start}, deque([start])
+        while queue:
+            node = queue.popleft()
+            for edge in graph[node]:
+                other = edge.b if edge.a == node else edge.a
+                if other not in members:
+                    members.add(other)
+                    queue.append(other)
+        seen |= members
+        survivor = min(members, key=lambda pid: (by_id[pid].created_at, str(pid)))
+        reached: list[tuple[uuid.UUID, Pair]] = []
+        visited, queue = {survivor}, deque([survivor])
+        while queue:
+            node = queue.popleft()
+            for edge in sorted(graph[node], key=lambda e: (-e.probability, str(e.a), str(e.b))):
+                other = edge.b if edge.a == node else edge.a
+                if other not in visited:
+                    visited.add(other)
+                    reached.append((other, edge))
+                    queue.append(other)
+        clusters.append((survivor, reached))
+    return clusters
+
+
+def _review(
+    session: Session,
+    actor: Actor,
+    organisation_id: uuid.UUID,
+    pair: Pair,
+    *,
+    linked: bool,
+    existing: MatchReview | None = None,
+) -> MatchReview:
+    """A new review (open, or linked automatically), or an untouched open one linked now."""
+    if existing is not None:
+        before = existing.state
+        move(existing, "auto_link")
+        existing.decided_at = utcnow()
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            AuditAction.MATCH_AUTO_LINKED,
+            subject_type="match_review",
+            subject_id=existing.id,
+            organisation_id=organisation_id,
+            changes={"state": {"before": before, "after": existing.state}},
+        )
+        return existing
+    a, b = _ordered(pair.a, pair.b)
+    review = MatchReview(
+        organisation_id=organisation_id,
+        person_a_id=a,
+        person_b_id=b,
+        weight=round(pair.weight, 3),
+        probability=round(pair.probability, 6),
+        reasons=[],
+        source=SOURCE,
+        state="linked" if linked else "open",
+        decided_at=utcnow() if linked else None,
+    )
+    session.add(review)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.MATCH_AUTO_LINKED if linked else AuditAction.MATCH_REVIEW_OPENED,
+        subject_type="match_review",
+        subject_id=review.id,
+        organisation_id=organisation_id,
+        changes={"state": {"before": None, "after": review.state}, "source": {"after": SOURCE}},
+    )
+    return review
+
+
+def _untouched(review: MatchReview | None, undone: set[uuid.UUID]) -> bool:
+    """No review yet, or an open one nobody has voted on and whose link nobody undid."""
+    if review is None:
+        return True
+    return review.state == "open" and review.first_reviewer_id is None and review.id not in undone
+
+
+def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
+    """Deduplicate one organisation's people (see the module docstring)."""
+    if not actor.is_system:
+        raise PermissionDenied  # the operator at the machine runs it (`haven matching dedupe`)
+    profiles = _profiles(session, organisation_id)
+    by_id = {profile.person_id: profile for profile in profiles}
+    pairs = score(profiles)
+    reviews, undone = _reviews(session, organisation_id)
+    auto = [
+        pair
+        for pair in pairs
+        if pair.probability >= AUTO_LINK
+        and hard_agreement(by_id[pair.a].row, by_id[pair.b].row)
+        and _untouched(reviews.get(_ordered(pair.a, pair.b)), undone)
+    ]
+    model = load()
+    cluster_of: dict[uuid.UUID, uuid.UUID] = {}
+    linked = 0
+    for survivor, reached in _clusters(auto, by_id):
+        cluster_of[survivor] = survivor
+        for member, edge in reached:
+            cluster_of[member] = survivor
+            existing = reviews.get(_ordered(edge.a, edge.b))
+            review = _review(session, actor, organisation_id, edge, linked=True, existing=existing)
+            review.reasons = list(model.score(by_id[edge.a].row, by_id[edge.b].row)[2])
+            session.add(
+                MatchMerge(
+                    organisation_id=organisation_id,
+                    review_id=review.id,
+                    survivor_id=survivor,
+                    merged_id=member,
+                )
+            )
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                AuditAction.MATCH_MERGED,
+                subject_type="person",
+                subject_id=member,
+                organisation_id=organisation_id,
+                changes={
+                    "merged_into": {"before": None, "after": str(survivor)},
+                    "automatic": {"after": True},
+                },
+            )
+            linked += 1
+    queued = 0
+    for pair in pairs:
+        if _ordered(pair.a, pair.b) in reviews:
+            continue  # people have it (or an automatic link just took it)
+        together = cluster_of.get(pair.a)
+        if together is not None and together == cluster_of.get(pair.b):
+            continue  # already one person through the automatic links
+        review = _review(session, actor, organisation_id, pair, linked=False)
+        review.reasons = list(model.score(by_id[pair.a].row, by_id[pair.b].row)[2])
+        queued += 1
+    session.flush()
+    return Result(
+        profiles=len(profiles),
+        pairs_scored=len(pairs),
+        linked=linked,
+        queued=queued,
+        already_reviewed=sum(1 for pair in pairs if _ordered(pair.a, pair.b) in reviews),
+    )
