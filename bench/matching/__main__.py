@@ -17,6 +17,7 @@ import time
 import uuid
 from typing import Any
 
+import duckdb
 import pandas as pd
 
 from bench.matching.evaluate import Scores, evaluate_pairs
@@ -32,6 +33,7 @@ from haven.matching.batch import (
 from haven.matching.records import IdentityRecord
 
 MEMORY_LIMIT = "4GB"  # DuckDB's own budget; the target is 8 GB for the whole process
+TEMP_LIMIT = "20GB"  # spilled to disk beyond the memory budget; past this a run stops
 
 
 def _cpu() -> float:
@@ -76,6 +78,7 @@ def _connect(duckdb: Any) -> Any:
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/haven-bench-duckdb'")
+    con.execute(f"SET max_temp_directory_size = '{TEMP_LIMIT}'")
     return con
 
 
@@ -83,7 +86,6 @@ def run_haven(
     records: list[Registration], timer: Timer, save_model: str | None = None
 ) -> tuple[Any, Any]:
     """Haven's configuration: returns (duckdb connection, name of the predictions table)."""
-    import duckdb
     from splink import DuckDBAPI, Linker
 
     started = time.perf_counter()
@@ -125,7 +127,6 @@ def plain_frame(records: list[Registration]) -> pd.DataFrame:
 
 def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
     """A plain Splink configuration: library comparisons on the raw columns, simple blocking."""
-    import duckdb
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -172,6 +173,46 @@ def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
     return con, predictions.physical_name
 
 
+def _haven_scores(
+    records: list[Registration], truth: dict[str, int], timer: Timer, save_model: str | None
+) -> Scores:
+    con, table = run_haven(records, timer, save_model)
+    try:
+        started = time.perf_counter()
+        scores = evaluate_pairs(
+            con,
+            table,
+            truth,
+            auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
+            review_sql=f"match_probability >= {REVIEW_FROM}",
+            records_table="haven_records",
+            hard_sql=HARD_AGREEMENT_SQL,
+            curve_from=(0.2, 0.1, 0.05),
+        )
+        timer.lap("decide + cluster", started)
+        return scores
+    finally:
+        con.close()
+
+
+def _plain_scores(records: list[Registration], truth: dict[str, int], timer: Timer) -> Scores:
+    con, table = run_plain(records, timer)
+    try:
+        started = time.perf_counter()
+        scores = evaluate_pairs(
+            con,
+            table,
+            truth,
+            auto_sql="match_probability >= 0.999",
+            review_sql="match_probability >= 0.5",
+            records_table="plain_records",
+        )
+        timer.lap("decide + cluster", started)
+        return scores
+    finally:
+        con.close()
+
+
 def _row(name: str, scores: Scores, timer: Timer, peak: float) -> str:
     total = sum(timer.laps.values())
     return (
@@ -208,6 +249,21 @@ def _print_tables(
     print()
 
 
+def _print_ceilings(scores: Scores) -> None:
+    if scores.hard_ceiling is not None:
+        print(
+            "Hard-identifier ceiling (cluster recall if every true pair found with a hard "
+            f"identifier agreeing were linked automatically): {scores.hard_ceiling:.4f}\n"
+        )
+    if scores.review_curve:
+        print("| review band from | recall with review | review pairs |")
+        print("|---|---|---|")
+        print(f"| {REVIEW_FROM} | {scores.review_recall:.4f} | {scores.review_pairs:,} |")
+        for threshold, recall, size in scores.review_curve:
+            print(f"| {threshold} | {recall:.4f} | {size:,} |")
+        print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
@@ -230,50 +286,36 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[str] = []
     timer = Timer()
     cpu_started = _cpu()
-    con, table = run_haven(records, timer, args.save_model)
-    started = time.perf_counter()
-    haven_scores = evaluate_pairs(
-        con,
-        table,
-        truth,
-        auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
-        review_sql=f"match_probability >= {REVIEW_FROM}",
-        records_table="haven_records",
-        hard_sql=HARD_AGREEMENT_SQL,
-    )
-    timer.lap("decide + cluster", started)
+    haven_scores = _haven_scores(records, truth, timer, args.save_model)
     haven_laps = dict(timer.laps)
     haven_cpu = _cpu() - cpu_started
     rows.append(_row("Haven (phonetic keys, Splink)", haven_scores, timer, peak_rss_mb()))
-    con.close()
+
+    print(f"  Haven: {rows[0]}", file=sys.stderr, flush=True)  # kept if the plain run fails
 
     plain_laps: dict[str, float] = {}
     plain_cpu = 0.0
+    plain_failure = None
     if not args.skip_plain:
         timer = Timer()
         cpu_started = _cpu()
-        con, table = run_plain(records, timer)
-        started = time.perf_counter()
-        plain_scores = evaluate_pairs(
-            con,
-            table,
-            truth,
-            auto_sql="match_probability >= 0.999",
-            review_sql="match_probability >= 0.5",
-            records_table="plain_records",
-        )
-        timer.lap("decide + cluster", started)
-        plain_laps = dict(timer.laps)
-        plain_cpu = _cpu() - cpu_started
-        rows.append(_row("Plain Splink", plain_scores, timer, peak_rss_mb()))
-        con.close()
+        try:
+            plain_scores = _plain_scores(records, truth, timer)
+        except duckdb.Error as exc:  # out of memory or of temporary space
+            plain_failure = (
+                f"Plain Splink stopped after {sum(timer.laps.values()) or 0:.0f} s "
+                f"(stages done: {', '.join(timer.laps) or 'none'}): {type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]}"
+            )
+        else:
+            plain_laps = dict(timer.laps)
+            plain_cpu = _cpu() - cpu_started
+            rows.append(_row("Plain Splink", plain_scores, timer, peak_rss_mb()))
 
     _print_tables(rows, haven_laps, plain_laps, haven_cpu, plain_cpu)
-    if haven_scores.hard_ceiling is not None:
-        print(
-            "Hard-identifier ceiling (cluster recall if every true pair found with a hard "
-            f"identifier agreeing were linked automatically): {haven_scores.hard_ceiling:.4f}\n"
-        )
+    if plain_failure:
+        print(plain_failure + "\n")
+    _print_ceilings(haven_scores)
 
     if not args.skip_screening:
         from bench.matching.screening import run as run_screening

@@ -37,6 +37,8 @@ class Scores:
     comparisons_per_record: float
     pairs_scored: int
     hard_ceiling: float | None = None
+    # (threshold, recall with review, review pairs) at lower review thresholds
+    review_curve: tuple[tuple[float, float, int], ...] = ()
 
 
 class UnionFind:
@@ -85,6 +87,21 @@ def cluster_scores(
     return precision, recall, f1
 
 
+def _review_point(
+    con: Any, labelled: str, auto: pd.DataFrame, threshold: float, truth: dict[str, int]
+) -> tuple[float, float, int]:
+    """Recall with review and the review queue's size if the band started at `threshold`."""
+    rows = con.execute(
+        f"SELECT l, r, same FROM ({labelled}) "  # noqa: S608
+        f"WHERE NOT auto AND match_probability >= {float(threshold)}"
+    ).fetchall()
+    edges = list(zip(auto["l"], auto["r"], strict=True)) + [
+        (left, right) for left, right, same in rows if same
+    ]
+    _, recall, _ = cluster_scores(edges, truth)
+    return threshold, recall, len(rows)
+
+
 def evaluate_pairs(
     con: Any,
     table: str,
@@ -94,6 +111,7 @@ def evaluate_pairs(
     review_sql: str,
     records_table: str,
     hard_sql: str | None = None,
+    curve_from: tuple[float, ...] = (),
 ) -> Scores:
     """Score the predictions table `table` (Splink output) in DuckDB connection `con`.
 
@@ -103,7 +121,7 @@ def evaluate_pairs(
     con.register("bench_truth", truth_frame)
     # The table names and conditions come from the benchmark's code, never from input.
     labelled = f"""
-        SELECT p.unique_id_l AS l, p.unique_id_r AS r,
+        SELECT p.unique_id_l AS l, p.unique_id_r AS r, p.match_probability,
                tl.entity = tr.entity AS same, coalesce(({auto_sql}), false) AS auto,
                coalesce(({review_sql}), false) AS band,
                coalesce(({hard_sql or "false"}), false) AS hard
@@ -130,6 +148,7 @@ def evaluate_pairs(
         + list(zip(reviewed["l"], reviewed["r"], strict=True)),
         truth,
     )
+    curve = tuple(_review_point(con, labelled, auto, threshold, truth) for threshold in curve_from)
     hard_ceiling = None
     if hard_sql is not None:
         hard = con.execute(
@@ -138,6 +157,7 @@ def evaluate_pairs(
         _, hard_ceiling, _ = cluster_scores(hard, truth)
     return Scores(
         hard_ceiling=hard_ceiling,
+        review_curve=curve,
         auto_precision=auto_true / len(auto) if len(auto) else 1.0,
         auto_recall=auto_true / actual if actual else 1.0,
         cluster_precision=cluster_p,
