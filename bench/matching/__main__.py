@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from splink.internals.exceptions import SplinkException
 
 from bench.matching.evaluate import Scores, evaluate_pairs
 from bench.matching.generator import Registration, generate
@@ -264,7 +265,7 @@ def _print_ceilings(scores: Scores) -> None:
         print()
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
@@ -273,7 +274,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interactive", type=int, default=0, help="also time N lookups")
     parser.add_argument("--save-model", help="write the trained Splink model (JSON) here")
     parser.add_argument("--screening-sample", type=int, default=5000)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     logging.getLogger("splink").setLevel(logging.ERROR)
 
     started = time.perf_counter()
@@ -299,13 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_plain:
         timer = Timer()
         cpu_started = _cpu()
+        plain_started = time.perf_counter()
         try:
             plain_scores = _plain_scores(records, truth, timer)
-        except duckdb.Error as exc:  # out of memory or of temporary space
+        except (duckdb.Error, SplinkException) as exc:  # out of memory or of temporary space
+            lines = str(exc).splitlines()
+            reason = next((line for line in lines if line.startswith("Error was")), lines[0])
             plain_failure = (
-                f"Plain Splink stopped after {sum(timer.laps.values()) or 0:.0f} s "
-                f"(stages done: {', '.join(timer.laps) or 'none'}): {type(exc).__name__}: "
-                f"{str(exc).splitlines()[0][:200]}"
+                f"Plain Splink stopped after {time.perf_counter() - plain_started:.0f} s "
+                f"(stages done: {', '.join(timer.laps) or 'none'}): {reason[:300]}"
             )
         else:
             plain_laps = dict(timer.laps)
