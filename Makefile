@@ -84,8 +84,9 @@ run: deps
 	@echo
 	$(HAVEN) serve
 
+# Two workers (one per core); the browser tests stay together on one worker, one server.
 test: deps-system deps lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadgroup
 
 fuzz: deps
 	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py

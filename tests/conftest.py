@@ -182,6 +182,9 @@ def pytest_configure(config: pytest.Config) -> None:
     global _LOG_FILE  # noqa: PLW0603 - one file for the session, known to the finish hook
     if _LOG_FILE is None:
         _LOG_FILE = Path(tempfile.mkdtemp(prefix="haven-test-log-")) / "suite.log"
+        # pytest-xdist workers start after this and inherit the environment: they append to
+        # the same file, which the controller's finish hook reads once they are all done.
+        os.environ["HAVEN_TEST_LOG"] = str(_LOG_FILE)
     handler = logging.FileHandler(_LOG_FILE, encoding="utf-8")
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
