@@ -84,9 +84,10 @@ run: deps
 	@echo
 	$(HAVEN) serve
 
-# Two workers (one per core); the browser tests stay together on one worker, one server.
+# One worker per core (pytest-xdist); each worker has its own databases, PostgreSQL cluster
+# and, when it runs browser tests, its own demo server.
 test: deps-system deps lint
-	$(VENV)/bin/pytest -n auto --dist loadgroup
+	$(VENV)/bin/pytest -n auto
 
 fuzz: deps
 	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py

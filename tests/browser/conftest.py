@@ -38,9 +38,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Under pytest-xdist (`make test`), every browser test runs on the same worker,
-            # in order, against that worker's one server.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _run(args: list[str], env: dict[str, str]) -> None:
