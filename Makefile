@@ -84,10 +84,12 @@ run: deps
 	@echo
 	$(HAVEN) serve
 
-# One worker per core (pytest-xdist); each worker has its own databases, PostgreSQL cluster
-# and, when it runs browser tests, its own demo server.
+# Everything but the browser tests on one worker per core (pytest-xdist; each worker has its
+# own databases and PostgreSQL cluster); then the browser tests in order, on one demo server
+# (they share its users and records).
 test: deps-system deps lint
-	$(VENV)/bin/pytest -n auto
+	$(VENV)/bin/pytest -n auto -m "not browser"
+	$(VENV)/bin/pytest -m browser
 
 fuzz: deps
 	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py
