@@ -174,44 +174,42 @@ def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
     return con, predictions.physical_name
 
 
+def _evaluated(run: tuple[Any, Any], truth: dict[str, int], timer: Timer, **rules: Any) -> Scores:
+    """Score a configuration's predictions (`evaluate_pairs`), timed as "decide + cluster"."""
+    con, table = run
+    try:
+        started = time.perf_counter()
+        scores = evaluate_pairs(con, table, truth, **rules)
+        timer.lap("decide + cluster", started)
+        return scores
+    finally:
+        con.close()
+
+
 def _haven_scores(
     records: list[Registration], truth: dict[str, int], timer: Timer, save_model: str | None
 ) -> Scores:
-    con, table = run_haven(records, timer, save_model)
-    try:
-        started = time.perf_counter()
-        scores = evaluate_pairs(
-            con,
-            table,
-            truth,
-            auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
-            review_sql=f"match_probability >= {REVIEW_FROM}",
-            records_table="haven_records",
-            hard_sql=HARD_AGREEMENT_SQL,
-            curve_from=(0.2, 0.1, 0.05),
-        )
-        timer.lap("decide + cluster", started)
-        return scores
-    finally:
-        con.close()
+    return _evaluated(
+        run_haven(records, timer, save_model),
+        truth,
+        timer,
+        auto_sql=f"match_probability >= {AUTO_LINK} AND ({HARD_AGREEMENT_SQL})",
+        review_sql=f"match_probability >= {REVIEW_FROM}",
+        records_table="haven_records",
+        hard_sql=HARD_AGREEMENT_SQL,
+        curve_from=(0.2, 0.1, 0.05),
+    )
 
 
 def _plain_scores(records: list[Registration], truth: dict[str, int], timer: Timer) -> Scores:
-    con, table = run_plain(records, timer)
-    try:
-        started = time.perf_counter()
-        scores = evaluate_pairs(
-            con,
-            table,
-            truth,
-            auto_sql="match_probability >= 0.999",
-            review_sql="match_probability >= 0.5",
-            records_table="plain_records",
-        )
-        timer.lap("decide + cluster", started)
-        return scores
-    finally:
-        con.close()
+    return _evaluated(
+        run_plain(records, timer),
+        truth,
+        timer,
+        auto_sql="match_probability >= 0.999",
+        review_sql="match_probability >= 0.5",
+        records_table="plain_records",
+    )
 
 
 def _row(name: str, scores: Scores, timer: Timer, peak: float) -> str:

@@ -40,7 +40,7 @@ from haven.errors import PermissionDenied
 from haven.matching.batch import AUTO_LINK, BLOCKING_RULES, REVIEW_FROM, add_blocking_keys, derived
 from haven.matching.model import MODEL_PATH, load
 from haven.matching.models import MatchMerge, MatchProfile, MatchReview
-from haven.matching.service import move
+from haven.matching.service import merge, move, ordered
 from haven.people.models import Person
 from haven.security.permissions import Actor
 
@@ -155,10 +155,6 @@ def hard_agreement(left: Row, right: Row) -> bool:
     return same("nrc") or same("service_number") or (same("birth_date") and same("father"))
 
 
-def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
-    return (a, b) if str(a) < str(b) else (b, a)
-
-
 def _reviews(
     session: Session, organisation_id: uuid.UUID
 ) -> tuple[dict[tuple[uuid.UUID, uuid.UUID], MatchReview], set[uuid.UUID]]:
@@ -239,7 +235,7 @@ def _review(
             changes={"state": {"before": before, "after": existing.state}},
         )
         return existing
-    a, b = _ordered(pair.a, pair.b)
+    a, b = ordered(pair.a, pair.b)
     review = MatchReview(
         organisation_id=organisation_id,
         person_a_id=a,
@@ -285,7 +281,7 @@ def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
         for pair in pairs
         if pair.probability >= AUTO_LINK
         and hard_agreement(by_id[pair.a].row, by_id[pair.b].row)
-        and _untouched(reviews.get(_ordered(pair.a, pair.b)), undone)
+        and _untouched(reviews.get(ordered(pair.a, pair.b)), undone)
     ]
     model = load()
     cluster_of: dict[uuid.UUID, uuid.UUID] = {}
@@ -294,34 +290,14 @@ def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
         cluster_of[survivor] = survivor
         for member, edge in reached:
             cluster_of[member] = survivor
-            existing = reviews.get(_ordered(edge.a, edge.b))
+            existing = reviews.get(ordered(edge.a, edge.b))
             review = _review(session, actor, organisation_id, edge, linked=True, existing=existing)
             review.reasons = list(model.score(by_id[edge.a].row, by_id[edge.b].row)[2])
-            session.add(
-                MatchMerge(
-                    organisation_id=organisation_id,
-                    review_id=review.id,
-                    survivor_id=survivor,
-                    merged_id=member,
-                )
-            )
-            session.flush()
-            audit.record(
-                session,
-                actor,
-                AuditAction.MATCH_MERGED,
-                subject_type="person",
-                subject_id=member,
-                organisation_id=organisation_id,
-                changes={
-                    "merged_into": {"before": None, "after": str(survivor)},
-                    "automatic": {"after": True},
-                },
-            )
+            merge(session, actor, review, survivor, member, automatic=True)
             linked += 1
     queued = 0
     for pair in pairs:
-        if _ordered(pair.a, pair.b) in reviews:
+        if ordered(pair.a, pair.b) in reviews:
             continue  # people have it (or an automatic link just took it)
         together = cluster_of.get(pair.a)
         if together is not None and together == cluster_of.get(pair.b):
@@ -335,5 +311,5 @@ def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
         pairs_scored=len(pairs),
         linked=linked,
         queued=queued,
-        already_reviewed=sum(1 for pair in pairs if _ordered(pair.a, pair.b) in reviews),
+        already_reviewed=sum(1 for pair in pairs if ordered(pair.a, pair.b) in reviews),
     )

@@ -302,7 +302,7 @@ def move(review: MatchReview, event: str) -> None:
     review.state = following
 
 
-def _ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+def ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if str(a) < str(b) else (b, a)
 
 
@@ -321,7 +321,7 @@ def queue_for_review(
             continue
         if candidate.organisation_id != person.organisation_id:
             continue  # reviews stay within one organisation
-        a, b = _ordered(person.id, candidate.person_id)
+        a, b = ordered(person.id, candidate.person_id)
         existing = session.scalar(
             select(MatchReview).where(MatchReview.person_a_id == a, MatchReview.person_b_id == b)
         )
@@ -458,24 +458,41 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
     )
     if decision == "link":
         survivor, merged = _survivor(session, review)
-        merge = MatchMerge(
-            organisation_id=review.organisation_id,
-            review_id=review.id,
-            survivor_id=survivor,
-            merged_id=merged,
-        )
-        session.add(merge)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            AuditAction.MATCH_MERGED,
-            subject_type="person",
-            subject_id=merged,
-            organisation_id=review.organisation_id,
-            changes={"merged_into": {"before": None, "after": str(survivor)}},
-        )
+        merge(session, actor, review, survivor, merged)
     return review
+
+
+def merge(
+    session: Session,
+    actor: Actor,
+    review: MatchReview,
+    survivor: uuid.UUID,
+    merged: uuid.UUID,
+    *,
+    automatic: bool = False,
+) -> MatchMerge:
+    """Mark `merged` as the same person as `survivor` through `review` (audited, undoable)."""
+    link = MatchMerge(
+        organisation_id=review.organisation_id,
+        review_id=review.id,
+        survivor_id=survivor,
+        merged_id=merged,
+    )
+    session.add(link)
+    session.flush()
+    changes: dict[str, Any] = {"merged_into": {"before": None, "after": str(survivor)}}
+    if automatic:
+        changes["automatic"] = {"after": True}
+    audit.record(
+        session,
+        actor,
+        AuditAction.MATCH_MERGED,
+        subject_type="person",
+        subject_id=merged,
+        organisation_id=review.organisation_id,
+        changes=changes,
+    )
+    return link
 
 
 def active_merge(session: Session, review: MatchReview) -> MatchMerge | None:
