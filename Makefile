@@ -84,12 +84,12 @@ run: deps
 	@echo
 	$(HAVEN) serve
 
-# Everything but the browser tests on one worker per core (pytest-xdist; each worker has its
-# own databases and PostgreSQL cluster); then the browser tests in order, on one demo server
-# (they share its users and records).
-test: deps-system deps lint
-	$(VENV)/bin/pytest -n auto -m "not browser"
-	$(VENV)/bin/pytest -m browser
+# Install, lint, then the whole suite in one pytest run: one worker per core (pytest-xdist),
+# each with its own databases, PostgreSQL cluster and browser-test server; random order
+# (pytest-randomly: the seed is printed; PYTEST_ARGS="-p randomly --randomly-seed=N" replays
+# it). Prints the time of each stage.
+test:
+	@MAKE="$(MAKE)" bash scripts/test-stages.sh
 
 fuzz: deps
 	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py

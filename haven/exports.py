@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
@@ -49,6 +47,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def to_xlsx(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Export"
 ) -> bytes:
+    # openpyxl loads with the first workbook, not with every process that can export.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     sheet.append([safe_cell(h) for h in header])

@@ -99,11 +99,13 @@ def throwaway_cluster() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def create_database(admin_url: str, name: str) -> str:
+def create_database(admin_url: str, name: str, *, template: str | None = None) -> str:
+    """(Re)create database `name`, empty or as a copy of database `template`."""
     import psycopg
 
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     return admin_url.rsplit("/", 1)[0] + f"/{name}"

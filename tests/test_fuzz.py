@@ -10,6 +10,7 @@ is the same on both engines, and the engines themselves are covered by the rest 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -18,13 +19,17 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import ignored_auth
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.config import Settings
+from haven.db.session import make_session_factory, transaction
 from haven.forces.service import ensure_reference_data
+from haven.security.keyring import Keyring
 from haven.security.permissions import Role
 from haven.web.app import create_app
 from tests import factories as f
+from tests.databases import Databases
 
 EXAMPLES = int(os.environ.get("HAVEN_FUZZ_EXAMPLES", "10"))
 
@@ -46,10 +51,11 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
 ]
 
 
-@pytest.fixture
-def tokens(db: Session, fast_settings: Settings, engine: object) -> dict[Role, str]:
-    if db.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
-        pytest.skip("the fuzzer runs on SQLite only (see the module docstring)")
+FUZZ_DATABASE = "haven_fuzz"
+
+
+def _tokens(db: Session, settings: Settings) -> dict[Role, str]:
+    """An organisation with a user and an API token per role."""
     org = f.organisation(db)
     site = f.site(db, organisation=org)
     ensure_reference_data(db)
@@ -60,10 +66,45 @@ def tokens(db: Session, fast_settings: Settings, engine: object) -> dict[Role, s
             organisation=org,
             role=role,
             site=site if role is Role.REGISTRAR else None,
-            settings=fast_settings,
+            settings=settings,
         )
         made[role] = f.api_token(db, user=user)
     return made
+
+
+@pytest.fixture(scope="session")
+def fuzz_world() -> dict[str, dict[Role, str]]:
+    return {}
+
+
+@pytest.fixture
+def engine(
+    databases: dict[str, Databases],
+    fuzz_world: dict[str, dict[Role, str]],
+    fast_settings: Settings,
+    keyring: Keyring,
+) -> Iterator[Engine]:
+    """SQLite only (see the module docstring): the fuzzer's own database, its users and tokens
+    committed once per worker; each generated request is rolled back with its test."""
+    if "sqlite" not in databases:
+        pytest.skip("the fuzzer runs on SQLite (HAVEN_TEST_DATABASES leaves it out)")
+    mine = databases["sqlite"]
+    engine = mine.engine(FUZZ_DATABASE)
+    if "tokens" not in fuzz_world:
+        with transaction(make_session_factory(engine, keyring)) as db:
+            fuzz_world["tokens"] = _tokens(db, fast_settings)
+        mine.settle(FUZZ_DATABASE)
+    yield engine
+    leaked = mine.leaked_rows(FUZZ_DATABASE)
+    if leaked:
+        mine.renew(FUZZ_DATABASE)
+        fuzz_world.clear()
+        pytest.fail(f"the test left rows behind in the fuzzer's database: {leaked}")
+
+
+@pytest.fixture
+def tokens(engine: Engine, fuzz_world: dict[str, dict[Role, str]]) -> dict[Role, str]:
+    return fuzz_world["tokens"]
 
 
 # The schema is loaded at import (it needs no database); each test points the same app at

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from haven.accounts.models import Organisation
 from haven.cli.context import command_transaction, fail
-from haven.matching import dedupe
 from haven.security.permissions import Actor
 
 app = typer.Typer(help="Matching: batch deduplication.", no_args_is_help=True)
@@ -26,6 +25,9 @@ def dedupe_command(
     ] = None,
 ) -> None:
     """Link certain duplicates automatically (reversibly) and queue likely ones for review."""
+    # pandas, DuckDB and Splink load only for this command, not for every `haven` command.
+    from haven.matching import dedupe
+
     with command_transaction() as session:
         query = select(Organisation).order_by(Organisation.name)
         if organisation is not None:

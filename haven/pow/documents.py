@@ -14,12 +14,13 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+from typing import TYPE_CHECKING
 
 from haven.errors import HavenError
 from haven.i18n import N_
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(os.environ.get("HAVEN_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 LATIN_FONT = "NotoSans-Regular.ttf"
@@ -53,6 +54,9 @@ class Line:
 
 
 def new_pdf(title: str) -> FPDF:
+    # fpdf2 loads with the first document, not with every process that imports the registry.
+    from fpdf import FPDF
+
     # A5 (the card) and A4, in millimetres.
     pdf = FPDF(format=(148, 210) if title == "card" else (210, 297))
     pdf.set_title(title)
@@ -123,6 +127,9 @@ def render_table(
     title_en: str, title_my: str, header: list[str], rows: list[list[str]], *, footer: str
 ) -> bytes:
     """A list (notices, weekly health report) as a landscape table."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.add_font("NotoSans", fname=str(font_path(LATIN_FONT)))
     pdf.add_font("NotoSansMyanmar", fname=str(font_path(MYANMAR_FONT)))

@@ -8,7 +8,6 @@ import random
 import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,7 +18,6 @@ from haven.agreements.models import Arrival
 from haven.agreements.schemas import DeskRegistration
 from haven.config import Settings
 from haven.db.engine import make_engine
-from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.errors import Conflict
 from haven.people.models import Person
@@ -29,23 +27,14 @@ from haven.security.permissions import Actor, Role
 from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.agreements.helpers import Team, executing, team
-from tests.conftest import BACKENDS
-from tests.postgres import create_database
 
 ROLL = 40
 DESKS = 4
 
 
-@pytest.fixture(params=BACKENDS)
-def factory(
-    request: pytest.FixtureRequest, tmp_path: Path, keyring: Keyring
-) -> Iterator[sessionmaker[Session]]:
-    if request.param == "sqlite":
-        url = f"sqlite+pysqlcipher:///{tmp_path / 'crossing.db'}"
-    else:
-        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_crossing")
-    engine = make_engine(url, keyring=keyring)
-    upgrade(url, engine, keyring=keyring)
+@pytest.fixture
+def factory(private_database_url: str, keyring: Keyring) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(private_database_url, keyring=keyring)
     yield make_session_factory(engine, keyring)
     engine.dispose()
 

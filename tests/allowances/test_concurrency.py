@@ -9,9 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import date
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,30 +17,23 @@ from haven.allowances import batches, entitlements, ledger
 from haven.allowances.models import Disbursement, LedgerEntry
 from haven.config import Settings
 from haven.db.engine import make_engine
-from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.errors import Conflict
 from haven.security import sessions
 from haven.security.keyring import Keyring
 from tests.allowances import support as s
-from tests.conftest import BACKENDS
-from tests.postgres import create_database
 from tests.vetting.support import clear_person
 
 THREADS = 50
 SETTINGS = Settings(database_url="sqlite://")
 
 
-@pytest.fixture(params=BACKENDS)
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'allowances.db'}"
-    return create_database(request.getfixturevalue("postgres_admin_url"), "haven_allowances_race")
-
-
-def test_fifty_simultaneous_identical_requests_pay_once(fresh_url: str, keyring: Keyring) -> None:
-    engine = make_engine(fresh_url, pool_size=THREADS + 5, max_overflow=10)
-    upgrade(fresh_url, engine, keyring=keyring)
+def test_fifty_simultaneous_identical_requests_pay_once(
+    private_database_url: str, keyring: Keyring
+) -> None:
+    engine = make_engine(
+        private_database_url, keyring=keyring, pool_size=THREADS + 5, max_overflow=10
+    )
     factory = make_session_factory(engine, keyring)
     with transaction(factory) as db:
         w = s.world(db)

@@ -4,10 +4,64 @@ a few arrivals, each in three interactions; the negotiator sees them in the reco
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, log_in
+from haven.security.permissions import Role
+from tests.browser import world
+from tests.browser.conftest import Haven, axe_violations, log_in
+
+
+@dataclass(frozen=True)
+class Cast:
+    registrar: world.Account  # staffs the desk at the agreement's reception point
+    negotiator: world.Account
+    code_name: str
+    commander: str  # the party on the other side, never shown at the desk
+
+
+@pytest.fixture
+def cast(haven: Haven) -> Cast:
+    """An agreement finalized by two programme managers and being executed at the
+    registrar's reception point: a roll of 40, five of them registered already."""
+    suffix = world.tag()
+    code_name = f"Operation Bamboo {suffix}"
+    commander = f"Bo {world.burmese_name().name_latin}"
+    with haven.transaction() as session:
+        organisation = world.organisation(session, name=f"Agreements council {suffix}")
+        site = world.site(session, organisation=organisation, name=f"Bamboo point {suffix}")
+        registrar = world.account(
+            session, organisation=organisation, role=Role.REGISTRAR, suffix=suffix, site=site
+        )
+        negotiator = world.account(
+            session, organisation=organisation, role=Role.NEGOTIATOR, suffix=suffix
+        )
+        # Named approvers who never log in here: no authenticator app needed.
+        approvers = [
+            world.account(
+                session,
+                organisation=organisation,
+                role=Role.MANAGER,
+                suffix=suffix,
+                stem=stem,
+                authenticator=False,
+            ).actor
+            for stem in ("manager", "manager2")
+        ]
+        world.executing_agreement(
+            session,
+            negotiator=negotiator.actor,
+            approvers=approvers,
+            desk=registrar.actor,
+            site=site,
+            code_name=code_name,
+            commander=commander,
+        )
+    return Cast(
+        registrar=registrar, negotiator=negotiator, code_name=code_name, commander=commander
+    )
 
 
 def _count(page: Page, label: str) -> int:
@@ -17,11 +71,11 @@ def _count(page: Page, label: str) -> int:
     return int(found.group(1))
 
 
-def test_a_desk_registers_a_few_arrivals_from_the_roll(page: Page, server: str) -> None:
-    log_in(page, server, "registrar")
+def test_a_desk_registers_a_few_arrivals_from_the_roll(page: Page, server: str, cast: Cast) -> None:
+    log_in(page, server, cast.registrar)
     page.goto(f"{server}/agreements")
     expect(page.locator("#board-table")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Operation Bamboo")).click()
+    page.get_by_role("link", name=re.compile(re.escape(cast.code_name))).click()
     expect(page.locator("h1")).to_contain_text("Crossing desk")
     assert axe_violations(page) == []
     before, arrived = _count(page, "Registered by you"), _count(page, "Arrived")
@@ -43,12 +97,12 @@ def test_a_desk_registers_a_few_arrivals_from_the_roll(page: Page, server: str) 
     # Each of them now shows as already registered, at this desk and any other.
     page.fill("#field-q", registered[0])
     expect(page.locator("#desk-results")).to_contain_text("already registered")
-    assert "Bo Demo Commander" not in page.content()  # the desk never sees the parties
+    assert cast.commander not in page.content()  # the desk never sees the parties
 
     page.click("#logout-button")
-    log_in(page, server, "negotiator")
+    log_in(page, server, cast.negotiator)
     page.goto(f"{server}/agreements")
-    page.get_by_role("link", name="Operation Bamboo (demo)", exact=True).click()
-    expect(page.locator("#parties")).to_contain_text("Bo Demo Commander")
+    page.get_by_role("link", name=cast.code_name, exact=True).click()
+    expect(page.locator("#parties")).to_contain_text(cast.commander)
     expect(page.locator("#total-arrived")).to_have_text(str(arrived + 3))
     assert axe_violations(page) == []

@@ -2,56 +2,35 @@
 
 The first test creates a new auditor through the administrator's pages, so that the
 enrolment path is always the one taken; `_log_in` follows whichever page comes after the
-password (enrolment, or the second step with the demo's published secret).
+password (enrolment, or the second step with the secret the test gave its user).
 """
 
 from __future__ import annotations
 
-import time
-
-import pyotp
 from playwright.sync_api import Page, expect
 
-from tests.browser import conftest as browser_conftest
-from tests.browser.conftest import axe_violations
-
-DEMO_PASSWORD = "haven-demo-passphrase"
-_secrets: dict[str, str] = {}
-_used: dict[str, int] = {}
+from haven.security.permissions import Role
+from tests.browser import world
+from tests.browser.conftest import Haven, axe_violations
 
 
-def _code(username: str) -> str:
-    """A code valid now and not yet used (Haven refuses a step it has already accepted)."""
-    secret = _secrets[username]
-    shared = getattr(browser_conftest, "demo_totp_code", None)
-    if shared is not None and secret == _known_demo_secret():
-        return str(shared(username))  # one record of used steps for the demo users
-    while True:
-        now = int(time.time()) // 30
-        for step in (now - 1, now, now + 1):
-            if step > _used.get(username, -1):
-                _used[username] = step
-                return pyotp.TOTP(secret).generate_otp(step)
-        time.sleep(1)
+def _user(haven: Haven, role: Role) -> world.Account:
+    """A user of `role` (with an authenticator app) in an organisation of the test's own."""
+    suffix = world.tag()
+    with haven.transaction() as session:
+        organisation = world.organisation(session, name=f"MFA council {suffix}")
+        return world.account(session, organisation=organisation, role=role, suffix=suffix)
 
 
 def _password(page: Page, server: str, username: str) -> None:
     page.goto(f"{server}/login")
     page.fill("#field-username", username)
-    page.fill("#field-password", DEMO_PASSWORD)
+    page.fill("#field-password", world.PASSWORD)
     page.click("#login-button")
 
 
-def _known_demo_secret() -> str | None:
-    try:
-        from haven.demo import accounts
-    except ImportError:
-        return None
-    return getattr(accounts, "DEMO_TOTP_SECRET", None)
-
-
-def _log_in(page: Page, server: str, username: str) -> None:
-    """Both steps, enrolling an authenticator app first if the user has none."""
+def _log_in(page: Page, server: str, username: str, secret: str | None) -> str:
+    """Both steps, enrolling an authenticator app first if the user has none; the secret."""
     _password(page, server, username)
     page.wait_for_url(lambda url: "/login/" in url)
     if page.url.endswith("/login/enrol"):
@@ -65,39 +44,43 @@ def _log_in(page: Page, server: str, username: str) -> None:
             )
         )
         assert axe_violations(page) == []
-        _secrets[username] = page.locator("#totp-secret").inner_text().replace(" ", "")
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
         page.fill("#field-code", "000000")
         page.click("#totp-confirm-button")
         expect(page.locator("#error-summary")).to_be_visible()
-        page.fill("#field-code", _code(username))
+        page.fill("#field-code", world.totp_code(username, secret))
         page.click("#totp-confirm-button")
     else:
         expect(page.locator("#verify-title")).to_be_visible()
-        _secrets.setdefault(username, _known_demo_secret() or "")
-        assert _secrets[username], "the user has a factor the test does not know"
+        assert secret, "the user has a factor the test does not know"
         assert axe_violations(page) == []
-        page.fill("#field-code", _code(username))
+        page.fill("#field-code", world.totp_code(username, secret))
         page.click("#verify-button")
     expect(page.locator("#dashboard-title")).to_have_text("Dashboard")
+    return secret
 
 
-def test_enrol_an_authenticator_app_then_log_in_with_it(page: Page, server: str) -> None:
-    _log_in(page, server, "admin")
+def test_enrol_an_authenticator_app_then_log_in_with_it(
+    page: Page, server: str, haven: Haven
+) -> None:
+    admin = _user(haven, Role.ADMINISTRATOR)
+    new_auditor = f"auditor-{world.tag()}"
+    _log_in(page, server, admin.username, admin.totp_secret)
     page.goto(f"{server}/users/new")
-    page.fill("#field-username", "mfa-auditor")
+    page.fill("#field-username", new_auditor)
     page.fill("#field-display_name", "New Auditor")
     page.select_option("#field-role", "auditor")
-    page.fill("#field-password", DEMO_PASSWORD)
+    page.fill("#field-password", world.PASSWORD)
     page.click('form[action="/users/new"] button[type=submit]')
     expect(page.locator("#user-factors")).to_contain_text("must set one up at next login")
     page.click("#logout-button")
 
-    _log_in(page, server, "mfa-auditor")  # the password, then enrolment: nothing else
+    secret = _log_in(page, server, new_auditor, None)  # the password, then enrolment: nothing else
     page.click("#logout-button")
     expect(page).to_have_url(f"{server}/login?logged_out=1")
 
     # The second login asks for a code; a wrong one is refused with a message.
-    _password(page, server, "mfa-auditor")
+    _password(page, server, new_auditor)
     expect(page.locator("#verify-title")).to_be_visible()
     page.fill("#field-code", "000000")
     page.click("#verify-button")
@@ -105,12 +88,15 @@ def test_enrol_an_authenticator_app_then_log_in_with_it(page: Page, server: str)
     page.goto(f"{server}/")
     expect(page.locator("#login-button")).to_be_visible()  # still not logged in
     page.goto(f"{server}/login/verify")
-    page.fill("#field-code", _code("mfa-auditor"))
+    page.fill("#field-code", world.totp_code(new_auditor, secret))
     page.click("#verify-button")
     expect(page.locator("#dashboard-title")).to_have_text("Dashboard")
 
 
-def test_a_security_key_in_chromiums_virtual_authenticator(page: Page, server: str) -> None:
+def test_a_security_key_in_chromiums_virtual_authenticator(
+    page: Page, server: str, haven: Haven
+) -> None:
+    negotiator = _user(haven, Role.NEGOTIATOR)
     # WebAuthn needs a domain as relying party id, not an IP address: use localhost.
     local = server.replace("127.0.0.1", "localhost")
     cdp = page.context.new_cdp_session(page)
@@ -127,7 +113,7 @@ def test_a_security_key_in_chromiums_virtual_authenticator(page: Page, server: s
             }
         },
     )
-    _log_in(page, local, "negotiator")
+    _log_in(page, local, negotiator.username, negotiator.totp_secret)
     page.goto(f"{local}/account/security")
     expect(page.locator("#security-title")).to_be_visible()
     page.fill("#field-key-name", "laptop key")
@@ -136,7 +122,7 @@ def test_a_security_key_in_chromiums_virtual_authenticator(page: Page, server: s
     assert axe_violations(page) == []
     page.click("#logout-button")
 
-    _password(page, local, "negotiator")
+    _password(page, local, negotiator.username)
     expect(page.locator("#webauthn-button")).to_be_visible()
     page.click("#webauthn-button")
     expect(page.locator("#dashboard-title")).to_have_text("Dashboard")

@@ -3,19 +3,61 @@ the partner organisation's case worker accepts and completes it; each side sees 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, log_in
+from haven.security.permissions import Role
+from tests.browser import world
+from tests.browser.conftest import Haven, axe_violations, log_in
 
-NAME = "Saw Pathway Browser"
+
+@dataclass(frozen=True)
+class Cast:
+    registrar: world.Account
+    caseworker: world.Account
+    partner_caseworker: world.Account  # of the partner organisation
+    partner: str  # the partner organisation's name
+    name: str  # of the person received
 
 
-def _receive(page: Page, server: str) -> str:
-    log_in(page, server, "registrar")
+@pytest.fixture
+def cast(haven: Haven) -> Cast:
+    """An organisation with the explanation texts, a registrar and a case worker; a
+    civil-society partner organisation with a case worker of its own."""
+    suffix = world.tag()
+    with haven.transaction() as session:
+        organisation = world.organisation(session, name=f"Pathways council {suffix}")
+        world.explanation_texts(session, organisation=organisation)
+        site = world.site(session, organisation=organisation, name=f"Pathways point {suffix}")
+        partner = world.organisation(
+            session, name=f"Civil-society partner {suffix}", kind="partner"
+        )
+        return Cast(
+            registrar=world.account(
+                session, organisation=organisation, role=Role.REGISTRAR, suffix=suffix, site=site
+            ),
+            caseworker=world.account(
+                session, organisation=organisation, role=Role.CASE_WORKER, suffix=suffix
+            ),
+            partner_caseworker=world.account(
+                session,
+                organisation=partner,
+                role=Role.CASE_WORKER,
+                suffix=suffix,
+                stem="partner-caseworker",
+            ),
+            partner=partner.name,
+            name=f"Saw {world.burmese_name().name_latin}",
+        )
+
+
+def _receive(page: Page, server: str, cast: Cast) -> str:
+    log_in(page, server, cast.registrar)
     page.goto(f"{server}/reception/new")
-    page.fill("#field-name_latin", NAME)
+    page.fill("#field-name_latin", cast.name)
     page.check("#classification-defector")
     page.click("#receive-button")
     expect(page.locator("#received-notice")).to_be_visible()
@@ -24,8 +66,8 @@ def _receive(page: Page, server: str) -> str:
     return person_url
 
 
-def _choose_and_work(page: Page, server: str, person_url: str) -> str:
-    log_in(page, server, "caseworker")
+def _choose_and_work(page: Page, server: str, cast: Cast, person_url: str) -> str:
+    log_in(page, server, cast.caseworker)
     page.goto(person_url)
     page.click("#case-link")
     # The explanation is shown, in the person's language, before any choice; none preselected.
@@ -43,11 +85,11 @@ def _choose_and_work(page: Page, server: str, person_url: str) -> str:
     expect(page.locator("#choice")).to_contain_text("explanation version 1")
     assert axe_violations(page) == []
     case_url = page.url.split("?")[0]
-    _task_and_referral(page, case_url)
+    _task_and_referral(page, cast, case_url)
     return case_url
 
 
-def _task_and_referral(page: Page, case_url: str) -> None:
+def _task_and_referral(page: Page, cast: Cast, case_url: str) -> None:
     # A task, added and completed.
     page.fill("#field-title", "Call the mother in Demoso")
     page.fill("#field-due_on", datetime.now(UTC).date().isoformat())
@@ -60,7 +102,7 @@ def _task_and_referral(page: Page, case_url: str) -> None:
     )
 
     # A referral to the civil-society partner, with a confidential note kept back.
-    page.select_option("#field-to_organisation_id", label="Civil-society partner (demo)")
+    page.select_option("#field-to_organisation_id", label=cast.partner)
     page.select_option("#field-kind", "psychosocial")
     page.fill("#field-reason", "Trouble sleeping since the crossing")
     page.click("#send-referral")
@@ -72,11 +114,11 @@ def _task_and_referral(page: Page, case_url: str) -> None:
     page.click("#logout-button")
 
 
-def test_choice_task_and_referral_round_trip(page: Page, server: str) -> None:
-    case_url = _choose_and_work(page, server, _receive(page, server))
-    log_in(page, server, "partner-caseworker")
+def test_choice_task_and_referral_round_trip(page: Page, server: str, cast: Cast) -> None:
+    case_url = _choose_and_work(page, server, cast, _receive(page, server, cast))
+    log_in(page, server, cast.partner_caseworker)
     page.goto(f"{server}/cases")
-    page.locator("#incoming-table a", has_text=NAME).first.click()
+    page.locator("#incoming-table a", has_text=cast.name).first.click()
     expect(page.locator("#referral-reason")).to_contain_text("Trouble sleeping")
     expect(page.locator("main")).not_to_contain_text("brother")
     assert axe_violations(page) == []
@@ -91,7 +133,7 @@ def test_choice_task_and_referral_round_trip(page: Page, server: str) -> None:
     page.goto(f"{server}/cases")
     page.click("#logout-button")
 
-    log_in(page, server, "caseworker")
+    log_in(page, server, cast.caseworker)
     page.goto(case_url)
     expect(page.locator("#referrals-table")).to_contain_text("Completed")
     expect(page.locator("#referrals-table")).to_contain_text("First session on Monday")

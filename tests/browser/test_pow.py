@@ -2,28 +2,72 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, log_in
+from haven.security.permissions import Role
+from tests.browser import world
+from tests.browser.conftest import Haven, axe_violations, log_in
 
 
-def test_register_print_card_and_transfer(page: Page, server: str) -> None:
-    log_in(page, server, "pow")
+@dataclass(frozen=True)
+class Cast:
+    officer: world.Account
+    prisoner: str  # the person id of a captured soldier not yet registered as a prisoner
+    camp: str  # where the prisoner is first held
+    transit: str  # where they are transferred to
+
+
+@pytest.fixture
+def cast(haven: Haven) -> Cast:
+    """A POW officer, the organisation's places, and a captured soldier received yesterday,
+    not yet registered as a prisoner."""
+    suffix = world.tag()
+    camp, transit = f"Demoso holding camp {suffix}", f"Loikaw transit camp {suffix}"
+    with haven.transaction() as session:
+        organisation = world.organisation(session, name=f"POW council {suffix}")
+        site = world.site(session, organisation=organisation, name=f"POW point {suffix}")
+        officer = world.account(
+            session, organisation=organisation, role=Role.POW_OFFICER, suffix=suffix
+        )
+        world.pow_places(
+            session,
+            officer=officer.actor,
+            places=[
+                (camp, "camp", "Demoso"),
+                (transit, "transit_camp", "Loikaw"),
+                (f"Hpruso field hospital {suffix}", "hospital", "Hpruso"),
+            ],
+        )
+        prisoner = world.receive(
+            session,
+            site=site,
+            classification="captured",
+            name_latin=world.burmese_name().name_latin,
+            origin_unit="LIB 428",
+            days_ago=1,
+        )
+    return Cast(officer=officer, prisoner=str(prisoner), camp=camp, transit=transit)
+
+
+def test_register_print_card_and_transfer(page: Page, server: str, cast: Cast) -> None:
+    log_in(page, server, cast.officer)
     page.goto(f"{server}/pow")
     expect(page.locator("h1")).to_contain_text("Prisoners of war")
     assert axe_violations(page) == []
 
     page.click("#register-link")
     assert axe_violations(page) == []
-    page.select_option("#field-person_id", index=1)
+    page.select_option("#field-person_id", value=cast.prisoner)
     captured_on = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
     page.fill("#field-captured_on", captured_on)
-    page.select_option("#field-place_id", label="Demoso holding camp (demo)")
+    page.select_option("#field-place_id", label=cast.camp)
     page.click("#register-button")
     expect(page.locator("#registered-notice")).to_be_visible()
-    expect(page.locator("#pow-place")).to_contain_text("Demoso holding camp")
+    expect(page.locator("#pow-place")).to_contain_text(cast.camp)
     expect(page.locator("#cards-table tbody tr")).to_have_count(1)
     assert axe_violations(page) == []
 
@@ -36,11 +80,11 @@ def test_register_print_card_and_transfer(page: Page, server: str) -> None:
     assert card.body().startswith(b"%PDF-")
 
     # Record a transfer: the place changes and a new card falls due.
-    page.select_option("#field-to_place_id", label="Loikaw transit camp (demo)")
+    page.select_option("#field-to_place_id", label=cast.transit)
     page.click("#transfer-button")
     expect(page.locator("#saved-notice")).to_be_visible()
-    expect(page.locator("#pow-place")).to_contain_text("Loikaw transit camp")
-    expect(page.locator("#transfers-table")).to_contain_text("Demoso holding camp")
+    expect(page.locator("#pow-place")).to_contain_text(cast.transit)
+    expect(page.locator("#transfers-table")).to_contain_text(cast.camp)
     expect(page.locator("#cards-table tbody tr")).to_have_count(2)
     expect(page.locator("#cards-table")).to_contain_text("Superseded by a later card")
     assert axe_violations(page) == []

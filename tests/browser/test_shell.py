@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import axe_violations, log_in
+from haven.security.permissions import Role
+from tests.browser import world
+from tests.browser.conftest import Haven, axe_violations, log_in
 
 
-def test_login_switch_to_burmese_dashboard_and_logout(page: Page, server: str) -> None:
+@pytest.fixture
+def admin(haven: Haven) -> world.Account:
+    """An administrator of an organisation of the test's own, which also has a registrar."""
+    suffix = world.tag()
+    with haven.transaction() as session:
+        organisation = world.organisation(session, name=f"Shell council {suffix}")
+        site = world.site(session, organisation=organisation, name=f"Shell point {suffix}")
+        world.account(
+            session, organisation=organisation, role=Role.REGISTRAR, suffix=suffix, site=site
+        )
+        return world.account(
+            session, organisation=organisation, role=Role.ADMINISTRATOR, suffix=suffix
+        )
+
+
+def test_login_switch_to_burmese_dashboard_and_logout(
+    page: Page, server: str, admin: world.Account
+) -> None:
     page.goto(f"{server}/login")
     assert axe_violations(page) == []
-    log_in(page, server, "admin")
+    log_in(page, server, admin)
     expect(page.locator("#dashboard-title")).to_have_text("Dashboard")
     assert axe_violations(page) == []
 
@@ -37,13 +57,15 @@ def test_login_switch_to_burmese_dashboard_and_logout(page: Page, server: str) -
     expect(page.locator("#login-button")).to_be_visible()
 
 
-def test_wrong_password_shows_a_message(page: Page, server: str) -> None:
-    log_in(page, server, "admin", "not-the-password-at-all")
+def test_wrong_password_shows_a_message(page: Page, server: str, admin: world.Account) -> None:
+    log_in(page, server, admin, "not-the-password-at-all")
     expect(page.locator("#login-message")).to_contain_text("Wrong username or password.")
 
 
-def test_user_administration_pages_are_accessible(page: Page, server: str) -> None:
-    log_in(page, server, "admin")
+def test_user_administration_pages_are_accessible(
+    page: Page, server: str, admin: world.Account
+) -> None:
+    log_in(page, server, admin)
     page.goto(f"{server}/users")
     expect(page.locator("#users-table")).to_contain_text("registrar")
     assert axe_violations(page) == []

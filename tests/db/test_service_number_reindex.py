@@ -17,14 +17,14 @@ from haven.security.blind_index import blind_index
 from haven.security.keyring import Keyring
 from haven.security.permissions import Actor, Role
 from tests import factories as f
-from tests.conftest import BACKENDS, _database_url
+from tests.conftest import BACKENDS, empty_database_url
 
 
 @pytest.fixture(params=BACKENDS)
 def engine_at_0011(
     request: pytest.FixtureRequest, tmp_path: object, keyring: Keyring
 ) -> tuple[str, Engine]:
-    url = _database_url(request.param, request, tmp_path, "haven_reindex")  # type: ignore[arg-type]
+    url = empty_database_url(request, tmp_path, "haven_reindex")  # type: ignore[arg-type]
     engine = make_engine(url, keyring=keyring)
     upgrade(url, engine, revision="0011", keyring=keyring)
     return url, engine

@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from haven.audit.models import AuditEvent
 from haven.config import Settings
+from haven.db.session import make_session_factory, transaction
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
 from haven.people import service as people
@@ -30,8 +33,11 @@ from haven.people.sensitivity import ROLE_CLEARANCE, Sensitivity
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security import tokens as token_service
+from haven.security.keyring import Keyring
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from tests import factories as f
+from tests.conftest import BACKENDS, worker_databases
+from tests.databases import Databases
 from tests.security import (
     matrix_agreements,
     matrix_allowances,
@@ -116,14 +122,13 @@ def _side(
     return side, users
 
 
-@pytest.fixture
-def world(request: pytest.FixtureRequest, db: Session, fast_settings: Settings) -> World:
-    # Only the domain of the operation under test seeds its records: seeding all of them for
-    # each of the hundreds of operations would dominate the suite's time.
-    op = getattr(request.node, "callspec", None) and request.node.callspec.params.get("op")
-    domains = [DOMAIN_OF[id(op)]] if op is not None and id(op) in DOMAIN_OF else []
-    mine, users = _side(db, fast_settings, "Matrix organisation A", domains)
-    other, other_users = _side(db, fast_settings, "Matrix organisation B", domains)
+MATRIX_DATABASE = "haven_matrix"
+
+
+def _build_world(db: Session, settings: Settings) -> World:
+    """Two organisations, each with a user per role and every domain's records."""
+    mine, users = _side(db, settings, "Matrix organisation A", DOMAINS)
+    other, other_users = _side(db, settings, "Matrix organisation B", DOMAINS)
     tokens, token_ids = {}, {}
     for role, user in users.items():
         plaintext, token = token_service.issue(db, SYSTEM, user=user, name="matrix")
@@ -136,8 +141,6 @@ def world(request: pytest.FixtureRequest, db: Session, fast_settings: Settings) 
     ranks = forces_repository.ranks_of(db, army.id)
     receiving = forces.create_force(db, SYSTEM, name="Matrix receiving force", kind="receiving")
     target = forces.add_rank(db, SYSTEM, force_id=receiving.id, seniority=1, name_en="Matrix rank")
-    from datetime import date
-
     forces.add_equivalence(
         db,
         SYSTEM,
@@ -154,6 +157,45 @@ def world(request: pytest.FixtureRequest, db: Session, fast_settings: Settings) 
         "target_rank_id": target.id,
     }
     return World(mine=mine, other=other, tokens=tokens, token_ids=token_ids, shared=shared)
+
+
+@pytest.fixture(scope="session")
+def matrix_worlds() -> dict[str, World]:
+    """The world of each engine, built once per worker (see `engine` below)."""
+    return {}
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest,
+    databases: dict[str, Databases],
+    matrix_worlds: dict[str, World],
+    fast_settings: Settings,
+    keyring: Keyring,
+) -> Iterator[Engine]:
+    """The matrix's own database, its world committed once; each test's calls roll back.
+
+    Building two organisations with a user per role and every domain's records takes seconds;
+    built once and shared by the hundreds of operations, each test runs inside a transaction
+    that is rolled back (see `connection`), so every test starts from the same world.
+    """
+    mine = worker_databases(request, databases)
+    engine = mine.engine(MATRIX_DATABASE)
+    if request.param not in matrix_worlds:
+        with transaction(make_session_factory(engine, keyring)) as db:
+            matrix_worlds[request.param] = _build_world(db, fast_settings)
+        mine.settle(MATRIX_DATABASE)
+    yield engine
+    leaked = mine.leaked_rows(MATRIX_DATABASE)
+    if leaked:
+        mine.renew(MATRIX_DATABASE)
+        matrix_worlds.pop(request.param, None)
+        pytest.fail(f"the test left rows behind in the matrix database: {leaked}")
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, engine: Engine, matrix_worlds: dict[str, World]) -> World:
+    return matrix_worlds[request.node.callspec.params["engine"]]
 
 
 CORE_OPERATIONS: list[Operation] = [
@@ -287,7 +329,6 @@ CORE_OPERATIONS: list[Operation] = [
 OPERATIONS: list[Operation] = CORE_OPERATIONS + [
     op for domain in DOMAINS for op in domain.OPERATIONS
 ]
-DOMAIN_OF: dict[int, Any] = {id(op): domain for domain in DOMAINS for op in domain.OPERATIONS}
 
 
 def _path(op: Operation, world: World, side: Side, role: Role) -> str:
