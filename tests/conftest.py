@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,27 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.config import Settings, get_settings
-from haven.db.engine import make_engine
-from haven.db.migrate import upgrade
-from haven.security.keyring import Keyring, new_key_file, read_key_file
+from haven.security.keyring import Keyring
 from haven.web.app import create_app
+from tests.cli_databases import CliDatabase, Templates, open_cli_database
+from tests.databases import Databases
 from tests.postgres import create_database, throwaway_cluster
 
-# `haven demo` run by the CLI tests loads a handful of people, not the full demo programme.
-os.environ.setdefault("HAVEN_DEMO_PEOPLE", "12")
+# Defaults for the whole test session, in the environment so that `get_settings()`, `haven`
+# commands and servers started as subprocesses all see them (a variable already set wins):
+# Argon2id with small costs, because the production costs (64 MiB, t=3, p=4) make each user a
+# test creates cost ~0.1 s (tests/security/test_passwords.py checks the production defaults);
+# and `haven demo` loading a handful of people, not the full demo programme.
+FAST_ARGON2 = {"argon2_memory_kib": 1024, "argon2_time_cost": 1, "argon2_parallelism": 1}
+TEST_ENVIRONMENT = {
+    **{f"HAVEN_{name.upper()}": str(value) for name, value in FAST_ARGON2.items()},
+    "HAVEN_DEMO_PEOPLE": "12",
+}
+for _name, _value in TEST_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
+get_settings.cache_clear()
 
+SHARED_DATABASE = "haven_test"
 BACKENDS = [
     b.strip()
     for b in os.environ.get("HAVEN_TEST_DATABASES", "sqlite,postgresql").split(",")
@@ -46,34 +57,71 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
-def _database_url(backend: str, request: pytest.FixtureRequest, folder: Path, name: str) -> str:
-    if backend == "sqlite":
-        # The embedded database as deployed: SQLCipher, keyed from the test keyring.
-        return f"sqlite+pysqlcipher:///{folder / (name + '.db')}"
-    admin = request.getfixturevalue("postgres_admin_url")
-    return create_database(admin, name)
-
-
 @pytest.fixture(scope="session")
 def fast_settings() -> Settings:
     """Real Argon2id with small costs, so that hashing does not dominate the suite."""
-    return Settings(
-        argon2_time_cost=1,
-        argon2_memory_kib=1024,
-        argon2_parallelism=1,
-        database_url="sqlite://",
-    )
+    return Settings(**FAST_ARGON2, database_url="sqlite://")
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, keyring: Keyring
-) -> Iterator[Engine]:
-    url = _database_url(request.param, request, tmp_path_factory.mktemp("db"), "haven_test")
-    engine = make_engine(url, keyring=keyring)
-    upgrade(url, engine, keyring=keyring)
+@pytest.fixture(scope="session")
+def databases(
+    tmp_path_factory: pytest.TempPathFactory, keyring: Keyring
+) -> Iterator[dict[str, Databases]]:
+    """This worker's migrated databases, per engine, made on first use and kept to the end.
+
+    Not a parametrised session fixture: under random order, pytest would tear such a fixture
+    down and build it again each time two neighbouring tests use different engines.
+    """
+    made = {
+        backend: Databases(
+            backend=backend,
+            folder=tmp_path_factory.mktemp(f"db-{backend}"),
+            keyring=keyring,
+        )
+        for backend in BACKENDS
+    }
+    yield made
+    for each in made.values():
+        each.dispose()
+
+
+def worker_databases(request: pytest.FixtureRequest, made: dict[str, Databases]) -> Databases:
+    """The databases of this test's engine (starting PostgreSQL on first need)."""
+    mine = made[request.param]
+    if mine.backend == "postgresql" and mine.postgres_admin_url is None:
+        mine.postgres_admin_url = str(request.getfixturevalue("postgres_admin_url"))
+    return mine
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, databases: dict[str, Databases]) -> Iterator[Engine]:
+    """The shared test database of one engine; each test's work in it is rolled back.
+
+    A test that commits rows here and leaves them fails at its teardown, naming the tables,
+    and the database is made again so that the tests after it start clean.
+    """
+    mine = worker_databases(request, databases)
+    engine = mine.engine(SHARED_DATABASE)
     yield engine
-    engine.dispose()
+    leaked = mine.leaked_rows(SHARED_DATABASE)
+    if leaked:
+        mine.renew(SHARED_DATABASE)
+        pytest.fail(f"the test left rows behind in the shared test database: {leaked}")
+
+
+@pytest.fixture(params=BACKENDS)
+def private_database_url(request: pytest.FixtureRequest, databases: dict[str, Databases]) -> str:
+    """A migrated database of this test's own (keyed with the test keyring), for tests that
+    commit, e.g. from several threads; made again from the template for the next such test."""
+    mine = worker_databases(request, databases)
+    return mine.renew("haven_private").url.render_as_string(hide_password=False)
+
+
+def empty_database_url(request: pytest.FixtureRequest, folder: Path, name: str) -> str:
+    """An empty (unmigrated) database on the engine the test is parametrised with."""
+    if request.param == "sqlite":
+        return f"sqlite+pysqlcipher:///{folder / (name + '.db')}"
+    return create_database(request.getfixturevalue("postgres_admin_url"), name)
 
 
 @pytest.fixture
@@ -129,44 +177,54 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
-@dataclass(frozen=True)
-class CliDatabase:
-    """A database for `haven` commands, with its key file in a folder of its own."""
+# --- Databases for `haven` commands (tests/cli_databases.py) ---------------------------------
+@pytest.fixture(scope="session")
+def cli_templates_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """This worker's migrated SQLCipher templates, each built on first use."""
+    templates = Templates("sqlite", tmp_path_factory.mktemp("cli-templates"))
+    yield templates
+    templates.close()
 
-    url: str
-    key_file: Path
-    key_dir: Path
-    path: Path | None  # the SQLite file; None on PostgreSQL
 
-    def keyring(self) -> Keyring:
-        return read_key_file(self.key_file)
-
-    def engine(self) -> Engine:
-        return make_engine(self.url, keyring=self.keyring())
+@pytest.fixture(scope="session")
+def cli_templates_postgresql(
+    tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str
+) -> Iterator[Templates]:
+    """This worker's migrated PostgreSQL template databases, each built on first use."""
+    templates = Templates(
+        "postgresql", tmp_path_factory.mktemp("cli-templates"), postgres_admin_url
+    )
+    yield templates
+    templates.close()
 
 
 @pytest.fixture(params=BACKENDS)
 def cli_database(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[CliDatabase]:
-    """HAVEN_* variables for a command-line test: SQLCipher (or PostgreSQL) and a key file."""
-    path: Path | None = None
-    if request.param == "sqlite":
-        path = tmp_path / "db" / "cli.db"
-        url = f"sqlite+pysqlcipher:///{path}"
-    else:
-        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_cli")
-    key_dir = tmp_path / "keys"
-    key_file = key_dir / "haven.key"
-    new_key_file(key_file)
-    monkeypatch.setenv("HAVEN_KEY_FILE", str(key_file))
-    monkeypatch.setenv("HAVEN_KEY_DIR", str(key_dir))
-    monkeypatch.setenv("HAVEN_DATABASE_URL", url)
-    monkeypatch.setenv("HAVEN_ARGON2_MEMORY_KIB", "1024")
-    monkeypatch.setenv("HAVEN_ARGON2_TIME_COST", "1")
-    get_settings.cache_clear()
-    yield CliDatabase(url=url, key_file=key_file, key_dir=key_dir, path=path)
-    get_settings.cache_clear()
+    """HAVEN_* variables for a command-line test: a database as `haven db upgrade` leaves it
+    (SQLCipher, or PostgreSQL) and its key file, copied from this worker's template."""
+    with open_cli_database(request, tmp_path, monkeypatch, "migrated") as database:
+        yield database
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_cli_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CliDatabase]:
+    """As `cli_database`, after `haven demo` too."""
+    with open_cli_database(request, tmp_path, monkeypatch, "demo") as database:
+        yield database
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_cli_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CliDatabase]:
+    """As `cli_database`, unmigrated: no SQLite file yet (an empty PostgreSQL database), and a
+    new key file; for tests whose point is creating, migrating or refusing a database."""
+    with open_cli_database(request, tmp_path, monkeypatch, "empty") as database:
+        yield database
 
 
 # --- Canaries: no personal value may reach the log output of the whole suite ---------------
@@ -182,6 +240,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _LOG_FILE  # noqa: PLW0603 - one file for the session, known to the finish hook
     if _LOG_FILE is None:
         _LOG_FILE = Path(tempfile.mkdtemp(prefix="haven-test-log-")) / "suite.log"
+        config.stash[_LOG_OWNER_KEY] = True
         # pytest-xdist workers start after this and inherit the environment: they append to
         # the same file, which the controller's finish hook reads once they are all done.
         os.environ["HAVEN_TEST_LOG"] = str(_LOG_FILE)
@@ -195,6 +254,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _LOG_KEY = pytest.StashKey[Path]()
+_LOG_OWNER_KEY = pytest.StashKey[bool]()  # this process made the file: it removes it
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -208,3 +268,53 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"A canary value reached the log output of the suite ({path}): {line[:200]}", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return  # the file stays, for whoever reads the failure
+    if session.config.stash.get(_LOG_OWNER_KEY, False):
+        import shutil
+
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+# --- State that outlives a test -------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _no_leaked_process_state() -> Iterator[None]:
+    """A test that changes the environment or the working folder without undoing it (use
+    monkeypatch) fails, instead of changing the tests that happen to run after it."""
+    environment, folder = dict(os.environ), os.getcwd()
+    yield
+    changed = sorted(
+        key
+        for key in environment.keys() | os.environ.keys()
+        if environment.get(key) != os.environ.get(key) and key != "PYTEST_CURRENT_TEST"
+    )
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(folder)
+    assert not changed, f"the test left environment variables changed: {changed}"
+    assert os.getcwd() == folder
+
+
+# --- Time of the browser tests within the run -----------------------------------------------
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How much of the run's test time went to the browser tests (they share the workers),
+    and how to replay this run's random order."""
+    browser = other = 0.0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            duration = getattr(report, "duration", None)
+            nodeid = getattr(report, "nodeid", "")
+            if duration is None or not nodeid:
+                continue
+            if nodeid.startswith("tests/browser/"):
+                browser += duration
+            else:
+                other += duration
+    terminalreporter.write_line(
+        f"test time summed over workers: browser tests {browser:.0f} s, other tests {other:.0f} s"
+    )
+    seed = getattr(terminalreporter.config.option, "randomly_seed", None)
+    if isinstance(seed, int) and terminalreporter.config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(
+            f"random order seed {seed}: make test PYTEST_ARGS='-p randomly --randomly-seed={seed}'"
+            " runs the same order again"
+        )

@@ -12,50 +12,37 @@ from typer.testing import CliRunner
 from haven.audit import service
 from haven.audit.actions import AuditAction
 from haven.cli.audit import app
-from haven.config import get_settings
-from haven.db.engine import make_engine
-from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
-from haven.security.keyring import new_key_file, read_key_file
 from haven.security.permissions import Actor
+from tests.cli_databases import CliDatabase, open_cli_database
 from tests.conftest import BACKENDS
-from tests.postgres import create_database
 
 runner = CliRunner()
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(
+def database(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'audit.db'}"
-    else:
-        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_audit_cli")
-    key_file = tmp_path / "keys" / "haven.key"
-    new_key_file(key_file)
-    monkeypatch.setenv("HAVEN_DATABASE_URL", url)
-    monkeypatch.setenv("HAVEN_KEY_FILE", str(key_file))
-    monkeypatch.setenv("HAVEN_KEY_DIR", str(tmp_path / "keydir"))
-    get_settings.cache_clear()
-    engine = make_engine(url)
-    upgrade(url, engine)
-    with transaction(make_session_factory(engine, read_key_file(key_file))) as session:
-        for label in ("first", "second", "third"):
-            service.record(
-                session,
-                Actor.system(label),
-                AuditAction.USER_CREATED,
-                subject_type="user",
-                subject_id=None,
-                organisation_id=None,
-            )
-    engine.dispose()
-    yield url
-    get_settings.cache_clear()
+) -> Iterator[CliDatabase]:
+    """A migrated database with three audit events and nothing else (migrations record none;
+    `haven db upgrade`'s reference data would), in the HAVEN_* variables."""
+    with open_cli_database(request, tmp_path, monkeypatch, "schema") as made:
+        engine = made.engine()
+        with transaction(make_session_factory(engine, made.keyring())) as session:
+            for label in ("first", "second", "third"):
+                service.record(
+                    session,
+                    Actor.system(label),
+                    AuditAction.USER_CREATED,
+                    subject_type="user",
+                    subject_id=None,
+                    organisation_id=None,
+                )
+        engine.dispose()
+        yield made
 
 
-def test_verify_then_checkpoint_then_tamper(database_url: str) -> None:
+def test_verify_then_checkpoint_then_tamper(database: CliDatabase) -> None:
     intact = runner.invoke(app, ["verify"])
     assert intact.exit_code == 0, intact.output
     assert "The audit trail is intact: 3 events, head 3" in intact.output
@@ -67,7 +54,7 @@ def test_verify_then_checkpoint_then_tamper(database_url: str) -> None:
     assert again.exit_code == 0, again.output
     assert "signed checkpoints: 1, the last at event 5" in again.output
 
-    engine = make_engine(database_url)
+    engine = database.engine()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("DROP TRIGGER audit_events_append_only ON audit_events"))

@@ -32,7 +32,7 @@ from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security.keyring import LEDGER_FILE, Keyring
 from haven.security.permissions import Actor
-from tests.conftest import CliDatabase
+from tests.cli_databases import CliDatabase
 
 CANARY = "CANARY-backup-NawSeng-51c2"
 LATER = "Organisation added after the backup"
@@ -74,11 +74,12 @@ def _add_org(cli_database: CliDatabase, name: str) -> uuid.UUID:
 
 
 @pytest.fixture
-def populated(cli_database: CliDatabase) -> CliDatabase:
+def populated(demo_cli_database: CliDatabase) -> CliDatabase:
+    """The demo data (a copy of this worker's template), `haven db upgrade` run again, and a
+    canary organisation."""
     assert _invoke("db", "upgrade").exit_code == 0
-    assert _invoke("demo").exit_code == 0
-    _add_org(cli_database, CANARY)
-    return cli_database
+    _add_org(demo_cli_database, CANARY)
+    return demo_cli_database
 
 
 def test_round_trip_restores_the_backed_up_state(populated: CliDatabase, tmp_path: Path) -> None:

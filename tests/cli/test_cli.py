@@ -12,15 +12,31 @@ from haven.config import get_settings
 from haven.db.engine import make_engine
 from haven.demo.accounts import USERS
 from haven.security.keyring import Keyring, read_key_file
-from tests.conftest import CliDatabase
+from tests.cli_databases import CliDatabase
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def database_url(cli_database: CliDatabase) -> str:
-    """A database URL in HAVEN_DATABASE_URL, its key file (elsewhere) in HAVEN_KEY_FILE."""
-    return cli_database.url
+def database_url(empty_cli_database: CliDatabase) -> str:
+    """An unmigrated database's URL in HAVEN_DATABASE_URL, its key file (elsewhere) in
+    HAVEN_KEY_FILE."""
+    return empty_cli_database.url
+
+
+@pytest.fixture
+def demo_url(demo_cli_database: CliDatabase) -> str:
+    """The same after `haven db upgrade` and `haven demo` (a copy of this worker's template).
+
+    Running `haven db upgrade` again first, as the tests do, checks that it is idempotent.
+    """
+    return demo_cli_database.url
+
+
+def _upgrade_again() -> None:
+    again = runner.invoke(app, ["db", "upgrade"])
+    assert again.exit_code == 0, again.output
+    assert "Database at revision" in again.output
 
 
 def _count(url: str, model: type) -> int:
@@ -69,9 +85,8 @@ def test_upgrade_then_demo_twice_is_safe(database_url: str) -> None:
     assert _count(database_url, Organisation) == 3
 
 
-def test_matching_dedupe_prints_counts_only(database_url: str) -> None:
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["demo"]).exit_code == 0
+def test_matching_dedupe_prints_counts_only(demo_url: str) -> None:
+    _upgrade_again()
     result = runner.invoke(app, ["matching", "dedupe"])
     assert result.exit_code == 0, result.output
     assert result.output.count("linked automatically") == 3  # one line per organisation
@@ -81,9 +96,8 @@ def test_matching_dedupe_prints_counts_only(database_url: str) -> None:
     assert unknown.exit_code == 1
 
 
-def test_user_add_asks_for_the_password_and_checks_it(database_url: str) -> None:
-    runner.invoke(app, ["db", "upgrade"])
-    runner.invoke(app, ["demo"])
+def test_user_add_asks_for_the_password_and_checks_it(demo_url: str) -> None:
+    _upgrade_again()
     base = [
         "user",
         "add",
@@ -100,7 +114,7 @@ def test_user_add_asks_for_the_password_and_checks_it(database_url: str) -> None
     ok = runner.invoke(app, base, input="a long enough passphrase\na long enough passphrase\n")
     assert ok.exit_code == 0, ok.output
     assert "a long enough passphrase" not in ok.output.replace("Password: ", "")  # hidden input
-    assert _count(database_url, User) == len(USERS) + 1
+    assert _count(demo_url, User) == len(USERS) + 1
     unknown_org = runner.invoke(
         app,
         ["user", "add", "--username", "x.y", "--organisation", "Nowhere", "--role", "auditor"],
@@ -115,9 +129,8 @@ def test_password_is_not_an_argument() -> None:
     assert "--password" not in result.output
 
 
-def test_token_create_and_user_deactivate(database_url: str) -> None:
-    runner.invoke(app, ["db", "upgrade"])
-    runner.invoke(app, ["demo"])
+def test_token_create_and_user_deactivate(demo_url: str) -> None:
+    _upgrade_again()
     result = runner.invoke(app, ["token", "create", "auditor", "--name", "report"])
     assert result.exit_code == 0
     assert result.output.strip().startswith("hvn_")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,19 +11,16 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from haven.cli import people as people_cli
-from haven.config import get_settings
 from haven.db.engine import make_engine
-from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.people import erasure
 from haven.people.models import Person, PersonKey
 from haven.people.schemas import ProfileUpdate
 from haven.people.service import update_profile
-from haven.security.keyring import Keyring, new_key_file, read_key_file
+from haven.security.keyring import LEDGER_FILE, Keyring
 from haven.security.permissions import Actor
 from tests import factories as f
-from tests.conftest import BACKENDS
-from tests.postgres import create_database
+from tests.cli_databases import CliDatabase
 
 runner = CliRunner()
 app = typer.Typer()
@@ -38,26 +34,14 @@ class Setup:
     ledger: Path
 
 
-@pytest.fixture(params=BACKENDS)
-def setup(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Setup]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'db' / 'people.db'}"
-    else:
-        url = create_database(request.getfixturevalue("postgres_admin_url"), "haven_cli_people")
-    key_file, key_dir = tmp_path / "usb" / "haven.key", tmp_path / "keys"
-    new_key_file(key_file)
-    monkeypatch.setenv("HAVEN_DATABASE_URL", url)
-    monkeypatch.setenv("HAVEN_KEY_FILE", str(key_file))
-    monkeypatch.setenv("HAVEN_KEY_DIR", str(key_dir))
-    get_settings.cache_clear()
-    keyring = read_key_file(key_file)
-    engine = make_engine(url, keyring=keyring)
-    upgrade(url, engine)
-    engine.dispose()
-    yield Setup(url=url, keyring=keyring, ledger=key_dir / "erasure-ledger")
-    get_settings.cache_clear()
+@pytest.fixture
+def setup(cli_database: CliDatabase) -> Setup:
+    """A migrated database (a copy of this worker's template) in the HAVEN_* variables."""
+    return Setup(
+        url=cli_database.url,
+        keyring=cli_database.keyring(),
+        ledger=cli_database.key_dir / LEDGER_FILE,
+    )
 
 
 def _person(setup: Setup, name: str) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from typer.testing import CliRunner
 
@@ -26,7 +27,7 @@ from haven.security.keyring import (
     verifier_matches,
 )
 from haven.security.unlock import UnlockError, unlock
-from tests.conftest import CliDatabase
+from tests.cli_databases import CliDatabase
 
 PASSPHRASE = "seven words the operator remembers well"
 DURESS = "a different sentence for bad days"
@@ -78,24 +79,37 @@ def test_bad_key_files_are_named(tmp_path: Path) -> None:
 
 
 def test_passphrase_setup_verifier_and_duress(tmp_path: Path) -> None:
+    """At the production costs (other tests may lower them: `quick_passphrase_kdf`)."""
     key_dir = tmp_path / "keys"
     keyring = init_passphrase(key_dir, PASSPHRASE, DURESS)
     assert {p.name for p in key_dir.iterdir()} == {SALT_FILE, VERIFIER_FILE, DURESS_FILE}
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in key_dir.iterdir())
     salt = read_salt(key_dir)
     assert len(salt) == 16
+    # The root is Argon2id of the passphrase over the salt: 64 MiB, three passes, four lanes.
+    root = hash_secret_raw(
+        PASSPHRASE.encode(),
+        salt,
+        time_cost=3,
+        memory_cost=65536,
+        parallelism=4,
+        hash_len=32,
+        type=Type.ID,
+    )
+    assert keyring.root == root
     assert Keyring.from_passphrase(PASSPHRASE, salt).database_key == keyring.database_key
     assert verifier_matches(key_dir, keyring)
     assert not verifier_matches(key_dir, Keyring.from_passphrase("wrong " + PASSPHRASE, salt))
     assert is_duress(key_dir, DURESS)
     assert not is_duress(key_dir, PASSPHRASE)
     stored = (key_dir / DURESS_FILE).read_text()
-    assert stored.startswith("$argon2id$")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert DURESS not in stored
     with pytest.raises(FileExistsError):
         init_passphrase(key_dir, PASSPHRASE)
 
 
+@pytest.mark.usefixtures("quick_passphrase_kdf")
 def test_without_duress_the_duress_file_is_still_there(tmp_path: Path) -> None:
     init_passphrase(tmp_path, PASSPHRASE)
     assert (tmp_path / DURESS_FILE).read_text().startswith("$argon2id$")
@@ -141,6 +155,7 @@ def test_unlock_refuses_key_material_beside_the_database(tmp_path: Path) -> None
         unlock(_settings(tmp_path, key_dir=tmp_path / "db"), _never_asked)
 
 
+@pytest.mark.usefixtures("quick_passphrase_kdf")
 def test_unlock_with_the_passphrase(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     with pytest.raises(UnlockError, match="no key yet"):
@@ -182,7 +197,7 @@ def test_the_duress_passphrase_wipes_and_carries_on_empty(tmp_path: Path) -> Non
     assert again.keyring.database_key == unlocked.keyring.database_key
 
 
-def test_cli_keys_init_key_file(cli_database: CliDatabase, tmp_path: Path) -> None:
+def test_cli_keys_init_key_file(empty_cli_database: CliDatabase, tmp_path: Path) -> None:
     path = tmp_path / "new-keys" / "site.key"
     result = runner.invoke(haven_cli, ["keys", "init", str(path)])
     assert result.exit_code == 0, result.output
@@ -197,10 +212,11 @@ def test_cli_keys_init_key_file(cli_database: CliDatabase, tmp_path: Path) -> No
     assert neither.exit_code == 2
 
 
+@pytest.mark.usefixtures("quick_passphrase_kdf")
 def test_cli_passphrase_setup_and_prompt(
-    cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    if cli_database.path is None:
+    if empty_cli_database.path is None:
         pytest.skip("the prompt is the same on both engines; one is enough")
     monkeypatch.delenv("HAVEN_KEY_FILE")
     monkeypatch.setenv("HAVEN_KEY_DIR", str(tmp_path / "passphrase-keys"))

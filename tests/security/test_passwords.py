@@ -15,10 +15,25 @@ def test_hashes_are_argon2id_and_verify(fast_settings: Settings) -> None:
     assert not passwords.verify_password("not a hash", "anything", fast_settings)
 
 
-def test_default_costs_are_strong() -> None:
-    hasher = passwords.hasher(Settings())
-    assert hasher.memory_cost >= 19 * 1024
-    assert hasher.time_cost >= 2
+def test_production_defaults_hash_with_argon2id_at_full_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The suite runs with small costs (tests/conftest.py); a deployment, without the
+    variables, gets RFC 9106's second recommendation: 64 MiB, three passes, four lanes."""
+    for name in ("MEMORY_KIB", "TIME_COST", "PARALLELISM"):
+        monkeypatch.delenv(f"HAVEN_ARGON2_{name}", raising=False)
+    settings = Settings(_env_file=None)
+    costs = (settings.argon2_memory_kib, settings.argon2_time_cost, settings.argon2_parallelism)
+    assert costs == (65536, 3, 4)
+    assert costs[0] >= 19 * 1024  # OWASP's floor for Argon2id
+    stored = passwords.hash_password("a long enough passphrase", settings)
+    # $argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>: the parameters travel with the hash.
+    _, variant, version, parameters, salt, digest = stored.split("$")
+    assert (variant, version) == ("argon2id", "v=19")
+    assert dict(p.split("=") for p in parameters.split(",")) == {"m": "65536", "t": "3", "p": "4"}
+    assert salt
+    assert digest
+    assert passwords.verify_password(stored, "a long enough passphrase", settings)
 
 
 def _message(candidate: str, **options: object) -> str | None:

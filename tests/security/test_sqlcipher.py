@@ -16,7 +16,7 @@ from haven.db.engine import WrongDatabaseKey, make_engine
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.security.keyring import Keyring, new_key_file, read_key_file
-from tests.conftest import CliDatabase
+from tests.cli_databases import CliDatabase
 
 CANARY = "CANARY-ZawMyoHtet-7f3a91"
 runner = CliRunner()
@@ -120,14 +120,14 @@ def test_sqlcipher_needs_the_keyring_and_no_key_in_the_url(tmp_path: Path) -> No
 
 
 def test_cli_creates_the_database_encrypted_and_refuses_the_wrong_key(
-    cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    if cli_database.path is None:
+    if empty_cli_database.path is None:
         pytest.skip("SQLCipher is the embedded database only")
     result = runner.invoke(haven_cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert not cli_database.path.read_bytes().startswith(b"SQLite format 3")
-    engine = cli_database.engine()
+    assert not empty_cli_database.path.read_bytes().startswith(b"SQLite format 3")
+    engine = empty_cli_database.engine()
     with transaction(make_session_factory(engine)) as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) == 0
     engine.dispose()
@@ -146,13 +146,13 @@ def test_cli_creates_the_database_encrypted_and_refuses_the_wrong_key(
 
 
 def test_a_key_file_beside_the_database_is_refused(
-    cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch
+    empty_cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if cli_database.path is None:
+    if empty_cli_database.path is None:
         pytest.skip("only an SQLite database has a folder")
-    beside = cli_database.path.parent / "haven.key"
+    beside = empty_cli_database.path.parent / "haven.key"
     beside.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(cli_database.key_file, beside)
+    shutil.copy(empty_cli_database.key_file, beside)
     monkeypatch.setenv("HAVEN_KEY_FILE", str(beside))
     from haven.config import get_settings
 
@@ -160,7 +160,7 @@ def test_a_key_file_beside_the_database_is_refused(
     result = runner.invoke(haven_cli, ["db", "upgrade"])
     assert result.exit_code == 2
     assert "same folder as the database" in result.output
-    assert not cli_database.path.exists()  # refused before anything was created
+    assert not empty_cli_database.path.exists()  # refused before anything was created
     refused_init = runner.invoke(haven_cli, ["keys", "init", str(beside.with_name("new.key"))])
     assert refused_init.exit_code == 2
     assert "same folder as the database" in refused_init.output

@@ -19,7 +19,7 @@ from haven.db.session import make_session_factory, transaction
 from haven.demo.accounts import USERS
 from haven.security.keyring import Keyring, init_passphrase, read_key_file, read_salt
 from haven.security.wipe import destroy_file
-from tests.conftest import CliDatabase
+from tests.cli_databases import CliDatabase
 
 CANARY = "CANARY-wipe-KhinMarAung-93d0"
 PASSPHRASE = "seven words the operator remembers well"
@@ -52,32 +52,33 @@ def test_destroy_file_overwrites_then_unlinks(tmp_path: Path) -> None:
 
 
 def test_emergency_wipe_is_fast_and_leaves_a_fresh_install(
-    cli_database: CliDatabase, tmp_path: Path
+    demo_cli_database: CliDatabase, tmp_path: Path
 ) -> None:
+    """From a database with the demo data (`haven db upgrade` run again on it) to a fresh
+    install made from nothing."""
     app = haven_cli
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(app, ["demo"]).exit_code == 0
-    old_keyring = cli_database.keyring()
-    engine = cli_database.engine()
+    old_keyring = demo_cli_database.keyring()
+    engine = demo_cli_database.engine()
     _add_canary(engine, old_keyring)
     engine.dispose()
     aside = tmp_path / "seized" / "copy.db"
-    if cli_database.path is not None:
+    if demo_cli_database.path is not None:
         aside.parent.mkdir()
-        shutil.copy(cli_database.path, aside)
+        shutil.copy(demo_cli_database.path, aside)
 
     started = time.perf_counter()
     result = runner.invoke(app, ["wipe", "--emergency"])  # no input: it must not ask anything
     elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
-    print(f"\nemergency wipe ({cli_database.url.split(':')[0]}): {elapsed:.3f} s")  # noqa: T201 - the measured figure (pytest -s)
+    print(f"\nemergency wipe ({demo_cli_database.url.split(':')[0]}): {elapsed:.3f} s")  # noqa: T201 - the measured figure (pytest -s)
     assert elapsed < WIPE_LIMIT_SECONDS
-    assert not cli_database.key_file.exists()
-    if cli_database.path is not None:
+    assert not demo_cli_database.key_file.exists()
+    if demo_cli_database.path is not None:
         for suffix in ("", "-wal", "-shm"):
-            assert not Path(f"{cli_database.path}{suffix}").exists()
+            assert not Path(f"{demo_cli_database.path}{suffix}").exists()
     else:
-        plain = make_engine(cli_database.url)
+        plain = make_engine(demo_cli_database.url)
         assert inspect(plain).get_table_names() == []
         plain.dispose()
 
@@ -85,19 +86,19 @@ def test_emergency_wipe_is_fast_and_leaves_a_fresh_install(
     no_key = runner.invoke(app, ["db", "upgrade"])
     assert no_key.exit_code == 2
     assert "haven keys init" in no_key.output
-    assert runner.invoke(app, ["keys", "init", str(cli_database.key_file)]).exit_code == 0
+    assert runner.invoke(app, ["keys", "init", str(demo_cli_database.key_file)]).exit_code == 0
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     demo = runner.invoke(app, ["demo"])
     assert demo.exit_code == 0
     assert f"{len(USERS)} users created" in demo.output
-    engine = cli_database.engine()
+    engine = demo_cli_database.engine()
     assert CANARY not in _names(engine)
     assert _count(engine, Organisation) == 3
     engine.dispose()
 
-    if cli_database.path is not None:
+    if demo_cli_database.path is not None:
         # The copy taken before the wipe opens with no key Haven can now produce.
-        for keyring in (cli_database.keyring(), Keyring(root=bytes(32))):
+        for keyring in (demo_cli_database.keyring(), Keyring(root=bytes(32))):
             seized = make_engine(f"sqlite+pysqlcipher:///{aside}", keyring=keyring)
             with pytest.raises(WrongDatabaseKey):
                 seized.connect()
@@ -109,15 +110,16 @@ def test_emergency_wipe_is_fast_and_leaves_a_fresh_install(
         readable.dispose()
 
 
-def test_wipe_needs_the_flag(cli_database: CliDatabase) -> None:
+def test_wipe_needs_the_flag(empty_cli_database: CliDatabase) -> None:
     result = runner.invoke(haven_cli, ["wipe"])
     assert result.exit_code == 2
-    assert cli_database.key_file.exists()
-    assert read_key_file(cli_database.key_file)
+    assert empty_cli_database.key_file.exists()
+    assert read_key_file(empty_cli_database.key_file)
 
 
+@pytest.mark.usefixtures("quick_passphrase_kdf")  # the passphrase is set up, never asked
 def test_wipe_in_passphrase_mode_never_asks(
-    cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     key_dir = tmp_path / "passphrase-keys"
     init_passphrase(key_dir, PASSPHRASE, DURESS)
@@ -133,8 +135,9 @@ def test_wipe_in_passphrase_mode_never_asks(
 
 
 def test_duress_passphrase_wipes_silently_and_shows_an_empty_haven(
-    cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    empty_cli_database: CliDatabase, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # Empty: the database key comes from the passphrase set up here.
     key_dir = tmp_path / "passphrase-keys"
     monkeypatch.delenv("HAVEN_KEY_FILE")
     monkeypatch.setenv("HAVEN_KEY_DIR", str(key_dir))
@@ -146,7 +149,7 @@ def test_duress_passphrase_wipes_silently_and_shows_an_empty_haven(
     assert runner.invoke(app, ["db", "upgrade"], input=f"{PASSPHRASE}\n").exit_code == 0
     assert runner.invoke(app, ["demo"], input=f"{PASSPHRASE}\n").exit_code == 0
     real = Keyring.from_passphrase(PASSPHRASE, read_salt(key_dir))
-    engine = make_engine(cli_database.url, keyring=real)
+    engine = make_engine(empty_cli_database.url, keyring=real)
     _add_canary(engine, real)
     engine.dispose()
 
@@ -163,12 +166,12 @@ def test_duress_passphrase_wipes_silently_and_shows_an_empty_haven(
     assert elapsed < 60
 
     fresh = Keyring.from_passphrase(DURESS, read_salt(key_dir))
-    engine = make_engine(cli_database.url, keyring=fresh)
+    engine = make_engine(empty_cli_database.url, keyring=fresh)
     assert _count(engine, Organisation) == 0
     assert _count(engine, User) == 0
     engine.dispose()
-    if cli_database.path is not None:
-        old = make_engine(cli_database.url, keyring=real)
+    if empty_cli_database.path is not None:
+        old = make_engine(empty_cli_database.url, keyring=real)
         with pytest.raises(WrongDatabaseKey):
             old.connect()
         old.dispose()
