@@ -13,6 +13,7 @@ which commits rows into a shared database, and leaves them there, is named at on
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,12 @@ from haven.security.keyring import Keyring
 from tests.postgres import create_database
 
 TEMPLATE = "haven_template"
+
+
+def _on_server(name: str) -> str:
+    """A PostgreSQL database's name, with this xdist worker's id: workers may share a server
+    given to the suite (HAVEN_TEST_POSTGRES_URL)."""
+    return f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -57,7 +64,7 @@ class Databases:
         if self.backend == "sqlite":
             # The embedded database as deployed: SQLCipher, keyed from the test keyring.
             return f"sqlite+pysqlcipher:///{self.folder / (name + '.db')}"
-        return self._admin().rsplit("/", 1)[0] + f"/{name}"
+        return self._admin().rsplit("/", 1)[0] + f"/{_on_server(name)}"
 
     def _admin(self) -> str:
         if self.postgres_admin_url is None:
@@ -69,7 +76,7 @@ class Databases:
             if self.backend == "sqlite":
                 url = self._url(TEMPLATE)
             else:
-                url = create_database(self._admin(), TEMPLATE)
+                url = create_database(self._admin(), _on_server(TEMPLATE))
             engine = make_engine(url, keyring=self.keyring)
             upgrade(url, engine, keyring=self.keyring)
             # As `haven db upgrade` leaves a database: migrated, with the reference data.
@@ -88,7 +95,7 @@ class Databases:
                 Path(f"{target}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(self.folder / f"{TEMPLATE}.db", target)
             return self._url(name)
-        return create_database(self._admin(), name, template=TEMPLATE)
+        return create_database(self._admin(), _on_server(name), template=_on_server(TEMPLATE))
 
     def engine(self, name: str) -> Engine:
         """The migrated database `name`, made on first use and kept for the worker's run."""
