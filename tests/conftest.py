@@ -103,10 +103,7 @@ def engine(request: pytest.FixtureRequest, databases: dict[str, Databases]) -> I
     mine = worker_databases(request, databases)
     engine = mine.engine(SHARED_DATABASE)
     yield engine
-    leaked = mine.leaked_rows(SHARED_DATABASE)
-    if leaked:
-        mine.renew(SHARED_DATABASE)
-        pytest.fail(f"the test left rows behind in the shared test database: {leaked}")
+    mine.fail_if_leaked(SHARED_DATABASE)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
+import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from haven.db.base import Base
 from haven.db.engine import make_engine
@@ -29,6 +33,7 @@ from haven.security.keyring import Keyring
 from tests.postgres import create_database
 
 TEMPLATE = "haven_template"
+T = TypeVar("T")
 
 
 def _on_server(name: str) -> str:
@@ -59,6 +64,7 @@ class Databases:
     _engines: dict[str, Engine] = field(default_factory=dict)
     baseline: dict[str, int] = field(default_factory=dict)  # rows of a new copy
     _baselines: dict[str, dict[str, int]] = field(default_factory=dict)  # per database
+    _worlds: dict[str, Any] = field(default_factory=dict)  # what `world` built, per database
 
     def _url(self, name: str) -> str:
         if self.backend == "sqlite":
@@ -108,8 +114,27 @@ class Databases:
         """What database `name` holds now is its starting state (after a committed world)."""
         self._baselines[name] = row_counts(self.engine(name))
 
+    def world(self, name: str, build: Callable[[Session], T]) -> T:
+        """What `build` makes in database `name`: built and committed on the first call, the
+        database's starting state from then on (tests roll back their own work)."""
+        if name not in self._worlds:
+            engine = self.engine(name)
+            with transaction(make_session_factory(engine, self.keyring)) as session:
+                self._worlds[name] = build(session)
+            self.settle(name)
+        return cast(T, self._worlds[name])
+
+    def fail_if_leaked(self, name: str) -> None:
+        """Fail the current test if it left rows in database `name`, which is then made
+        again (world and all) so that the tests after it start clean."""
+        leaked = self.leaked_rows(name)
+        if leaked:
+            self.renew(name)
+            pytest.fail(f"the test left rows behind in the test database {name}: {leaked}")
+
     def renew(self, name: str) -> Engine:
         """Throw away database `name` and make it again from the template."""
+        self._worlds.pop(name, None)
         old = self._engines.pop(name, None)
         if old is not None:
             old.dispose()

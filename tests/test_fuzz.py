@@ -23,9 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.config import Settings
-from haven.db.session import make_session_factory, transaction
 from haven.forces.service import ensure_reference_data
-from haven.security.keyring import Keyring
 from haven.security.permissions import Role
 from haven.web.app import create_app
 from tests import factories as f
@@ -72,39 +70,23 @@ def _tokens(db: Session, settings: Settings) -> dict[Role, str]:
     return made
 
 
-@pytest.fixture(scope="session")
-def fuzz_world() -> dict[str, dict[Role, str]]:
-    return {}
-
-
 @pytest.fixture
-def engine(
-    databases: dict[str, Databases],
-    fuzz_world: dict[str, dict[Role, str]],
-    fast_settings: Settings,
-    keyring: Keyring,
-) -> Iterator[Engine]:
+def engine(databases: dict[str, Databases], fast_settings: Settings) -> Iterator[Engine]:
     """SQLite only (see the module docstring): the fuzzer's own database, its users and tokens
     committed once per worker; each generated request is rolled back with its test."""
     if "sqlite" not in databases:
         pytest.skip("the fuzzer runs on SQLite (HAVEN_TEST_DATABASES leaves it out)")
     mine = databases["sqlite"]
-    engine = mine.engine(FUZZ_DATABASE)
-    if "tokens" not in fuzz_world:
-        with transaction(make_session_factory(engine, keyring)) as db:
-            fuzz_world["tokens"] = _tokens(db, fast_settings)
-        mine.settle(FUZZ_DATABASE)
-    yield engine
-    leaked = mine.leaked_rows(FUZZ_DATABASE)
-    if leaked:
-        mine.renew(FUZZ_DATABASE)
-        fuzz_world.clear()
-        pytest.fail(f"the test left rows behind in the fuzzer's database: {leaked}")
+    mine.world(FUZZ_DATABASE, lambda db: _tokens(db, fast_settings))
+    yield mine.engine(FUZZ_DATABASE)
+    mine.fail_if_leaked(FUZZ_DATABASE)
 
 
 @pytest.fixture
-def tokens(engine: Engine, fuzz_world: dict[str, dict[Role, str]]) -> dict[Role, str]:
-    return fuzz_world["tokens"]
+def tokens(
+    engine: Engine, databases: dict[str, Databases], fast_settings: Settings
+) -> dict[Role, str]:
+    return databases["sqlite"].world(FUZZ_DATABASE, lambda db: _tokens(db, fast_settings))
 
 
 # The schema is loaded at import (it needs no database); each test points the same app at

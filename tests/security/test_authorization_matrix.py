@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from haven.audit.models import AuditEvent
 from haven.config import Settings
-from haven.db.session import make_session_factory, transaction
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
 from haven.people import service as people
@@ -33,7 +32,6 @@ from haven.people.sensitivity import ROLE_CLEARANCE, Sensitivity
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security import tokens as token_service
-from haven.security.keyring import Keyring
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from tests import factories as f
 from tests.conftest import BACKENDS, worker_databases
@@ -159,19 +157,9 @@ def _build_world(db: Session, settings: Settings) -> World:
     return World(mine=mine, other=other, tokens=tokens, token_ids=token_ids, shared=shared)
 
 
-@pytest.fixture(scope="session")
-def matrix_worlds() -> dict[str, World]:
-    """The world of each engine, built once per worker (see `engine` below)."""
-    return {}
-
-
 @pytest.fixture(params=BACKENDS)
 def engine(
-    request: pytest.FixtureRequest,
-    databases: dict[str, Databases],
-    matrix_worlds: dict[str, World],
-    fast_settings: Settings,
-    keyring: Keyring,
+    request: pytest.FixtureRequest, databases: dict[str, Databases], fast_settings: Settings
 ) -> Iterator[Engine]:
     """The matrix's own database, its world committed once; each test's calls roll back.
 
@@ -180,22 +168,20 @@ def engine(
     that is rolled back (see `connection`), so every test starts from the same world.
     """
     mine = worker_databases(request, databases)
-    engine = mine.engine(MATRIX_DATABASE)
-    if request.param not in matrix_worlds:
-        with transaction(make_session_factory(engine, keyring)) as db:
-            matrix_worlds[request.param] = _build_world(db, fast_settings)
-        mine.settle(MATRIX_DATABASE)
-    yield engine
-    leaked = mine.leaked_rows(MATRIX_DATABASE)
-    if leaked:
-        mine.renew(MATRIX_DATABASE)
-        matrix_worlds.pop(request.param, None)
-        pytest.fail(f"the test left rows behind in the matrix database: {leaked}")
+    mine.world(MATRIX_DATABASE, lambda db: _build_world(db, fast_settings))
+    yield mine.engine(MATRIX_DATABASE)
+    mine.fail_if_leaked(MATRIX_DATABASE)
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, engine: Engine, matrix_worlds: dict[str, World]) -> World:
-    return matrix_worlds[request.node.callspec.params["engine"]]
+def world(
+    request: pytest.FixtureRequest,
+    engine: Engine,
+    databases: dict[str, Databases],
+    fast_settings: Settings,
+) -> World:
+    mine = databases[request.node.callspec.params["engine"]]
+    return mine.world(MATRIX_DATABASE, lambda db: _build_world(db, fast_settings))
 
 
 CORE_OPERATIONS: list[Operation] = [
