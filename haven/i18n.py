@@ -35,11 +35,15 @@ class Text:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, language: str | None = None) -> str:
-        return (
-            gettext(self.msgid, language).format(**self.params)
-            if self.params
-            else gettext(self.msgid, language)
-        )
+        """The message in `language`; parameters that are themselves `Text` (a state's label,
+        a field's name) are translated into the same language."""
+        if not self.params:
+            return gettext(self.msgid, language)
+        values = {
+            name: value.render(language) if isinstance(value, Text) else value
+            for name, value in self.params.items()
+        }
+        return gettext(self.msgid, language).format(**values)
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)

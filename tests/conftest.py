@@ -21,9 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from haven.config import Settings, get_settings
 from haven.security.keyring import Keyring
 from haven.web.app import create_app
+from haven.wiring import wire
 from tests.cli_databases import CliDatabase, Templates, open_cli_database
 from tests.databases import Databases
 from tests.postgres import create_database, throwaway_cluster
+
+# Services publish in-transaction events: every domain's handlers must be loaded first.
+wire()
 
 # Defaults for the whole test session, in the environment so that `get_settings()`, `haven`
 # commands and servers started as subprocesses all see them (a variable already set wins):

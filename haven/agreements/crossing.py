@@ -42,7 +42,7 @@ from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces.models import Unit
 from haven.i18n import N_, Text
-from haven.people.keys import query_part
+from haven.kernel.keys import query_part
 from haven.people.models import Person
 from haven.reception import service as reception
 from haven.reception.models import ReceptionEvent

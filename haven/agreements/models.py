@@ -27,7 +27,7 @@ import haven.forces.models
 import haven.reception.models  # noqa: F401
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
-from haven.people.sensitivity import Sensitivity, sensitive
+from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import JSON_OBJECT, TEXT, Codec, DataKeys, EncryptedField
 

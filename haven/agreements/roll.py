@@ -30,8 +30,8 @@ from haven.audit.actions import AuditAction
 from haven.errors import Conflict, HavenError
 from haven.forces import service as forces
 from haven.i18n import N_, Text
-from haven.people.keys import name_key
-from haven.people.text_fields import CleanText, Encoding
+from haven.kernel.keys import name_key
+from haven.kernel.text_fields import CleanText, Encoding
 from haven.reception.importing import (
     Cell,
     FileRejected,

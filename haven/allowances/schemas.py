@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from haven.people.text_fields import CleanText
+from haven.kernel.text_fields import CleanText
 
 
 class PlanVersionIn(BaseModel):

@@ -17,6 +17,10 @@ from haven.cli import (
     users,
     wipe,
 )
+from haven.wiring import wire
+
+# Every command runs services, which publish events: load every domain's handlers first.
+wire()
 
 app = typer.Typer(
     help="Haven: defection, surrender and reintegration programmes.",

@@ -7,7 +7,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from haven.people.text_fields import CleanText
+from haven.kernel.text_fields import CleanText
 
 
 class ForceIn(BaseModel):

@@ -16,9 +16,9 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from haven.kernel.keys import canonical_nrc, canonical_service_number
 from haven.matching.phonetic import joined, name_keys
 from haven.matching.records import IdentityRecord
-from haven.people.keys import canonical_nrc, canonical_service_number
 from haven.text import UncertainEncoding, parse_unit, to_ascii_digits
 
 

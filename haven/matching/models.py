@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
-from haven.people.sensitivity import Sensitivity, sensitive
+from haven.kernel.sensitivity import Sensitivity, sensitive
 
 PERSONAL = sensitive(Sensitivity.PERSONAL)
 BLIND_INDEX = {"blind_index": True}

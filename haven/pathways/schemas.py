@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from haven.i18n import N_
+from haven.kernel.text_fields import CleanText, Encoding, clean_optional
 from haven.pathways.status import Pathway
-from haven.people.text_fields import CleanText, Encoding, clean_optional
 
 Language = Literal["en", "my"]
 

@@ -30,10 +30,11 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
+from haven.kernel import keys
+from haven.kernel.sensitivity import Sensitivity, classified_columns
 from haven.matching.service import forget as forget_match_keys
-from haven.people import keys, repository
+from haven.people import repository
 from haven.people.models import PERSON_KEYS, FamilyMember, Person, PersonPhoto
-from haven.people.sensitivity import Sensitivity, classified_columns
 from haven.pow.models import PowRecord
 from haven.reception.models import ReceptionEvent
 from haven.security.fields import encrypted_fields, forget_plaintext

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
-from haven.people.keys import canonical_nrc, canonical_service_number
-from haven.people.sensitivity import Sensitivity, sensitive
+from haven.kernel.keys import canonical_nrc, canonical_service_number
+from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import (
     BYTES,

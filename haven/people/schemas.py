@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_
-from haven.people.text_fields import CleanText, Encoding, NrcText
+from haven.kernel.text_fields import CleanText, Encoding, NrcText
 
 
 class Sex(StrEnum):

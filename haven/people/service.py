@@ -1,7 +1,7 @@
 """Rules for persons: profile, family, photo, search and possible duplicates.
 
 Every entry point sets the session's field reader to the actor's clearance
-(`haven.people.sensitivity`): confidential fields the actor may not see read as empty, in the
+(`haven.kernel.sensitivity`): confidential fields the actor may not see read as empty, in the
 API's output and in the pages alike, and are never decrypted. Confidential fields are stored
 encrypted (`haven.security.fields`); NRC and service number are found by blind index.
 """
@@ -22,11 +22,8 @@ from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.forces import repository as forces_repository
 from haven.i18n import N_
-from haven.matching import service as matching
-from haven.people import keys, repository
-from haven.people.models import FamilyMember, Person, PersonPhoto
-from haven.people.schemas import FamilyMemberIn, ProfileUpdate
-from haven.people.sensitivity import (
+from haven.kernel import keys
+from haven.kernel.sensitivity import (
     Sensitivity,
     classified_columns,
     may_read,
@@ -34,6 +31,10 @@ from haven.people.sensitivity import (
     revealed_classes,
     sensitive_names,
 )
+from haven.matching import service as matching
+from haven.people import repository
+from haven.people.models import FamilyMember, Person, PersonPhoto
+from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.security.blind_index import blind_index
 from haven.security.fields import session_keyring, set_reader
 from haven.security.permissions import Actor, Permission, in_scope, require

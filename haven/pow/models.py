@@ -20,9 +20,9 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
-from haven.people.keys import canonical_service_number
+from haven.kernel.keys import canonical_service_number
+from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.models import PERSON_KEYS
-from haven.people.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import JSON_OBJECT, TEXT, BlindIndexSpec, Codec, DataKeys, EncryptedField
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_
-from haven.people.text_fields import CleanText, Encoding
+from haven.kernel.text_fields import CleanText, Encoding
 from haven.pow.deadlines import local_today
 
 

@@ -7,9 +7,9 @@ import uuid
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from haven.kernel.text_fields import CleanText, Encoding, NrcText
 from haven.people import service as people
 from haven.people.schemas import PersonSummary
-from haven.people.text_fields import CleanText, Encoding, NrcText
 from haven.reception import service
 from haven.reception.schemas import ReceptionCreate, ReceptionOut, WeaponIn, WeaponOut
 from haven.web.deps import DB, ApiActor

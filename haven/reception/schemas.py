@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from haven.kernel.text_fields import CleanText, Encoding
 from haven.people.schemas import Sex
-from haven.people.text_fields import CleanText, Encoding
 
 
 class Classification(StrEnum):

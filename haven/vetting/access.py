@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from haven.people.sensitivity import reader_for
+from haven.kernel.sensitivity import reader_for
 from haven.security.fields import encrypted_fields, set_reader
 from haven.security.permissions import Actor, Permission
 from haven.vetting import models

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
+from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.models import PERSON_KEYS
-from haven.people.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import BYTES, TEXT, Codec, DataKeys, EncryptedField
 

@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
+from haven.kernel.keys import name_part
 from haven.matching.records import IdentityRecord, ScreeningMatch
-from haven.people.keys import name_part
 
 THRESHOLD = 85.0
 UNIT_BONUS = 0.1

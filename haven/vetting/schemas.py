@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_, Text
-from haven.people.text_fields import CleanText, Encoding
+from haven.kernel.text_fields import CleanText, Encoding
 from haven.text.units import parse_unit
 from haven.vetting.lifecycle import Outcome, Protection, ReviewKind
 

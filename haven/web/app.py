@@ -44,6 +44,7 @@ from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
 from haven.web import errors, login, pages
 from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
+from haven.wiring import wire
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -67,6 +68,7 @@ def create_app(
     check_migrations: bool = True,
 ) -> FastAPI:
     """Build the app; on startup it refuses an unmigrated database, naming the fix."""
+    wire()
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url, keyring=keyring)
 

@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from haven.config import Settings
 from haven.db.registry import load_models
+from haven.kernel.sensitivity import Sensitivity
 from haven.people import service
 from haven.people.models import FamilyMember, Person, PersonKey, PersonPhoto
-from haven.people.sensitivity import Sensitivity
 from haven.security.fields import FieldDecryptionError, encrypted_fields
 from haven.security.permissions import Actor
 from haven.security.sessions import actor_for

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site, User
 from haven.config import Settings
-from haven.people.sensitivity import Sensitivity
+from haven.kernel.sensitivity import Sensitivity
 from haven.security.permissions import Permission, Role
 
 

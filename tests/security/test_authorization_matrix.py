@@ -26,9 +26,9 @@ from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
+from haven.kernel.sensitivity import ROLE_CLEARANCE, Sensitivity
 from haven.people import service as people
 from haven.people.schemas import FamilyMemberIn
-from haven.people.sensitivity import ROLE_CLEARANCE, Sensitivity
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security import tokens as token_service

@@ -127,7 +127,7 @@ def upgrade() -> None:
 def _encrypt_existing(
     keyring: Any, persons: list[Any], relatives: list[Any], photos: list[Any]
 ) -> None:
-    from haven.people.keys import canonical_nrc, canonical_service_number
+    from haven.kernel.keys import canonical_nrc, canonical_service_number
     from haven.security.blind_index import blind_index
     from haven.security.fields import associated_data, seal, wrap_data_key
 

@@ -110,7 +110,7 @@ def _reindex(canonical: Callable[[str], str | None]) -> None:
 
 
 def upgrade() -> None:
-    from haven.people.keys import canonical_service_number
+    from haven.kernel.keys import canonical_service_number
 
     _reindex(canonical_service_number)
 

@@ -1,0 +1,1 @@
+"""What the agreements domain does when another domain's event happens (docs/architecture.md)."""

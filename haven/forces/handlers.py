@@ -1,0 +1,1 @@
+"""What the forces domain does when another domain's event happens (docs/architecture.md)."""

@@ -1,0 +1,82 @@
+"""In-transaction domain events: how one domain learns of another's change.
+
+A service that changes something other domains care about publishes an event (a frozen
+dataclass declared in its domain's `events.py`) with `publish(session, actor, event)`. Every
+handler subscribed to that event type runs at once, in the same session and transaction, so
+the change and everything it causes commit or roll back together. A handler that raises
+a `HavenError` refuses the change as a whole.
+
+The publisher never imports its subscribers: each interested domain declares its handlers
+in its own `handlers.py` with `@handles(EventType)`, and the composing shell (`haven.wiring`)
+imports every handlers module once at start-up. Publishing before that has happened raises,
+so an event can never be silently dropped (erasure depends on every handler running).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from haven.security.permissions import Actor
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of every domain event. Events carry identifiers, never personal data."""
+
+
+E = TypeVar("E", bound=Event)
+Handler = Callable[[Session, Actor, Any], None]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    event: type[Event]
+    handler: Handler
+    clears: tuple[str, ...]  # tables this handler clears of a person's data (erasure)
+
+
+_subscriptions: list[Subscription] = []
+_wired: list[bool] = [False]
+
+
+class NotWired(RuntimeError):
+    """An event was published before the domains' handlers were loaded (a start-up bug)."""
+
+
+def handles(
+    event: type[E], *, clears: tuple[str, ...] = ()
+) -> Callable[[Callable[[Session, Actor, E], None]], Callable[[Session, Actor, E], None]]:
+    """Subscribe the decorated function to `event`. An erasure handler names the tables it
+    clears, so a test can prove that every table holding a person's data has an eraser."""
+
+    def register(
+        handler: Callable[[Session, Actor, E], None],
+    ) -> Callable[[Session, Actor, E], None]:
+        _subscriptions.append(Subscription(event, handler, clears))
+        return handler
+
+    return register
+
+
+def publish(session: Session, actor: Actor, event: Event) -> None:
+    """Run every handler of the event now, inside the caller's transaction."""
+    if not _wired[0]:
+        raise NotWired(
+            f"{type(event).__name__} published before haven.wiring.wire() loaded the handlers"
+        )
+    for subscription in list(_subscriptions):
+        if isinstance(event, subscription.event):
+            subscription.handler(session, actor, event)
+
+
+def subscriptions(event: type[Event] | None = None) -> list[Subscription]:
+    """The subscriptions (of one event type), in the order they were declared."""
+    return [s for s in _subscriptions if event is None or issubclass(s.event, event)]
+
+
+def mark_wired() -> None:
+    _wired[0] = True

@@ -1,0 +1,1 @@
+"""What the matching domain does when another domain's event happens (docs/architecture.md)."""

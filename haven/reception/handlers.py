@@ -1,0 +1,1 @@
+"""What the reception domain does when another domain's event happens (docs/architecture.md)."""

@@ -1,0 +1,37 @@
+"""Load every domain's event handlers. The composing shell (the web app, the command line,
+the demo builder, the tests) calls `wire()` once before any service runs; publishing an event
+earlier raises `NotWired`, so no handler can be silently missed.
+
+This module is the one place that names every handlers module, as `haven.db.registry` names
+every models module; no domain imports it.
+"""
+
+from __future__ import annotations
+
+import haven.agreements.handlers
+import haven.allowances.handlers
+import haven.forces.handlers
+import haven.matching.handlers
+import haven.pathways.handlers
+import haven.people.handlers
+import haven.pow.handlers
+import haven.reception.handlers
+import haven.vetting.handlers
+from haven.kernel import events
+
+HANDLER_MODULES = (
+    haven.agreements.handlers,
+    haven.allowances.handlers,
+    haven.forces.handlers,
+    haven.matching.handlers,
+    haven.pathways.handlers,
+    haven.people.handlers,
+    haven.pow.handlers,
+    haven.reception.handlers,
+    haven.vetting.handlers,
+)
+
+
+def wire() -> None:
+    """Mark the handlers loaded (importing this module registered them). Idempotent."""
+    events.mark_wired()

@@ -1,0 +1,1 @@
+"""Project-specific checks run by `make lint` (import-linter contract types)."""
