@@ -1,0 +1,18 @@
+"""Events the prisoner-of-war registry publishes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from haven.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class PrisonerStatusChanged(Event):
+    """A prisoner's status changed (interned, transferred, released, repatriated, defected…)."""
+
+    pow_record_id: uuid.UUID
+    person_id: uuid.UUID
+    previous: str
+    status: str
