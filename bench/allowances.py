@@ -35,11 +35,23 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.accounts import service as accounts
+from haven.accounts import sessions
 from haven.accounts.models import User
 from haven.accounts.schemas import UserCreate
-from haven.allowances import batches, entitlements, funders, plans
+from haven.allowances.public import (
+    add_due,
+    approve,
+    create_batch,
+    import_version,
+    publish_version,
+    recompute,
+    save_budget_line,
+    save_funder,
+    submit,
+)
 from haven.config import Settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.db.types import new_id
@@ -48,10 +60,9 @@ from haven.forces import service as forces
 from haven.forces.models import Rank
 from haven.people.models import FamilyMember, Person
 from haven.reception.models import ReceptionEvent, WeaponItem
-from haven.security import sessions
-from haven.security.keyring import Keyring
 from haven.security.permissions import Actor, Role
 from haven.vetting.models import VettingCase
+from tests.postgres import create_database
 
 SETTINGS = Settings(database_url="sqlite://", argon2_time_cost=1, argon2_memory_kib=1024)
 SYSTEM = Actor.system("bench")
@@ -102,12 +113,12 @@ def _setup(factory: sessionmaker[Session], people: int) -> tuple[uuid.UUID, list
         _user(session, org.id, "bench.maker")
         _user(session, org.id, "bench.checker")
         admin = Actor.system("bench-admin")
-        version = plans.import_version(session, admin, DEMO_PLAN, organisation_id=org.id)
-        plans.publish(session, admin, version)
+        version = import_version(session, admin, DEMO_PLAN, organisation_id=org.id)
+        publish_version(session, admin, version)
         for name, share in (("Bench funder A", 6000), ("Bench funder B", 4000)):
-            funder = funders.save_funder(session, admin, name=name, organisation_id=org.id)
+            funder = save_funder(session, admin, name=name, organisation_id=org.id)
             for component in DEMO_PLAN["components"]:
-                funders.save_budget_line(
+                save_budget_line(
                     session,
                     admin,
                     funder,
@@ -219,7 +230,7 @@ def run(engine: Engine, keyring: Keyring | None, people: int) -> Figures:
 
     def compute() -> int:
         with transaction(factory) as session:
-            changes = entitlements.recompute(session, _actor(session, "bench.maker"), ids)
+            changes = recompute(session, _actor(session, "bench.maker"), ids)
             return sum(len(c.changes) for c in changes)
 
     instalments, compute_s = _timed(compute)
@@ -227,10 +238,10 @@ def run(engine: Engine, keyring: Keyring | None, people: int) -> Figures:
     def batch() -> int:
         with transaction(factory) as session:
             maker = _actor(session, "bench.maker")
-            made = batches.create_batch(session, maker, title="Bench batch", currency="MMK")
-            added = batches.add_due(session, maker, made, due_by=date(2027, 12, 31))
-            batches.submit(session, maker, made)
-            batches.approve(session, _actor(session, "bench.checker"), made)
+            made = create_batch(session, maker, title="Bench batch", currency="MMK")
+            added = add_due(session, maker, made, due_by=date(2027, 12, 31))
+            submit(session, maker, made)
+            approve(session, _actor(session, "bench.checker"), made)
             return added.added
 
     items, batch_s = _timed(batch)
@@ -239,8 +250,6 @@ def run(engine: Engine, keyring: Keyring | None, people: int) -> Figures:
 
 def _database(label: str, postgres: str | None, folder: Path) -> tuple[str, Keyring | None]:
     if postgres:
-        from tests.postgres import create_database
-
         return create_database(postgres, f"haven_bench_{label}"), None
     return f"sqlite+pysqlcipher:///{folder / (label + '.db')}", Keyring(root=os.urandom(32))
 

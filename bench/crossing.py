@@ -39,6 +39,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
+
+from haven.accounts import service as accounts
+from haven.accounts import tokens
+from haven.accounts.schemas import UserCreate
+from haven.accounts.sessions import actor_for
+from haven.agreements import roll, service
+from haven.agreements.lifecycle import AgreementStatus
+from haven.agreements.models import Arrival
+from haven.agreements.schemas import AgreementCreate
+from haven.config import Settings
+from haven.db.engine import make_engine
+from haven.db.keyring import new_key_file, read_key_file
+from haven.db.session import make_session_factory, transaction
+from haven.reception.models import ReceptionEvent
+from haven.reception.public import ImportRow
+from haven.security.permissions import Actor, Role
+from haven.wiring import wire
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,8 +92,6 @@ def _free_port() -> int:
 
 
 def _env(folder: Path) -> dict[str, str]:
-    from haven.security.keyring import new_key_file
-
     key_dir = folder / "keys"
     key_file = key_dir / "haven.key"
     new_key_file(key_file)
@@ -95,19 +111,7 @@ def _haven(args: list[str], env: dict[str, str]) -> None:
 
 def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str]]:
     """Organisation, users, tokens, two executing agreements with the same roll."""
-    from haven.accounts import service as accounts
-    from haven.accounts.schemas import UserCreate
-    from haven.agreements import repository, roll, service
-    from haven.agreements.schemas import AgreementCreate, AgreementStatus
-    from haven.config import Settings
-    from haven.db.engine import make_engine
-    from haven.db.session import make_session_factory, transaction
-    from haven.reception.importing import ImportRow
-    from haven.security import tokens
-    from haven.security.keyring import read_key_file
-    from haven.security.permissions import Actor, Role
-    from haven.security.sessions import actor_for
-
+    wire()  # services publish in-transaction events: every domain's handlers are loaded
     keyring = read_key_file(Path(env["HAVEN_KEY_FILE"]))
     engine = make_engine(env["HAVEN_DATABASE_URL"], keyring=keyring)
     factory = make_session_factory(engine, keyring)
@@ -174,7 +178,7 @@ def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str
             service.transition(session, negotiator, agreement.id, AgreementStatus.EXECUTING)
             ids.append(agreement.id)
             entries[agreement.id] = [
-                (e.id, e.name_latin or "") for e in repository.roll_of(session, agreement.id)
+                (e.id, e.name_latin or "") for e in roll.roll(session, negotiator, agreement.id)
             ]
         desk_tokens = [tokens.issue(session, system, user=u, name="bench")[0] for u in registrars]
         negotiator_token = tokens.issue(session, system, user=negotiator_user, name="bench")[0]
@@ -306,13 +310,6 @@ def _run(setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy
 
 def _check(env: dict[str, str], setup: Setup, agreement_id: uuid.UUID, people: int) -> list[str]:
     """Exactly once and an exact reconciliation; the problems found (none: empty)."""
-    from sqlalchemy import func, select
-
-    from haven.agreements.models import Arrival
-    from haven.db.engine import make_engine
-    from haven.reception.models import ReceptionEvent
-    from haven.security.keyring import read_key_file
-
     problems: list[str] = []
     with httpx.Client(
         base_url=setup.url,

@@ -52,14 +52,15 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from haven.db import tables as stored
 from haven.db.engine import make_engine, sqlite_path
+from haven.db.keyring import Keyring
 from haven.db.migrate import MIGRATIONS_DIR, alembic_config, current_revision
-from haven.people.erasure import LedgerDamaged, ledger_path, read_ledger, reapply_ledger
-from haven.security.keyring import Keyring
+from haven.people.public import LedgerDamaged, ledger_path, read_ledger, reapply_ledger
 
 MAGIC = b"HAVENBK\x01"
 FORMAT_VERSION = 1
@@ -69,7 +70,6 @@ TAG_BYTES = 16
 MAX_HEADER_BYTES = 64 * 1024
 KIND_SQLITE = "sqlite"
 KIND_POSTGRESQL = "postgresql"
-SKIPPED_TABLES = frozenset({"alembic_version"})
 
 
 class BackupRefused(RuntimeError):
@@ -325,24 +325,14 @@ def _decode(value: Any) -> Any:
     return decoders[tag](raw)
 
 
-def _data_tables(connection: Connection) -> list[Table]:
-    metadata = MetaData()
-    metadata.reflect(connection)
-    return [t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES]
-
-
 def _postgresql_payload(engine: Engine, sealer: _Sealer) -> None:
     snapshot = engine.connect().execution_options(isolation_level="REPEATABLE READ")
     with snapshot as connection, connection.begin():
-        for table in _data_tables(connection):
+        for table in stored.data_tables(connection):
             columns = [c.name for c in table.columns]
             line = {"table": table.name, "columns": columns}
             sealer.write(json.dumps(line).encode() + b"\n")
-            order = list(table.primary_key.columns) or list(table.columns)
-            result = connection.execution_options(yield_per=1000).execute(
-                select(table).order_by(*order)
-            )
-            for row in result:
+            for row in stored.rows_in_key_order(connection, table, batch=1000):
                 encoded = [_encode(v) for v in row]
                 sealer.write(json.dumps({"row": encoded}, ensure_ascii=False).encode() + b"\n")
 
@@ -486,7 +476,7 @@ def _restore_postgresql(path: Path, url: str, keyring: Keyring, erased: list[uui
             config.attributes["connection"] = connection
             config.attributes["keyring"] = keyring
             command.upgrade(config, header.revision)
-            tables = {t.name: t for t in _data_tables(connection)}
+            tables = {t.name: t for t in stored.data_tables(connection)}
             table: Table | None = None
             batch: list[dict[str, Any]] = []
             columns: list[str] = []
@@ -528,7 +518,7 @@ def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
             ).scalar()
             if sequence is None:
                 continue
-            highest = connection.execute(select(func.max(column))).scalar()
+            highest = stored.highest(connection, column)
             connection.execute(
                 text("SELECT setval(:s, :v, false)"), {"s": sequence, "v": (highest or 0) + 1}
             )

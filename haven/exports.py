@@ -48,7 +48,7 @@ def to_xlsx(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Export"
 ) -> bytes:
     # openpyxl loads with the first workbook, not with every process that can export.
-    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from babel.support import NullTranslations, Translations
 
@@ -25,6 +26,36 @@ current_language: ContextVar[str] = ContextVar("current_language", default=DEFAU
 def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a string for extraction without translating it now."""
     return msgid
+
+
+class Labelled(StrEnum):
+    """A `StrEnum` whose members carry their translatable label: `NAME = value, N_("Label")`.
+
+    `Colour.RED == "red"`, `Colour("red") is Colour.RED` and `Colour.RED.label == "Red"` (a
+    msgid: templates translate it with `_()`). Defined here, at the bottom of the layers, so
+    that every package (permissions' roles included) can label its enums;
+    `haven.kernel.labels` is where domains import it from.
+    """
+
+    _label: str
+
+    def __new__(cls, value: str, label: str | None = None) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label if label is not None else value
+        return member
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+
+E = TypeVar("E", bound=Labelled)
+
+
+def labels(enum: type[E]) -> dict[str, str]:
+    """The value → label map of a labelled enum, in declaration order."""
+    return {member.value: member.label for member in enum}
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,13 @@ class PublicSurfaceContract(Contract):
         return ContractCheck(kept=not illegal, warnings=[], metadata={"illegal": illegal})
 
     def render_broken_contract(self, check: ContractCheck) -> None:
-        output.print_error(
-            "Another package reaches past a domain's public module:", bold=False
-        )
+        output.print_error("Another package reaches past a domain's public module:", bold=False)
         output.new_line()
         for link in check.metadata["illegal"]:
             lines = ", ".join(str(n) for n in link["lines"])
-            output.print_error(f"- {link['importer']} -> {link['imported']} (l.{lines})", bold=False)
+            output.print_error(
+                f"- {link['importer']} -> {link['imported']} (l.{lines})", bold=False
+            )
             output.new_line()
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import psycopg
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -37,8 +38,8 @@ from typer.testing import CliRunner
 from haven.cli.main import app as haven_cli
 from haven.config import get_settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring, new_key_file, read_key_file
 from haven.db.migrate import upgrade
-from haven.security.keyring import Keyring, new_key_file, read_key_file
 
 Level = Literal["empty", "schema", "migrated", "demo"]
 # Built in this order, each level from a copy of the one before.
@@ -76,8 +77,6 @@ def use(database: CliDatabase, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _execute(admin_url: str, *statements: str) -> None:
-    import psycopg
-
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as connection:
         for statement in statements:

@@ -8,7 +8,10 @@ Set HAVEN_TEST_DATABASES=sqlite (or postgresql) to run one engine only while dev
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.config import Settings, get_settings
-from haven.security.keyring import Keyring
+from haven.db.keyring import Keyring
 from haven.web.app import create_app
 from haven.wiring import wire
 from tests.cli_databases import CliDatabase, Templates, open_cli_database
@@ -235,9 +238,6 @@ _LOG_FILE = Path(os.environ.get("HAVEN_TEST_LOG", "")) if os.environ.get("HAVEN_
 
 def pytest_configure(config: pytest.Config) -> None:
     """Send every log record of the run (all loggers, DEBUG and up) to one file."""
-    import logging
-    import tempfile
-
     global _LOG_FILE  # noqa: PLW0603 - one file for the session, known to the finish hook
     if _LOG_FILE is None:
         _LOG_FILE = Path(tempfile.mkdtemp(prefix="haven-test-log-")) / "suite.log"
@@ -271,8 +271,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return  # the file stays, for whoever reads the failure
     if session.config.stash.get(_LOG_OWNER_KEY, False):
-        import shutil
-
         shutil.rmtree(path.parent, ignore_errors=True)
 
 

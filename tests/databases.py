@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from haven.db.base import Base
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.forces.service import ensure_reference_data
-from haven.security.keyring import Keyring
 from tests.postgres import create_database
 
 TEMPLATE = "haven_template"

@@ -7,11 +7,14 @@ import itertools
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from haven.accounts import service
+from haven.accounts import service, tokens
 from haven.accounts.models import Organisation, Site, User
 from haven.accounts.schemas import UserCreate
 from haven.config import Settings
-from haven.security import tokens
+from haven.db.types import utcnow
+from haven.reception import service as reception
+from haven.reception.schemas import ReceptionCreate
+from haven.security import totp
 from haven.security.permissions import Actor, Role
 
 PASSWORD = "correct horse battery staple"
@@ -84,9 +87,6 @@ def login(
     client: TestClient, *, username: str, password: str = PASSWORD, totp_secret: str | None = None
 ) -> None:
     """Log in through the real pages, answering the second step (enrolling TOTP if needed)."""
-    from haven.db.types import utcnow
-    from haven.security import totp
-
     token = csrf_from(client)
     response = client.post(
         "/login",
@@ -129,8 +129,5 @@ def registrar(
 
 def receive(session: Session, actor: Actor, **fields: object) -> object:
     """Receive a person through the service (defaults: a defector with a Latin name)."""
-    from haven.reception import service as reception
-    from haven.reception.schemas import ReceptionCreate
-
     data = {"name_latin": "Aung Kyaw", "classification": "defector", **fields}
     return reception.receive(session, actor, ReceptionCreate.model_validate(data))

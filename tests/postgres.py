@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
+
 PG_BIN_CANDIDATES = [
     Path("/usr/lib/postgresql/15/bin"),
     Path("/usr/lib/postgresql/16/bin"),
@@ -101,8 +103,6 @@ def throwaway_cluster() -> Iterator[str]:
 
 def create_database(admin_url: str, name: str, *, template: str | None = None) -> str:
     """(Re)create database `name`, empty or as a copy of database `template`."""
-    import psycopg
-
     plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
     copy = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(plain, autocommit=True) as conn:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from haven.db.keyring import Keyring
 from haven.db.session import make_session_factory, transaction
-from haven.security.keyring import Keyring
 from tests import factories as f
 from tests.conftest import BACKENDS, worker_databases
 from tests.databases import Databases

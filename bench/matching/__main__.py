@@ -19,10 +19,14 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.exceptions import SplinkException
 
 from bench.matching.evaluate import Scores, evaluate_pairs
 from bench.matching.generator import Registration, generate
+from bench.matching.interactive import run as run_interactive
+from bench.matching.screening import run as run_screening
 from haven.matching.batch import (
     AUTO_LINK,
     HARD_AGREEMENT_SQL,
@@ -87,8 +91,6 @@ def run_haven(
     records: list[Registration], timer: Timer, save_model: str | None = None
 ) -> tuple[Any, Any]:
     """Haven's configuration: returns (duckdb connection, name of the predictions table)."""
-    from splink import DuckDBAPI, Linker
-
     started = time.perf_counter()
     frame = features(identity(record) for record in records)
     timer.lap("normalise + features", started)
@@ -128,9 +130,6 @@ def plain_frame(records: list[Registration]) -> pd.DataFrame:
 
 def run_plain(records: list[Registration], timer: Timer) -> tuple[Any, Any]:
     """A plain Splink configuration: library comparisons on the raw columns, simple blocking."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
     started = time.perf_counter()
     frame = plain_frame(records)
     con = _connect(duckdb)
@@ -323,12 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     _print_ceilings(haven_scores)
 
     if not args.skip_screening:
-        from bench.matching.screening import run as run_screening
-
         run_screening(records, seed=args.seed, sample=args.screening_sample)
     if args.interactive:
-        from bench.matching.interactive import run as run_interactive
-
         run_interactive(args.records, lookups=args.interactive, seed=args.seed)
     return 0
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bench.matching.generator import Rates, people, register
 from haven.accounts.models import Organisation, Site
+from haven.db.base import Base
 from haven.db.registry import load_models
 from haven.matching import service
 from haven.matching.models import MatchKey, MatchProfile
@@ -126,8 +127,6 @@ def run(count: int, *, lookups: int = 1000, seed: int = 7, path: str | None = No
     folder = tempfile.mkdtemp(prefix="haven-bench-")
     database = Path(path) if path else Path(folder) / "matching.sqlite"
     engine = create_engine(f"sqlite:///{database}")
-    from haven.db.base import Base
-
     Base.metadata.create_all(engine)
     started = time.perf_counter()
     if _filled(engine) != count:  # a kept file of the right size is timed again as it is

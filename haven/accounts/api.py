@@ -8,10 +8,9 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
 
-from haven.accounts import service
+from haven.accounts import service, tokens
 from haven.accounts.schemas import OrganisationOut, SiteOut, UserCreate, UserOut, UserUpdate
 from haven.errors import NotFound
-from haven.security import tokens
 from haven.web.deps import DB, ApiActor, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["accounts"])

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from haven.accounts import repository
+from haven.accounts import mfa, repository
+from haven.accounts import sessions as login_sessions
 from haven.accounts.models import Organisation, Site, User
 from haven.accounts.schemas import UserCreate, UserUpdate
 from haven.audit import service as audit
@@ -15,8 +16,7 @@ from haven.audit.actions import AuditAction
 from haven.config import Settings
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import LANGUAGES, N_
-from haven.security import mfa, passwords
-from haven.security import sessions as login_sessions
+from haven.security import fresh, passwords
 from haven.security.permissions import ROLE_SCOPE, Actor, Permission, Role, Scope, require
 
 
@@ -145,11 +145,7 @@ def create_user(
 
 
 def get_user(session: Session, actor: Actor, user_id: uuid.UUID) -> User:
-    user = repository.user_by_id(session, user_id)
-    if user is None:
-        raise NotFound
-    require(actor, Permission.USER_READ, user)
-    return user
+    return repository.user_for(session, actor, user_id, Permission.USER_READ)
 
 
 def get_self(session: Session, actor: Actor) -> User:
@@ -167,10 +163,7 @@ def list_users(session: Session, actor: Actor) -> Sequence[User]:
 
 def update_user(session: Session, actor: Actor, user_id: uuid.UUID, data: UserUpdate) -> User:
     """Change a user; a change of role or deactivation ends all their sessions at once."""
-    user = repository.user_by_id(session, user_id)
-    if user is None:
-        raise NotFound
-    require(actor, Permission.USER_MANAGE, user)
+    user = repository.user_for(session, actor, user_id, Permission.USER_MANAGE)
     before = {
         "display_name": user.display_name,
         "role": user.role,
@@ -284,7 +277,7 @@ def change_own_password(
         organisation_id=user.organisation_id,
         changes={"password": audit.REDACTED},
     )
-    current = login_sessions.current_login(session)
+    current = fresh.current_login(session)
     login_sessions.revoke_all_for_user(
         session,
         actor,
@@ -304,10 +297,7 @@ def reset_password(
     settings: Settings | None = None,
 ) -> User:
     """An administrator sets a new password for a user; all the user's sessions end."""
-    user = repository.user_by_id(session, user_id)
-    if user is None:
-        raise NotFound
-    require(actor, Permission.USER_MANAGE, user)
+    user = repository.user_for(session, actor, user_id, Permission.USER_MANAGE)
     if actor.user_id == user.id:
         raise Conflict(
             fields={"new_password": N_("Change your own password on your account page.")}

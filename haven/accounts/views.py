@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from haven.accounts import service
+from haven.accounts import mfa, service, tokens
 from haven.accounts.schemas import UserCreate, UserUpdate
 from haven.config import Settings
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.security import fresh, mfa, passwords, throttle, tokens, totp
+from haven.security import fresh, passwords, throttle, totp
 from haven.security.permissions import Permission, Role, require
 from haven.security.webauthn import RelyingParty, relying_party
 from haven.validation import parse

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from haven import i18n
 from haven.accounts import repository as accounts
 from haven.agreements import crossing, repository, roll, service
+from haven.agreements.lifecycle import AgreementStatus
 from haven.agreements.models import Agreement
 from haven.agreements.schemas import (
     AgreementCreate,
     AgreementDetail,
-    AgreementStatus,
     AgreementSummary,
     AgreementUpdate,
     ApproverIn,
@@ -38,7 +38,7 @@ from haven.agreements.schemas import (
     TransitionIn,
 )
 from haven.i18n import N_
-from haven.reception.importing import MAX_BYTES
+from haven.reception.public import MAX_BYTES
 from haven.security.permissions import Actor
 from haven.web.deps import DB, ApiActor
 
@@ -51,8 +51,10 @@ def detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDet
     """The full agreement for an entitled reader (the read is audited)."""
     secret = service.read_confidential(session, actor, agreement)
     approvers = []
-    for row in repository.approvers_of(session, agreement.id):
-        user = accounts.user_by_id(session, row.user_id)
+    rows = repository.approvers_of(session, agreement.id)
+    users = accounts.users_by_id(session, [row.user_id for row in rows])
+    for row in rows:
+        user = users.get(row.user_id)
         approvers.append(
             ApproverOut(
                 user_id=row.user_id,

@@ -11,7 +11,7 @@ Exactly once, with several desks at once:
   person fails in the database even if the check above were bypassed;
 - each desk submission carries an idempotency key, unique per agreement: a retried or
   double-clicked submission returns the registration already made, not a second one.
-The reception itself goes through `reception.service.receive`, in a SAVEPOINT with the
+The reception itself goes through the reception domain's `receive`, in a SAVEPOINT with the
 arrival: a refused claim leaves no person or reception event behind.
 """
 
@@ -23,15 +23,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.agreements import repository
 from haven.agreements import service as agreements
+from haven.agreements.lifecycle import LINKABLE, AgreementStatus
 from haven.agreements.models import Agreement, Arrival, RollEntry
 from haven.agreements.schemas import (
-    AgreementStatus,
     DeskRegistration,
     MissingPerson,
     Reconciliation,
@@ -40,23 +39,24 @@ from haven.agreements.schemas import (
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, ValidationFailed
-from haven.forces.models import Unit
+from haven.forces.public import unit_labels
 from haven.i18n import N_, Text
 from haven.kernel.keys import query_part
-from haven.people.models import Person
-from haven.reception import service as reception
-from haven.reception.models import ReceptionEvent
-from haven.reception.schemas import Classification, ReceptionCreate
-from haven.security.permissions import Actor, Permission, in_scope, require
-
-LINKABLE = frozenset(
-    {AgreementStatus.FINALIZED, AgreementStatus.EXECUTING, AgreementStatus.COMPLETED}
+from haven.people.public import person_by_id
+from haven.reception.public import (
+    Classification,
+    ReceptionCreate,
+    latest_reception,
+    link_agreement,
+    receive,
+    receptions_by_id,
 )
+from haven.security.permissions import Actor, Permission, in_scope, require
 
 
 def _desk_agreement(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreement:
     """An executing agreement within the desk user's scope (404 otherwise)."""
-    agreement = session.get(Agreement, agreement_id)
+    agreement = repository.agreement(session, agreement_id)
     if agreement is None or agreement.status != AgreementStatus.EXECUTING:
         raise NotFound
     require(actor, Permission.CROSSING_DESK, agreement)
@@ -77,10 +77,11 @@ def desk_agreements(session: Session, actor: Actor) -> list[DeskLine]:
     found = repository.executing_at(session, actor)
     ids = [a.id for a in found]
     total, mine = repository.arrival_counts(session, ids, actor.user_id)
+    sizes = repository.roll_sizes(session, ids)
     return [
         DeskLine(
             agreement=a,
-            expected=repository.roll_size(session, a.id),
+            expected=sizes.get(a.id, 0),
             arrived=total.get(a.id, 0),
             mine=mine.get(a.id, 0),
         )
@@ -117,7 +118,7 @@ def roll_entry(
     session: Session, actor: Actor, agreement_id: uuid.UUID, entry_id: uuid.UUID
 ) -> tuple[RollEntry, Arrival | None]:
     agreement = _desk_agreement(session, actor, agreement_id)
-    entry = session.get(RollEntry, entry_id)
+    entry = repository.roll_entry(session, entry_id)
     if entry is None or entry.agreement_id != agreement.id:
         raise NotFound
     return entry, repository.arrival_for_entry(session, entry.id)
@@ -137,12 +138,6 @@ def _desk_actor(actor: Actor) -> Actor:
     return dataclasses.replace(actor, permissions=actor.permissions | {Permission.RECEPTION_RECORD})
 
 
-def _lock_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
-    return session.scalars(
-        select(RollEntry).where(RollEntry.id == entry_id).with_for_update()
-    ).first()
-
-
 def _already(session: Session, agreement: Agreement, key: str) -> Arrival | None:
     return repository.arrival_by_key(session, agreement.id, key)
 
@@ -158,7 +153,7 @@ def register_arrival(
         return Registered(existing, created=False)
     entry: RollEntry | None = None
     if data.roll_entry_id is not None:
-        entry = _lock_entry(session, data.roll_entry_id)
+        entry = repository.lock_roll_entry(session, data.roll_entry_id)
         if entry is None or entry.agreement_id != agreement.id:
             raise ValidationFailed(
                 fields={"roll_entry_id": N_("This person is not on this agreement's roll.")}
@@ -201,7 +196,7 @@ def register_arrival(
     )
     savepoint = session.begin_nested()
     try:
-        event = reception.receive(session, _desk_actor(actor), created)
+        event = receive(session, _desk_actor(actor), created)
         arrival = Arrival(
             agreement_id=agreement.id,
             organisation_id=agreement.organisation_id,
@@ -270,22 +265,18 @@ def link_person(
                 {"state": agreement.status},
             )
         )
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None or not in_scope(actor, person) or person.is_erased:
         raise ValidationFailed(fields={"person_id": N_("Choose a person of this organisation.")})
     if repository.arrival_of_person(session, agreement.id, person.id) is not None:
         raise Conflict(N_("This person is already linked to this agreement."))
-    event = session.scalars(
-        select(ReceptionEvent)
-        .where(ReceptionEvent.person_id == person.id)
-        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
-    ).first()
+    event = latest_reception(session, person.id)
     if event is None:
         raise ValidationFailed(fields={"person_id": N_("This person has no reception to link.")})
     if event.agreement_id is not None and event.agreement_id != agreement.id:
         raise Conflict(N_("This person's reception is already linked to another agreement."))
-    entry = _entry_for_link(session, agreement, person, roll_entry_id)
-    event.agreement_id = agreement.id
+    entry = _entry_for_link(session, agreement, person.name_key, roll_entry_id)
+    link_agreement(event, agreement.id)
     arrival = Arrival(
         agreement_id=agreement.id,
         organisation_id=agreement.organisation_id,
@@ -321,10 +312,10 @@ def link_person(
 
 
 def _entry_for_link(
-    session: Session, agreement: Agreement, person: Person, roll_entry_id: uuid.UUID | None
+    session: Session, agreement: Agreement, name_key: str, roll_entry_id: uuid.UUID | None
 ) -> RollEntry | None:
     if roll_entry_id is not None:
-        entry = _lock_entry(session, roll_entry_id)
+        entry = repository.lock_roll_entry(session, roll_entry_id)
         if entry is None or entry.agreement_id != agreement.id:
             raise ValidationFailed(
                 fields={"roll_entry_id": N_("This person is not on this agreement's roll.")}
@@ -332,16 +323,9 @@ def _entry_for_link(
         if repository.arrival_for_entry(session, entry.id) is not None:
             raise Conflict(N_("This roll entry is already matched to an arrival."))
         return entry
-    candidates = session.scalars(
-        select(RollEntry).where(
-            RollEntry.agreement_id == agreement.id, RollEntry.name_key == person.name_key
-        )
-    ).all()
-    free = [
-        c
-        for c in candidates
-        if c.id not in repository.claimed_entries(session, [c.id for c in candidates])
-    ]
+    candidates = repository.entries_with_name_key(session, agreement.id, name_key)
+    claimed = repository.claimed_entries(session, [c.id for c in candidates])
+    free = [c for c in candidates if c.id not in claimed]
     return free[0] if len(free) == 1 else None
 
 
@@ -370,24 +354,9 @@ def reconcile(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Reconc
     entries = repository.roll_of(session, agreement.id)
     arrivals = repository.arrivals_of(session, agreement.id)
     unit_ids = {e.unit_id for e in entries if e.unit_id}
-    events = (
-        {
-            ev.id: ev
-            for ev in session.scalars(
-                select(ReceptionEvent).where(
-                    ReceptionEvent.id.in_([a.reception_id for a in arrivals])
-                )
-            )
-        }
-        if arrivals
-        else {}
-    )
+    events = receptions_by_id(session, [a.reception_id for a in arrivals]) if arrivals else {}
     unit_ids |= {ev.origin_unit_id for ev in events.values() if ev.origin_unit_id}
-    units = (
-        {u.id: u.label for u in session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-        if unit_ids
-        else {}
-    )
+    units = unit_labels(session, unit_ids) if unit_ids else {}
     lines: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_entry = {a.roll_entry_id: a for a in arrivals if a.roll_entry_id}
     follow_up: list[MissingPerson] = []

@@ -20,11 +20,10 @@ from typing import Any, TypeVar
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-# The tables this domain's foreign keys point to, loaded wherever agreements are used.
-import haven.accounts.models
-import haven.allowances.models
-import haven.forces.models
-import haven.reception.models  # noqa: F401
+# Foreign keys into other domains' tables (reception events, persons, ranks, units, plan
+# versions) are named by table only: every table is loaded by the composing shell
+# (`haven.db.registry` for migrations, the app and the command line by their imports).
+import haven.accounts.models  # noqa: F401
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
 from haven.kernel.sensitivity import Sensitivity, sensitive

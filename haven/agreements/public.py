@@ -1,2 +1,29 @@
 """The agreements domain's public surface: the only module other domains may import
 (docs/architecture.md, "Between domains")."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from haven.agreements import repository
+from haven.agreements.events import AgreementTermsSet
+from haven.agreements.lifecycle import STATUS_LABELS as AGREEMENT_STATUS_LABELS
+from haven.agreements.lifecycle import AgreementStatus
+from haven.agreements.terms import AllowanceTerms, allowance_terms_for_person
+
+__all__ = [
+    "AGREEMENT_STATUS_LABELS",
+    "AgreementStatus",
+    "AgreementTermsSet",
+    "AllowanceTerms",
+    "allowance_terms_for_person",
+    "organisation_has_agreements",
+]
+
+
+def organisation_has_agreements(session: Session, organisation_id: uuid.UUID) -> bool:
+    """Whether the organisation has any agreement at all (no permission check: a yes or no,
+    for the demo builder that seeds agreements once)."""
+    return repository.organisation_has_agreements(session, organisation_id)

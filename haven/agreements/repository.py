@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from haven.agreements.models import (
@@ -15,7 +15,23 @@ from haven.agreements.models import (
     Arrival,
     RollEntry,
 )
+from haven.kernel.repository import Repository
 from haven.security.permissions import Actor, visible_to
+
+
+class Agreements(Repository[Agreement]):
+    model = Agreement
+
+
+def agreement(session: Session, agreement_id: uuid.UUID) -> Agreement | None:
+    return Agreements(session).get(agreement_id)
+
+
+def organisation_has_agreements(session: Session, organisation_id: uuid.UUID) -> bool:
+    found = session.scalars(
+        select(Agreement.id).where(Agreement.organisation_id == organisation_id).limit(1)
+    ).first()
+    return found is not None
 
 
 def agreements(session: Session, actor: Actor) -> Sequence[Agreement]:
@@ -77,6 +93,54 @@ def roll_of(session: Session, agreement_id: uuid.UUID) -> Sequence[RollEntry]:
         .where(RollEntry.agreement_id == agreement_id)
         .order_by(RollEntry.row_number)
     ).all()
+
+
+def approvals_of_user(
+    session: Session, agreement_ids: Sequence[uuid.UUID], user_id: uuid.UUID | None
+) -> set[uuid.UUID]:
+    """Of these agreements, those on which `user_id` is a named approver (one query)."""
+    if user_id is None or not agreement_ids:
+        return set()
+    return set(
+        session.scalars(
+            select(AgreementApprover.agreement_id).where(
+                AgreementApprover.agreement_id.in_(agreement_ids),
+                AgreementApprover.user_id == user_id,
+            )
+        )
+    )
+
+
+def roll_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
+    return session.get(RollEntry, entry_id)
+
+
+def lock_roll_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
+    """The roll entry, its row locked until the transaction ends (`FOR UPDATE` on
+    PostgreSQL; SQLite's IMMEDIATE transactions serialise writers anyway)."""
+    return session.scalars(
+        select(RollEntry).where(RollEntry.id == entry_id).with_for_update()
+    ).first()
+
+
+def entries_with_name_key(
+    session: Session, agreement_id: uuid.UUID, key: str
+) -> Sequence[RollEntry]:
+    return session.scalars(
+        select(RollEntry).where(RollEntry.agreement_id == agreement_id, RollEntry.name_key == key)
+    ).all()
+
+
+def roll_sizes(session: Session, agreement_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """People on the roll of each agreement (one query)."""
+    if not agreement_ids:
+        return {}
+    rows = session.execute(
+        select(RollEntry.agreement_id, func.count())
+        .where(RollEntry.agreement_id.in_(agreement_ids))
+        .group_by(RollEntry.agreement_id)
+    ).all()
+    return {agreement_id: int(count) for agreement_id, count in rows}
 
 
 def roll_size(session: Session, agreement_id: uuid.UUID) -> int:
@@ -153,6 +217,16 @@ def arrival_of_person(
     ).first()
 
 
+def latest_arrival_agreement(session: Session, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The agreement of the person's latest arrival (crossing desk or linked afterwards)."""
+    return session.scalars(
+        select(Arrival.agreement_id)
+        .where(Arrival.person_id == person_id)
+        .order_by(Arrival.created_at.desc())
+        .limit(1)
+    ).first()
+
+
 def arrival_counts(
     session: Session, agreement_ids: Sequence[uuid.UUID], user_id: uuid.UUID | None
 ) -> tuple[dict[uuid.UUID, int], dict[uuid.UUID, int]]:
@@ -171,3 +245,21 @@ def arrival_counts(
         if user_id is not None and recorder == user_id:
             mine[agreement_id] = mine.get(agreement_id, 0) + int(count)
     return total, mine
+
+
+def erase_roll_entries_of(
+    session: Session, person_id: uuid.UUID, *, erased_name: str, erased_key: str
+) -> None:
+    """Erasure: the nominal-roll entry the person arrived as keeps its place in the roll
+    (the reconciliation counts it) but no longer names them."""
+    entries = select(Arrival.roll_entry_id).where(
+        Arrival.person_id == person_id, Arrival.roll_entry_id.is_not(None)
+    )
+    session.execute(
+        update(RollEntry)
+        .where(RollEntry.id.in_(entries))
+        .values(
+            prefix=None, name_my=None, name_latin=erased_name, name_key=erased_key, birth_year=None
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )

@@ -1,6 +1,6 @@
 """The nominal roll: the unit's expected roster, imported from the commanders' lists.
 
-Files are read by the reception import's machinery (`haven.reception.importing`: CSV UTF-8 or
+Files are read by the reception import's machinery (reception's public import kit: CSV UTF-8 or
 XLSX, size and zip-bomb limits, blank rows skipped, row numbers kept as in the file); this
 module only knows the roll's own columns. Text goes through `haven.text` (Zawgyi detected
 or asked about, per row), units through `parse_unit` (via `forces.resolve_unit`), ranks
@@ -23,28 +23,28 @@ from sqlalchemy.orm import Session
 
 from haven.agreements import repository
 from haven.agreements import service as agreements
+from haven.agreements.lifecycle import IMPORTABLE, AgreementStatus
 from haven.agreements.models import Agreement, RollEntry
-from haven.agreements.schemas import AgreementStatus
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import Conflict, HavenError
-from haven.forces import service as forces
+from haven.forces.public import resolve_unit
 from haven.i18n import N_, Text
 from haven.kernel.keys import name_key
 from haven.kernel.text_fields import CleanText, Encoding
-from haven.reception.importing import (
+from haven.reception.public import (
     Cell,
     FileRejected,
     ImportFile,
+    ImportLookups,
     ImportRow,
     RowError,
-    _assume,
-    _key,
-    _Lookups,
-    _number,
-    _rank,
-    _text,
+    assumed_encoding,
+    cell_number,
+    cell_text,
     column_letter,
+    find_rank,
+    heading_key,
     read_file,
 )
 from haven.security.permissions import Actor
@@ -65,15 +65,7 @@ ROLL_COLUMNS: dict[str, tuple[str, ...]] = {
     "family": ("family", "family members", "family to move", "မိသားစု"),
     "text_encoding": ("text_encoding", "encoding"),
 }
-_HEADINGS = {_key(h): name for name, hs in ROLL_COLUMNS.items() for h in hs}
-IMPORTABLE = frozenset(
-    {
-        AgreementStatus.DRAFT,
-        AgreementStatus.NEGOTIATING,
-        AgreementStatus.FINALIZED,
-        AgreementStatus.EXECUTING,
-    }
-)
+_HEADINGS = {heading_key(h): name for name, hs in ROLL_COLUMNS.items() for h in hs}
 
 
 class RollRowIn(BaseModel):
@@ -96,10 +88,10 @@ def _headings(header: Sequence[Cell]) -> dict[int, str]:
     seen: dict[str, int] = {}
     unknown: list[str] = []
     for index, cell in enumerate(header):
-        heading = _text(cell)
+        heading = cell_text(cell)
         if heading is None:
             continue
-        name = _HEADINGS.get(_key(heading))
+        name = _HEADINGS.get(heading_key(heading))
         if name is None:
             unknown.append(column_letter(index))
         elif name in seen:
@@ -163,10 +155,10 @@ def _names(parsed: RollRowIn) -> tuple[str | None, str | None, str | None]:
 
 
 def _check_row(
-    session: Session, actor: Actor, row: ImportRow, lookups: _Lookups
+    session: Session, actor: Actor, row: ImportRow, lookups: ImportLookups
 ) -> tuple[dict[str, Any] | None, dict[str, Text | str]]:
     raw = row.values
-    text = {name: _text(raw.get(name)) for name in ROLL_COLUMNS}
+    text = {name: cell_text(raw.get(name)) for name in ROLL_COLUMNS}
     errors: dict[str, Text | str] = {}
     encoding = (text["text_encoding"] or "detect").casefold()
     if encoding not in ("detect", "unicode", "zawgyi"):
@@ -174,12 +166,12 @@ def _check_row(
             N_("Enter one of: {options}."), {"options": "detect, unicode, zawgyi"}
         )
         encoding = "detect"
-    assume = _assume(encoding)
+    assume = assumed_encoding(encoding)
     data: dict[str, Any] = {"text_encoding": assume}
     for name in ("prefix", "name_my", "name_latin", "unit", "company", "position"):
         data[name] = text[name]
     for name in ("birth_year", "weapons", "family"):
-        number = _number(raw.get(name))
+        number = cell_number(raw.get(name))
         if number is not None:
             data[name] = number
     parsed: RollRowIn | None = None
@@ -192,7 +184,7 @@ def _check_row(
     rank_id: str | None = None
     if text["rank"] is not None:
         try:
-            rank_id = _rank(text["rank"], lookups, assume)
+            rank_id = find_rank(text["rank"], lookups, assume)
         except ValueError as error:
             errors["rank"] = error.args[0]
     if errors or parsed is None:
@@ -200,7 +192,7 @@ def _check_row(
     unit_id: uuid.UUID | None = None
     if parsed.unit:
         try:
-            unit = forces.resolve_unit(session, actor, lookups.army_id, parsed.unit)
+            unit = resolve_unit(session, actor, lookups.army_id, parsed.unit)
         except UncertainEncoding as error:
             return None, {"unit": error.message}
         unit_id = unit.id if unit else None
@@ -235,7 +227,7 @@ def import_roll(
     report = RollReport(dry_run=dry_run, rows=len(rows))
     outer = session.begin_nested()
     try:
-        lookups = _Lookups.load(session, actor)
+        lookups = ImportLookups.load(session, actor)
         checked: list[tuple[ImportRow, dict[str, Any]]] = []
         for row in rows:
             try:

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from haven.agreements.lifecycle import AgreementStatus
 from haven.i18n import N_
 from haven.kernel.text_fields import CleanText, Encoding
-from haven.people.schemas import Sex
-from haven.reception.schemas import Classification, WeaponIn
-
-
-class AgreementStatus(StrEnum):
-    DRAFT = "draft"
-    NEGOTIATING = "negotiating"
-    FINALIZED = "finalized"
-    EXECUTING = "executing"
-    COMPLETED = "completed"
-    COLLAPSED = "collapsed"
-    CANCELLED = "cancelled"
+from haven.people.public import Sex
+from haven.reception.public import Classification, WeaponIn
 
 
 class _Input(BaseModel):

@@ -5,10 +5,12 @@ team (AGREEMENT_READ in the organisation) and the approvers named on that agreem
 (AGREEMENT_APPROVE and named). Every such read is audited. Everyone else sees at most the
 status board's counts; crossing desks see a code name and the roll (`crossing.py`).
 
-Lifecycle (`TRANSITIONS`): draft → negotiating → finalized → executing → completed, or
-collapsed / cancelled. Finalization is never a plain move: it happens when the second of two
-different named approvers approves. Changing the terms while negotiating withdraws the
-approvals already given, so two people always approve the same text.
+Lifecycle (`lifecycle.AGREEMENT`): draft → negotiating → finalized → executing → completed,
+or collapsed / cancelled. Finalization is never a plain move: it happens when the second of
+two different named approvers approves. Changing the terms while negotiating withdraws the
+approvals already given, so two people always approve the same text. The defection plan an
+agreement refers to belongs to the allowances domain: setting it publishes
+`AgreementTermsSet`, whose handler there refuses a plan version that does not exist.
 """
 
 from __future__ import annotations
@@ -23,19 +25,16 @@ from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
 from haven.agreements import repository
+from haven.agreements.events import AgreementTermsSet
+from haven.agreements.lifecycle import AGREEMENT, EDITABLE, AgreementStatus
 from haven.agreements.models import Agreement, AgreementApprover, AgreementParty
-from haven.agreements.schemas import (
-    AgreementCreate,
-    AgreementStatus,
-    AgreementUpdate,
-    PartyIn,
-    TermsIn,
-)
+from haven.agreements.schemas import AgreementCreate, AgreementUpdate, PartyIn, TermsIn
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
+from haven.db.types import new_id, utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
+from haven.kernel.events import publish
 from haven.security.fields import unmasked
 from haven.security.permissions import (
     ROLE_PERMISSIONS,
@@ -48,16 +47,6 @@ from haven.security.permissions import (
 )
 
 S = AgreementStatus
-TRANSITIONS: dict[AgreementStatus, frozenset[AgreementStatus]] = {
-    S.DRAFT: frozenset({S.NEGOTIATING, S.CANCELLED}),
-    S.NEGOTIATING: frozenset({S.FINALIZED, S.COLLAPSED, S.CANCELLED}),
-    S.FINALIZED: frozenset({S.EXECUTING, S.COLLAPSED, S.CANCELLED}),
-    S.EXECUTING: frozenset({S.COMPLETED, S.COLLAPSED}),
-    S.COMPLETED: frozenset(),
-    S.COLLAPSED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-EDITABLE = frozenset({S.DRAFT, S.NEGOTIATING})
 APPROVALS_NEEDED = 2
 TERM_FIELDS = ("terms", "notes", "plan_version_id", "allowance_overrides", "expected_headcount")
 
@@ -67,7 +56,7 @@ def _status(agreement: Agreement) -> AgreementStatus:
 
 
 def _get(session: Session, agreement_id: uuid.UUID) -> Agreement:
-    agreement = session.get(Agreement, agreement_id)
+    agreement = repository.agreement(session, agreement_id)
     if agreement is None:
         raise NotFound
     return agreement
@@ -119,11 +108,9 @@ def list_for_team(session: Session, actor: Actor) -> Sequence[Agreement]:
 def list_for_approver(session: Session, actor: Actor) -> Sequence[Agreement]:
     """The agreements on which the actor is a named approver."""
     require(actor, Permission.AGREEMENT_APPROVE)
-    return [
-        a
-        for a in repository.agreements(session, actor)
-        if repository.approver(session, a.id, actor.user_id) is not None
-    ]
+    found = repository.agreements(session, actor)
+    named = repository.approvals_of_user(session, [a.id for a in found], actor.user_id)
+    return [a for a in found if a.id in named]
 
 
 def board(session: Session, actor: Actor) -> dict[AgreementStatus, int]:
@@ -195,15 +182,16 @@ def _check_site(session: Session, actor: Actor, site_id: uuid.UUID | None) -> No
         raise ValidationFailed(fields={"site_id": N_("Choose a site of this organisation.")})
 
 
-def _check_plan_version(session: Session, plan_version_id: uuid.UUID | None) -> None:
-    if plan_version_id is None:
-        return
-    from haven.allowances.models import PlanVersion
-
-    if session.get(PlanVersion, plan_version_id) is None:
-        raise ValidationFailed(
-            fields={"plan_version_id": N_("Choose a version of the defection plan.")}
-        )
+def _set_terms(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, plan_version_id: uuid.UUID | None
+) -> None:
+    """Tell the allowances domain, which owns the defection plan, before the terms are
+    written: its handler refuses a plan version that does not exist (ValidationFailed)."""
+    publish(
+        session,
+        actor,
+        AgreementTermsSet(agreement_id=agreement_id, plan_version_id=plan_version_id),
+    )
 
 
 def _terms_dict(terms: TermsIn) -> dict[str, Any]:
@@ -236,10 +224,12 @@ def create(session: Session, actor: Actor, data: AgreementCreate) -> Agreement:
     if organisation_id is None:
         raise ValidationFailed(N_("The agreement needs an organisation."))
     _check_site(session, actor, data.site_id)
-    _check_plan_version(session, data.plan_version_id)
+    agreement_id = new_id()
+    _set_terms(session, actor, agreement_id, data.plan_version_id)
     if any(a.code_name == data.code_name for a in repository.agreements(session, actor)):
         raise ValidationFailed(fields={"code_name": N_("Another agreement has this code name.")})
     agreement = Agreement(
+        id=agreement_id,
         organisation_id=organisation_id,
         site_id=data.site_id,
         code_name=data.code_name or "",
@@ -328,7 +318,7 @@ def update(
     if "site_id" in given:
         _check_site(session, actor, data.site_id)
     if "plan_version_id" in given:
-        _check_plan_version(session, data.plan_version_id)
+        _set_terms(session, actor, agreement.id, data.plan_version_id)
     with unmasked(session):
         before: dict[str, Any] = {
             "site_id": agreement.site_id,
@@ -446,7 +436,7 @@ def approve(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreemen
 
 def allowed_moves(agreement: Agreement) -> list[AgreementStatus]:
     """Moves a negotiator may make by hand (finalization comes from approvals)."""
-    return sorted(TRANSITIONS[_status(agreement)] - {S.FINALIZED}, key=list(S).index)
+    return sorted(AGREEMENT.targets(agreement.status) - {S.FINALIZED}, key=list(S).index)
 
 
 def transition(
@@ -459,14 +449,7 @@ def transition(
 ) -> Agreement:
     """Move the agreement along its lifecycle; an illegal move is a Conflict (409)."""
     agreement = get_for_writer(session, actor, agreement_id)
-    current = _status(agreement)
-    if to not in TRANSITIONS[current]:
-        raise Conflict(
-            Text(
-                N_("An agreement cannot go from {current} to {target}."),
-                {"current": current, "target": to},
-            )
-        )
+    AGREEMENT.check(agreement.status, to)
     if to is S.FINALIZED:
         raise Conflict(
             N_("An agreement is finalized only by the approval of two different named approvers.")
@@ -485,23 +468,12 @@ def _move(
     *,
     reason: str | None,
 ) -> None:
-    before = agreement.status
-    agreement.status = str(to)
+    """Move and audit through the lifecycle; who moved it and when stay on the agreement."""
     agreement.status_changed_at = utcnow()
     agreement.status_changed_by_id = actor.user_id
+    changes = {"reason": {"before": None, "after": reason}} if reason else None
+    AGREEMENT.move(session, actor, agreement, to, changes=changes)
     session.flush()
-    changes: dict[str, Any] = {"status": {"before": before, "after": agreement.status}}
-    if reason:
-        changes["reason"] = {"before": None, "after": reason}
-    audit.record(
-        session,
-        actor,
-        AuditAction.AGREEMENT_STATUS_CHANGED,
-        subject_type="agreement",
-        subject_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes=changes,
-    )
 
 
 def site_scoped(actor: Actor) -> bool:

@@ -19,29 +19,19 @@ from starlette.datastructures import UploadFile
 
 from haven.accounts import repository as accounts_repository
 from haven.agreements import crossing, repository, roll, service
+from haven.agreements.lifecycle import STATUS_LABELS, AgreementStatus
 from haven.agreements.models import Agreement, RollEntry
-from haven.agreements.schemas import AgreementCreate, AgreementStatus, DeskRegistration
+from haven.agreements.schemas import AgreementCreate, DeskRegistration
 from haven.errors import Conflict, HavenError, ValidationFailed
-from haven.forces import service as forces
+from haven.forces.public import ensure_reference_data, list_ranks
 from haven.i18n import N_
-from haven.reception.importing import MAX_BYTES, FileRejected
-from haven.reception.schemas import WeaponKind
+from haven.reception.public import MAX_BYTES, FileRejected, WeaponKind
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role, require
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-STATUS_LABELS: dict[str, str] = {
-    "draft": N_("Draft"),
-    "negotiating": N_("Negotiating"),
-    "finalized": N_("Finalized"),
-    "executing": N_("Executing"),
-    "completed": N_("Completed"),
-    "collapsed": N_("Collapsed"),
-    "cancelled": N_("Cancelled"),
-}
 
 ROLL_COLUMNS_HELP: dict[str, str] = {
     "name_my": N_("Name in Myanmar script"),
@@ -191,10 +181,9 @@ def _detail_context(
     session: Session, actor: Actor, agreement: Agreement, **extra: Any
 ) -> dict[str, Any]:
     secret = service.read_confidential(session, actor, agreement)
-    approvers = [
-        (row, accounts_repository.user_by_id(session, row.user_id))
-        for row in repository.approvers_of(session, agreement.id)
-    ]
+    rows = repository.approvers_of(session, agreement.id)
+    users = accounts_repository.users_by_id(session, [row.user_id for row in rows])
+    approvers = [(row, users.get(row.user_id)) for row in rows]
     is_team = actor.can(Permission.AGREEMENT_READ)
     named = {row.user_id for row, _user in approvers}
     # The team names approvers among the organisation's users whose role may approve.
@@ -424,9 +413,9 @@ def _entry_values(session: Session, entry: RollEntry | None) -> dict[str, Any]:
 
 
 def _confirm_context(session: Session, actor: Actor) -> dict[str, Any]:
-    army = forces.ensure_reference_data(session)
+    army = ensure_reference_data(session)
     return {
-        "ranks": forces.list_ranks(session, actor, army.id),
+        "ranks": list_ranks(session, actor, army.id),
         "weapon_kinds": list(WeaponKind),
         "idempotency_key": secrets.token_urlsafe(18),
     }

@@ -16,74 +16,63 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.allowances import funders as funders_module
 from haven.allowances import ledger
-from haven.allowances.models import (
-    Disbursement,
-    Instalment,
-    PaymentBatch,
-    PaymentItem,
-    Reversal,
-)
+from haven.allowances.lifecycle import BATCH, BatchStatus
+from haven.allowances.models import Disbursement, PaymentBatch, PaymentItem, Reversal
 from haven.allowances.plans import organisation_of, require_any
+from haven.allowances.repository import (
+    Batches,
+    Disbursements,
+    Instalments,
+    Items,
+    Reversals,
+)
 from haven.allowances.rules import CURRENCY_EXPONENT, format_money
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
-from haven.people.models import Person
-from haven.people.service import as_reader
+from haven.kernel.labels import Labelled
+from haven.kernel.photos import MAX_PHOTO_BYTES, clean_jpeg
+from haven.people.public import as_reader, live_person_ids, persons_by_id
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
-from haven.vetting.status import PAYABLE, vetting_status, vetting_statuses
+from haven.vetting.public import PAYABLE, vetting_status, vetting_statuses
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "draft": frozenset({"submitted", "cancelled"}),
-    "submitted": frozenset({"approved", "draft", "cancelled"}),
-    "approved": frozenset({"disbursed"}),
-    "disbursed": frozenset({"reconciled"}),
-    "reconciled": frozenset(),
-    "cancelled": frozenset(),
-}
-STATUS_LABELS: dict[str, str] = {
-    "draft": N_("Draft"),
-    "submitted": N_("Submitted for approval"),
-    "approved": N_("Approved"),
-    "disbursed": N_("Disbursed"),
-    "reconciled": N_("Reconciled"),
-    "cancelled": N_("Cancelled"),
-}
-METHODS: dict[str, str] = {
-    "cash": N_("Cash"),
-    "mobile_money": N_("Mobile money"),
-    "bank": N_("Bank transfer"),
-    "hawala": N_("Hawala / hundi"),
-}
+
+class PaymentMethod(Labelled):
+    """How the money was handed over (the database's check constraint lists the same)."""
+
+    CASH = "cash", N_("Cash")
+    MOBILE_MONEY = "mobile_money", N_("Mobile money")
+    BANK = "bank", N_("Bank transfer")
+    HAWALA = "hawala", N_("Hawala / hundi")
+
+
+class SkipReason(Labelled):
+    """Why `add_due` left a due instalment out of a batch."""
+
+    VETTING = "vetting", N_("vetting not cleared")
+    UNFUNDED = "unfunded", N_("component not fully funded")
+
+
 READERS = (Permission.PAYMENT_READ, Permission.PAYMENT_PREPARE, Permission.PAYMENT_APPROVE)
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{8,80}$")
-MAX_RECEIPT_BYTES = 5 * 1024 * 1024
-CHUNK = 500
+MAX_RECEIPT_BYTES = MAX_PHOTO_BYTES
 
 
 def _move(
-    session: Session, actor: Actor, batch: PaymentBatch, target: str, action: AuditAction
+    session: Session, actor: Actor, batch: PaymentBatch, target: BatchStatus, action: AuditAction
 ) -> None:
-    if target not in TRANSITIONS[batch.status]:
-        raise Conflict(
-            Text(
-                N_("A batch that is {state} cannot become {target}."),
-                {"state": batch.status, "target": target},
-            )
-        )
-    before = batch.status
-    batch.status = target
+    """Move the batch (the lifecycle refuses an illegal move and stamps `<state>_at`), then
+    write this move's own audit action."""
+    before = BATCH.move(session, actor, batch, target)
     session.flush()
     audit.record(
         session,
@@ -92,7 +81,7 @@ def _move(
         subject_type="allowance_batch",
         subject_id=batch.id,
         organisation_id=batch.organisation_id,
-        changes={"status": {"before": before, "after": target}},
+        changes={"status": {"before": before.value, "after": target.value}},
     )
 
 
@@ -114,20 +103,13 @@ def create_batch(
         fields["currency"] = N_("Choose MMK, THB or USD.")
     if fields:
         raise ValidationFailed(fields=fields)
-    number = (
-        session.scalar(
-            select(func.max(PaymentBatch.number)).where(
-                PaymentBatch.organisation_id == organisation
-            )
-        )
-        or 0
-    ) + 1
+    number = Batches(session).next_number(organisation)
     batch = PaymentBatch(
         organisation_id=organisation,
         number=number,
         title=title,
         currency=currency,
-        status="draft",
+        status=BatchStatus.DRAFT.value,
         created_by_id=actor.user_id,
     )
     session.add(batch)
@@ -145,25 +127,18 @@ def create_batch(
 
 
 def get_batch(session: Session, actor: Actor, batch_id: uuid.UUID) -> PaymentBatch:
-    batch = session.get(PaymentBatch, batch_id)
-    if batch is None:
-        raise NotFound
+    batch = Batches(session).get_for(actor, batch_id)
     require_any(actor, READERS, batch)
     return batch
 
 
 def list_batches(session: Session, actor: Actor) -> Sequence[PaymentBatch]:
     require_any(actor, READERS)
-    query = select(PaymentBatch).order_by(PaymentBatch.number.desc())
-    if not actor.is_system:
-        query = query.where(PaymentBatch.organisation_id == actor.organisation_id)
-    return session.scalars(query).all()
+    return Batches(session).listed(actor)
 
 
 def items_of(session: Session, batch: PaymentBatch) -> Sequence[PaymentItem]:
-    return session.scalars(
-        select(PaymentItem).where(PaymentItem.batch_id == batch.id).order_by(PaymentItem.id)
-    ).all()
+    return Items(session).of_batch(batch.id)
 
 
 @dataclass(frozen=True)
@@ -175,24 +150,14 @@ class BatchTotals:
 
 
 def totals(session: Session, batch: PaymentBatch) -> BatchTotals:
-    count, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(PaymentItem.amount_minor), 0)).where(
-            PaymentItem.batch_id == batch.id
-        )
-    ).one()
-    paid_count, paid_total = session.execute(
-        select(func.count(), func.coalesce(func.sum(PaymentItem.amount_minor), 0))
-        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
-        .where(PaymentItem.batch_id == batch.id)
-    ).one()
-    return BatchTotals(int(count), int(total), int(paid_count), int(paid_total))
+    return BatchTotals(*Items(session).totals(batch.id))
 
 
 @dataclass
 class AddResult:
     added: int = 0
     total: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[SkipReason] = field(default_factory=Counter)
 
 
 def add_due(
@@ -211,53 +176,25 @@ def add_due(
     already in a live item are never candidates.
     """
     require(actor, Permission.PAYMENT_PREPARE, batch)
-    if batch.status != "draft":
+    if batch.status != BatchStatus.DRAFT:
         raise Conflict(N_("Only a draft batch can change."))
-    live = exists().where(
-        PaymentItem.instalment_id == Instalment.id,
-        PaymentItem.generation == Instalment.generation,
+    rows = Instalments(session).due(
+        batch,
+        due_by=due_by,
+        persons=live_person_ids(),
+        component_codes=component_codes,
+        person_ids=person_ids,
     )
-    query = (
-        select(
-            Instalment.id,
-            Instalment.person_id,
-            Instalment.component_code,
-            Instalment.amount_minor,
-            Instalment.generation,
-        )
-        .join(Person, Person.id == Instalment.person_id)
-        .where(
-            Instalment.organisation_id == batch.organisation_id,
-            Instalment.status == "owed",
-            Instalment.currency == batch.currency,
-            Instalment.amount_minor > 0,
-            Instalment.due_on <= due_by,
-            Person.erased_at.is_(None),
-            ~live,
-        )
-        .order_by(Instalment.person_id, Instalment.due_on, Instalment.component_code)
-    )
-    if component_codes:
-        query = query.where(Instalment.component_code.in_(list(component_codes)))
-    rows: list[Any] = []
-    if person_ids is not None:
-        ids = list(dict.fromkeys(person_ids))
-        for start in range(0, len(ids), CHUNK):
-            rows += session.execute(
-                query.where(Instalment.person_id.in_(ids[start : start + CHUNK]))
-            ).all()
-    else:
-        rows = list(session.execute(query).all())
     funded = funders_module.fully_funded(session, batch.organisation_id)
     statuses = vetting_statuses(session, [r[1] for r in rows])
     result = AddResult()
     values = []
     for instalment_id, person_id, code, amount, generation in rows:
         if statuses[person_id] not in PAYABLE:
-            result.skipped["vetting"] += 1
+            result.skipped[SkipReason.VETTING] += 1
             continue
         if (code, batch.currency) not in funded:
-            result.skipped["unfunded"] += 1
+            result.skipped[SkipReason.UNFUNDED] += 1
             continue
         values.append(
             {
@@ -278,7 +215,7 @@ def add_due(
     if values:
         try:
             with session.begin_nested():
-                session.execute(insert(PaymentItem), values)
+                Items(session).insert_rows(values)
         except IntegrityError:
             raise Conflict(
                 N_("Another batch took some of these instalments at the same time: try again.")
@@ -303,18 +240,18 @@ def add_due(
 def remove_item(session: Session, actor: Actor, item_id: uuid.UUID) -> None:
     """Take an item out of a draft batch (by its maker) or out of an approved batch before it
     is paid (by an approver): no money has moved, so the item is simply deleted."""
-    item = session.get(PaymentItem, item_id)
+    item = Items(session).get(item_id)
     if item is None:
         raise NotFound
-    batch = session.get(PaymentBatch, item.batch_id)
+    batch = Batches(session).get(item.batch_id)
     assert batch is not None  # noqa: S101 - foreign key
-    if batch.status == "draft":
+    if batch.status == BatchStatus.DRAFT:
         require(actor, Permission.PAYMENT_PREPARE, batch)
-    elif batch.status == "approved":
+    elif batch.status == BatchStatus.APPROVED:
         require(actor, Permission.PAYMENT_APPROVE, batch)
     else:
         raise Conflict(N_("Items can be removed from a draft or an approved batch only."))
-    if session.scalar(select(Disbursement.id).where(Disbursement.item_id == item.id)):
+    if Disbursements(session).paid(item.id):
         raise Conflict(N_("This item was paid: reverse the payment instead."))
     session.delete(item)
     session.flush()
@@ -334,26 +271,25 @@ def submit(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     require(actor, Permission.PAYMENT_PREPARE, batch)
     if totals(session, batch).count == 0:
         raise Conflict(N_("An empty batch cannot be submitted."))
-    batch.submitted_at = utcnow()
+    BATCH.check(batch.status, BatchStatus.SUBMITTED)
     batch.submitted_by_id = actor.user_id
-    _move(session, actor, batch, "submitted", AuditAction.ALLOWANCE_BATCH_SUBMITTED)
+    _move(session, actor, batch, BatchStatus.SUBMITTED, AuditAction.ALLOWANCE_BATCH_SUBMITTED)
     return batch
 
 
 def return_to_draft(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     """The checker sends a submitted batch back to its maker."""
     require(actor, Permission.PAYMENT_APPROVE, batch)
-    _move(session, actor, batch, "draft", AuditAction.ALLOWANCE_BATCH_RETURNED)
+    _move(session, actor, batch, BatchStatus.DRAFT, AuditAction.ALLOWANCE_BATCH_RETURNED)
     return batch
 
 
 def cancel(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     require(actor, Permission.PAYMENT_PREPARE, batch)
-    if "cancelled" not in TRANSITIONS[batch.status]:
+    if not BATCH.allows(batch.status, BatchStatus.CANCELLED):
         raise Conflict(N_("Only a draft or submitted batch can be cancelled."))
-    session.execute(delete(PaymentItem).where(PaymentItem.batch_id == batch.id))
-    batch.cancelled_at = utcnow()
-    _move(session, actor, batch, "cancelled", AuditAction.ALLOWANCE_BATCH_CANCELLED)
+    Items(session).delete_of_batch(batch.id)
+    _move(session, actor, batch, BatchStatus.CANCELLED, AuditAction.ALLOWANCE_BATCH_CANCELLED)
     return batch
 
 
@@ -368,13 +304,9 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
             N_("You prepared this batch: another finance officer must approve it.")
         )
     require_fresh(session, actor)
-    if batch.status != "submitted":
+    if batch.status != BatchStatus.SUBMITTED:
         raise Conflict(N_("Only a submitted batch can be approved."))
-    rows = session.execute(
-        select(PaymentItem.person_id, Instalment.component_code, PaymentItem.amount_minor)
-        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
-        .where(PaymentItem.batch_id == batch.id)
-    ).all()
+    rows = Items(session).amounts(batch.id)
     statuses = vetting_statuses(session, [r[0] for r in rows])
     held = {person for person, _, _ in rows if statuses[person] not in PAYABLE}
     if held:
@@ -404,41 +336,16 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
                 {"code": code, "amount": format_money(shortfall, currency)},
             )
         )
-    batch.approved_at = utcnow()
     batch.approved_by_id = actor.user_id
-    _move(session, actor, batch, "approved", AuditAction.ALLOWANCE_BATCH_APPROVED)
+    _move(session, actor, batch, BatchStatus.APPROVED, AuditAction.ALLOWANCE_BATCH_APPROVED)
     return batch
-
-
-def _clean_photo(content: bytes) -> bytes:
-    """Re-encode a receipt photo as JPEG: no EXIF, GPS or other metadata survives."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    if len(content) > MAX_RECEIPT_BYTES:
-        raise ValidationFailed(
-            fields={"receipt_photo": N_("The photo is too large: at most 5 MB.")}
-        )
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            rgb = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ValidationFailed(
-            fields={"receipt_photo": N_("Choose a photo in JPEG or PNG format.")}
-        ) from None
-    rgb.thumbnail((1600, 1600))
-    out = io.BytesIO()
-    rgb.save(out, format="JPEG", quality=85)
-    return out.getvalue()
 
 
 def _check_request(idempotency_key: str, method: str, receipt_reference: str) -> str:
     fields: dict[str, Text | str] = {}
     if not IDEMPOTENCY_KEY.match(idempotency_key or ""):
         fields["idempotency_key"] = N_("The request key is missing or malformed: reload the form.")
-    if method not in METHODS:
+    if method not in set(PaymentMethod):
         fields["method"] = N_("Choose how the money was handed over.")
     receipt_reference = (receipt_reference or "").strip()
     if not receipt_reference or len(receipt_reference) > 100:
@@ -467,25 +374,25 @@ def disburse(
     """Record that an approved item was paid. Exactly once, whatever the number of attempts."""
     require(actor, Permission.PAYMENT_DISBURSE)
     receipt_reference = _check_request(idempotency_key, method, receipt_reference)
-    photo = _clean_photo(receipt_photo) if receipt_photo else None
-    item = session.get(PaymentItem, item_id)
+    photo = (
+        clean_jpeg(receipt_photo, field="receipt_photo", max_side=1600) if receipt_photo else None
+    )
+    item = Items(session).get(item_id)
     if item is None:
         raise NotFound
     require(actor, Permission.PAYMENT_DISBURSE, item)
     require_fresh(session, actor)
     # The batch row is locked (PostgreSQL; SQLite serialises writers anyway): disbursements
     # of one batch queue up, so the "all paid" check below sees every earlier one.
-    batch = session.scalars(
-        select(PaymentBatch).where(PaymentBatch.id == item.batch_id).with_for_update()
-    ).one()
+    batch = Batches(session).lock(item.batch_id)
     previous = _previous(session, item.id, idempotency_key)
     if previous is not None:
         return previous
-    if batch.status != "approved":
+    if batch.status != BatchStatus.APPROVED:
         raise Conflict(N_("Only items of an approved batch can be paid."))
     if vetting_status(session, item.person_id) not in PAYABLE:
         raise Conflict(N_("This person is not cleared by vetting: nothing may be paid."))
-    instalment = session.get(Instalment, item.instalment_id)
+    instalment = Instalments(session).get(item.instalment_id)
     assert instalment is not None  # noqa: S101 - foreign key
     if instalment.generation != item.generation or instalment.status != "owed":
         raise Conflict(N_("This instalment is no longer owed as it stood in the batch."))
@@ -546,10 +453,10 @@ def disburse(
 
 
 def _previous(session: Session, item_id: uuid.UUID, key: str) -> DisburseResult | None:
-    found = session.scalars(select(Disbursement).where(Disbursement.item_id == item_id)).first()
+    disbursements = Disbursements(session)
+    found = disbursements.of_item(item_id)
     if found is None:
-        by_key = session.scalar(select(Disbursement.id).where(Disbursement.idempotency_key == key))
-        if by_key is not None:
+        if disbursements.key_used(key):
             raise Conflict(N_("This request key was used for another payment."))
         return None
     if found.idempotency_key == key:
@@ -558,18 +465,17 @@ def _previous(session: Session, item_id: uuid.UUID, key: str) -> DisburseResult 
 
 
 def _complete_if_paid(session: Session, actor: Actor, batch: PaymentBatch) -> None:
-    if batch.status != "approved":
+    if batch.status != BatchStatus.APPROVED:
         return
     result = totals(session, batch)
     if result.count > 0 and result.disbursed_count == result.count:
-        batch.disbursed_at = utcnow()
-        _move(session, actor, batch, "disbursed", AuditAction.ALLOWANCE_BATCH_DISBURSED)
+        _move(session, actor, batch, BatchStatus.DISBURSED, AuditAction.ALLOWANCE_BATCH_DISBURSED)
 
 
 def reconcile_batch(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch:
     """Confirm a disbursed batch against the ledger; refuses while any difference remains."""
     require(actor, Permission.PAYMENT_APPROVE, batch)
-    if batch.status != "disbursed":
+    if batch.status != BatchStatus.DISBURSED:
         raise Conflict(N_("Only a disbursed batch can be reconciled."))
     problems = ledger.reconcile(session, batch.organisation_id)
     if problems:
@@ -579,16 +485,15 @@ def reconcile_batch(session: Session, actor: Actor, batch: PaymentBatch) -> Paym
                 {"count": len(problems)},
             )
         )
-    batch.reconciled_at = utcnow()
     batch.reconciled_by_id = actor.user_id
-    _move(session, actor, batch, "reconciled", AuditAction.ALLOWANCE_BATCH_RECONCILED)
+    _move(session, actor, batch, BatchStatus.RECONCILED, AuditAction.ALLOWANCE_BATCH_RECONCILED)
     return batch
 
 
 def reverse(session: Session, actor: Actor, disbursement_id: uuid.UUID, *, reason: str) -> Reversal:
     """Undo a payment with a new entry: the funders' shares go back, the person is owed the
     instalment again, and it may be paid in a later batch (the next generation)."""
-    disbursement = session.get(Disbursement, disbursement_id)
+    disbursement = Disbursements(session).get(disbursement_id)
     if disbursement is None:
         raise NotFound
     require(actor, Permission.PAYMENT_APPROVE, disbursement)
@@ -596,12 +501,10 @@ def reverse(session: Session, actor: Actor, disbursement_id: uuid.UUID, *, reaso
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
         raise ValidationFailed(fields={"reason": N_("Say why the payment is reversed.")})
-    item = session.get(PaymentItem, disbursement.item_id)
+    item = Items(session).get(disbursement.item_id)
     assert item is not None  # noqa: S101 - foreign key
-    instalment = session.scalars(
-        select(Instalment).where(Instalment.id == item.instalment_id).with_for_update()
-    ).one()
-    if session.scalar(select(Reversal.id).where(Reversal.disbursement_id == disbursement.id)):
+    instalment = Instalments(session).lock(item.instalment_id)
+    if Reversals(session).exists_for(disbursement.id):
         raise Conflict(N_("This payment was already reversed."))
     reversal = Reversal(
         id=new_id(),
@@ -644,7 +547,7 @@ def reverse(session: Session, actor: Actor, disbursement_id: uuid.UUID, *, reaso
 
 def receipt_photo(session: Session, actor: Actor, disbursement_id: uuid.UUID) -> bytes:
     """The signed receipt's photo, for finance; the read is audited."""
-    disbursement = session.get(Disbursement, disbursement_id)
+    disbursement = Disbursements(session).get(disbursement_id)
     if disbursement is None:
         raise NotFound
     require_any(actor, (Permission.PAYMENT_APPROVE, Permission.PAYMENT_DISBURSE), disbursement)
@@ -667,21 +570,21 @@ def receipt_photo(session: Session, actor: Actor, disbursement_id: uuid.UUID) ->
 
 def disbursements_of(session: Session, batch: PaymentBatch) -> dict[uuid.UUID, Disbursement]:
     """Item id → its disbursement."""
-    rows = session.scalars(
-        select(Disbursement)
-        .join(PaymentItem, PaymentItem.id == Disbursement.item_id)
-        .where(PaymentItem.batch_id == batch.id)
-    ).all()
-    return {d.item_id: d for d in rows}
+    return Disbursements(session).of_batch(batch.id)
 
 
 def reversed_ids(session: Session, disbursement_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    if not disbursement_ids:
-        return set()
-    return set(
-        session.scalars(
-            select(Reversal.disbursement_id).where(
-                Reversal.disbursement_id.in_(list(disbursement_ids))
-            )
-        ).all()
-    )
+    return Reversals(session).reversed_among(disbursement_ids)
+
+
+def item_labels(
+    session: Session, items: Sequence[PaymentItem]
+) -> tuple[dict[uuid.UUID, str], dict[uuid.UUID, str]]:
+    """What a batch page shows of its items, batched: person id → name (Burmese, then Latin
+    script) and instalment id → "code #number"."""
+    persons = persons_by_id(session, {item.person_id for item in items})
+    names = {
+        person_id: " ".join(x for x in (person.name_my, person.name_latin) if x)
+        for person_id, person in persons.items()
+    }
+    return names, Instalments(session).labels(item.instalment_id for item in items)

@@ -17,35 +17,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from haven.allowances import facts as facts_module
 from haven.allowances import ledger
-from haven.allowances.models import (
-    Disbursement,
-    Instalment,
-    LedgerEntry,
-    PaymentItem,
-    PlanComponent,
-    PlanVersion,
-)
+from haven.allowances.models import Instalment, PlanComponent, PlanVersion
 from haven.allowances.plans import spec_of
+from haven.allowances.repository import Instalments, Ledger, PlanComponents, PlanVersions
 from haven.allowances.rules import ComponentSpec, Line, compute
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.people.models import Person
+from haven.kernel.labels import Labelled
+from haven.people.public import Person, live_person_ids, person_by_id, persons_by_id
+from haven.reception.public import persons_received
 from haven.security.permissions import Actor, Permission, require
-from haven.vetting.status import PAYABLE
+from haven.vetting.public import PAYABLE, vetting_status
 
 CHUNK = 500
-# Core tables: a Core executemany writes thousands of rows in one statement (the ORM bulk
-# path would send them one by one here).
-INSTALMENTS: Table = Instalment.__table__  # type: ignore[assignment]
-LEDGER_ENTRIES: Table = LedgerEntry.__table__  # type: ignore[assignment]
+
+
+class StatementState(Labelled):
+    """Where a statement line stands."""
+
+    PAID = "paid", N_("Paid")
+    IN_BATCH = "in_batch", N_("In a payment batch")
+    DUE = "due", N_("Due")
+    HELD = "held", N_("Held: vetting not cleared")
 
 
 @dataclass
@@ -88,10 +88,8 @@ class _Pending:
             row["created_at"] = row["updated_at"] = now
             row["generation"] = 0
             rows.append(row)
-        for start in range(0, len(rows), 1000):
-            session.execute(insert(INSTALMENTS), rows[start : start + 1000])
-        for start in range(0, len(self.ledger), 2000):
-            session.execute(insert(LEDGER_ENTRIES), self.ledger[start : start + 2000])
+        Instalments(session).insert_rows(rows)
+        Ledger(session).insert_rows(self.ledger)
         for person_id, organisation_id, changes in self.audits:
             audit.record(
                 session,
@@ -115,16 +113,7 @@ class _Context:
 
     def published(self, organisation_id: uuid.UUID) -> list[PlanVersion]:
         if organisation_id not in self.versions:
-            found = list(
-                self.session.scalars(
-                    select(PlanVersion)
-                    .where(
-                        PlanVersion.organisation_id == organisation_id,
-                        PlanVersion.status == "published",
-                    )
-                    .order_by(PlanVersion.effective_from.desc())
-                ).all()
-            )
+            found = PlanVersions(self.session).published(organisation_id)
             self.versions[organisation_id] = found
             self.by_id.update({v.id: v for v in found})
         return self.versions[organisation_id]
@@ -139,7 +128,7 @@ class _Context:
         self.published(organisation_id)
         version = self.by_id.get(version_id)
         if version is None:
-            version = self.session.get(PlanVersion, version_id)
+            version = PlanVersions(self.session).get(version_id)
             if version is None or version.status != "published":
                 return None
             if version.organisation_id != organisation_id:
@@ -149,11 +138,7 @@ class _Context:
 
     def specs(self, version_id: uuid.UUID) -> list[ComponentSpec]:
         if version_id not in self.components:
-            rows = self.session.scalars(
-                select(PlanComponent)
-                .where(PlanComponent.plan_version_id == version_id)
-                .order_by(PlanComponent.position, PlanComponent.code)
-            ).all()
+            rows = PlanComponents(self.session).of_version(version_id)
             self.components[version_id] = [spec_of(c) for c in rows]
         return self.components[version_id]
 
@@ -162,27 +147,11 @@ def _existing(
     session: Session, person_ids: Sequence[uuid.UUID]
 ) -> tuple[dict[uuid.UUID, list[Instalment]], set[uuid.UUID]]:
     """Instalments per person, and the ids of those locked (paid or in a live item)."""
+    repository = Instalments(session)
     by_person: dict[uuid.UUID, list[Instalment]] = defaultdict(list)
-    locked: set[uuid.UUID] = set()
-    for start in range(0, len(person_ids), CHUNK):
-        chunk = list(person_ids[start : start + CHUNK])
-        rows = session.scalars(
-            select(Instalment)
-            .where(Instalment.person_id.in_(chunk))
-            .order_by(Instalment.component_code, Instalment.number, Instalment.part)
-        ).all()
-        for row in rows:
-            by_person[row.person_id].append(row)
-        live = session.execute(
-            select(PaymentItem.instalment_id)
-            .join(Instalment, Instalment.id == PaymentItem.instalment_id)
-            .where(
-                PaymentItem.person_id.in_(chunk),
-                PaymentItem.generation == Instalment.generation,
-            )
-        ).scalars()
-        locked.update(live)
-    return by_person, locked
+    for row in repository.of_persons(person_ids):
+        by_person[row.person_id].append(row)
+    return by_person, repository.locked(person_ids)
 
 
 def _reconcile_key(
@@ -255,10 +224,20 @@ def _reconcile_key(
 
 
 def _run(
-    session: Session, actor: Actor, person_ids: Sequence[uuid.UUID], *, write: bool, reason: str
+    session: Session,
+    actor: Actor,
+    person_ids: Sequence[uuid.UUID],
+    *,
+    write: bool,
+    reason: str,
+    known_only: bool = False,
 ) -> list[PersonChange]:
+    """Recompute (or preview) these persons. `known_only`: leave out, rather than report,
+    the persons whose facts could not be read (erased)."""
     wanted = list(dict.fromkeys(person_ids))
     loaded = facts_module.load(session, wanted)
+    if known_only:
+        wanted = [person_id for person_id in wanted if person_id in loaded]
     context = _Context(session)
     existing, locked = _existing(session, wanted)
     results: list[PersonChange] = []
@@ -348,10 +327,10 @@ def _check_people(session: Session, actor: Actor, person_ids: Sequence[uuid.UUID
         return
     for start in range(0, len(person_ids), CHUNK):
         chunk = list(person_ids[start : start + CHUNK])
-        rows = session.execute(
-            select(Person.id, Person.organisation_id).where(Person.id.in_(chunk))
-        ).all()
-        if len(rows) != len(set(chunk)) or any(org != actor.organisation_id for _, org in rows):
+        found = persons_by_id(session, chunk)
+        if len(found) != len(set(chunk)) or any(
+            person.organisation_id != actor.organisation_id for person in found.values()
+        ):
             raise NotFound
 
 
@@ -383,17 +362,9 @@ def recompute_organisation(
     organisation = organisation_id if actor.is_system else actor.organisation_id
     if organisation is None:
         raise ValidationFailed(fields={"organisation_id": N_("Name the organisation.")})
-    from haven.reception.models import ReceptionEvent
-
-    ids = list(
-        session.scalars(
-            select(ReceptionEvent.person_id)
-            .join(Person, Person.id == ReceptionEvent.person_id)
-            .where(Person.organisation_id == organisation, Person.erased_at.is_(None))
-            .distinct()
-        ).all()
-    )
-    return _run(session, actor, ids, write=True, reason="recompute all")
+    # Everyone received by the organisation; the erased have no facts left and are skipped.
+    ids = persons_received(session, organisation)
+    return _run(session, actor, ids, write=True, reason="recompute all", known_only=True)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -403,7 +374,7 @@ def recompute_organisation(
 class StatementLine:
     instalment: Instalment
     component: PlanComponent | None
-    state: str  # paid, in_batch, due, held
+    state: StatementState
     paid_on: date | None
     receipt_reference: str | None
 
@@ -421,36 +392,18 @@ class Statement:
 
 def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement:
     """Everything a person is owed and was paid, line by line; a read that is audited."""
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None or person.erased_at is not None:
         raise NotFound
     require(actor, Permission.ENTITLEMENT_READ, person)
-    from haven.vetting.status import vetting_status
-
-    instalments = session.scalars(
-        select(Instalment)
-        .where(Instalment.person_id == person_id, Instalment.status == "owed")
-        .order_by(Instalment.due_on, Instalment.component_code, Instalment.number, Instalment.part)
-    ).all()
-    version_ids = {i.plan_version_id for i in instalments}
-    components: dict[tuple[uuid.UUID, str], PlanComponent] = {}
-    if version_ids:
-        for component in session.scalars(
-            select(PlanComponent).where(PlanComponent.plan_version_id.in_(version_ids))
-        ).all():
-            components[(component.plan_version_id, component.code)] = component
-    live: dict[uuid.UUID, tuple[Any, ...]] = {}
-    for row in session.execute(
-        select(
-            PaymentItem.instalment_id,
-            Disbursement.disbursed_at,
-            Disbursement.receipt_reference,
+    instalments = Instalments(session).owed_to(person_id)
+    components = {
+        (component.plan_version_id, component.code): component
+        for component in PlanComponents(session).of_versions(
+            {i.plan_version_id for i in instalments}
         )
-        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
-        .outerjoin(Disbursement, Disbursement.item_id == PaymentItem.id)
-        .where(PaymentItem.person_id == person_id, PaymentItem.generation == Instalment.generation)
-    ).all():
-        live[row[0]] = tuple(row)
+    }
+    live = Instalments(session).payments_of(person_id)
     status = vetting_status(session, person_id)
     payable = status in PAYABLE
     lines: list[StatementLine] = []
@@ -459,13 +412,14 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
     for instalment in instalments:
         owed[instalment.currency] += instalment.amount_minor
         hit = live.get(instalment.id)
-        if hit is not None and hit[1] is not None:
-            state, paid_on, receipt = "paid", hit[1].date(), hit[2]
+        if hit is not None and hit[0] is not None:
+            state, paid_on, receipt = StatementState.PAID, hit[0].date(), hit[1]
             paid[instalment.currency] += instalment.amount_minor
         elif hit is not None:
-            state, paid_on, receipt = "in_batch", None, None
+            state, paid_on, receipt = StatementState.IN_BATCH, None, None
         else:
-            state, paid_on, receipt = ("due" if payable else "held"), None, None
+            state = StatementState.DUE if payable else StatementState.HELD
+            paid_on, receipt = None, None
         lines.append(
             StatementLine(
                 instalment=instalment,
@@ -497,18 +451,6 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
 def recently_computed(session: Session, actor: Actor, *, limit: int = 20) -> list[Person]:
     """Persons of the actor's organisation whose entitlements were computed most recently."""
     require(actor, Permission.ENTITLEMENT_READ)
-    latest = (
-        select(Instalment.person_id, func.max(Instalment.created_at).label("at"))
-        .group_by(Instalment.person_id)
-        .subquery()
-    )
-    query = (
-        select(Person)
-        .join(latest, latest.c.person_id == Person.id)
-        .where(Person.erased_at.is_(None))
-        .order_by(latest.c.at.desc(), Person.id)
-        .limit(limit)
-    )
-    if not actor.is_system:
-        query = query.where(Person.organisation_id == actor.organisation_id)
-    return list(session.scalars(query).all())
+    ids = Instalments(session).recently_computed(actor, live_person_ids(), limit=limit)
+    found = persons_by_id(session, ids)
+    return [found[person_id] for person_id in ids if person_id in found]

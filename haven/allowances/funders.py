@@ -13,23 +13,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from haven.allowances import ledger
-from haven.allowances.models import (
-    BudgetLine,
-    Disbursement,
-    Funder,
-    Instalment,
-    PaymentBatch,
-    PaymentItem,
-)
+from haven.allowances.models import BudgetLine, Funder
 from haven.allowances.plans import organisation_of, require_any
+from haven.allowances.repository import BudgetLines, Funders, Items, Ledger
 from haven.allowances.rules import CODE_PATTERN, CURRENCY_EXPONENT, MAX_AMOUNT
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.errors import NotFound, ValidationFailed
+from haven.errors import ValidationFailed
 from haven.i18n import N_, Text
 from haven.security.permissions import Actor, Permission, require
 
@@ -39,16 +32,11 @@ READERS = (Permission.FUNDER_MANAGE, Permission.PAYMENT_READ, Permission.PAYMENT
 
 def list_funders(session: Session, actor: Actor) -> Sequence[Funder]:
     require_any(actor, READERS)
-    query = select(Funder).order_by(Funder.name)
-    if not actor.is_system:
-        query = query.where(Funder.organisation_id == actor.organisation_id)
-    return session.scalars(query).all()
+    return Funders(session).listed(actor)
 
 
 def get_funder(session: Session, actor: Actor, funder_id: uuid.UUID) -> Funder:
-    funder = session.get(Funder, funder_id)
-    if funder is None:
-        raise NotFound
+    funder = Funders(session).get_for(actor, funder_id)
     require_any(actor, READERS, funder)
     return funder
 
@@ -69,9 +57,7 @@ def save_funder(
     if not name or len(name) > 200:
         raise ValidationFailed(fields={"name": N_("Enter the funder's name (at most 200).")})
     organisation = funder.organisation_id if funder else organisation_of(actor, organisation_id)
-    clash = session.scalar(
-        select(Funder.id).where(Funder.organisation_id == organisation, Funder.name == name)
-    )
+    clash = Funders(session).named(organisation, name)
     if clash is not None and (funder is None or clash != funder.id):
         raise ValidationFailed(fields={"name": N_("A funder with this name exists already.")})
     before = {"name": funder.name, "active": funder.active} if funder else {}
@@ -98,12 +84,7 @@ def budget_lines(
     session: Session, actor: Actor, funder: Funder | None = None
 ) -> Sequence[BudgetLine]:
     require_any(actor, READERS, funder)
-    query = select(BudgetLine).order_by(BudgetLine.component_code, BudgetLine.currency)
-    if funder is not None:
-        query = query.where(BudgetLine.funder_id == funder.id)
-    elif not actor.is_system:
-        query = query.where(BudgetLine.organisation_id == actor.organisation_id)
-    return session.scalars(query).all()
+    return BudgetLines(session).listed(actor, funder.id if funder is not None else None)
 
 
 def save_budget_line(
@@ -129,22 +110,10 @@ def save_budget_line(
         fields["budget_minor"] = N_("Enter a budget of zero or more.")
     if fields:
         raise ValidationFailed(fields=fields)
-    line = session.scalars(
-        select(BudgetLine).where(
-            BudgetLine.funder_id == funder.id,
-            BudgetLine.component_code == component_code,
-            BudgetLine.currency == currency,
-        )
-    ).first()
-    others = session.scalar(
-        select(func.coalesce(func.sum(BudgetLine.share_bp), 0)).where(
-            BudgetLine.organisation_id == funder.organisation_id,
-            BudgetLine.component_code == component_code,
-            BudgetLine.currency == currency,
-            BudgetLine.funder_id != funder.id,
-        )
-    )
-    if int(others or 0) + share_bp > FULL_SHARE:
+    lines = BudgetLines(session)
+    line = lines.line(funder.id, component_code, currency)
+    others = lines.other_shares(funder.organisation_id, component_code, currency, funder.id)
+    if others + share_bp > FULL_SHARE:
         raise ValidationFailed(
             fields={
                 "share_bp": N_("The shares of this component would exceed 100 %: lower one first.")
@@ -197,45 +166,50 @@ def reserved_by_code(
     session: Session, organisation_id: uuid.UUID, *, exclude_batch: uuid.UUID | None = None
 ) -> dict[tuple[str, str], int]:
     """(component code, currency) → amount in approved batches not yet disbursed."""
-    query = (
-        select(Instalment.component_code, PaymentItem.currency, func.sum(PaymentItem.amount_minor))
-        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
-        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
-        .outerjoin(Disbursement, Disbursement.item_id == PaymentItem.id)
-        .where(
-            PaymentItem.organisation_id == organisation_id,
-            PaymentBatch.status == "approved",
-            Disbursement.id.is_(None),
+    return Items(session).reserved(organisation_id, exclude_batch=exclude_batch)
+
+
+def shares_by_component(
+    lines: Sequence[BudgetLine],
+) -> dict[tuple[uuid.UUID, str, str], list[tuple[uuid.UUID, int]]]:
+    """(organisation, code, currency) → (funder, basis points) by funder id, from lines
+    already loaded: the shares `ledger.shares_for` reads, without a query per component."""
+    shares: dict[tuple[uuid.UUID, str, str], list[tuple[uuid.UUID, int]]] = defaultdict(list)
+    for line in lines:
+        shares[(line.organisation_id, line.component_code, line.currency)].append(
+            (line.funder_id, line.share_bp)
         )
-        .group_by(Instalment.component_code, PaymentItem.currency)
-    )
-    if exclude_batch is not None:
-        query = query.where(PaymentItem.batch_id != exclude_batch)
-    return {(c, cur): int(t) for c, cur, t in session.execute(query).all()}
+    for parts in shares.values():
+        parts.sort(key=lambda part: part[0])
+    return shares
 
 
 def budget_states(session: Session, actor: Actor) -> list[BudgetState]:
-    """Every budget line of the actor's organisation with what was paid and what remains."""
+    """Every budget line of the actor's organisation with what was paid and what remains.
+
+    A constant number of queries whatever the number of lines and funders: the lines, the
+    funders' names, what each funder paid (one batched read) and, per organisation, what
+    approved batches reserve."""
     require_any(actor, READERS)
     lines = budget_lines(session, actor)
     if not lines:
         return []
     names = {f.id: f.name for f in list_funders(session, actor)}
+    paid = Ledger(session).funders_paid(line.funder_id for line in lines)
+    # The actor sees every line of an organisation or none: the shares are complete.
+    shares = shares_by_component(lines)
     states: list[BudgetState] = []
     reserved_cache: dict[uuid.UUID, dict[tuple[str, str], int]] = {}
-    paid_cache: dict[uuid.UUID, dict[tuple[str, str], int]] = {}
     for line in lines:
         if line.organisation_id not in reserved_cache:
             reserved_cache[line.organisation_id] = reserved_by_code(session, line.organisation_id)
-        if line.funder_id not in paid_cache:
-            paid_cache[line.funder_id] = ledger.funder_paid(session, line.funder_id)
         key = (line.component_code, line.currency)
         reserved_total = reserved_cache[line.organisation_id].get(key, 0)
         share = (
             dict(
                 ledger.split(
                     reserved_total,
-                    ledger.shares_for(session, line.organisation_id, *key) or [(line.funder_id, 1)],
+                    shares.get((line.organisation_id, *key)) or [(line.funder_id, 1)],
                 )
             ).get(line.funder_id, 0)
             if reserved_total
@@ -245,7 +219,7 @@ def budget_states(session: Session, actor: Actor) -> list[BudgetState]:
             BudgetState(
                 line=line,
                 funder_name=names.get(line.funder_id, ""),
-                paid=paid_cache[line.funder_id].get(key, 0),
+                paid=paid.get(line.funder_id, {}).get(key, 0),
                 reserved=share,
             )
         )
@@ -254,12 +228,8 @@ def budget_states(session: Session, actor: Actor) -> list[BudgetState]:
 
 def fully_funded(session: Session, organisation_id: uuid.UUID) -> set[tuple[str, str]]:
     """(component code, currency) pairs whose shares add up to 100 %."""
-    rows = session.execute(
-        select(BudgetLine.component_code, BudgetLine.currency, func.sum(BudgetLine.share_bp))
-        .where(BudgetLine.organisation_id == organisation_id)
-        .group_by(BudgetLine.component_code, BudgetLine.currency)
-    ).all()
-    return {(code, currency) for code, currency, total in rows if int(total) == FULL_SHARE}
+    totals = BudgetLines(session).share_totals(organisation_id)
+    return {key for key, total in totals.items() if total == FULL_SHARE}
 
 
 def check_budgets(
@@ -271,23 +241,18 @@ def check_budgets(
 ) -> list[tuple[uuid.UUID, str, str, int]]:
     """(funder, code, currency, shortfall) for each budget line the `needed` amounts overrun."""
     reserved = reserved_by_code(session, organisation_id, exclude_batch=exclude_batch)
+    lines = BudgetLines(session).of_organisation(organisation_id)
+    by_key = {(line.funder_id, line.component_code, line.currency): line for line in lines}
+    shares = shares_by_component(lines)
+    paid = Ledger(session).funders_paid({line.funder_id for line in lines})
     short = []
-    paid_by: dict[uuid.UUID, dict[tuple[str, str], int]] = defaultdict(dict)
     for (code, currency), amount in needed.items():
-        shares = ledger.shares_for(session, organisation_id, code, currency)
+        parts = shares.get((organisation_id, code, currency), [])
         total_reserved = reserved.get((code, currency), 0)
-        wanted = dict(ledger.split(amount + total_reserved, shares)) if shares else {}
+        wanted = dict(ledger.split(amount + total_reserved, parts)) if parts else {}
         for funder_id, part in wanted.items():
-            line = session.scalars(
-                select(BudgetLine).where(
-                    BudgetLine.funder_id == funder_id,
-                    BudgetLine.component_code == code,
-                    BudgetLine.currency == currency,
-                )
-            ).one()
-            if funder_id not in paid_by:
-                paid_by[funder_id] = ledger.funder_paid(session, funder_id)
-            spent = paid_by[funder_id].get((code, currency), 0)
+            line = by_key[(funder_id, code, currency)]
+            spent = paid.get(funder_id, {}).get((code, currency), 0)
             if spent + part > line.budget_minor:
                 short.append((funder_id, code, currency, spent + part - line.budget_minor))
     return short

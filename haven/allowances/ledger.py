@@ -16,22 +16,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from haven.allowances.models import (
-    BudgetLine,
-    Disbursement,
-    Instalment,
-    LedgerEntry,
-    PaymentItem,
-    Reversal,
-)
+from haven.allowances.models import Instalment
+from haven.allowances.repository import BudgetLines, Instalments, Items, Ledger
 from haven.db.types import new_id, utcnow
 
 
@@ -59,16 +52,7 @@ def split(amount: int, shares: Sequence[tuple[uuid.UUID, int]]) -> list[tuple[uu
 def shares_for(
     session: Session, organisation_id: uuid.UUID, component_code: str, currency: str
 ) -> list[tuple[uuid.UUID, int]]:
-    rows = session.execute(
-        select(BudgetLine.funder_id, BudgetLine.share_bp)
-        .where(
-            BudgetLine.organisation_id == organisation_id,
-            BudgetLine.component_code == component_code,
-            BudgetLine.currency == currency,
-        )
-        .order_by(BudgetLine.funder_id)
-    ).all()
-    return [(r[0], r[1]) for r in rows]
+    return BudgetLines(session).shares(organisation_id, component_code, currency)
 
 
 def _month(at: datetime) -> str:
@@ -113,7 +97,7 @@ def _post(
         # Written later in one bulk insert by the caller (a recomputation of many persons).
         into.extend(rows)
     else:
-        session.add_all(LedgerEntry(**row) for row in rows)
+        Ledger(session).add(rows)
     return transaction_id
 
 
@@ -165,34 +149,17 @@ def post_payment(
 
 def payment_parts(session: Session, disbursement_id: uuid.UUID) -> list[tuple[uuid.UUID, int]]:
     """How a disbursement was split between funders (read back from its ledger legs)."""
-    rows = session.execute(
-        select(LedgerEntry.owner_id, LedgerEntry.amount_minor).where(
-            LedgerEntry.disbursement_id == disbursement_id,
-            LedgerEntry.kind == "payment",
-            LedgerEntry.account == "funder",
-        )
-    ).all()
-    return [(owner, amount) for owner, amount in rows if owner is not None]
+    return Ledger(session).payment_parts(disbursement_id)
 
 
 def person_balances(session: Session, person_id: uuid.UUID) -> dict[str, int]:
     """Currency → what the programme still owes the person."""
-    rows = session.execute(
-        select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-        .where(LedgerEntry.account == "person", LedgerEntry.owner_id == person_id)
-        .group_by(LedgerEntry.currency)
-    ).all()
-    return {currency: int(total) for currency, total in rows}
+    return Ledger(session).person_balances(person_id)
 
 
 def funder_paid(session: Session, funder_id: uuid.UUID) -> dict[tuple[str, str], int]:
     """(component code, currency) → what the funder has paid out, net of reversals."""
-    rows = session.execute(
-        select(LedgerEntry.component_code, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-        .where(LedgerEntry.account == "funder", LedgerEntry.owner_id == funder_id)
-        .group_by(LedgerEntry.component_code, LedgerEntry.currency)
-    ).all()
-    return {(code, currency): int(total) for code, currency, total in rows}
+    return Ledger(session).funders_paid([funder_id]).get(funder_id, {})
 
 
 @dataclass(frozen=True)
@@ -205,55 +172,24 @@ class Difference:
 
 
 def reconcile(session: Session, organisation_id: uuid.UUID | None = None) -> list[Difference]:
-    """Every place where the ledger disagrees with the records it summarises."""
+    """Every place where the ledger disagrees with the records it summarises (of one
+    organisation, or of all when `organisation_id` is None)."""
     problems: list[Difference] = []
-
-    def scoped(query: Any, model: Any) -> Any:
-        if organisation_id is None:
-            return query
-        return query.where(model.organisation_id == organisation_id)
+    books = Ledger(session)
 
     # 1. Every transaction balances per currency.
-    unbalanced = session.execute(
-        scoped(
-            select(
-                LedgerEntry.transaction_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor)
-            )
-            .group_by(LedgerEntry.transaction_id, LedgerEntry.currency)
-            .having(func.sum(LedgerEntry.amount_minor) != 0),
-            LedgerEntry,
-        )
-    ).all()
-    for transaction_id, currency, total in unbalanced:
-        problems.append(Difference("transaction", transaction_id, currency, int(total), 0))
+    for transaction_id, currency, total in books.unbalanced(organisation_id):
+        problems.append(Difference("transaction", transaction_id, currency, total, 0))
 
     # 2. Per person: ledger balance = owed − net paid.
-    owed: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    for person_id, currency, total in session.execute(
-        scoped(
-            select(Instalment.person_id, Instalment.currency, func.sum(Instalment.amount_minor))
-            .where(Instalment.status == "owed")
-            .group_by(Instalment.person_id, Instalment.currency),
-            Instalment,
-        )
-    ).all():
-        owed[(person_id, currency)] += int(total)
-    paid = _net_paid_by_person(session, organisation_id)
+    owed = Instalments(session).owed_totals(organisation_id)
+    paid = Items(session).net_paid(organisation_id)
     expected: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
     for key, value in owed.items():
         expected[key] += value
     for key, value in paid.items():
         expected[key] -= value
-    ledger: dict[tuple[uuid.UUID, str], int] = {}
-    for person_id, currency, total in session.execute(
-        scoped(
-            select(LedgerEntry.owner_id, LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-            .where(LedgerEntry.account == "person")
-            .group_by(LedgerEntry.owner_id, LedgerEntry.currency),
-            LedgerEntry,
-        )
-    ).all():
-        ledger[(person_id, currency)] = int(total)
+    ledger = books.person_totals(organisation_id)
     for key in sorted(set(expected) | set(ledger), key=str):
         if expected.get(key, 0) != ledger.get(key, 0):
             problems.append(
@@ -263,16 +199,7 @@ def reconcile(session: Session, organisation_id: uuid.UUID | None = None) -> lis
             problems.append(Difference("person_paid", key[0], key[1], paid[key], 0))
 
     # 3. Funders together = everything paid out net of reversals, per currency.
-    funders: dict[str, int] = defaultdict(int)
-    for currency, total in session.execute(
-        scoped(
-            select(LedgerEntry.currency, func.sum(LedgerEntry.amount_minor))
-            .where(LedgerEntry.account == "funder")
-            .group_by(LedgerEntry.currency),
-            LedgerEntry,
-        )
-    ).all():
-        funders[currency] = int(total)
+    funders = books.funder_totals(organisation_id)
     net: dict[str, int] = defaultdict(int)
     for (_, currency), value in paid.items():
         net[currency] += value
@@ -284,28 +211,3 @@ def reconcile(session: Session, organisation_id: uuid.UUID | None = None) -> lis
                 )
             )
     return problems
-
-
-def _net_paid_by_person(
-    session: Session, organisation_id: uuid.UUID | None
-) -> Mapping[tuple[uuid.UUID, str], int]:
-    paid: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    query = (
-        select(PaymentItem.person_id, PaymentItem.currency, func.sum(PaymentItem.amount_minor))
-        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
-        .group_by(PaymentItem.person_id, PaymentItem.currency)
-    )
-    reversed_query = (
-        select(PaymentItem.person_id, PaymentItem.currency, func.sum(PaymentItem.amount_minor))
-        .join(Disbursement, Disbursement.item_id == PaymentItem.id)
-        .join(Reversal, Reversal.disbursement_id == Disbursement.id)
-        .group_by(PaymentItem.person_id, PaymentItem.currency)
-    )
-    if organisation_id is not None:
-        query = query.where(PaymentItem.organisation_id == organisation_id)
-        reversed_query = reversed_query.where(PaymentItem.organisation_id == organisation_id)
-    for person_id, currency, total in session.execute(query).all():
-        paid[(person_id, currency)] += int(total)
-    for person_id, currency, total in session.execute(reversed_query).all():
-        paid[(person_id, currency)] -= int(total)
-    return paid

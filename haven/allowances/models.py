@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
 from haven.kernel.sensitivity import Sensitivity, sensitive
-from haven.people.models import PERSON_KEYS
+from haven.people.public import PERSON_KEYS
 from haven.security import fields
 from haven.security.fields import BYTES, DataKeys, EncryptedField
 

@@ -8,19 +8,20 @@ another version). Two published versions never share an effective date.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from haven.allowances.lifecycle import PLAN, PlanStatus
 from haven.allowances.models import PlanComponent, PlanVersion
+from haven.allowances.repository import PlanComponents, PlanVersions
 from haven.allowances.rules import ComponentKind, ComponentSpec, validate_component
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
 from haven.security.permissions import Actor, Permission, in_scope, require
@@ -91,19 +92,14 @@ def create_version(
     _check_header(name, effective_from)
     assert effective_from is not None  # noqa: S101 - checked above, for the type checker
     source = get_version(session, actor, copy_from) if copy_from else None
-    number = (
-        session.scalar(
-            select(func.max(PlanVersion.number)).where(PlanVersion.organisation_id == organisation)
-        )
-        or 0
-    ) + 1
+    number = PlanVersions(session).next_number(organisation)
     version = PlanVersion(
         organisation_id=organisation,
         number=number,
         name=name,
         effective_from=effective_from,
         notes=(notes or "").strip()[:2000] or None,
-        status="draft",
+        status=PlanStatus.DRAFT.value,
         created_by_id=actor.user_id,
     )
     session.add(version)
@@ -141,32 +137,29 @@ def create_version(
 
 
 def get_version(session: Session, actor: Actor, version_id: uuid.UUID) -> PlanVersion:
-    version = session.get(PlanVersion, version_id)
-    if version is None:
-        raise NotFound
+    version = PlanVersions(session).get_for(actor, version_id)
     require_any(actor, READERS, version)
     return version
 
 
 def list_versions(session: Session, actor: Actor) -> Sequence[PlanVersion]:
     require_any(actor, READERS)
-    query = select(PlanVersion).order_by(PlanVersion.number.desc())
-    if not actor.is_system:
-        query = query.where(PlanVersion.organisation_id == actor.organisation_id)
-    return session.scalars(query).all()
+    return PlanVersions(session).listed(actor)
+
+
+def has_versions(session: Session, organisation_id: uuid.UUID) -> bool:
+    """Whether the organisation has any plan version (no permission check: a yes or no, for
+    the demo builder that seeds the plan once)."""
+    return PlanVersions(session).any_of(organisation_id)
 
 
 def components_of(session: Session, version_id: uuid.UUID) -> Sequence[PlanComponent]:
-    return session.scalars(
-        select(PlanComponent)
-        .where(PlanComponent.plan_version_id == version_id)
-        .order_by(PlanComponent.position, PlanComponent.code)
-    ).all()
+    return PlanComponents(session).of_version(version_id)
 
 
 def _draft(session: Session, actor: Actor, version: PlanVersion) -> None:
     require(actor, Permission.PLAN_MANAGE, version)
-    if version.status != "draft":
+    if version.status != PlanStatus.DRAFT:
         raise Conflict(N_("A published plan version cannot change: make a new version."))
 
 
@@ -224,11 +217,7 @@ def save_component(
     )
     if not name_en or len(name_en) > 200:
         raise ValidationFailed(fields={"name_en": N_("Give the component an English name.")})
-    component = session.scalars(
-        select(PlanComponent).where(
-            PlanComponent.plan_version_id == version.id, PlanComponent.code == code
-        )
-    ).first()
+    component = PlanComponents(session).by_code(version.id, code)
     before = _component_view(component) if component else {}
     if component is None:
         count = len(components_of(session, version.id))
@@ -256,8 +245,6 @@ def save_component(
 
 
 def _component_view(component: PlanComponent) -> dict[str, Any]:
-    import json
-
     return {
         "kind": component.kind,
         "name_en": component.name_en,
@@ -269,11 +256,7 @@ def _component_view(component: PlanComponent) -> dict[str, Any]:
 
 def remove_component(session: Session, actor: Actor, version: PlanVersion, code: str) -> None:
     _draft(session, actor, version)
-    component = session.scalars(
-        select(PlanComponent).where(
-            PlanComponent.plan_version_id == version.id, PlanComponent.code == code
-        )
-    ).first()
+    component = PlanComponents(session).by_code(version.id, code)
     if component is None:
         raise NotFound
     session.delete(component)
@@ -294,45 +277,21 @@ def publish(session: Session, actor: Actor, version: PlanVersion) -> PlanVersion
     _draft(session, actor, version)
     if not components_of(session, version.id):
         raise Conflict(N_("A plan version needs at least one component before publishing."))
-    clash = session.scalar(
-        select(PlanVersion.id).where(
-            PlanVersion.organisation_id == version.organisation_id,
-            PlanVersion.status == "published",
-            PlanVersion.effective_from == version.effective_from,
-        )
-    )
+    clash = PlanVersions(session).published_on(version.organisation_id, version.effective_from)
     if clash is not None:
         raise Conflict(
             N_("Another published version starts on the same date: choose another date.")
         )
-    version.status = "published"
-    version.published_at = utcnow()
     version.published_by_id = actor.user_id
+    # Stamps `published_at` and writes the audit event (ALLOWANCE_PLAN_PUBLISHED).
+    PLAN.move(session, actor, version, PlanStatus.PUBLISHED)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.ALLOWANCE_PLAN_PUBLISHED,
-        subject_type="allowance_plan_version",
-        subject_id=version.id,
-        organisation_id=version.organisation_id,
-        changes={"status": {"before": "draft", "after": "published"}},
-    )
     return version
 
 
 def version_in_force(session: Session, organisation_id: uuid.UUID, on: date) -> PlanVersion | None:
     """The published version with the latest effective date on or before `on`."""
-    return session.scalars(
-        select(PlanVersion)
-        .where(
-            PlanVersion.organisation_id == organisation_id,
-            PlanVersion.status == "published",
-            PlanVersion.effective_from <= on,
-        )
-        .order_by(PlanVersion.effective_from.desc())
-        .limit(1)
-    ).first()
+    return PlanVersions(session).in_force(organisation_id, on)
 
 
 def import_version(

@@ -1,2 +1,66 @@
-"""The allowances domain's public surface: the only module other domains may import
-(docs/architecture.md, "Between domains")."""
+"""The allowances domain's public surface: the only module other packages may import
+(docs/architecture.md, "Between domains").
+
+Allowances is the top domain: no other domain reads it (an agreement's plan version is
+checked by allowances' own handler of `AgreementTermsSet`). What is here serves the shell
+that composes the domains: the demo builder, the command line and the benchmarks, which
+load a plan, fund it, compute entitlements and pay them through the same services as the
+pages.
+"""
+
+from __future__ import annotations
+
+from haven.allowances.batches import (
+    PaymentMethod,
+    SkipReason,
+    add_due,
+    approve,
+    create_batch,
+    disburse,
+    submit,
+)
+from haven.allowances.entitlements import (
+    StatementState,
+    preview,
+    recompute,
+    recompute_organisation,
+    statement,
+)
+from haven.allowances.funders import save_budget_line, save_funder
+from haven.allowances.ledger import reconcile
+from haven.allowances.lifecycle import BatchStatus, PlanStatus
+from haven.allowances.plans import (
+    create_version,
+    has_versions,
+    import_version,
+    version_in_force,
+)
+from haven.allowances.plans import publish as publish_version
+from haven.allowances.rules import ComponentKind, format_money
+
+__all__ = [
+    "BatchStatus",
+    "ComponentKind",
+    "PaymentMethod",
+    "PlanStatus",
+    "SkipReason",
+    "StatementState",
+    "add_due",
+    "approve",
+    "create_batch",
+    "create_version",
+    "disburse",
+    "format_money",
+    "has_versions",
+    "import_version",
+    "preview",
+    "publish_version",
+    "recompute",
+    "recompute_organisation",
+    "reconcile",
+    "save_budget_line",
+    "save_funder",
+    "statement",
+    "submit",
+    "version_in_force",
+]

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from haven.allowances import ledger
-from haven.allowances.models import (
-    Disbursement,
-    Funder,
-    Instalment,
-    LedgerEntry,
-    PaymentItem,
-)
+from haven.allowances.funders import shares_by_component
+from haven.allowances.models import BudgetLine
 from haven.allowances.plans import require_any
+from haven.allowances.repository import BudgetLines, Funders, Instalments, Ledger
 from haven.allowances.rules import format_money
 from haven.security.permissions import Actor, Permission
 
@@ -73,51 +69,20 @@ def _organisation(actor: Actor, organisation_id: uuid.UUID | None) -> uuid.UUID 
 def build(session: Session, actor: Actor, *, organisation_id: uuid.UUID | None = None) -> Report:
     require_any(actor, READERS)
     organisation = _organisation(actor, organisation_id)
-    names = {
-        f.id: f.name
-        for f in session.scalars(select(Funder).where(Funder.organisation_id == organisation)).all()
-    }
+    names = Funders(session).names(actor, organisation)
     cells: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for owner, code, month, currency, total in session.execute(
-        select(
-            LedgerEntry.owner_id,
-            LedgerEntry.component_code,
-            LedgerEntry.month,
-            LedgerEntry.currency,
-            func.sum(LedgerEntry.amount_minor),
-        )
-        .where(LedgerEntry.account == "funder", LedgerEntry.organisation_id == organisation)
-        .group_by(
-            LedgerEntry.owner_id,
-            LedgerEntry.component_code,
-            LedgerEntry.month,
-            LedgerEntry.currency,
-        )
-    ).all():
-        cells[(names.get(owner, "?") if owner else "?", code, month, currency)][0] += int(total)
-    paid = exists().where(
-        PaymentItem.instalment_id == Instalment.id,
-        PaymentItem.generation == Instalment.generation,
-        Disbursement.item_id == PaymentItem.id,
-    )
+    for owner, code, month, currency, total in Ledger(session).disbursed_cells(organisation):
+        cells[(names.get(owner, "?") if owner else "?", code, month, currency)][0] += total
     outstanding: dict[tuple[str, str, str], int] = defaultdict(int)
-    for code, due_on, currency, total in session.execute(
-        select(
-            Instalment.component_code,
-            Instalment.due_on,
-            Instalment.currency,
-            func.sum(Instalment.amount_minor),
-        )
-        .where(
-            Instalment.organisation_id == organisation,
-            Instalment.status == "owed",
-            ~paid,
-        )
-        .group_by(Instalment.component_code, Instalment.due_on, Instalment.currency)
-    ).all():
-        outstanding[(code, f"{due_on:%Y-%m}", currency)] += int(total)
+    for code, due_on, currency, total in Instalments(session).outstanding(organisation):
+        outstanding[(code, f"{due_on:%Y-%m}", currency)] += total
+    # Every share of the organisation in one read, not one per component and month.
+    lines: Sequence[BudgetLine] = (
+        BudgetLines(session).of_organisation(organisation) if organisation else []
+    )
+    by_component = shares_by_component(lines)
     for (code, month, currency), total in outstanding.items():
-        shares = ledger.shares_for(session, organisation, code, currency) if organisation else []
+        shares = by_component.get((organisation, code, currency), []) if organisation else []
         if not shares:
             cells[("—", code, month, currency)][1] += total
             continue

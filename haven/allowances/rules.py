@@ -14,33 +14,30 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from haven.errors import ValidationFailed
 from haven.i18n import N_, Text
-from haven.pathways.status import Pathway
-from haven.reception.schemas import Classification, WeaponKind
-from haven.vetting.status import PAYABLE, VettingStatus
+from haven.kernel.labels import Labelled
+from haven.pathways.public import Pathway
+from haven.reception.public import Classification, WeaponKind
+from haven.vetting.public import PAYABLE, VettingStatus
 
 
-class ComponentKind(StrEnum):
-    DEFECTION_PAYMENT = "defection_payment"  # one time, by rank band
-    MONTHLY_STIPEND = "monthly_stipend"  # N monthly instalments, possibly decreasing
-    DEPENDANT_ALLOWANCE = "dependant_allowance"  # per dependant
-    WEAPON_REWARD = "weapon_reward"  # per weapon or equipment type handed over
-    RELOCATION_GRANT = "relocation_grant"  # exile pathway
-    SETTLEMENT_GRANT = "settlement_grant"  # going home
+class ComponentKind(Labelled):
+    # one time, by rank band
+    DEFECTION_PAYMENT = "defection_payment", N_("Defection payment by rank band")
+    # N monthly instalments, possibly decreasing
+    MONTHLY_STIPEND = "monthly_stipend", N_("Monthly stipend in instalments")
+    # per dependant
+    DEPENDANT_ALLOWANCE = "dependant_allowance", N_("Allowance per dependant")
+    # per weapon or equipment type handed over
+    WEAPON_REWARD = "weapon_reward", N_("Reward per weapon or equipment handed over")
+    # exile pathway
+    RELOCATION_GRANT = "relocation_grant", N_("Relocation grant (exile)")
+    # going home
+    SETTLEMENT_GRANT = "settlement_grant", N_("Settlement grant (going home)")
 
-
-KIND_LABELS: dict[ComponentKind, str] = {
-    ComponentKind.DEFECTION_PAYMENT: N_("Defection payment by rank band"),
-    ComponentKind.MONTHLY_STIPEND: N_("Monthly stipend in instalments"),
-    ComponentKind.DEPENDANT_ALLOWANCE: N_("Allowance per dependant"),
-    ComponentKind.WEAPON_REWARD: N_("Reward per weapon or equipment handed over"),
-    ComponentKind.RELOCATION_GRANT: N_("Relocation grant (exile)"),
-    ComponentKind.SETTLEMENT_GRANT: N_("Settlement grant (going home)"),
-}
 
 # Minor units per currency. The kyat is used without pya in practice, so MMK amounts are
 # whole kyat; baht and dollars have two decimals.

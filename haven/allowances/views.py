@@ -15,42 +15,28 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from haven.allowances import batches, entitlements, funders, plans, reports
+from haven.allowances.batches import PaymentMethod, SkipReason
+from haven.allowances.lifecycle import BatchStatus
 from haven.allowances.models import PaymentBatch, PlanVersion
-from haven.allowances.rules import (
-    CURRENCIES,
-    KIND_LABELS,
-    ComponentKind,
-    explain,
-    format_money,
-)
+from haven.allowances.rules import CURRENCIES, ComponentKind, explain, format_money
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_, gettext
-from haven.pathways.status import PATHWAY_LABELS, Pathway
-from haven.people.models import Person
-from haven.reception.schemas import Classification
+from haven.kernel.labels import labels
+from haven.pathways.public import PATHWAY_LABELS, Pathway
+from haven.reception.public import Classification
 from haven.security.permissions import Actor, Permission, require
-from haven.vetting.status import PAYABLE, STATUS_LABELS
+from haven.vetting.public import PAYABLE, VettingStatus
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 MAX_PLAN_FILE = 1024 * 1024
-STATE_LABELS = {
-    "paid": N_("Paid"),
-    "in_batch": N_("In a payment batch"),
-    "due": N_("Due"),
-    "held": N_("Held: vetting not cleared"),
-}
-SKIP_LABELS = {
-    "vetting": N_("vetting not cleared"),
-    "unfunded": N_("component not fully funded"),
-}
+SHOWN_ITEMS = 500  # a batch page lists this many items and counts the rest
 
 
 def _form_uuid(form: Any, name: str) -> uuid.UUID:
@@ -72,9 +58,9 @@ def _money(amount: int, currency: str) -> str:
 def _base(**extra: Any) -> dict[str, Any]:
     return {
         "money": _money,
-        "kind_labels": KIND_LABELS,
-        "status_labels": batches.STATUS_LABELS,
-        "methods": batches.METHODS,
+        "kind_labels": labels(ComponentKind),
+        "status_labels": labels(BatchStatus),
+        "methods": labels(PaymentMethod),
         "currencies": CURRENCIES,
         "Permission": Permission,
         **extra,
@@ -117,7 +103,7 @@ def _plan_context(
         pathways=list(Pathway),
         pathway_labels=PATHWAY_LABELS,
         vetting_statuses=sorted(PAYABLE),
-        vetting_labels=STATUS_LABELS,
+        vetting_labels=labels(VettingStatus),
         kinds=list(ComponentKind),
         editable=version.status == "draft" and actor.can(Permission.PLAN_MANAGE),
         values=extra.pop("values", {"currency": "MMK", "rules": "{}"}),
@@ -404,31 +390,13 @@ def _batch_context(
     session: Session, actor: Actor, batch: PaymentBatch, **extra: Any
 ) -> dict[str, Any]:
     items = batches.items_of(session, batch)
-    person_ids = list({i.person_id for i in items})
-    names: dict[uuid.UUID, str] = {}
-    for start in range(0, len(person_ids), 500):
-        for pid, latin, burmese in session.execute(
-            select(Person.id, Person.name_latin, Person.name_my).where(
-                Person.id.in_(person_ids[start : start + 500])
-            )
-        ).all():
-            names[pid] = " ".join(x for x in (burmese, latin) if x)
-    codes = {}
-    from haven.allowances.models import Instalment
-
-    instalment_ids = [i.instalment_id for i in items]
-    for start in range(0, len(instalment_ids), 500):
-        for iid, code, number in session.execute(
-            select(Instalment.id, Instalment.component_code, Instalment.number).where(
-                Instalment.id.in_(instalment_ids[start : start + 500])
-            )
-        ).all():
-            codes[iid] = f"{code} #{number}"
+    shown = items[:SHOWN_ITEMS]
+    names, codes = batches.item_labels(session, shown)
     paid = batches.disbursements_of(session, batch)
     return _base(
         batch=batch,
-        items=items[:500],
-        more=max(0, len(items) - 500),
+        items=shown,
+        more=max(0, len(items) - SHOWN_ITEMS),
         names=names,
         codes=codes,
         paid=paid,
@@ -437,7 +405,7 @@ def _batch_context(
         new_key=lambda: uuid.uuid4().hex,
         error=extra.pop("error", None),
         added=extra.pop("added", None),
-        skip_labels=SKIP_LABELS,
+        skip_labels=labels(SkipReason),
         today=utcnow().date().isoformat(),
         **extra,
     )
@@ -586,7 +554,7 @@ def person_statement(
             i.detail,
             gettext=lambda m: gettext(m, language),
         )
-        rows.append({"line": line, "text": text, "state": STATE_LABELS[line.state]})
+        rows.append({"line": line, "text": text, "state": line.state.label})
     preview = (
         entitlements.preview(session, actor, person_id)
         if actor.can(Permission.PAYMENT_PREPARE)
@@ -600,7 +568,7 @@ def person_statement(
             rows=rows,
             preview=preview,
             chosen=language,
-            vetting_label=STATUS_LABELS.get(found.vetting, found.vetting),  # type: ignore[call-overload]
+            vetting_label=labels(VettingStatus).get(found.vetting, found.vetting),
             today=utcnow().date().isoformat(),
         ),
     )

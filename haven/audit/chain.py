@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from haven.audit.models import AuditEvent
+from haven.audit import repository
 
 GENESIS = "0" * 64
 FORMAT_VERSION = 1
@@ -134,7 +134,4 @@ def lock(session: Session) -> None:
 
 def head(session: Session) -> tuple[int, str]:
     """The last event's seq and hash, or (0, GENESIS) for an empty trail."""
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.event_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+    return repository.last_link(session) or (0, GENESIS)

@@ -14,13 +14,13 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from haven.audit import repository
 from haven.audit.chain import canonical_json, timestamp
 from haven.audit.models import AuditCheckpoint
+from haven.db.keyring import Keyring
 from haven.db.types import utcnow
-from haven.security.keyring import Keyring
 
 CHECKPOINT_INTERVAL = 100
 _PURPOSE = "haven-audit-checkpoint"
@@ -82,7 +82,7 @@ def signature_valid(checkpoint: AuditCheckpoint, public_key: Ed25519PublicKey) -
 
 
 def last_checkpoint_seq(session: Session) -> int:
-    return int(session.scalar(select(func.max(AuditCheckpoint.seq))) or 0)
+    return repository.last_checkpoint_seq(session)
 
 
 def keyring_in(session: Session) -> Keyring | None:

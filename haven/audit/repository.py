@@ -1,4 +1,4 @@
-"""Every query of the audit trail's viewer (the chain's own queries are in `chain`/`verify`)."""
+"""Every query of the audit trail: its head and walk, checkpoints, the viewer's pages."""
 
 from __future__ import annotations
 
@@ -6,11 +6,70 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Result, func, select
 from sqlalchemy.orm import Session
 
 from haven.audit.models import AuditCheckpoint, AuditEvent
+
+# The walk reads raw rows of the table, not ORM objects: faster, and a row whose stored values
+# were tampered with is read exactly as stored.
+_EVENTS = AuditEvent.__table__
+
+
+# --- the chain --------------------------------------------------------------------------------
+
+
+def last_link(session: Session) -> tuple[int, str] | None:
+    """The seq and hash of the last event, or None for an empty trail."""
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.event_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def rows_in_seq_order(session: Session, *, batch: int) -> Result[Any]:
+    """Every row of the trail in `seq` order, streamed `batch` rows at a time (close it)."""
+    return session.execute(
+        select(_EVENTS).order_by(_EVENTS.c.seq).execution_options(yield_per=batch)
+    )
+
+
+def event_with_hash(session: Session, event_hash: str) -> tuple[int, uuid.UUID] | None:
+    """The seq and id of an event whose hash is `event_hash` (the one another links to)."""
+    row = session.execute(
+        select(_EVENTS.c.seq, _EVENTS.c.id).where(_EVENTS.c.event_hash == event_hash).limit(1)
+    ).first()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def event_id_at(session: Session, seq: int) -> uuid.UUID | None:
+    found: uuid.UUID | None = session.scalar(
+        select(_EVENTS.c.id).where(_EVENTS.c.seq == seq).limit(1)
+    )
+    return found
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+
+def last_checkpoint_seq(session: Session) -> int:
+    return int(session.scalar(select(func.max(AuditCheckpoint.seq))) or 0)
+
+
+def checkpoints_in_order(session: Session) -> list[AuditCheckpoint]:
+    """Every checkpoint by seq, reloaded from the database (never a stale copy in the session)."""
+    return list(
+        session.scalars(
+            select(AuditCheckpoint)
+            .order_by(AuditCheckpoint.seq)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+# --- the viewer -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

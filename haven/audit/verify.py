@@ -18,15 +18,13 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.audit import checkpoints
+from haven.audit import checkpoints, repository
 from haven.audit.chain import GENESIS, ChainRecord, recompute
-from haven.audit.models import AuditCheckpoint, AuditEvent
+from haven.audit.models import AuditCheckpoint
 from haven.i18n import N_, Text
 
-_EVENTS = AuditEvent.__table__
 _WALK_BATCH = 1000
 
 
@@ -136,9 +134,7 @@ def _sound(previous: ChainRecord | None, current: ChainRecord) -> bool:
 
 def _walk(session: Session, wanted: set[int]) -> _Walk:
     walk = _Walk()
-    result = session.execute(
-        select(_EVENTS).order_by(_EVENTS.c.seq).execution_options(yield_per=_WALK_BATCH)
-    )
+    result = repository.rows_in_seq_order(session, batch=_WALK_BATCH)
     try:
         records = (ChainRecord.of(row) for row in result)
         current = next(records, None)
@@ -155,17 +151,6 @@ def _walk(session: Session, wanted: set[int]) -> _Walk:
     finally:
         result.close()
     return walk
-
-
-def _event_with_hash(session: Session, event_hash: str) -> tuple[int, uuid.UUID] | None:
-    row = session.execute(
-        select(_EVENTS.c.seq, _EVENTS.c.id).where(_EVENTS.c.event_hash == event_hash).limit(1)
-    ).first()
-    return None if row is None else (int(row[0]), row[1])
-
-
-def _event_id_at(session: Session, seq: int) -> uuid.UUID | None:
-    return session.scalar(select(_EVENTS.c.id).where(_EVENTS.c.seq == seq).limit(1))
 
 
 def _classify(
@@ -187,7 +172,7 @@ def _classify(
         return Problem(
             ProblemKind.CHANGED, current.seq, current.id, "renumbered", {"expected": expected_seq}
         )
-    target = _event_with_hash(session, current.prev_hash)
+    target = repository.event_with_hash(session, current.prev_hash)
     if target is not None and target[0] > current.seq:
         return Problem(
             ProblemKind.REORDERED, current.seq, current.id, "reordered", {"after_seq": target[0]}
@@ -196,7 +181,9 @@ def _classify(
         return Problem(ProblemKind.INSERTED, current.seq, current.id, "inserted")
     if target is not None and previous is not None and target[0] < previous.seq:
         first = target[0] + 1
-        return Problem(ProblemKind.INSERTED, first, _event_id_at(session, first), "inserted")
+        return Problem(
+            ProblemKind.INSERTED, first, repository.event_id_at(session, first), "inserted"
+        )
     if current.seq > expected_seq:
         key = "deleted_one" if current.seq == expected_seq + 1 else "deleted_many"
         params: dict[str, str | int] = {"until_seq": current.seq - 1, "next_seq": current.seq}
@@ -253,13 +240,7 @@ def _check_checkpoints(
 
 def verify(session: Session, *, public_key: Ed25519PublicKey | None) -> VerifyReport:
     """Check the whole trail. Without a public key, checkpoint signatures are not checked."""
-    stored = list(
-        session.scalars(
-            select(AuditCheckpoint)
-            .order_by(AuditCheckpoint.seq)
-            .execution_options(populate_existing=True)
-        )
-    )
+    stored = repository.checkpoints_in_order(session)
     walk = _walk(session, {c.seq for c in stored})
     problems: list[Problem] = []
     broken_at: int | None = None

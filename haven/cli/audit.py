@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 from haven.audit import checkpoints, trail
 from haven.cli.context import command_transaction
 from haven.config import get_settings
+from haven.db.keyring import KeyMaterialMissing, read_key_file
 from haven.i18n import render
-from haven.security.keyring import KeyMaterialMissing, read_key_file
 from haven.security.permissions import Actor
 
 app = typer.Typer(help="The audit trail: verify it, sign a checkpoint.", no_args_is_help=True)

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from haven.config import Settings, get_settings
 from haven.db.engine import WrongDatabaseKey, make_engine
+from haven.db.keyring import Keyring
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated, upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.errors import HavenError
+from haven.forces.public import ensure_reference_data
 from haven.i18n import render
-from haven.security.keyring import Keyring
 from haven.security.unlock import UnlockError, unlock
 
 
@@ -67,8 +68,6 @@ def open_database(settings: Settings | None = None) -> Iterator[OpenDatabase]:
 
 
 def _fresh_install(settings: Settings, engine: Engine, keyring: Keyring) -> None:
-    from haven.forces.service import ensure_reference_data
-
     upgrade(settings.database_url, engine, keyring=keyring)
     with transaction(make_session_factory(engine, keyring)) as session:
         ensure_reference_data(session)

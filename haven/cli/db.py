@@ -7,7 +7,7 @@ import typer
 from haven.cli.context import open_database
 from haven.db.migrate import current_revision, head_revision, upgrade
 from haven.db.session import make_session_factory, transaction
-from haven.forces.service import ensure_reference_data
+from haven.forces.public import ensure_reference_data
 
 app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 

@@ -9,7 +9,7 @@ import typer
 
 from haven.cli.context import fail
 from haven.config import Settings, get_settings
-from haven.security.keyring import init_passphrase, new_key_file
+from haven.db.keyring import init_passphrase, new_key_file
 from haven.security.unlock import UnlockError, check_location
 
 app = typer.Typer(help="Haven's key material.", no_args_is_help=True)

@@ -9,13 +9,14 @@ import time
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from haven.accounts.models import Organisation
+from haven.accounts import repository as accounts
 from haven.cli.context import command_transaction, fail
+from haven.matching.public import deduplicate
 from haven.security.permissions import Actor
 
 app = typer.Typer(help="Matching: batch deduplication.", no_args_is_help=True)
+SYSTEM = Actor.system("matching")
 
 
 @app.command("dedupe")
@@ -25,19 +26,18 @@ def dedupe_command(
     ] = None,
 ) -> None:
     """Link certain duplicates automatically (reversibly) and queue likely ones for review."""
-    # pandas, DuckDB and Splink load only for this command, not for every `haven` command.
-    from haven.matching import dedupe
-
+    # pandas, DuckDB and Splink load inside the batch, not for every `haven` command.
     with command_transaction() as session:
-        query = select(Organisation).order_by(Organisation.name)
-        if organisation is not None:
-            query = query.where(Organisation.name == organisation)
-        organisations = session.scalars(query).all()
+        if organisation is None:
+            organisations = list(accounts.organisations_visible(session, SYSTEM))
+        else:
+            named = accounts.organisation_by_name(session, organisation)
+            organisations = [named] if named is not None else []
         if not organisations:
             raise fail(f"No organisation named {organisation!r}.")
         for org in organisations:
             started = time.perf_counter()
-            result = dedupe.run(session, Actor.system("matching"), org.id)
+            result = deduplicate(session, SYSTEM, org.id)
             typer.echo(
                 f"{org.name}: {result.profiles} people, {result.pairs_scored} pairs scored, "
                 f"{result.linked} linked automatically, {result.queued} queued for review, "

@@ -9,6 +9,7 @@ import uvicorn
 
 from haven.cli.context import fail, open_database
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
+from haven.web.app import create_app
 
 
 def serve(
@@ -21,8 +22,6 @@ def serve(
             assert_migrated(database.engine)
         except DatabaseNotMigrated as exc:
             raise fail(str(exc), 2) from None
-        from haven.web.app import create_app
-
         settings = database.settings
         app = create_app(settings, engine=database.engine, keyring=database.keyring)
         uvicorn.run(

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from haven.accounts import repository
+from haven.accounts import repository, tokens
 from haven.cli.context import command_transaction
-from haven.security import tokens
 from haven.security.permissions import Actor
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3  # type: ignore[import-untyped]
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
@@ -19,7 +20,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import QueuePool
 
-from haven.security.keyring import Keyring
+from haven.db.keyring import Keyring
 
 SQLCIPHER_DRIVER = "pysqlcipher"
 # The first 16 bytes of every unencrypted SQLite file; an SQLCipher file starts with its salt.
@@ -89,8 +90,6 @@ def make_engine(url: str, keyring: Keyring | None = None, **kwargs: Any) -> Engi
     if encrypted:
         if keyring is None:
             raise ValueError("an SQLCipher database needs Haven's keyring to open it")
-        import sqlcipher3  # type: ignore[import-untyped]
-
         options["module"] = sqlcipher3
         if path is not None:
             # The dialect's default (SingletonThreadPool) suits :memory: only; a file gets the

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from haven.security.keyring import Keyring
+from haven.db.keyring import Keyring
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 FIX_COMMAND = "haven db upgrade"

@@ -1,20 +1,20 @@
-"""Import every domain's models so that `Base.metadata` knows all tables (for Alembic)."""
+"""Every domain's models, imported so that `Base.metadata` knows all tables (for Alembic)."""
 
+import haven.accounts.models
+import haven.agreements.models
+import haven.allowances.models
+import haven.audit.models
+import haven.forces.models
+import haven.matching.models
+import haven.pathways.models
+import haven.people.models
+import haven.pow.models
+import haven.reception.models
+import haven.security.models
+import haven.vetting.models  # noqa: F401
 from haven.db.base import Base
 
 
 def load_models() -> type[Base]:
-    import haven.accounts.models
-    import haven.agreements.models
-    import haven.allowances.models
-    import haven.audit.models
-    import haven.forces.models
-    import haven.matching.models
-    import haven.pathways.models
-    import haven.people.models
-    import haven.pow.models
-    import haven.reception.models
-    import haven.security.models
-    import haven.vetting.models  # noqa: F401
-
+    """The declarative base, its metadata holding every table."""
     return Base

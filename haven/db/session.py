@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from haven.security.keyring import Keyring
+from haven.db.keyring import Keyring
 
 
 def make_session_factory(engine: Engine, keyring: Keyring | None = None) -> sessionmaker[Session]:

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from haven.accounts import repository, service
+from haven.accounts import mfa, repository, service
 from haven.accounts.models import Organisation, Site
 from haven.accounts.schemas import UserCreate
 from haven.config import Settings
-from haven.security import mfa
 from haven.security.permissions import Actor, Role
 
 DEMO_PASSWORD = "haven-demo-passphrase"  # noqa: S105 - printed for demo use, by design

@@ -11,21 +11,21 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts import mfa, sessions
 from haven.accounts import repository as accounts
 from haven.accounts import service as accounts_service
 from haven.accounts.models import User
 from haven.accounts.schemas import UserCreate
 from haven.agreements import crossing, roll, service
 from haven.agreements.models import Agreement
-from haven.agreements.schemas import AgreementCreate, AgreementStatus, DeskRegistration
+from haven.agreements.public import AgreementStatus, organisation_has_agreements
+from haven.agreements.schemas import AgreementCreate, DeskRegistration
 from haven.config import Settings, get_settings
 from haven.db.types import utcnow
 from haven.demo.accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from haven.reception.importing import ImportRow
-from haven.security import mfa, sessions
 from haven.security.permissions import Actor, Role
 
 GIVEN = ("Aung", "Zaw", "Kyaw", "Htet", "Min", "Naing", "Thura", "Ye", "Soe", "Hla", "Tun")
@@ -122,10 +122,7 @@ def seed_agreements(session: Session, *, seed: int = 2026, settings: Settings | 
     registrar_user = accounts.user_by_username(session, "registrar")
     if negotiator_user is None or manager_user is None or registrar_user is None:
         return 0
-    taken = session.scalars(
-        select(Agreement.id).where(Agreement.organisation_id == negotiator_user.organisation_id)
-    ).first()
-    if taken is not None:
+    if organisation_has_agreements(session, negotiator_user.organisation_id):
         return 0
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not a secret
     second = _second_approver(session, settings or get_settings(), manager_user)

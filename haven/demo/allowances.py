@@ -12,13 +12,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts import repository
-from haven.allowances import entitlements, funders, plans
-from haven.allowances.models import PlanVersion
-from haven.security import sessions
+from haven.accounts import repository, sessions
+from haven.allowances.public import (
+    create_version,
+    has_versions,
+    import_version,
+    publish_version,
+    recompute_organisation,
+    save_budget_line,
+    save_funder,
+)
 
 DEMO_PLAN: dict[str, Any] = {
     "name": "Karenni defection plan (demo)",
@@ -101,30 +106,24 @@ def seed_allowances(session: Session) -> int:
     finance = repository.user_by_username(session, "finance")
     if admin is None or finance is None:
         return 0
-    if session.scalar(
-        select(PlanVersion.id).where(PlanVersion.organisation_id == admin.organisation_id)
-    ):
+    if has_versions(session, admin.organisation_id):
         return 0
     administrator = sessions.actor_for(admin)
-    version = plans.import_version(session, administrator, DEMO_PLAN)
-    plans.publish(session, administrator, version)
-    plans.create_version(
+    version = import_version(session, administrator, DEMO_PLAN)
+    publish_version(session, administrator, version)
+    create_version(
         session,
         administrator,
         name="Plan revision under discussion (demo)",
         effective_from=date(2027, 1, 1),
         copy_from=version.id,
     )
-    council = funders.save_funder(
-        session, administrator, name="Interim Executive Council treasury (demo)"
-    )
-    pag = funders.save_funder(
-        session, administrator, name="People's Administration Group Shadaw (demo)"
-    )
+    council = save_funder(session, administrator, name="Interim Executive Council treasury (demo)")
+    pag = save_funder(session, administrator, name="People's Administration Group Shadaw (demo)")
     for component in DEMO_PLAN["components"]:
         code, currency = component["code"], component["currency"]
         budget = 2_000_000_000 if currency == "MMK" else 50_000_000
-        funders.save_budget_line(
+        save_budget_line(
             session,
             administrator,
             council,
@@ -133,7 +132,7 @@ def seed_allowances(session: Session) -> int:
             share_bp=7000,
             budget_minor=budget,
         )
-        funders.save_budget_line(
+        save_budget_line(
             session,
             administrator,
             pag,
@@ -142,5 +141,5 @@ def seed_allowances(session: Session) -> int:
             share_bp=3000,
             budget_minor=budget // 2,
         )
-    changes = entitlements.recompute_organisation(session, sessions.actor_for(finance))
+    changes = recompute_organisation(session, sessions.actor_for(finance))
     return sum(1 for c in changes if c.problem is None)

@@ -8,18 +8,14 @@ run twice: nothing is added when the demo organisation already has a review.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts import sessions
 from haven.matching import service
-from haven.matching.models import MatchReview
-from haven.people import service as people
-from haven.people.models import Person
-from haven.people.schemas import ProfileUpdate
-from haven.reception import service as reception
-from haven.reception.schemas import ReceptionCreate
-from haven.security import sessions
+from haven.matching.public import has_reviews
+from haven.people.public import ProfileUpdate, name_records, persons_by_id, update_profile
+from haven.reception.public import ReceptionCreate, receive
 
 FATHERS = ("U Aung Myint", "U Tin Shwe", "U Hla Maung")
 
@@ -39,25 +35,21 @@ def seed_matching(session: Session) -> int:
     if registrar_user is None or worker_user is None:
         return 0
     registrar = sessions.actor_for(registrar_user)
-    existing = session.scalar(
-        select(MatchReview.id)
-        .where(MatchReview.organisation_id == registrar_user.organisation_id)
-        .limit(1)
-    )
-    if existing is not None:
+    if has_reviews(session, registrar_user.organisation_id):
         return 0
-    originals = session.scalars(
-        select(Person)
-        .where(
-            Person.site_id == registrar_user.site_id,
-            Person.name_latin.is_not(None),
-            Person.birth_year.is_not(None),
-        )
-        .order_by(Person.created_at)
-        .limit(len(FATHERS))
-    ).all()
+    named = [
+        person_id
+        for person_id, latin, _my, year in name_records(session, registrar_user.organisation_id)
+        if latin is not None and year is not None
+    ]
+    at_site = [
+        person
+        for person in persons_by_id(session, named).values()
+        if person.site_id == registrar_user.site_id
+    ]
+    originals = sorted(at_site, key=lambda person: person.created_at)[: len(FATHERS)]
     for original, father in zip(originals, FATHERS, strict=False):
-        again = reception.receive(
+        again = receive(
             session,
             registrar,
             ReceptionCreate(
@@ -67,7 +59,7 @@ def seed_matching(session: Session) -> int:
             ),
         )
         for person_id in (original.id, again.person_id):
-            people.update_profile(session, registrar, person_id, ProfileUpdate(father_name=father))
+            update_profile(session, registrar, person_id, ProfileUpdate(father_name=father))
     reviews = service.list_reviews(session, sessions.actor_for(worker_user))
     if reviews:
         service.decide(session, sessions.actor_for(worker_user), reviews[0].id, "link")

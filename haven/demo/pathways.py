@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts import sessions
 from haven.pathways import repository, service, tracks, work
-from haven.pathways.models import PathwayChoice
+from haven.pathways.public import Pathway, without_choice
 from haven.pathways.schemas import (
     ChoiceIn,
     ConsentTextIn,
@@ -27,10 +27,8 @@ from haven.pathways.schemas import (
     SafetyIn,
     TaskIn,
 )
-from haven.pathways.status import Pathway
-from haven.people.models import Person
-from haven.reception.models import ReceptionEvent
-from haven.security import sessions
+from haven.people.public import persons_by_id
+from haven.reception.public import latest_receptions, persons_received
 from haven.security.permissions import Actor
 
 EXPLANATION_EN = (
@@ -77,17 +75,18 @@ def seed_pathways(session: Session) -> int:
         )
         for language, body in (("en", EXPLANATION_EN), ("my", EXPLANATION_MY))
     }
-    adults = session.scalars(
-        select(Person.id)
-        .join(ReceptionEvent, ReceptionEvent.person_id == Person.id)
-        .where(
-            Person.organisation_id == organisation_id,
-            ReceptionEvent.classification.in_(("defector", "disengaged")),
-            ~select(PathwayChoice.id).where(PathwayChoice.person_id == Person.id).exists(),
-        )
-        .order_by(Person.created_at)
-        .limit(9)
-    ).all()
+    received = latest_receptions(session, persons_received(session, organisation_id))
+    adults_received = [
+        person_id
+        for person_id, event in received.items()
+        if event.classification in ("defector", "disengaged")
+    ]
+    persons = persons_by_id(session, adults_received)
+    earliest_first = sorted(
+        (p for p in persons.values() if p.organisation_id == organisation_id),
+        key=lambda p: (p.created_at, str(p.id)),
+    )
+    adults = without_choice(session, [p.id for p in earliest_first])[:9]
     plan = [Pathway.HOME, Pathway.SERVE, Pathway.EXILE] * 3
     today = datetime.now(UTC).date()
     chosen = 0

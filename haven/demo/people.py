@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
 from haven.demo.names import NameGenerator, Sex
 from haven.forces import service as forces
 from haven.people import service as people
-from haven.people.models import Person
+from haven.people.public import any_person_in
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
@@ -287,11 +286,9 @@ def seed_people(
     is created and 0 is returned.
     """
     organisation_ids = [organisation.id for organisation, _sites in organisations_sites]
-    existing = session.scalar(
-        select(Person.id).where(Person.organisation_id.in_(organisation_ids)).limit(1)
-    )
+    existing = any_person_in(session, organisation_ids)
     sites = [site for _organisation, org_sites in organisations_sites for site in org_sites]
-    if existing is not None or not sites or count <= 0:
+    if existing or not sites or count <= 0:
         return 0
     actor = Actor.system(DEMO_ACTOR)
     army = forces.ensure_reference_data(session)

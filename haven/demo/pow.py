@@ -10,13 +10,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts import sessions
 from haven.pow import care, service
 from haven.pow.deadlines import local_today
-from haven.pow.models import PowPlace
+from haven.pow.public import has_places
 from haven.pow.schemas import (
     Art122In,
     CardSentIn,
@@ -26,7 +26,6 @@ from haven.pow.schemas import (
     TransferIn,
     VisitIn,
 )
-from haven.security import sessions
 
 PLACES = (
     ("Demoso holding camp (demo)", "camp", "Demoso"),
@@ -42,10 +41,7 @@ def seed_pow(session: Session, *, seed: int = 2026) -> int:
     if user is None:
         return 0
     officer = sessions.actor_for(user)
-    existing = session.scalar(
-        select(PowPlace.id).where(PowPlace.organisation_id == user.organisation_id).limit(1)
-    )
-    if existing is not None:
+    if has_places(session, user.organisation_id):
         return 0
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
     places = [

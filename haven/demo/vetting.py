@@ -7,13 +7,11 @@ officers with a fresh sign-in, which is done in the pages (`vetting`, then `vett
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts import repository
-from haven.security import sessions
+from haven.accounts import repository, sessions
 from haven.vetting import incidents
-from haven.vetting.models import Incident
+from haven.vetting.public import has_incidents
 from haven.vetting.schemas import IncidentIn
 
 INCIDENTS: tuple[dict[str, object], ...] = (
@@ -64,9 +62,7 @@ def seed_vetting(session: Session) -> int:
     user = repository.user_by_username(session, "vetting")
     if user is None:
         return 0
-    if session.scalar(
-        select(Incident.id).where(Incident.organisation_id == user.organisation_id).limit(1)
-    ):
+    if has_incidents(session, user.organisation_id):
         return 0
     actor = sessions.actor_for(user)
     for data in INCIDENTS:

@@ -3,13 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from haven.forces.models import Force, Rank, RankEquivalence, Unit
+from haven.kernel.repository import Repository
+
+
+class Forces(Repository[Force]):
+    model = Force
+    site_column = None
+
+
+class Ranks(Repository[Rank]):
+    model = Rank
+    site_column = None
+
+
+class Units(Repository[Unit]):
+    model = Unit
+    site_column = None
+
+
+class Equivalences(Repository[RankEquivalence]):
+    model = RankEquivalence
+    site_column = None
 
 
 def forces(session: Session) -> Sequence[Force]:
@@ -18,6 +39,41 @@ def forces(session: Session) -> Sequence[Force]:
 
 def force_by_name(session: Session, name: str) -> Force | None:
     return session.scalar(select(Force).where(Force.name == name))
+
+
+def force_by_id(session: Session, force_id: uuid.UUID) -> Force | None:
+    return Forces(session).get(force_id)
+
+
+def receiving_forces(session: Session) -> Sequence[Force]:
+    """The receiving forces, by name."""
+    return session.scalars(
+        select(Force).where(Force.is_receiving.is_(True)).order_by(Force.name)
+    ).all()
+
+
+def rank_by_id(session: Session, rank_id: uuid.UUID) -> Rank | None:
+    return Ranks(session).get(rank_id)
+
+
+def ranks_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Rank]:
+    """Ranks by id, batched."""
+    return Ranks(session).many(ids)
+
+
+def ranks_by_force(
+    session: Session, force_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[Rank]]:
+    """Each force's rank table, most senior first, batched."""
+    groups = Ranks(session).grouped_by(Rank.force_id, force_ids)
+    for ranks in groups.values():
+        ranks.sort(key=lambda r: r.seniority)
+    return groups
+
+
+def units_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Unit]:
+    """Units by id, batched."""
+    return Units(session).many(ids)
 
 
 def ranks_of(session: Session, force_id: uuid.UUID) -> Sequence[Rank]:
@@ -62,6 +118,16 @@ def equivalence_on(
             or_(RankEquivalence.effective_to.is_(None), RankEquivalence.effective_to > on),
         )
     )
+
+
+def equivalences_of_ranks(
+    session: Session, source_rank_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[RankEquivalence]]:
+    """Every equivalence of each source rank (all receiving forces), earliest first, batched."""
+    groups = Equivalences(session).grouped_by(RankEquivalence.source_rank_id, source_rank_ids)
+    for found in groups.values():
+        found.sort(key=lambda e: (e.effective_from, e.id))
+    return groups
 
 
 def unit_ids_by_code(session: Session, kind: str, number: str) -> Sequence[uuid.UUID]:

@@ -7,7 +7,19 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from haven.i18n import N_
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText
+
+
+class ForceKind(Labelled):
+    """What an armed force is; a receiving force takes defectors into its ranks."""
+
+    STATE_ARMY = "state_army", N_("State army")
+    POLICE = "police", N_("Police")
+    MILITIA = "militia", N_("Militia")
+    ARMED_GROUP = "armed_group", N_("Armed group")
+    RECEIVING = "receiving", N_("Receiving force")
 
 
 class ForceIn(BaseModel):

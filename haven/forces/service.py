@@ -14,11 +14,10 @@ from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces import repository
 from haven.forces.models import Force, Rank, RankEquivalence, Unit
 from haven.forces.reference import MYANMAR_ARMY, MYANMAR_ARMY_MY, MYANMAR_ARMY_RANKS
+from haven.forces.schemas import ForceKind
 from haven.i18n import N_
 from haven.security.permissions import Actor, Permission, require
 from haven.text.units import parse_unit
-
-FORCE_KINDS = ("state_army", "police", "militia", "armed_group", "receiving")
 
 
 def ensure_reference_data(session: Session) -> Force:
@@ -26,7 +25,11 @@ def ensure_reference_data(session: Session) -> Force:
     force = repository.force_by_name(session, MYANMAR_ARMY)
     if force is None:
         force = create_force(
-            session, Actor.system(), name=MYANMAR_ARMY, name_my=MYANMAR_ARMY_MY, kind="state_army"
+            session,
+            Actor.system(),
+            name=MYANMAR_ARMY,
+            name_my=MYANMAR_ARMY_MY,
+            kind=ForceKind.STATE_ARMY,
         )
     existing = {r.seniority for r in repository.ranks_of(session, force.id)}
     for seniority, name_en, name_my, verified, pay_group in MYANMAR_ARMY_RANKS:
@@ -49,11 +52,13 @@ def create_force(
     session: Session, actor: Actor, *, name: str, kind: str, name_my: str | None = None
 ) -> Force:
     require(actor, Permission.REFERENCE_MANAGE)
-    if kind not in FORCE_KINDS:
+    if kind not in set(ForceKind):
         raise ValidationFailed(fields={"kind": N_("Choose one of the options.")})
     if repository.force_by_name(session, name):
         raise Conflict(fields={"name": N_("A force with this name already exists.")})
-    force = Force(name=name, name_my=name_my, kind=kind, is_receiving=kind == "receiving")
+    force = Force(
+        name=name, name_my=name_my, kind=str(kind), is_receiving=kind == ForceKind.RECEIVING
+    )
     session.add(force)
     session.flush()
     audit.record(
@@ -70,7 +75,7 @@ def create_force(
 
 def get_force(session: Session, actor: Actor, force_id: uuid.UUID) -> Force:
     require(actor, Permission.REFERENCE_READ)
-    force = session.get(Force, force_id)
+    force = repository.force_by_id(session, force_id)
     if force is None:
         raise NotFound
     return force
@@ -88,7 +93,7 @@ def list_ranks(session: Session, actor: Actor, force_id: uuid.UUID) -> Sequence[
 
 def get_rank(session: Session, actor: Actor, rank_id: uuid.UUID) -> Rank:
     require(actor, Permission.REFERENCE_READ)
-    rank = session.get(Rank, rank_id)
+    rank = repository.rank_by_id(session, rank_id)
     if rank is None:
         raise NotFound
     return rank
@@ -248,4 +253,4 @@ def equivalent_rank(
     """The rank a person keeps in the receiving force on a date: a lookup, never a guess."""
     require(actor, Permission.REFERENCE_READ)
     found = repository.equivalence_on(session, receiving_force_id, source_rank_id, on)
-    return session.get(Rank, found.target_rank_id) if found else None
+    return repository.rank_by_id(session, found.target_rank_id) if found else None

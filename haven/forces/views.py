@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from haven.errors import HavenError, ValidationFailed
 from haven.forces import repository, service
 from haven.forces.models import Force
-from haven.forces.schemas import EquivalenceIn, ForceIn, RankIn
+from haven.forces.schemas import EquivalenceIn, ForceIn, ForceKind, RankIn
+from haven.kernel.labels import labels
 from haven.security.permissions import Actor, Permission
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
@@ -22,10 +23,18 @@ from haven.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
+def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
+    return {
+        "forces": service.list_forces(session, actor),
+        "kinds": list(ForceKind),
+        "kind_labels": labels(ForceKind),
+    }
+
+
 @router.get("/forces", response_class=HTMLResponse)
 def forces_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     service.ensure_reference_data(session)
-    return render(request, "forces/list.html", {"forces": service.list_forces(session, actor)})
+    return render(request, "forces/list.html", _list_context(session, actor))
 
 
 @router.post("/forces", response_class=HTMLResponse)
@@ -38,26 +47,32 @@ def create_force(request: Request, session: DB, actor: HtmlFormActor, form: Form
         )
     except ValidationFailed as error:
         session.rollback()
-        context = {"forces": service.list_forces(session, actor), "error": error, "values": values}
+        context = _list_context(session, actor) | {"error": error, "values": values}
         return render(request, "forces/list.html", context, status_code=422)
     return RedirectResponse(f"/forces/{force.id}", status_code=303)
 
 
 def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, Any]:
+    """The force page's values, in a constant number of queries whatever the table sizes."""
     ranks = service.list_ranks(session, actor, force.id)
     receiving = [f for f in service.list_forces(session, actor) if f.is_receiving]
-    equivalences = []
-    for rank in ranks:
-        for target_force in receiving:
-            for eq in repository.equivalences(session, target_force.id, rank.id):
-                equivalences.append(
-                    (rank, target_force, eq, service.get_rank(session, actor, eq.target_rank_id))
-                )
+    receiving_ranks = repository.ranks_by_force(session, [f.id for f in receiving])
+    by_rank = repository.equivalences_of_ranks(session, [r.id for r in ranks])
+    targets = repository.ranks_by_id(
+        session, [eq.target_rank_id for found in by_rank.values() for eq in found]
+    )
+    equivalences = [
+        (rank, target_force, eq, targets[eq.target_rank_id])
+        for rank in ranks
+        for target_force in receiving
+        for eq in by_rank.get(rank.id, [])
+        if eq.receiving_force_id == target_force.id
+    ]
     return {
         "force": force,
         "ranks": ranks,
         "units": repository.units_of(session, force.id),
-        "receiving": [(f, service.list_ranks(session, actor, f.id)) for f in receiving],
+        "receiving": [(f, receiving_ranks.get(f.id, [])) for f in receiving],
         "equivalences": equivalences,
         "can_manage": actor.can(Permission.REFERENCE_MANAGE),
         "today": date.today().isoformat(),  # noqa: DTZ011 - a default shown in a form

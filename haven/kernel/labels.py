@@ -13,29 +13,8 @@ boxes and templates use.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Self, TypeVar
+# Defined in `haven.i18n`, below every layer, so that `haven.security` (under the kernel) can
+# label its roles too; domains keep importing them from here.
+from haven.i18n import Labelled, labels
 
-
-class Labelled(StrEnum):
-    """A `StrEnum` whose members are declared as `NAME = value, label`."""
-
-    _label: str
-
-    def __new__(cls, value: str, label: str | None = None) -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member._label = label if label is not None else value
-        return member
-
-    @property
-    def label(self) -> str:
-        return self._label
-
-
-E = TypeVar("E", bound="Labelled")
-
-
-def labels(enum: type[E]) -> dict[str, str]:
-    """The value → label map of a labelled enum, in declaration order."""
-    return {member.value: member.label for member in enum}
+__all__ = ["Labelled", "labels"]

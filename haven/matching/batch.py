@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any
 
 from haven.matching.compare import normalise
 from haven.matching.records import IdentityRecord
+
+if TYPE_CHECKING:
+    import pandas as pd  # type: ignore[import-untyped]
 
 AUTO_LINK = 0.999
 REVIEW_FROM = 0.5
@@ -139,7 +140,7 @@ def add_blocking_keys(frame: pd.DataFrame) -> pd.DataFrame:
     Computed in DuckDB (all cores, no Python strings per row); the column names and caps
     come from `BLOCKING_KEYS`, never from input.
     """
-    import duckdb
+    import duckdb  # noqa: PLC0415 - heavy, loaded for the batch only
 
     columns = ["_row"]
     raw = ["_row"]
@@ -170,6 +171,8 @@ def add_blocking_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 def features(records: Iterable[IdentityRecord]) -> pd.DataFrame:
     """Feature rows with the capped blocking-key columns (`add_blocking_keys`)."""
+    import pandas as pd  # noqa: PLC0415 - heavy, loaded for the batch only
+
     frame = pd.DataFrame.from_records([feature_row(record) for record in records])
     return add_blocking_keys(frame)
 
@@ -196,7 +199,7 @@ def name_comparison() -> Any:
     Jaro-Winkler rewards a shared start, which brothers' names often have (Aung Kyaw, Aung
     Aung); edit distance on the keys without spaces does not, and tolerates joined syllables.
     """
-    import splink.comparison_library as cl
+    import splink.comparison_library as cl  # noqa: PLC0415 - heavy, loaded for the batch only
 
     distance = _least_distance()
     return cl.CustomComparison(
@@ -237,7 +240,7 @@ def name_comparison() -> Any:
 
 
 def father_comparison() -> Any:
-    import splink.comparison_library as cl
+    import splink.comparison_library as cl  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return cl.CustomComparison(
         output_column_name="father",
@@ -260,7 +263,7 @@ def father_comparison() -> Any:
 
 
 def birth_comparison() -> Any:
-    import splink.comparison_library as cl
+    import splink.comparison_library as cl  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return cl.CustomComparison(
         output_column_name="birth",
@@ -282,7 +285,7 @@ def birth_comparison() -> Any:
 
 
 def identifier_comparison(column: str) -> Any:
-    import splink.comparison_library as cl
+    import splink.comparison_library as cl  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return cl.CustomComparison(
         output_column_name=column,
@@ -299,7 +302,7 @@ def identifier_comparison(column: str) -> Any:
 
 
 def exact_comparison(column: str) -> Any:
-    import splink.comparison_library as cl
+    import splink.comparison_library as cl  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return cl.CustomComparison(
         output_column_name=column,
@@ -312,13 +315,13 @@ def exact_comparison(column: str) -> Any:
 
 
 def block_rule(sql: str) -> Any:
-    from splink.blocking_rule_library import CustomRule
+    from splink.blocking_rule_library import CustomRule  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return CustomRule(sql)
 
 
 def settings() -> Any:
-    from splink import SettingsCreator
+    from splink import SettingsCreator  # noqa: PLC0415 - heavy, loaded for the batch only
 
     return SettingsCreator(
         link_type="dedupe_only",

@@ -29,19 +29,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import PermissionDenied
+from haven.matching import repository
 from haven.matching.batch import AUTO_LINK, BLOCKING_RULES, REVIEW_FROM, add_blocking_keys, derived
+from haven.matching.lifecycle import ReviewState
 from haven.matching.model import MODEL_PATH, load
-from haven.matching.models import MatchMerge, MatchProfile, MatchReview
-from haven.matching.service import merge, move, ordered
-from haven.people.models import Person
+from haven.matching.models import MatchProfile, MatchReview
+from haven.matching.service import auto_link, merge, ordered
 from haven.security.permissions import Actor
 
 Row = dict[str, Any]
@@ -88,18 +87,10 @@ def _row(profile: MatchProfile) -> Row:
 
 def _profiles(session: Session, organisation_id: uuid.UUID) -> list[Profile]:
     """Current profiles of the organisation's people: not erased, not merged away."""
-    merged = select(MatchMerge.merged_id).where(MatchMerge.undone_at.is_(None))
-    rows = session.execute(
-        select(MatchProfile, Person.created_at)
-        .join(Person, Person.id == MatchProfile.person_id)
-        .where(
-            MatchProfile.organisation_id == organisation_id,
-            Person.erased_at.is_(None),
-            MatchProfile.person_id.not_in(merged),
-        )
-        .order_by(MatchProfile.person_id)
-    ).all()
-    return [Profile(profile.person_id, created, _row(profile)) for profile, created in rows]
+    return [
+        Profile(profile.person_id, created, _row(profile))
+        for profile, created in repository.organisation_profiles(session, organisation_id)
+    ]
 
 
 def _settings() -> dict[str, Any]:
@@ -124,8 +115,9 @@ def score(profiles: Sequence[Profile], review_from: float = REVIEW_FROM) -> list
     """The pairs the blocking keys propose that reach `review_from`, scored on DuckDB."""
     if len(profiles) < 2:
         return []
-    import duckdb
-    from splink import DuckDBAPI, Linker
+    import duckdb  # noqa: PLC0415 - heavy, loaded for the batch only
+    import pandas as pd  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, loaded for the batch only
+    from splink import DuckDBAPI, Linker  # noqa: PLC0415 - heavy, loaded for the batch only
 
     frame = add_blocking_keys(
         pd.DataFrame.from_records(
@@ -159,17 +151,9 @@ def _reviews(
     session: Session, organisation_id: uuid.UUID
 ) -> tuple[dict[tuple[uuid.UUID, uuid.UUID], MatchReview], set[uuid.UUID]]:
     """The organisation's reviews by pair, and the reviews whose link people undid."""
-    reviews = session.scalars(
-        select(MatchReview).where(MatchReview.organisation_id == organisation_id)
-    ).all()
-    undone = set(
-        session.scalars(
-            select(MatchMerge.review_id).where(
-                MatchMerge.organisation_id == organisation_id, MatchMerge.undone_at.is_not(None)
-            )
-        )
-    )
-    return {(r.person_a_id, r.person_b_id): r for r in reviews}, {u for u in undone if u}
+    reviews = repository.organisation_reviews(session, organisation_id)
+    undone = repository.undone_review_ids(session, organisation_id)
+    return {(r.person_a_id, r.person_b_id): r for r in reviews}, undone
 
 
 def _clusters(
@@ -221,9 +205,7 @@ def _review(
 ) -> MatchReview:
     """A new review (open, or linked automatically), or an untouched open one linked now."""
     if existing is not None:
-        before = existing.state
-        move(existing, "auto_link")
-        existing.decided_at = utcnow()
+        before = auto_link(session, actor, existing)
         session.flush()
         audit.record(
             session,
@@ -244,7 +226,7 @@ def _review(
         probability=round(pair.probability, 6),
         reasons=[],
         source=SOURCE,
-        state="linked" if linked else "open",
+        state=(ReviewState.LINKED if linked else ReviewState.OPEN).value,
         decided_at=utcnow() if linked else None,
     )
     session.add(review)
@@ -265,7 +247,11 @@ def _untouched(review: MatchReview | None, undone: set[uuid.UUID]) -> bool:
     """No review yet, or an open one nobody has voted on and whose link nobody undid."""
     if review is None:
         return True
-    return review.state == "open" and review.first_reviewer_id is None and review.id not in undone
+    return (
+        review.state == ReviewState.OPEN
+        and review.first_reviewer_id is None
+        and review.id not in undone
+    )
 
 
 def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:

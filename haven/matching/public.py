@@ -1,2 +1,37 @@
 """The matching domain's public surface: the only module other domains may import
-(docs/architecture.md, "Between domains")."""
+(docs/architecture.md, "Between domains").
+
+Matching learns of people received or changed from their events (`handlers.py`); other
+domains read merges, look for possible duplicates and screen names through what is here.
+"""
+
+from __future__ import annotations
+
+from haven.matching.dedupe import Result as DeduplicationResult
+from haven.matching.dedupe import run as deduplicate
+from haven.matching.lifecycle import Decision, ReviewState
+from haven.matching.records import IdentityRecord, ScreeningMatch
+from haven.matching.screening import Watchlist, screen_against
+from haven.matching.service import (
+    Duplicates,
+    forget,
+    has_reviews,
+    merged_into,
+    possible_duplicates,
+)
+
+__all__ = [
+    "Decision",
+    "DeduplicationResult",
+    "Duplicates",
+    "IdentityRecord",
+    "ReviewState",
+    "ScreeningMatch",
+    "Watchlist",
+    "deduplicate",
+    "forget",
+    "has_reviews",
+    "merged_into",
+    "possible_duplicates",
+    "screen_against",
+]

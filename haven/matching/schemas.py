@@ -8,6 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from haven.kernel.text_fields import CleanText, Encoding, NrcText
+from haven.people.public import PersonSummary
+
 
 class ReviewOut(BaseModel):
     """A pair in the review queue: ids, score, reasons and the state of the two votes."""
@@ -33,3 +36,18 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["link", "not_same"]
+
+
+class DuplicateQuery(BaseModel):
+    text_encoding: Encoding = "detect"
+    name_latin: CleanText = None
+    name_my: CleanText = None
+    father_name: CleanText = None
+    birth_year: int | None = None
+    nrc: NrcText = None
+    service_number: CleanText = None
+
+
+class DuplicateAnswer(BaseModel):
+    visible: list[PersonSummary]
+    hidden_count: int

@@ -1,14 +1,16 @@
 """Matching in the running system: keys, interactive lookup, review queue, merges.
 
-- `refresh` rebuilds a person's match profile and blocking keys; the reception and profile
-  services call `on_person_changed` after every change, which also queues pairs in the
-  uncertain band for review.
+- `refresh` rebuilds a person's match profile and blocking keys; `index_person` does it
+  whenever a person is received or their profile changes (the handlers of reception's
+  `PersonReceived` and people's `PersonChanged`) and queues pairs in the uncertain band for
+  review.
 - `candidates` is the interactive lookup behind the reception form's possible-duplicates
-  panel: an OR of blocking keys by index lookups (hard identifiers first, then narrow name
-  keys, then the name alone), at most `MAX_CANDIDATES`, scored with the trained
-  Fellegi-Sunter model (`haven.matching.model`).
-- Review: two different reviewers must agree. `link` creates a reversible merge (the
-  duplicate is marked merged into the older record; nothing is deleted); `unmerge` undoes it.
+  panel (`possible_duplicates`): an OR of blocking keys by index lookups (hard identifiers
+  first, then narrow name keys, then the name alone), at most `MAX_CANDIDATES`, scored with
+  the trained Fellegi-Sunter model (`haven.matching.model`).
+- Review (`haven.matching.lifecycle`): two different reviewers must agree. A link creates a
+  reversible merge (the duplicate is marked merged into the older record; nothing is
+  deleted); `unmerge` undoes it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
@@ -26,12 +27,21 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound
 from haven.i18n import N_
+from haven.matching import repository
 from haven.matching.compare import canonical_unit
+from haven.matching.lifecycle import OPEN_STATES, REVIEW, Decision, ReviewState
 from haven.matching.model import load
-from haven.matching.models import MatchKey, MatchMerge, MatchProfile, MatchReview
+from haven.matching.models import MatchMerge, MatchProfile, MatchReview
 from haven.matching.phonetic import joined, name_keys
-from haven.people.models import Person
-from haven.security.permissions import Actor, Permission, require, visible_to
+from haven.people.public import (
+    Person,
+    as_reader,
+    identifier_index,
+    person_by_id,
+    persons_by_id,
+)
+from haven.reception.public import latest_reception
+from haven.security.permissions import Actor, Permission, in_scope, require
 
 MAX_CANDIDATES = 200
 # The reception panel shows candidates with at least this much evidence (match weight minus
@@ -112,14 +122,8 @@ def _birth_date(person: Person) -> str | None:
 
 
 def _latest_unit(session: Session, person_id: uuid.UUID) -> str | None:
-    from haven.reception.models import ReceptionEvent
-
-    return session.scalar(
-        select(ReceptionEvent.origin_unit_text)
-        .where(ReceptionEvent.person_id == person_id)
-        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
-        .limit(1)
-    )
+    latest = latest_reception(session, person_id)
+    return latest.origin_unit_text if latest is not None else None
 
 
 def keys_of(row: Row) -> set[tuple[str, str]]:
@@ -160,7 +164,7 @@ def refresh(session: Session, person: Person) -> Row:
         service_number_index=person.service_number_index,
         unit=_latest_unit(session, person.id),
     )
-    profile = session.get(MatchProfile, person.id)
+    profile = repository.profile_of(session, person.id)
     if profile is None:
         profile = MatchProfile(person_id=person.id, organisation_id=person.organisation_id)
         session.add(profile)
@@ -170,29 +174,13 @@ def refresh(session: Session, person: Person) -> Row:
     profile.nrc_index, profile.service_number_index = row["nrc"], row["service_number"]
     profile.unit = row["unit"]
     session.flush()
-    # Core statements, not ORM objects: the keys are replaced wholesale and never loaded.
-    session.execute(delete(MatchKey).where(MatchKey.person_id == person.id))
-    rows = [
-        {
-            "person_id": person.id,
-            "kind": kind,
-            "value": value,
-            "organisation_id": person.organisation_id,
-        }
-        for kind, value in sorted(keys_of(row))
-    ]
-    if rows:
-        session.execute(insert(MatchKey), rows)
+    repository.replace_keys(session, person.id, person.organisation_id, sorted(keys_of(row)))
     return row
 
 
 def forget(session: Session, person_id: uuid.UUID) -> None:
-    """Erasure hook: drop the person's profile and keys (they are derived from the names)."""
-    session.execute(delete(MatchKey).where(MatchKey.person_id == person_id))
-    session.execute(delete(MatchProfile).where(MatchProfile.person_id == person_id))
-    for instance in list(session.identity_map.values()):
-        if isinstance(instance, MatchProfile) and instance.person_id == person_id:
-            session.expunge(instance)
+    """Erasure: drop the person's profile and keys (they are derived from the names)."""
+    repository.forget(session, person_id)
 
 
 # --- interactive lookup --------------------------------------------------------------------
@@ -208,19 +196,6 @@ class Candidate:
     weight: float
     probability: float
     reasons: tuple[str, ...]
-
-
-def _merged_ids(session: Session, ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
-    wanted = list(ids)
-    if not wanted:
-        return set()
-    return set(
-        session.scalars(
-            select(MatchMerge.merged_id).where(
-                MatchMerge.merged_id.in_(wanted), MatchMerge.undone_at.is_(None)
-            )
-        )
-    )
 
 
 def candidates(
@@ -243,23 +218,19 @@ def candidates(
         if not values or len(found) >= MAX_CANDIDATES:
             continue
         cap = NAME_ALONE_CAP if kind in ("name", "ns") else MAX_CANDIDATES
-        query = select(MatchKey.person_id, MatchKey.organisation_id).where(
-            MatchKey.kind == kind, MatchKey.value.in_(values)
-        )
-        if organisation_id is not None:
-            query = query.where(MatchKey.organisation_id == organisation_id)
-        if exclude is not None:
-            query = query.where(MatchKey.person_id != exclude)
-        for person_id, org in session.execute(query.limit(min(cap, MAX_CANDIDATES - len(found)))):
+        for person_id, org in repository.persons_with_key(
+            session,
+            kind,
+            values,
+            organisation_id=organisation_id,
+            exclude=exclude,
+            limit=min(cap, MAX_CANDIDATES - len(found)),
+        ):
             found.setdefault(person_id, org)
     if not found:
         return []
-    merged = _merged_ids(session, found)
-    profiles = session.scalars(
-        select(MatchProfile)
-        .join(Person, Person.id == MatchProfile.person_id)
-        .where(MatchProfile.person_id.in_(list(found)), Person.erased_at.is_(None))
-    ).all()
+    merged = set(repository.merged_into(session, found))
+    profiles = repository.live_profiles(session, found)
     model = load()
     scored: list[Candidate] = []
     for profile in profiles:
@@ -282,25 +253,6 @@ def candidates(
 
 # --- review queue --------------------------------------------------------------------------
 
-OPEN_STATES = ("open", "awaiting_second")
-# Explicit lifecycle: (state, event) -> next state.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("open", "first_vote"): "awaiting_second",
-    ("awaiting_second", "agree_link"): "linked",
-    ("awaiting_second", "agree_not_same"): "not_same",
-    ("awaiting_second", "disagree"): "open",
-    ("linked", "unmerge"): "open",
-    ("open", "auto_link"): "linked",  # the batch (`haven.matching.dedupe`), before any vote
-}
-DECISIONS = ("link", "not_same")
-
-
-def move(review: MatchReview, event: str) -> None:
-    following = TRANSITIONS.get((review.state, event))
-    if following is None:
-        raise Conflict(N_("This review has already been decided."))
-    review.state = following
-
 
 def ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if str(a) < str(b) else (b, a)
@@ -322,10 +274,7 @@ def queue_for_review(
         if candidate.organisation_id != person.organisation_id:
             continue  # reviews stay within one organisation
         a, b = ordered(person.id, candidate.person_id)
-        existing = session.scalar(
-            select(MatchReview).where(MatchReview.person_a_id == a, MatchReview.person_b_id == b)
-        )
-        if existing is not None:
+        if repository.review_of_pair(session, a, b) is not None:
             continue
         review = MatchReview(
             organisation_id=person.organisation_id,
@@ -335,7 +284,7 @@ def queue_for_review(
             probability=round(candidate.probability, 6),
             reasons=list(candidate.reasons),
             source=source,
-            state="open",
+            state=ReviewState.OPEN.value,
         )
         session.add(review)
         session.flush()
@@ -346,15 +295,18 @@ def queue_for_review(
             subject_type="match_review",
             subject_id=review.id,
             organisation_id=review.organisation_id,
-            changes={"state": {"before": None, "after": "open"}, "source": {"after": source}},
+            changes={
+                "state": {"before": None, "after": ReviewState.OPEN.value},
+                "source": {"after": source},
+            },
         )
         opened.append(review)
     return opened
 
 
-def on_person_changed(session: Session, actor: Actor, person_id: uuid.UUID, *, source: str) -> None:
-    """Hook for reception and profile changes: refresh keys, queue likely duplicates."""
-    person = session.get(Person, person_id)
+def index_person(session: Session, actor: Actor, person_id: uuid.UUID, *, source: str) -> None:
+    """After a reception or a profile change: refresh the keys, queue likely duplicates."""
+    person = person_by_id(session, person_id)
     if person is None or person.erased_at is not None:
         return
     row = refresh(session, person)
@@ -365,29 +317,24 @@ def on_person_changed(session: Session, actor: Actor, person_id: uuid.UUID, *, s
 
 
 def list_reviews(
-    session: Session, actor: Actor, *, states: Sequence[str] = OPEN_STATES, limit: int = 100
+    session: Session,
+    actor: Actor,
+    *,
+    states: Iterable[str] = OPEN_STATES,
+    limit: int = 100,
 ) -> Sequence[MatchReview]:
     require(actor, Permission.MATCH_REVIEW)
-    return session.scalars(
-        select(MatchReview)
-        .where(visible_to(actor, MatchReview, site_column=None), MatchReview.state.in_(states))
-        .order_by(MatchReview.probability.desc(), MatchReview.created_at)
-        .limit(limit)
-    ).all()
+    return repository.reviews_in(session, actor, states, limit)
 
 
 def get_review(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview:
-    review = session.get(MatchReview, review_id)
-    if review is None:
-        raise NotFound
-    require(actor, Permission.MATCH_REVIEW, review)
-    return review
+    return repository.Reviews(session).get_for(actor, review_id, Permission.MATCH_REVIEW)
 
 
 def _survivor(session: Session, review: MatchReview) -> tuple[uuid.UUID, uuid.UUID]:
     """The older record survives; the newer one is marked merged into it."""
-    a = session.get(Person, review.person_a_id)
-    b = session.get(Person, review.person_b_id)
+    people = persons_by_id(session, [review.person_a_id, review.person_b_id])
+    a, b = people.get(review.person_a_id), people.get(review.person_b_id)
     if a is None or b is None:
         raise NotFound
     if (a.created_at, str(a.id)) <= (b.created_at, str(b.id)):
@@ -395,14 +342,19 @@ def _survivor(session: Session, review: MatchReview) -> tuple[uuid.UUID, uuid.UU
     return b.id, a.id
 
 
+DECISIONS = frozenset(Decision)
+
+
 def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) -> MatchReview:
     """One reviewer's vote: the first waits for a second, different reviewer to agree."""
     review = get_review(session, actor, review_id)
     if decision not in DECISIONS:
         raise Conflict(N_("Choose whether the two records are the same person."))
+    if review.state not in OPEN_STATES:
+        raise Conflict(N_("This review has already been decided."))
     now = utcnow()
-    if review.state == "open":
-        move(review, "first_vote")
+    if review.state == ReviewState.OPEN:
+        REVIEW.move(session, actor, review, ReviewState.AWAITING_SECOND)
         review.first_reviewer_id = actor.user_id
         review.first_decision = decision
         review.first_decided_at = now
@@ -415,16 +367,16 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
             subject_id=review.id,
             organisation_id=review.organisation_id,
             changes={
-                "state": {"before": "open", "after": review.state},
+                "state": {"before": ReviewState.OPEN.value, "after": review.state},
                 "vote": {"after": decision},
             },
         )
         return review
-    if review.state == "awaiting_second" and review.first_reviewer_id == actor.user_id:
+    if review.first_reviewer_id == actor.user_id:
         raise Conflict(N_("A second, different reviewer must confirm this decision."))
     before = review.state
-    if review.state == "awaiting_second" and review.first_decision != decision:
-        move(review, "disagree")
+    if review.first_decision != decision:
+        REVIEW.move(session, actor, review, ReviewState.OPEN)
         first = review.first_decision
         review.first_reviewer_id = None
         review.first_decision = None
@@ -443,7 +395,8 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
             },
         )
         return review
-    move(review, "agree_link" if decision == "link" else "agree_not_same")
+    agreed = ReviewState.LINKED if decision == Decision.LINK else ReviewState.NOT_SAME
+    REVIEW.move(session, actor, review, agreed)
     review.second_reviewer_id = actor.user_id
     review.decided_at = now
     session.flush()
@@ -456,10 +409,18 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
         organisation_id=review.organisation_id,
         changes={"state": {"before": before, "after": review.state}},
     )
-    if decision == "link":
+    if decision == Decision.LINK:
         survivor, merged = _survivor(session, review)
         merge(session, actor, review, survivor, merged)
     return review
+
+
+def auto_link(session: Session, actor: Actor, review: MatchReview) -> str:
+    """The batch links an open review nobody has voted on (`haven.matching.dedupe`); the
+    caller audits. Returns the state before."""
+    before = REVIEW.move(session, actor, review, ReviewState.LINKED)
+    review.decided_at = utcnow()
+    return before.value
 
 
 def merge(
@@ -496,9 +457,7 @@ def merge(
 
 
 def active_merge(session: Session, review: MatchReview) -> MatchMerge | None:
-    return session.scalar(
-        select(MatchMerge).where(MatchMerge.review_id == review.id, MatchMerge.undone_at.is_(None))
-    )
+    return repository.active_merge(session, review.id)
 
 
 def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview:
@@ -507,7 +466,7 @@ def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview
     merge = active_merge(session, review)
     if merge is None:
         raise Conflict(N_("These records are not merged."))
-    move(review, "unmerge")
+    before = REVIEW.move(session, actor, review, ReviewState.OPEN)
     merge.undone_at = utcnow()
     merge.undone_by_id = actor.user_id
     review.first_reviewer_id = None
@@ -525,7 +484,7 @@ def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview
         organisation_id=review.organisation_id,
         changes={
             "merged_into": {"before": str(merge.survivor_id), "after": None},
-            "state": {"before": "linked", "after": review.state},
+            "state": {"before": before.value, "after": review.state},
         },
     )
     return review
@@ -533,24 +492,62 @@ def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview
 
 def merged_into(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
     """For people lists: which of these people are merged duplicates, and into whom."""
-    wanted = list(person_ids)
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(MatchMerge.merged_id, MatchMerge.survivor_id).where(
-            MatchMerge.merged_id.in_(wanted), MatchMerge.undone_at.is_(None)
-        )
-    )
-    return dict(rows.all())
-
-
-def persons_by_id(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Person]:
-    wanted = list(ids)
-    if not wanted:
-        return {}
-    return {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(wanted)))}
+    return repository.merged_into(session, person_ids)
 
 
 def people_of(session: Session, reviews: Sequence[MatchReview]) -> dict[uuid.UUID, Person]:
+    """The two people of each review, for a list of reviews (batched)."""
     ids = {r.person_a_id for r in reviews} | {r.person_b_id for r in reviews}
     return persons_by_id(session, ids)
+
+
+def has_reviews(session: Session, organisation_id: uuid.UUID) -> bool:
+    return repository.has_reviews(session, organisation_id)
+
+
+# --- possible duplicates while registering -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duplicates:
+    """The people who may be the one being registered: those the actor may see, and how many
+    more lie outside their scope (counted, never shown)."""
+
+    visible: list[Person]
+    hidden_count: int
+
+
+def possible_duplicates(
+    session: Session,
+    actor: Actor,
+    *,
+    name_latin: str | None,
+    name_my: str | None,
+    father_name: str | None = None,
+    birth_year: int | None = None,
+    nrc: str | None = None,
+    service_number: str | None = None,
+    exclude: uuid.UUID | None = None,
+) -> Duplicates:
+    """The reception form's possible-duplicates panel: phonetic keys, blocking, the model's
+    scores; matches at sites the actor may not see are counted, never shown."""
+    require(actor, Permission.PERSON_READ)
+    as_reader(session, actor)
+    row = comparable(
+        name_my=name_my,
+        name_latin=name_latin,
+        father_name=father_name,
+        birth_year=birth_year,
+        nrc_index=identifier_index(session, "nrc", nrc),
+        service_number_index=identifier_index(session, "service_number", service_number),
+    )
+    ranked = candidates(
+        session,
+        row,
+        organisation_id=None if actor.is_system else actor.organisation_id,
+        exclude=exclude,
+    )
+    people = persons_by_id(session, [c.person_id for c in ranked])
+    found = [people[c.person_id] for c in ranked if c.person_id in people]
+    visible = [p for p in found if in_scope(actor, p)]
+    return Duplicates(visible=visible, hidden_count=len(found) - len(visible))

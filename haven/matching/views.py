@@ -1,4 +1,5 @@
-"""HTML pages of the matching domain: the review queue and one pair's decision page."""
+"""HTML pages of the matching domain: the review queue, one pair's decision page, and the
+reception form's possible-duplicates panel."""
 
 from __future__ import annotations
 
@@ -9,25 +10,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from haven.errors import Conflict, HavenError
+from haven.errors import Conflict, HavenError, ValidationFailed
 from haven.i18n import N_
+from haven.kernel.labels import labels
 from haven.matching import service
-from haven.security.permissions import Actor
+from haven.matching.lifecycle import Decision, ReviewState
+from haven.reception.public import ReceptionCreate, reception_form_data
+from haven.security.permissions import Actor, Permission, require
+from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-DECISION_LABELS = {
-    "link": N_("Same person"),
-    "not_same": N_("Not the same person"),
-}
-STATE_LABELS = {
-    "open": N_("Waiting for a first reviewer"),
-    "awaiting_second": N_("Waiting for a second reviewer"),
-    "linked": N_("Linked: the newer record is merged into the older one"),
-    "not_same": N_("Decided: not the same person"),
-}
+DECISION_LABELS = labels(Decision)
+STATE_LABELS = labels(ReviewState)
 NOTICES = {
     "voted": N_("Your decision is recorded. A second reviewer must confirm it."),
     "decided": N_("Two reviewers agreed. The decision is recorded."),
@@ -68,7 +65,8 @@ def _detail(
         "decisions": DECISION_LABELS,
         "error": error,
         "notice": NOTICES.get(notice or ""),
-        "own_vote": review.state == "awaiting_second" and review.first_reviewer_id == actor.user_id,
+        "own_vote": review.state == ReviewState.AWAITING_SECOND
+        and review.first_reviewer_id == actor.user_id,
     }
     return render(request, "matching/review.html", context, status_code=status_code)
 
@@ -96,9 +94,9 @@ def vote(
         review = service.decide(session, actor, review_id, decision)
     except Conflict as error:
         return _detail(request, session, actor, review_id, error=error, status_code=409)
-    if before == "open":
+    if before == ReviewState.OPEN:
         notice = "voted"
-    elif review.state == "open":
+    elif review.state == ReviewState.OPEN:
         notice = "disputed"
     else:
         notice = "decided"
@@ -112,3 +110,27 @@ def unmerge(request: Request, review_id: uuid.UUID, session: DB, actor: HtmlForm
     except Conflict as error:
         return _detail(request, session, actor, review_id, error=error, status_code=409)
     return RedirectResponse(f"/matching/review/{review_id}?notice=unmerged", status_code=303)
+
+
+@router.post("/reception/duplicates", response_class=HTMLResponse)
+def duplicates_panel(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """HTMX fragment of the reception form: possible duplicates of the person being typed in."""
+    require(actor, Permission.PERSON_READ)
+    _values, data = reception_form_data(form)
+    try:
+        candidate = parse(
+            ReceptionCreate,
+            {**data, "classification": data.get("classification") or "defector", "weapons": []},
+        )
+    except ValidationFailed:
+        return render(request, "matching/_duplicates.html", {"found": None})
+    if not (candidate.name_my or candidate.name_latin):
+        return render(request, "matching/_duplicates.html", {"found": None})
+    found = service.possible_duplicates(
+        session,
+        actor,
+        name_latin=candidate.name_latin,
+        name_my=candidate.name_my,
+        birth_year=candidate.birth_year,
+    )
+    return render(request, "matching/_duplicates.html", {"found": found})

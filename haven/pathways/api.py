@@ -189,7 +189,7 @@ def add_note(case_id: uuid.UUID, data: NoteIn, session: DB, actor: ApiActor) -> 
 def case_referrals(case_id: uuid.UUID, session: DB, actor: ApiActor) -> list[ReferralOut]:
     """Referrals sent for this case."""
     case = service.get_case(session, actor, case_id)
-    return [work.referral_out(session, r) for r in work.referrals_of_case(session, actor, case)]
+    return work.referrals_out(session, work.referrals_of_case(session, actor, case))
 
 
 @router.post("/cases/{case_id}/referrals", status_code=201)
@@ -210,8 +210,8 @@ class ReferralList(BaseModel):
 def list_referrals(session: DB, actor: ApiActor) -> ReferralList:
     """Referrals received by the caller's organisation and sent from it."""
     return ReferralList(
-        incoming=[work.referral_out(session, r) for r in work.incoming_referrals(session, actor)],
-        outgoing=[work.referral_out(session, r) for r in work.outgoing_referrals(session, actor)],
+        incoming=work.referrals_out(session, work.incoming_referrals(session, actor)),
+        outgoing=work.referrals_out(session, work.outgoing_referrals(session, actor)),
     )
 
 

@@ -1,1 +1,38 @@
 """What the pathways domain does when another domain's event happens (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from haven.kernel.events import handles
+from haven.pathways import repository, service
+from haven.people.public import PersonErased
+from haven.reception.public import Classification, PersonReceived
+from haven.security.permissions import Actor
+
+
+@handles(PersonReceived)
+def open_a_childs_case(session: Session, actor: Actor, event: PersonReceived) -> None:
+    """A child received: their case opens (unassigned) with the child-protection task, due
+    with reception's 48-hour handover deadline."""
+    if event.classification == Classification.CHILD:
+        service.on_child_received(session, actor, event.person_id, event.organisation_id)
+
+
+@handles(
+    PersonErased,
+    clears=(
+        "cases",
+        "pathway_choices",
+        "case_notes",
+        "referrals",
+        "serve_records",
+        "home_plans",
+        "home_visits",
+        "exile_plans",
+        "exile_steps",
+    ),
+)
+def erase_case_records(session: Session, actor: Actor, event: PersonErased) -> None:
+    """Blank what the case records say about the person (statements, notes, places, plans)."""
+    repository.erase_person(session, event.person_id)

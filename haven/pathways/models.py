@@ -3,7 +3,7 @@ history), the case that follows the person through, and the three pathway tracks
 
 Confidential text (the person's statement, case notes, referral reasons, destinations,
 safety plans, risks, visit notes) is encrypted under the *person's* data key
-(`haven.people.models.PERSON_KEYS`), like the people domain's confidential fields: erasing
+(people's `PERSON_KEYS`), like the people domain's confidential fields: erasing
 the person crypto-shreds it too.
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.kernel.sensitivity import Sensitivity, sensitive
-from haven.people.models import PERSON_KEYS
+from haven.people.public import PERSON_KEYS
 from haven.security.fields import TEXT, DataKeys, EncryptedField
 
 CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL)

@@ -1,2 +1,31 @@
 """The pathways domain's public surface: the only module other domains may import
 (docs/architecture.md, "Between domains")."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from haven.pathways import repository
+from haven.pathways.events import PathwayChosen
+from haven.pathways.lifecycle import PATHWAY_LABELS, Pathway
+
+__all__ = ["PATHWAY_LABELS", "Pathway", "PathwayChosen", "current_pathway", "without_choice"]
+
+
+def current_pathway(session: Session, person_id: uuid.UUID) -> Pathway | None:
+    """The pathway the person has currently chosen (None if they have not chosen yet).
+
+    A contract for other domains (allowances, cards): no permission check, no audit; the
+    caller has already checked that its actor may see the person.
+    """
+    value = repository.current_pathway(session, person_id)
+    return Pathway(value) if value is not None else None
+
+
+def without_choice(session: Session, person_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The persons among these who have not chosen a pathway yet, in the order given."""
+    chosen = repository.persons_with_choice(session, person_ids)
+    return [person_id for person_id in person_ids if person_id not in chosen]

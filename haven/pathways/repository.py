@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from haven.kernel.erasure import blanked
+from haven.pathways.lifecycle import ACTIVE_CASE, OPEN_REFERRALS, TaskStatus
 from haven.pathways.models import (
     Case,
     CaseNote,
@@ -36,6 +38,10 @@ def latest_consent_text(
     ).first()
 
 
+def consent_text(session: Session, text_id: uuid.UUID) -> ConsentText | None:
+    return session.get(ConsentText, text_id)
+
+
 def consent_texts(session: Session, organisation_id: uuid.UUID) -> Sequence[ConsentText]:
     return session.scalars(
         select(ConsentText)
@@ -56,6 +62,29 @@ def current_choice(session: Session, person_id: uuid.UUID) -> PathwayChoice | No
     ).first()
 
 
+def current_pathway(session: Session, person_id: uuid.UUID) -> str | None:
+    """The value of the person's current choice of pathway, or None."""
+    return session.scalar(
+        select(PathwayChoice.pathway).where(
+            PathwayChoice.person_id == person_id, PathwayChoice.superseded_at.is_(None)
+        )
+    )
+
+
+def persons_with_choice(session: Session, person_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Of these persons, those who have recorded a choice (batched)."""
+    found: set[uuid.UUID] = set()
+    wanted = list(dict.fromkeys(person_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            session.scalars(
+                select(PathwayChoice.person_id).where(PathwayChoice.person_id.in_(chunk))
+            )
+        )
+    return found
+
+
 def choices_of(session: Session, person_id: uuid.UUID) -> Sequence[PathwayChoice]:
     return session.scalars(
         select(PathwayChoice)
@@ -71,6 +100,18 @@ def cases(
     if assigned_to is not None:
         query = query.where(Case.assigned_to_id == assigned_to)
     return session.scalars(query.order_by(Case.created_at.desc()).limit(limit)).all()
+
+
+def case(session: Session, case_id: uuid.UUID) -> Case | None:
+    return session.get(Case, case_id)
+
+
+def task(session: Session, task_id: uuid.UUID) -> CaseTask | None:
+    return session.get(CaseTask, task_id)
+
+
+def referral(session: Session, referral_id: uuid.UUID) -> Referral | None:
+    return session.get(Referral, referral_id)
 
 
 def tasks_of(session: Session, case_id: uuid.UUID) -> Sequence[CaseTask]:
@@ -91,7 +132,9 @@ def overdue_tasks(
     query = (
         select(CaseTask, Case)
         .join(Case, Case.id == CaseTask.case_id)
-        .where(visible_to(actor, Case), CaseTask.status == "open", CaseTask.due_at < now)
+        .where(
+            visible_to(actor, Case), CaseTask.status == TaskStatus.OPEN.value, CaseTask.due_at < now
+        )
     )
     if assigned_to is not None:
         query = query.where(Case.assigned_to_id == assigned_to)
@@ -128,7 +171,10 @@ def open_referrals_of_case(session: Session, case_id: uuid.UUID) -> int:
         session.scalar(
             select(func.count())
             .select_from(Referral)
-            .where(Referral.case_id == case_id, or_(Referral.status.in_(("sent", "accepted"))))
+            .where(
+                Referral.case_id == case_id,
+                Referral.status.in_(sorted(s.value for s in OPEN_REFERRALS)),
+            )
         )
         or 0
     )
@@ -136,6 +182,13 @@ def open_referrals_of_case(session: Session, case_id: uuid.UUID) -> int:
 
 def serve_of(session: Session, case_id: uuid.UUID) -> ServeRecord | None:
     return session.scalars(select(ServeRecord).where(ServeRecord.case_id == case_id)).first()
+
+
+def personnel_number_taken(session: Session, personnel_number: str) -> bool:
+    taken = session.scalar(
+        select(ServeRecord.id).where(ServeRecord.personnel_number == personnel_number).limit(1)
+    )
+    return taken is not None
 
 
 def home_of(session: Session, case_id: uuid.UUID) -> HomePlan | None:
@@ -168,7 +221,7 @@ def caseload(session: Session, actor: Actor, now: datetime) -> dict[str, object]
     open_by_worker = dict(
         session.execute(
             select(Case.assigned_to_id, func.count())
-            .where(visible_to(actor, Case), Case.status.in_(("open", "reopened")))
+            .where(visible_to(actor, Case), Case.status.in_(sorted(s.value for s in ACTIVE_CASE)))
             .group_by(Case.assigned_to_id)
         ).all()
     )
@@ -176,7 +229,11 @@ def caseload(session: Session, actor: Actor, now: datetime) -> dict[str, object]
         session.execute(
             select(Case.assigned_to_id, func.count())
             .join(CaseTask, CaseTask.case_id == Case.id)
-            .where(visible_to(actor, Case), CaseTask.status == "open", CaseTask.due_at < now)
+            .where(
+                visible_to(actor, Case),
+                CaseTask.status == TaskStatus.OPEN.value,
+                CaseTask.due_at < now,
+            )
             .group_by(Case.assigned_to_id)
         ).all()
     )
@@ -185,3 +242,42 @@ def caseload(session: Session, actor: Actor, now: datetime) -> dict[str, object]
         "open_by_worker": {k: int(v) for k, v in open_by_worker.items()},
         "overdue_by_worker": {k: int(v) for k, v in overdue_by_worker.items()},
     }
+
+
+# Free text written about a person in rows that erasure keeps (not classified: never shown
+# to other organisations, but it may name or describe them).
+_ERASED_FREE_TEXT = {
+    "cases": ("status_reason",),
+    "pathway_choices": ("change_reason",),
+    "serve_records": (
+        "claimed_position",
+        "verification_note",
+        "posted_unit",
+        "posted_position",
+        "personnel_number",
+    ),
+}
+
+
+def erase_person(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: the case and its records stay (what was done, when, by whom); every
+    classified value about the person in them, and the free text written about them, goes."""
+    for model in (
+        Case,
+        PathwayChoice,
+        CaseNote,
+        Referral,
+        ServeRecord,
+        HomePlan,
+        HomeVisit,
+        ExilePlan,
+        ExileStep,
+    ):
+        columns = model.__table__.c
+        values = blanked(model) | {
+            columns[name]: None for name in _ERASED_FREE_TEXT.get(model.__tablename__, ())
+        }
+        session.execute(
+            update(model).where(model.person_id == person_id).values(values),
+            execution_options={"synchronize_session": "fetch"},
+        )

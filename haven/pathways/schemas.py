@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from haven.i18n import N_
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding, clean_optional
-from haven.pathways.status import Pathway
+from haven.pathways.lifecycle import Pathway
 
 Language = Literal["en", "my"]
 
@@ -26,38 +26,53 @@ def _required(value: object, info: ValidationInfo) -> str:
 RequiredText = Annotated[str, BeforeValidator(_required)]
 
 
-class ReferralKind(StrEnum):
-    MEDICAL = "medical"
-    PSYCHOSOCIAL = "psychosocial"
-    LEGAL = "legal"
-    CHILD_PROTECTION = "child_protection"
-    LIVELIHOOD = "livelihood"
-    OTHER = "other"
+class ReferralKind(Labelled):
+    MEDICAL = "medical", N_("Medical")
+    PSYCHOSOCIAL = "psychosocial", N_("Psychosocial support")
+    LEGAL = "legal", N_("Legal")
+    CHILD_PROTECTION = "child_protection", N_("Child protection")
+    LIVELIHOOD = "livelihood", N_("Livelihood")
+    OTHER = "other", N_("Other")
 
 
-REFERRAL_LABELS: dict[str, str] = {
-    "medical": N_("Medical"),
-    "psychosocial": N_("Psychosocial support"),
-    "legal": N_("Legal"),
-    "child_protection": N_("Child protection"),
-    "livelihood": N_("Livelihood"),
-    "other": N_("Other"),
-}
+class TaskKind(Labelled):
+    GENERAL = "general", N_("Task")
+    CHILD_PROTECTION = "child_protection", N_("Child protection")
 
 
-class Evidence(StrEnum):
+class Evidence(Labelled):
     """What supports a claimed rank."""
 
-    DOCUMENTS = "documents"
-    ROLL = "roll"  # the defection agreement's nominal roll
-    PEERS = "peers"  # corroboration by peers
+    DOCUMENTS = "documents", N_("Documents")
+    ROLL = "roll", N_("The agreement's roll")  # the defection agreement's nominal roll
+    PEERS = "peers", N_("Peers' corroboration")  # corroboration by peers
 
 
-class Support(StrEnum):
-    LIVELIHOOD = "livelihood"
-    TRAINING = "training"
-    EDUCATION = "education"
-    HOUSING = "housing"
+class Support(Labelled):
+    LIVELIHOOD = "livelihood", N_("Livelihood")
+    TRAINING = "training", N_("Training")
+    EDUCATION = "education", N_("Education")
+    HOUSING = "housing", N_("Housing")
+
+
+class Risk(Labelled):
+    LOW = "low", N_("Low")
+    MEDIUM = "medium", N_("Medium")
+    HIGH = "high", N_("High")
+
+
+class Reunification(Labelled):
+    NOT_STARTED = "not_started", N_("Not started")
+    TRACING = "tracing", N_("Tracing the family")
+    REUNITED = "reunited", N_("Reunited")
+    NOT_POSSIBLE = "not_possible", N_("Not possible")
+
+
+class ExplanationLanguage(Labelled):
+    """The languages an explanation is written in, each named in its own script."""
+
+    EN = "en", "English"
+    MY = "my", "မြန်မာ"
 
 
 class Strict(BaseModel):

@@ -4,17 +4,17 @@ A person has one case, owned by one organisation. The choice is recorded from th
 own statement after the explanation in their language; the explanation's version is stored
 with it; a change supersedes the previous choice (history kept) and needs a reason. Serving
 is never recorded for a child. Children get a child-protection task due within 48 hours of
-reception: made when a child is received (`on_child_received`, called by reception) and,
-should that have been missed (an import, an older record), whenever their case is opened.
+reception: made when a child is received (`on_child_received`, run by this domain's handler of
+reception's `PersonReceived`) and, should that have been missed (an import, an older
+record), whenever their case is opened. Recording a choice publishes `PathwayChosen`.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
@@ -23,7 +23,20 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.pathways import repository, rules
+from haven.kernel.events import publish
+from haven.pathways import repository
+from haven.pathways.events import PathwayChosen
+from haven.pathways.lifecycle import (
+    ACTIVE_CASE,
+    CASE,
+    EXILE_STEPS,
+    CaseStatus,
+    ExileStepStatus,
+    HomeStatus,
+    Pathway,
+    ServeStatus,
+    TaskStatus,
+)
 from haven.pathways.models import (
     Case,
     CaseTask,
@@ -34,15 +47,25 @@ from haven.pathways.models import (
     PathwayChoice,
     ServeRecord,
 )
-from haven.pathways.schemas import AssignIn, ChoiceIn, ConsentTextIn, ReasonIn, TransferIn
-from haven.pathways.status import Pathway
-from haven.people.models import Person
-from haven.people.service import as_reader
-from haven.reception.models import ReceptionEvent
-from haven.reception.service import CHILD_HANDOVER
+from haven.pathways.schemas import (
+    AssignIn,
+    ChoiceIn,
+    ConsentTextIn,
+    ReasonIn,
+    TaskKind,
+    TransferIn,
+)
+from haven.people.public import Person, as_reader, person_by_id, persons_by_id
+from haven.people.public import is_child as child_rule
+from haven.reception.public import (
+    CHILD_HANDOVER,
+    child_handover_due,
+    latest_reception,
+    received_as_child,
+)
 from haven.security.permissions import Actor, Permission, Role, require
 
-CHILD_TASK = "child_protection"
+CHILD_TASK = TaskKind.CHILD_PROTECTION.value
 CHILD_TASK_TITLE = N_("Refer to child protection and hand over")
 
 
@@ -123,18 +146,28 @@ def current_consent_text(
 
 
 def _person(session: Session, person_id: uuid.UUID) -> Person:
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None:
         raise NotFound
     return person
 
 
-def person_name(session: Session, person_id: uuid.UUID) -> str:
-    """The name a case worker calls the person by (names are PERSONAL, not confidential)."""
-    person = session.get(Person, person_id)
+def _called(person: Person | None) -> str:
     if person is None or person.is_erased:
         return "—"
     return " ".join(p for p in (person.prefix, person.name_latin or person.name_my) if p)
+
+
+def person_name(session: Session, person_id: uuid.UUID) -> str:
+    """The name a case worker calls the person by (names are PERSONAL, not confidential)."""
+    return _called(person_by_id(session, person_id))
+
+
+def person_names(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The names of many persons, in one batched read (list pages)."""
+    wanted = list(person_ids)
+    found = persons_by_id(session, wanted)
+    return {person_id: _called(found.get(person_id)) for person_id in wanted}
 
 
 def _new_case(
@@ -144,7 +177,7 @@ def _new_case(
         person_id=person.id,
         organisation_id=organisation_id,
         assigned_to_id=actor.user_id if actor.can(Permission.CASE_WRITE) else None,
-        status="open",
+        status=CaseStatus.OPEN.value,
         status_changed_at=utcnow(),
         status_changed_by_id=actor.user_id,
     )
@@ -183,7 +216,7 @@ def get_case(
     permission: Permission = Permission.CASE_READ,
 ) -> Case:
     as_reader(session, actor)
-    case = session.get(Case, case_id)
+    case = repository.case(session, case_id)
     if case is None:
         raise NotFound
     require(actor, permission, case)
@@ -208,7 +241,7 @@ def list_cases(session: Session, actor: Actor, *, mine: bool = False) -> Sequenc
 
 
 def require_active(case: Case) -> None:
-    if case.status not in rules.ACTIVE_CASE:
+    if case.status not in ACTIVE_CASE:
         raise Conflict(N_("This case is closed: reopen it first."))
 
 
@@ -293,39 +326,34 @@ def change_status(
 ) -> Case:
     """Close or reopen a case, with a reason (open → closed → reopened → closed)."""
     case = get_case(session, actor, case_id, Permission.CASE_WRITE)
-    rules.check(rules.CASE, "case", case.status, wanted)
-    before = case.status
-    case.status = wanted
+    target = CaseStatus(wanted)
+    CASE.check(case.status, target)
     case.status_reason = data.reason
     case.status_changed_at = utcnow()
     case.status_changed_by_id = actor.user_id
-    session.flush()
-    _record(
-        session,
-        actor,
-        AuditAction.CASE_STATUS_CHANGED,
-        "case",
-        case.id,
-        case.organisation_id,
-        status={"before": before, "after": wanted},
-        reason={"before": None, "after": data.reason},
+    CASE.move(
+        session, actor, case, target, changes={"reason": {"before": None, "after": data.reason}}
     )
+    session.flush()
     return case
 
 
 # --- children -----------------------------------------------------------------------------
 
 
-def _child_due(session: Session, person: Person) -> datetime:
-    due = session.scalar(
-        select(ReceptionEvent.child_protection_due_at)
-        .where(
-            ReceptionEvent.person_id == person.id,
-            ReceptionEvent.child_protection_due_at.is_not(None),
-        )
-        .order_by(ReceptionEvent.child_protection_due_at)
-        .limit(1)
+def person_is_child(session: Session, person: Person, *, on: datetime | None = None) -> bool:
+    """The people domain's child rule, with reception's record of how the person was
+    received: possibly under 18 by the year of birth, or received as a child (doubt is
+    resolved in the child's favour)."""
+    return child_rule(
+        person.birth_year,
+        on=(on or datetime.now(UTC)).date(),
+        received_as_child=received_as_child(session, person.id),
     )
+
+
+def _child_due(session: Session, person: Person) -> datetime:
+    due = child_handover_due(session, person.id)
     return due if due is not None else utcnow() + CHILD_HANDOVER
 
 
@@ -334,7 +362,7 @@ def ensure_child_protection(
 ) -> CaseTask | None:
     """For a child, the child-protection referral task exists (idempotent), due 48 hours
     after reception (reception's own deadline)."""
-    if not rules.is_child(session, person):
+    if not person_is_child(session, person):
         return None
     existing = repository.open_task_of_kind(session, case.id, CHILD_TASK)
     if existing is not None:
@@ -345,7 +373,7 @@ def ensure_child_protection(
         kind=CHILD_TASK,
         title=CHILD_TASK_TITLE,
         due_at=_child_due(session, person),
-        status="open",
+        status=TaskStatus.OPEN.value,
     )
     session.add(task)
     session.flush()
@@ -362,43 +390,36 @@ def ensure_child_protection(
     return task
 
 
-def on_child_received(session: Session, actor: Actor, event: ReceptionEvent) -> CaseTask | None:
-    """Called by reception when a child is received: the case opens (unassigned) and the
-    child-protection task is due 48 hours after reception. No case permission is needed:
-    this is the programme's rule, done on the registrar's behalf and audited as theirs."""
-    person = _person(session, event.person_id)
+def on_child_received(
+    session: Session, actor: Actor, person_id: uuid.UUID, organisation_id: uuid.UUID
+) -> CaseTask | None:
+    """When a child is received: the case opens (unassigned) and the child-protection task
+    is due 48 hours after reception. No case permission is needed: this is the programme's
+    rule, done on the registrar's behalf and audited as theirs."""
+    person = _person(session, person_id)
     case = repository.case_of_person(session, person.id)
     if case is None:
-        case = _new_case(session, actor, person, organisation_id=event.organisation_id)
+        case = _new_case(session, actor, person, organisation_id=organisation_id)
     return ensure_child_protection(session, actor, case, person)
 
 
 def is_child(session: Session, actor: Actor, person_id: uuid.UUID) -> bool:
-    return rules.is_child(session, _person(session, person_id))
+    return person_is_child(session, _person(session, person_id))
 
 
 # --- the choice ---------------------------------------------------------------------------
 
 
-def _claimed_from_reception(session: Session, person_id: uuid.UUID) -> ReceptionEvent | None:
-    return session.scalars(
-        select(ReceptionEvent)
-        .where(ReceptionEvent.person_id == person_id, ReceptionEvent.classification != "child")
-        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
-        .limit(1)
-    ).first()
-
-
 def _start_track(session: Session, case: Case, pathway: Pathway) -> None:
     """The pathway's own record, made once; an earlier track is kept if the choice changes."""
     if pathway is Pathway.SERVE and repository.serve_of(session, case.id) is None:
-        event = _claimed_from_reception(session, case.person_id)
+        event = latest_reception(session, case.person_id, military_only=True)
         session.add(
             ServeRecord(
                 case_id=case.id,
                 person_id=case.person_id,
                 organisation_id=case.organisation_id,
-                status="claimed",
+                status=ServeStatus.CLAIMED.value,
                 claimed_rank_id=event.rank_id if event else None,
                 claimed_position=event.position if event else None,
                 evidence=[],
@@ -410,7 +431,7 @@ def _start_track(session: Session, case: Case, pathway: Pathway) -> None:
                 case_id=case.id,
                 person_id=case.person_id,
                 organisation_id=case.organisation_id,
-                status="planning",
+                status=HomeStatus.PLANNING.value,
                 reunification="not_started",
                 support=[],
             )
@@ -421,15 +442,15 @@ def _start_track(session: Session, case: Case, pathway: Pathway) -> None:
         )
         session.add(plan)
         session.flush()
-        for position, step in enumerate(rules.EXILE_STEPS, start=1):
+        for position, step in enumerate(EXILE_STEPS, start=1):
             session.add(
                 ExileStep(
                     plan_id=plan.id,
                     person_id=case.person_id,
                     organisation_id=case.organisation_id,
-                    step=step,
+                    step=step.value,
                     position=position,
-                    status="pending",
+                    status=ExileStepStatus.PENDING.value,
                 )
             )
     session.flush()
@@ -451,10 +472,10 @@ def record_choice(
             "Explain the three pathways in the person's language before recording a choice."
         )
     organisation_id = case.organisation_id if case is not None else person.organisation_id
-    text = session.get(ConsentText, data.consent_text_id)
+    text = repository.consent_text(session, data.consent_text_id)
     if text is None or text.organisation_id != organisation_id or text.language != data.language:
         fields["consent_text_id"] = N_("Show the current explanation in the person's language.")
-    if data.pathway is Pathway.SERVE and rules.is_child(session, person):
+    if data.pathway is Pathway.SERVE and person_is_child(session, person):
         fields["pathway"] = N_(
             "A child cannot be given the serve pathway. Choose going home or exile."
         )
@@ -500,6 +521,11 @@ def record_choice(
         pathway={"before": current.pathway if current else None, "after": choice.pathway},
         consent_version={"before": None, "after": text.version},
         language={"before": None, "after": data.language},
+    )
+    publish(
+        session,
+        actor,
+        PathwayChosen(person_id=person.id, choice_id=choice.id, pathway=choice.pathway),
     )
     return choice
 

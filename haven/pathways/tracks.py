@@ -1,6 +1,6 @@
 """The three pathway tracks that follow a choice: serve, going home, exile.
 
-Each has its transition table in `rules`; an illegal move is a Conflict (409). A track is
+Each has its lifecycle in `lifecycle`; an illegal move is a Conflict (409). A track is
 worked only while the person's current choice is that pathway and the case is active.
 """
 
@@ -9,17 +9,25 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
-from haven.forces import service as forces
-from haven.forces.models import Rank
+from haven.forces.public import equivalent_rank, get_force, rank_by_id
 from haven.i18n import N_
-from haven.pathways import repository, rules
+from haven.pathways import repository
+from haven.pathways.lifecycle import (
+    EXILE_STEP,
+    HOME,
+    SERVE,
+    ExileStepName,
+    ExileStepStatus,
+    HomeStatus,
+    Pathway,
+    ServeStatus,
+)
 from haven.pathways.models import Case, ExilePlan, ExileStep, HomePlan, HomeVisit, ServeRecord
 from haven.pathways.schemas import (
     ExilePlanIn,
@@ -32,9 +40,8 @@ from haven.pathways.schemas import (
     ServeVerifyIn,
     VisitIn,
 )
-from haven.pathways.service import get_case, require_active
-from haven.pathways.status import Pathway
-from haven.people.models import Person
+from haven.pathways.service import get_case, person_is_child, require_active
+from haven.people.public import person_by_id
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor, Permission, require
 
@@ -81,8 +88,8 @@ def _serve_record(session: Session, actor: Actor, case_id: uuid.UUID) -> ServeRe
     record = repository.serve_of(session, case.id)
     if record is None:  # pragma: no cover - made with the choice
         raise NotFound
-    person = session.get(Person, case.person_id)
-    if person is None or rules.is_child(session, person):
+    person = person_by_id(session, case.person_id)
+    if person is None or person_is_child(session, person):
         raise Conflict(N_("A child cannot be given the serve pathway."))
     return record
 
@@ -93,13 +100,13 @@ def claim_rank(
     """Record the claimed rank and propose the receiving-force rank from the equivalence
     table in force today (a lookup, never a guess: no equivalence, no proposal)."""
     record = _serve_record(session, actor, case_id)
-    if record.status not in ("claimed", "disputed"):
+    if record.status not in (ServeStatus.CLAIMED, ServeStatus.DISPUTED):
         raise Conflict(N_("The rank was already verified; it can no longer be changed."))
-    receiving = forces.get_force(session, actor, data.receiving_force_id)
+    receiving = get_force(session, actor, data.receiving_force_id)
     if not receiving.is_receiving:
         raise ValidationFailed(fields={"receiving_force_id": N_("Choose a receiving force.")})
     if data.claimed_rank_id is not None:
-        rank = session.get(Rank, data.claimed_rank_id)
+        rank = rank_by_id(session, data.claimed_rank_id)
         if rank is None or rank.force_id == receiving.id:
             raise ValidationFailed(fields={"claimed_rank_id": N_("Choose a valid option.")})
         record.claimed_rank_id = rank.id
@@ -107,7 +114,7 @@ def claim_rank(
         record.claimed_position = data.claimed_position
     record.receiving_force_id = receiving.id
     proposed = (
-        forces.equivalent_rank(
+        equivalent_rank(
             session,
             actor,
             source_rank_id=record.claimed_rank_id,
@@ -137,8 +144,9 @@ def verify_rank(
 ) -> ServeRecord:
     """claimed → verified | disputed; disputed → verified. Verifying needs evidence."""
     record = _serve_record(session, actor, case_id)
-    rules.check(rules.SERVE, "serve record", record.status, data.status)
-    if data.status == "verified" and not data.evidence:
+    target = ServeStatus(data.status)
+    SERVE.check(record.status, target)
+    if target is ServeStatus.VERIFIED and not data.evidence:
         raise ValidationFailed(
             fields={
                 "evidence": N_(
@@ -146,53 +154,40 @@ def verify_rank(
                 )
             }
         )
-    if data.status == "verified" and record.proposed_rank_id is None:
+    if target is ServeStatus.VERIFIED and record.proposed_rank_id is None:
         raise Conflict(N_("Propose the receiving-force rank (from the equivalence table) first."))
-    before = record.status
-    record.status = data.status
     record.evidence = sorted({str(e) for e in data.evidence})
     record.verification_note = data.note
-    session.flush()
-    _record(
+    SERVE.move(
         session,
         actor,
-        AuditAction.SERVE_CHANGED,
-        "serve_record",
-        record.id,
-        record.organisation_id,
-        status={"before": before, "after": record.status},
-        evidence={"before": None, "after": ",".join(record.evidence)},
+        record,
+        target,
+        changes={"evidence": {"before": None, "after": ",".join(record.evidence)}},
     )
+    session.flush()
     return record
 
 
 def post(session: Session, actor: Actor, case_id: uuid.UUID, data: ServePostIn) -> ServeRecord:
     """verified → posted: the unit, the position and the personnel number."""
     record = _serve_record(session, actor, case_id)
-    rules.check(rules.SERVE, "serve record", record.status, "posted")
-    taken = session.scalar(
-        select(ServeRecord.id).where(ServeRecord.personnel_number == data.personnel_number)
-    )
-    if taken is not None:
+    SERVE.check(record.status, ServeStatus.POSTED)
+    if repository.personnel_number_taken(session, data.personnel_number):
         raise ValidationFailed(
             fields={"personnel_number": N_("This personnel number is already in use.")}
         )
-    record.status = "posted"
     record.posted_unit = data.unit
     record.posted_position = data.position
     record.personnel_number = data.personnel_number
-    record.posted_at = utcnow()
-    session.flush()
-    _record(
+    SERVE.move(  # stamps posted_at
         session,
         actor,
-        AuditAction.SERVE_CHANGED,
-        "serve_record",
-        record.id,
-        record.organisation_id,
-        status={"before": "verified", "after": "posted"},
-        posted_unit={"before": None, "after": record.posted_unit},
+        record,
+        ServeStatus.POSTED,
+        changes={"posted_unit": {"before": None, "after": record.posted_unit}},
     )
+    session.flush()
     return record
 
 
@@ -216,7 +211,7 @@ def plan_home(session: Session, actor: Actor, case_id: uuid.UUID, data: HomePlan
     """Destination, reunification and support; changing the destination sends the plan back
     to planning (its safety must be assessed again)."""
     plan = _home_plan(session, actor, case_id)
-    if plan.status not in ("planning", "assessed"):
+    if plan.status not in (HomeStatus.PLANNING, HomeStatus.ASSESSED):
         raise Conflict(N_("The person has already returned: record follow-up visits instead."))
     with unmasked(session):
         moved = (plan.township, plan.village) != (data.township, data.village)
@@ -224,8 +219,10 @@ def plan_home(session: Session, actor: Actor, case_id: uuid.UUID, data: HomePlan
     plan.village = data.village
     plan.reunification = data.reunification
     plan.support = sorted({str(s) for s in data.support})
-    if moved and plan.status == "assessed":
-        plan.status = "planning"
+    if moved and plan.status == HomeStatus.ASSESSED:
+        # A new destination is assessed again; the move is recorded with the plan's change.
+        HOME.check(plan.status, HomeStatus.PLANNING)
+        plan.status = HomeStatus.PLANNING.value
         plan.risk = None
     session.flush()
     _record(
@@ -245,7 +242,7 @@ def assess_safety(session: Session, actor: Actor, case_id: uuid.UUID, data: Safe
     """planning → assessed: the risk and the plan. A return to an area the regime controls
     is never assessed 'low'."""
     plan = _home_plan(session, actor, case_id)
-    rules.check(rules.HOME, "home plan", plan.status, "assessed")
+    HOME.check(plan.status, HomeStatus.ASSESSED)
     with unmasked(session):
         has_destination = plan.township is not None
     if not has_destination:
@@ -261,52 +258,38 @@ def assess_safety(session: Session, actor: Actor, case_id: uuid.UUID, data: Safe
     plan.regime_controlled = data.regime_controlled
     plan.risk = data.risk
     plan.safety_plan = data.safety_plan
-    plan.status = "assessed"
-    session.flush()
-    _record(
+    HOME.move(
         session,
         actor,
-        AuditAction.HOME_PLAN_CHANGED,
-        "home_plan",
-        plan.id,
-        plan.organisation_id,
-        status={"before": "planning", "after": "assessed"},
-        risk={"before": None, "after": plan.risk},
-        safety_plan="<changed>",
+        plan,
+        HomeStatus.ASSESSED,
+        changes={"risk": {"before": None, "after": plan.risk}, "safety_plan": "<changed>"},
     )
+    session.flush()
     return plan
 
 
 def move_home(session: Session, actor: Actor, case_id: uuid.UUID, data: HomeMove) -> HomePlan:
     """Move the plan along its table (assessed → returned → following_up → completed)."""
     plan = _home_plan(session, actor, case_id)
-    if data.status == "assessed":
+    target = HomeStatus(data.status)
+    if target is HomeStatus.ASSESSED:
         raise Conflict(N_("Assess the safety of the return to move the plan to assessed."))
-    rules.check(rules.HOME, "home plan", plan.status, data.status)
-    if data.status == "returned":
+    HOME.check(plan.status, target)
+    if target is HomeStatus.RETURNED:
         if data.returned_on is None or data.returned_on > utcnow().date():
             raise ValidationFailed(fields={"returned_on": N_("Enter the date of return.")})
         plan.returned_on = data.returned_on
-    if data.status == "following_up" and not repository.visits_of(session, plan.id):
+    if target is HomeStatus.FOLLOWING_UP and not repository.visits_of(session, plan.id):
         raise Conflict(N_("Record a follow-up visit first."))
-    before = plan.status
-    plan.status = data.status
+    HOME.move(session, actor, plan, target)
     session.flush()
-    _record(
-        session,
-        actor,
-        AuditAction.HOME_PLAN_CHANGED,
-        "home_plan",
-        plan.id,
-        plan.organisation_id,
-        status={"before": before, "after": plan.status},
-    )
     return plan
 
 
 def add_visit(session: Session, actor: Actor, case_id: uuid.UUID, data: VisitIn) -> HomeVisit:
     plan = _home_plan(session, actor, case_id)
-    if plan.status not in ("returned", "following_up"):
+    if plan.status not in (HomeStatus.RETURNED, HomeStatus.FOLLOWING_UP):
         raise Conflict(N_("Follow-up visits are recorded after the person has returned."))
     if data.visited_on > utcnow().date() or (
         plan.returned_on is not None and data.visited_on < plan.returned_on
@@ -390,27 +373,24 @@ def move_exile_step(
     found = next((s for s in steps if s.step == step), None)
     if found is None:
         raise NotFound
-    rules.check(rules.EXILE_STEP, "exile step", found.status, data.status)
-    if data.status == "in_progress" and found.status == "pending":
+    target = ExileStepStatus(data.status)
+    EXILE_STEP.check(found.status, target)
+    if target is ExileStepStatus.IN_PROGRESS and found.status == ExileStepStatus.PENDING:
         earlier = [s for s in steps if s.position < found.position]
-        if any(s.status != "done" for s in earlier):
+        if any(s.status != ExileStepStatus.DONE for s in earlier):
             raise Conflict(N_("Finish the step before this one first."))
-        if step != "documents" and not (plan.host_organisation and plan.host_country):
+        if step != ExileStepName.DOCUMENTS and not (plan.host_organisation and plan.host_country):
             raise Conflict(N_("Name the host organisation and country before travel."))
-    before = found.status
-    found.status = data.status
     if data.risks is not None:
         found.risks = data.risks
     found.changed_at = utcnow()
-    session.flush()
-    _record(
+    EXILE_STEP.move(
         session,
         actor,
-        AuditAction.EXILE_CHANGED,
-        "exile_step",
-        found.id,
-        plan.organisation_id,
-        step={"before": None, "after": step},
-        status={"before": before, "after": found.status},
+        found,
+        target,
+        organisation_id=plan.organisation_id,
+        changes={"step": {"before": None, "after": step}},
     )
+    session.flush()
     return found

@@ -3,34 +3,47 @@ explanation), confidential notes, referrals as the receiver sees them, explanati
 
 Every form works without JavaScript: a POST answers with a redirect (303) on success, or the
 same page with an error summary, the message beside the field and the values kept (422).
+List pages read names (persons, organisations, users) in batches: a constant number of
+queries whatever the number of rows.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from haven.accounts.models import Organisation, User
+from haven.accounts import repository as accounts
 from haven.db.types import utcnow
 from haven.errors import HavenError, ValidationFailed
-from haven.forces.models import Force, Rank
+from haven.forces.public import ranks_by_id, receiving_forces
+from haven.kernel.labels import labels
 from haven.pathways import repository, service, tracks, work
-from haven.pathways.labels import PW_LABELS
-from haven.pathways.models import Case
+from haven.pathways.lifecycle import (
+    CaseStatus,
+    ExileStepName,
+    ExileStepStatus,
+    HomeStatus,
+    Pathway,
+    ReferralStatus,
+    ServeStatus,
+    TaskStatus,
+)
+from haven.pathways.models import Case, Referral
 from haven.pathways.schemas import (
     AssignIn,
     ChoiceIn,
     ConsentTextIn,
+    Evidence,
     ExilePlanIn,
     ExileStepMove,
+    ExplanationLanguage,
     HomeMove,
     HomePlanIn,
     NoteIn,
@@ -38,22 +51,45 @@ from haven.pathways.schemas import (
     ReferralIn,
     ReferralKind,
     ReferralMove,
+    Reunification,
+    Risk,
     SafetyIn,
     ServeClaimIn,
     ServePostIn,
     ServeVerifyIn,
+    Support,
     TaskIn,
+    TaskKind,
     TaskMove,
     TransferIn,
     VisitIn,
 )
-from haven.pathways.status import Pathway
 from haven.security.permissions import Actor, Permission, Role, require
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+# The value → label map the templates read, from the enums that carry the labels (a value
+# shared by two enums, such as "completed", has the same label in both).
+PW_LABELS: dict[str, str] = {
+    **labels(Pathway),
+    **labels(ReferralKind),
+    **labels(CaseStatus),
+    **labels(TaskStatus),
+    **labels(TaskKind),
+    **labels(ReferralStatus),
+    **labels(ServeStatus),
+    **labels(Evidence),
+    **labels(HomeStatus),
+    **labels(Risk),
+    **labels(Reunification),
+    **labels(Support),
+    **labels(ExileStepName),
+    **labels(ExileStepStatus),
+    **labels(ExplanationLanguage),
+}
 
 LIST_FIELDS = ("evidence", "support")
 
@@ -79,12 +115,27 @@ def _data(values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _org_names(session: Session) -> dict[uuid.UUID, str]:
-    return {o.id: o.name for o in session.scalars(select(Organisation))}
+def _org_names(session: Session, *organisation_ids: uuid.UUID | None) -> dict[uuid.UUID, str]:
+    """The names of the organisations a page shows (batched)."""
+    return {o.id: o.name for o in accounts.organisations_by_id(session, organisation_ids).values()}
+
+
+def _referral_orgs(session: Session, referrals: Sequence[Referral]) -> dict[uuid.UUID, str]:
+    ids = [r.from_organisation_id for r in referrals] + [r.to_organisation_id for r in referrals]
+    return _org_names(session, *ids)
 
 
 def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
     choice = repository.current_choice(session, case.person_id)
+    referrals = work.referrals_of_case(session, actor, case)
+    organisations = _referral_orgs(session, referrals)
+    # The "Refer to" list: the organisations the actor's organisation may refer a person to
+    # (accounts' scoped read), only for those who may send a referral.
+    partners = (
+        {o.id: o.name for o in accounts.referral_partners(session, actor)}
+        if actor.can(Permission.CASE_WRITE) and case.status != CaseStatus.CLOSED
+        else {}
+    )
     context: dict[str, Any] = {
         "case": case,
         "person_name": service.person_name(session, case.person_id),
@@ -92,8 +143,9 @@ def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
         "choice": choice,
         "history": service.choices(session, actor, case),
         "tasks": work.tasks(session, actor, case),
-        "referrals": work.referrals_of_case(session, actor, case),
-        "organisations": _org_names(session),
+        "referrals": referrals,
+        "organisations": organisations,
+        "partners": partners,
         "referral_kinds": list(ReferralKind),
         "serve": tracks.serve(session, actor, case),
         "home": tracks.home(session, actor, case),
@@ -102,27 +154,18 @@ def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
         "now": utcnow(),
         "PW_LABELS": PW_LABELS,
     }
-    context["assigned"] = session.get(User, case.assigned_to_id) if case.assigned_to_id else None
+    context["assigned"] = (
+        accounts.user_by_id(session, case.assigned_to_id) if case.assigned_to_id else None
+    )
     context["visits"] = tracks.visits(session, actor, context["home"]) if context["home"] else []
     context["steps"] = (
         tracks.exile_steps(session, actor, context["exile"]) if context["exile"] else []
     )
     serve = context["serve"]
-    context["ranks"] = {
-        r.id: r
-        for r in session.scalars(
-            select(Rank).where(
-                Rank.id.in_(
-                    [x for x in (serve.claimed_rank_id, serve.proposed_rank_id) if x]
-                    if serve
-                    else []
-                )
-            )
-        )
-    }
-    context["receiving_forces"] = session.scalars(
-        select(Force).where(Force.is_receiving.is_(True)).order_by(Force.name)
-    ).all()
+    context["ranks"] = (
+        ranks_by_id(session, [serve.claimed_rank_id, serve.proposed_rank_id]) if serve else {}
+    )
+    context["receiving_forces"] = receiving_forces(session)
     return context
 
 
@@ -176,35 +219,32 @@ def caseload_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     """Case workers: their cases, overdue tasks and referrals. Managers: counts only."""
     if not (actor.can(Permission.CASE_READ) or actor.can(Permission.CASE_MANAGE)):
         require(actor, Permission.CASE_READ)
-    context: dict[str, Any] = {"PW_LABELS": PW_LABELS, "organisations": _org_names(session)}
+    context: dict[str, Any] = {"PW_LABELS": PW_LABELS, "organisations": {}}
     if actor.can(Permission.CASE_READ):
         cases = service.list_cases(session, actor)
+        incoming = work.incoming_referrals(session, actor)
+        outgoing = work.outgoing_referrals(session, actor)
+        referrals = [*incoming, *outgoing]
+        names = service.person_names(
+            session, [c.person_id for c in cases] + [r.person_id for r in referrals]
+        )
         context.update(
             cases=cases,
-            names={c.person_id: service.person_name(session, c.person_id) for c in cases},
+            names={c.person_id: names[c.person_id] for c in cases},
             overdue=work.overdue(session, actor),
-            incoming=work.incoming_referrals(session, actor),
-            outgoing=work.outgoing_referrals(session, actor),
-            referral_names={},
+            incoming=incoming,
+            outgoing=outgoing,
+            referral_names={r.id: names[r.person_id] for r in referrals},
+            organisations=_referral_orgs(session, referrals),
         )
-        for r in [*context["incoming"], *context["outgoing"]]:
-            context["referral_names"][r.id] = service.person_name(session, r.person_id)
     if actor.can(Permission.CASE_MANAGE):
         context["caseload"] = work.caseload(session, actor)
         context["unassigned"] = [
             c
             for c in repository.cases(session, actor)
-            if c.assigned_to_id is None and c.status != "closed"
+            if c.assigned_to_id is None and c.status != CaseStatus.CLOSED
         ]
-        context["workers"] = session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == actor.organisation_id,
-                User.role == str(Role.CASE_WORKER),
-                User.is_active.is_(True),
-            )
-            .order_by(User.display_name)
-        ).all()
+        context["workers"] = accounts.active_users_with_role(session, actor, Role.CASE_WORKER)
     return render(request, "pathways/caseload.html", context)
 
 
@@ -291,9 +331,7 @@ def notes_page(request: Request, case_id: uuid.UUID, session: DB, actor: HtmlAct
     """The confidential notes, on a page of their own: each opening is audited."""
     case = service.get_case(session, actor, case_id)
     notes = work.notes(session, actor, case)
-    authors = {
-        n.author_id: session.get(User, n.author_id) for n in notes if n.author_id is not None
-    }
+    authors = accounts.users_by_id(session, [n.author_id for n in notes])
     return render(
         request,
         "pathways/notes.html",
@@ -472,7 +510,7 @@ def referral_page(
         {
             "referral": referral,
             "person_name": service.person_name(session, referral.person_id),
-            "organisations": _org_names(session),
+            "organisations": _referral_orgs(session, [referral]),
             "receiving": actor.organisation_id == referral.to_organisation_id,
             "can_write": actor.can(Permission.CASE_WRITE),
             "PW_LABELS": PW_LABELS,

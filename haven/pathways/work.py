@@ -21,7 +21,15 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_
-from haven.pathways import repository, rules
+from haven.pathways import repository
+from haven.pathways.lifecycle import (
+    ACTIVE_CASE,
+    REFERRAL,
+    TASK,
+    CaseStatus,
+    ReferralStatus,
+    TaskStatus,
+)
 from haven.pathways.models import Case, CaseNote, CaseTask, Referral
 from haven.pathways.schemas import (
     Caseload,
@@ -31,10 +39,11 @@ from haven.pathways.schemas import (
     ReferralMove,
     ReferralOut,
     TaskIn,
+    TaskKind,
     TaskMove,
 )
-from haven.pathways.service import get_case, person_name, require_active
-from haven.people.service import as_reader
+from haven.pathways.service import get_case, person_name, person_names, require_active
+from haven.people.public import as_reader
 from haven.security.permissions import Actor, Permission, require
 
 
@@ -74,10 +83,10 @@ def add_task(session: Session, actor: Actor, case_id: uuid.UUID, data: TaskIn) -
     task = CaseTask(
         case_id=case.id,
         organisation_id=case.organisation_id,
-        kind="general",
+        kind=TaskKind.GENERAL.value,
         title=data.title or "",
         due_at=datetime.combine(data.due_on, time(23, 59), tzinfo=UTC),
-        status="open",
+        status=TaskStatus.OPEN.value,
     )
     session.add(task)
     session.flush()
@@ -95,7 +104,7 @@ def add_task(session: Session, actor: Actor, case_id: uuid.UUID, data: TaskIn) -
 
 
 def get_task(session: Session, actor: Actor, task_id: uuid.UUID) -> CaseTask:
-    task = session.get(CaseTask, task_id)
+    task = repository.task(session, task_id)
     if task is None:
         raise NotFound
     require(actor, Permission.CASE_READ, task)
@@ -106,21 +115,12 @@ def move_task(session: Session, actor: Actor, task_id: uuid.UUID, data: TaskMove
     """Mark a task done or cancelled (open → done | cancelled)."""
     task = get_task(session, actor, task_id)
     require(actor, Permission.CASE_WRITE, task)
-    rules.check(rules.TASK, "task", task.status, data.status)
-    before = task.status
-    task.status = data.status
+    target = TaskStatus(data.status)
+    TASK.check(task.status, target)
     task.closed_at = utcnow()
     task.closed_by_id = actor.user_id
+    TASK.move(session, actor, task, target)
     session.flush()
-    _record(
-        session,
-        actor,
-        AuditAction.CASE_TASK_CHANGED,
-        "case_task",
-        task.id,
-        task.organisation_id,
-        status={"before": before, "after": task.status},
-    )
     return task
 
 
@@ -137,7 +137,8 @@ def overdue(session: Session, actor: Actor, *, mine: bool = False) -> list[Overd
     rows = repository.overdue_tasks(
         session, actor, utcnow(), assigned_to=actor.user_id if mine else None
     )
-    return [Overdue(task, case, person_name(session, case.person_id)) for task, case in rows]
+    names = person_names(session, [case.person_id for _task, case in rows])
+    return [Overdue(task, case, names[case.person_id]) for task, case in rows]
 
 
 # --- notes --------------------------------------------------------------------------------
@@ -187,10 +188,20 @@ def notes(session: Session, actor: Actor, case: Case) -> Sequence[CaseNote]:
 
 
 def referral_out(session: Session, referral: Referral) -> ReferralOut:
+    return _referral_out(referral, person_name(session, referral.person_id))
+
+
+def referrals_out(session: Session, referrals: Sequence[Referral]) -> list[ReferralOut]:
+    """Many referrals as both sides see them, the persons' names read in one batch."""
+    names = person_names(session, [r.person_id for r in referrals])
+    return [_referral_out(r, names[r.person_id]) for r in referrals]
+
+
+def _referral_out(referral: Referral, name: str) -> ReferralOut:
     return ReferralOut(
         id=referral.id,
         person_id=referral.person_id,
-        person_name=person_name(session, referral.person_id),
+        person_name=name,
         from_organisation_id=referral.from_organisation_id,
         to_organisation_id=referral.to_organisation_id,
         kind=referral.kind,
@@ -217,7 +228,7 @@ def send_referral(session: Session, actor: Actor, case_id: uuid.UUID, data: Refe
         from_organisation_id=case.organisation_id,
         to_organisation_id=target.id,
         kind=str(data.kind),
-        status="sent",
+        status=ReferralStatus.SENT.value,
         sent_by_id=actor.user_id,
         sent_at=utcnow(),
     )
@@ -250,7 +261,7 @@ def _side(actor: Actor, referral: Referral) -> str:
 
 def get_referral(session: Session, actor: Actor, referral_id: uuid.UUID) -> Referral:
     as_reader(session, actor)
-    referral = session.get(Referral, referral_id)
+    referral = repository.referral(session, referral_id)
     if referral is None:
         raise NotFound
     _side(actor, referral)
@@ -264,34 +275,22 @@ def move_referral(
     """The receiving organisation accepts or declines, then completes (sent → accepted |
     declined; accepted → completed). The sender cannot answer its own referral."""
     as_reader(session, actor)
-    referral = session.get(Referral, referral_id)
+    referral = repository.referral(session, referral_id)
     if referral is None:
         raise NotFound
     side = _side(actor, referral)
     require(actor, Permission.CASE_WRITE)
     if side != "to":
         raise PermissionDenied(N_("Only the receiving organisation answers a referral."))
-    rules.check(rules.REFERRAL, "referral", referral.status, data.status)
-    before = referral.status
-    referral.status = data.status
-    now = utcnow()
-    if data.status == "completed":
-        referral.completed_at = now
-    else:
-        referral.responded_at = now
+    target = ReferralStatus(data.status)
+    REFERRAL.check(referral.status, target)
+    if target is not ReferralStatus.COMPLETED:  # completing stamps completed_at
+        referral.responded_at = utcnow()
         referral.responded_by_id = actor.user_id
     if data.response:
         referral.response = data.response
+    REFERRAL.move(session, actor, referral, target, organisation_id=referral.to_organisation_id)
     session.flush()
-    _record(
-        session,
-        actor,
-        AuditAction.REFERRAL_CHANGED,
-        "referral",
-        referral.id,
-        referral.to_organisation_id,
-        status={"before": before, "after": referral.status},
-    )
     return referral
 
 
@@ -323,8 +322,9 @@ def caseload(session: Session, actor: Actor) -> Caseload:
     overdue_by: dict[uuid.UUID | None, int] = counts["overdue_by_worker"]  # type: ignore[assignment]
     by_status: dict[str, int] = counts["by_status"]  # type: ignore[assignment]
     rows = []
+    users = accounts.users_by_id(session, [*open_by, *overdue_by])
     for user_id in sorted(set(open_by) | set(overdue_by), key=lambda u: str(u or "")):
-        user = accounts.user_by_id(session, user_id) if user_id else None
+        user = users.get(user_id) if user_id else None
         rows.append(
             CaseloadRow(
                 user_id=user_id,
@@ -334,8 +334,8 @@ def caseload(session: Session, actor: Actor) -> Caseload:
             )
         )
     return Caseload(
-        open_cases=by_status.get("open", 0) + by_status.get("reopened", 0),
-        closed_cases=by_status.get("closed", 0),
+        open_cases=sum(by_status.get(status, 0) for status in ACTIVE_CASE),
+        closed_cases=by_status.get(CaseStatus.CLOSED, 0),
         overdue_tasks=sum(overdue_by.values()),
         by_worker=rows,
     )

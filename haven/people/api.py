@@ -1,36 +1,18 @@
-"""JSON endpoints for persons: search, profile, family, photo, possible duplicates."""
+"""JSON endpoints for persons: profile, family, photo. (The search, which also finds by
+unit, is composed in `haven.web.casefile`.)"""
 
 from __future__ import annotations
 
 import uuid
 
 from fastapi import APIRouter, Response, UploadFile
-from pydantic import BaseModel, Field
 
+from haven.kernel.photos import MAX_PHOTO_BYTES
 from haven.people import service
-from haven.people.schemas import (
-    FamilyMemberIn,
-    FamilyMemberOut,
-    PersonOut,
-    PersonSummary,
-    ProfileUpdate,
-)
+from haven.people.schemas import FamilyMemberIn, FamilyMemberOut, PersonOut, ProfileUpdate
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/people", tags=["people"])
-
-
-class SearchQuery(BaseModel):
-    """What to look for; sent in the body so that names never appear in URLs or access logs."""
-
-    q: str = Field(min_length=2, max_length=200)
-
-
-@router.post("/search")
-def search_people(query: SearchQuery, session: DB, actor: ApiActor) -> list[PersonSummary]:
-    """Search by name (either script, with or without honorific), father's name, NRC,
-    service number or unit; only persons the caller may see."""
-    return [PersonSummary.model_validate(p) for p in service.search(session, actor, query.q)]
 
 
 @router.get("/{person_id}")
@@ -75,7 +57,7 @@ def remove_family_member(
 @router.put("/{person_id}/photo", status_code=204)
 def set_photo(person_id: uuid.UUID, photo: UploadFile, session: DB, actor: ApiActor) -> Response:
     """Upload a photo (JPEG or PNG, at most 5 MB); it is re-encoded without metadata."""
-    content = photo.file.read(service.MAX_PHOTO_BYTES + 1)
+    content = photo.file.read(MAX_PHOTO_BYTES + 1)
     service.set_photo(session, actor, person_id, content)
     return Response(status_code=204)
 

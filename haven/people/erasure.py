@@ -1,10 +1,13 @@
 """Erasure of a person: crypto-shredding, blanking, and the ledger that outlives backups.
 
-`erase_person` destroys the person's data key (every confidential field, photo and family
-whereabouts becomes unreadable ciphertext, which is then removed too), blanks the PERSONAL
-fields (the name becomes `ERASED_NAME`), deletes family members and the photo, and keeps
-the anonymous skeleton (the person row, reception events) for aggregate statistics. The
-erasure is audited without any personal value.
+`erase_person` publishes `PersonErased`; every domain clears its own rows about the person
+in its `handlers.py` (`@handles(PersonErased, clears=(tables…))`; a test proves that every
+table holding a person's data has one). The people domain's own handler (`shred`) destroys
+the person's data key (every confidential field, photo and family whereabouts becomes
+unreadable ciphertext, which is then removed too), blanks the PERSONAL fields (the name
+becomes `ERASED_NAME`), deletes family members and the photo, and keeps the anonymous
+skeleton (the person row, reception events) for aggregate statistics. The erasure is
+audited without any personal value.
 
 A backup holds the wrapped data key of everyone in it. So every erasure is also appended to
 an erasure ledger kept with the key material (`settings.key_dir / "erasure-ledger"`,
@@ -15,29 +18,27 @@ ledger holds only person ids (random UUIDs) and times.
 
 from __future__ import annotations
 
-import importlib
 import os
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from haven.agreements.models import Arrival, RollEntry
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
+from haven.config import get_settings
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
 from haven.kernel import keys
+from haven.kernel.events import publish
 from haven.kernel.sensitivity import Sensitivity, classified_columns
-from haven.matching.service import forget as forget_match_keys
 from haven.people import repository
+from haven.people.events import PersonErased
 from haven.people.models import PERSON_KEYS, FamilyMember, Person, PersonPhoto
-from haven.pow.models import PowRecord
-from haven.reception.models import ReceptionEvent
 from haven.security.fields import encrypted_fields, forget_plaintext
+from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 
 ERASED_NAME = "[erased]"
@@ -51,8 +52,6 @@ def ledger_path(key_dir: Path) -> Path:
 
 
 def default_ledger() -> Path:
-    from haven.config import get_settings
-
     return ledger_path(get_settings().key_dir)
 
 
@@ -97,29 +96,26 @@ def read_ledger(ledger: Path) -> list[uuid.UUID]:
     return list(seen)
 
 
-def _require_fresh(session: Session, actor: Actor) -> None:
-    """Fresh re-authentication, when the fresh-authentication module is present."""
-    if actor.is_system:
-        return
-    try:
-        fresh = importlib.import_module("haven.security.fresh")
-    except ImportError:  # pragma: no cover - the module ships with the authentication work
-        return
-    fresh.require_fresh(session, actor)
+def _erase(session: Session, actor: Actor, person: Person) -> None:
+    """Tell every domain (each clears its own rows in its handler, people's own included:
+    `haven.people.handlers`), then drop what the session still holds of the person."""
+    publish(session, actor, PersonErased(person_id=person.id))
+    session.flush()
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, FamilyMember | PersonPhoto) and instance.person_id == person.id:
+            session.expunge(instance)
 
 
-def _shred(session: Session, person: Person) -> None:
-    """Destroy the key, remove ciphertext, relatives and photo, blank the PERSONAL fields."""
+def shred(session: Session, person: Person) -> None:
+    """Destroy the key, remove ciphertext, relatives and photo, blank the PERSONAL fields;
+    the anonymous skeleton (the row, `erased_at`) stays for aggregate statistics."""
     PERSON_KEYS.destroy(session, person.id)
     forget_plaintext(person)
     for field in encrypted_fields(Person).values():
         setattr(person, field.ciphertext_attr, None)
         if field.blind is not None:
             setattr(person, field.blind.attr, None)
-    session.execute(delete(FamilyMember).where(FamilyMember.person_id == person.id))
-    session.execute(delete(PersonPhoto).where(PersonPhoto.person_id == person.id))
-    forget_match_keys(session, person.id)  # phonetic name keys are derived personal data
-    _blank_other_records(session, person.id)
+    repository.delete_family_and_photo(session, person.id)
     personal = classified_columns(Person.__table__)  # type: ignore[arg-type]
     for name, level in personal.items():
         if level is not Sensitivity.PERSONAL:
@@ -133,47 +129,6 @@ def _shred(session: Session, person: Person) -> None:
     person.name_key = keys.name_key(None, None)
     person.birth_approximate = False
     person.erased_at = person.erased_at or utcnow()
-    session.flush()
-    for instance in list(session.identity_map.values()):
-        if isinstance(instance, FamilyMember | PersonPhoto) and instance.person_id == person.id:
-            session.expunge(instance)
-
-
-def _blank_other_records(session: Session, person_id: uuid.UUID) -> None:
-    """Other domains' copies of the person's identity: the prisoner-of-war record's Art. 17
-    and Art. 122 items and the nominal-roll entry the person arrived as."""
-    session.execute(
-        update(PowRecord)
-        .where(PowRecord.person_id == person_id)
-        .values(
-            surname=None,
-            first_names=None,
-            birth_year=None,
-            birth_month=None,
-            birth_day=None,
-            service_number_ct=None,
-            service_number_index=None,
-            bureau_details_ct=None,
-        ),
-        execution_options={"synchronize_session": "fetch"},
-    )
-    entries = (
-        select(Arrival.roll_entry_id)
-        .join(ReceptionEvent, ReceptionEvent.id == Arrival.reception_id)
-        .where(ReceptionEvent.person_id == person_id, Arrival.roll_entry_id.is_not(None))
-    )
-    session.execute(
-        update(RollEntry)
-        .where(RollEntry.id.in_(entries))
-        .values(
-            prefix=None,
-            name_my=None,
-            name_latin=ERASED_NAME,
-            name_key=keys.name_key(None, None),
-            birth_year=None,
-        ),
-        execution_options={"synchronize_session": "fetch"},
-    )
 
 
 def erase_person(
@@ -193,8 +148,9 @@ def erase_person(
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationFailed(fields={"reason": N_("Say why this person is erased.")})
-    _require_fresh(session, actor)
-    _shred(session, person)
+    if not actor.is_system:
+        require_fresh(session, actor)
+    _erase(session, actor, person)
     audit.record(
         session,
         actor,
@@ -228,7 +184,7 @@ def reapply_ledger(session: Session, person_ids: Iterable[uuid.UUID]) -> int:
         )
         if not remaining:
             continue
-        _shred(session, person)
+        _erase(session, actor, person)
         audit.record(
             session,
             actor,

@@ -1,2 +1,100 @@
 """The people domain's public surface: the only module other domains may import
-(docs/architecture.md, "Between domains")."""
+(docs/architecture.md, "Between domains").
+
+`Person` and `FamilyMember` are here for other domains' repositories to join on; prefer the
+read functions. Unchecked reads (`person_by_id`, `persons_by_id`, …) are for services that
+have checked the actor's right themselves.
+"""
+
+from __future__ import annotations
+
+from haven.people.age import ADULT_AGE, is_child, may_be_a_child
+from haven.people.erasure import (
+    ERASED_NAME,
+    LedgerDamaged,
+    erase_person,
+    ledger_path,
+    read_ledger,
+    reapply_ledger,
+)
+from haven.people.events import PersonChanged, PersonErased
+from haven.people.export import export_people
+from haven.people.models import PERSON_KEYS, FamilyMember, Person
+from haven.people.repository import (
+    any_person_in,
+    dependants_count,
+    due_for_retention,
+    family_by_person,
+    live_person_ids,
+    name_records,
+)
+from haven.people.schemas import (
+    FamilyMemberIn,
+    FamilyMemberOut,
+    PersonOut,
+    PersonSummary,
+    ProfileUpdate,
+    Sex,
+)
+from haven.people.service import (
+    add_family_member,
+    as_reader,
+    family,
+    get_person,
+    get_photo,
+    has_photo,
+    identifier_index,
+    new_person,
+    person_by_id,
+    persons_by_id,
+    remove_family_member,
+    search,
+    set_names,
+    set_photo,
+    update_profile,
+)
+
+__all__ = [
+    "ADULT_AGE",
+    "ERASED_NAME",
+    "PERSON_KEYS",
+    "FamilyMember",
+    "FamilyMemberIn",
+    "FamilyMemberOut",
+    "LedgerDamaged",
+    "Person",
+    "PersonChanged",
+    "PersonErased",
+    "PersonOut",
+    "PersonSummary",
+    "ProfileUpdate",
+    "Sex",
+    "add_family_member",
+    "any_person_in",
+    "as_reader",
+    "dependants_count",
+    "due_for_retention",
+    "erase_person",
+    "export_people",
+    "family",
+    "family_by_person",
+    "get_person",
+    "get_photo",
+    "has_photo",
+    "identifier_index",
+    "is_child",
+    "ledger_path",
+    "live_person_ids",
+    "may_be_a_child",
+    "name_records",
+    "new_person",
+    "person_by_id",
+    "persons_by_id",
+    "read_ledger",
+    "reapply_ledger",
+    "remove_family_member",
+    "search",
+    "set_names",
+    "set_photo",
+    "update_profile",
+]

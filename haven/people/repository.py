@@ -1,20 +1,49 @@
-"""Every query about persons and their family members."""
+"""Every query about persons, their family members and photos."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from haven.kernel.repository import BATCH, Repository
 from haven.people.models import FamilyMember, Person, PersonPhoto
-from haven.security.permissions import Actor, visible_to
+from haven.security.permissions import Actor
+
+
+class Persons(Repository[Person]):
+    model = Person
+
+
+class FamilyMembers(Repository[FamilyMember]):
+    model = FamilyMember
+    site_column = None
 
 
 def person_by_id(session: Session, person_id: uuid.UUID) -> Person | None:
-    return session.get(Person, person_id)
+    return Persons(session).get(person_id)
+
+
+def persons_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Person]:
+    """Persons by id, batched; missing ids are absent."""
+    return Persons(session).many(ids)
+
+
+def live_person_ids() -> Select[uuid.UUID]:
+    """The ids of every person not erased, as a subquery other domains filter their own
+    queries on (`person_id IN (…)`) instead of joining the persons table."""
+    return select(Person.id).where(Person.erased_at.is_(None))
+
+
+def any_person_in(session: Session, organisation_ids: Sequence[uuid.UUID]) -> bool:
+    """Whether any person (erased or not) belongs to one of the organisations."""
+    found = session.scalar(
+        select(Person.id).where(Person.organisation_id.in_(organisation_ids)).limit(1)
+    )
+    return found is not None
 
 
 def family_of(session: Session, person_id: uuid.UUID) -> Sequence[FamilyMember]:
@@ -25,8 +54,53 @@ def family_of(session: Session, person_id: uuid.UUID) -> Sequence[FamilyMember]:
     ).all()
 
 
+def family_member_by_id(session: Session, member_id: uuid.UUID) -> FamilyMember | None:
+    return FamilyMembers(session).get(member_id)
+
+
+def family_by_person(
+    session: Session, person_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[FamilyMember]]:
+    """Each person's family members, oldest entry first, batched."""
+    groups = FamilyMembers(session).grouped_by(FamilyMember.person_id, person_ids)
+    for members in groups.values():
+        members.sort(key=lambda m: (m.created_at, m.id))
+    return groups
+
+
+def dependants_count(
+    session: Session, person_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, int]:
+    """How many dependants each person has (persons with none are absent), batched."""
+    wanted = sorted({p for p in person_ids if p is not None}, key=str)
+    counts: dict[uuid.UUID, int] = {}
+    for start in range(0, len(wanted), BATCH):
+        rows = session.execute(
+            select(FamilyMember.person_id, func.count())
+            .where(
+                FamilyMember.person_id.in_(wanted[start : start + BATCH]),
+                FamilyMember.is_dependant.is_(True),
+            )
+            .group_by(FamilyMember.person_id)
+        )
+        counts.update({person_id: int(n) for person_id, n in rows})
+    return counts
+
+
 def photo_of(session: Session, person_id: uuid.UUID) -> PersonPhoto | None:
     return session.scalar(select(PersonPhoto).where(PersonPhoto.person_id == person_id))
+
+
+def has_photo(session: Session, person_id: uuid.UUID) -> bool:
+    """Whether the person has a photo, without loading it."""
+    found = session.scalar(select(PersonPhoto.id).where(PersonPhoto.person_id == person_id))
+    return found is not None
+
+
+def delete_family_and_photo(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: the person's relatives and photo go (their key is destroyed already)."""
+    session.execute(delete(FamilyMember).where(FamilyMember.person_id == person_id))
+    session.execute(delete(PersonPhoto).where(PersonPhoto.person_id == person_id))
 
 
 def _like(text: str) -> str:
@@ -40,14 +114,13 @@ def search(
     *,
     name: str = "",
     exact: dict[str, str] | None = None,
-    unit_ids: Sequence[uuid.UUID] = (),
+    person_ids: Collection[uuid.UUID] | Select[uuid.UUID] = (),
     limit: int = 50,
 ) -> Sequence[Person]:
     """Persons visible to the actor whose name/father's name contains `name`, whose blind
-    index matches exactly (`exact`: column → index value, e.g. `nrc_index`), or whose unit
-    matches. Erased persons are never found."""
-    from haven.reception.models import ReceptionEvent
-
+    index matches exactly (`exact`: column → index value, e.g. `nrc_index`), or whose id is
+    among `person_ids` (found by the caller, e.g. those received from a unit). Erased
+    persons are never found."""
     conditions = []
     if name:
         pattern = _like(name)
@@ -55,60 +128,18 @@ def search(
         conditions.append(Person.father_key.like(pattern, escape="\\"))
     for column, value in (exact or {}).items():
         conditions.append(getattr(Person, column) == value)
-    if unit_ids:
-        conditions.append(
-            Person.id.in_(
-                select(ReceptionEvent.person_id).where(ReceptionEvent.origin_unit_id.in_(unit_ids))
-            )
-        )
+    if isinstance(person_ids, Select) or person_ids:
+        conditions.append(Person.id.in_(person_ids))
     if not conditions:
         return []
     query = (
-        select(Person)
-        .where(visible_to(actor, Person), Person.erased_at.is_(None), or_(*conditions))
+        Persons(session)
+        .readable(actor)
+        .where(Person.erased_at.is_(None), or_(*conditions))
         .order_by(Person.created_at.desc())
         .limit(limit)
     )
     return session.scalars(query).all()
-
-
-def possible_duplicates(
-    session: Session,
-    actor: Actor,
-    *,
-    name_key: str,
-    father_key: str | None,
-    birth_year: int | None,
-    nrc_index: str | None,
-    service_number_index: str | None,
-    exclude: uuid.UUID | None = None,
-    limit: int = 10,
-) -> Sequence[Person]:
-    """Simple rules: same NRC, same service number (by blind index), or same name with the
-    same father or a birth year within one year, within the actor's organisation (all its
-    sites: the caller shows only the visible ones and counts the rest)."""
-    rules = []
-    if nrc_index:
-        rules.append(Person.nrc_index == nrc_index)
-    if service_number_index:
-        rules.append(Person.service_number_index == service_number_index)
-    if name_key.strip("|"):
-        same_name = Person.name_key == name_key
-        if father_key:
-            rules.append(and_(same_name, Person.father_key == father_key))
-        if birth_year:
-            rules.append(and_(same_name, Person.birth_year.between(birth_year - 1, birth_year + 1)))
-        if not father_key and not birth_year:
-            rules.append(same_name)
-    if not rules:
-        return []
-    query = select(Person).where(Person.organisation_id == actor.organisation_id, or_(*rules))
-    if actor.is_system:
-        query = select(Person).where(or_(*rules))
-    query = query.where(Person.erased_at.is_(None))
-    if exclude is not None:
-        query = query.where(Person.id != exclude)
-    return session.scalars(query.limit(limit)).all()
 
 
 def due_for_retention(session: Session, today: date) -> Sequence[uuid.UUID]:
@@ -118,3 +149,16 @@ def due_for_retention(session: Session, today: date) -> Sequence[uuid.UUID]:
         .where(Person.retention_until < today, Person.erased_at.is_(None))
         .order_by(Person.retention_until)
     ).all()
+
+
+def name_records(
+    session: Session, organisation_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str | None, str | None, int | None]]:
+    """(id, name_latin, name_my, birth_year) of the organisation's persons not erased: what
+    vetting's name screening compares a new registry entry against."""
+    rows = session.execute(
+        select(Person.id, Person.name_latin, Person.name_my, Person.birth_year).where(
+            Person.organisation_id == organisation_id, Person.erased_at.is_(None)
+        )
+    ).all()
+    return [(pid, latin, my, year) for pid, latin, my, year in rows]

@@ -8,21 +8,21 @@ encrypted (`haven.security.fields`); NRC and service number are found by blind i
 
 from __future__ import annotations
 
-import io
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, Literal
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from haven.forces import repository as forces_repository
 from haven.i18n import N_
 from haven.kernel import keys
+from haven.kernel.events import publish
+from haven.kernel.photos import JPEG, clean_jpeg
 from haven.kernel.sensitivity import (
     Sensitivity,
     classified_columns,
@@ -31,15 +31,13 @@ from haven.kernel.sensitivity import (
     revealed_classes,
     sensitive_names,
 )
-from haven.matching import service as matching
 from haven.people import repository
+from haven.people.events import PersonChanged
 from haven.people.models import FamilyMember, Person, PersonPhoto
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.security.blind_index import blind_index
 from haven.security.fields import session_keyring, set_reader
-from haven.security.permissions import Actor, Permission, in_scope, require
-from haven.text.units import parse_unit
-from haven.vetting.screening import screen_person
+from haven.security.permissions import Actor, Permission, require
 
 # Every classified field, names included, is recorded as changed without its value: the
 # trail is append-only, so a value copied into it would outlive the person's erasure.
@@ -47,7 +45,6 @@ _SENSITIVE = sensitive_names(Person.__table__, Sensitivity.PERSONAL)  # type: ig
 _BLIND = {c.name for c in Person.__table__.columns if c.info.get("blind_index")}
 _CLASSES = classified_columns(Person.__table__)  # type: ignore[arg-type]
 _FAMILY_CLASSES = classified_columns(FamilyMember.__table__)  # type: ignore[arg-type]
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 
 
 def as_reader(session: Session, actor: Actor) -> None:
@@ -86,6 +83,46 @@ def get_person(session: Session, actor: Actor, person_id: uuid.UUID) -> Person:
 def set_names(person: Person) -> None:
     person.name_key = keys.name_key(person.name_latin, person.name_my)
     person.father_key = keys.name_part(person.father_name) or None
+
+
+def new_person(
+    session: Session,
+    *,
+    organisation_id: uuid.UUID,
+    site_id: uuid.UUID,
+    prefix: str | None,
+    name_my: str | None,
+    name_latin: str | None,
+    birth_year: int | None,
+    birth_approximate: bool,
+    sex: str,
+) -> Person:
+    """A new person with the minimum identity, search keys set and flushed (the caller,
+    reception, has checked the actor's right and audits the reception)."""
+    person = Person(
+        organisation_id=organisation_id,
+        site_id=site_id,
+        prefix=prefix,
+        name_my=name_my,
+        name_latin=name_latin,
+        birth_year=birth_year,
+        birth_approximate=birth_approximate,
+        sex=sex,
+    )
+    set_names(person)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def person_by_id(session: Session, person_id: uuid.UUID) -> Person | None:
+    """The person, unchecked: for services that check the actor's right themselves."""
+    return repository.person_by_id(session, person_id)
+
+
+def persons_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Person]:
+    """Persons by id, unchecked, batched (list pages)."""
+    return repository.persons_by_id(session, ids)
 
 
 def _snapshot(person: Person) -> dict[str, Any]:
@@ -129,8 +166,8 @@ def update_profile(
             organisation_id=person.organisation_id,
             changes=diff,
         )
-        screen_person(session, person.id, requested_by=actor)
-        matching.on_person_changed(session, actor, person.id, source="profile")
+        # Vetting re-screens and matching re-indexes the person (their handlers).
+        publish(session, actor, PersonChanged(person_id=person.id, fields=frozenset(diff)))
     return person
 
 
@@ -170,7 +207,7 @@ def remove_family_member(
     session: Session, actor: Actor, person_id: uuid.UUID, member_id: uuid.UUID
 ) -> None:
     person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
-    member = session.get(FamilyMember, member_id)
+    member = repository.family_member_by_id(session, member_id)
     if member is None or member.person_id != person.id:
         raise NotFound
     session.delete(member)
@@ -186,33 +223,19 @@ def remove_family_member(
 
 def set_photo(session: Session, actor: Actor, person_id: uuid.UUID, content: bytes) -> PersonPhoto:
     """Store a photo re-encoded as JPEG: no EXIF, GPS or other metadata survives."""
-    from PIL import Image, UnidentifiedImageError
-
     person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
-    if len(content) > MAX_PHOTO_BYTES:
-        raise ValidationFailed(fields={"photo": N_("The photo is too large: at most 5 MB.")})
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            rgb = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise ValidationFailed(
-            fields={"photo": N_("Choose a photo in JPEG or PNG format.")}
-        ) from None
-    rgb.thumbnail((800, 800))
-    out = io.BytesIO()
-    rgb.save(out, format="JPEG", quality=85)
+    data = clean_jpeg(content, field="photo", max_side=800)
     photo = repository.photo_of(session, person.id)
     if photo is None:
         photo = PersonPhoto(
             person_id=person.id,
             organisation_id=person.organisation_id,
-            content_type="image/jpeg",
-            data=out.getvalue(),
+            content_type=JPEG,
+            data=data,
         )
         session.add(photo)
     else:
-        photo.data = out.getvalue()
+        photo.data = data
     session.flush()
     audit.record(
         session,
@@ -236,9 +259,23 @@ def get_photo(session: Session, actor: Actor, person_id: uuid.UUID) -> PersonPho
     return photo
 
 
-def search(session: Session, actor: Actor, query: str, *, limit: int = 50) -> Sequence[Person]:
+def has_photo(session: Session, actor: Actor, person_id: uuid.UUID) -> bool:
+    """Whether the person has a photo (the photo itself is not loaded)."""
+    _require_visible(session, actor, person_id, Permission.PERSON_READ)
+    return repository.has_photo(session, person_id)
+
+
+def search(
+    session: Session,
+    actor: Actor,
+    query: str,
+    *,
+    limit: int = 50,
+    person_ids: Collection[uuid.UUID] | Select[uuid.UUID] = (),
+) -> Sequence[Person]:
     """Find persons by name in either script (with or without honorific), father's name,
-    NRC, service number or unit — only among those the actor may see."""
+    NRC or service number — only among those the actor may see. `person_ids` are found too:
+    the caller passes those a query names otherwise (e.g. received from a unit)."""
     require(actor, Permission.PERSON_READ)
     as_reader(session, actor)
     query = " ".join(query.split())
@@ -247,22 +284,25 @@ def search(session: Session, actor: Actor, query: str, *, limit: int = 50) -> Se
     exact = {
         f"{name}_index": index
         for name, index in (
-            ("nrc", _index(session, "nrc", query)),
-            ("service_number", _index(session, "service_number", query)),
+            ("nrc", identifier_index(session, "nrc", query)),
+            ("service_number", identifier_index(session, "service_number", query)),
         )
         if index is not None
     }
-    unit_ids: list[uuid.UUID] = []
-    code = parse_unit(query)
-    if code is not None:
-        unit_ids = list(forces_repository.unit_ids_by_code(session, code.kind, code.number))
     return repository.search(
-        session, actor, name=keys.query_part(query), exact=exact, unit_ids=unit_ids, limit=limit
+        session,
+        actor,
+        name=keys.query_part(query),
+        exact=exact,
+        person_ids=person_ids,
+        limit=limit,
     )
 
 
-def _index(session: Session, field: str, value: str | None) -> str | None:
-    """The blind index of a value as typed (canonicalised first), or None."""
+def identifier_index(
+    session: Session, field: Literal["nrc", "service_number"], value: str | None
+) -> str | None:
+    """The blind index of an NRC or service number as typed (canonicalised first), or None."""
     if not value:
         return None
     canonical = (
@@ -271,46 +311,3 @@ def _index(session: Session, field: str, value: str | None) -> str | None:
     if not canonical:
         return None
     return blind_index(session_keyring(session).index_key, field, canonical)
-
-
-@dataclass(frozen=True)
-class Duplicates:
-    """Possible duplicates the actor may see, and how many more exist beyond their scope."""
-
-    visible: list[Person]
-    hidden_count: int
-
-
-def possible_duplicates(
-    session: Session,
-    actor: Actor,
-    *,
-    name_latin: str | None,
-    name_my: str | None,
-    father_name: str | None = None,
-    birth_year: int | None = None,
-    nrc: str | None = None,
-    service_number: str | None = None,
-    exclude: uuid.UUID | None = None,
-) -> Duplicates:
-    require(actor, Permission.PERSON_READ)
-    as_reader(session, actor)
-    # The matching engine (haven.matching): phonetic keys, blocking, Fellegi-Sunter scores.
-    row = matching.comparable(
-        name_my=name_my,
-        name_latin=name_latin,
-        father_name=father_name,
-        birth_year=birth_year,
-        nrc_index=_index(session, "nrc", nrc),
-        service_number_index=_index(session, "service_number", service_number),
-    )
-    ranked = matching.candidates(
-        session,
-        row,
-        organisation_id=None if actor.is_system else actor.organisation_id,
-        exclude=exclude,
-    )
-    people = matching.persons_by_id(session, [c.person_id for c in ranked])
-    found = [people[c.person_id] for c in ranked if c.person_id in people]
-    visible = [p for p in found if in_scope(actor, p)]
-    return Duplicates(visible=visible, hidden_count=len(found) - len(visible))

@@ -45,7 +45,7 @@ from haven.pow.schemas import (
     VoluntarinessIn,
     WishIn,
 )
-from haven.reception.schemas import ReceptionOut
+from haven.reception.public import ReceptionOut
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/pow", tags=["pow"])

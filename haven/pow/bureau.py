@@ -44,6 +44,7 @@ from haven.pow.documents import (
     render_certificate,
     render_table,
 )
+from haven.pow.ending import death_certificate
 from haven.pow.models import CaptureCard, PowDeath, PowNotice, PowPlace, PowRecord
 from haven.pow.schemas import Art122Item
 from haven.pow.service import get_card, get_record
@@ -123,7 +124,7 @@ def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> byte
     """The card as a PDF in English and Burmese; printing is audited."""
     card = get_card(session, actor, card_id)
     record = get_record(session, actor, card.pow_id)
-    place = session.get(PowPlace, record.place_id) if record.place_id else None
+    place = repository.place_by_id(session, record.place_id) if record.place_id else None
     footer = (
         f"Occasion / အကြောင်း: {card.occasion} · {card.occasion_on.isoformat()} · "
         f"due by / နောက်ဆုံးထား: {card.due_on.isoformat()} · ref {str(card.id)[:8]}"
@@ -142,8 +143,6 @@ def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> byte
 
 def death_certificate_pdf(session: Session, actor: Actor, pow_id: uuid.UUID) -> bytes:
     """The Art. 120 certificate (GC III Annex IV D) with the grave's registration; audited."""
-    from haven.pow.ending import death_certificate
-
     death: PowDeath = death_certificate(session, actor, pow_id)
     record = get_record(session, actor, pow_id)
     items = art122_items(record)

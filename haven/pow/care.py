@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.errors import Conflict, NotFound, ValidationFailed
+from haven.errors import Conflict, ValidationFailed
 from haven.i18n import N_
 from haven.pow import repository
 from haven.pow.deadlines import local_today
+from haven.pow.lifecycle import PowStatus
 from haven.pow.models import (
     Correspondence,
     IcrcVisit,
     MedicalInspection,
     PayRate,
     PersonalEffect,
-    PowPlace,
 )
 from haven.pow.schemas import (
     CardOccasion,
@@ -29,25 +29,29 @@ from haven.pow.schemas import (
     EffectIn,
     InspectionIn,
     NoticeKind,
+    PayCategory,
     PayRateIn,
-    PowStatus,
     VisitIn,
 )
 from haven.pow.service import add_card, add_notice, get_record
-from haven.security.permissions import Actor, Permission, require
+from haven.security.permissions import Actor, Permission, in_scope, require
 
 # Art. 60: monthly advances in Swiss francs (minor units: centimes), by rank category; the
 # keys are the `pay_group` of the forces' rank tables.
-DEFAULT_PAY_RATES: tuple[tuple[str, str, int], ...] = (
-    ("below_sergeant", "Category I: prisoners ranking below sergeant", 800),
-    ("sergeant", "Category II: sergeants and other non-commissioned officers", 1200),
+DEFAULT_PAY_RATES: tuple[tuple[PayCategory, str, int], ...] = (
+    (PayCategory.BELOW_SERGEANT, "Category I: prisoners ranking below sergeant", 800),
     (
-        "warrant_to_captain",
+        PayCategory.SERGEANT,
+        "Category II: sergeants and other non-commissioned officers",
+        1200,
+    ),
+    (
+        PayCategory.WARRANT_TO_CAPTAIN,
         "Category III: warrant officers and commissioned officers below major",
         5000,
     ),
-    ("major_to_colonel", "Category IV: majors, lieutenant-colonels, colonels", 6000),
-    ("general", "Category V: general officers", 7500),
+    (PayCategory.MAJOR_TO_COLONEL, "Category IV: majors, lieutenant-colonels, colonels", 6000),
+    (PayCategory.GENERAL, "Category V: general officers", 7500),
 )
 
 
@@ -136,10 +140,7 @@ def take_effect(
 
 
 def return_effect(session: Session, actor: Actor, effect_id: uuid.UUID) -> PersonalEffect:
-    effect = session.get(PersonalEffect, effect_id)
-    if effect is None:
-        raise NotFound
-    require(actor, Permission.POW_WRITE, effect)
+    effect = repository.Effects(session).get_for(actor, effect_id, Permission.POW_WRITE)
     if effect.returned_on is not None:
         raise Conflict(N_("This article has already been returned."))
     effect.returned_on = local_today()
@@ -157,11 +158,7 @@ def return_effect(session: Session, actor: Actor, effect_id: uuid.UUID) -> Perso
 
 
 def get_effect(session: Session, actor: Actor, effect_id: uuid.UUID) -> PersonalEffect:
-    effect = session.get(PersonalEffect, effect_id)
-    if effect is None:
-        raise NotFound
-    require(actor, Permission.POW_READ, effect)
-    return effect
+    return repository.Effects(session).get_for(actor, effect_id, Permission.POW_READ)
 
 
 def effects(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[PersonalEffect]:
@@ -202,8 +199,8 @@ def correspondence(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequenc
 
 def record_visit(session: Session, actor: Actor, data: VisitIn) -> IcrcVisit:
     require(actor, Permission.POW_WRITE)
-    place = session.get(PowPlace, data.place_id)
-    if place is None or (not actor.is_system and place.organisation_id != actor.organisation_id):
+    place = repository.place_by_id(session, data.place_id)
+    if place is None or not in_scope(actor, place):
         raise ValidationFailed(fields={"place_id": N_("Choose a place of internment.")})
     visit = IcrcVisit(
         organisation_id=place.organisation_id,
@@ -249,7 +246,7 @@ def pay_rates(session: Session, actor: Actor) -> Sequence[PayRate]:
         session.add(
             PayRate(
                 organisation_id=actor.organisation_id,
-                category=category,
+                category=str(category),
                 ranks=ranks,
                 amount_minor=amount,
                 currency="CHF",
@@ -262,10 +259,7 @@ def pay_rates(session: Session, actor: Actor) -> Sequence[PayRate]:
 
 def set_pay_rate(session: Session, actor: Actor, rate_id: uuid.UUID, data: PayRateIn) -> PayRate:
     require(actor, Permission.POW_PAY_MANAGE)
-    rate = session.get(PayRate, rate_id)
-    if rate is None:
-        raise NotFound
-    require(actor, Permission.POW_PAY_MANAGE, rate)
+    rate = repository.Rates(session).get_for(actor, rate_id, Permission.POW_PAY_MANAGE)
     before = {"amount_minor": rate.amount_minor, "currency": rate.currency}
     rate.amount_minor, rate.currency = data.amount_minor, data.currency
     changes = audit.diff(before, {"amount_minor": rate.amount_minor, "currency": rate.currency})

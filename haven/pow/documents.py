@@ -54,8 +54,7 @@ class Line:
 
 
 def new_pdf(title: str) -> FPDF:
-    # fpdf2 loads with the first document, not with every process that imports the registry.
-    from fpdf import FPDF
+    from fpdf import FPDF  # noqa: PLC0415 - fpdf2 loads with the first document, not at start-up
 
     # A5 (the card) and A4, in millimetres.
     pdf = FPDF(format=(148, 210) if title == "card" else (210, 297))
@@ -127,8 +126,8 @@ def render_table(
     title_en: str, title_my: str, header: list[str], rows: list[list[str]], *, footer: str
 ) -> bytes:
     """A list (notices, weekly health report) as a landscape table."""
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    from fpdf import FPDF  # noqa: PLC0415 - fpdf2 loads with the first document, not at start-up
+    from fpdf.fonts import FontFace  # noqa: PLC0415 - as above
 
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.add_font("NotoSans", fname=str(font_path(LATIN_FONT)))

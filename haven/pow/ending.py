@@ -15,6 +15,7 @@ from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.i18n import N_
 from haven.pow import repository
+from haven.pow.lifecycle import PowStatus
 from haven.pow.models import PowDeath, PowRecord, PowRelease, VoluntarinessCheck
 from haven.pow.schemas import (
     DeathIn,
@@ -22,17 +23,19 @@ from haven.pow.schemas import (
     EscapeIn,
     NoticeKind,
     Outcome,
-    PowStatus,
     ReleaseIn,
     ReleaseKind,
     VoluntarinessIn,
     WishIn,
 )
 from haven.pow.service import add_notice, get_record, move
-from haven.reception import service as reception
-from haven.reception.models import ReceptionEvent
-from haven.reception.schemas import Classification
-from haven.security.permissions import Actor, Permission, require
+from haven.reception.public import (
+    Classification,
+    ReceptionEvent,
+    reception_by_id,
+    record_reclassification,
+)
+from haven.security.permissions import Actor, Permission
 
 
 def _not_before_capture(record: PowRecord, day: object, field: str) -> None:
@@ -75,11 +78,7 @@ def record_death(session: Session, actor: Actor, pow_id: uuid.UUID, data: DeathI
 
 
 def get_death(session: Session, actor: Actor, death_id: uuid.UUID) -> PowDeath:
-    death = session.get(PowDeath, death_id)
-    if death is None:
-        raise NotFound
-    require(actor, Permission.POW_READ, death)
-    return death
+    return repository.Deaths(session).get_for(actor, death_id, Permission.POW_READ)
 
 
 def death_certificate(session: Session, actor: Actor, pow_id: uuid.UUID) -> PowDeath:
@@ -244,7 +243,7 @@ def defect(session: Session, actor: Actor, pow_id: uuid.UUID, data: DefectIn) ->
     `defector` event beside the original `surrendered`/`captured` one; the POW record stays,
     closed with the status `defected`."""
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
-    check = session.get(VoluntarinessCheck, data.check_id)
+    check = repository.Checks(session).get(data.check_id)
     if check is None or check.pow_id != record.id:
         raise Conflict(N_("Record a voluntariness check of this prisoner first."))
     if check.completed_at is None:
@@ -263,10 +262,10 @@ def defect(session: Session, actor: Actor, pow_id: uuid.UUID, data: DefectIn) ->
             fields={"changed_on": N_("The change cannot be before the interview.")}
         )
     move(session, actor, record, PowStatus.DEFECTED)
-    original = session.get(ReceptionEvent, record.reception_id)
+    original = reception_by_id(session, record.reception_id)
     if original is None:  # pragma: no cover - a foreign key guarantees it
         raise NotFound
-    event = reception.record_reclassification(
+    event = record_reclassification(
         session, actor, original, Classification.DEFECTOR, on=data.changed_on
     )
     check.used_at = utcnow()

@@ -10,7 +10,9 @@ from haven.kernel.events import Event
 
 @dataclass(frozen=True)
 class PrisonerStatusChanged(Event):
-    """A prisoner's status changed (interned, transferred, released, repatriated, defected…)."""
+    """A prisoner's status changed (escaped, interned again, released, repatriated, deceased,
+    defected): published by `haven.pow.service.move`. `previous` and `status` are `PowStatus`
+    values."""
 
     pow_record_id: uuid.UUID
     person_id: uuid.UUID

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.kernel.keys import canonical_service_number
 from haven.kernel.sensitivity import Sensitivity, sensitive
-from haven.people.models import PERSON_KEYS
+from haven.people.public import PERSON_KEYS
 from haven.security import fields
 from haven.security.fields import JSON_OBJECT, TEXT, BlindIndexSpec, Codec, DataKeys, EncryptedField
 

@@ -1,14 +1,22 @@
-"""Every query of the prisoner-of-war registry."""
+"""Every query of the prisoner-of-war registry.
+
+Scoping to what an actor may see goes through `Repository.readable(actor)`; the registry
+list and the board read POW records across the organisation's sites (`site_column=None`),
+while a single record is checked with the record's own site (`get_for`).
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from haven.kernel.erasure import blanked
+from haven.kernel.repository import Repository
+from haven.pow.lifecycle import PowStatus
 from haven.pow.models import (
     CaptureCard,
     Correspondence,
@@ -24,40 +32,65 @@ from haven.pow.models import (
     PowTransfer,
     VoluntarinessCheck,
 )
-from haven.pow.schemas import PowStatus
-from haven.reception.models import ReceptionEvent
+from haven.reception.public import ReceptionEvent
 from haven.security.permissions import Actor, visible_to
+
+
+class Records(Repository[PowRecord]):
+    model = PowRecord
+    site_column = None
+
+
+class Places(Repository[PowPlace]):
+    model = PowPlace
+
+
+class Cards(Repository[CaptureCard]):
+    model = CaptureCard
+
+
+class Effects(Repository[PersonalEffect]):
+    model = PersonalEffect
+
+
+class Deaths(Repository[PowDeath]):
+    model = PowDeath
+
+
+class Checks(Repository[VoluntarinessCheck]):
+    model = VoluntarinessCheck
+
+
+class Rates(Repository[PayRate]):
+    model = PayRate
 
 
 def record_of_person(session: Session, person_id: uuid.UUID) -> PowRecord | None:
     return session.scalar(select(PowRecord).where(PowRecord.person_id == person_id))
 
 
+def record_by_id(session: Session, pow_id: uuid.UUID) -> PowRecord | None:
+    return Records(session).get(pow_id)
+
+
+def records_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, PowRecord]:
+    return Records(session).many(ids)
+
+
+def place_by_id(session: Session, place_id: uuid.UUID) -> PowPlace | None:
+    return Places(session).get(place_id)
+
+
 def records(session: Session, actor: Actor, *, limit: int = 500) -> Sequence[PowRecord]:
-    return session.scalars(
-        select(PowRecord)
-        .where(visible_to(actor, PowRecord, site_column=None))
-        .order_by(PowRecord.captured_on.desc(), PowRecord.id)
-        .limit(limit)
-    ).all()
+    repo = Records(session)
+    return repo.all(
+        repo.readable(actor).order_by(PowRecord.captured_on.desc(), PowRecord.id).limit(limit)
+    )
 
 
 def interned(session: Session, actor: Actor) -> Sequence[PowRecord]:
-    return session.scalars(
-        select(PowRecord).where(
-            visible_to(actor, PowRecord, site_column=None),
-            PowRecord.status == str(PowStatus.INTERNED),
-        )
-    ).all()
-
-
-def latest_reception(session: Session, person_id: uuid.UUID) -> ReceptionEvent | None:
-    return session.scalar(
-        select(ReceptionEvent)
-        .where(ReceptionEvent.person_id == person_id)
-        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.id.desc())
-        .limit(1)
-    )
+    repo = Records(session)
+    return repo.all(repo.readable(actor).where(PowRecord.status == str(PowStatus.INTERNED)))
 
 
 def unregistered_prisoners(
@@ -77,9 +110,8 @@ def unregistered_prisoners(
 
 
 def places(session: Session, actor: Actor) -> Sequence[PowPlace]:
-    return session.scalars(
-        select(PowPlace).where(visible_to(actor, PowPlace)).order_by(PowPlace.name)
-    ).all()
+    repo = Places(session)
+    return repo.all(repo.readable(actor).order_by(PowPlace.name))
 
 
 def cards_of(session: Session, pow_id: uuid.UUID) -> Sequence[CaptureCard]:
@@ -192,10 +224,28 @@ def pending_notices(session: Session, actor: Actor) -> Sequence[PowNotice]:
 
 
 def seriously_ill(session: Session, actor: Actor) -> Sequence[PowRecord]:
-    return session.scalars(
-        select(PowRecord).where(
-            visible_to(actor, PowRecord, site_column=None),
-            PowRecord.seriously_ill.is_(True),
-            PowRecord.status == str(PowStatus.INTERNED),
+    repo = Records(session)
+    return repo.all(
+        repo.readable(actor).where(
+            PowRecord.seriously_ill.is_(True), PowRecord.status == str(PowStatus.INTERNED)
         )
-    ).all()
+    )
+
+
+def has_places(session: Session, organisation_id: uuid.UUID) -> bool:
+    """Whether the organisation has any place of internment (the demo seeds once)."""
+    found = session.scalar(
+        select(PowPlace.id).where(PowPlace.organisation_id == organisation_id).limit(1)
+    )
+    return found is not None
+
+
+def erase_person(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: the record stays (the registry must account for every prisoner it held);
+    the Art. 17 and Art. 122 items, the cause of death, medical findings and the statement
+    of the voluntariness check go."""
+    for model in (PowRecord, PowDeath, MedicalInspection, VoluntarinessCheck):
+        session.execute(
+            update(model).where(model.person_id == person_id).values(blanked(model)),
+            execution_options={"synchronize_session": "fetch"},
+        )

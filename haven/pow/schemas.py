@@ -4,111 +4,98 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.pow.deadlines import local_today
+from haven.pow.lifecycle import PowStatus
 
 
-class PowStatus(StrEnum):
-    INTERNED = "interned"
-    ESCAPED = "escaped"
-    RELEASED = "released"
-    REPATRIATED = "repatriated"
-    DECEASED = "deceased"
-    DEFECTED = "defected"
+class PlaceKind(Labelled):
+    CAMP = "camp", N_("Camp")
+    TRANSIT_CAMP = "transit_camp", N_("Transit camp")
+    HOSPITAL = "hospital", N_("Hospital")
 
 
-# Each lifecycle move allowed; anything else is a 409.
-TRANSITIONS: dict[PowStatus, frozenset[PowStatus]] = {
-    PowStatus.INTERNED: frozenset(
-        {
-            PowStatus.ESCAPED,
-            PowStatus.RELEASED,
-            PowStatus.REPATRIATED,
-            PowStatus.DECEASED,
-            PowStatus.DEFECTED,
-        }
-    ),
-    PowStatus.ESCAPED: frozenset({PowStatus.INTERNED, PowStatus.DECEASED}),
-    PowStatus.RELEASED: frozenset(),
-    PowStatus.REPATRIATED: frozenset(),
-    PowStatus.DECEASED: frozenset(),
-    PowStatus.DEFECTED: frozenset(),
-}
+class CardOccasion(Labelled):
+    CAPTURE = "capture", N_("Capture")
+    TRANSFER = "transfer", N_("Transfer")
+    ILLNESS = "illness", N_("Serious illness")
 
 
-class PlaceKind(StrEnum):
-    CAMP = "camp"
-    TRANSIT_CAMP = "transit_camp"
-    HOSPITAL = "hospital"
+class NoticeKind(Labelled):
+    CAPTURE = "capture", N_("Capture")
+    TRANSFER = "transfer", N_("Transfer")
+    RELEASE = "release", N_("Release")
+    REPATRIATION = "repatriation", N_("Repatriation")
+    ESCAPE = "escape", N_("Escape")
+    HOSPITAL_ADMISSION = "hospital_admission", N_("Hospital admission")
+    DEATH = "death", N_("Death")
 
 
-class CardOccasion(StrEnum):
-    CAPTURE = "capture"
-    TRANSFER = "transfer"
-    ILLNESS = "illness"
-
-
-class NoticeKind(StrEnum):
-    CAPTURE = "capture"
-    TRANSFER = "transfer"
-    RELEASE = "release"
-    REPATRIATION = "repatriation"
-    ESCAPE = "escape"
-    HOSPITAL_ADMISSION = "hospital_admission"
-    DEATH = "death"
-
-
-class Art17Item(StrEnum):
+class Art17Item(Labelled):
     """What a prisoner is obliged to give (GC III Art. 17)."""
 
-    SURNAME = "surname"
-    FIRST_NAMES = "first_names"
-    RANK = "rank"
-    DATE_OF_BIRTH = "date_of_birth"
-    SERVICE_NUMBER = "service_number"
+    SURNAME = "surname", N_("Surname")
+    FIRST_NAMES = "first_names", N_("First names")
+    RANK = "rank", N_("Rank")
+    DATE_OF_BIRTH = "date_of_birth", N_("Date of birth")
+    SERVICE_NUMBER = "service_number", N_("Service number")
 
 
-class Art122Item(StrEnum):
+class Art122Item(Labelled):
     """What the Information Bureau records in so far as available (GC III Art. 122)."""
 
-    PLACE_OF_BIRTH = "place_of_birth"
-    POWER_DEPENDED_ON = "power_depended_on"
-    FATHER_FIRST_NAME = "father_first_name"
-    MOTHER_MAIDEN_NAME = "mother_maiden_name"
-    PERSON_TO_INFORM = "person_to_inform"
-    ADDRESS = "address"
+    PLACE_OF_BIRTH = "place_of_birth", N_("Place of birth")
+    POWER_DEPENDED_ON = "power_depended_on", N_("Power on which the prisoner depends")
+    FATHER_FIRST_NAME = "father_first_name", N_("Father's first name")
+    MOTHER_MAIDEN_NAME = "mother_maiden_name", N_("Mother's maiden name")
+    PERSON_TO_INFORM = "person_to_inform", N_("Person to inform")
+    ADDRESS = "address", N_("Address for correspondence")
 
 
-class Direction(StrEnum):
-    SENT = "sent"
-    RECEIVED = "received"
+class Direction(Labelled):
+    SENT = "sent", N_("Sent")
+    RECEIVED = "received", N_("Received")
 
 
-class MailKind(StrEnum):
-    LETTER = "letter"
-    CARD = "card"
+class MailKind(Labelled):
+    LETTER = "letter", N_("Letter")
+    CARD = "card", N_("Card")
 
 
-class ReleaseKind(StrEnum):
-    RELEASE = "release"
-    REPATRIATION = "repatriation"
+class ReleaseKind(Labelled):
+    RELEASE = "release", N_("Release")
+    REPATRIATION = "repatriation", N_("Repatriation")
 
 
-class ReleaseGrounds(StrEnum):
-    END_OF_HOSTILITIES = "end_of_hostilities"  # Art. 118
-    SERIOUSLY_SICK = "seriously_sick"  # Art. 109-110
-    OTHER = "other"
+class ReleaseGrounds(Labelled):
+    END_OF_HOSTILITIES = "end_of_hostilities", N_("End of active hostilities (Art. 118)")
+    SERIOUSLY_SICK = "seriously_sick", N_("Seriously sick or wounded (Art. 109)")  # Art. 109-110
+    OTHER = "other", N_("Other")
 
 
-class Outcome(StrEnum):
-    VOLUNTARY = "voluntary"
-    NOT_VOLUNTARY = "not_voluntary"
-    INCONCLUSIVE = "inconclusive"
+class Outcome(Labelled):
+    VOLUNTARY = "voluntary", N_("Voluntary")
+    NOT_VOLUNTARY = "not_voluntary", N_("Not voluntary")
+    INCONCLUSIVE = "inconclusive", N_("Inconclusive")
+
+
+class PayCategory(Labelled):
+    """The rank categories of the monthly advances of pay (Art. 60); the forces' rank tables
+    name a rank's category in `pay_group`."""
+
+    BELOW_SERGEANT = "below_sergeant", N_("Category I: below sergeant")
+    SERGEANT = "sergeant", N_("Category II: sergeants and other non-commissioned officers")
+    WARRANT_TO_CAPTAIN = (
+        "warrant_to_captain",
+        N_("Category III: warrant officers and officers below major"),
+    )
+    MAJOR_TO_COLONEL = "major_to_colonel", N_("Category IV: majors, lieutenant-colonels, colonels")
+    GENERAL = "general", N_("Category V: general officers")
 
 
 def _today() -> date:

@@ -1,8 +1,9 @@
 """POW records: registration, Art. 17 and Art. 122 items, places, transfers, capture cards.
 
-Every entry point masks what the actor may not see (`people.service.as_reader`) and writes
-its audit event in the same transaction. Status moves follow `schemas.TRANSITIONS`; an
-illegal move is a Conflict (409).
+Every entry point masks what the actor may not see (`as_reader` of `haven.people.public`)
+and writes its audit event in the same transaction. Status changes go through the lifecycle
+(`haven.pow.lifecycle.STATUS`): an illegal one is a Conflict (409); each is stamped and
+published (`PrisonerStatusChanged`) for the domains that act on it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
-from haven.forces.models import Rank
-from haven.i18n import N_, Text
-from haven.people import repository as people_repository
-from haven.people.service import as_reader
+from haven.forces.public import rank_by_id
+from haven.i18n import N_
+from haven.kernel.events import publish
+from haven.people.public import as_reader, person_by_id
 from haven.pow import deadlines, repository
+from haven.pow.events import PrisonerStatusChanged
+from haven.pow.lifecycle import STATUS, PowStatus
 from haven.pow.models import CaptureCard, PowNotice, PowPlace, PowRecord, PowTransfer
 from haven.pow.schemas import (
-    TRANSITIONS,
     Art17In,
     Art17Item,
     Art122In,
@@ -33,12 +35,10 @@ from haven.pow.schemas import (
     NoticeKind,
     PlaceIn,
     PowRegister,
-    PowStatus,
     TransferIn,
 )
-from haven.reception.models import ReceptionEvent
-from haven.reception.schemas import PRISONER_CLASSIFICATIONS
-from haven.security.permissions import Actor, Permission, require
+from haven.reception.public import PRISONER_CLASSIFICATIONS, ReceptionEvent, latest_reception
+from haven.security.permissions import Actor, Permission, in_scope, require
 
 ART17_SENSITIVE = {"surname", "first_names", "birth_year", "birth_month", "birth_day"}
 
@@ -47,11 +47,7 @@ def get_record(
     session: Session, actor: Actor, pow_id: uuid.UUID, permission: Permission = Permission.POW_READ
 ) -> PowRecord:
     as_reader(session, actor)
-    record = session.get(PowRecord, pow_id)
-    if record is None:
-        raise NotFound
-    require(actor, permission, record)
-    return record
+    return repository.Records(session).get_for(actor, pow_id, permission)
 
 
 def view_record(session: Session, actor: Actor, pow_id: uuid.UUID) -> PowRecord:
@@ -84,17 +80,20 @@ def unregistered(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
 
 
 def move(session: Session, actor: Actor, record: PowRecord, to: PowStatus) -> None:
-    """Change the status along the transition table, or refuse with a Conflict."""
-    current = PowStatus(record.status)
-    if to not in TRANSITIONS[current]:
-        raise Conflict(
-            Text(
-                N_("A prisoner whose status is “{current}” cannot become “{to}”."),
-                {"current": str(current), "to": str(to)},
-            )
-        )
-    record.status = str(to)
+    """Change the status along the lifecycle (or refuse with a Conflict) and publish it; the
+    caller writes the audit event of the change with its own details."""
+    before = STATUS.move(session, actor, record, to)
     record.status_changed_at = utcnow()
+    publish(
+        session,
+        actor,
+        PrisonerStatusChanged(
+            pow_record_id=record.id,
+            person_id=record.person_id,
+            previous=str(before),
+            status=record.status,
+        ),
+    )
 
 
 def add_notice(
@@ -129,8 +128,8 @@ def add_card(
 
 
 def _place(session: Session, actor: Actor, place_id: uuid.UUID, field: str) -> PowPlace:
-    place = session.get(PowPlace, place_id)
-    if place is None or (not actor.is_system and place.organisation_id != actor.organisation_id):
+    place = repository.place_by_id(session, place_id)
+    if place is None or not in_scope(actor, place):
         raise ValidationFailed(fields={field: N_("Choose a place of internment.")})
     return place
 
@@ -144,11 +143,11 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
     """
     require(actor, Permission.POW_WRITE)
     as_reader(session, actor)
-    person = people_repository.person_by_id(session, data.person_id)
+    person = person_by_id(session, data.person_id)
     if person is None or person.is_erased:
         raise NotFound
     require(actor, Permission.POW_WRITE, person)
-    event = repository.latest_reception(session, person.id)
+    event = latest_reception(session, person.id)
     if event is None or event.classification not in {str(c) for c in PRISONER_CLASSIFICATIONS}:
         raise Conflict(
             N_("Only a person received as surrendered or captured is a prisoner of war.")
@@ -160,7 +159,7 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
             fields={"arrived_on": N_("The arrival at a camp cannot be before the capture.")}
         )
     place = _place(session, actor, data.place_id, "place_id") if data.place_id else None
-    rank = session.get(Rank, event.rank_id) if event.rank_id else None
+    rank = rank_by_id(session, event.rank_id) if event.rank_id else None
     record = PowRecord(
         person_id=person.id,
         organisation_id=person.organisation_id,
@@ -370,11 +369,7 @@ def cards(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[Capture
 def get_card(
     session: Session, actor: Actor, card_id: uuid.UUID, permission: Permission = Permission.POW_READ
 ) -> CaptureCard:
-    card = session.get(CaptureCard, card_id)
-    if card is None:
-        raise NotFound
-    require(actor, permission, card)
-    return card
+    return repository.Cards(session).get_for(actor, card_id, permission)
 
 
 def mark_card_sent(

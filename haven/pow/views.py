@@ -16,15 +16,17 @@ from starlette.datastructures import FormData
 
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.people import repository as people_repository
+from haven.kernel.labels import labels
+from haven.people.public import person_by_id, persons_by_id
 from haven.pow import board, bureau, care, ending, repository, service
 from haven.pow.deadlines import inspection_due_on, local_today
-from haven.pow.labels import POW_LABELS
+from haven.pow.lifecycle import PowStatus
 from haven.pow.schemas import (
     Art17In,
     Art17Item,
     Art122In,
     Art122Item,
+    CardOccasion,
     CardSentIn,
     CorrespondenceIn,
     DeathIn,
@@ -36,11 +38,11 @@ from haven.pow.schemas import (
     MailKind,
     NoticeKind,
     Outcome,
+    PayCategory,
     PayRateIn,
     PlaceIn,
     PlaceKind,
     PowRegister,
-    PowStatus,
     ReleaseGrounds,
     ReleaseIn,
     ReleaseKind,
@@ -58,12 +60,24 @@ from haven.web.templating import render as render_page
 router = APIRouter(include_in_schema=False)
 
 
+# Labels of the values stored on the registry's records, by value (lists of choices use the
+# enum members' own `.label`).
+LABELS_BY_VALUE: dict[str, dict[str, str]] = {
+    "STATUS_LABELS": labels(PowStatus),
+    "PLACE_LABELS": labels(PlaceKind),
+    "OCCASION_LABELS": labels(CardOccasion),
+    "NOTICE_LABELS": labels(NoticeKind),
+    "DIRECTION_LABELS": labels(Direction),
+    "MAIL_LABELS": labels(MailKind),
+    "OUTCOME_LABELS": labels(Outcome),
+    "PAY_LABELS": labels(PayCategory),
+}
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
 ) -> HTMLResponse:
-    return render_page(
-        request, template, {"POW_LABELS": POW_LABELS, **context}, status_code=status_code
-    )
+    return render_page(request, template, {**LABELS_BY_VALUE, **context}, status_code=status_code)
 
 
 PDF = "application/pdf"
@@ -118,7 +132,7 @@ def _register_context(
     session: Session, actor: Actor, values: dict[str, Any], error: HavenError | None
 ) -> dict[str, Any]:
     events = service.unregistered(session, actor)
-    persons = {e.person_id: people_repository.person_by_id(session, e.person_id) for e in events}
+    persons = persons_by_id(session, [e.person_id for e in events])
     return {
         "events": events,
         "persons": persons,
@@ -157,7 +171,7 @@ def register(request: Request, session: DB, actor: HtmlFormActor, form: Form) ->
 def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[str, Any]:
     record = service.view_record(session, actor, pow_id)
     inspections = care.inspections(session, actor, pow_id)
-    person = people_repository.person_by_id(session, record.person_id)
+    person = person_by_id(session, record.person_id)
     places = {p.id: p for p in service.list_places(session, actor)}
     return {
         "record": record,

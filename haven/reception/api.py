@@ -5,11 +5,8 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
-from haven.kernel.text_fields import CleanText, Encoding, NrcText
-from haven.people import service as people
-from haven.people.schemas import PersonSummary
+from haven.people.public import get_person
 from haven.reception import service
 from haven.reception.schemas import ReceptionCreate, ReceptionOut, WeaponIn, WeaponOut
 from haven.web.deps import DB, ApiActor
@@ -32,7 +29,7 @@ def get_reception(reception_id: uuid.UUID, session: DB, actor: ApiActor) -> Rece
 @router.get("/people/{person_id}/receptions")
 def receptions_of(person_id: uuid.UUID, session: DB, actor: ApiActor) -> list[ReceptionOut]:
     """Every reception of a person, oldest first."""
-    person = people.get_person(session, actor, person_id)
+    person = get_person(session, actor, person_id)
     return [ReceptionOut.model_validate(e) for e in service.events_of(session, actor, person)]
 
 
@@ -48,29 +45,3 @@ def add_weapon(reception_id: uuid.UUID, data: WeaponIn, session: DB, actor: ApiA
     """Record one more weapon or piece of equipment; it gets its own receipt number."""
     event = service.get_event(session, actor, reception_id)
     return WeaponOut.model_validate(service.add_weapon(session, actor, event, data))
-
-
-class DuplicateQuery(BaseModel):
-    text_encoding: Encoding = "detect"
-    name_latin: CleanText = None
-    name_my: CleanText = None
-    father_name: CleanText = None
-    birth_year: int | None = None
-    nrc: NrcText = None
-    service_number: CleanText = None
-
-
-class DuplicateAnswer(BaseModel):
-    visible: list[PersonSummary]
-    hidden_count: int
-
-
-@router.post("/people/possible-duplicates")
-def possible_duplicates(data: DuplicateQuery, session: DB, actor: ApiActor) -> DuplicateAnswer:
-    """Persons who may be the same as the one being registered (simple rules). Matches at
-    sites the caller may not see are counted, never shown."""
-    found = people.possible_duplicates(session, actor, **data.model_dump(exclude={"text_encoding"}))
-    return DuplicateAnswer(
-        visible=[PersonSummary.model_validate(p) for p in found.visible],
-        hidden_count=found.hidden_count,
-    )

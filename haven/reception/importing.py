@@ -4,7 +4,7 @@ import that writes everything or nothing.
 Reading (`read_file`) turns a file into rows keyed by field name; a problem with the file as a
 whole (size, encoding, headings, too many rows) raises `FileRejected` naming no person's data.
 Each row then goes through the same schemas and the same services as the reception form
-(`reception.service.receive`, then `people.service.update_profile` for the profile columns),
+(`reception.service.receive`, then people's `update_profile` for the profile columns),
 so every rule of a single reception applies to an imported one.
 
 All-or-nothing: the rows are written inside one SAVEPOINT, each row in a nested one of its
@@ -36,16 +36,15 @@ from haven.accounts import repository as accounts
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import HavenError, ValidationFailed
-from haven.forces import service as forces
+from haven.forces.public import ensure_reference_data, list_ranks
 from haven.i18n import N_, Text, gettext
-from haven.people import service as people
-from haven.people.schemas import ProfileUpdate, Sex
+from haven.kernel.labels import Labelled
+from haven.people.public import ProfileUpdate, Sex, update_profile
 from haven.reception import service as reception
 from haven.reception.schemas import Classification, LegalBasis, ReceptionCreate, WeaponKind
 from haven.security.permissions import Actor, Permission, require
 from haven.text import Assume, UncertainEncoding, clean_text, to_ascii_digits
 from haven.validation import fields_from_errors
-from haven.web.labels import LABELS
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -126,7 +125,7 @@ _COLUMN_OF = {
     "weapons.0.tag": "weapon_tag",
 }
 
-# Rank abbreviations in common English use, after `_key` (lower case, no spaces or dots).
+# Rank abbreviations in common English use, after `heading_key` (lower case, no spaces or dots).
 RANK_ABBREVIATIONS: dict[str, str] = {
     "pte": "Private",
     "pvt": "Private",
@@ -215,11 +214,11 @@ class ImportReport:
 # --- reading the file ----------------------------------------------------------------------
 
 
-def _key(text: str) -> str:
+def heading_key(text: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFC", text).casefold())
 
 
-_HEADINGS: dict[str, str] = {_key(h): name for name, hs in COLUMNS.items() for h in hs}
+_HEADINGS: dict[str, str] = {heading_key(h): name for name, hs in COLUMNS.items() for h in hs}
 
 
 def column_letter(index: int) -> str:
@@ -277,7 +276,7 @@ def _xlsx_records(content: bytes) -> list[list[Cell]]:
         raise FileRejected(not_xlsx) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise FileRejected(N_("The workbook is too large. Split it into smaller files."))
-    from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]
+    from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - loaded when a workbook arrives, not at start-up
 
     records: list[list[Cell]] = []
     filled, too_wide = 0, False
@@ -318,7 +317,7 @@ def _cell(value: object) -> Cell:
     return str(value)  # times, durations: kept as text, refused where a value is expected
 
 
-def _text(value: Cell) -> str | None:
+def cell_text(value: Cell) -> str | None:
     """A cell as text: None when blank; whole numbers without ".0"; dates as YYYY-MM-DD."""
     if value is None:
         return None
@@ -339,10 +338,10 @@ def _headings(header: Sequence[Cell]) -> dict[int, str]:
     unknown: list[str] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(header):
-        heading = _text(cell)
+        heading = cell_text(cell)
         if heading is None:
             continue
-        name = _HEADINGS.get(_key(heading))
+        name = _HEADINGS.get(heading_key(heading))
         if name is None:
             unknown.append(column_letter(index))
         elif name in seen:
@@ -397,15 +396,15 @@ def read_file(
     )
     iterator = iter(records)
     header = next(iterator, None)
-    if header is None or all(_text(cell) is None for cell in header):
+    if header is None or all(cell_text(cell) is None for cell in header):
         raise FileRejected(N_("The first row must hold the column headings."))
     columns = (columns_of or _headings)(header)
     rows: list[ImportRow] = []
     for number, record in enumerate(iterator, start=2):
-        if all(_text(cell) is None for cell in record):
+        if all(cell_text(cell) is None for cell in record):
             continue
         for index, cell in enumerate(record):
-            if index not in columns and _text(cell) is not None:
+            if index not in columns and cell_text(cell) is not None:
                 raise FileRejected(
                     Text(
                         N_("Column {column} has data but no heading. Add the heading."),
@@ -420,7 +419,7 @@ def read_file(
         rows.append(ImportRow(number=number, values=values))
     if not rows:
         raise FileRejected(N_("The file has headings but no rows of people."))
-    headings = {name: str(_text(header[index])) for index, name in columns.items()}
+    headings = {name: str(cell_text(header[index])) for index, name in columns.items()}
     return ImportFile(rows=rows, headings=headings)
 
 
@@ -428,7 +427,7 @@ def read_file(
 
 
 @dataclass(frozen=True)
-class _Lookups:
+class ImportLookups:
     army_id: uuid.UUID
     sites: dict[str, list[uuid.UUID]]
     ranks: dict[str, uuid.UUID]
@@ -437,19 +436,19 @@ class _Lookups:
     held: tuple[object, ...]
 
     @classmethod
-    def load(cls, session: Session, actor: Actor) -> _Lookups:
+    def load(cls, session: Session, actor: Actor) -> ImportLookups:
         sites: dict[str, list[uuid.UUID]] = {}
         for site in accounts.sites_visible(session, actor):
-            sites.setdefault(_key(site.name), []).append(site.id)
-        army = forces.ensure_reference_data(session)
+            sites.setdefault(heading_key(site.name), []).append(site.id)
+        army = ensure_reference_data(session)
         ranks: dict[str, uuid.UUID] = {}
         by_english: dict[str, uuid.UUID] = {}
-        rank_rows = forces.list_ranks(session, actor, army.id)
+        rank_rows = list_ranks(session, actor, army.id)
         for rank in rank_rows:
             by_english[rank.name_en] = rank.id
-            ranks[_key(rank.name_en)] = rank.id
+            ranks[heading_key(rank.name_en)] = rank.id
             if rank.name_my:
-                ranks[_key(rank.name_my)] = rank.id
+                ranks[heading_key(rank.name_my)] = rank.id
         for abbreviation, english in RANK_ABBREVIATIONS.items():
             ranks.setdefault(abbreviation, by_english[english])
         return cls(army_id=army.id, sites=sites, ranks=ranks, held=(army, *rank_rows))
@@ -460,15 +459,15 @@ def _forms(options: type[StrEnum]) -> dict[str, str]:
     """Every accepted spelling of an option: its value, its label in English and in Burmese."""
     forms: dict[str, str] = {}
     for option in options:
-        label = LABELS.get(option.value)
+        label = option.label if isinstance(option, Labelled) else None
         for form in (option.value, label, gettext(label, "my") if label else None):
             if form:
-                forms.setdefault(_key(form), option.value)
+                forms.setdefault(heading_key(form), option.value)
     return forms
 
 
 def _choice(value: str, options: type[StrEnum], aliases: Mapping[str, str] | None = None) -> str:
-    key = _key(value)
+    key = heading_key(value)
     found = _forms(options).get(key) or (aliases or {}).get(key)
     if found is None:
         raise ValueError(Text(N_("Enter one of: {options}."), {"options": ", ".join(options)}))
@@ -487,23 +486,23 @@ def _received_on(value: Cell) -> date:
         and not isinstance(value, bool)
         and EXCEL_1950 <= value < EXCEL_2100
     ):
-        from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped, unused-ignore]
+        from openpyxl.utils.datetime import from_excel  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - loaded when a workbook arrives, not at start-up
 
         return from_excel(value).date()  # type: ignore[no-any-return, unused-ignore]
-    found = _ISO_DATE.fullmatch(to_ascii_digits(_text(value) or ""))
+    found = _ISO_DATE.fullmatch(to_ascii_digits(cell_text(value) or ""))
     with contextlib.suppress(ValueError):  # 2026-02-30 matches the pattern but is no date
         if found:
             return date(int(found[1]), int(found[2]), int(found[3]))
     raise ValueError(N_("Enter the date as year-month-day, for example 2026-11-25."))
 
 
-def _number(value: Cell) -> str | None:
-    text = _text(value)
+def cell_number(value: Cell) -> str | None:
+    text = cell_text(value)
     return to_ascii_digits(text) if text is not None else None
 
 
 def _yes_no(value: Cell) -> bool:
-    text = (_text(value) or "no").casefold()
+    text = (cell_text(value) or "no").casefold()
     if text in YES:
         return True
     if text in NO:
@@ -511,9 +510,9 @@ def _yes_no(value: Cell) -> bool:
     raise ValueError(N_("Enter yes or no."))
 
 
-def _rank(value: str, lookups: _Lookups, assume: Assume) -> str:
+def find_rank(value: str, lookups: ImportLookups, assume: Assume) -> str:
     cleaned = clean_text(value, assume=assume).text
-    found = lookups.ranks.get(_key(cleaned))
+    found = lookups.ranks.get(heading_key(cleaned))
     if found is None:
         raise ValueError(
             N_(
@@ -524,8 +523,8 @@ def _rank(value: str, lookups: _Lookups, assume: Assume) -> str:
     return str(found)
 
 
-def _site(value: str, lookups: _Lookups) -> str:
-    found = lookups.sites.get(_key(value), [])
+def _site(value: str, lookups: ImportLookups) -> str:
+    found = lookups.sites.get(heading_key(value), [])
     if not found:
         raise ValueError(N_("No site of your organisation has this name. Check the spelling."))
     if len(found) > 1:
@@ -533,25 +532,25 @@ def _site(value: str, lookups: _Lookups) -> str:
     return str(found[0])
 
 
-def _assume(encoding: str) -> Assume:
+def assumed_encoding(encoding: str) -> Assume:
     return "unicode" if encoding == "unicode" else "zawgyi" if encoding == "zawgyi" else "detect"
 
 
 def _convert(
-    row: ImportRow, lookups: _Lookups
+    row: ImportRow, lookups: ImportLookups
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Text | str]]:
     """The row as input for `ReceptionCreate` and `ProfileUpdate`, and the errors found."""
     raw = row.values
-    text = {name: _text(raw.get(name)) for name in COLUMNS}
+    text = {name: cell_text(raw.get(name)) for name in COLUMNS}
     errors: dict[str, Text | str] = {}
     encoding = (text["text_encoding"] or "detect").casefold()
     if encoding not in ("detect", "unicode", "zawgyi"):
         errors["text_encoding"] = Text(
             N_("Enter one of: {options}."), {"options": "detect, unicode, zawgyi"}
         )
-    data: dict[str, Any] = {"text_encoding": _assume(encoding)}
+    data: dict[str, Any] = {"text_encoding": assumed_encoding(encoding)}
     data |= {name: text[name] for name in TEXT_COLUMNS}
-    data |= {name: _number(raw.get(name)) for name in ("birth_year", "service_months")}
+    data |= {name: cell_number(raw.get(name)) for name in ("birth_year", "service_months")}
 
     def attempt(name: str, target: str, parse: Callable[[str], object]) -> None:
         value = text[name]
@@ -568,7 +567,7 @@ def _convert(
     attempt("received_on", "received_on", lambda _v: _received_on(raw["received_on"]))
     attempt("terms_signed", "terms_signed", _yes_no)
     attempt("site", "site_id", lambda v: _site(v, lookups))
-    attempt("rank", "rank_id", lambda v: _rank(v, lookups, _assume(encoding)))
+    attempt("rank", "rank_id", lambda v: find_rank(v, lookups, assumed_encoding(encoding)))
     if data.get("classification") not in (None, Classification.CHILD):
         data["origin_force_id"] = lookups.army_id  # known already: spares a lookup per row
     if text["classification"] is None:
@@ -604,7 +603,7 @@ def _column(name: str) -> str:
 
 
 def _validate(
-    row: ImportRow, lookups: _Lookups
+    row: ImportRow, lookups: ImportLookups
 ) -> tuple[ReceptionCreate | None, ProfileUpdate | None, dict[str, Text | str]]:
     data, profile_data, errors = _convert(row, lookups)
     created: ReceptionCreate | None = None
@@ -632,7 +631,7 @@ def _add_errors(report: ImportReport, row: int, fields: Mapping[str, Text | str]
 
 
 def _import_row(
-    session: Session, actor: Actor, row: ImportRow, lookups: _Lookups, report: ImportReport
+    session: Session, actor: Actor, row: ImportRow, lookups: ImportLookups, report: ImportReport
 ) -> None:
     created, profile, errors = _validate(row, lookups)
     if errors or created is None:
@@ -642,7 +641,7 @@ def _import_row(
     try:
         event = reception.receive(session, actor, created)
         if profile is not None:
-            people.update_profile(session, actor, event.person_id, profile)
+            update_profile(session, actor, event.person_id, profile)
     except UncertainEncoding as error:
         # The unit is read again when resolved; an unclear encoding there is the unit's.
         savepoint.rollback()
@@ -664,7 +663,7 @@ def _run(session: Session, actor: Actor, rows: Sequence[ImportRow], *, write: bo
     report = ImportReport(dry_run=not write, rows=len(rows))
     outer = session.begin_nested()
     try:
-        lookups = _Lookups.load(session, actor)
+        lookups = ImportLookups.load(session, actor)
         for row in rows:
             _import_row(session, actor, row, lookups, report)
         if not write or report.errors:

@@ -1,22 +1,58 @@
-"""Every query about reception events and weapons."""
+"""Every query about reception events and the weapons handed over.
+
+Reads of many persons or events are batched (one query per `BATCH` keys), so a list page
+makes the same number of queries whatever its row count.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from haven.kernel.repository import BATCH, Repository
 from haven.reception.models import ReceptionEvent, WeaponItem
-from haven.security.permissions import Actor, visible_to
+from haven.reception.schemas import Classification
+from haven.security.permissions import Actor
+
+CHILD = Classification.CHILD.value
+# Oldest first: the order of a person's history.
+_CHRONOLOGY = (ReceptionEvent.received_on, ReceptionEvent.created_at)
+
+
+class Receptions(Repository[ReceptionEvent]):
+    model = ReceptionEvent
+
+
+class Weapons(Repository[WeaponItem]):
+    model = WeaponItem
+
+
+def _chunks(values: Iterable[uuid.UUID | None]) -> list[list[uuid.UUID]]:
+    wanted = sorted({v for v in values if v is not None}, key=str)
+    return [wanted[start : start + BATCH] for start in range(0, len(wanted), BATCH)]
+
+
+# --- one event, one weapon ------------------------------------------------------------------
+
+
+def reception_by_id(session: Session, reception_id: uuid.UUID) -> ReceptionEvent | None:
+    return Receptions(session).get(reception_id)
+
+
+def weapon_by_id(session: Session, weapon_id: uuid.UUID) -> WeaponItem | None:
+    return Weapons(session).get(weapon_id)
+
+
+# --- one person -----------------------------------------------------------------------------
 
 
 def events_of(session: Session, person_id: uuid.UUID) -> Sequence[ReceptionEvent]:
     return session.scalars(
-        select(ReceptionEvent)
-        .where(ReceptionEvent.person_id == person_id)
-        .order_by(ReceptionEvent.received_on, ReceptionEvent.created_at)
+        select(ReceptionEvent).where(ReceptionEvent.person_id == person_id).order_by(*_CHRONOLOGY)
     ).all()
 
 
@@ -28,31 +64,191 @@ def weapons_of(session: Session, reception_id: uuid.UUID) -> Sequence[WeaponItem
     ).all()
 
 
+def latest_of(
+    session: Session, person_id: uuid.UUID, *, military_only: bool = False
+) -> ReceptionEvent | None:
+    """The person's latest reception (by date received, then by when it was recorded);
+    `military_only` passes over receptions as a child."""
+    query = select(ReceptionEvent).where(ReceptionEvent.person_id == person_id)
+    if military_only:
+        query = query.where(ReceptionEvent.classification != CHILD)
+    return session.scalars(
+        query.order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc()).limit(1)
+    ).first()
+
+
+def latest_agreement_id(session: Session, person_id: uuid.UUID) -> uuid.UUID | None:
+    """The agreement of the person's latest reception that names one."""
+    return session.scalars(
+        select(ReceptionEvent.agreement_id)
+        .where(ReceptionEvent.person_id == person_id, ReceptionEvent.agreement_id.is_not(None))
+        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def received_as_child(session: Session, person_id: uuid.UUID) -> bool:
+    found = session.scalar(
+        select(ReceptionEvent.id)
+        .where(ReceptionEvent.person_id == person_id, ReceptionEvent.classification == CHILD)
+        .limit(1)
+    )
+    return found is not None
+
+
+def child_handover_due(session: Session, person_id: uuid.UUID) -> datetime | None:
+    """The earliest child-protection handover deadline of the person's receptions."""
+    return session.scalar(
+        select(ReceptionEvent.child_protection_due_at)
+        .where(
+            ReceptionEvent.person_id == person_id,
+            ReceptionEvent.child_protection_due_at.is_not(None),
+        )
+        .order_by(ReceptionEvent.child_protection_due_at)
+        .limit(1)
+    )
+
+
+# --- many persons or events (batched) -------------------------------------------------------
+
+
+def by_ids(session: Session, reception_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, ReceptionEvent]:
+    return Receptions(session).many(reception_ids)
+
+
+def by_person(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[ReceptionEvent]]:
+    """Each person's receptions, oldest first (persons without any have an empty list)."""
+    found: dict[uuid.UUID, list[ReceptionEvent]] = {}
+    for chunk in _chunks(person_ids):
+        found.update({person_id: [] for person_id in chunk})
+        for event in session.scalars(
+            select(ReceptionEvent)
+            .where(ReceptionEvent.person_id.in_(chunk))
+            .order_by(ReceptionEvent.person_id, *_CHRONOLOGY)
+        ):
+            found[event.person_id].append(event)
+    return found
+
+
+def latest_by_person(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, ReceptionEvent]:
+    """Each person's latest reception (as `latest_of`); persons never received are absent."""
+    return {
+        person_id: events[-1]
+        for person_id, events in by_person(session, person_ids).items()
+        if events
+    }
+
+
+def weapons_by_reception(
+    session: Session, reception_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[WeaponItem]]:
+    """The weapons of each event, in the order they were recorded."""
+    found: dict[uuid.UUID, list[WeaponItem]] = {}
+    for chunk in _chunks(reception_ids):
+        found.update({reception_id: [] for reception_id in chunk})
+        for item in session.scalars(
+            select(WeaponItem)
+            .where(WeaponItem.reception_id.in_(chunk))
+            .order_by(WeaponItem.reception_id, WeaponItem.created_at)
+        ):
+            found[item.reception_id].append(item)
+    return found
+
+
+def weapons_by_person(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[WeaponItem]]:
+    """Every weapon each person handed over, at any of their receptions."""
+    found: dict[uuid.UUID, list[WeaponItem]] = {}
+    for chunk in _chunks(person_ids):
+        found.update({person_id: [] for person_id in chunk})
+        for person_id, item in session.execute(
+            select(ReceptionEvent.person_id, WeaponItem)
+            .join(ReceptionEvent, ReceptionEvent.id == WeaponItem.reception_id)
+            .where(ReceptionEvent.person_id.in_(chunk))
+            .order_by(ReceptionEvent.person_id, *_CHRONOLOGY, WeaponItem.created_at)
+        ).all():
+            found[person_id].append(item)
+    return found
+
+
+def persons_received(session: Session, organisation_id: uuid.UUID) -> list[uuid.UUID]:
+    """Everyone the organisation has received (once each)."""
+    return list(
+        session.scalars(
+            select(ReceptionEvent.person_id)
+            .where(ReceptionEvent.organisation_id == organisation_id)
+            .distinct()
+        )
+    )
+
+
+def persons_from_units(
+    session: Session, unit_ids: Iterable[uuid.UUID], *, organisation_id: uuid.UUID | None = None
+) -> set[uuid.UUID]:
+    """Persons received from any of these units (of one organisation, when named)."""
+    found: set[uuid.UUID] = set()
+    for chunk in _chunks(unit_ids):
+        query = select(ReceptionEvent.person_id).where(ReceptionEvent.origin_unit_id.in_(chunk))
+        if organisation_id is not None:
+            query = query.where(ReceptionEvent.organisation_id == organisation_id)
+        found.update(session.scalars(query))
+    return found
+
+
+def origin_units(session: Session, organisation_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(person, unit) of every reception of the organisation with a known unit, oldest first."""
+    rows = session.execute(
+        select(ReceptionEvent.person_id, ReceptionEvent.origin_unit_id)
+        .where(
+            ReceptionEvent.organisation_id == organisation_id,
+            ReceptionEvent.origin_unit_id.is_not(None),
+        )
+        .order_by(*_CHRONOLOGY)
+    ).all()
+    return [(person_id, unit_id) for person_id, unit_id in rows if unit_id is not None]
+
+
+# --- lists for the actor (scoped) -----------------------------------------------------------
+
+
 def recent(session: Session, actor: Actor, limit: int = 20) -> Sequence[ReceptionEvent]:
     return session.scalars(
-        select(ReceptionEvent)
-        .where(visible_to(actor, ReceptionEvent))
-        .order_by(ReceptionEvent.created_at.desc())
-        .limit(limit)
+        Receptions(session).readable(actor).order_by(ReceptionEvent.created_at.desc()).limit(limit)
     ).all()
 
 
 def counts_by_classification(session: Session, actor: Actor) -> dict[str, int]:
-    rows = session.execute(
-        select(ReceptionEvent.classification, func.count())
-        .where(visible_to(actor, ReceptionEvent))
-        .group_by(ReceptionEvent.classification)
-    ).all()
+    readable = Receptions(session).readable(actor).whereclause
+    query = select(ReceptionEvent.classification, func.count())
+    if readable is not None:
+        query = query.where(readable)
+    rows = session.execute(query.group_by(ReceptionEvent.classification)).all()
     return {str(k): int(v) for k, v in rows}
 
 
 def children_awaiting_handover(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
     return session.scalars(
-        select(ReceptionEvent)
+        Receptions(session)
+        .readable(actor)
         .where(
-            visible_to(actor, ReceptionEvent),
-            ReceptionEvent.classification == "child",
+            ReceptionEvent.classification == CHILD,
             ReceptionEvent.child_protection_handed_over_at.is_(None),
         )
         .order_by(ReceptionEvent.child_protection_due_at)
     ).all()
+
+
+def erase_person(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: the reception events stay for aggregate statistics (classification, date,
+    site, unit, rank); the free text written about the person goes."""
+    session.execute(
+        update(ReceptionEvent)
+        .where(ReceptionEvent.person_id == person_id)
+        .values(position=None, origin_unit_text=None),
+        execution_options={"synchronize_session": "fetch"},
+    )

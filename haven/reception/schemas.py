@@ -3,47 +3,50 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from haven.i18n import N_
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding
-from haven.people.schemas import Sex
+from haven.people.public import Sex
 
 
-class Classification(StrEnum):
-    DEFECTOR = "defector"
-    SURRENDERED = "surrendered"
-    CAPTURED = "captured"
-    DISENGAGED = "disengaged"
-    CHILD = "child"
+class Classification(Labelled):
+    DEFECTOR = "defector", N_("Defector")
+    SURRENDERED = "surrendered", N_("Surrendered")
+    CAPTURED = "captured", N_("Captured")
+    DISENGAGED = "disengaged", N_("Disengaged")
+    CHILD = "child", N_("Child (under 18)")
 
 
 PRISONER_CLASSIFICATIONS = frozenset({Classification.SURRENDERED, Classification.CAPTURED})
 
 
-class LegalBasis(StrEnum):
+class LegalBasis(Labelled):
     """Why Haven may hold the person's data (ICRC Handbook on Data Protection)."""
 
-    VITAL_INTEREST = "vital_interest"
-    PUBLIC_INTEREST = "public_interest"
-    CONSENT = "consent"
-    LEGITIMATE_INTEREST = "legitimate_interest"
-    LEGAL_OBLIGATION = "legal_obligation"
+    VITAL_INTEREST = "vital_interest", N_("Vital interest")
+    PUBLIC_INTEREST = "public_interest", N_("Public interest")
+    CONSENT = "consent", N_("Consent")
+    LEGITIMATE_INTEREST = "legitimate_interest", N_("Legitimate interest")
+    LEGAL_OBLIGATION = "legal_obligation", N_("Legal obligation")
 
 
-class WeaponKind(StrEnum):
-    RIFLE = "rifle"
-    PISTOL = "pistol"
-    MACHINE_GUN = "machine_gun"
-    GRENADE_LAUNCHER = "grenade_launcher"
-    MORTAR = "mortar"
-    AMMUNITION = "ammunition"
-    EXPLOSIVE = "explosive"
-    RADIO = "radio"
-    VEHICLE = "vehicle"
-    OTHER = "other"
+class WeaponKind(Labelled):
+    RIFLE = "rifle", N_("Rifle")
+    PISTOL = "pistol", N_("Pistol")
+    MACHINE_GUN = "machine_gun", N_("Machine gun")
+    GRENADE_LAUNCHER = "grenade_launcher", N_("Grenade launcher")
+    MORTAR = "mortar", N_("Mortar")
+    AMMUNITION = "ammunition", N_("Ammunition")
+    EXPLOSIVE = "explosive", N_("Explosive")
+    RADIO = "radio", N_("Radio")
+    VEHICLE = "vehicle", N_("Vehicle")
+    OTHER = "other", N_("Other")
 
 
 MILITARY_FIELDS = ("origin_unit", "rank_id", "position", "service_months")
@@ -133,3 +136,45 @@ class ReceptionOut(BaseModel):
     terms_signed: bool
     terms_version: str | None
     child_protection_due_at: datetime | None
+
+
+# The reception form's fields (the HTML page and the possible-duplicates panel read the same).
+FORM_FIELDS = (
+    "text_encoding",
+    "name_my",
+    "name_latin",
+    "classification",
+    "received_on",
+    "site_id",
+    "birth_year",
+    "sex",
+    "origin_unit",
+    "rank_id",
+    "position",
+    "service_months",
+    "legal_basis",
+    "terms_version",
+)
+WEAPON_FORM_FIELDS = ("kind", "serial_number", "tag", "description")
+
+
+def reception_form_data(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The reception form as typed (to show it again) and as input for `ReceptionCreate`
+    (blank fields left out; the one weapon row becomes `weapons`)."""
+    values: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in FORM_FIELDS}
+    values["terms_signed"] = form.get("terms_signed") == "yes"
+    data: dict[str, Any] = {k: v for k, v in values.items() if v not in ("",)}
+    if not data.get("text_encoding"):
+        data.pop("text_encoding", None)
+    weapon = {name: str(form.get(f"weapon_{name}", "")).strip() for name in WEAPON_FORM_FIELDS}
+    values.update({f"weapon_{k}": v for k, v in weapon.items()})
+    serviceable = str(form.get("weapon_serviceable", ""))
+    values["weapon_serviceable"] = serviceable
+    if weapon["kind"]:
+        item: dict[str, Any] = {k: v for k, v in weapon.items() if v}
+        if serviceable in ("yes", "no"):
+            item["serviceable"] = serviceable == "yes"
+        if data.get("text_encoding"):
+            item["text_encoding"] = data["text_encoding"]
+        data["weapons"] = [item]
+    return values, data

@@ -19,28 +19,19 @@ from haven.accounts.models import Site
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
-from haven.errors import NotFound, ValidationFailed
-from haven.forces import service as forces
+from haven.errors import ValidationFailed
+from haven.forces.public import ensure_reference_data, get_force, get_rank, resolve_unit
 from haven.i18n import N_, Text
-from haven.matching.service import on_person_changed
-from haven.people.models import Person
-from haven.people.service import set_names
+from haven.kernel.events import publish
+from haven.people.public import Person, may_be_a_child, new_person
 from haven.reception import repository
+from haven.reception.events import PersonReceived
 from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
 from haven.security.permissions import Actor, Permission, Scope, require
 from haven.text.names import split_name
-from haven.vetting.screening import screen_person
 
 CHILD_HANDOVER = timedelta(hours=48)
-ADULT_AGE = 18
-
-
-def may_be_a_child(birth_year: int | None, received_on: date) -> bool:
-    """With only a year of birth, the person may be a year younger than the difference."""
-    if birth_year is None:
-        return False
-    return received_on.year - birth_year - 1 < ADULT_AGE
 
 
 def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> Site:
@@ -101,7 +92,8 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         name_latin = split_name(name_latin).name
     if name_my:
         name_my = split_name(name_my).name
-    person = Person(
+    person = new_person(
+        session,
         organisation_id=organisation_id,
         site_id=site_id,
         prefix=prefix,
@@ -111,9 +103,6 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         birth_approximate=data.birth_year is not None,
         sex=str(data.sex),
     )
-    set_names(person)
-    session.add(person)
-    session.flush()
     event = ReceptionEvent(
         person_id=person.id,
         organisation_id=organisation_id,
@@ -151,30 +140,35 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
     )
     for weapon in data.weapons:
         add_weapon(session, actor, event, weapon)
-    if data.classification is Classification.CHILD:
-        # The child-protection task (due with the handover deadline) and the child's case.
-        from haven.pathways.service import on_child_received
-
-        on_child_received(session, actor, event)
-    screen_person(session, person.id, requested_by=actor)
-    on_person_changed(session, actor, person.id, source="reception")
+    # Matching indexes the person, vetting screens them, pathways opens a child's case with
+    # its child-protection task (due with the handover deadline): each in its handlers.
+    publish(
+        session,
+        actor,
+        PersonReceived(
+            person_id=person.id,
+            reception_id=event.id,
+            organisation_id=organisation_id,
+            classification=event.classification,
+        ),
+    )
     return event
 
 
 def _military(session: Session, actor: Actor, event: ReceptionEvent, data: ReceptionCreate) -> None:
     force_id = data.origin_force_id
     if force_id is None:
-        force_id = forces.ensure_reference_data(session).id
+        force_id = ensure_reference_data(session).id
     else:
-        forces.get_force(session, actor, force_id)
+        get_force(session, actor, force_id)
     event.origin_force_id = force_id
     if data.rank_id is not None:
-        rank = forces.get_rank(session, actor, data.rank_id)
+        rank = get_rank(session, actor, data.rank_id)
         if rank.force_id != force_id:
             raise ValidationFailed(fields={"rank_id": N_("Choose a rank of the person's force.")})
         event.rank_id = rank.id
     if data.origin_unit:
-        unit = forces.resolve_unit(session, actor, force_id, data.origin_unit)
+        unit = resolve_unit(session, actor, force_id, data.origin_unit)
         event.origin_unit_id = unit.id if unit else None
         event.origin_unit_text = data.origin_unit
     event.position = data.position
@@ -209,11 +203,7 @@ def add_weapon(session: Session, actor: Actor, event: ReceptionEvent, data: Weap
 
 
 def get_event(session: Session, actor: Actor, event_id: uuid.UUID) -> ReceptionEvent:
-    event = session.get(ReceptionEvent, event_id)
-    if event is None:
-        raise NotFound
-    require(actor, Permission.PERSON_READ, event)
-    return event
+    return repository.Receptions(session).get_for(actor, event_id, Permission.PERSON_READ)
 
 
 def events_of(session: Session, actor: Actor, person: Person) -> Sequence[ReceptionEvent]:
@@ -227,11 +217,22 @@ def weapons_of(session: Session, actor: Actor, event: ReceptionEvent) -> Sequenc
 
 
 def get_weapon(session: Session, actor: Actor, weapon_id: uuid.UUID) -> WeaponItem:
-    item = session.get(WeaponItem, weapon_id)
-    if item is None:
-        raise NotFound
-    require(actor, Permission.PERSON_READ, item)
-    return item
+    return repository.Weapons(session).get_for(actor, weapon_id, Permission.PERSON_READ)
+
+
+def weapons_of_events(
+    session: Session, actor: Actor, events: Sequence[ReceptionEvent]
+) -> dict[uuid.UUID, list[WeaponItem]]:
+    """The weapons of each event (batched: one query for a whole history)."""
+    for event in events:
+        require(actor, Permission.PERSON_READ, event)
+    return repository.weapons_by_reception(session, [event.id for event in events])
+
+
+def link_agreement(event: ReceptionEvent, agreement_id: uuid.UUID) -> None:
+    """Record that the person arrived under this defection agreement (the agreements domain
+    checks its own rules and writes the audit event); flushed with the caller's changes."""
+    event.agreement_id = agreement_id
 
 
 def record_reclassification(

@@ -31,6 +31,13 @@ class SecondFactorFailed(AuthenticationRequired):
     )
 
 
+class ReauthenticationFailed(AuthenticationRequired):
+    """The password (or the second factor) given to confirm it is you was not accepted."""
+
+    code = "reauthentication_failed"
+    default_message = N_("That was not accepted. Check your password and code and try again.")
+
+
 class FreshAuthRequired(AuthenticationRequired):
     """Raised by `haven.security.fresh.require_fresh` before payments, exports, vetting
     decisions, erasure and changes of one's own sign-in methods."""

@@ -33,10 +33,10 @@ from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, object_session
 
+from haven.db.keyring import Keyring
 from haven.db.session import keyring_of
 from haven.db.types import new_id
 from haven.security.blind_index import blind_index
-from haven.security.keyring import Keyring
 
 VERSION = 1
 NONCE_BYTES = 12

@@ -10,16 +10,31 @@ opened or re-authenticated (password, and second factor when the user has one) w
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from haven.db.types import utcnow
-from haven.security import sessions
+from haven.security import repository
 from haven.security.errors import FreshAuthRequired
+from haven.security.models import LoginSession
 from haven.security.permissions import Actor
 
 FRESH_WITHIN = timedelta(minutes=5)
+# Where the request's login session is remembered once resolved (`haven.accounts.sessions`).
+CURRENT_LOGIN_KEY = "haven.login_session_id"
+
+
+def remember_login(session: Session, login: LoginSession) -> None:
+    """The login session this request (this database session) runs under."""
+    session.info[CURRENT_LOGIN_KEY] = login.id
+
+
+def current_login(session: Session) -> LoginSession | None:
+    """The login session resolved for this request (this database session), if any."""
+    login_id = session.info.get(CURRENT_LOGIN_KEY)
+    return repository.session_by_id(session, login_id) if isinstance(login_id, uuid.UUID) else None
 
 
 def is_fresh(
@@ -27,7 +42,7 @@ def is_fresh(
 ) -> bool:
     if actor.is_system:
         return True
-    login = sessions.current_login(session)
+    login = current_login(session)
     if login is None or login.user_id != actor.user_id or login.authenticated_at is None:
         return False
     return (now or utcnow()) - login.authenticated_at <= within

@@ -1,4 +1,4 @@
-"""Permissions as data (ARCHITECTURE.md rule 5).
+"""Permissions as data (docs/architecture.md, "Permissions are data").
 
 A role grants a set of permissions; a scope limits which records a permission reaches.
 Services call `require(actor, Permission.X, record)`; list queries use `visible_to(actor, …)`.
@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy import ColumnElement, and_, false, true
 
 from haven.errors import NotFound, PermissionDenied
-from haven.i18n import N_
+from haven.i18n import N_, Labelled
 
 
 class Permission(StrEnum):
@@ -56,31 +56,18 @@ class Permission(StrEnum):
     POW_PAY_MANAGE = "pow.pay_manage"
 
 
-class Role(StrEnum):
-    """The people of DOMAIN.md §2."""
+class Role(Labelled):
+    """Who works in Haven; each role carries its label."""
 
-    REGISTRAR = "registrar"
-    CASE_WORKER = "case_worker"
-    VETTING_OFFICER = "vetting_officer"
-    FINANCE_OFFICER = "finance_officer"
-    POW_OFFICER = "pow_officer"
-    NEGOTIATOR = "negotiator"
-    MANAGER = "manager"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.REGISTRAR: N_("Registrar"),
-    Role.CASE_WORKER: N_("Case worker"),
-    Role.VETTING_OFFICER: N_("Vetting officer"),
-    Role.FINANCE_OFFICER: N_("Finance officer"),
-    Role.POW_OFFICER: N_("Prisoner-of-war officer"),
-    Role.NEGOTIATOR: N_("Negotiator"),
-    Role.MANAGER: N_("Programme manager"),
-    Role.AUDITOR: N_("Auditor"),
-    Role.ADMINISTRATOR: N_("Administrator"),
-}
+    REGISTRAR = "registrar", N_("Registrar")
+    CASE_WORKER = "case_worker", N_("Case worker")
+    VETTING_OFFICER = "vetting_officer", N_("Vetting officer")
+    FINANCE_OFFICER = "finance_officer", N_("Finance officer")
+    POW_OFFICER = "pow_officer", N_("Prisoner-of-war officer")
+    NEGOTIATOR = "negotiator", N_("Negotiator")
+    MANAGER = "manager", N_("Programme manager")
+    AUDITOR = "auditor", N_("Auditor")
+    ADMINISTRATOR = "administrator", N_("Administrator")
 
 
 class Scope(StrEnum):

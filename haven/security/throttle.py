@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from haven.db.types import utcnow
+from haven.security import repository
 from haven.security.models import LoginFailure
 
 MAX_FAILURES_PER_HOUR = 100
@@ -37,13 +37,7 @@ def account_key(username: str) -> str:
 
 
 def failures_in_window(session: Session, username: str, *, now: datetime | None = None) -> int:
-    since = (now or utcnow()) - WINDOW
-    query = (
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.account_key == account_key(username), LoginFailure.occurred_at > since)
-    )
-    return int(session.scalar(query) or 0)
+    return repository.failures_since(session, account_key(username), (now or utcnow()) - WINDOW)
 
 
 def is_locked(session: Session, username: str, *, now: datetime | None = None) -> bool:
@@ -54,11 +48,7 @@ def record_failure(session: Session, username: str, *, now: datetime | None = No
     """Count one failure, and forget this account's failures that left the window."""
     moment = now or utcnow()
     key = account_key(username)
-    session.execute(
-        delete(LoginFailure).where(
-            LoginFailure.account_key == key, LoginFailure.occurred_at <= moment - WINDOW
-        )
-    )
+    repository.forget_failures(session, key, until=moment - WINDOW)
     session.add(LoginFailure(account_key=key, occurred_at=moment))
     session.flush()
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from haven.config import Settings
 from haven.db.engine import sqlite_path
-from haven.security.keyring import (
+from haven.db.keyring import (
     KeyMaterialMissing,
     Keyring,
     has_passphrase,

@@ -1,6 +1,6 @@
 """Emergency wipe: destroy the key material first, then the data it protected.
 
-Every key Haven uses is derived from one root secret (`haven.security.keyring`); the root
+Every key Haven uses is derived from one root secret (`haven.db.keyring`); the root
 exists only as the key file, or as the passphrase stretched over the salt in the key
 directory. Overwriting and unlinking those few bytes makes the database, its WAL, every
 backup and every wrapped field key unreadable at once — that is what takes well under a
@@ -28,7 +28,7 @@ from sqlalchemy import text
 
 from haven.config import Settings
 from haven.db.engine import make_engine, sqlite_path
-from haven.security.keyring import LEDGER_FILE, passphrase_files
+from haven.db.keyring import LEDGER_FILE, passphrase_files
 
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 

@@ -1,10 +1,11 @@
 """Vetting cases: hearing, assessment, two-officer decisions, review, appeal, reopening.
 
-Every move goes through the transition table (`haven.vetting.lifecycle`) and writes an
+Every move goes through the case lifecycle (`haven.vetting.lifecycle.CASE`) and writes an
 audit event; reading a case is audited. A decision is proposed by one vetting officer and
 confirmed by a different one; both steps need fresh authentication. Haven records no
 outcome other than cleared, cleared with conditions, or referred for accountability — and a
-referral keeps the person's protection as a prisoner of war or a detainee.
+referral keeps the person's protection as a prisoner of war or a detainee. A decision that
+comes into force is published (`VettingOutcomeDecided`) for the domains that act on it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
@@ -21,25 +21,25 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied
 from haven.i18n import N_
-from haven.people.models import Person
+from haven.kernel.events import publish
+from haven.people.public import Person, person_by_id
 from haven.security.fresh import require_fresh
-from haven.security.permissions import Actor, Permission, require, visible_to
+from haven.security.permissions import Actor, Permission, require
+from haven.vetting import repository
 from haven.vetting.access import as_vetting_reader
-from haven.vetting.lifecycle import Basis, CaseState, Outcome, ReviewKind, check_move
+from haven.vetting.events import VettingOutcomeDecided
+from haven.vetting.lifecycle import CASE, Basis, CaseState, Outcome, ReviewKind
 from haven.vetting.models import Decision, Hearing, Review, ScreeningHit, VettingCase
 from haven.vetting.schemas import AssessmentIn, DecisionIn, HearingIn, ReviewIn
-from haven.vetting.status import VettingStatus
+from haven.vetting.status import VettingStatus, status_of_outcome, vetting_status
 
 
 def _case(
     session: Session, actor: Actor, case_id: uuid.UUID, permission: Permission
 ) -> VettingCase:
     as_vetting_reader(session, actor)
-    case = session.get(VettingCase, case_id)
-    if case is None:
-        raise NotFound
-    require(actor, permission, case)
-    person = session.get(Person, case.person_id)
+    case = repository.Cases(session).get_for(actor, case_id, permission)
+    person = person_by_id(session, case.person_id)
     if person is None or person.is_erased:
         # Erasure destroyed the person's key: nothing of the case can be read any more.
         raise NotFound
@@ -65,16 +65,16 @@ def _audit(
 
 
 def _move(session: Session, actor: Actor, case: VettingCase, target: CaseState) -> dict[str, Any]:
-    check_move(case.state, target)
-    before = case.state
-    case.state = str(target)
+    """Move the case along `CASE` (409 when illegal), stamping who moved it and when; the
+    caller writes the audit event with these changes and its own details."""
+    before = CASE.move(session, actor, case, target)
     case.state_changed_at = utcnow()
     case.state_changed_by_id = actor.user_id
-    return {"state": {"before": before, "after": case.state}}
+    return {"state": {"before": str(before), "after": case.state}}
 
 
 def status_of(case: VettingCase) -> VettingStatus:
-    return VettingStatus(case.outcome) if case.outcome else VettingStatus.PENDING
+    return status_of_outcome(case.outcome)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -89,11 +89,11 @@ def get_case(session: Session, actor: Actor, case_id: uuid.UUID) -> VettingCase:
 
 def case_id_of_person(session: Session, actor: Actor, person_id: uuid.UUID) -> uuid.UUID:
     require(actor, Permission.VETTING_READ)
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None:
         raise NotFound
     require(actor, Permission.VETTING_READ, person)
-    case_id = session.scalar(select(VettingCase.id).where(VettingCase.person_id == person_id))
+    case_id = repository.case_id_of_person(session, person_id)
     if case_id is None:
         raise NotFound
     return case_id
@@ -101,9 +101,7 @@ def case_id_of_person(session: Session, actor: Actor, person_id: uuid.UUID) -> u
 
 def person_status(session: Session, actor: Actor, person_id: uuid.UUID) -> VettingStatus:
     """The status only, for anyone who may read the person (never allegations or hits)."""
-    from haven.vetting.status import vetting_status
-
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None:
         raise NotFound
     require(actor, Permission.PERSON_READ, person)
@@ -116,61 +114,38 @@ def list_cases(
     """Cases the actor may see, oldest state change first (the queue), with hit counts."""
     require(actor, Permission.VETTING_READ)
     as_vetting_reader(session, actor)
-    hits = (
-        select(ScreeningHit.case_id, func.count().label("n"))
-        .group_by(ScreeningHit.case_id)
-        .subquery()
-    )
-    query = (
-        select(VettingCase, Person, func.coalesce(hits.c.n, 0))
-        .join(Person, Person.id == VettingCase.person_id)
-        .outerjoin(hits, hits.c.case_id == VettingCase.id)
-        .where(visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None))
-        .order_by(VettingCase.state_changed_at)
-        .limit(limit)
-    )
-    if state is not None:
-        query = query.where(VettingCase.state == str(state))
-    return [(c, p, int(n)) for c, p, n in session.execute(query).all()]
+    return repository.queue(session, actor, state=str(state) if state else None, limit=limit)
 
 
 def hits_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[ScreeningHit]:
     require(actor, Permission.VETTING_READ, case)
-    return session.scalars(
-        select(ScreeningHit)
-        .where(ScreeningHit.case_id == case.id)
-        .order_by(ScreeningHit.score.desc(), ScreeningHit.created_at)
-    ).all()
+    return repository.hits_of(session, case.id)
 
 
 def hearings_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Hearing]:
     require(actor, Permission.VETTING_READ, case)
-    return session.scalars(
-        select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.created_at)
-    ).all()
+    return repository.hearings_of(session, case.id)
 
 
 def decisions_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Decision]:
     require(actor, Permission.VETTING_READ, case)
-    return session.scalars(
-        select(Decision).where(Decision.case_id == case.id).order_by(Decision.proposed_at)
-    ).all()
+    return repository.decisions_of(session, case.id)
 
 
 def reviews_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[Review]:
     require(actor, Permission.VETTING_READ, case)
-    return session.scalars(
-        select(Review).where(Review.case_id == case.id).order_by(Review.created_at)
-    ).all()
+    return repository.reviews_of(session, case.id)
 
 
 def open_proposal(session: Session, case: VettingCase) -> Decision | None:
-    return session.scalar(
-        select(Decision).where(
-            Decision.case_id == case.id,
-            Decision.confirmed_at.is_(None),
-            Decision.withdrawn_at.is_(None),
-        )
+    return repository.open_proposal(session, case.id)
+
+
+def officer_names(session: Session, decisions: Sequence[Decision]) -> dict[uuid.UUID, str]:
+    """The names of the officers who proposed or confirmed these decisions."""
+    return repository.display_names(
+        session,
+        [d.proposed_by_id for d in decisions] + [d.confirmed_by_id for d in decisions],
     )
 
 
@@ -214,31 +189,15 @@ def record_hearing(session: Session, actor: Actor, case_id: uuid.UUID, data: Hea
     return hearing
 
 
-def _hit_count(session: Session, case: VettingCase) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(ScreeningHit).where(ScreeningHit.case_id == case.id)
-        )
-        or 0
-    )
-
-
-def _heard(session: Session, case: VettingCase) -> bool:
-    return (
-        session.scalar(select(func.count()).select_from(Hearing).where(Hearing.case_id == case.id))
-        or 0
-    ) > 0
-
-
 def assess(session: Session, actor: Actor, case_id: uuid.UUID, data: AssessmentIn) -> VettingCase:
     """Weigh the hits and the hearing. A case with hits must have heard the person first;
     a case without any hit may be assessed straight from pending."""
     case = _case(session, actor, case_id, Permission.VETTING_DECIDE)
-    if case.state == CaseState.PENDING and _hit_count(session, case):
+    if case.state == CaseState.PENDING and repository.hit_count(session, case.id):
         raise Conflict(
             N_("This person has screening hits: hear them in an interview before assessing.")
         )
-    if case.state == CaseState.INTERVIEW and not _heard(session, case):
+    if case.state == CaseState.INTERVIEW and not repository.hearing_count(session, case.id):
         raise Conflict(N_("Record the hearing before the assessment: the person must be heard."))
     changes = _move(session, actor, case, CaseState.ASSESSED)
     case.assessment = data.assessment
@@ -259,12 +218,7 @@ def propose_decision(
         raise PermissionDenied(N_("A vetting decision is made by named vetting officers."))
     basis = Basis.INITIAL
     if case.state == CaseState.REVIEW:
-        last = session.scalar(
-            select(Review.kind)
-            .where(Review.case_id == case.id)
-            .order_by(Review.created_at.desc())
-            .limit(1)
-        )
+        last = repository.last_review_kind(session, case.id)
         basis = Basis.APPEAL if last == ReviewKind.APPEAL else Basis.REVIEW
     changes = _move(session, actor, case, CaseState.PROPOSED)
     decision = Decision(
@@ -310,13 +264,7 @@ def confirm_decision(session: Session, actor: Actor, case_id: uuid.UUID) -> Deci
             code="second_officer_required",
         )
     now = utcnow()
-    for previous in session.scalars(
-        select(Decision).where(
-            Decision.case_id == case.id,
-            Decision.confirmed_at.is_not(None),
-            Decision.superseded_at.is_(None),
-        )
-    ):
+    for previous in repository.decisions_in_force(session, case.id):
         previous.superseded_at = now
     changes = _move(session, actor, case, CaseState.DECIDED)
     before = case.outcome
@@ -330,6 +278,11 @@ def confirm_decision(session: Session, actor: Actor, case_id: uuid.UUID) -> Deci
         "outcome": {"before": before, "after": case.outcome},
     }
     _audit(session, actor, AuditAction.VETTING_DECISION_CONFIRMED, case, changes)
+    publish(
+        session,
+        actor,
+        VettingOutcomeDecided(person_id=case.person_id, case_id=case.id, outcome=proposal.outcome),
+    )
     return proposal
 
 
@@ -382,13 +335,7 @@ def _reopen(session: Session, actor: Actor, case: VettingCase) -> dict[str, Any]
     if proposal is not None:
         proposal.withdrawn_at = utcnow()
     now = utcnow()
-    for previous in session.scalars(
-        select(Decision).where(
-            Decision.case_id == case.id,
-            Decision.confirmed_at.is_not(None),
-            Decision.superseded_at.is_(None),
-        )
-    ):
+    for previous in repository.decisions_in_force(session, case.id):
         previous.superseded_at = now
     changes = _move(session, actor, case, CaseState.PENDING)
     changes["outcome"] = {"before": case.outcome, "after": None}

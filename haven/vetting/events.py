@@ -14,4 +14,4 @@ class VettingOutcomeDecided(Event):
 
     person_id: uuid.UUID
     case_id: uuid.UUID
-    outcome: str  # haven.vetting.lifecycle.Outcome value
+    outcome: str  # an `Outcome` value (haven.vetting.lifecycle)

@@ -21,19 +21,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.errors import NotFound, ValidationFailed
+from haven.errors import ValidationFailed
 from haven.i18n import N_, Text
-from haven.matching.records import IdentityRecord
-from haven.security.permissions import Actor, Permission, require, visible_to
+from haven.matching.public import IdentityRecord
+from haven.security.permissions import Actor, Permission, require
 from haven.text import has_myanmar
 from haven.text.units import parse_unit
 from haven.validation import fields_from_errors
-from haven.vetting import screening
+from haven.vetting import repository, screening
 from haven.vetting.access import as_vetting_reader
 from haven.vetting.models import (
     Evidence,
@@ -108,12 +107,8 @@ def _organisation(actor: Actor) -> uuid.UUID:
 
 
 def _reference(session: Session, organisation_id: uuid.UUID, year: int) -> str:
-    count = session.scalar(
-        select(func.count())
-        .select_from(Incident)
-        .where(Incident.organisation_id == organisation_id)
-    )
-    return f"INC-{year}-{(count or 0) + 1:04d}"
+    count = repository.incident_count(session, organisation_id)
+    return f"INC-{year}-{count + 1:04d}"
 
 
 def _add(
@@ -170,16 +165,6 @@ def _add(
         },
     )
     return incident, entries
-
-
-def _perpetrators_of(session: Session, incident_id: uuid.UUID) -> list[Perpetrator]:
-    return list(
-        session.scalars(
-            select(Perpetrator)
-            .where(Perpetrator.incident_id == incident_id)
-            .order_by(Perpetrator.id)
-        )
-    )
 
 
 def record_incident(session: Session, actor: Actor, data: IncidentIn) -> tuple[Incident, Rescreen]:
@@ -359,30 +344,18 @@ def list_incidents(session: Session, actor: Actor, *, limit: int = 500) -> Seque
     """Incidents of the actor's organisation, newest first (details are not decrypted here)."""
     require(actor, Permission.VETTING_READ)
     as_vetting_reader(session, actor)
-    return session.scalars(
-        select(Incident)
-        .where(visible_to(actor, Incident, site_column=None))
-        .order_by(Incident.occurred_from.desc(), Incident.reference.desc())
-        .limit(limit)
-    ).all()
+    return repository.incidents(session, actor, limit=limit)
 
 
 def list_watchlists(session: Session, actor: Actor) -> Sequence[Watchlist]:
     require(actor, Permission.VETTING_READ)
-    return session.scalars(
-        select(Watchlist)
-        .where(visible_to(actor, Watchlist, site_column=None))
-        .order_by(Watchlist.created_at.desc())
-    ).all()
+    return repository.watchlists(session, actor)
 
 
 def get_incident(session: Session, actor: Actor, incident_id: uuid.UUID) -> Incident:
     """An incident with its allegations: vetting officers only; the read is audited."""
     as_vetting_reader(session, actor)
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound
-    require(actor, Permission.VETTING_READ, incident)
+    incident = repository.Incidents(session).get_for(actor, incident_id, Permission.VETTING_READ)
     audit.record(
         session,
         actor,
@@ -395,25 +368,17 @@ def get_incident(session: Session, actor: Actor, incident_id: uuid.UUID) -> Inci
 
 
 def units_of(session: Session, incident: Incident) -> list[str]:
-    return list(
-        session.scalars(
-            select(IncidentUnit.unit_code)
-            .where(IncidentUnit.incident_id == incident.id)
-            .order_by(IncidentUnit.unit_code)
-        )
-    )
+    return repository.units_of(session, incident.id)
 
 
 def perpetrators_of(session: Session, actor: Actor, incident: Incident) -> list[Perpetrator]:
     require(actor, Permission.VETTING_READ, incident)
-    return _perpetrators_of(session, incident.id)
+    return repository.perpetrators_of(session, incident.id)
 
 
 def evidence_of(session: Session, actor: Actor, incident: Incident) -> Sequence[Evidence]:
     require(actor, Permission.VETTING_READ, incident)
-    return session.scalars(
-        select(Evidence).where(Evidence.incident_id == incident.id).order_by(Evidence.created_at)
-    ).all()
+    return repository.evidence_of(session, incident.id)
 
 
 def add_evidence(
@@ -429,10 +394,7 @@ def add_evidence(
     """Attach a file, encrypted under the incident's key; its SHA-256 (of the plaintext) is
     kept in clear so that a copy produced later can be matched to it."""
     as_vetting_reader(session, actor)
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound
-    require(actor, Permission.VETTING_DECIDE, incident)
+    incident = repository.Incidents(session).get_for(actor, incident_id, Permission.VETTING_DECIDE)
     if not content:
         raise ValidationFailed(fields={"file": N_("Choose a file.")})
     if len(content) > MAX_EVIDENCE_BYTES:
@@ -466,10 +428,9 @@ def add_evidence(
 def get_evidence(session: Session, actor: Actor, evidence_id: uuid.UUID) -> Evidence:
     """An evidence file for download; audited."""
     as_vetting_reader(session, actor)
-    evidence = session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound
-    require(actor, Permission.VETTING_READ, evidence)
+    evidence = repository.EvidenceFiles(session).get_for(
+        actor, evidence_id, Permission.VETTING_READ
+    )
     audit.record(
         session,
         actor,

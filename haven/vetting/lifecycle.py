@@ -1,50 +1,58 @@
-"""The vetting case's lifecycle as a transition table (ARCHITECTURE.md rule 4).
+"""The vetting case's lifecycle and the vetting vocabularies, each value with its label.
 
 pending → interview → assessed → proposed → decided; a decided case may be reviewed or
 appealed (review → proposed → decided, the decision in force staying in force meanwhile);
-new evidence reopens any case that is past the interview back to pending.
+new evidence reopens any case that is past the interview back to pending. Every move goes
+through `CASE` (`haven.kernel.lifecycle.Lifecycle`), which refuses an illegal move with a 409.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from haven.errors import Conflict
-from haven.i18n import N_, Text
-
-
-class CaseState(StrEnum):
-    PENDING = "pending"  # screened; waiting for an officer
-    INTERVIEW = "interview"  # the person is being heard
-    ASSESSED = "assessed"  # hits and hearing weighed; ready for a proposed decision
-    PROPOSED = "proposed"  # one officer proposed a decision; a second must confirm it
-    DECIDED = "decided"  # a decision confirmed by two officers is in force
-    REVIEW = "review"  # a review or appeal of the decision in force is under way
+from haven.i18n import N_
+from haven.kernel.labels import Labelled
+from haven.kernel.lifecycle import Lifecycle
 
 
-class Outcome(StrEnum):
-    CLEARED = "cleared"
-    CLEARED_WITH_CONDITIONS = "cleared_with_conditions"
-    REFERRED = "referred"
+class CaseState(Labelled):
+    PENDING = "pending", N_("Pending")  # screened; waiting for an officer
+    INTERVIEW = "interview", N_("Interview")  # the person is being heard
+    ASSESSED = "assessed", N_("Assessed")  # hits and hearing weighed; ready for a proposal
+    PROPOSED = "proposed", N_("Decision proposed")  # a second officer must confirm it
+    DECIDED = "decided", N_("Decided")  # a decision confirmed by two officers is in force
+    REVIEW = "review", N_("Under review or appeal")  # of the decision in force
 
 
-class Protection(StrEnum):
+class Outcome(Labelled):
+    CLEARED = "cleared", N_("Cleared")
+    CLEARED_WITH_CONDITIONS = "cleared_with_conditions", N_("Cleared with conditions")
+    REFERRED = "referred", N_("Referred for accountability")
+
+
+class Protection(Labelled):
     """The status under international law a referred person keeps."""
 
-    PRISONER_OF_WAR = "prisoner_of_war"  # Geneva Convention III
-    DETAINEE = "detainee"  # Additional Protocol II art. 4-6, common article 3
+    PRISONER_OF_WAR = "prisoner_of_war", N_("Prisoner of war (Third Geneva Convention)")
+    DETAINEE = "detainee", N_("Detainee (common article 3 and Additional Protocol II)")
 
 
-class ReviewKind(StrEnum):
-    REVIEW = "review"
-    APPEAL = "appeal"
-    REOPEN = "reopen"
+class ReviewKind(Labelled):
+    REVIEW = "review", N_("Review")
+    APPEAL = "appeal", N_("Appeal by the person")
+    REOPEN = "reopen", N_("Reopen on new evidence")
 
 
-class Basis(StrEnum):
+class Basis(Labelled):
+    """On what a decision was taken; the page names only a review's or an appeal's."""
+
     INITIAL = "initial"
-    REVIEW = "review"
-    APPEAL = "appeal"
+    REVIEW = "review", N_("Review")
+    APPEAL = "appeal", N_("Appeal by the person")
+
+
+class HitKind(Labelled):
+    PERPETRATOR = "perpetrator", N_("Name matches an alleged perpetrator")
+    WATCHLIST = "watchlist", N_("Name matches a watchlist entry")
+    UNIT_PERIOD = "unit_period", N_("Unit implicated while the person served in it")
 
 
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
@@ -58,33 +66,12 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     CaseState.REVIEW: frozenset({CaseState.PROPOSED, CaseState.PENDING}),
 }
 
-STATE_LABELS: dict[CaseState, str] = {
-    CaseState.PENDING: N_("Pending"),
-    CaseState.INTERVIEW: N_("Interview"),
-    CaseState.ASSESSED: N_("Assessed"),
-    CaseState.PROPOSED: N_("Decision proposed"),
-    CaseState.DECIDED: N_("Decided"),
-    CaseState.REVIEW: N_("Under review or appeal"),
-}
-
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.CLEARED: N_("Cleared"),
-    Outcome.CLEARED_WITH_CONDITIONS: N_("Cleared with conditions"),
-    Outcome.REFERRED: N_("Referred for accountability"),
-}
-
-PROTECTION_LABELS: dict[Protection, str] = {
-    Protection.PRISONER_OF_WAR: N_("Prisoner of war (Third Geneva Convention)"),
-    Protection.DETAINEE: N_("Detainee (common article 3 and Additional Protocol II)"),
-}
-
-
-def check_move(current: str, target: CaseState) -> None:
-    """Raise Conflict unless the case may move from `current` to `target`."""
-    if target not in TRANSITIONS.get(CaseState(current), frozenset()):
-        raise Conflict(
-            Text(
-                N_("This vetting case cannot move from “{current}” to “{target}”."),
-                {"current": current, "target": str(target)},
-            )
-        )
+# Each move writes an audit event of its own kind (opened, assessed, decision proposed…),
+# so the lifecycle names no action: `haven.vetting.cases` writes it with the move's details.
+CASE = Lifecycle(
+    states=CaseState,
+    transitions=TRANSITIONS,
+    subject_type="vetting_case",
+    attribute="state",
+    what=N_("This vetting case"),
+)

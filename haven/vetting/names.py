@@ -1,9 +1,9 @@
 """Name screening behind one function, `screen_names(person, entries)`.
 
-When the matching engine (`haven.matching.screening.screen_against`, issue 10) is present,
-`screen_names` calls it. Until then, and whenever that module is absent, this documented
-baseline answers instead. It is tuned for recall: a hit is only a reason for a vetting
-officer to look, never an exclusion.
+`screen_names` calls the matching engine (`screen_against` of `haven.matching.public`).
+The documented baseline below stays beside it: screening widens the people it re-screens
+with it (`screening.people_concerned`), since it is tuned for recall: a hit is only a reason
+for a vetting officer to look, never an exclusion.
 
 Baseline rules, per script (Latin and Myanmar compared separately, prefix split off, case
 folded, spaces removed, so "U Aung Kyaw" = "aungkyaw"):
@@ -17,18 +17,16 @@ folded, spaces removed, so "U Aung Kyaw" = "aungkyaw"):
 
 from __future__ import annotations
 
-import importlib
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
 from haven.kernel.keys import name_part
-from haven.matching.records import IdentityRecord, ScreeningMatch
+from haven.matching.public import IdentityRecord, ScreeningMatch, screen_against
 
 THRESHOLD = 85.0
 UNIT_BONUS = 0.1
-Screen = Callable[[IdentityRecord, Sequence[IdentityRecord]], list[ScreeningMatch]]
 
 
 def compact(name: str | None) -> str:
@@ -69,20 +67,11 @@ def baseline(person: IdentityRecord, entries: Sequence[IdentityRecord]) -> list[
     return sorted(found, key=lambda match: -match.score)
 
 
-def engine() -> tuple[str, Screen]:
-    """The matching engine's `screen_against` if present, else the baseline, with a name."""
-    try:
-        module = importlib.import_module("haven.matching.screening")
-    except ImportError:
-        return "baseline", baseline
-    screen = getattr(module, "screen_against", None)
-    if screen is None:
-        return "baseline", baseline
-    return "matching", screen
+ENGINE = "matching"  # the engine's name in the screening audit events
 
 
 def screen_names(person: IdentityRecord, entries: Sequence[IdentityRecord]) -> list[ScreeningMatch]:
     """Every entry whose name may be the person's, best first (the one name-matching call)."""
     if not entries:
         return []
-    return engine()[1](person, entries)
+    return screen_against(person, entries)

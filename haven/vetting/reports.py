@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from statistics import median
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from haven.db.types import utcnow
 from haven.errors import PermissionDenied
-from haven.security.permissions import Actor, Permission, visible_to
+from haven.security.permissions import Actor, Permission
+from haven.vetting import repository
 from haven.vetting.lifecycle import CaseState
-from haven.vetting.models import Decision, ScreeningHit, VettingCase
 
 
 @dataclass(frozen=True)
@@ -30,50 +30,19 @@ class VettingReport:
 def report(session: Session, actor: Actor) -> VettingReport:
     if not actor.can(Permission.VETTING_READ):
         raise PermissionDenied
-    scope = visible_to(actor, VettingCase, site_column=None)
     by_state = dict.fromkeys((str(s) for s in CaseState), 0)
-    for state, count in session.execute(
-        select(VettingCase.state, func.count()).where(scope).group_by(VettingCase.state)
-    ):
-        by_state[state] = count
-    outcomes: dict[str, int] = {}
-    for outcome, count in session.execute(
-        select(VettingCase.outcome, func.count())
-        .where(scope, VettingCase.outcome.is_not(None))
-        .group_by(VettingCase.outcome)
-    ):
-        outcomes[str(outcome)] = count
-    hits: dict[str, int] = {}
-    for kind, count in session.execute(
-        select(ScreeningHit.kind, func.count())
-        .where(visible_to(actor, ScreeningHit, site_column=None))
-        .group_by(ScreeningHit.kind)
-    ):
-        hits[kind] = count
+    by_state.update(repository.cases_by_state(session, actor))
+    outcomes = repository.outcomes_in_force(session, actor)
+    hits = repository.hits_by_kind(session, actor)
     # Time to decision: from the case's opening to its first confirmed decision.
-    first = (
-        select(Decision.case_id, func.min(Decision.confirmed_at).label("at"))
-        .where(Decision.confirmed_at.is_not(None))
-        .group_by(Decision.case_id)
-        .subquery()
-    )
     days = [
         (at - opened).total_seconds() / 86400
-        for opened, at in session.execute(
-            select(VettingCase.created_at, first.c.at)
-            .join(first, first.c.case_id == VettingCase.id)
-            .where(scope)
-        )
-        if at is not None
+        for opened, at in repository.decision_times(session, actor)
     ]
-    from haven.db.types import utcnow
-
     now = utcnow()
     open_days = [
         (now - opened).total_seconds() / 86400
-        for (opened,) in session.execute(
-            select(VettingCase.created_at).where(scope, VettingCase.outcome.is_(None))
-        )
+        for opened in repository.undecided_openings(session, actor)
     ]
     return VettingReport(
         cases_by_state=by_state,

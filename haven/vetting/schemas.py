@@ -5,32 +5,24 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_, Text
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.text.units import parse_unit
 from haven.vetting.lifecycle import Outcome, Protection, ReviewKind
 
 
-class IncidentKind(StrEnum):
-    MASSACRE = "massacre"  # massacre of civilians
-    ARSON = "arson"
-    DESTRUCTION_OF_HOMES = "destruction_of_homes"
-    TORTURE = "torture"
-    OTHER = "other"
+class IncidentKind(Labelled):
+    MASSACRE = "massacre", N_("Massacre of civilians")
+    ARSON = "arson", N_("Arson")
+    DESTRUCTION_OF_HOMES = "destruction_of_homes", N_("Destruction of civilian homes")
+    TORTURE = "torture", N_("Torture")
+    OTHER = "other", N_("Other")
 
-
-INCIDENT_KIND_LABELS: dict[IncidentKind, str] = {
-    IncidentKind.MASSACRE: N_("Massacre of civilians"),
-    IncidentKind.ARSON: N_("Arson"),
-    IncidentKind.DESTRUCTION_OF_HOMES: N_("Destruction of civilian homes"),
-    IncidentKind.TORTURE: N_("Torture"),
-    IncidentKind.OTHER: N_("Other"),
-}
 
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 _YEAR = re.compile(r"^\d{4}$")

@@ -19,37 +19,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
-from haven.forces.models import Unit
-from haven.matching.records import IdentityRecord
-from haven.people.models import Person
-from haven.reception.models import ReceptionEvent
+from haven.forces.public import unit_labels
+from haven.matching.public import IdentityRecord
+from haven.people.public import Person, name_records, person_by_id
+from haven.reception.public import origin_units, receptions_by_person
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor
 from haven.text import has_myanmar
 from haven.text.units import parse_unit
-from haven.vetting import names
-from haven.vetting.lifecycle import CaseState
-from haven.vetting.models import (
-    Incident,
-    IncidentUnit,
-    Perpetrator,
-    ScreeningHit,
-    VettingCase,
-    Watchlist,
-    WatchlistEntry,
-)
-
-
-class HitKind:
-    PERPETRATOR = "perpetrator"  # name matches an alleged perpetrator
-    WATCHLIST = "watchlist"  # name matches a watchlist entry
-    UNIT_PERIOD = "unit_period"  # the person's unit was implicated while they served in it
+from haven.vetting import cases, names, repository
+from haven.vetting.lifecycle import CaseState, HitKind
+from haven.vetting.models import Incident, ScreeningHit, VettingCase
 
 
 @dataclass(frozen=True)
@@ -86,7 +72,7 @@ def overlaps(service: Service, occurred_from: date, occurred_to: date) -> bool:
 
 @dataclass(frozen=True)
 class Candidate:
-    kind: str
+    kind: HitKind
     incident_id: uuid.UUID | None
     label: str  # how the entry is named in an explanation (decrypted, confidential)
 
@@ -124,13 +110,9 @@ def _entry_unit(text: str | None) -> str | None:
 def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
     registry = Registry()
     with unmasked(session):
-        for incident in session.scalars(
-            select(Incident).where(Incident.organisation_id == organisation_id)
-        ):
+        for incident in repository.incidents_of_organisation(session, organisation_id):
             registry.incidents[incident.id] = incident
-        for perpetrator in session.scalars(
-            select(Perpetrator).where(Perpetrator.organisation_id == organisation_id)
-        ):
+        for perpetrator in repository.perpetrators_of_organisation(session, organisation_id):
             name = perpetrator.name or ""
             unit = _entry_unit(perpetrator.unit)
             registry.records.append(_record(perpetrator.id, name, unit=unit))
@@ -144,14 +126,9 @@ def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
                 + f" of incident {incident.reference}",
             )
         lists = {
-            w.id: w.name
-            for w in session.scalars(
-                select(Watchlist).where(Watchlist.organisation_id == organisation_id)
-            )
+            w.id: w.name for w in repository.watchlists_of_organisation(session, organisation_id)
         }
-        for entry in session.scalars(
-            select(WatchlistEntry).where(WatchlistEntry.organisation_id == organisation_id)
-        ):
+        for entry in repository.watchlist_entries_of_organisation(session, organisation_id):
             name = entry.name or ""
             registry.records.append(
                 _record(entry.id, name, unit=_entry_unit(entry.unit), birth_year=entry.birth_year)
@@ -189,22 +166,14 @@ def _forget_on_rollback(session: Session, _previous: Any) -> None:
 
 def services_of(session: Session, person_id: uuid.UUID) -> list[Service]:
     """The person's service in each unit recorded at reception (children have none)."""
-    rows = session.execute(
-        select(
-            ReceptionEvent.received_on,
-            ReceptionEvent.service_months,
-            ReceptionEvent.origin_unit_text,
-            Unit.kind,
-            Unit.number,
-        )
-        .outerjoin(Unit, Unit.id == ReceptionEvent.origin_unit_id)
-        .where(ReceptionEvent.person_id == person_id)
-    ).all()
+    events = receptions_by_person(session, [person_id]).get(person_id, [])
+    codes = unit_labels(session, [e.origin_unit_id for e in events])
     found: list[Service] = []
-    for received_on, months, text, kind, number in rows:
-        unit = f"{kind}-{number}" if kind else _entry_unit(text)
+    for e in events:
+        unit = codes.get(e.origin_unit_id) if e.origin_unit_id else None
+        unit = unit or _entry_unit(e.origin_unit_text)
         if unit:
-            found.append(service_from(received_on, months, unit))
+            found.append(service_from(e.received_on, e.service_months, unit))
     return found
 
 
@@ -230,7 +199,7 @@ def identity_of(session: Session, person: Person, services: Sequence[Service]) -
 
 @dataclass(frozen=True)
 class Found:
-    kind: str
+    kind: HitKind
     signature: str
     incident_id: uuid.UUID | None
     score: float
@@ -262,14 +231,11 @@ def find_hits(session: Session, person: Person, registry: Registry) -> list[Foun
         )
     units = {s.unit for s in services}
     if units:
-        rows = session.execute(
-            select(IncidentUnit.incident_id, IncidentUnit.unit_code).where(
-                IncidentUnit.organisation_id == person.organisation_id,
-                IncidentUnit.unit_code.in_(units),
-            )
-        ).all()
+        rows = repository.implicated_units(session, person.organisation_id, units)
         for incident_id, code in rows:
-            incident = registry.incidents.get(incident_id) or session.get(Incident, incident_id)
+            incident = registry.incidents.get(incident_id) or repository.incident_by_id(
+                session, incident_id
+            )
             if incident is None:
                 continue
             for service in services:
@@ -302,7 +268,7 @@ def ensure_case(
 
     With `audited=False` the caller records the opening in its own event (screening does,
     so that a reception writes one vetting event, not two)."""
-    case = session.scalar(select(VettingCase).where(VettingCase.person_id == person.id))
+    case = repository.case_of_person(session, person.id)
     if case is not None:
         return case, False
     case = VettingCase(
@@ -340,18 +306,14 @@ def screen_person(
 ) -> list[ScreeningHit]:
     """Screen one person now; return the hits that are new. Opens the case if needed; a new
     hit on a case past the interview reopens it (pending: allowances on hold again)."""
-    from haven.vetting import cases
-
-    person = session.get(Person, person_id)
+    person = person_by_id(session, person_id)
     if person is None or person.is_erased:
         return []
     actor = _screener(requested_by)
     if registry is None:
         registry = registry_for(session, person.organisation_id)
     case, opened = ensure_case(session, actor, person, audited=False)
-    known = set(
-        session.scalars(select(ScreeningHit.signature).where(ScreeningHit.person_id == person.id))
-    )
+    known = repository.hit_signatures(session, person.id)
     new: list[ScreeningHit] = []
     for hit in find_hits(session, person, registry):
         if hit.signature in known:
@@ -361,7 +323,7 @@ def screen_person(
             person_id=person.id,
             case_id=case.id,
             organisation_id=person.organisation_id,
-            kind=hit.kind,
+            kind=str(hit.kind),
             signature=hit.signature,
             incident_id=hit.incident_id,
             score=hit.score,
@@ -371,7 +333,7 @@ def screen_person(
         new.append(row)
     case.last_screened_at = utcnow()
     session.flush()
-    changes: dict[str, Any] = {"new_hits": len(new), "engine": names.engine()[0]}
+    changes: dict[str, Any] = {"new_hits": len(new), "engine": names.ENGINE}
     if opened:
         changes["state"] = {"before": None, "after": case.state}
     audit.record(
@@ -424,36 +386,25 @@ def people_concerned(
     """Persons of the organisation who may be hit by new registry entries: those who served
     in an implicated unit, and those whose name the one name function pairs with an entry."""
     concerned: set[uuid.UUID] = set()
-    pairs = [tuple(code.split("-", 1)) for code in set(unit_codes) if "-" in code]
-    if pairs:
-        concerned.update(
-            session.scalars(
-                select(ReceptionEvent.person_id)
-                .join(Unit, Unit.id == ReceptionEvent.origin_unit_id)
-                .where(
-                    ReceptionEvent.organisation_id == organisation_id,
-                    tuple_(Unit.kind, Unit.number).in_(pairs),
-                )
-            )
-        )
+    implicated = set(unit_codes)
+    if not implicated and not entries:
+        return concerned
+    received = origin_units(session, organisation_id)  # (person, unit), earliest first
+    codes = unit_labels(session, [unit_id for _person, unit_id in received])
+    units: dict[uuid.UUID, str] = {}
+    for person_id, unit_id in received:
+        code = codes.get(unit_id)
+        if code is None:
+            continue
+        units[person_id] = code  # the last unit the person served in
+        if code in implicated:
+            concerned.add(person_id)
     if entries:
-        units: dict[uuid.UUID, str] = {}
-        for person_id, kind, number in session.execute(
-            select(ReceptionEvent.person_id, Unit.kind, Unit.number)
-            .join(Unit, Unit.id == ReceptionEvent.origin_unit_id)
-            .where(ReceptionEvent.organisation_id == organisation_id)
-            .order_by(ReceptionEvent.received_on)
-        ):
-            units[person_id] = f"{kind}-{number}"
         people = [
             IdentityRecord(
                 key=pid, name_latin=latin, name_my=my, birth_year=year, unit=units.get(pid)
             )
-            for pid, latin, my, year in session.execute(
-                select(Person.id, Person.name_latin, Person.name_my, Person.birth_year).where(
-                    Person.organisation_id == organisation_id, Person.erased_at.is_(None)
-                )
-            )
+            for pid, latin, my, year in name_records(session, organisation_id)
         ]
         for entry in entries:
             # The engine decides each hit in `screen_person`; here a superset is wanted:

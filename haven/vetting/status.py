@@ -1,36 +1,39 @@
 """A person's vetting status: the one thing other domains may know about vetting.
 
-Allowances, pathways and the person page read it through `vetting_status(session, person_id)`
-(defined below by the vetting domain) and never look at allegations or hits.
+Allowances, pathways and the person page read it through `haven.vetting.public`
+(`vetting_status`, `vetting_statuses`) and never look at allegations or hits.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from enum import StrEnum
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.i18n import N_
+from haven.kernel.labels import Labelled, labels
+from haven.vetting import repository
 
 
-class VettingStatus(StrEnum):
-    PENDING = "pending"  # not yet decided: screening, interview, assessment or review under way
-    CLEARED = "cleared"
-    CLEARED_WITH_CONDITIONS = "cleared_with_conditions"
-    REFERRED = "referred"  # referred for accountability: excluded from the programme
+class VettingStatus(Labelled):
+    # not yet decided: screening, interview, assessment or review under way
+    PENDING = "pending", N_("Vetting pending")
+    CLEARED = "cleared", N_("Cleared")
+    CLEARED_WITH_CONDITIONS = "cleared_with_conditions", N_("Cleared with conditions")
+    # referred for accountability: excluded from the programme
+    REFERRED = "referred", N_("Referred for accountability")
 
 
 PAYABLE = frozenset({VettingStatus.CLEARED, VettingStatus.CLEARED_WITH_CONDITIONS})
 
-STATUS_LABELS: dict[VettingStatus, str] = {
-    VettingStatus.PENDING: N_("Vetting pending"),
-    VettingStatus.CLEARED: N_("Cleared"),
-    VettingStatus.CLEARED_WITH_CONDITIONS: N_("Cleared with conditions"),
-    VettingStatus.REFERRED: N_("Referred for accountability"),
-}
+# The value → label map, for the pages that look a status up by its stored value.
+STATUS_LABELS: dict[str, str] = labels(VettingStatus)
+
+
+def status_of_outcome(outcome: str | None) -> VettingStatus:
+    """The status a case's decision in force gives (PENDING when there is none)."""
+    return VettingStatus(outcome) if outcome else VettingStatus.PENDING
 
 
 def vetting_status(session: Session, person_id: uuid.UUID) -> VettingStatus:
@@ -39,27 +42,13 @@ def vetting_status(session: Session, person_id: uuid.UUID) -> VettingStatus:
 
     A decision under review or appeal stays in force until a new one is confirmed.
     """
-    from haven.vetting.models import VettingCase
-
-    outcome = session.scalar(select(VettingCase.outcome).where(VettingCase.person_id == person_id))
-    return VettingStatus(outcome) if outcome else VettingStatus.PENDING
+    return status_of_outcome(repository.outcome_of_person(session, person_id))
 
 
 def vetting_statuses(
     session: Session, person_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, VettingStatus]:
-    """`vetting_status` for many persons in one query (every id given is in the answer)."""
-    from haven.vetting.models import VettingCase
-
+    """`vetting_status` for many persons in one query per 500 (every id given is answered)."""
     wanted = list(dict.fromkeys(person_ids))
-    found: dict[uuid.UUID, VettingStatus] = dict.fromkeys(wanted, VettingStatus.PENDING)
-    for start in range(0, len(wanted), 500):
-        rows = session.execute(
-            select(VettingCase.person_id, VettingCase.outcome).where(
-                VettingCase.person_id.in_(wanted[start : start + 500])
-            )
-        ).all()
-        for person_id, outcome in rows:
-            if outcome:
-                found[person_id] = VettingStatus(outcome)
-    return found
+    found = repository.outcomes_of_persons(session, wanted)
+    return {person_id: status_of_outcome(found.get(person_id)) for person_id in wanted}

@@ -9,29 +9,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts.models import User
 from haven.db.types import utcnow
 from haven.errors import ValidationFailed
 from haven.i18n import N_
-from haven.people.models import Person
+from haven.kernel.labels import labels
+from haven.people.public import person_by_id
 from haven.security.fresh import is_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
 from haven.vetting import cases, incidents, reports
-from haven.vetting.lifecycle import (
-    OUTCOME_LABELS,
-    PROTECTION_LABELS,
-    STATE_LABELS,
-    CaseState,
-    Outcome,
-    Protection,
-    ReviewKind,
-)
+from haven.vetting.lifecycle import CaseState, HitKind, Outcome, Protection, ReviewKind
 from haven.vetting.schemas import (
-    INCIDENT_KIND_LABELS,
     RELIABILITY,
     AssessmentIn,
     DecisionIn,
@@ -40,7 +30,7 @@ from haven.vetting.schemas import (
     IncidentKind,
     ReviewIn,
 )
-from haven.vetting.status import STATUS_LABELS
+from haven.vetting.status import VettingStatus
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
@@ -48,22 +38,15 @@ router = APIRouter(include_in_schema=False)
 
 
 def _labels() -> dict[str, Any]:
+    """Labels of the values stored on the records the pages show, by value."""
     return {
-        "STATE_LABELS": {str(k): v for k, v in STATE_LABELS.items()},
-        "OUTCOME_LABELS": {str(k): v for k, v in OUTCOME_LABELS.items()},
-        "PROTECTION_LABELS": {str(k): v for k, v in PROTECTION_LABELS.items()},
-        "STATUS_LABELS": {str(k): v for k, v in STATUS_LABELS.items()},
-        "KIND_LABELS": {str(k): v for k, v in INCIDENT_KIND_LABELS.items()},
-        "HIT_KIND_LABELS": {
-            "perpetrator": N_("Name matches an alleged perpetrator"),
-            "watchlist": N_("Name matches a watchlist entry"),
-            "unit_period": N_("Unit implicated while the person served in it"),
-        },
-        "REVIEW_LABELS": {
-            "appeal": N_("Appeal by the person"),
-            "review": N_("Review"),
-            "reopen": N_("Reopen on new evidence"),
-        },
+        "STATE_LABELS": labels(CaseState),
+        "OUTCOME_LABELS": labels(Outcome),
+        "PROTECTION_LABELS": labels(Protection),
+        "STATUS_LABELS": labels(VettingStatus),
+        "KIND_LABELS": labels(IncidentKind),
+        "HIT_KIND_LABELS": labels(HitKind),
+        "REVIEW_LABELS": labels(ReviewKind),
     }
 
 
@@ -111,13 +94,9 @@ def _case_context(
     values: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     case = cases.get_case(session, actor, case_id)
-    person = session.get(Person, case.person_id)
+    person = person_by_id(session, case.person_id)
     decisions = cases.decisions_of(session, actor, case)
-    user_ids = {d.proposed_by_id for d in decisions} | {d.confirmed_by_id for d in decisions}
-    names = {
-        u.id: u.display_name
-        for u in session.scalars(select(User).where(User.id.in_([i for i in user_ids if i])))
-    }
+    names = cases.officer_names(session, decisions)
     proposal = cases.open_proposal(session, case)
     return {
         "case": case,

@@ -23,6 +23,7 @@ from haven.audit import api as audit_api
 from haven.audit import views as audit_views
 from haven.config import Settings, get_settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
 from haven.forces import api as forces_api
@@ -39,10 +40,9 @@ from haven.reception import api as reception_api
 from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
-from haven.security.keyring import Keyring
 from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
-from haven.web import errors, login, pages
+from haven.web import casefile, errors, login, pages
 from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
 from haven.wiring import wire
 
@@ -109,9 +109,11 @@ def create_app(
     app.include_router(reception_api.router)
     app.include_router(reception_import_api.router)
     app.include_router(people_api.router)
+    app.include_router(casefile.api_router)
     app.include_router(reception_views.router)
     app.include_router(reception_import_views.router)
     app.include_router(people_views.router)
+    app.include_router(casefile.router)
     app.include_router(forces_views.router)
     app.include_router(audit_api.router)
     app.include_router(audit_views.router)

@@ -1,6 +1,6 @@
 """FastAPI dependencies: the request's transaction, who is acting, and CSRF checks.
 
-The request owns the transaction (ARCHITECTURE.md rule 2): `db` commits when the endpoint
+The request owns the transaction (docs/architecture.md): `db` commits when the endpoint
 returns normally and rolls back when anything raises.
 """
 
@@ -14,12 +14,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from haven.accounts import sessions, tokens
+from haven.accounts.sessions import ActiveSession
 from haven.config import Settings
 from haven.db.session import transaction
 from haven.errors import AuthenticationRequired
-from haven.security import csrf, sessions, tokens
+from haven.security import csrf
 from haven.security.permissions import Actor
-from haven.security.sessions import ActiveSession
 
 SESSION_COOKIE = "haven_session"
 LANGUAGE_COOKIE = "haven_lang"

@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from haven import i18n
 from haven.accounts import service as accounts
+from haven.accounts.sessions import ActiveSession
 from haven.db.migrate import current_revision, head_revision
 from haven.db.types import utcnow
 from haven.reception import repository as reception_repository
 from haven.security.permissions import Permission
-from haven.security.sessions import ActiveSession
 from haven.web.deps import DB, LANGUAGE_COOKIE, Form, HtmlActor, SettingsDep, anonymous_csrf
 from haven.web.login import safe_next
 from haven.web.templating import render

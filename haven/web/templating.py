@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from haven import i18n
-from haven.security.permissions import ROLE_LABELS, Permission
+from haven.security.permissions import Permission, Role
 from haven.web.labels import LABELS
 
 HAVEN_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def make_environment() -> Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["LANGUAGES"] = i18n.LANGUAGES
-    env.globals["ROLE_LABELS"] = {str(k): v for k, v in ROLE_LABELS.items()}
+    env.globals["ROLE_LABELS"] = i18n.labels(Role)
     env.globals["Permission"] = Permission
     env.globals["LABELS"] = LABELS
     env.filters["t"] = i18n.render

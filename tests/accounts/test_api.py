@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from haven.config import Settings
-from haven.security import tokens
+from haven.security import repository as credentials
 from haven.security.permissions import Role
 from tests import factories as f
 
@@ -30,7 +30,7 @@ def test_revoked_token_is_401_with_a_clear_message(
     user = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     token = f.api_token(db, user=user)
     assert client.get("/api/me", headers=f.bearer(token)).status_code == 200
-    (stored,) = tokens.repository.tokens_of(db, user.id)
+    (stored,) = credentials.tokens_of(db, user.id)
     response = client.delete(f"/api/tokens/{stored.id}", headers=f.bearer(token))
     assert response.status_code == 204
     response = client.get("/api/me", headers=f.bearer(token))
@@ -44,7 +44,7 @@ def test_revoked_token_is_401_with_a_clear_message(
 def test_tokens_are_stored_hashed(db: Session, fast_settings: Settings) -> None:
     user = f.user(db, organisation=f.organisation(db), settings=fast_settings)
     token = f.api_token(db, user=user)
-    stored = tokens.repository.tokens_of(db, user.id)[0]
+    stored = credentials.tokens_of(db, user.id)[0]
     assert token not in (stored.token_hash, stored.prefix)
     assert token.startswith(stored.prefix)
 

@@ -4,12 +4,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts import service
+from haven.accounts import service, sessions
 from haven.accounts.schemas import UserCreate, UserUpdate
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from haven.security import sessions
 from haven.security.models import LoginSession
 from haven.security.permissions import Role
 from tests import factories as f

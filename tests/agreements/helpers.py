@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
+from haven.accounts.sessions import actor_for
 from haven.agreements import roll, service
 from haven.agreements.models import Agreement
 from haven.agreements.schemas import AgreementCreate, AgreementStatus
 from haven.config import Settings
 from haven.reception.importing import ImportRow
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 
 SYSTEM = Actor.system()

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import User
+from haven.accounts.sessions import actor_for
 from haven.config import Settings
 from haven.security.permissions import Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.agreements.helpers import Team
 

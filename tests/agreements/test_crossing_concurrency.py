@@ -13,18 +13,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from haven.accounts.sessions import actor_for
 from haven.agreements import crossing, repository
 from haven.agreements.models import Arrival
 from haven.agreements.schemas import DeskRegistration
 from haven.config import Settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.session import make_session_factory, transaction
 from haven.errors import Conflict
 from haven.people.models import Person
 from haven.reception.models import ReceptionEvent
-from haven.security.keyring import Keyring
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.agreements.helpers import Team, executing, team
 

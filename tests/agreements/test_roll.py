@@ -6,12 +6,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from haven.agreements import repository, roll
+from haven.agreements import repository, roll, service
+from haven.agreements.lifecycle import AgreementStatus
 from haven.config import Settings
 from haven.errors import Conflict
 from haven.forces import repository as forces_repo
 from haven.forces import service as forces
-from haven.reception.importing import FileRejected
+from haven.reception.public import FileRejected
 from tests.agreements.helpers import Team, draft, team
 
 GOOD = (
@@ -105,9 +106,6 @@ def test_a_file_with_unknown_headings_is_refused_as_a_whole() -> None:
 
 
 def test_no_roll_into_a_closed_agreement(db: Session, t: Team) -> None:
-    from haven.agreements import service
-    from haven.agreements.schemas import AgreementStatus
-
     agreement = draft(db, t)
     service.transition(db, t.negotiator, agreement.id, AgreementStatus.CANCELLED)
     table = roll.read_roll(GOOD.encode(), filename="roll.csv")

@@ -13,7 +13,7 @@ from haven.agreements.models import Arrival
 from haven.config import Settings
 from haven.security.permissions import Role
 from tests import factories as f
-from tests.agreements.helpers import executing, team
+from tests.agreements.helpers import draft, executing, team
 
 
 def _csrf(html: str) -> str:
@@ -92,8 +92,6 @@ def test_the_team_sees_the_agreement_and_others_see_counts_only(
 def test_the_negotiator_page_shows_terms_refuses_illegal_moves_and_reports_roll_rows(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    from tests.agreements.helpers import draft
-
     t = team(db, fast_settings)
     agreement = draft(db, t)
     f.user(db, organisation=t.org, role=Role.NEGOTIATOR, settings=fast_settings, username="neg.a")

@@ -12,15 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site, User
+from haven.accounts.sessions import actor_for
 from haven.allowances import entitlements, funders, plans
 from haven.allowances.models import Funder, PlanVersion
-from haven.forces import service as forces
-from haven.forces.models import Rank
-from haven.people import service as people
-from haven.people.schemas import FamilyMemberIn
-from haven.reception.models import ReceptionEvent
+from haven.forces.public import Rank, ensure_reference_data
+from haven.people.public import FamilyMemberIn, add_family_member
+from haven.reception.public import ReceptionEvent
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.vetting.support import fresh_actor
 
@@ -150,7 +148,7 @@ def fund_everything(db: Session, w: World, *, budget: int = 10**11) -> tuple[Fun
 
 
 def rank_id(db: Session, seniority: int) -> uuid.UUID:
-    army = forces.ensure_reference_data(db)
+    army = ensure_reference_data(db)
     found = db.scalar(select(Rank.id).where(Rank.force_id == army.id, Rank.seniority == seniority))
     assert found is not None
     return found
@@ -179,7 +177,7 @@ def person(
     event = f.receive(db, w.registrar, **fields)
     assert isinstance(event, ReceptionEvent)
     for n in range(dependants):
-        people.add_family_member(
+        add_family_member(
             db,
             SYSTEM,
             event.person_id,

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.allowances import batches, entitlements, funders, ledger
 from haven.allowances.models import Disbursement, LedgerEntry, PaymentItem
 from haven.errors import Conflict, PermissionDenied, ValidationFailed
 from haven.security.errors import FreshAuthRequired
-from haven.security.sessions import actor_for
-from haven.vetting.lifecycle import Outcome
+from haven.vetting.public import Outcome
 from tests.allowances import support as s
 from tests.vetting.support import clear_person
 

@@ -13,14 +13,14 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from haven.accounts import sessions
 from haven.allowances import batches, entitlements, ledger
 from haven.allowances.models import Disbursement, LedgerEntry
 from haven.config import Settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.session import make_session_factory, transaction
 from haven.errors import Conflict
-from haven.security import sessions
-from haven.security.keyring import Keyring
 from tests.allowances import support as s
 from tests.vetting.support import clear_person
 

@@ -12,8 +12,9 @@ from haven.allowances import entitlements, ledger, plans
 from haven.allowances.models import Instalment, PlanVersion
 from haven.allowances.rules import ComponentKind, explain
 from haven.errors import Conflict, ValidationFailed
-from haven.pathways.status import Pathway
-from haven.vetting.lifecycle import Outcome
+from haven.pathways.public import Pathway
+from haven.people.public import FamilyMemberIn, add_family_member
+from haven.vetting.public import Outcome
 from tests.allowances import support as s
 from tests.pathways.support import choose
 from tests.vetting.support import clear_person
@@ -193,10 +194,7 @@ def test_recompute_shows_and_audits_the_difference_never_negative(db: Session) -
     assert first.changed
     again = _compute(db, w, pid)
     assert not again.changed  # deterministic: same facts, nothing to change
-    from haven.people import service as people
-    from haven.people.schemas import FamilyMemberIn
-
-    people.add_family_member(
+    add_family_member(
         db, s.SYSTEM, pid, FamilyMemberIn(relationship="mother", age=60, is_dependant=True)
     )
     preview = entitlements.preview(db, w.maker(db), pid)

@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from haven.allowances import batches, entitlements, ledger
 from haven.allowances.models import Disbursement, Instalment, Reversal
-from haven.people import service as people
-from haven.people.models import FamilyMember
-from haven.people.schemas import FamilyMemberIn
+from haven.people.public import (
+    FamilyMember,
+    FamilyMemberIn,
+    add_family_member,
+    remove_family_member,
+)
 from tests.allowances import support as s
 from tests.vetting.support import clear_person
 
@@ -59,7 +62,7 @@ def _run(db: Session, w: s.World, ids: list[uuid.UUID], steps: list[tuple[object
         kind = step[0]
         if kind == "add_dependant":
             pid = ids[int(step[1])]  # type: ignore[call-overload]
-            people.add_family_member(
+            add_family_member(
                 db, s.SYSTEM, pid, FamilyMemberIn(relationship="child", age=3, is_dependant=True)
             )
             entitlements.recompute(db, w.maker(db), [pid])
@@ -67,7 +70,7 @@ def _run(db: Session, w: s.World, ids: list[uuid.UUID], steps: list[tuple[object
             pid = ids[int(step[1])]  # type: ignore[call-overload]
             member = db.scalars(select(FamilyMember).where(FamilyMember.person_id == pid)).first()
             if member is not None:
-                people.remove_family_member(db, s.SYSTEM, pid, member.id)
+                remove_family_member(db, s.SYSTEM, pid, member.id)
                 entitlements.recompute(db, w.maker(db), [pid])
         elif kind == "pay":
             batch = batches.create_batch(db, w.maker(db), title="Run", currency=str(step[1]))

@@ -15,7 +15,7 @@ from haven.audit import chain, checkpoints, service
 from haven.audit.actions import AuditAction
 from haven.audit.models import AuditCheckpoint, AuditEvent
 from haven.audit.verify import ProblemKind, VerifyReport, verify
-from haven.security.keyring import Keyring
+from haven.db.keyring import Keyring
 from haven.security.permissions import Actor
 from tests.audit.conftest import EVENTS, drop_append_only_triggers, raw_insert, raw_row, shift_seq
 

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from haven.config import PROJECT_ROOT
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring, new_key_file, read_key_file
 from haven.db.session import make_session_factory, transaction
-from haven.security.keyring import Keyring, new_key_file, read_key_file
 from tests.browser import world
 from tests.browser.loopback import Forwarder
 from tests.postgres import free_port

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.accounts import mfa, sessions
 from haven.accounts import service as accounts
 from haven.accounts.models import Organisation, Site
 from haven.accounts.schemas import UserCreate
@@ -39,7 +40,7 @@ from haven.pow.schemas import PlaceIn
 from haven.reception import service as reception
 from haven.reception.importing import ImportRow
 from haven.reception.schemas import ReceptionCreate
-from haven.security import mfa, sessions, totp
+from haven.security import totp
 from haven.security.permissions import Actor, Role
 
 PASSWORD = "browser-test-passphrase"

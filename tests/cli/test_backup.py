@@ -22,6 +22,7 @@ from haven.backup import (
     restore_backup,
 )
 from haven.cli.main import app
+from haven.db.keyring import LEDGER_FILE, Keyring
 from haven.db.migrate import head_revision
 from haven.db.session import make_session_factory, transaction
 from haven.demo.accounts import USERS
@@ -30,7 +31,6 @@ from haven.people.models import FamilyMember, Person, PersonKey
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
-from haven.security.keyring import LEDGER_FILE, Keyring
 from haven.security.permissions import Actor
 from tests.cli_databases import CliDatabase
 

@@ -10,8 +10,8 @@ from haven.accounts.models import Organisation, User
 from haven.cli.main import app
 from haven.config import get_settings
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring, read_key_file
 from haven.demo.accounts import USERS
-from haven.security.keyring import Keyring, read_key_file
 from tests.cli_databases import CliDatabase
 
 runner = CliRunner()

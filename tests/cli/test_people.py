@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +13,12 @@ from typer.testing import CliRunner
 
 from haven.cli import people as people_cli
 from haven.db.engine import make_engine
+from haven.db.keyring import LEDGER_FILE, Keyring
 from haven.db.session import make_session_factory, transaction
 from haven.people import erasure
 from haven.people.models import Person, PersonKey
 from haven.people.schemas import ProfileUpdate
 from haven.people.service import update_profile
-from haven.security.keyring import LEDGER_FILE, Keyring
 from haven.security.permissions import Actor
 from tests import factories as f
 from tests.cli_databases import CliDatabase
@@ -72,9 +73,7 @@ def _state(setup: Setup, pid: str) -> tuple[str | None, bool, str | None]:
         engine.dispose()
 
 
-def _uuid(value: str):  # type: ignore[no-untyped-def]
-    import uuid
-
+def _uuid(value: str) -> uuid.UUID:
     return uuid.UUID(value)
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from haven.accounts.models import Organisation
+from haven.accounts.models import Organisation, Site
 from haven.db.engine import make_engine
 from haven.db.migrate import DatabaseNotMigrated, current_revision, head_revision
 from haven.db.registry import load_models
@@ -79,8 +79,6 @@ def test_healthz_reports_an_unmigrated_database(tmp_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(db: Session) -> None:
-    from haven.accounts.models import Site
-
     db.add(Site(organisation_id=new_id(), name="Orphan"))
     with pytest.raises(Exception, match=r"(?i)foreign key"):
         db.flush()

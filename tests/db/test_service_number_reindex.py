@@ -10,11 +10,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import sessionmaker
 
 from haven.db.engine import make_engine
+from haven.db.keyring import Keyring
 from haven.db.migrate import alembic_config, upgrade
 from haven.people import service as people
 from haven.people.schemas import ProfileUpdate
 from haven.security.blind_index import blind_index
-from haven.security.keyring import Keyring
 from haven.security.permissions import Actor, Role
 from tests import factories as f
 from tests.conftest import BACKENDS, empty_database_url

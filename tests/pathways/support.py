@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from haven.pathways import repository, service
 from haven.pathways.models import ConsentText, PathwayChoice
+from haven.pathways.public import Pathway
 from haven.pathways.schemas import ChoiceIn, ConsentTextIn
-from haven.pathways.status import Pathway
 from haven.people.models import Person
 from haven.security.permissions import Actor
 

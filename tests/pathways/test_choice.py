@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.errors import Conflict, ValidationFailed
+from haven.kernel import events
 from haven.pathways import repository, service
 from haven.pathways.models import CaseTask, PathwayChoice
+from haven.pathways.public import Pathway, PathwayChosen, current_pathway
 from haven.pathways.schemas import ChoiceIn, ConsentTextIn
-from haven.pathways.status import Pathway, current_pathway
 from haven.people.models import Person
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor
@@ -57,6 +58,25 @@ def test_choice_records_the_explanation_version_and_keeps_history(db: Session) -
     assert raw is not None
     assert b"myself" not in raw
     assert first.statement == "I choose this myself."
+
+
+def test_recording_a_choice_publishes_pathway_chosen(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard: list[PathwayChosen] = []
+
+    def listen(_session: Session, _actor: Actor, event: PathwayChosen) -> None:
+        heard.append(event)
+
+    listening = [*events.subscriptions(), events.Subscription(PathwayChosen, listen, ())]
+    monkeypatch.setattr(events, "_subscriptions", listening)
+    event = _person(db)
+    first = choose(db, event.person_id, Pathway.EXILE)
+    second = choose(db, event.person_id, Pathway.HOME)
+    assert heard == [
+        PathwayChosen(person_id=event.person_id, choice_id=first.id, pathway="exile"),
+        PathwayChosen(person_id=event.person_id, choice_id=second.id, pathway="home"),
+    ]
 
 
 def test_a_change_needs_a_reason_and_the_same_choice_twice_conflicts(db: Session) -> None:

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
+from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.security.permissions import Role
 from tests import factories as f
@@ -164,10 +166,6 @@ def test_year_only_birth_date_and_profile_completion(client: TestClient, world: 
 def test_family_whereabouts_is_recorded_and_not_in_the_audit_trail(
     client: TestClient, world: World, db: Session
 ) -> None:
-    from sqlalchemy import select
-
-    from haven.audit.models import AuditEvent
-
     pid = _receive(client, world.reg_a)["person_id"]
     response = client.post(
         f"/api/people/{pid}/family",

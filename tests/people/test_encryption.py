@@ -6,14 +6,17 @@ import pytest
 from sqlalchemy import LargeBinary, Uuid, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
+from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.db.registry import load_models
 from haven.kernel.sensitivity import Sensitivity
+from haven.matching.public import possible_duplicates
 from haven.people import service
 from haven.people.models import FamilyMember, Person, PersonKey, PersonPhoto
+from haven.people.schemas import ProfileUpdate
 from haven.security.fields import FieldDecryptionError, encrypted_fields
 from haven.security.permissions import Actor
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.people.helpers import (
     CANARY,
@@ -174,11 +177,11 @@ def test_blind_index_search_finds_nrc_in_both_scripts_and_service_number(
     ):
         assert [p.id for p in service.search(db, registrar, query)] == [pid], query
     assert service.search(db, registrar, "12/OuKaMa(N)987655") == []
-    duplicates = service.possible_duplicates(
+    duplicates = possible_duplicates(
         db, registrar, name_latin="Somebody Else", name_my=None, nrc="၁၂/ဥကမ(နိုင်)၉၈၇၆၅၄"
     )
     assert [p.id for p in duplicates.visible] == [pid]
-    by_service = service.possible_duplicates(
+    by_service = possible_duplicates(
         db, registrar, name_latin="Somebody Else", name_my=None, service_number="ba-canary-4242"
     )
     assert [p.id for p in by_service.visible] == [pid]
@@ -187,9 +190,6 @@ def test_blind_index_search_finds_nrc_in_both_scripts_and_service_number(
 def test_changing_a_confidential_field_is_audited_without_its_value(
     db: Session, registrar: Actor
 ) -> None:
-    from haven.audit.models import AuditEvent
-    from haven.people.schemas import ProfileUpdate
-
     pid = received_with_canaries(db, registrar).person.id
     service.update_profile(db, registrar, pid, ProfileUpdate(phone="09-NEWPHONE-1"))
     event = db.scalars(

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -20,7 +21,6 @@ from haven.people.schemas import ProfileUpdate
 from haven.reception.models import ReceptionEvent
 from haven.security.errors import FreshAuthRequired
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.people.helpers import CANARY, PLAIN_MARKERS, WHEREABOUTS, raw_row, received_with_canaries
 
@@ -214,3 +214,25 @@ def test_retention_is_set_by_an_administrator_and_applied(
     assert (
         retention.apply_retention(db, Actor.system(), today=date(2027, 3, 1), ledger=ledger) == []
     )
+
+
+def test_the_reception_events_stay_without_what_was_written_of_the_person(
+    db: Session, actors: dict[str, Actor], tmp_path: Path
+) -> None:
+    """The skeleton keeps what statistics count (classification, date, unit, rank); the free
+    text (the position, the unit as written) goes with the person."""
+    event = f.receive(
+        db,
+        actors["registrar"],
+        name_latin="Written About",
+        origin_unit="LIB 531",
+        position="radio operator of the 2nd company",
+    )
+    pid = event.person_id  # type: ignore[attr-defined]
+    erasure.erase_person(db, Actor.system(), pid, reason="request", ledger=tmp_path / "ledger")
+    db.flush()
+    db.expire_all()
+    kept = db.scalars(select(ReceptionEvent).where(ReceptionEvent.person_id == pid)).one()
+    assert (kept.position, kept.origin_unit_text) == (None, None)
+    assert kept.origin_unit_id is not None
+    assert kept.classification == "defector"

@@ -11,11 +11,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.db.types import utcnow
 from haven.security.models import LoginSession
-from haven.security.sessions import actor_for
+from haven.security.permissions import Role
 from tests import factories as f
 
 
@@ -69,8 +70,6 @@ def test_export_is_fresh_audited_and_formula_safe(
 def test_export_needs_the_right_to_read_people(
     client: TestClient, db: Session, fast_settings: Settings
 ) -> None:
-    from haven.security.permissions import Role
-
     f.user(
         db,
         organisation=f.organisation(db),

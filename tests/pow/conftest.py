@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
+from haven.accounts.sessions import actor_for
 from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
@@ -19,7 +20,6 @@ from haven.pow.models import PowPlace, PowRecord
 from haven.pow.schemas import PlaceIn, PowRegister
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 
 

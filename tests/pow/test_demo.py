@@ -6,13 +6,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts import sessions
 from haven.config import Settings
 from haven.demo.accounts import seed_accounts
 from haven.demo.people import seed_people
 from haven.demo.pow import seed_pow
 from haven.pow import board, service
 from haven.pow.models import PowRecord
-from haven.security import sessions
 
 
 def test_demo_registry(db: Session, fast_settings: Settings) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.pow import care, ending, repository, service
@@ -29,7 +30,7 @@ from haven.pow.schemas import (
     WishIn,
 )
 from haven.reception.models import ReceptionEvent
-from haven.security.permissions import Actor
+from haven.security.permissions import Actor, Role
 from tests import factories as f
 from tests.pow.conftest import Setting, captured, place, register
 
@@ -80,9 +81,6 @@ def test_only_prisoners_and_only_once(db: Session, setting: Setting) -> None:
 def test_another_organisation_cannot_see_the_record(
     db: Session, setting: Setting, fast_settings: object
 ) -> None:
-    from haven.security.permissions import Role
-    from haven.security.sessions import actor_for
-
     record = register(db, setting)
     other = f.organisation(db)
     stranger = actor_for(f.user(db, organisation=other, role=Role.POW_OFFICER))

@@ -11,13 +11,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
+from haven.db.keyring import Keyring
 from haven.db.types import utcnow
 from haven.pow import bureau, care
 from haven.pow.models import PowNotice, PowRecord
 from haven.pow.schemas import InspectionIn
-from haven.security.keyring import Keyring
 from haven.security.models import LoginSession
 from haven.security.permissions import Actor, Role
 from tests import factories as f
@@ -305,8 +306,6 @@ def test_other_pages_render_in_burmese_too(
 
 
 def _org_actor(db: Session, setting: Setting) -> Actor:
-    from haven.security.sessions import actor_for
-
     user = f.user(db, organisation=setting.organisation, role=Role.POW_OFFICER)
     return actor_for(user)
 

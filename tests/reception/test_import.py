@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.errors import PermissionDenied
@@ -29,7 +30,6 @@ from haven.people.models import Person
 from haven.reception import import_api, import_views, importing
 from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.security.permissions import Actor, Role
-from haven.security.sessions import actor_for
 from haven.text import parse_nrc
 from tests import factories as f
 
@@ -316,7 +316,7 @@ def test_burmese_script_rows_zawgyi_names_and_burmese_digits(db: Session, settin
 
 
 def test_every_heading_names_one_column_only() -> None:
-    keys = [importing._key(h) for headings in importing.COLUMNS.values() for h in headings]
+    keys = [importing.heading_key(h) for headings in importing.COLUMNS.values() for h in headings]
     assert len(keys) == len(set(keys))
     assert set(importing.COLUMNS) >= {"name_my", "name_latin", "classification", "received_on"}
 

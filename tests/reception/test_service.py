@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from haven.accounts.sessions import actor_for
 from haven.errors import PermissionDenied, ValidationFailed
 from haven.forces import repository as forces_repo
 from haven.forces import service as forces
@@ -15,7 +16,6 @@ from haven.people.models import Person
 from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import Classification, ReceptionCreate
 from haven.security.permissions import Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 
 ZAWGYI_NAME = "ေမာင္ေအာင္ေက်ာ္"  # "Maung Aung Kyaw" typed with a Zawgyi keyboard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from haven.security import keyring
+from haven.db import keyring
 
 
 @pytest.fixture

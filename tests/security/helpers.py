@@ -19,8 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from haven.accounts.models import User
-from haven.security import mfa, totp
+from haven.accounts import mfa
+from haven.accounts.models import Organisation, User
+from haven.security import totp
 from haven.security.permissions import Actor
 from tests import factories as f
 
@@ -85,8 +86,6 @@ def admin_logged_in(
     client: TestClient, db: Session, *, username: str, organisation: object | None = None
 ) -> User:
     """An administrator with an authenticator app, logged in through the real two steps."""
-    from haven.accounts.models import Organisation
-
     org = organisation if isinstance(organisation, Organisation) else f.organisation(db)
     user = f.user(db, organisation=org, username=username)
     enrol_totp(db, user)

@@ -8,8 +8,8 @@ a note, an explanation text, and a referral received from a partner organisation
 from __future__ import annotations
 
 from haven.pathways import repository, work
+from haven.pathways.public import Pathway
 from haven.pathways.schemas import NoteIn, ReferralIn, TaskIn
-from haven.pathways.status import Pathway
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security.permissions import Actor, Permission

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from haven.accounts.sessions import actor_for
 from haven.pow import care, ending, service
 from haven.pow.schemas import DeathIn, PlaceIn, PowRegister, VoluntarinessIn
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security.permissions import Actor, Permission, Role
-from haven.security.sessions import actor_for
 from tests.security.matrix import Operation, Side, SideContext
 
 READ, WRITE, PAY = Permission.POW_READ, Permission.POW_WRITE, Permission.POW_PAY_MANAGE

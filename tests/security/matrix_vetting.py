@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from haven.security import sessions
+from haven.accounts import sessions
 from haven.security.permissions import Permission, Role
 from haven.vetting import cases, incidents
 from haven.vetting.schemas import HearingIn, IncidentIn

@@ -22,6 +22,7 @@ from PIL import Image
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from haven.accounts import tokens as token_service
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.forces import repository as forces_repository
@@ -31,7 +32,6 @@ from haven.people import service as people
 from haven.people.schemas import FamilyMemberIn
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
-from haven.security import tokens as token_service
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
 from tests import factories as f
 from tests.conftest import BACKENDS, worker_databases

@@ -20,13 +20,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from haven.accounts import service as accounts
+from haven.accounts import tokens
 from haven.accounts.schemas import UserCreate
 from haven.backup import create_backup
 from haven.config import Settings
 from haven.db.engine import make_engine
+from haven.db.keyring import read_key_file
 from haven.db.session import make_session_factory, transaction
-from haven.security import tokens
-from haven.security.keyring import read_key_file
 from haven.security.permissions import Actor, Role
 from haven.web.app import create_app
 from tests.cli_databases import Templates

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from haven.db.keyring import Keyring
 from haven.security.blind_index import blind_index
 from haven.security.fields import (
     NONCE_BYTES,
@@ -17,7 +18,6 @@ from haven.security.fields import (
     unwrap_data_key,
     wrap_data_key,
 )
-from haven.security.keyring import Keyring
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))

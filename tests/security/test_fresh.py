@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts import sessions
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.db.types import utcnow
-from haven.security import fresh, sessions, throttle
+from haven.security import fresh, throttle
 from haven.security.errors import FreshAuthRequired
 from haven.security.models import LoginSession
 from haven.security.permissions import Actor, Role

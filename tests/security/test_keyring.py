@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from haven.cli.main import app as haven_cli
 from haven.config import Settings, get_settings
-from haven.security.keyring import (
+from haven.db.keyring import (
     DURESS_FILE,
     SALT_FILE,
     VERIFIER_FILE,

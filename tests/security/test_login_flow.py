@@ -9,12 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts import service
+from haven.accounts import mfa, service, sessions
 from haven.accounts.schemas import UserUpdate
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.db.types import utcnow
-from haven.security import mfa, sessions, throttle, totp
+from haven.security import throttle, totp
 from haven.security import webauthn as wa
 from haven.security.errors import SessionExpired
 from haven.security.models import LoginSession, PendingLogin

@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 
 from haven.accounts.models import Organisation
 from haven.cli.main import app as haven_cli
+from haven.config import get_settings
 from haven.db.engine import WrongDatabaseKey, make_engine
+from haven.db.keyring import Keyring, new_key_file, read_key_file
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
-from haven.security.keyring import Keyring, new_key_file, read_key_file
 from tests.cli_databases import CliDatabase
 
 CANARY = "CANARY-ZawMyoHtet-7f3a91"
@@ -134,8 +135,6 @@ def test_cli_creates_the_database_encrypted_and_refuses_the_wrong_key(
     other = tmp_path / "other-keys" / "other.key"
     new_key_file(other)
     monkeypatch.setenv("HAVEN_KEY_FILE", str(other))
-    from haven.config import get_settings
-
     get_settings.cache_clear()
     refused = runner.invoke(haven_cli, ["db", "current"])
     assert refused.exit_code == 2
@@ -154,8 +153,6 @@ def test_a_key_file_beside_the_database_is_refused(
     beside.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(empty_cli_database.key_file, beside)
     monkeypatch.setenv("HAVEN_KEY_FILE", str(beside))
-    from haven.config import get_settings
-
     get_settings.cache_clear()
     result = runner.invoke(haven_cli, ["db", "upgrade"])
     assert result.exit_code == 2

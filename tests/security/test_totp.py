@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts import mfa
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.errors import Conflict, ValidationFailed
-from haven.security import mfa, passwords, totp
+from haven.security import passwords, totp
 from haven.security.models import TotpFactor
 from haven.security.permissions import Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.security.helpers import TEST_TOTP_SECRET, enrol_totp
 

@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts import mfa
 from haven.accounts.models import User
+from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.errors import ValidationFailed
-from haven.security import mfa
 from haven.security import webauthn as wa
 from haven.security.errors import SecondFactorFailed
 from haven.security.models import WebAuthnCredential
 from haven.security.permissions import Role
-from haven.security.sessions import actor_for
 from tests import factories as f
 from tests.security.helpers import SoftAuthenticator
 

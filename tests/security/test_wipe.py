@@ -15,9 +15,9 @@ from haven.accounts.models import Organisation, User
 from haven.cli.main import app as haven_cli
 from haven.config import get_settings
 from haven.db.engine import WrongDatabaseKey, make_engine
+from haven.db.keyring import Keyring, init_passphrase, read_key_file, read_salt
 from haven.db.session import make_session_factory, transaction
 from haven.demo.accounts import USERS
-from haven.security.keyring import Keyring, init_passphrase, read_key_file, read_salt
 from haven.security.wipe import destroy_file
 from tests.cli_databases import CliDatabase
 

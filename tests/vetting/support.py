@@ -12,11 +12,11 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from haven.accounts.models import User
+from haven.accounts import sessions
+from haven.accounts.models import Organisation, User
 from haven.config import Settings
 from haven.db.types import utcnow
 from haven.people.models import Person
-from haven.security import sessions
 from haven.security.permissions import Actor, Role
 from haven.vetting import cases
 from haven.vetting.lifecycle import CaseState, Outcome, Protection
@@ -33,8 +33,6 @@ _SETTINGS = Settings(
 
 def officer(db: Session, organisation_id: uuid.UUID, *, username: str | None = None) -> User:
     """A vetting officer of the organisation."""
-    from haven.accounts.models import Organisation
-
     organisation = db.get(Organisation, organisation_id)
     assert organisation is not None
     return f.user(

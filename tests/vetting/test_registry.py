@@ -7,11 +7,12 @@ import hashlib
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from haven.accounts import sessions
 from haven.audit.models import AuditEvent
-from haven.security import sessions
 from haven.security.fields import set_reader
 from haven.security.permissions import Role
 from haven.vetting import incidents
+from haven.vetting.access import as_vetting_reader
 from haven.vetting.schemas import IncidentIn
 from tests import factories as f
 from tests.vetting.support import officer
@@ -68,8 +69,6 @@ def test_allegations_and_evidence_are_encrypted_and_reads_audited(db: Session) -
     assert "Secret" not in trail
     # A role without VETTING_READ reads nothing, even holding the record.
     caseworker = sessions.actor_for(f.user(db, organisation=org, role=Role.CASE_WORKER))
-    from haven.vetting.access import as_vetting_reader
-
     as_vetting_reader(db, caseworker)
     db.expire(incident)
     assert incident.summary is None

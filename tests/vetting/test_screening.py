@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.accounts import sessions
 from haven.accounts.models import Organisation, Site
 from haven.errors import PermissionDenied, ValidationFailed
+from haven.matching.public import IdentityRecord
 from haven.people.models import Person
-from haven.security import sessions
 from haven.security.fields import set_reader
 from haven.security.permissions import Actor, Role
 from haven.vetting import cases, incidents
@@ -59,10 +61,6 @@ def test_unknown_length_of_service_counts_every_earlier_incident() -> None:
 
 
 def test_a_birth_year_mismatch_alone_never_clears_a_name_hit() -> None:
-    import uuid
-
-    from haven.matching.records import IdentityRecord
-
     person = IdentityRecord(key=uuid.uuid4(), name_latin="U Kyaw Zin Oo", birth_year=1990)
     entry = IdentityRecord(key=uuid.uuid4(), name_latin="Kyaw Zin Oo", birth_year=1970)
     other = IdentityRecord(key=uuid.uuid4(), name_latin="Thura Aung")

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from haven.accounts.models import User
@@ -23,7 +22,8 @@ from haven.config import Settings
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
-from haven.security import passwords, repository, totp
+from haven.security import passwords, totp
+from haven.security import repository as credentials
 from haven.security import webauthn as wa
 from haven.security.errors import SecondFactorFailed
 from haven.security.models import TotpFactor, WebAuthnCredential
@@ -66,17 +66,9 @@ class Factors:
         return self.count > 0
 
 
-def _totp_of(session: Session, user_id: uuid.UUID) -> TotpFactor | None:
-    return session.scalar(select(TotpFactor).where(TotpFactor.user_id == user_id))
-
-
 def factors_of(session: Session, user_id: uuid.UUID) -> Factors:
-    factor = _totp_of(session, user_id)
-    keys = session.scalars(
-        select(WebAuthnCredential)
-        .where(WebAuthnCredential.user_id == user_id)
-        .order_by(WebAuthnCredential.created_at)
-    ).all()
+    factor = credentials.totp_of(session, user_id)
+    keys = credentials.keys_of(session, user_id)
     confirmed = factor if factor is not None and factor.confirmed_at is not None else None
     return Factors(totp=confirmed, keys=keys)
 
@@ -111,7 +103,7 @@ def _record(
 def start_totp_enrolment(session: Session, actor: Actor, user: User) -> TotpFactor:
     """A new unconfirmed secret (or the one already shown); nothing is enabled until confirmed."""
     _self_only(actor, user)
-    factor = _totp_of(session, user.id)
+    factor = credentials.totp_of(session, user.id)
     if factor is not None and factor.confirmed_at is not None:
         raise Conflict(N_("You already have an authenticator app. Remove it first to replace it."))
     if factor is None:
@@ -126,7 +118,7 @@ def confirm_totp(
 ) -> TotpFactor:
     """Enable the authenticator once the user proves it makes valid codes."""
     _self_only(actor, user)
-    factor = _totp_of(session, user.id)
+    factor = credentials.totp_of(session, user.id)
     if factor is None or factor.confirmed_at is not None:
         raise Conflict(N_("Start again: open the page to set up an authenticator app."))
     moment = now or utcnow()
@@ -146,7 +138,7 @@ def provision_totp(session: Session, actor: Actor, user: User, *, secret: str) -
     """The operator sets a known secret (demo data, a device prepared in advance)."""
     if not actor.is_system:
         raise PermissionDenied
-    if _totp_of(session, user.id) is not None:
+    if credentials.totp_of(session, user.id) is not None:
         raise Conflict(N_("This user already has an authenticator app."))
     factor = TotpFactor(user_id=user.id, secret=secret, confirmed_at=utcnow())
     session.add(factor)
@@ -157,7 +149,7 @@ def provision_totp(session: Session, actor: Actor, user: User, *, secret: str) -
 
 def verify_totp(session: Session, user: User, code: str, *, now: datetime | None = None) -> bool:
     """Whether the code is valid and new; the step is claimed atomically (no replay, no race)."""
-    factor = _totp_of(session, user.id)
+    factor = credentials.totp_of(session, user.id)
     if factor is None or factor.confirmed_at is None:
         return False
     step = totp.matching_step(
@@ -165,17 +157,7 @@ def verify_totp(session: Session, user: User, code: str, *, now: datetime | None
     )
     if step is None:
         return False
-    claimed = session.execute(
-        update(TotpFactor)
-        .where(
-            TotpFactor.id == factor.id,
-            or_(TotpFactor.last_used_step.is_(None), TotpFactor.last_used_step < step),
-        )
-        .values(last_used_step=step)
-        .execution_options(synchronize_session=False)
-    )
-    session.expire(factor)
-    return int(getattr(claimed, "rowcount", 0) or 0) == 1
+    return credentials.claim_totp_step(session, factor, step)
 
 
 # --- WebAuthn --------------------------------------------------------------------------------
@@ -212,9 +194,7 @@ def register_webauthn(
             fields={"webauthn": N_("The security key could not be registered. Try again.")}
         )
     new = wa.verify_registration(rp, response=response, challenge=challenge)
-    if session.scalar(
-        select(WebAuthnCredential.id).where(WebAuthnCredential.credential_id == new.credential_id)
-    ):
+    if credentials.key_registered(session, new.credential_id):
         raise Conflict(fields={"webauthn": N_("This security key is already registered.")})
     credential = WebAuthnCredential(
         user_id=user.id,
@@ -251,12 +231,7 @@ def verify_webauthn(
     credential_id = wa.credential_id_of(response)
     if not challenge or credential_id is None:
         raise SecondFactorFailed
-    credential = session.scalar(
-        select(WebAuthnCredential).where(
-            WebAuthnCredential.credential_id == credential_id,
-            WebAuthnCredential.user_id == user.id,
-        )
-    )
+    credential = credentials.key_of(session, user.id, credential_id)
     if credential is None:
         raise SecondFactorFailed
     credential.sign_count = wa.verify_authentication(
@@ -316,7 +291,7 @@ def remove_totp(
     settings: Settings | None = None,
 ) -> None:
     _self_only(actor, user)
-    factor = _totp_of(session, user.id)
+    factor = credentials.totp_of(session, user.id)
     if factor is None:
         raise NotFound
     if factor.confirmed_at is not None:
@@ -336,7 +311,7 @@ def remove_webauthn(
     settings: Settings | None = None,
 ) -> None:
     _self_only(actor, user)
-    credential = session.get(WebAuthnCredential, credential_id)
+    credential = credentials.key_by_id(session, credential_id)
     if credential is None or credential.user_id != user.id:
         raise NotFound
     _check_not_last(session, user, password=password, settings=settings)
@@ -354,27 +329,9 @@ def reset_factors(session: Session, actor: Actor, user: User) -> int:
     require(actor, Permission.USER_MANAGE, user)
     if actor.user_id == user.id:
         raise Conflict(N_("You cannot reset your own second factors. Ask another administrator."))
-    removed = int(
-        getattr(
-            session.execute(delete(TotpFactor).where(TotpFactor.user_id == user.id)),
-            "rowcount",
-            0,
-        )
-        or 0
-    )
-    removed += int(
-        getattr(
-            session.execute(
-                delete(WebAuthnCredential).where(WebAuthnCredential.user_id == user.id)
-            ),
-            "rowcount",
-            0,
-        )
-        or 0
-    )
-    session.expire_all()
+    removed = credentials.delete_factors_of(session, user.id)
     _record(session, actor, AuditAction.SECOND_FACTOR_REMOVED, user, "all", by="administrator")
-    count = repository.revoke_sessions_of(session, user.id, "factors_reset")
+    count = credentials.revoke_sessions_of(session, user.id, "factors_reset")
     if count:
         audit.record(
             session,

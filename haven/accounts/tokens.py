@@ -8,13 +8,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from haven.accounts import repository
 from haven.accounts.models import User
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.security import repository
+from haven.security import repository as credentials
 from haven.security.errors import InvalidToken, TokenExpired, TokenRevoked
 from haven.security.models import ApiToken
 from haven.security.permissions import Actor, Permission, require
@@ -62,7 +63,7 @@ def issue(
 
 def resolve(session: Session, plaintext: str) -> tuple[ApiToken, User]:
     """The token and its user, or the 401 error that says why not."""
-    token = repository.token_by_hash(session, token_hash(plaintext))
+    token = credentials.token_by_hash(session, token_hash(plaintext))
     if token is None:
         raise InvalidToken
     if token.revoked_at is not None:
@@ -70,7 +71,7 @@ def resolve(session: Session, plaintext: str) -> tuple[ApiToken, User]:
     now = utcnow()
     if token.expires_at is not None and now >= token.expires_at:
         raise TokenExpired
-    user = session.get(User, token.user_id)
+    user = repository.user_by_id(session, token.user_id)
     if user is None or not user.is_active:
         raise InvalidToken
     token.last_used_at = now
@@ -81,11 +82,11 @@ def list_own(session: Session, actor: Actor) -> Sequence[ApiToken]:
     require(actor, Permission.API_TOKEN_OWN)
     if actor.user_id is None:
         return []
-    return repository.tokens_of(session, actor.user_id)
+    return credentials.tokens_of(session, actor.user_id)
 
 
 def revoke(session: Session, actor: Actor, token_id: uuid.UUID) -> ApiToken:
-    token = repository.token_by_id(session, token_id)
+    token = credentials.token_by_id(session, token_id)
     if token is None or (not actor.is_system and token.user_id != actor.user_id):
         raise NotFound
     require(actor, Permission.API_TOKEN_OWN)

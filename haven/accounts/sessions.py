@@ -15,24 +15,23 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from haven.accounts import mfa, repository
 from haven.accounts.models import User
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.config import Settings
 from haven.db.types import utcnow
-from haven.security import mfa, repository
+from haven.security import repository as credentials
 from haven.security.errors import LoginExpired, SessionExpired
+from haven.security.fresh import remember_login
 from haven.security.models import LoginSession, PendingLogin
 from haven.security.permissions import Actor
 from haven.security.random_tokens import new_token, token_hash
 
 # Writing last_seen_at on every request would turn each page view into a write.
 _TOUCH_EVERY = timedelta(seconds=30)
-# Where `resolve()` leaves the id of the request's login session (read by `fresh`).
-CURRENT_LOGIN_KEY = "haven.login_session_id"
 
 PENDING_LIFETIME = timedelta(minutes=10)
 PENDING_MAX_FAILURES = 5
@@ -93,7 +92,7 @@ def start(
 
 def resolve(session: Session, token: str, settings: Settings) -> ActiveSession:
     """The live session behind a cookie token, or SessionExpired."""
-    login = repository.session_by_token_hash(session, token_hash(token))
+    login = credentials.session_by_token_hash(session, token_hash(token))
     if login is None or login.revoked_at is not None:
         raise SessionExpired
     now = utcnow()
@@ -102,7 +101,7 @@ def resolve(session: Session, token: str, settings: Settings) -> ActiveSession:
         login.revoked_at = now
         login.revoked_reason = "expired"
         raise SessionExpired
-    user = session.get(User, login.user_id)
+    user = repository.user_by_id(session, login.user_id)
     if user is None or not user.is_active:
         raise SessionExpired
     if login.second_factor is None and mfa.requires_second_factor(user.role):
@@ -111,14 +110,8 @@ def resolve(session: Session, token: str, settings: Settings) -> ActiveSession:
         raise SessionExpired
     if now - login.last_seen_at >= _TOUCH_EVERY:
         login.last_seen_at = now
-    session.info[CURRENT_LOGIN_KEY] = login.id
+    remember_login(session, login)
     return ActiveSession(login=login, user=user)
-
-
-def current_login(session: Session) -> LoginSession | None:
-    """The login session resolved for this request (this database session), if any."""
-    login_id = session.info.get(CURRENT_LOGIN_KEY)
-    return session.get(LoginSession, login_id) if isinstance(login_id, uuid.UUID) else None
 
 
 def reauthenticate(
@@ -166,14 +159,8 @@ def revoke_all_for_user(
     keep: uuid.UUID | None = None,
 ) -> int:
     """End the user's sessions (all but `keep`) and any half-finished login of theirs."""
-    query = update(LoginSession).where(
-        LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None)
-    )
-    if keep is not None:
-        query = query.where(LoginSession.id != keep)
-    result = session.execute(query.values(revoked_at=utcnow(), revoked_reason=reason))
-    count = int(getattr(result, "rowcount", 0) or 0)
-    session.execute(delete(PendingLogin).where(PendingLogin.user_id == user_id))
+    count = credentials.revoke_sessions_of(session, user_id, reason, keep=keep)
+    credentials.delete_pending_of(session, user_id)
     if count:
         audit.record(
             session,
@@ -214,12 +201,10 @@ def resolve_pending(session: Session, token: str | None) -> tuple[PendingLogin, 
     """The live pending login behind a cookie token and its (active) user, or LoginExpired."""
     if not token:
         raise LoginExpired
-    pending = session.scalar(
-        select(PendingLogin).where(PendingLogin.token_hash == token_hash(token))
-    )
+    pending = credentials.pending_by_token_hash(session, token_hash(token))
     if pending is None:
         raise LoginExpired
-    user = session.get(User, pending.user_id)
+    user = repository.user_by_id(session, pending.user_id)
     if utcnow() >= pending.expires_at or user is None or not user.is_active:
         session.delete(pending)
         raise LoginExpired

@@ -1,0 +1,315 @@
+"""The login flow: password, then a second factor (or its enrolment), and re-authentication.
+
+Every attempt passes the same guards in the same order: the client's rate (a token bucket per
+address, in the process's memory), the account's lock-out (failures in the last hour, in the
+database), then the credentials. A refusal is an `Outcome`, not an exception: the failure
+count and its audit event must commit with the request, and an exception would roll them back.
+The web pages only read the form, call these functions and render what they answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from haven.accounts import mfa, repository, service, sessions
+from haven.accounts.models import User
+from haven.accounts.sessions import ActiveSession
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
+from haven.config import Settings
+from haven.errors import HavenError, ValidationFailed
+from haven.security import passwords, throttle
+from haven.security import webauthn as wa
+from haven.security.errors import (
+    LoginExpired,
+    LoginFailed,
+    ReauthenticationFailed,
+    SecondFactorFailed,
+    TooManyAttempts,
+)
+from haven.security.models import PendingLogin
+from haven.security.permissions import Actor
+from haven.security.throttle import ClientLimiter
+
+
+class Result(StrEnum):
+    SUCCEEDED = "succeeded"  # a session is open, or the user proved who they are again
+    SECOND_FACTOR = "second_factor"  # the password was right; the second factor comes next
+    ENROLMENT = "enrolment"  # the password was right; a privileged user must enrol a factor
+    REFUSED = "refused"  # not accepted: `reason` and `error` say why
+    THROTTLED = "throttled"  # too many attempts from this client or against this account
+
+
+class Reason(StrEnum):
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - the name of a reason, not a secret
+    WRONG_SECOND_FACTOR = "wrong_second_factor"
+    LOGIN_ENDED = "login_ended"  # too many wrong second factors: the pending login is gone
+    NOT_REAUTHENTICATED = "not_reauthenticated"
+    INVALID_ENROLMENT = "invalid_enrolment"
+    CLIENT_LIMIT = "client_limit"
+    ACCOUNT_LOCKED = "account_locked"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an attempt.
+
+    `token` is the cookie to set: the new session's (SUCCEEDED) or the pending login's (the
+    second step, or enrolment). `error` is what to tell the user when refused or throttled;
+    `retry_after` the seconds until this client may try again. `pending_ended`: the pending
+    login is over (completed, locked or failed too often), so its cookie goes.
+    """
+
+    result: Result
+    reason: Reason | None = None
+    error: HavenError | None = None
+    token: str | None = None
+    next_path: str = "/"
+    retry_after: int | None = None
+    pending_ended: bool = False
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What the form offers as a second factor: a TOTP code or a WebAuthn assertion."""
+
+    code: str = ""
+    webauthn_response: str = ""
+
+
+@dataclass(frozen=True)
+class Client:
+    """Who is knocking (their address as the server sees it) and the app's per-client limiter."""
+
+    address: str
+    limiter: ClientLimiter
+
+    def allowed(self) -> bool:
+        return self.limiter.allow(self.address)
+
+    def throttled(self, reason: Reason = Reason.CLIENT_LIMIT) -> Outcome:
+        return Outcome(
+            Result.THROTTLED,
+            reason,
+            TooManyAttempts(),
+            retry_after=self.limiter.retry_after(self.address),
+        )
+
+
+def _anonymous_event(
+    session: Session, action: AuditAction, user: User | None, **changes: str
+) -> None:
+    audit.record(
+        session,
+        Actor.system("anonymous"),
+        action,
+        subject_type="user",
+        subject_id=user.id if user else None,
+        organisation_id=user.organisation_id if user else None,
+        changes=changes or None,
+    )
+
+
+def _locked(session: Session, client: Client, user: User | None) -> Outcome:
+    """Too many failures for this account this hour: refused even with the right password."""
+    _anonymous_event(session, AuditAction.LOGIN_THROTTLED, user, limit="account")
+    return client.throttled(Reason.ACCOUNT_LOCKED)
+
+
+def log_in(
+    session: Session,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    next_path: str,
+    client: Client,
+    language: str | None = None,
+) -> Outcome:
+    """Check the password; then open a session, or start the second step (or enrolment).
+
+    `language` is the one the visitor chose before logging in: it becomes the user's own.
+    """
+    if not client.allowed():
+        return client.throttled()
+    if throttle.is_locked(session, username):
+        return _locked(session, client, repository.user_by_username(session, username.strip()))
+    user = service.authenticate(session, username=username, password=password, settings=settings)
+    if user is None:
+        known = repository.user_by_username(session, username.strip())
+        throttle.record_failure(session, username)
+        _anonymous_event(session, AuditAction.LOGIN_FAILED, known, stage="password")
+        return Outcome(Result.REFUSED, Reason.WRONG_PASSWORD, LoginFailed())
+    if language is not None:
+        service.set_language(session, sessions.actor_for(user), language)
+    has_factor = mfa.has_second_factor(session, user.id)
+    if has_factor or mfa.requires_second_factor(user.role):
+        state = sessions.SECOND_FACTOR if has_factor else sessions.ENROLMENT
+        token, _pending = sessions.start_pending(session, user, state=state, next_path=next_path)
+        result = Result.SECOND_FACTOR if has_factor else Result.ENROLMENT
+        return Outcome(result, token=token, next_path=next_path)
+    token, _login = sessions.start(session, user, settings)
+    return Outcome(Result.SUCCEEDED, token=token, next_path=next_path)
+
+
+def _proven_factor(
+    session: Session, user: User, proof: Proof, *, rp: wa.RelyingParty, challenge: str | None
+) -> str | None:
+    """Which second factor the proof shows (WebAuthn first, then TOTP), if any."""
+    if proof.webauthn_response:
+        try:
+            mfa.verify_webauthn(
+                session, user, rp=rp, response=proof.webauthn_response, challenge=challenge
+            )
+        except SecondFactorFailed:
+            return None
+        return mfa.WEBAUTHN
+    if proof.code and mfa.verify_totp(session, user, proof.code):
+        return mfa.TOTP
+    return None
+
+
+def _finish(
+    session: Session, settings: Settings, pending: PendingLogin, user: User, *, method: str
+) -> Outcome:
+    next_path = pending.next_path
+    token, _login = sessions.complete_pending(
+        session, pending, user, settings, second_factor=method
+    )
+    return Outcome(Result.SUCCEEDED, token=token, next_path=next_path, pending_ended=True)
+
+
+def verify_second_factor(
+    session: Session,
+    settings: Settings,
+    pending: PendingLogin,
+    user: User,
+    *,
+    proof: Proof,
+    rp: wa.RelyingParty,
+    client: Client,
+) -> Outcome:
+    """The second step of a login. A wrong factor counts against the account (the same
+    lock-out as passwords) and against the pending login, which ends after a few."""
+    if not client.allowed():
+        return client.throttled()
+    if throttle.is_locked(session, user.username):
+        session.delete(pending)
+        return replace(_locked(session, client, user), pending_ended=True)
+    challenge, pending.webauthn_challenge = pending.webauthn_challenge, None
+    method = _proven_factor(session, user, proof, rp=rp, challenge=challenge)
+    if method is not None:
+        return _finish(session, settings, pending, user, method=method)
+    throttle.record_failure(session, user.username)
+    _anonymous_event(session, AuditAction.LOGIN_FAILED, user, stage="second_factor")
+    if sessions.fail_pending(session, pending):
+        return Outcome(Result.REFUSED, Reason.LOGIN_ENDED, LoginExpired(), pending_ended=True)
+    return Outcome(Result.REFUSED, Reason.WRONG_SECOND_FACTOR, SecondFactorFailed())
+
+
+def enrol(
+    session: Session,
+    settings: Settings,
+    pending: PendingLogin,
+    user: User,
+    *,
+    proof: Proof,
+    key_name: str,
+    rp: wa.RelyingParty,
+    client: Client,
+) -> Outcome:
+    """A privileged user without a second factor enrols one; the login then completes.
+
+    A pending login that is not an enrolment answers SECOND_FACTOR (its page is the other one).
+    """
+    if pending.state != sessions.ENROLMENT:
+        return Outcome(Result.SECOND_FACTOR)
+    if not client.allowed():
+        return client.throttled()
+    actor = sessions.actor_for(user)
+    challenge, pending.webauthn_challenge = pending.webauthn_challenge, None
+    try:
+        if proof.webauthn_response:
+            mfa.register_webauthn(
+                session,
+                actor,
+                user,
+                rp=rp,
+                response=proof.webauthn_response,
+                challenge=challenge,
+                name=key_name,
+            )
+            method = mfa.WEBAUTHN
+        else:
+            mfa.confirm_totp(session, actor, user, proof.code)
+            method = mfa.TOTP
+    except ValidationFailed as error:
+        return Outcome(Result.REFUSED, Reason.INVALID_ENROLMENT, error)
+    return _finish(session, settings, pending, user, method=method)
+
+
+def reauthenticate(
+    session: Session,
+    settings: Settings,
+    active: ActiveSession,
+    *,
+    password: str,
+    proof: Proof,
+    rp: wa.RelyingParty,
+    client: Client,
+) -> Outcome:
+    """The logged-in user proves who they are again (password, and second factor if they have
+    one) before a sensitive action."""
+    user = active.user
+    if not client.allowed():
+        return client.throttled()
+    if throttle.is_locked(session, user.username):
+        return _locked(session, client, user)
+    challenge, active.login.webauthn_challenge = active.login.webauthn_challenge, None
+    method: str | None = None
+    accepted = passwords.verify_password(user.password_hash, password, settings)
+    if accepted and mfa.has_second_factor(session, user.id):
+        method = _proven_factor(session, user, proof, rp=rp, challenge=challenge)
+        accepted = method is not None
+    if not accepted:
+        throttle.record_failure(session, user.username)
+        _anonymous_event(session, AuditAction.LOGIN_FAILED, user, stage="reauthentication")
+        return Outcome(Result.REFUSED, Reason.NOT_REAUTHENTICATED, ReauthenticationFailed())
+    sessions.reauthenticate(session, active, second_factor=method)
+    return Outcome(Result.SUCCEEDED)
+
+
+# --- WebAuthn challenges: each kept on the login it belongs to, used once ---------------------
+
+
+def second_factor_options(
+    session: Session, pending: PendingLogin, user: User, *, rp: wa.RelyingParty
+) -> str:
+    """WebAuthn request options (JSON) for the second step of a login."""
+    options, pending.webauthn_challenge = mfa.webauthn_authentication_options(session, user, rp=rp)
+    return options
+
+
+def enrolment_options(
+    session: Session, pending: PendingLogin, user: User, *, rp: wa.RelyingParty
+) -> str:
+    """WebAuthn creation options (JSON) for enrolling a key during a login."""
+    if pending.state != sessions.ENROLMENT:
+        raise LoginExpired
+    options, pending.webauthn_challenge = mfa.webauthn_registration_options(
+        session, sessions.actor_for(user), user, rp=rp
+    )
+    return options
+
+
+def reauthentication_options(
+    session: Session, active: ActiveSession, *, rp: wa.RelyingParty
+) -> str:
+    """WebAuthn request options (JSON) for confirming it is you."""
+    options, active.login.webauthn_challenge = mfa.webauthn_authentication_options(
+        session, active.user, rp=rp
+    )
+    return options

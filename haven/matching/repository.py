@@ -1,0 +1,188 @@
+"""Every query of the matching domain: profiles and blocking keys, reviews, merges."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from haven.kernel.repository import BATCH, Repository
+from haven.matching.models import MatchKey, MatchMerge, MatchProfile, MatchReview
+from haven.people.public import Person
+from haven.security.permissions import Actor
+
+
+class Profiles(Repository[MatchProfile]):
+    model = MatchProfile
+    site_column = None
+
+
+class Reviews(Repository[MatchReview]):
+    model = MatchReview
+    site_column = None
+
+
+def _chunks(values: Iterable[uuid.UUID | None]) -> list[list[uuid.UUID]]:
+    wanted = sorted({v for v in values if v is not None}, key=str)
+    return [wanted[start : start + BATCH] for start in range(0, len(wanted), BATCH)]
+
+
+# --- profiles and keys ----------------------------------------------------------------------
+
+
+def profile_of(session: Session, person_id: uuid.UUID) -> MatchProfile | None:
+    profile: MatchProfile | None = session.get(MatchProfile, person_id)
+    return profile
+
+
+def replace_keys(
+    session: Session,
+    person_id: uuid.UUID,
+    organisation_id: uuid.UUID,
+    keys: Iterable[tuple[str, str]],
+) -> None:
+    """The person's blocking keys, replaced wholesale. Core statements, not ORM objects: the
+    keys are never loaded."""
+    session.execute(delete(MatchKey).where(MatchKey.person_id == person_id))
+    rows = [
+        {"person_id": person_id, "kind": kind, "value": value, "organisation_id": organisation_id}
+        for kind, value in keys
+    ]
+    if rows:
+        session.execute(insert(MatchKey), rows)
+
+
+def forget(session: Session, person_id: uuid.UUID) -> None:
+    """Drop the person's profile and keys (derived from the names) and any loaded profile."""
+    session.execute(delete(MatchKey).where(MatchKey.person_id == person_id))
+    session.execute(delete(MatchProfile).where(MatchProfile.person_id == person_id))
+    for instance in list(session.identity_map.values()):
+        if isinstance(instance, MatchProfile) and instance.person_id == person_id:
+            session.expunge(instance)
+
+
+def persons_with_key(
+    session: Session,
+    kind: str,
+    values: Sequence[str],
+    *,
+    organisation_id: uuid.UUID | None,
+    exclude: uuid.UUID | None,
+    limit: int,
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(person, organisation) of at most `limit` people having one of these keys (an index
+    lookup on kind and value)."""
+    query = select(MatchKey.person_id, MatchKey.organisation_id).where(
+        MatchKey.kind == kind, MatchKey.value.in_(values)
+    )
+    if organisation_id is not None:
+        query = query.where(MatchKey.organisation_id == organisation_id)
+    if exclude is not None:
+        query = query.where(MatchKey.person_id != exclude)
+    return [(person, org) for person, org in session.execute(query.limit(limit)).all()]
+
+
+def live_profiles(session: Session, person_ids: Iterable[uuid.UUID]) -> list[MatchProfile]:
+    """The profiles of these people, leaving out anyone erased."""
+    found: list[MatchProfile] = []
+    for chunk in _chunks(person_ids):
+        found.extend(
+            session.scalars(
+                select(MatchProfile)
+                .join(Person, Person.id == MatchProfile.person_id)
+                .where(MatchProfile.person_id.in_(chunk), Person.erased_at.is_(None))
+            )
+        )
+    return found
+
+
+def organisation_profiles(
+    session: Session, organisation_id: uuid.UUID
+) -> list[tuple[MatchProfile, datetime]]:
+    """Current profiles of the organisation's people (not erased, not merged away), with when
+    each person was registered."""
+    merged = select(MatchMerge.merged_id).where(MatchMerge.undone_at.is_(None))
+    rows = session.execute(
+        select(MatchProfile, Person.created_at)
+        .join(Person, Person.id == MatchProfile.person_id)
+        .where(
+            MatchProfile.organisation_id == organisation_id,
+            Person.erased_at.is_(None),
+            MatchProfile.person_id.not_in(merged),
+        )
+        .order_by(MatchProfile.person_id)
+    ).all()
+    return [(profile, created) for profile, created in rows]
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+
+def review_of_pair(session: Session, a: uuid.UUID, b: uuid.UUID) -> MatchReview | None:
+    return session.scalar(
+        select(MatchReview).where(MatchReview.person_a_id == a, MatchReview.person_b_id == b)
+    )
+
+
+def reviews_in(
+    session: Session, actor: Actor, states: Iterable[str], limit: int
+) -> Sequence[MatchReview]:
+    """The reviews in these states the actor may see, most probable first."""
+    return session.scalars(
+        Reviews(session)
+        .readable(actor)
+        .where(MatchReview.state.in_(list(states)))
+        .order_by(MatchReview.probability.desc(), MatchReview.created_at)
+        .limit(limit)
+    ).all()
+
+
+def organisation_reviews(session: Session, organisation_id: uuid.UUID) -> Sequence[MatchReview]:
+    return session.scalars(
+        select(MatchReview).where(MatchReview.organisation_id == organisation_id)
+    ).all()
+
+
+def has_reviews(session: Session, organisation_id: uuid.UUID) -> bool:
+    found = session.scalar(
+        select(MatchReview.id).where(MatchReview.organisation_id == organisation_id).limit(1)
+    )
+    return found is not None
+
+
+# --- merges ---------------------------------------------------------------------------------
+
+
+def active_merge(session: Session, review_id: uuid.UUID) -> MatchMerge | None:
+    return session.scalar(
+        select(MatchMerge).where(MatchMerge.review_id == review_id, MatchMerge.undone_at.is_(None))
+    )
+
+
+def merged_into(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Which of these people are merged duplicates (not undone), and into whom; batched."""
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in _chunks(person_ids):
+        rows = session.execute(
+            select(MatchMerge.merged_id, MatchMerge.survivor_id).where(
+                MatchMerge.merged_id.in_(chunk), MatchMerge.undone_at.is_(None)
+            )
+        ).all()
+        found.update((merged, survivor) for merged, survivor in rows)
+    return found
+
+
+def undone_review_ids(session: Session, organisation_id: uuid.UUID) -> set[uuid.UUID]:
+    """The reviews of the organisation whose link people undid."""
+    return {
+        review_id
+        for review_id in session.scalars(
+            select(MatchMerge.review_id).where(
+                MatchMerge.organisation_id == organisation_id, MatchMerge.undone_at.is_not(None)
+            )
+        )
+        if review_id is not None
+    }

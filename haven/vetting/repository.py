@@ -1,0 +1,403 @@
+"""Every query of the vetting domain: cases and their hits, hearings, decisions and reviews;
+the incident registry and watchlists; the figures of the vetting report.
+
+Scoping to what an actor may see goes through `Repository.readable(actor)`. The registry
+queries of screening take an organisation instead of an actor: screening runs as the system
+actor for the organisation of the person screened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from haven.accounts.models import User
+from haven.kernel.erasure import blanked
+from haven.kernel.repository import BATCH, Repository
+from haven.people.public import Person
+from haven.security.permissions import Actor, visible_to
+from haven.vetting.models import (
+    Decision,
+    Evidence,
+    Hearing,
+    Incident,
+    IncidentUnit,
+    Perpetrator,
+    Review,
+    ScreeningHit,
+    VettingCase,
+    Watchlist,
+    WatchlistEntry,
+)
+
+
+class Cases(Repository[VettingCase]):
+    model = VettingCase
+    site_column = None
+
+
+class Incidents(Repository[Incident]):
+    model = Incident
+    site_column = None
+
+
+class Watchlists(Repository[Watchlist]):
+    model = Watchlist
+    site_column = None
+
+
+class EvidenceFiles(Repository[Evidence]):
+    model = Evidence
+    site_column = None
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+def case_by_id(session: Session, case_id: uuid.UUID) -> VettingCase | None:
+    return Cases(session).get(case_id)
+
+
+def case_of_person(session: Session, person_id: uuid.UUID) -> VettingCase | None:
+    return session.scalar(select(VettingCase).where(VettingCase.person_id == person_id))
+
+
+def case_id_of_person(session: Session, person_id: uuid.UUID) -> uuid.UUID | None:
+    return session.scalar(select(VettingCase.id).where(VettingCase.person_id == person_id))
+
+
+def outcome_of_person(session: Session, person_id: uuid.UUID) -> str | None:
+    """The decision in force of the person's case (None: no case, or none in force)."""
+    return session.scalar(select(VettingCase.outcome).where(VettingCase.person_id == person_id))
+
+
+def outcomes_of_persons(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str | None]:
+    """`outcome_of_person` for many persons, one query per batch; persons without a case
+    are absent."""
+    wanted = list(dict.fromkeys(person_ids))
+    found: dict[uuid.UUID, str | None] = {}
+    for start in range(0, len(wanted), BATCH):
+        for person_id, outcome in session.execute(
+            select(VettingCase.person_id, VettingCase.outcome).where(
+                VettingCase.person_id.in_(wanted[start : start + BATCH])
+            )
+        ):
+            found[person_id] = outcome
+    return found
+
+
+def queue(
+    session: Session, actor: Actor, *, state: str | None = None, limit: int = 200
+) -> list[tuple[VettingCase, Person, int]]:
+    """Cases the actor may see, oldest state change first, with their person and number of
+    hits; cases of erased persons are left out (nothing of them can be read)."""
+    hits = (
+        select(ScreeningHit.case_id, func.count().label("n"))
+        .group_by(ScreeningHit.case_id)
+        .subquery()
+    )
+    query = (
+        select(VettingCase, Person, func.coalesce(hits.c.n, 0))
+        .join(Person, Person.id == VettingCase.person_id)
+        .outerjoin(hits, hits.c.case_id == VettingCase.id)
+        .where(visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None))
+        .order_by(VettingCase.state_changed_at)
+        .limit(limit)
+    )
+    if state is not None:
+        query = query.where(VettingCase.state == state)
+    return [(case, person, int(n)) for case, person, n in session.execute(query).all()]
+
+
+def hits_of(session: Session, case_id: uuid.UUID) -> Sequence[ScreeningHit]:
+    return session.scalars(
+        select(ScreeningHit)
+        .where(ScreeningHit.case_id == case_id)
+        .order_by(ScreeningHit.score.desc(), ScreeningHit.created_at)
+    ).all()
+
+
+def hit_count(session: Session, case_id: uuid.UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(ScreeningHit).where(ScreeningHit.case_id == case_id)
+        )
+        or 0
+    )
+
+
+def hit_signatures(session: Session, person_id: uuid.UUID) -> set[str]:
+    return set(
+        session.scalars(select(ScreeningHit.signature).where(ScreeningHit.person_id == person_id))
+    )
+
+
+def hearings_of(session: Session, case_id: uuid.UUID) -> Sequence[Hearing]:
+    return session.scalars(
+        select(Hearing).where(Hearing.case_id == case_id).order_by(Hearing.created_at)
+    ).all()
+
+
+def hearing_count(session: Session, case_id: uuid.UUID) -> int:
+    return (
+        session.scalar(select(func.count()).select_from(Hearing).where(Hearing.case_id == case_id))
+        or 0
+    )
+
+
+def decisions_of(session: Session, case_id: uuid.UUID) -> Sequence[Decision]:
+    return session.scalars(
+        select(Decision).where(Decision.case_id == case_id).order_by(Decision.proposed_at)
+    ).all()
+
+
+def open_proposal(session: Session, case_id: uuid.UUID) -> Decision | None:
+    return session.scalar(
+        select(Decision).where(
+            Decision.case_id == case_id,
+            Decision.confirmed_at.is_(None),
+            Decision.withdrawn_at.is_(None),
+        )
+    )
+
+
+def decisions_in_force(session: Session, case_id: uuid.UUID) -> Sequence[Decision]:
+    """Confirmed decisions of the case that no later decision has superseded."""
+    return session.scalars(
+        select(Decision).where(
+            Decision.case_id == case_id,
+            Decision.confirmed_at.is_not(None),
+            Decision.superseded_at.is_(None),
+        )
+    ).all()
+
+
+def reviews_of(session: Session, case_id: uuid.UUID) -> Sequence[Review]:
+    return session.scalars(
+        select(Review).where(Review.case_id == case_id).order_by(Review.created_at)
+    ).all()
+
+
+def last_review_kind(session: Session, case_id: uuid.UUID) -> str | None:
+    return session.scalar(
+        select(Review.kind)
+        .where(Review.case_id == case_id)
+        .order_by(Review.created_at.desc())
+        .limit(1)
+    )
+
+
+def display_names(session: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """The officers' names shown beside the decisions they proposed or confirmed."""
+    wanted = [i for i in dict.fromkeys(user_ids) if i is not None]
+    if not wanted:
+        return {}
+    return {u.id: u.display_name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+# --- the registry --------------------------------------------------------------------------
+
+
+def incident_by_id(session: Session, incident_id: uuid.UUID) -> Incident | None:
+    return Incidents(session).get(incident_id)
+
+
+def evidence_by_id(session: Session, evidence_id: uuid.UUID) -> Evidence | None:
+    return EvidenceFiles(session).get(evidence_id)
+
+
+def incident_count(session: Session, organisation_id: uuid.UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Incident)
+            .where(Incident.organisation_id == organisation_id)
+        )
+        or 0
+    )
+
+
+def has_incidents(session: Session, organisation_id: uuid.UUID) -> bool:
+    found = session.scalar(
+        select(Incident.id).where(Incident.organisation_id == organisation_id).limit(1)
+    )
+    return found is not None
+
+
+def incidents_of_organisation(session: Session, organisation_id: uuid.UUID) -> Sequence[Incident]:
+    return session.scalars(
+        select(Incident).where(Incident.organisation_id == organisation_id)
+    ).all()
+
+
+def perpetrators_of_organisation(
+    session: Session, organisation_id: uuid.UUID
+) -> Sequence[Perpetrator]:
+    return session.scalars(
+        select(Perpetrator).where(Perpetrator.organisation_id == organisation_id)
+    ).all()
+
+
+def watchlists_of_organisation(session: Session, organisation_id: uuid.UUID) -> Sequence[Watchlist]:
+    return session.scalars(
+        select(Watchlist).where(Watchlist.organisation_id == organisation_id)
+    ).all()
+
+
+def watchlist_entries_of_organisation(
+    session: Session, organisation_id: uuid.UUID
+) -> Sequence[WatchlistEntry]:
+    return session.scalars(
+        select(WatchlistEntry).where(WatchlistEntry.organisation_id == organisation_id)
+    ).all()
+
+
+def implicated_units(
+    session: Session, organisation_id: uuid.UUID, unit_codes: Iterable[str]
+) -> list[tuple[uuid.UUID, str]]:
+    """(incident id, unit code) of the organisation's incidents implicating these units."""
+    codes = sorted(set(unit_codes))
+    if not codes:
+        return []
+    rows = session.execute(
+        select(IncidentUnit.incident_id, IncidentUnit.unit_code).where(
+            IncidentUnit.organisation_id == organisation_id,
+            IncidentUnit.unit_code.in_(codes),
+        )
+    ).all()
+    return [(incident_id, code) for incident_id, code in rows]
+
+
+def incidents(session: Session, actor: Actor, *, limit: int = 500) -> Sequence[Incident]:
+    """The incidents the actor may see, newest first."""
+    repo = Incidents(session)
+    return repo.all(
+        repo.readable(actor)
+        .order_by(Incident.occurred_from.desc(), Incident.reference.desc())
+        .limit(limit)
+    )
+
+
+def watchlists(session: Session, actor: Actor) -> Sequence[Watchlist]:
+    repo = Watchlists(session)
+    return repo.all(repo.readable(actor).order_by(Watchlist.created_at.desc()))
+
+
+def units_of(session: Session, incident_id: uuid.UUID) -> list[str]:
+    return list(
+        session.scalars(
+            select(IncidentUnit.unit_code)
+            .where(IncidentUnit.incident_id == incident_id)
+            .order_by(IncidentUnit.unit_code)
+        )
+    )
+
+
+def units_of_incidents(
+    session: Session, incident_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """`units_of` for many incidents, one query per batch (every id given is answered)."""
+    wanted = list(dict.fromkeys(incident_ids))
+    found: dict[uuid.UUID, list[str]] = {i: [] for i in wanted}
+    for start in range(0, len(wanted), BATCH):
+        for incident_id, code in session.execute(
+            select(IncidentUnit.incident_id, IncidentUnit.unit_code)
+            .where(IncidentUnit.incident_id.in_(wanted[start : start + BATCH]))
+            .order_by(IncidentUnit.unit_code)
+        ):
+            found[incident_id].append(code)
+    return found
+
+
+def perpetrators_of(session: Session, incident_id: uuid.UUID) -> list[Perpetrator]:
+    return list(
+        session.scalars(
+            select(Perpetrator)
+            .where(Perpetrator.incident_id == incident_id)
+            .order_by(Perpetrator.id)
+        )
+    )
+
+
+def evidence_of(session: Session, incident_id: uuid.UUID) -> Sequence[Evidence]:
+    return session.scalars(
+        select(Evidence).where(Evidence.incident_id == incident_id).order_by(Evidence.created_at)
+    ).all()
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def _counted(rows: Iterable[Any]) -> dict[str, int]:
+    """(key, count) rows as a map."""
+    return {str(key): int(count) for key, count in rows}
+
+
+def cases_by_state(session: Session, actor: Actor) -> dict[str, int]:
+    scope = visible_to(actor, VettingCase, site_column=None)
+    query = select(VettingCase.state, func.count()).where(scope).group_by(VettingCase.state)
+    return _counted(session.execute(query))
+
+
+def outcomes_in_force(session: Session, actor: Actor) -> dict[str, int]:
+    scope = visible_to(actor, VettingCase, site_column=None)
+    query = (
+        select(VettingCase.outcome, func.count())
+        .where(scope, VettingCase.outcome.is_not(None))
+        .group_by(VettingCase.outcome)
+    )
+    return _counted(session.execute(query))
+
+
+def hits_by_kind(session: Session, actor: Actor) -> dict[str, int]:
+    query = (
+        select(ScreeningHit.kind, func.count())
+        .where(visible_to(actor, ScreeningHit, site_column=None))
+        .group_by(ScreeningHit.kind)
+    )
+    return _counted(session.execute(query))
+
+
+def decision_times(session: Session, actor: Actor) -> list[tuple[datetime, datetime]]:
+    """(case opened, first decision confirmed) of every decided case the actor may see."""
+    first = (
+        select(Decision.case_id, func.min(Decision.confirmed_at).label("at"))
+        .where(Decision.confirmed_at.is_not(None))
+        .group_by(Decision.case_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(VettingCase.created_at, first.c.at)
+        .join(first, first.c.case_id == VettingCase.id)
+        .where(visible_to(actor, VettingCase, site_column=None))
+    ).all()
+    return [(opened, at) for opened, at in rows if at is not None]
+
+
+def undecided_openings(session: Session, actor: Actor) -> list[datetime]:
+    """When each case without a decision in force was opened."""
+    return list(
+        session.scalars(
+            select(VettingCase.created_at).where(
+                visible_to(actor, VettingCase, site_column=None), VettingCase.outcome.is_(None)
+            )
+        )
+    )
+
+
+def erase_person(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: the case, its decisions, hearings, reviews and hits stay (the record that a
+    decision was made); every classified value about the person in them goes. A hit's
+    explanation may not be empty: it stays as ciphertext under the destroyed key."""
+    for model in (VettingCase, Decision, Hearing, Review, ScreeningHit):
+        session.execute(
+            update(model).where(model.person_id == person_id).values(blanked(model)),
+            execution_options={"synchronize_session": "fetch"},
+        )
