@@ -8,11 +8,8 @@ approvers approves (`service.approve`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from haven.audit.actions import AuditAction
-from haven.errors import Conflict
-from haven.i18n import N_, Text
+from haven.i18n import N_
 from haven.kernel.labels import Labelled, labels
 from haven.kernel.lifecycle import Lifecycle
 
@@ -30,22 +27,8 @@ class AgreementStatus(Labelled):
 STATUS_LABELS = labels(AgreementStatus)
 
 
-@dataclass(frozen=True)
-class AgreementLifecycle(Lifecycle[AgreementStatus]):
-    """The kernel's lifecycle, refusing an illegal move with the agreement's own message."""
-
-    def check(self, current: AgreementStatus | str, target: AgreementStatus) -> None:
-        if not self.allows(current, target):
-            raise Conflict(
-                Text(
-                    N_("An agreement cannot go from {current} to {target}."),
-                    {"current": self.states(current), "target": target},
-                )
-            )
-
-
 S = AgreementStatus
-AGREEMENT = AgreementLifecycle(
+AGREEMENT = Lifecycle(
     states=AgreementStatus,
     transitions={
         S.DRAFT: frozenset({S.NEGOTIATING, S.CANCELLED}),
@@ -58,6 +41,7 @@ AGREEMENT = AgreementLifecycle(
     },
     subject_type="agreement",
     action=AuditAction.AGREEMENT_STATUS_CHANGED,
+    refusal=N_("An agreement cannot go from {current} to {target}."),
     terminal=frozenset({S.COMPLETED, S.COLLAPSED, S.CANCELLED}),
 )
 

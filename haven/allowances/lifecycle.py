@@ -10,11 +10,8 @@ writes its own audit action (submitted, returned, approved…), so the lifecycle
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from haven.audit.actions import AuditAction
-from haven.errors import Conflict
-from haven.i18n import N_, Text
+from haven.i18n import N_
 from haven.kernel.labels import Labelled
 from haven.kernel.lifecycle import Lifecycle
 
@@ -28,22 +25,8 @@ class BatchStatus(Labelled):
     CANCELLED = "cancelled", N_("Cancelled")
 
 
-@dataclass(frozen=True)
-class BatchLifecycle(Lifecycle[BatchStatus]):
-    """The kernel's lifecycle, refusing an illegal move with the batch's own message."""
-
-    def check(self, current: BatchStatus | str, target: BatchStatus) -> None:
-        if not self.allows(current, target):
-            raise Conflict(
-                Text(
-                    N_("A batch that is {state} cannot become {target}."),
-                    {"state": self.states(current).value, "target": target.value},
-                )
-            )
-
-
 B = BatchStatus
-BATCH = BatchLifecycle(
+BATCH = Lifecycle(
     states=BatchStatus,
     transitions={
         B.DRAFT: frozenset({B.SUBMITTED, B.CANCELLED}),
@@ -56,6 +39,7 @@ BATCH = BatchLifecycle(
     subject_type="allowance_batch",
     action=None,  # one audit action per move: `batches` records it
     what=N_("Payment batch"),
+    refusal=N_("A batch that is {current} cannot become {target}."),
     terminal=frozenset({B.RECONCILED, B.CANCELLED}),
 )
 

@@ -37,7 +37,10 @@ class Lifecycle(Generic[S]):
     subject_type: str  # the audit trail's name for the record ("agreement", "vetting_case")
     action: AuditAction | None = None  # the audit action of a move; None: the caller audits
     attribute: str = "status"  # the record's column holding the state
-    what: str = N_("This record")  # how a refusal names the record, a msgid
+    what: str = N_("This record")  # how the generic refusal names the record, a msgid
+    # The record's own refusal, a msgid with {current} and {target} (the states' labels);
+    # None: "{what} cannot move from “{current}” to “{target}”."
+    refusal: str | None = None
     terminal: frozenset[S] = field(default=frozenset())
 
     def __post_init__(self) -> None:
@@ -58,17 +61,16 @@ class Lifecycle(Generic[S]):
         """Raise Conflict (409) unless a record may move from `current` to `target`."""
         if not self.allows(current, target):
             now = self.states(current)
-            raise Conflict(
-                Text(
+            states = {"current": Text(now.label), "target": Text(target.label)}
+            message = (
+                Text(self.refusal, states)
+                if self.refusal is not None
+                else Text(
                     N_("{what} cannot move from “{current}” to “{target}”."),
-                    {
-                        "what": Text(self.what),
-                        "current": Text(now.label),
-                        "target": Text(target.label),
-                    },
-                ),
-                code="illegal_transition",
+                    {"what": Text(self.what), **states},
+                )
             )
+            raise Conflict(message, code="illegal_transition")
 
     def move(
         self,

@@ -8,12 +8,10 @@ the message of the record it concerns; nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
 
 from haven.audit.actions import AuditAction
-from haven.errors import Conflict
-from haven.i18n import N_, Text
+from haven.i18n import N_
 from haven.kernel.labels import Labelled, labels
 from haven.kernel.lifecycle import Lifecycle
 
@@ -81,20 +79,8 @@ class ExileStepName(Labelled):
 S = TypeVar("S", bound=Labelled)
 
 
-@dataclass(frozen=True)
-class PathwaysLifecycle(Lifecycle[S]):
-    """The kernel's lifecycle, refusing an illegal move with the record's own message
-    (`refusal`, a msgid with `{current}` and `{wanted}`)."""
-
-    refusal: str = N_("The case cannot go from “{current}” to “{wanted}”.")
-
-    def check(self, current: S | str, target: S) -> None:
-        if not self.allows(current, target):
-            raise Conflict(Text(self.refusal, {"current": str(current), "wanted": str(target)}))
-
-
 C, T, R = CaseStatus, TaskStatus, ReferralStatus
-CASE = PathwaysLifecycle(
+CASE = Lifecycle(
     states=CaseStatus,
     transitions={
         C.OPEN: frozenset({C.CLOSED}),
@@ -103,9 +89,9 @@ CASE = PathwaysLifecycle(
     },
     subject_type="case",
     action=AuditAction.CASE_STATUS_CHANGED,
-    refusal=N_("The case cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The case cannot go from “{current}” to “{target}”."),
 )
-TASK = PathwaysLifecycle(
+TASK = Lifecycle(
     states=TaskStatus,
     transitions={
         T.OPEN: frozenset({T.DONE, T.CANCELLED}),
@@ -115,9 +101,9 @@ TASK = PathwaysLifecycle(
     subject_type="case_task",
     action=AuditAction.CASE_TASK_CHANGED,
     terminal=frozenset({T.DONE, T.CANCELLED}),
-    refusal=N_("The task cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The task cannot go from “{current}” to “{target}”."),
 )
-REFERRAL = PathwaysLifecycle(
+REFERRAL = Lifecycle(
     states=ReferralStatus,
     transitions={
         R.SENT: frozenset({R.ACCEPTED, R.DECLINED}),
@@ -128,9 +114,9 @@ REFERRAL = PathwaysLifecycle(
     subject_type="referral",
     action=AuditAction.REFERRAL_CHANGED,
     terminal=frozenset({R.DECLINED, R.COMPLETED}),
-    refusal=N_("The referral cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The referral cannot go from “{current}” to “{target}”."),
 )
-SERVE = PathwaysLifecycle(
+SERVE = Lifecycle(
     states=ServeStatus,
     transitions={
         ServeStatus.CLAIMED: frozenset({ServeStatus.VERIFIED, ServeStatus.DISPUTED}),
@@ -141,9 +127,9 @@ SERVE = PathwaysLifecycle(
     subject_type="serve_record",
     action=AuditAction.SERVE_CHANGED,
     terminal=frozenset({ServeStatus.POSTED}),
-    refusal=N_("The serve record cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The serve record cannot go from “{current}” to “{target}”."),
 )
-HOME = PathwaysLifecycle(
+HOME = Lifecycle(
     states=HomeStatus,
     transitions={
         # Going back on a plan (re-assessing the risk) is allowed until the person has left.
@@ -156,9 +142,9 @@ HOME = PathwaysLifecycle(
     subject_type="home_plan",
     action=AuditAction.HOME_PLAN_CHANGED,
     terminal=frozenset({HomeStatus.COMPLETED}),
-    refusal=N_("The going-home plan cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The going-home plan cannot go from “{current}” to “{target}”."),
 )
-EXILE_STEP = PathwaysLifecycle(
+EXILE_STEP = Lifecycle(
     states=ExileStepStatus,
     transitions={
         ExileStepStatus.PENDING: frozenset({ExileStepStatus.IN_PROGRESS}),
@@ -169,7 +155,7 @@ EXILE_STEP = PathwaysLifecycle(
     subject_type="exile_step",
     action=AuditAction.EXILE_CHANGED,
     terminal=frozenset({ExileStepStatus.DONE}),
-    refusal=N_("The exile step cannot go from “{current}” to “{wanted}”."),
+    refusal=N_("The exile step cannot go from “{current}” to “{target}”."),
 )
 
 EXILE_STEPS = tuple(ExileStepName)

@@ -45,7 +45,7 @@ STATUS = Lifecycle(
     states=PowStatus,
     transitions=TRANSITIONS,
     subject_type="pow",
-    what=N_("This prisoner"),
+    refusal=N_("A prisoner whose status is “{current}” cannot become “{target}”."),
     terminal=frozenset(
         {PowStatus.RELEASED, PowStatus.REPATRIATED, PowStatus.DECEASED, PowStatus.DEFECTED}
     ),

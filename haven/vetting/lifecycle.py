@@ -73,5 +73,5 @@ CASE = Lifecycle(
     transitions=TRANSITIONS,
     subject_type="vetting_case",
     attribute="state",
-    what=N_("This vetting case"),
+    refusal=N_("This vetting case cannot move from “{current}” to “{target}”."),
 )
