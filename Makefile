@@ -22,7 +22,7 @@ export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
 	@echo "make test   install what is missing, lint, and run the whole suite (both databases, browser)"
-	@echo "make lint   ruff check, ruff format --check, mypy --strict"
+	@echo "make lint   ruff check, ruff format --check, mypy --strict, import-linter contracts"
 
 deps: deps-system-run deps-python deps-node messages
 
@@ -101,6 +101,7 @@ lint: deps-system-run deps-python
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	PYTHONPATH=$(CURDIR) $(VENV)/bin/lint-imports --no-cache
 
 format: deps-system-run deps-python
 	$(VENV)/bin/ruff format .

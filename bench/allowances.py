@@ -58,6 +58,7 @@ from haven.db.types import new_id
 from haven.demo.allowances import DEMO_PLAN
 from haven.forces import service as forces
 from haven.forces.models import Rank
+from haven.kernel.sensitivity import bind_actor
 from haven.people.models import FamilyMember, Person
 from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.security.permissions import Actor, Role
@@ -106,6 +107,7 @@ def _setup(factory: sessionmaker[Session], people: int) -> tuple[uuid.UUID, list
     rng = random.Random(people)
     now = datetime.now(UTC)
     with transaction(factory) as session:
+        bind_actor(session, SYSTEM)  # the setup acts as the operator, who reads every field
         org = accounts.create_organisation(
             session, SYSTEM, name="Bench org", kind="interim_council"
         )
@@ -219,9 +221,12 @@ def _setup(factory: sessionmaker[Session], people: int) -> tuple[uuid.UUID, list
 
 
 def _actor(session: Session, username: str) -> Actor:
+    """The user as a request's actor, bound to the session as a request's login binds it."""
     user = session.scalars(select(User).where(User.username == username)).one()
     token, _ = sessions.start(session, user, SETTINGS, second_factor="totp")
-    return sessions.resolve(session, token, SETTINGS).actor
+    actor = sessions.resolve(session, token, SETTINGS).actor
+    bind_actor(session, actor)
+    return actor
 
 
 def run(engine: Engine, keyring: Keyring | None, people: int) -> Figures:

@@ -60,7 +60,9 @@ from haven.db import tables as stored
 from haven.db.engine import make_engine, sqlite_path
 from haven.db.keyring import Keyring
 from haven.db.migrate import MIGRATIONS_DIR, alembic_config, current_revision
+from haven.kernel.sensitivity import bind_actor
 from haven.people.public import LedgerDamaged, ledger_path, read_ledger, reapply_ledger
+from haven.security.permissions import Actor
 
 MAGIC = b"HAVENBK\x01"
 FORMAT_VERSION = 1
@@ -404,6 +406,7 @@ def _finish(connection: Connection, url: str, keyring: Keyring, erased: list[uui
     if not erased:
         return 0
     session = Session(bind=connection, info={"keyring": keyring}, expire_on_commit=False)
+    bind_actor(session, Actor.system("restore"))
     try:
         reapply_ledger(session, erased)
         session.flush()

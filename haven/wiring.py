@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import haven.agreements.handlers
 import haven.allowances.handlers
-import haven.forces.handlers
 import haven.matching.handlers
 import haven.pathways.handlers
 import haven.people.handlers
@@ -22,7 +21,6 @@ from haven.kernel import events
 HANDLER_MODULES = (
     haven.agreements.handlers,
     haven.allowances.handlers,
-    haven.forces.handlers,
     haven.matching.handlers,
     haven.pathways.handlers,
     haven.people.handlers,

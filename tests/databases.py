@@ -30,6 +30,8 @@ from haven.db.keyring import Keyring
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.forces.service import ensure_reference_data
+from haven.kernel.sensitivity import bind_actor
+from haven.security.permissions import Actor
 from tests.postgres import create_database
 
 TEMPLATE = "haven_template"
@@ -120,6 +122,8 @@ class Databases:
         if name not in self._worlds:
             engine = self.engine(name)
             with transaction(make_session_factory(engine, self.keyring)) as session:
+                # The world's builder acts as the operator, who reads every field.
+                bind_actor(session, Actor.system("test world"))
                 self._worlds[name] = build(session)
             self.settle(name)
         return cast(T, self._worlds[name])

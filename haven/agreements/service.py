@@ -178,7 +178,7 @@ def _check_site(session: Session, actor: Actor, site_id: uuid.UUID | None) -> No
     if site_id is None:
         return
     site = accounts.site_by_id(session, site_id)
-    if site is None or (not actor.is_system and site.organisation_id != actor.organisation_id):
+    if site is None or not in_scope(actor, site):
         raise ValidationFailed(fields={"site_id": N_("Choose a site of this organisation.")})
 
 

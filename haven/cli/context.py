@@ -18,6 +18,8 @@ from haven.db.session import make_session_factory, transaction
 from haven.errors import HavenError
 from haven.forces.public import ensure_reference_data
 from haven.i18n import render
+from haven.kernel.sensitivity import bind_actor
+from haven.security.permissions import Actor
 from haven.security.unlock import UnlockError, unlock
 
 
@@ -80,6 +82,8 @@ def command_transaction() -> Iterator[Session]:
         try:
             assert_migrated(database.engine)
             with transaction(make_session_factory(database.engine, database.keyring)) as session:
+                # The command line acts as the operator (`Actor.system`), who reads every field.
+                bind_actor(session, Actor.system())
                 yield session
         except DatabaseNotMigrated as exc:
             raise fail(str(exc), 2) from None

@@ -16,8 +16,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table
+from sqlalchemy.orm import Session
 
-from haven.security.permissions import Actor, Role
+from haven.security.fields import bind_reader
+from haven.security.permissions import Actor, Permission, Role
 
 
 class Sensitivity(StrEnum):
@@ -26,9 +28,13 @@ class Sensitivity(StrEnum):
     HIGHLY_CONFIDENTIAL = "highly_confidential"
 
 
-def sensitive(level: Sensitivity) -> dict[str, Any]:
-    """Column `info` marking a field's sensitivity class."""
-    return {"sensitivity": level}
+def sensitive(level: Sensitivity, *, permission: Permission | None = None) -> dict[str, Any]:
+    """Column `info` marking a field's sensitivity class, and the permission its reader needs
+    whatever their clearance (vetting's allegations and hits: VETTING_READ)."""
+    info: dict[str, Any] = {"sensitivity": level}
+    if permission is not None:
+        info["permission"] = permission
+    return info
 
 
 def classified_columns(table: Table) -> dict[str, Sensitivity]:
@@ -90,13 +96,22 @@ def may_read(actor: Actor, level: Sensitivity | str, field: str) -> bool:
     return actor.role is not None and field in ROLE_EXTRA_FIELDS.get(actor.role, frozenset())
 
 
-def reader_for(actor: Actor) -> Callable[[str, str], bool]:
-    """The policy given to `haven.security.fields.set_reader` for this actor."""
+def reader_for(actor: Actor) -> Callable[[str, str, str | None], bool]:
+    """The actor's field policy: a field that names a permission is read by those who hold it;
+    any other by clearance (and the few extra fields of the role's work)."""
 
-    def reader(level: str, field: str) -> bool:
+    def reader(level: str, field: str, permission: str | None) -> bool:
+        if permission is not None:
+            return actor.can(Permission(permission))
         return may_read(actor, level, field)
 
     return reader
+
+
+def bind_actor(session: Session, actor: Actor) -> None:
+    """Bind the actor's reader to the session. Called only where the actor is resolved (the
+    request's actor dependency, the command line's transaction, a test's acting user)."""
+    bind_reader(session, reader_for(actor))
 
 
 def revealed_classes(actor: Actor, fields: dict[str, Sensitivity]) -> list[str]:

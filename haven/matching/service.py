@@ -35,7 +35,6 @@ from haven.matching.models import MatchMerge, MatchProfile, MatchReview
 from haven.matching.phonetic import joined, name_keys
 from haven.people.public import (
     Person,
-    as_reader,
     identifier_index,
     person_by_id,
     persons_by_id,
@@ -532,7 +531,6 @@ def possible_duplicates(
     """The reception form's possible-duplicates panel: phonetic keys, blocking, the model's
     scores; matches at sites the actor may not see are counted, never shown."""
     require(actor, Permission.PERSON_READ)
-    as_reader(session, actor)
     row = comparable(
         name_my=name_my,
         name_latin=name_latin,

@@ -4,46 +4,63 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.i18n import N_
+from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding, NrcText
 
 
-class Sex(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-    UNKNOWN = "unknown"
+class Sex(Labelled):
+    FEMALE = "female", N_("Female")
+    MALE = "male", N_("Male")
+    OTHER = "other", N_("Other")
+    UNKNOWN = "unknown", N_("Not known")
 
 
-class Education(StrEnum):
-    NONE = "none"
-    PRIMARY = "primary"
-    MIDDLE = "middle"
-    HIGH = "high"
-    UNIVERSITY = "university"
+class Education(Labelled):
+    NONE = "none", N_("None")
+    PRIMARY = "primary", N_("Primary school")
+    MIDDLE = "middle", N_("Middle school")
+    HIGH = "high", N_("High school")
+    UNIVERSITY = "university", N_("University")
 
 
-class Literacy(StrEnum):
-    NONE = "none"
-    READS = "reads"
-    READS_AND_WRITES = "reads_and_writes"
+class Literacy(Labelled):
+    NONE = "none", N_("None")
+    READS = "reads", N_("Reads")
+    READS_AND_WRITES = "reads_and_writes", N_("Reads and writes")
 
 
-class Difficulty(StrEnum):
+class Difficulty(Labelled):
     """Washington Group Short Set answers."""
 
-    NONE = "no_difficulty"
-    SOME = "some_difficulty"
-    A_LOT = "a_lot_of_difficulty"
-    CANNOT = "cannot_do_at_all"
+    NONE = "no_difficulty", N_("No difficulty")
+    SOME = "some_difficulty", N_("Some difficulty")
+    A_LOT = "a_lot_of_difficulty", N_("A lot of difficulty")
+    CANNOT = "cannot_do_at_all", N_("Cannot do at all")
 
 
-WG_DOMAINS = ("seeing", "hearing", "walking", "remembering", "self_care", "communicating")
+class WgDomain(Labelled):
+    """The Washington Group Short Set's questions, one per domain of functioning."""
+
+    SEEING = "seeing", N_("Difficulty seeing, even if wearing glasses?")
+    HEARING = "hearing", N_("Difficulty hearing, even if using a hearing aid?")
+    WALKING = "walking", N_("Difficulty walking or climbing steps?")
+    REMEMBERING = "remembering", N_("Difficulty remembering or concentrating?")
+    SELF_CARE = "self_care", N_("Difficulty with self-care, such as washing all over or dressing?")
+    COMMUNICATING = (
+        "communicating",
+        N_(
+            "Using your usual language, difficulty communicating, for example understanding or "
+            "being understood?"
+        ),
+    )
+
+
+WG_DOMAINS = tuple(domain.value for domain in WgDomain)
 
 
 def _max_year() -> int:

@@ -27,7 +27,6 @@ from haven.kernel.sensitivity import (
     Sensitivity,
     classified_columns,
     may_read,
-    reader_for,
     revealed_classes,
     sensitive_names,
 )
@@ -36,7 +35,7 @@ from haven.people.events import PersonChanged
 from haven.people.models import FamilyMember, Person, PersonPhoto
 from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.security.blind_index import blind_index
-from haven.security.fields import session_keyring, set_reader
+from haven.security.fields import session_keyring
 from haven.security.permissions import Actor, Permission, require
 
 # Every classified field, names included, is recorded as changed without its value: the
@@ -47,15 +46,9 @@ _CLASSES = classified_columns(Person.__table__)  # type: ignore[arg-type]
 _FAMILY_CLASSES = classified_columns(FamilyMember.__table__)  # type: ignore[arg-type]
 
 
-def as_reader(session: Session, actor: Actor) -> None:
-    """Mask, for the rest of the session, what the actor may not see."""
-    set_reader(session, None if actor.is_system else reader_for(actor))
-
-
 def _require_visible(
     session: Session, actor: Actor, person_id: uuid.UUID, permission: Permission
 ) -> Person:
-    as_reader(session, actor)
     person = repository.person_by_id(session, person_id)
     if person is None:
         raise NotFound
@@ -277,7 +270,6 @@ def search(
     NRC or service number — only among those the actor may see. `person_ids` are found too:
     the caller passes those a query names otherwise (e.g. received from a unit)."""
     require(actor, Permission.PERSON_READ)
-    as_reader(session, actor)
     query = " ".join(query.split())
     if len(query) < 2:
         return []

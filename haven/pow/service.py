@@ -1,9 +1,9 @@
 """POW records: registration, Art. 17 and Art. 122 items, places, transfers, capture cards.
 
-Every entry point masks what the actor may not see (`as_reader` of `haven.people.public`)
-and writes its audit event in the same transaction. Status changes go through the lifecycle
-(`haven.pow.lifecycle.STATUS`): an illegal one is a Conflict (409); each is stamped and
-published (`PrisonerStatusChanged`) for the domains that act on it.
+Fields the actor may not see are masked by the reader bound where the actor was resolved;
+every entry point writes its audit event in the same transaction. Status changes go through
+the lifecycle (`haven.pow.lifecycle.STATUS`): an illegal one is a Conflict (409); each is
+stamped and published (`PrisonerStatusChanged`) for the domains that act on it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces.public import rank_by_id
 from haven.i18n import N_
 from haven.kernel.events import publish
-from haven.people.public import as_reader, person_by_id
+from haven.people.public import person_by_id
 from haven.pow import deadlines, repository
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import STATUS, PowStatus
@@ -46,7 +46,6 @@ ART17_SENSITIVE = {"surname", "first_names", "birth_year", "birth_month", "birth
 def get_record(
     session: Session, actor: Actor, pow_id: uuid.UUID, permission: Permission = Permission.POW_READ
 ) -> PowRecord:
-    as_reader(session, actor)
     return repository.Records(session).get_for(actor, pow_id, permission)
 
 
@@ -66,14 +65,12 @@ def view_record(session: Session, actor: Actor, pow_id: uuid.UUID) -> PowRecord:
 
 def list_records(session: Session, actor: Actor) -> Sequence[PowRecord]:
     require(actor, Permission.POW_READ)
-    as_reader(session, actor)
     return repository.records(session, actor)
 
 
 def unregistered(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
     """Persons received as surrendered or captured who have no POW record yet."""
     require(actor, Permission.POW_WRITE)
-    as_reader(session, actor)
     return repository.unregistered_prisoners(
         session, actor, [str(c) for c in PRISONER_CLASSIFICATIONS]
     )
@@ -142,7 +139,6 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
     falls due seven days after capture (or after arrival at a camp, when given).
     """
     require(actor, Permission.POW_WRITE)
-    as_reader(session, actor)
     person = person_by_id(session, data.person_id)
     if person is None or person.is_erased:
         raise NotFound

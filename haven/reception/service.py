@@ -28,7 +28,7 @@ from haven.reception import repository
 from haven.reception.events import PersonReceived
 from haven.reception.models import ReceptionEvent, WeaponItem
 from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
-from haven.security.permissions import Actor, Permission, Scope, require
+from haven.security.permissions import Actor, Permission, Scope, in_scope, require
 from haven.text.names import split_name
 
 CHILD_HANDOVER = timedelta(hours=48)
@@ -39,7 +39,7 @@ def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> Site
     if chosen is None:
         raise ValidationFailed(fields={"site_id": N_("Choose the reception point.")})
     site = accounts.site_by_id(session, chosen)
-    if site is None or (not actor.is_system and site.organisation_id != actor.organisation_id):
+    if site is None or not in_scope(actor, site):
         raise ValidationFailed(fields={"site_id": N_("Choose a site of this organisation.")})
     if actor.scope is Scope.SITE and not actor.is_system and chosen != actor.site_id:
         raise ValidationFailed(

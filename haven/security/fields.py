@@ -12,8 +12,11 @@ leaves nothing readable of that owner, in the live database or in any copy of it
 - `EncryptedField` is a descriptor that keeps the plain attribute API (`person.nrc`): it
   encrypts on assignment (or at flush, for a record not yet in a session) and decrypts lazily
   on read, caching unwrapped data keys per session (`session.info`) only.
-- A session may carry a reader policy (`set_reader`): a field whose class the reader may not
-  see reads as its empty value (masked) and is never decrypted.
+- Deny by default: reading a protected field needs the session's reader, bound where the
+  actor is resolved (`bind_reader`: the request's actor dependency, the command line's
+  transaction). A field the reader may not see reads as its empty value (masked) and is never
+  decrypted; with no reader bound, reading raises `ReaderNotBound`. Code that must see every
+  value (screening, erasure) widens the reader only inside `with unmasked(session):`.
 
 Error messages name tables and columns, never values.
 """
@@ -47,8 +50,9 @@ _PENDING = "_haven_pending"
 _PLAIN = "_haven_plain"
 
 T = TypeVar("T")
-Reader = Callable[[str, str], bool]
-"""`reader(sensitivity, field)`: whether the session's reader may see that field."""
+Reader = Callable[[str, str, str | None], bool]
+"""`reader(sensitivity, field, permission)`: whether the session's reader may see that field
+(`permission`: the permission the column's `info` requires on top of its class, or None)."""
 
 
 class FieldDecryptionError(RuntimeError):
@@ -241,6 +245,13 @@ class EncryptedField(Generic[T]):
     def sensitivity(self) -> str:
         return self._column()[2]
 
+    @property
+    def permission(self) -> str | None:
+        """The permission the column requires on top of its class (`info["permission"]`)."""
+        column = sa_inspect(self.owner_class).columns[self.ciphertext_attr]
+        required = column.info.get("permission")
+        return None if required is None else str(required)
+
     def describe(self) -> str:
         table, column, _ = self._column()
         return f"{table}.{column}"
@@ -255,7 +266,7 @@ class EncryptedField(Generic[T]):
         if instance is None:
             return self
         session = object_session(instance)
-        if not may_read(session, self.sensitivity, self.name):
+        if not may_read(session, self.sensitivity, self.name, self.permission):
             return self.codec.empty()
         pending: dict[str, Any] = instance.__dict__.get(_PENDING, {})
         if self.name in pending:
@@ -354,17 +365,34 @@ def forget_plaintext(instance: object) -> None:
 # --- who may read -------------------------------------------------------------------------
 
 
-def set_reader(session: Session, reader: Reader | None) -> None:
-    """Mask, for the rest of this session, every field the reader may not see (None: all)."""
+class ReaderNotBound(RuntimeError):
+    """A protected field was read in a session to which no actor's reader was bound: a bug in
+    the boundary (the field would otherwise have been read without any policy)."""
+
+
+def _read_everything(_sensitivity: str, _field: str, _permission: str | None) -> bool:
+    return True
+
+
+def bind_reader(session: Session, reader: Reader) -> None:
+    """Bind the acting reader to the session: every protected field it may not see is masked
+    for the rest of the session. Called where the actor is resolved, nowhere else."""
+    session.info[_READER] = reader
+
+
+def reader_of(session: Session) -> Reader | None:
+    found: Reader | None = session.info.get(_READER)
+    return found
+
+
+def may_read(
+    session: Session | None, sensitivity: str, field: str, permission: str | None = None
+) -> bool:
+    """Whether the session's reader may see the field; raises when no reader is bound."""
+    reader = reader_of(session) if session is not None else None
     if reader is None:
-        session.info.pop(_READER, None)
-    else:
-        session.info[_READER] = reader
-
-
-def may_read(session: Session | None, sensitivity: str, field: str) -> bool:
-    reader: Reader | None = session.info.get(_READER) if session is not None else None
-    return True if reader is None else reader(sensitivity, field)
+        raise ReaderNotBound(f"{field}: no reader is bound to this session")
+    return reader(sensitivity, field, permission)
 
 
 def masked_fields(instance: object) -> list[str]:
@@ -373,7 +401,7 @@ def masked_fields(instance: object) -> list[str]:
     return sorted(
         name
         for name, field in encrypted_fields(type(instance)).items()
-        if not may_read(session, field.sensitivity, name)
+        if not may_read(session, field.sensitivity, name, field.permission)
     )
 
 
@@ -383,16 +411,20 @@ class _Unmasked:
     saved: Reader | None = None
 
     def __enter__(self) -> Session:
-        self.saved = self.session.info.pop(_READER, None)
+        self.saved = reader_of(self.session)
+        self.session.info[_READER] = _read_everything
         return self.session
 
     def __exit__(self, *_exc: object) -> None:
-        if self.saved is not None:
+        if self.saved is None:
+            self.session.info.pop(_READER, None)
+        else:
             self.session.info[_READER] = self.saved
 
 
 def unmasked(session: Session) -> _Unmasked:
-    """`with unmasked(session):` — service code that must see every value (never a view)."""
+    """`with unmasked(session):` widens the reader to every field for the block only: service
+    code that must see every value (screening, erasure), never a view."""
     return _Unmasked(session)
 
 

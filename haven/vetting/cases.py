@@ -26,7 +26,6 @@ from haven.people.public import Person, person_by_id
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.vetting import repository
-from haven.vetting.access import as_vetting_reader
 from haven.vetting.events import VettingOutcomeDecided
 from haven.vetting.lifecycle import CASE, Basis, CaseState, Outcome, ReviewKind
 from haven.vetting.models import Decision, Hearing, Review, ScreeningHit, VettingCase
@@ -37,7 +36,6 @@ from haven.vetting.status import VettingStatus, status_of_outcome, vetting_statu
 def _case(
     session: Session, actor: Actor, case_id: uuid.UUID, permission: Permission
 ) -> VettingCase:
-    as_vetting_reader(session, actor)
     case = repository.Cases(session).get_for(actor, case_id, permission)
     person = person_by_id(session, case.person_id)
     if person is None or person.is_erased:
@@ -113,7 +111,6 @@ def list_cases(
 ) -> Sequence[tuple[VettingCase, Person, int]]:
     """Cases the actor may see, oldest state change first (the queue), with hit counts."""
     require(actor, Permission.VETTING_READ)
-    as_vetting_reader(session, actor)
     return repository.queue(session, actor, state=str(state) if state else None, limit=limit)
 
 

@@ -33,7 +33,6 @@ from haven.text import has_myanmar
 from haven.text.units import parse_unit
 from haven.validation import fields_from_errors
 from haven.vetting import repository, screening
-from haven.vetting.access import as_vetting_reader
 from haven.vetting.models import (
     Evidence,
     Incident,
@@ -96,7 +95,6 @@ def _rescreen(
     screened, hits = screening.screen_people(
         session, sorted(concerned), organisation_id=organisation_id, requested_by=actor
     )
-    as_vetting_reader(session, actor)
     return Rescreen(screened=screened, new_hits=hits)
 
 
@@ -170,7 +168,6 @@ def _add(
 def record_incident(session: Session, actor: Actor, data: IncidentIn) -> tuple[Incident, Rescreen]:
     """Record a documented incident and re-screen the people it concerns."""
     require(actor, Permission.VETTING_DECIDE)
-    as_vetting_reader(session, actor)
     organisation_id = _organisation(actor)
     incident, entries = _add(session, actor, organisation_id, data)
     result = _rescreen(session, actor, organisation_id, unit_codes=set(data.units), entries=entries)
@@ -262,7 +259,6 @@ def parse_incident_rows(content: bytes) -> list[IncidentIn]:
 def import_incidents(session: Session, actor: Actor, content: bytes) -> tuple[int, Rescreen]:
     """Import incidents from CSV (all or nothing) and re-screen everyone concerned once."""
     require(actor, Permission.VETTING_DECIDE)
-    as_vetting_reader(session, actor)
     organisation_id = _organisation(actor)
     rows = parse_incident_rows(content)
     units: set[str] = set()
@@ -288,7 +284,6 @@ def load_watchlist(
 ) -> tuple[Watchlist, Rescreen]:
     """Load a watchlist file (CSV: name, birth_year, unit, note) and re-screen by name."""
     require(actor, Permission.VETTING_DECIDE)
-    as_vetting_reader(session, actor)
     organisation_id = _organisation(actor)
     title = " ".join((name or "").split())
     if not title or len(title) > 200:
@@ -343,7 +338,6 @@ def load_watchlist(
 def list_incidents(session: Session, actor: Actor, *, limit: int = 500) -> Sequence[Incident]:
     """Incidents of the actor's organisation, newest first (details are not decrypted here)."""
     require(actor, Permission.VETTING_READ)
-    as_vetting_reader(session, actor)
     return repository.incidents(session, actor, limit=limit)
 
 
@@ -354,7 +348,6 @@ def list_watchlists(session: Session, actor: Actor) -> Sequence[Watchlist]:
 
 def get_incident(session: Session, actor: Actor, incident_id: uuid.UUID) -> Incident:
     """An incident with its allegations: vetting officers only; the read is audited."""
-    as_vetting_reader(session, actor)
     incident = repository.Incidents(session).get_for(actor, incident_id, Permission.VETTING_READ)
     audit.record(
         session,
@@ -393,7 +386,6 @@ def add_evidence(
 ) -> Evidence:
     """Attach a file, encrypted under the incident's key; its SHA-256 (of the plaintext) is
     kept in clear so that a copy produced later can be matched to it."""
-    as_vetting_reader(session, actor)
     incident = repository.Incidents(session).get_for(actor, incident_id, Permission.VETTING_DECIDE)
     if not content:
         raise ValidationFailed(fields={"file": N_("Choose a file.")})
@@ -427,7 +419,6 @@ def add_evidence(
 
 def get_evidence(session: Session, actor: Actor, evidence_id: uuid.UUID) -> Evidence:
     """An evidence file for download; audited."""
-    as_vetting_reader(session, actor)
     evidence = repository.EvidenceFiles(session).get_for(
         actor, evidence_id, Permission.VETTING_READ
     )

@@ -28,9 +28,12 @@ from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.public import PERSON_KEYS
 from haven.security import fields
 from haven.security.fields import BYTES, TEXT, Codec, DataKeys, EncryptedField
+from haven.security.permissions import Permission
 
-CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL)
-HIGHLY_CONFIDENTIAL = sensitive(Sensitivity.HIGHLY_CONFIDENTIAL)
+# Vetting's protected fields (allegations, names, evidence, hits, statements, reasons) are read
+# by those who hold VETTING_READ, whatever their clearance; nobody else sees them.
+CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL, permission=Permission.VETTING_READ)
+HIGHLY_CONFIDENTIAL = sensitive(Sensitivity.HIGHLY_CONFIDENTIAL, permission=Permission.VETTING_READ)
 T = TypeVar("T")
 
 

@@ -19,6 +19,7 @@ from haven.accounts.sessions import ActiveSession
 from haven.config import Settings
 from haven.db.session import transaction
 from haven.errors import AuthenticationRequired
+from haven.kernel.sensitivity import bind_actor
 from haven.security import csrf
 from haven.security.permissions import Actor
 
@@ -55,6 +56,8 @@ def _resolve_login(request: Request, session: Session, settings: Settings) -> Ac
     if not token:
         return None
     active = sessions.resolve(session, token, settings)
+    # The actor is resolved here, so here (and only here) their field reader is bound.
+    bind_actor(session, active.actor)
     # Plain values only: error pages render after the transaction has ended.
     request.state.active = active
     request.state.actor = active.actor
@@ -115,7 +118,9 @@ def api_actor(
     if credentials is None or not credentials.credentials.strip():
         raise AuthenticationRequired
     _token, user = tokens.resolve(session, credentials.credentials.strip())
-    return sessions.actor_for(user)
+    actor = sessions.actor_for(user)
+    bind_actor(session, actor)
+    return actor
 
 
 HtmlActor = Annotated[Actor, Depends(html_actor)]

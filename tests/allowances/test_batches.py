@@ -16,6 +16,7 @@ from haven.accounts.sessions import actor_for
 from haven.allowances import batches, entitlements, funders, ledger
 from haven.allowances.models import Disbursement, LedgerEntry, PaymentItem
 from haven.errors import Conflict, PermissionDenied, ValidationFailed
+from haven.kernel.sensitivity import bind_actor
 from haven.security.errors import FreshAuthRequired
 from haven.vetting.public import Outcome
 from tests.allowances import support as s
@@ -265,7 +266,9 @@ def test_receipt_photo_is_reencoded_and_encrypted(db: Session) -> None:
     db.flush()
     assert done.receipt_photo_ct is not None
     assert b"JFIF" not in done.receipt_photo_ct
-    photo = batches.receipt_photo(db, w.checker(db), done.id)
+    reader = w.checker(db)
+    bind_actor(db, reader)  # a finance officer reads the receipt photo
+    photo = batches.receipt_photo(db, reader, done.id)
     assert photo.startswith(b"\xff\xd8")
     with pytest.raises(ValidationFailed):
         batches.disburse(

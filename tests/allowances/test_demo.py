@@ -11,9 +11,13 @@ from haven.config import Settings
 from haven.demo.accounts import seed_accounts
 from haven.demo.allowances import seed_allowances
 from haven.demo.people import seed_people
+from haven.kernel.sensitivity import bind_actor
+from haven.security.permissions import Actor
 
 
 def test_demo_seed_loads_once_and_reconciles(db: Session, fast_settings: Settings) -> None:
+    # The demo is seeded by the operator (`haven demo`), who reads every field.
+    bind_actor(db, Actor.system("demo"))
     result = seed_accounts(db, fast_settings)
     seed_people(
         db,

@@ -15,6 +15,7 @@ from haven.cli import people as people_cli
 from haven.db.engine import make_engine
 from haven.db.keyring import LEDGER_FILE, Keyring
 from haven.db.session import make_session_factory, transaction
+from haven.kernel.sensitivity import bind_actor
 from haven.people import erasure
 from haven.people.models import Person, PersonKey
 from haven.people.schemas import ProfileUpdate
@@ -49,6 +50,7 @@ def _person(setup: Setup, name: str) -> str:
     engine = make_engine(setup.url, keyring=setup.keyring)
     try:
         with transaction(make_session_factory(engine, setup.keyring)) as session:
+            bind_actor(session, Actor.system())  # the operator records the person
             org = f.organisation(session)
             site = f.site(session, organisation=org)
             event = f.receive(session, Actor.system(), name_latin=name, site_id=str(site.id))
@@ -66,6 +68,7 @@ def _state(setup: Setup, pid: str) -> tuple[str | None, bool, str | None]:
     engine = make_engine(setup.url, keyring=setup.keyring)
     try:
         with transaction(make_session_factory(engine, setup.keyring)) as session:
+            bind_actor(session, Actor.system())  # the operator reads what is stored
             person = session.scalars(select(Person).where(Person.id == _uuid(pid))).one()
             has_key = session.get(PersonKey, person.id) is not None
             return person.name_latin, has_key, person.nrc

@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from haven.db.engine import make_engine
 from haven.db.keyring import Keyring
 from haven.db.migrate import alembic_config, upgrade
+from haven.kernel.sensitivity import bind_actor
 from haven.people import service as people
 from haven.people.schemas import ProfileUpdate
 from haven.security.blind_index import blind_index
@@ -59,6 +60,7 @@ def test_service_numbers_are_indexed_again_and_back(
             site_id=user.site_id,
             role=user.role,
         )
+        bind_actor(db, actor)
         event = f.receive(db, actor, name_latin="Kyaw Zin Htet", birth_year=1991)
         person_id: uuid.UUID = event.person_id  # type: ignore[attr-defined]
         people.update_profile(db, actor, person_id, ProfileUpdate(service_number="ba-482913"))  # type: ignore[call-arg]

@@ -24,8 +24,10 @@ from haven.demo.names import (
 )
 from haven.demo.people import plan_people, seed_people
 from haven.forces.models import Unit
+from haven.kernel.sensitivity import bind_actor
 from haven.people.models import FamilyMember, Person
 from haven.reception.models import ReceptionEvent, WeaponItem
+from haven.security.permissions import Actor
 from haven.text import has_myanmar, is_latin, split_name
 
 Pairs = list[tuple[Organisation, Sequence[Site]]]
@@ -33,6 +35,8 @@ Pairs = list[tuple[Organisation, Sequence[Site]]]
 
 @pytest.fixture
 def demo_sites(db: Session, fast_settings: Settings) -> Pairs:
+    # The demo is seeded by the operator (`haven demo`), who reads every field.
+    bind_actor(db, Actor.system("demo"))
     accounts = seed_accounts(db, fast_settings)
     return list(zip(accounts.organisations, accounts.sites, strict=True))
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from haven.audit.models import AuditEvent
 from haven.errors import PermissionDenied
+from haven.kernel.sensitivity import bind_actor
 from haven.matching import dedupe, service
 from haven.matching.models import MatchMerge, MatchReview
 from haven.people import service as people
@@ -44,7 +45,9 @@ def world(db: Session) -> World:
             role=user.role,
         )
 
-    return World(org.id, actor(Role.REGISTRAR), actor(Role.CASE_WORKER), actor(Role.REGISTRAR))
+    world = World(org.id, actor(Role.REGISTRAR), actor(Role.CASE_WORKER), actor(Role.REGISTRAR))
+    bind_actor(db, world.registrar)  # who acts first; tests bind whoever acts next
+    return world
 
 
 def _person(db: Session, world: World, **fields: object) -> uuid.UUID:
@@ -91,6 +94,7 @@ def test_a_sure_pair_is_linked_automatically_and_reversibly(db: Session, world: 
     other = _person(db, world, name_latin="Aung Aung", birth_year=1985)
     again = _person(db, world, name_latin="Aung Aung", birth_year=1985)
 
+    bind_actor(db, SYSTEM)
     result = dedupe.run(db, SYSTEM, world.organisation_id)
 
     assert result.linked == 1
@@ -110,9 +114,11 @@ def test_a_sure_pair_is_linked_automatically_and_reversibly(db: Session, world: 
     assert len(_merges(db)) == 1
 
     # People can undo it; the pair then waits for two reviewers and the batch leaves it alone.
+    bind_actor(db, world.reviewer)
     service.unmerge(db, world.reviewer, review.id)
     assert review.state == "open"
     assert _merges(db) == []
+    bind_actor(db, SYSTEM)
     assert dedupe.run(db, SYSTEM, world.organisation_id).linked == 0
     assert _merges(db) == []
 
@@ -129,6 +135,7 @@ def test_the_uncertain_band_is_queued_and_decided_pairs_are_left_alone(
         db.delete(review)  # as if the reception hook had not seen them
     db.flush()
 
+    bind_actor(db, SYSTEM)
     result = dedupe.run(db, SYSTEM, world.organisation_id)
 
     assert result.linked == 0
@@ -140,8 +147,11 @@ def test_the_uncertain_band_is_queued_and_decided_pairs_are_left_alone(
     assert review.reasons
 
     # Two reviewers say they are different people: the batch never reopens it.
+    bind_actor(db, world.reviewer)
     service.decide(db, world.reviewer, review.id, "not_same")
+    bind_actor(db, world.second)
     service.decide(db, world.second, review.id, "not_same")
+    bind_actor(db, SYSTEM)
     again = dedupe.run(db, SYSTEM, world.organisation_id)
     assert again.queued == 0
     assert again.already_reviewed == 1
@@ -150,8 +160,10 @@ def test_the_uncertain_band_is_queued_and_decided_pairs_are_left_alone(
 
 def test_an_open_review_nobody_voted_on_is_linked_by_the_batch(db: Session, world: World) -> None:
     _first, second = _same_soldier(db, world)
+    bind_actor(db, world.reviewer)
     [review] = service.list_reviews(db, world.reviewer)  # queued by the reception hook
 
+    bind_actor(db, SYSTEM)
     dedupe.run(db, SYSTEM, world.organisation_id)
 
     assert review.state == "linked"
@@ -162,9 +174,11 @@ def test_an_open_review_nobody_voted_on_is_linked_by_the_batch(db: Session, worl
 
 def test_a_review_with_a_vote_waits_for_people(db: Session, world: World) -> None:
     _same_soldier(db, world)
+    bind_actor(db, world.reviewer)
     [review] = service.list_reviews(db, world.reviewer)
     service.decide(db, world.reviewer, review.id, "link")
 
+    bind_actor(db, SYSTEM)
     dedupe.run(db, SYSTEM, world.organisation_id)
 
     assert review.state == "awaiting_second"
@@ -172,5 +186,6 @@ def test_a_review_with_a_vote_waits_for_people(db: Session, world: World) -> Non
 
 
 def test_only_the_operator_runs_the_batch(db: Session, world: World) -> None:
+    bind_actor(db, world.reviewer)
     with pytest.raises(PermissionDenied):
         dedupe.run(db, world.reviewer, world.organisation_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from haven.audit.models import AuditEvent
 from haven.errors import Conflict, NotFound, PermissionDenied
+from haven.kernel.sensitivity import bind_actor
 from haven.matching import service
 from haven.matching.models import MatchKey, MatchMerge, MatchProfile, MatchReview
 from haven.people import public as people
@@ -43,13 +44,15 @@ def world(db: Session) -> World:
             role=user.role,
         )
 
-    return World(
+    world = World(
         registrar=actor(Role.REGISTRAR),
         reviewer=actor(Role.CASE_WORKER),
         second=actor(Role.REGISTRAR),
         outsider=actor(Role.CASE_WORKER, other, other_site),
         finance=actor(Role.FINANCE_OFFICER),
     )
+    bind_actor(db, world.registrar)  # who acts first; tests bind whoever acts next
+    return world
 
 
 def _receive(db: Session, actor: Actor, **fields: object):  # type: ignore[no-untyped-def]
@@ -58,9 +61,12 @@ def _receive(db: Session, actor: Actor, **fields: object):  # type: ignore[no-un
 
 def _pair(db: Session, world: World) -> MatchReview:
     """The same man received twice, once in each script; the profiles add his father."""
+    bind_actor(db, world.registrar)
     first = _receive(db, world.registrar, name_latin="Htun Win", birth_year=1990)
     second = _receive(db, world.registrar, name_my="ထွန်းဝင်း", birth_year=1990)
+    bind_actor(db, world.reviewer)
     assert service.list_reviews(db, world.reviewer) == []  # a name and a year: not enough
+    bind_actor(db, world.registrar)
     for event, father in ((first, "U Aung Myint"), (second, "ဦးအောင်မြင့်")):
         people.update_profile(
             db,
@@ -68,6 +74,7 @@ def _pair(db: Session, world: World) -> MatchReview:
             event.person_id,
             ProfileUpdate(father_name=father),  # type: ignore[attr-defined]
         )
+    bind_actor(db, world.reviewer)
     [review] = service.list_reviews(db, world.reviewer)
     return review
 
@@ -92,6 +99,7 @@ def test_swapped_syllables_are_not_proposed(db: Session, world: World) -> None:
 
 def test_other_organisations_are_counted_not_shown(db: Session, world: World) -> None:
     _receive(db, world.registrar, name_latin="Zaw Min Htun", birth_year=1985)
+    bind_actor(db, world.outsider)
     found = service.possible_duplicates(
         db, world.outsider, name_latin="Zaw Min Tun", name_my=None, birth_year=1985
     )
@@ -107,12 +115,14 @@ def test_two_reviewers_must_agree_and_a_merge_can_be_undone(db: Session, world: 
     assert review.state == "awaiting_second"
     with pytest.raises(Conflict):
         service.decide(db, world.reviewer, review.id, "link")  # the same reviewer twice
+    bind_actor(db, world.second)
     service.decide(db, world.second, review.id, "link")
     assert review.state == "linked"
     merge = db.scalar(select(MatchMerge).where(MatchMerge.review_id == review.id))
     assert merge is not None
     assert merge.undone_at is None
     assert service.merged_into(db, [merge.merged_id]) == {merge.merged_id: merge.survivor_id}
+    bind_actor(db, world.reviewer)
     with pytest.raises(Conflict):
         service.decide(db, world.reviewer, review.id, "not_same")  # already decided
     service.unmerge(db, world.reviewer, review.id)
@@ -126,13 +136,16 @@ def test_two_reviewers_must_agree_and_a_merge_can_be_undone(db: Session, world: 
 def test_disagreement_sends_the_pair_back(db: Session, world: World) -> None:
     review = _pair(db, world)
     service.decide(db, world.reviewer, review.id, "link")
+    bind_actor(db, world.second)
     service.decide(db, world.second, review.id, "not_same")
     assert review.state == "open"
     assert review.first_decision is None
     service.decide(db, world.second, review.id, "not_same")
+    bind_actor(db, world.reviewer)
     service.decide(db, world.reviewer, review.id, "not_same")
     assert review.state == "not_same"
     assert db.scalar(select(MatchMerge).where(MatchMerge.review_id == review.id)) is None
+    bind_actor(db, world.second)
     with pytest.raises(Conflict) as decided:
         service.decide(db, world.second, review.id, "link")
     assert str(decided.value.message) == "This review has already been decided."
@@ -140,8 +153,10 @@ def test_disagreement_sends_the_pair_back(db: Session, world: World) -> None:
 
 def test_review_scope_and_permission(db: Session, world: World) -> None:
     review = _pair(db, world)
+    bind_actor(db, world.outsider)
     with pytest.raises(NotFound):
         service.get_review(db, world.outsider, review.id)
+    bind_actor(db, world.finance)
     with pytest.raises(PermissionDenied):
         service.list_reviews(db, world.finance)
 
@@ -160,6 +175,7 @@ def test_erasure_drops_the_match_keys(db: Session, world: World, tmp_path: objec
     pid = event.person_id  # type: ignore[attr-defined]
     assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all()
     ledger = Path(str(tmp_path)) / "ledger"
+    bind_actor(db, Actor.system())
     people.erase_person(db, Actor.system(), pid, reason="consent withdrawn", ledger=ledger)
     assert db.scalars(select(MatchKey).where(MatchKey.person_id == pid)).all() == []
     assert db.get(MatchProfile, pid) is None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from haven.errors import Conflict, ValidationFailed
 from haven.kernel import events
+from haven.kernel.sensitivity import bind_actor
 from haven.pathways import repository, service
 from haven.pathways.models import CaseTask, PathwayChoice
 from haven.pathways.public import Pathway, PathwayChosen, current_pathway
@@ -25,6 +26,8 @@ SYSTEM = Actor.system()
 
 
 def _person(db: Session, **fields: object) -> ReceptionEvent:
+    """A received person; the system, who acts in these tests, is bound as the reader."""
+    bind_actor(db, SYSTEM)
     org = f.organisation(db)
     site = f.site(db, organisation=org)
     event = f.receive(db, SYSTEM, site_id=str(site.id), **fields)

@@ -9,10 +9,14 @@ from haven.config import Settings
 from haven.demo.accounts import seed_accounts
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
+from haven.kernel.sensitivity import bind_actor
 from haven.pathways.models import CaseTask, PathwayChoice, Referral
+from haven.security.permissions import Actor
 
 
 def test_demo_pathways(db: Session, fast_settings: Settings) -> None:
+    # The demo is seeded by the operator (`haven demo`), who reads every field.
+    bind_actor(db, Actor.system("demo"))
     accounts = seed_accounts(db, fast_settings)
     seed_people(
         db,

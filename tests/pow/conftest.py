@@ -1,4 +1,7 @@
-"""A POW officer, a registrar and a captured prisoner received at the registrar's site."""
+"""A POW officer, a registrar and a captured prisoner received at the registrar's site.
+
+Each helper binds the reader of the actor it acts as (the test is the boundary): a test that
+then acts as another actor binds that actor first."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from haven.accounts.sessions import actor_for
 from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
+from haven.kernel.sensitivity import bind_actor
 from haven.people import service as people
 from haven.people.schemas import ProfileUpdate
 from haven.pow import service
@@ -50,6 +54,7 @@ def captured(
 ) -> ReceptionEvent:
     army = forces.ensure_reference_data(db)
     sergeant = next(r for r in forces_repository.ranks_of(db, army.id) if r.name_en == "Sergeant")
+    bind_actor(db, setting.registrar)
     event = f.receive(
         db,
         setting.registrar,
@@ -61,9 +66,11 @@ def captured(
         rank_id=str(sergeant.id),
     )
     assert isinstance(event, ReceptionEvent)
+    system = Actor.system()
+    bind_actor(db, system)
     people.update_profile(
         db,
-        Actor.system(),
+        system,
         event.person_id,
         ProfileUpdate(father_name="U Ba Tin", service_number="BA-123456", nrc="12/OuKaMa(N)123456"),
     )
@@ -71,6 +78,7 @@ def captured(
 
 
 def place(db: Session, setting: Setting, name: str = "Camp One") -> PowPlace:
+    bind_actor(db, setting.officer)
     return service.create_place(db, setting.officer, PlaceIn(name=name))
 
 
@@ -84,6 +92,7 @@ def register(
     name: str = "Zaw Min Htet",
 ) -> PowRecord:
     event = captured(db, setting, name=name, received_on=captured_on)
+    bind_actor(db, setting.officer)
     return service.register(
         db,
         setting.officer,

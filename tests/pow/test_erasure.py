@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from haven.kernel.sensitivity import bind_actor
 from haven.people import erasure
 from haven.pow.models import PowRecord
 from haven.security.permissions import Actor
@@ -17,9 +18,9 @@ def test_erasure_blanks_the_pow_record(db: Session, setting: Setting, tmp_path: 
     record = register(db, setting, name="Kyaw Erasable")
     assert record.surname or record.first_names
     assert record.service_number_index is not None
-    erasure.erase_person(
-        db, Actor.system(), record.person_id, reason="request", ledger=tmp_path / "ledger"
-    )
+    system = Actor.system()
+    bind_actor(db, system)
+    erasure.erase_person(db, system, record.person_id, reason="request", ledger=tmp_path / "ledger")
     db.expire_all()
     row = db.scalars(select(PowRecord).where(PowRecord.id == record.id)).one()
     assert (row.surname, row.first_names, row.birth_year) == (None, None, None)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from haven.kernel.sensitivity import bind_actor
 from haven.pow import care, ending, repository, service
 from haven.pow.models import PowRecord
 from haven.pow.schemas import (
@@ -61,6 +62,7 @@ def test_registration_prefills_art17_and_owes_a_card_and_a_notice(
 
 def test_only_prisoners_and_only_once(db: Session, setting: Setting) -> None:
     defector = captured(db, setting, name="Kyaw Defector", classification="defector")
+    bind_actor(db, setting.officer)
     with pytest.raises(Conflict):
         service.register(
             db,
@@ -74,6 +76,7 @@ def test_only_prisoners_and_only_once(db: Session, setting: Setting) -> None:
             setting.officer,
             PowRegister(person_id=record.person_id, captured_on=date(2026, 11, 1)),
         )
+    bind_actor(db, setting.registrar)
     with pytest.raises(PermissionDenied):
         service.get_record(db, setting.registrar, record.id)
 
@@ -84,6 +87,7 @@ def test_another_organisation_cannot_see_the_record(
     record = register(db, setting)
     other = f.organisation(db)
     stranger = actor_for(f.user(db, organisation=other, role=Role.POW_OFFICER))
+    bind_actor(db, stranger)
     with pytest.raises(NotFound):
         service.get_record(db, stranger, record.id)
     assert service.list_records(db, stranger) == []
@@ -180,6 +184,7 @@ def test_effects_need_a_receipt_and_pay_rates_default_to_the_convention(
     ]
     care.set_pay_rate(db, setting.officer, rates[0].id, PayRateIn(amount_minor=900))
     assert care.pay_rates(db, setting.officer)[0].amount_minor == 900
+    bind_actor(db, setting.registrar)
     with pytest.raises(PermissionDenied):
         care.pay_rates(db, setting.registrar)
 
@@ -289,4 +294,6 @@ def test_defection_after_a_completed_check_keeps_both_in_the_history(
 
 def test_system_actor_reads_everything(db: Session, setting: Setting) -> None:
     record = register(db, setting)
-    assert service.get_record(db, Actor.system(), record.id).service_number == "BA-123456"
+    system = Actor.system()
+    bind_actor(db, system)
+    assert service.get_record(db, system, record.id).service_number == "BA-123456"

@@ -16,6 +16,7 @@ from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.db.keyring import Keyring
 from haven.db.types import utcnow
+from haven.kernel.sensitivity import bind_actor
 from haven.pow import bureau, care
 from haven.pow.models import PowNotice, PowRecord
 from haven.pow.schemas import InspectionIn
@@ -177,9 +178,11 @@ def test_signed_notice_export_carries_art122_items_and_nothing_else(
             "refused": "surname",
         },
     )
+    system = Actor.system()
+    bind_actor(db, system)
     care.record_inspection(
         db,
-        Actor.system(),
+        system,
         record.id,
         InspectionIn(inspected_on=date(2026, 11, 2), findings="HVNCANARY-findings"),
     )
@@ -260,7 +263,9 @@ def test_other_pages_render_in_burmese_too(
     assert "စစ်သုံ့ပန်း" in client.get(f"/pow/records/{record.id}").text
 
     token = f.csrf_from(client, "/pow/pay-rates")
-    rates = care.pay_rates(db, _org_actor(db, setting))
+    colleague = _org_actor(db, setting)
+    bind_actor(db, colleague)
+    rates = care.pay_rates(db, colleague)
     bad = client.post("/pow/pay-rates", data={"csrf_token": token, f"amount-{rates[0].id}": "x"})
     assert bad.status_code == 422
     form = {f"amount-{r.id}": f"{r.amount_minor / 100:.2f}" for r in rates}

@@ -26,6 +26,7 @@ from haven.errors import PermissionDenied
 from haven.forces import repository as forces_repo
 from haven.forces import service as forces
 from haven.forces.models import Unit
+from haven.kernel.sensitivity import bind_actor
 from haven.people.models import Person
 from haven.reception import import_api, import_views, importing
 from haven.reception.models import ReceptionEvent, WeaponItem
@@ -69,6 +70,7 @@ def setting(db: Session, fast_settings: Settings) -> Setting:
     org = f.organisation(db)
     site = f.site(db, organisation=org, name="Demoso reception point")
     registrar = actor_for(f.registrar(db, organisation=org, site=site, settings=fast_settings))
+    bind_actor(db, registrar)
     return Setting(org, site, registrar)
 
 

@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 
 from haven.accounts import sessions
 from haven.audit.models import AuditEvent
-from haven.security.fields import set_reader
+from haven.kernel.sensitivity import bind_actor
 from haven.security.permissions import Role
 from haven.vetting import incidents
-from haven.vetting.access import as_vetting_reader
 from haven.vetting.schemas import IncidentIn
 from tests import factories as f
 from tests.vetting.support import officer
@@ -21,6 +20,7 @@ from tests.vetting.support import officer
 def test_allegations_and_evidence_are_encrypted_and_reads_audited(db: Session) -> None:
     org = f.organisation(db)
     actor = sessions.actor_for(officer(db, org.id))
+    bind_actor(db, actor)
     incident, _ = incidents.record_incident(
         db,
         actor,
@@ -69,7 +69,6 @@ def test_allegations_and_evidence_are_encrypted_and_reads_audited(db: Session) -
     assert "Secret" not in trail
     # A role without VETTING_READ reads nothing, even holding the record.
     caseworker = sessions.actor_for(f.user(db, organisation=org, role=Role.CASE_WORKER))
-    as_vetting_reader(db, caseworker)
+    bind_actor(db, caseworker)
     db.expire(incident)
     assert incident.summary is None
-    set_reader(db, None)

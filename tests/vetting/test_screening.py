@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from haven.accounts import sessions
 from haven.accounts.models import Organisation, Site
 from haven.errors import PermissionDenied, ValidationFailed
+from haven.kernel.sensitivity import bind_actor
 from haven.matching.public import IdentityRecord
 from haven.people.models import Person
-from haven.security.fields import set_reader
 from haven.security.permissions import Actor, Role
 from haven.vetting import cases, incidents
 from haven.vetting.models import ScreeningHit
@@ -72,13 +72,19 @@ def test_a_birth_year_mismatch_alone_never_clears_a_name_hit() -> None:
 
 
 def _setup(db: Session) -> tuple[Organisation, Site, Actor]:
+    """An organisation, a site and a vetting officer, who acts (their reader is bound)."""
     org = f.organisation(db)
     site = f.site(db, organisation=org)
-    return org, site, sessions.actor_for(officer(db, org.id))
+    actor = sessions.actor_for(officer(db, org.id))
+    bind_actor(db, actor)
+    return org, site, actor
 
 
 def _receive(db: Session, site: Site, name: str, **fields: object) -> Person:
-    event = f.receive(db, Actor.system(), site_id=site.id, name_latin=name, **fields)
+    """Receive a person as the system (bound here): the test binds its officer again after."""
+    system = Actor.system()
+    bind_actor(db, system)
+    event = f.receive(db, system, site_id=site.id, name_latin=name, **fields)
     person = db.get(Person, event.person_id)  # type: ignore[attr-defined]
     assert person is not None
     return person
@@ -106,6 +112,7 @@ def test_recording_incidents_screens_the_unit_on_edge_dates(db: Session) -> None
     person = _receive(
         db, site, "Min Thu", origin_unit="LIB 531", service_months=15, received_on=RECEIVED
     )
+    bind_actor(db, actor)
     assert _hits(db, person) == []
     hit_on: dict[str, bool] = {}
     for period in ("2021-02-28", "2021-03-01", "2022-06-15", "2022-06-16", "2021"):
@@ -136,6 +143,7 @@ def test_a_name_hit_at_reception_is_explained(db: Session) -> None:
         ),
     )
     person = _receive(db, site, "U Kyaw Zin Oo", origin_unit="IB-12", service_months=3)
+    bind_actor(db, actor)
     (hit,) = _hits(db, person)
     assert hit.kind == "perpetrator"
     assert hit.explanation is not None
@@ -145,11 +153,11 @@ def test_a_name_hit_at_reception_is_explained(db: Session) -> None:
     caseworker = sessions.actor_for(
         f.user(db, organisation=db.get(Organisation, person.organisation_id), role=Role.CASE_WORKER)  # type: ignore[arg-type]
     )
+    bind_actor(db, caseworker)
     with pytest.raises(PermissionDenied):
         cases.get_case(db, caseworker, case_of(db, person.id).id)
     db.expire(hit)
     assert hit.explanation is None
-    set_reader(db, None)
 
 
 CSV = (
@@ -167,6 +175,7 @@ def test_importing_incidents_rescreens_the_people_concerned(db: Session) -> None
     )
     named = _receive(db, site, "Thura Aung", origin_unit="IB 250", service_months=6)
     unrelated = _receive(db, site, "Zaw Win", origin_unit="IB-99", service_months=2)
+    bind_actor(db, actor)
     clear_person(db, named.id)
     assert vetting_status(db, named.id) is VettingStatus.CLEARED
     created, result = incidents.import_incidents(db, actor, CSV.encode())
@@ -193,6 +202,7 @@ def test_a_bad_row_imports_nothing(db: Session) -> None:
 def test_watchlist_names_are_screened(db: Session) -> None:
     _org, site, actor = _setup(db)
     person = _receive(db, site, "Aung Naing Soe", birth_year=1990, origin_unit="LIB 77")
+    bind_actor(db, actor)
     watchlist, result = incidents.load_watchlist(
         db,
         actor,

@@ -1,1 +1,0 @@
-"""What the forces domain does when another domain's event happens (docs/architecture.md)."""
