@@ -72,6 +72,7 @@ def open_database(settings: Settings | None = None) -> Iterator[OpenDatabase]:
 def _fresh_install(settings: Settings, engine: Engine, keyring: Keyring) -> None:
     upgrade(settings.database_url, engine, keyring=keyring)
     with transaction(make_session_factory(engine, keyring)) as session:
+        bind_actor(session, Actor.system())
         ensure_reference_data(session)
 
 

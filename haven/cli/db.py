@@ -8,6 +8,8 @@ from haven.cli.context import open_database
 from haven.db.migrate import current_revision, head_revision, upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.forces.public import ensure_reference_data
+from haven.kernel.sensitivity import bind_actor
+from haven.security.permissions import Actor
 
 app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 
@@ -21,6 +23,7 @@ def upgrade_command() -> None:
     with open_database() as database:
         upgrade(database.settings.database_url, database.engine, keyring=database.keyring)
         with transaction(make_session_factory(database.engine, database.keyring)) as session:
+            bind_actor(session, Actor.system())
             ensure_reference_data(session)
         revision = current_revision(database.engine)
     typer.echo(f"Database at revision {revision}; reference data present.")
