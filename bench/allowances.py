@@ -55,7 +55,7 @@ from haven.db.keyring import Keyring
 from haven.db.migrate import upgrade
 from haven.db.session import make_session_factory, transaction
 from haven.db.types import new_id
-from haven.demo.allowances import DEMO_PLAN
+from haven.demo.allowances import DEMO_PLAN, ensure_demo_receiving_force
 from haven.forces import service as forces
 from haven.forces.models import Rank
 from haven.kernel.sensitivity import bind_actor
@@ -115,6 +115,7 @@ def _setup(factory: sessionmaker[Session], people: int) -> tuple[uuid.UUID, list
         _user(session, org.id, "bench.maker")
         _user(session, org.id, "bench.checker")
         admin = Actor.system("bench-admin")
+        ensure_demo_receiving_force(session)  # the demo plan's bands are set on its table
         version = import_version(session, admin, DEMO_PLAN, organisation_id=org.id)
         publish_version(session, admin, version)
         for name, share in (("Bench funder A", 6000), ("Bench funder B", 4000)):

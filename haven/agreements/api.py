@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from haven import i18n
 from haven.accounts import repository as accounts
-from haven.agreements import crossing, repository, roll, service
+from haven.agreements import approval, crossing, posting, repository, roll, service
 from haven.agreements.lifecycle import AgreementStatus
 from haven.agreements.models import Agreement
 from haven.agreements.schemas import (
+    AcknowledgeIn,
+    AcknowledgementOut,
     AgreementCreate,
     AgreementDetail,
     AgreementSummary,
@@ -31,24 +33,41 @@ from haven.agreements.schemas import (
     LinkIn,
     PartyIn,
     PartyOut,
+    PostingOverrideOut,
     Reconciliation,
     RollEntryOut,
     RollImportReport,
     RollRowError,
+    ScreeningHitOut,
+    ScreeningOut,
     TransitionIn,
 )
+from haven.agreements.screening import HitsUnacknowledged
 from haven.i18n import N_
 from haven.reception.public import MAX_BYTES
 from haven.security.permissions import Actor
 from haven.web.deps import DB, ApiActor
+from haven.web.errors import haven_error_response
 
 router = APIRouter(prefix="/api", tags=["agreements"])
 
 ROLL_FAILED = N_("Some rows of the roll need correcting. Nothing was saved.")
 
 
-def detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDetail:
-    """The full agreement for an entitled reader (the read is audited)."""
+def screening_out(session: Session, actor: Actor, agreement: Agreement) -> ScreeningOut:
+    found = approval.screening_for_approver(session, actor, agreement)
+    return ScreeningOut(
+        hits=[ScreeningHitOut.model_validate(h) for h in found.hits],
+        unacknowledged_by_you=len(found.pending),
+        acknowledgements=[AcknowledgementOut.model_validate(a) for a in found.acknowledgements],
+    )
+
+
+def detail(
+    session: Session, actor: Actor, agreement: Agreement, *, for_approver: bool = False
+) -> AgreementDetail:
+    """The full agreement for an entitled reader (the read is audited); a named approver's
+    view carries the screening hits they must acknowledge."""
     secret = service.read_confidential(session, actor, agreement)
     approvers = []
     rows = repository.approvers_of(session, agreement.id)
@@ -70,6 +89,7 @@ def detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDet
         expected_crossing_on=agreement.expected_crossing_on,
         expected_headcount=agreement.expected_headcount,
         status_changed_at=agreement.status_changed_at,
+        finalized_at=agreement.finalized_at,
         plan_version_id=agreement.plan_version_id,
         allowance_overrides={
             str(k): int(v) for k, v in (agreement.allowance_overrides or {}).items()
@@ -80,6 +100,8 @@ def detail(session: Session, actor: Actor, agreement: Agreement) -> AgreementDet
         approvers=approvers,
         roll_size=repository.roll_size(session, agreement.id),
         allowed_moves=service.allowed_moves(agreement),
+        screening_hits=repository.hit_count(session, agreement.id),
+        screening=screening_out(session, actor, agreement) if for_approver else None,
     )
 
 
@@ -148,16 +170,66 @@ def transition(
     return AgreementSummary.model_validate(agreement)
 
 
+@router.get("/agreements/{agreement_id}/overrides")
+def list_overrides(
+    agreement_id: uuid.UUID, session: DB, actor: ApiActor
+) -> list[PostingOverrideOut]:
+    """Every posting below the agreement's rank or position terms that a programme manager
+    allowed: who, when, person, from and to, reason (the negotiation team; named approvers
+    read them on the agreement's page)."""
+    agreement = service.get_for_team(session, actor, agreement_id)
+    return [
+        PostingOverrideOut.model_validate(line)
+        for line in posting.overrides_of(session, actor, agreement)
+    ]
+
+
 @router.get("/agreements/{agreement_id}/approval")
 def approval_view(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> AgreementDetail:
-    """The agreement as a named approver sees it (the read is audited)."""
-    return detail(session, actor, service.get_for_approver(session, actor, agreement_id))
+    """The agreement as a named approver sees it, with the screening hits on its commanders
+    and roll that the approver must acknowledge (the read is audited)."""
+    agreement = service.get_for_approver(session, actor, agreement_id)
+    return detail(session, actor, agreement, for_approver=True)
 
 
-@router.post("/agreements/{agreement_id}/approve")
-def approve(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> AgreementSummary:
-    """Approve as a named approver; the second different approver's approval finalizes."""
-    return AgreementSummary.model_validate(service.approve(session, actor, agreement_id))
+@router.get("/agreements/{agreement_id}/screening")
+def screening(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> ScreeningOut:
+    """The screening hits on the commanders and the roll, and who acknowledged them when
+    (named approvers; the read is audited)."""
+    agreement = service.get_for_approver(session, actor, agreement_id)
+    return screening_out(session, actor, agreement)
+
+
+@router.post("/agreements/{agreement_id}/screening/acknowledgements", status_code=201)
+def acknowledge(
+    agreement_id: uuid.UUID, data: AcknowledgeIn, session: DB, actor: ApiActor
+) -> ScreeningOut:
+    """Acknowledge the hits shown (by id) with a note saying why the agreement may still go
+    ahead; who and when are recorded. Each named approver acknowledges for themselves."""
+    approval.acknowledge(session, actor, agreement_id, data.hit_ids, data.note or "")
+    agreement = service.get_for_approver(session, actor, agreement_id)
+    return screening_out(session, actor, agreement)
+
+
+@router.post(
+    "/agreements/{agreement_id}/approve",
+    response_model=AgreementSummary,
+    responses={
+        409: {
+            "description": "Not under negotiation, already approved by you, or screening "
+            "hits you have not acknowledged (`screening_unacknowledged`)."
+        }
+    },
+)
+def approve(request: Request, agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
+    """Approve as a named approver; the second different approver's approval finalizes.
+    The commanders and the roll are screened again first: a hit the approver has not
+    acknowledged refuses the approval (409), and the hits found are kept."""
+    try:
+        agreement = service.approve(session, actor, agreement_id)
+    except HitsUnacknowledged as refused:
+        return haven_error_response(request, refused)  # commits: the new hits stay
+    return JSONResponse(AgreementSummary.model_validate(agreement).model_dump(mode="json"))
 
 
 @router.post(
@@ -184,6 +256,7 @@ def import_roll(
         dry_run=report.dry_run,
         rows=report.rows,
         imported=report.imported,
+        screening_hits=report.hits,
         errors=[
             RollRowError(row=e.row, field=e.field, message=i18n.render(e.message, language))
             for e in report.errors

@@ -2,7 +2,8 @@
 
 Desks (CROSSING_DESK: registrars at the crossing's site, negotiators) see the agreements in
 executing state within their scope by code name, and the roll (names, ranks, units); never
-the parties or the terms.
+the parties or the terms. The roll's names are encrypted (`models.RollEntry`): the desk's
+search decrypts the agreement's roll (one query, one data key) and matches in Haven.
 
 Exactly once, with several desks at once:
 - the roll entry's row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from haven.agreements import repository
+from haven.agreements import repository, roll
 from haven.agreements import service as agreements
 from haven.agreements.lifecycle import LINKABLE, AgreementStatus
 from haven.agreements.models import Agreement, Arrival, RollEntry
@@ -41,7 +42,7 @@ from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces.public import unit_labels
 from haven.i18n import N_, Text
-from haven.kernel.keys import query_part
+from haven.kernel.keys import name_key, query_part
 from haven.people.public import person_by_id
 from haven.reception.public import (
     Classification,
@@ -51,6 +52,7 @@ from haven.reception.public import (
     receive,
     receptions_by_id,
 )
+from haven.security.fields import unmasked
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 
@@ -109,9 +111,22 @@ def search_roll(
     key = query_part(q)
     if not key:
         return []
-    entries = repository.search_roll(session, agreement.id, key)
+    entries = [e for e in repository.roll_of(session, agreement.id) if _finds(e, key)]
+    entries = entries[:SEARCH_LIMIT]
     claimed = repository.claimed_entries(session, [e.id for e in entries])
     return [(e, e.id in claimed) for e in entries]
+
+
+SEARCH_LIMIT = 15
+
+
+def _finds(entry: RollEntry, key: str) -> bool:
+    """Whether the query's key is part of the entry's name (either script), unit or company."""
+    return (
+        key in name_key(entry.name_latin, entry.name_my)
+        or key in (entry.unit_text or "").lower()
+        or key in (entry.company or "").lower()
+    )
 
 
 def roll_entry(
@@ -174,26 +189,10 @@ def register_arrival(
     site_id = agreement.site_id
     if site_id is None:  # pragma: no cover - executing requires a site
         raise Conflict(N_("Choose the reception point of the crossing before executing."))
-    created = ReceptionCreate.model_validate(
-        {
-            "text_encoding": data.text_encoding,
-            "name_my": data.name_my or (entry.name_my if entry else None),
-            "name_latin": data.name_latin or (entry.name_latin if entry else None),
-            "prefix": entry.prefix if entry else None,
-            "classification": data.classification,
-            "site_id": site_id,
-            "birth_year": data.birth_year
-            if data.birth_year is not None
-            else (entry.birth_year if entry else None),
-            "sex": data.sex,
-            "rank_id": data.rank_id or (entry.rank_id if entry and entry_military else None),
-            "origin_unit": data.origin_unit
-            or (entry.unit_text if entry and entry_military else None),
-            "position": data.position or (entry.position if entry and entry_military else None),
-            "agreement_id": agreement.id,
-            "weapons": [w.model_dump() for w in data.weapons],
-        }
-    )
+    # The desk's right to the roll was checked above: the entry's identity (encrypted) is
+    # copied into the reception whatever the reader, as the desk confirmed it.
+    with unmasked(session):
+        created = _reception_of(data, entry, entry_military, agreement, site_id)
     savepoint = session.begin_nested()
     try:
         event = receive(session, _desk_actor(actor), created)
@@ -238,6 +237,36 @@ def register_arrival(
     return Registered(arrival, created=True)
 
 
+def _reception_of(
+    data: DeskRegistration,
+    entry: RollEntry | None,
+    entry_military: bool,
+    agreement: Agreement,
+    site_id: uuid.UUID,
+) -> ReceptionCreate:
+    """The reception a desk registers: what the desk sent, else what the roll entry says."""
+    return ReceptionCreate.model_validate(
+        {
+            "text_encoding": data.text_encoding,
+            "name_my": data.name_my or (entry.name_my if entry else None),
+            "name_latin": data.name_latin or (entry.name_latin if entry else None),
+            "prefix": entry.prefix if entry else None,
+            "classification": data.classification,
+            "site_id": site_id,
+            "birth_year": data.birth_year
+            if data.birth_year is not None
+            else (entry.birth_year if entry else None),
+            "sex": data.sex,
+            "rank_id": data.rank_id or (entry.rank_id if entry and entry_military else None),
+            "origin_unit": data.origin_unit
+            or (entry.unit_text if entry and entry_military else None),
+            "position": data.position or (entry.position if entry and entry_military else None),
+            "agreement_id": agreement.id,
+            "weapons": [w.model_dump() for w in data.weapons],
+        }
+    )
+
+
 # --- the appeal stays open -----------------------------------------------------------------
 
 
@@ -275,7 +304,12 @@ def link_person(
         raise ValidationFailed(fields={"person_id": N_("This person has no reception to link.")})
     if event.agreement_id is not None and event.agreement_id != agreement.id:
         raise Conflict(N_("This person's reception is already linked to another agreement."))
-    entry = _entry_for_link(session, agreement, person.name_key, roll_entry_id)
+    entry = _entry_for_link(
+        session,
+        agreement,
+        roll.name_index_of(session, person.name_latin, person.name_my),
+        roll_entry_id,
+    )
     link_agreement(event, agreement.id)
     arrival = Arrival(
         agreement_id=agreement.id,
@@ -312,7 +346,10 @@ def link_person(
 
 
 def _entry_for_link(
-    session: Session, agreement: Agreement, name_key: str, roll_entry_id: uuid.UUID | None
+    session: Session,
+    agreement: Agreement,
+    name_index: str | None,
+    roll_entry_id: uuid.UUID | None,
 ) -> RollEntry | None:
     if roll_entry_id is not None:
         entry = repository.lock_roll_entry(session, roll_entry_id)
@@ -323,7 +360,9 @@ def _entry_for_link(
         if repository.arrival_for_entry(session, entry.id) is not None:
             raise Conflict(N_("This roll entry is already matched to an arrival."))
         return entry
-    candidates = repository.entries_with_name_key(session, agreement.id, name_key)
+    if name_index is None:
+        return None
+    candidates = repository.entries_with_name_index(session, agreement.id, name_index)
     claimed = repository.claimed_entries(session, [c.id for c in candidates])
     free = [c for c in candidates if c.id not in claimed]
     return free[0] if len(free) == 1 else None

@@ -11,6 +11,13 @@ from haven.agreements import repository
 from haven.agreements.events import AgreementTermsSet
 from haven.agreements.lifecycle import STATUS_LABELS as AGREEMENT_STATUS_LABELS
 from haven.agreements.lifecycle import AgreementStatus
+from haven.agreements.posting import (
+    PostingOverrideRecord,
+    ServiceTerms,
+    posting_overrides_for_person,
+    record_posting_override,
+    service_terms_for_person,
+)
 from haven.agreements.terms import AllowanceTerms, allowance_terms_for_person
 
 __all__ = [
@@ -18,8 +25,13 @@ __all__ = [
     "AgreementStatus",
     "AgreementTermsSet",
     "AllowanceTerms",
+    "PostingOverrideRecord",
+    "ServiceTerms",
     "allowance_terms_for_person",
     "organisation_has_agreements",
+    "posting_overrides_for_person",
+    "record_posting_override",
+    "service_terms_for_person",
 ]
 
 

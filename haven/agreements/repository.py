@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from haven.agreements.models import (
+    AcknowledgedHit,
     Agreement,
     AgreementApprover,
     AgreementParty,
     Arrival,
+    HitAcknowledgement,
+    PostingOverride,
     RollEntry,
+    ScreeningHit,
 )
+from haven.db.types import utcnow
 from haven.kernel.repository import Repository
 from haven.security.permissions import Actor, visible_to
 
@@ -123,12 +129,22 @@ def lock_roll_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
     ).first()
 
 
-def entries_with_name_key(
-    session: Session, agreement_id: uuid.UUID, key: str
+def entries_with_name_index(
+    session: Session, agreement_id: uuid.UUID, index: str
 ) -> Sequence[RollEntry]:
     return session.scalars(
-        select(RollEntry).where(RollEntry.agreement_id == agreement_id, RollEntry.name_key == key)
+        select(RollEntry).where(
+            RollEntry.agreement_id == agreement_id, RollEntry.name_index == index
+        )
     ).all()
+
+
+def roll_entries_by_id(
+    session: Session, entry_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, RollEntry]:
+    if not entry_ids:
+        return {}
+    return {e.id: e for e in session.scalars(select(RollEntry).where(RollEntry.id.in_(entry_ids)))}
 
 
 def roll_sizes(session: Session, agreement_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -159,26 +175,6 @@ def next_row_number(session: Session, agreement_id: uuid.UUID) -> int:
         select(func.max(RollEntry.row_number)).where(RollEntry.agreement_id == agreement_id)
     )
     return int(last or 0) + 1
-
-
-def search_roll(
-    session: Session, agreement_id: uuid.UUID, key: str, *, limit: int = 15
-) -> Sequence[RollEntry]:
-    """Entries whose name (either script), unit or company contains the query's key."""
-    pattern = f"%{key}%"
-    return session.scalars(
-        select(RollEntry)
-        .where(
-            RollEntry.agreement_id == agreement_id,
-            or_(
-                RollEntry.name_key.like(pattern),
-                func.lower(RollEntry.unit_text).like(pattern),
-                func.lower(RollEntry.company).like(pattern),
-            ),
-        )
-        .order_by(RollEntry.row_number)
-        .limit(limit)
-    ).all()
 
 
 def arrivals_of(session: Session, agreement_id: uuid.UUID) -> Sequence[Arrival]:
@@ -248,18 +244,147 @@ def arrival_counts(
 
 
 def erase_roll_entries_of(
-    session: Session, person_id: uuid.UUID, *, erased_name: str, erased_key: str
+    session: Session, person_id: uuid.UUID, *, blanked: dict[Any, None]
 ) -> None:
     """Erasure: the nominal-roll entry the person arrived as keeps its place in the roll
-    (the reconciliation counts it) but no longer names them."""
+    (the reconciliation counts it) but no longer names them (`blanked`: its classified
+    columns, NULL); the explanations of screening hits on it are blanked too."""
     entries = select(Arrival.roll_entry_id).where(
         Arrival.person_id == person_id, Arrival.roll_entry_id.is_not(None)
     )
     session.execute(
         update(RollEntry)
-        .where(RollEntry.id.in_(entries))
-        .values(
-            prefix=None, name_my=None, name_latin=erased_name, name_key=erased_key, birth_year=None
-        ),
+        .where(RollEntry.id.in_(entries), RollEntry.erased_at.is_(None))
+        .values({**blanked, RollEntry.erased_at: utcnow()}),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    session.execute(
+        update(ScreeningHit)
+        .where(ScreeningHit.roll_entry_id.in_(entries))
+        .values(explanation_ct=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
+# --- screening of commanders and rolls (screening.py) -----------------------------------
+
+
+def hit_signatures(session: Session, agreement_id: uuid.UUID) -> set[tuple[uuid.UUID, str]]:
+    """(roll entry or party id, signature) of every hit already recorded on the agreement."""
+    rows = session.execute(
+        select(ScreeningHit.roll_entry_id, ScreeningHit.party_id, ScreeningHit.signature).where(
+            ScreeningHit.agreement_id == agreement_id
+        )
+    ).all()
+    found: set[tuple[uuid.UUID, str]] = set()
+    for entry_id, party_id, signature in rows:
+        subject = entry_id or party_id
+        if subject is not None:
+            found.add((subject, signature))
+    return found
+
+
+def hits_of(session: Session, agreement_id: uuid.UUID) -> Sequence[ScreeningHit]:
+    return session.scalars(
+        select(ScreeningHit)
+        .where(ScreeningHit.agreement_id == agreement_id)
+        .order_by(ScreeningHit.created_at, ScreeningHit.id)
+    ).all()
+
+
+def hit_count(session: Session, agreement_id: uuid.UUID) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ScreeningHit)
+            .where(ScreeningHit.agreement_id == agreement_id)
+        )
+        or 0
+    )
+
+
+def hits_by_id(
+    session: Session, agreement_id: uuid.UUID, hit_ids: Sequence[uuid.UUID]
+) -> Sequence[ScreeningHit]:
+    if not hit_ids:
+        return []
+    return session.scalars(
+        select(ScreeningHit).where(
+            ScreeningHit.agreement_id == agreement_id, ScreeningHit.id.in_(hit_ids)
+        )
+    ).all()
+
+
+def acknowledged_hit_ids(
+    session: Session, agreement_id: uuid.UUID, user_id: uuid.UUID | None
+) -> set[uuid.UUID]:
+    """The agreement's hits that `user_id` has acknowledged."""
+    if user_id is None:
+        return set()
+    return set(
+        session.scalars(
+            select(AcknowledgedHit.hit_id)
+            .join(HitAcknowledgement, HitAcknowledgement.id == AcknowledgedHit.acknowledgement_id)
+            .where(
+                HitAcknowledgement.agreement_id == agreement_id,
+                HitAcknowledgement.user_id == user_id,
+            )
+        )
+    )
+
+
+def acknowledgers_of_hits(
+    session: Session, agreement_id: uuid.UUID
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """For each hit of the agreement, the users who acknowledged it (one query)."""
+    rows = session.execute(
+        select(AcknowledgedHit.hit_id, HitAcknowledgement.user_id)
+        .join(HitAcknowledgement, HitAcknowledgement.id == AcknowledgedHit.acknowledgement_id)
+        .where(HitAcknowledgement.agreement_id == agreement_id)
+    ).all()
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for hit_id, user_id in rows:
+        found.setdefault(hit_id, set()).add(user_id)
+    return found
+
+
+def acknowledgements_of(session: Session, agreement_id: uuid.UUID) -> Sequence[HitAcknowledgement]:
+    return session.scalars(
+        select(HitAcknowledgement)
+        .where(HitAcknowledgement.agreement_id == agreement_id)
+        .order_by(HitAcknowledgement.created_at, HitAcknowledgement.id)
+    ).all()
+
+
+# --- posting overrides (posting.py) -------------------------------------------------------
+
+
+def overrides_of_agreement(session: Session, agreement_id: uuid.UUID) -> Sequence[PostingOverride]:
+    """Every posting override recorded on the agreement, oldest first."""
+    return session.scalars(
+        select(PostingOverride)
+        .where(PostingOverride.agreement_id == agreement_id)
+        .order_by(PostingOverride.created_at, PostingOverride.id)
+    ).all()
+
+
+def overrides_of_person(
+    session: Session, agreement_id: uuid.UUID, person_id: uuid.UUID
+) -> Sequence[PostingOverride]:
+    """The person's posting overrides under the agreement, newest first."""
+    return session.scalars(
+        select(PostingOverride)
+        .where(PostingOverride.agreement_id == agreement_id, PostingOverride.person_id == person_id)
+        .order_by(PostingOverride.created_at.desc(), PostingOverride.id.desc())
+    ).all()
+
+
+def erase_override_reasons_of(session: Session, person_id: uuid.UUID) -> None:
+    """Erasure: an override stays on the agreement's page (who decided, from and to) but its
+    reason, which speaks of the person, is blanked."""
+    session.execute(
+        update(PostingOverride)
+        .where(PostingOverride.person_id == person_id)
+        .values(reason_ct=None),
         execution_options={"synchronize_session": "fetch"},
     )

@@ -9,6 +9,11 @@ through the forces rank table in English or Burmese, abbreviations included.
 All-or-nothing: every row is checked; if any row has an error, the report lists each one by
 row and column and nothing at all is written. A dry run reports and never writes. Lists
 arrive in pieces, so an import appends to the roll; row numbers continue.
+
+Entries are stored like persons' protected fields: names, prefix, birth year, rank and
+position encrypted under the agreement's key, the name found through a blind index
+(`name_index_of`). The imported entries are screened against the incident registry at once
+(`screening.py`); new hits on an agreement under negotiation withdraw approvals given.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
-from haven.agreements import repository
+from haven.agreements import repository, screening
 from haven.agreements import service as agreements
 from haven.agreements.lifecycle import IMPORTABLE, AgreementStatus
 from haven.agreements.models import Agreement, RollEntry
@@ -47,6 +52,8 @@ from haven.reception.public import (
     heading_key,
     read_file,
 )
+from haven.security.blind_index import blind_index
+from haven.security.fields import session_keyring
 from haven.security.permissions import Actor
 from haven.text import UncertainEncoding
 from haven.text.names import split_name
@@ -131,6 +138,7 @@ class RollReport:
         self.dry_run = dry_run
         self.rows = rows
         self.imported = 0
+        self.hits = 0  # screening hits found on the imported entries
         self.errors: list[RowError] = []
 
     @property
@@ -152,6 +160,15 @@ def _names(parsed: RollRowIn) -> tuple[str | None, str | None, str | None]:
     name_latin = split_name(parsed.name_latin).name if parsed.name_latin else None
     name_my = split_name(parsed.name_my).name if parsed.name_my else None
     return prefix, name_my, name_latin
+
+
+def name_index_of(session: Session, name_latin: str | None, name_my: str | None) -> str | None:
+    """The blind index of a name key (`haven.kernel.keys.name_key`), or None without a name:
+    a person linked afterwards finds their roll entry by it, the name itself stays encrypted."""
+    key = name_key(name_latin, name_my)
+    if key == name_key(None, None):
+        return None
+    return blind_index(session_keyring(session).index_key, "roll_name", key)
 
 
 def _check_row(
@@ -201,7 +218,7 @@ def _check_row(
         "prefix": prefix,
         "name_my": name_my,
         "name_latin": name_latin,
-        "name_key": name_key(name_latin, name_my),
+        "name_index": name_index_of(session, name_latin, name_my),
         "birth_year": parsed.birth_year,
         "rank_id": uuid.UUID(rank_id) if rank_id else None,
         "unit_id": unit_id,
@@ -242,15 +259,17 @@ def import_roll(
             outer.rollback()
             return report
         number = repository.next_row_number(session, agreement.id)
+        created: list[RollEntry] = []
         for offset, (_row, values) in enumerate(checked):
-            session.add(
-                RollEntry(
-                    agreement_id=agreement.id,
-                    organisation_id=agreement.organisation_id,
-                    row_number=number + offset,
-                    **values,
-                )
+            entry = RollEntry(
+                agreement_id=agreement.id,
+                organisation_id=agreement.organisation_id,
+                row_number=number + offset,
             )
+            session.add(entry)
+            for name, value in values.items():
+                setattr(entry, name, value)
+            created.append(entry)
         session.flush()
         audit.record(
             session,
@@ -261,6 +280,10 @@ def import_roll(
             organisation_id=agreement.organisation_id,
             changes={"roll_entries": {"before": number - 1, "after": number - 1 + len(checked)}},
         )
+        new_hits = screening.screen(session, actor, agreement, entries=created)
+        if new_hits and AgreementStatus(agreement.status) is AgreementStatus.NEGOTIATING:
+            agreements.withdraw_approvals(session, actor, agreement)
+        report.hits = len(new_hits)
         outer.commit()
     except BaseException:
         if outer.is_active:

@@ -140,6 +140,9 @@ class AgreementSummary(BaseModel):
 
 class AgreementDetail(AgreementSummary):
     status_changed_at: datetime
+    # When the terms were fixed (the second named approval): rank and position equivalence
+    # are taken on this date for those who serve under the agreement.
+    finalized_at: datetime | None = None
     plan_version_id: uuid.UUID | None
     allowance_overrides: dict[str, int]
     terms: dict[str, object]
@@ -148,6 +151,67 @@ class AgreementDetail(AgreementSummary):
     approvers: list[ApproverOut]
     roll_size: int
     allowed_moves: list[AgreementStatus]
+    # Hits of the screening of the commanders and the roll against the incident registry:
+    # how many (everyone who sees the agreement), and each one (named approvers only).
+    screening_hits: int = 0
+    screening: ScreeningOut | None = None
+
+
+# --- screening of commanders and rolls ----------------------------------------------------
+
+
+class ScreeningHitOut(BaseModel):
+    """One hit: who (a commander, or the roll entry and its row) and why, in plain words."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    subject: str
+    roll_entry_id: uuid.UUID | None
+    party_id: uuid.UUID | None
+    row_number: int | None
+    name: str
+    details: str
+    score: float
+    explanation: str | None
+    acknowledged_by_you: bool
+    acknowledged_by: list[str]
+
+
+class AcknowledgementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    user: str
+    acknowledged_at: datetime
+    note: str | None
+    hits: int
+
+
+class ScreeningOut(BaseModel):
+    """The hits a named approver must acknowledge before approving, and the
+    acknowledgements recorded so far (who, when, note)."""
+
+    hits: list[ScreeningHitOut]
+    unacknowledged_by_you: int
+    acknowledgements: list[AcknowledgementOut]
+
+
+class AcknowledgeIn(_Input):
+    """Acknowledge the hits shown (their ids), saying why the agreement may still go ahead."""
+
+    text_encoding: Encoding = "detect"
+    hit_ids: list[uuid.UUID] = Field(min_length=1, max_length=10000)
+    note: CleanText = Field(default=None, max_length=2000)
+
+    @field_validator("note")
+    @classmethod
+    def _noted(cls, value: str | None) -> str | None:
+        if not value:
+            raise ValueError(N_("Write why the agreement may go ahead despite these hits."))
+        return value
 
 
 class BoardCounts(BaseModel):
@@ -171,6 +235,7 @@ class RollImportReport(BaseModel):
     rows: int
     imported: int
     errors: list[RollRowError]
+    screening_hits: int = 0  # found on the imported entries (the approvers will see them)
 
 
 class RollEntryOut(BaseModel):
@@ -188,6 +253,10 @@ class RollEntryOut(BaseModel):
     position: str | None
     weapons_expected: int
     family_expected: int
+    is_erased: bool = False
+    masked_fields: list[str] = Field(
+        default_factory=list, description="Protected fields hidden from the reader's role."
+    )
 
 
 # --- crossing day --------------------------------------------------------------------------
@@ -293,3 +362,34 @@ class Reconciliation(BaseModel):
     lines: list[ReconciliationLine]
     follow_up: list[MissingPerson]
     follow_up_flagged: bool
+
+
+# --- posting overrides ---------------------------------------------------------------------
+
+
+class NamedRef(BaseModel):
+    """A rank or a position, named in both languages."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name_en: str
+    name_my: str | None
+
+
+class PostingOverrideOut(BaseModel):
+    """A programme manager's override of the agreement's rank or position terms."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    recorded_at: datetime
+    recorded_by: str
+    person_id: uuid.UUID
+    person_name: str
+    terms_on: date
+    from_rank: NamedRef | None
+    to_rank: NamedRef | None
+    from_position: NamedRef | None
+    to_position: NamedRef | None
+    reason: str | None

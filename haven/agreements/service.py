@@ -8,7 +8,10 @@ status board's counts; crossing desks see a code name and the roll (`crossing.py
 Lifecycle (`lifecycle.AGREEMENT`): draft → negotiating → finalized → executing → completed,
 or collapsed / cancelled. Finalization is never a plain move: it happens when the second of
 two different named approvers approves. Changing the terms while negotiating withdraws the
-approvals already given, so two people always approve the same text. The defection plan an
+approvals already given, so two people always approve the same text. Commanders and the
+roll are screened against the incident registry (`screening.py`) when added and again before
+each approval; an approver must have acknowledged every hit to approve, and new hits
+withdraw the approvals already given. The defection plan an
 agreement refers to belongs to the allowances domain: setting it publishes
 `AgreementTermsSet`, whose handler there refuses a plan version that does not exist.
 """
@@ -24,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
-from haven.agreements import repository
+from haven.agreements import repository, screening
 from haven.agreements.events import AgreementTermsSet
 from haven.agreements.lifecycle import AGREEMENT, EDITABLE, AgreementStatus
 from haven.agreements.models import Agreement, AgreementApprover, AgreementParty
@@ -214,6 +217,7 @@ def _add_party(
         organisation_id=agreement.organisation_id,
         changes={"party": audit.REDACTED},
     )
+    screening.screen(session, actor, agreement, parties=[party])
     return party
 
 
@@ -274,7 +278,7 @@ def create(session: Session, actor: Actor, data: AgreementCreate) -> Agreement:
 def add_party(session: Session, actor: Actor, agreement_id: uuid.UUID, data: PartyIn) -> None:
     agreement = get_for_writer(session, actor, agreement_id)
     _require_editable(agreement)
-    _withdraw_approvals(session, actor, agreement)
+    withdraw_approvals(session, actor, agreement)
     _add_party(session, actor, agreement, data)
 
 
@@ -288,7 +292,9 @@ def _require_editable(agreement: Agreement) -> None:
         )
 
 
-def _withdraw_approvals(session: Session, actor: Actor, agreement: Agreement) -> int:
+def withdraw_approvals(session: Session, actor: Actor, agreement: Agreement) -> int:
+    """Approvals given are withdrawn (changed terms, new screening hits): both approvers must
+    approve the same text, having seen the same hits."""
     withdrawn = 0
     for row in repository.approvers_of(session, agreement.id):
         if row.approved_at is not None:
@@ -357,7 +363,7 @@ def update(
         changes={k: (str(v) if not isinstance(v, dict | str) else v) for k, v in changes.items()},
     )
     if set(changes) & set(TERM_FIELDS):
-        _withdraw_approvals(session, actor, agreement)
+        withdraw_approvals(session, actor, agreement)
     return agreement
 
 
@@ -417,6 +423,12 @@ def approve(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreemen
         raise Conflict(
             N_("You have already approved this agreement: a second, different approver must.")
         )
+    # Screened again, everyone, before the approval: new hits withdraw approvals given.
+    if screening.screen(session, actor, agreement):
+        withdraw_approvals(session, actor, agreement)
+    pending = screening.unacknowledged(session, agreement, actor)
+    if pending:
+        raise screening.HitsUnacknowledged(Text(screening.UNACKNOWLEDGED, {"count": len(pending)}))
     row.approved_at = utcnow()
     session.flush()
     audit.record(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from haven.agreements import repository
 from haven.agreements.lifecycle import BINDING_FOR_ARRIVALS, BINDING_STATES
+from haven.agreements.models import Agreement
 from haven.reception.public import latest_agreement_id
 
 
@@ -23,14 +24,12 @@ class AllowanceTerms:
     overrides: Mapping[str, int] = field(default_factory=dict)
 
 
-def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> AllowanceTerms | None:
-    """The allowance terms of the agreement the person arrived under, or None.
+def binding_agreement(session: Session, person_id: uuid.UUID) -> Agreement | None:
+    """The agreement whose terms bind for the person, or None.
 
     The person's agreement is the one of their arrival (crossing desk or linked afterwards),
     else the `agreement_id` of their latest reception event. Only a finalized, executing or
-    completed agreement binds (and a collapsed one, for those who arrived under it). No
-    permission check: this reads no identity, only the plan version and the overrides, for a
-    service of the allowances domain that checks its own.
+    completed agreement binds (and a collapsed one, for those who arrived under it).
     """
     agreement_id = repository.latest_arrival_agreement(session, person_id)
     binding = BINDING_FOR_ARRIVALS
@@ -41,6 +40,17 @@ def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> Allowa
         return None
     agreement = repository.agreement(session, agreement_id)
     if agreement is None or agreement.status not in binding:
+        return None
+    return agreement
+
+
+def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> AllowanceTerms | None:
+    """The allowance terms of the agreement the person arrived under (`binding_agreement`),
+    or None. No permission check: this reads no identity, only the plan version and the
+    overrides, for a service of the allowances domain that checks its own.
+    """
+    agreement = binding_agreement(session, person_id)
+    if agreement is None:
         return None
     overrides = {str(k): int(v) for k, v in (agreement.allowance_overrides or {}).items()}
     return AllowanceTerms(

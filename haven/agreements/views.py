@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from haven.accounts import repository as accounts_repository
-from haven.agreements import crossing, repository, roll, service
+from haven.agreements import approval, crossing, posting, repository, roll, service
 from haven.agreements.lifecycle import STATUS_LABELS, AgreementStatus
 from haven.agreements.models import Agreement, RollEntry
-from haven.agreements.schemas import AgreementCreate, DeskRegistration
+from haven.agreements.schemas import AcknowledgeIn, AgreementCreate, DeskRegistration
+from haven.agreements.screening import HitsUnacknowledged
 from haven.errors import Conflict, HavenError, ValidationFailed
 from haven.forces.public import ensure_reference_data, list_ranks
 from haven.i18n import N_
@@ -215,6 +216,11 @@ def _detail_context(
         else None,
         "managers": managers,
         "roll_size": repository.roll_size(session, agreement.id),
+        "screening_hits": repository.hit_count(session, agreement.id),
+        "screening": approval.screening_for_approver(session, actor, agreement)
+        if service.is_named_approver(session, actor, agreement)
+        else None,
+        "overrides": posting.overrides_of(session, actor, agreement),
         "reconciliation": crossing.reconcile(session, actor, agreement.id) if is_team else None,
         "columns": ROLL_COLUMNS_HELP,
         "error": None,
@@ -280,9 +286,37 @@ def approve(
 ) -> Response:
     try:
         service.approve(session, actor, agreement_id)
+    except HitsUnacknowledged as error:
+        # Not rolled back: the hits the screening just found are kept and shown.
+        failure = ValidationFailed(error.message)
+        return _detail(
+            request, session, actor, agreement_id, status_code=error.status, error=failure
+        )
     except Conflict as error:
         return _after_error(request, session, actor, agreement_id, error)
     return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/screening/acknowledge", response_class=HTMLResponse)
+def acknowledge_hits(
+    request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """A named approver acknowledges the hits shown on the page, with a note."""
+    try:
+        data = parse(
+            AcknowledgeIn,
+            {"hit_ids": [str(v) for v in form.getlist("hit_id")], "note": form.get("note", "")},
+        )
+        approval.acknowledge(session, actor, agreement_id, data.hit_ids, data.note or "")
+    except (Conflict, ValidationFailed) as error:
+        return _after_error(request, session, actor, agreement_id, error)
+    return _detail(
+        request,
+        session,
+        actor,
+        agreement_id,
+        notice=N_("Your acknowledgement of the screening hits is recorded."),
+    )
 
 
 @router.post("/agreements/{agreement_id}/approvers", response_class=HTMLResponse)

@@ -7,13 +7,15 @@ login (`require_fresh`), which an API token never is: those three are on the HTM
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Request, Response
 
 from haven.allowances import batches, entitlements, funders, ledger, plans, reports
-from haven.allowances.models import PaymentBatch, PlanVersion
-from haven.allowances.rules import ComponentKind, explain
+from haven.allowances.facts import rank_tables
+from haven.allowances.models import PaymentBatch, PlanComponent, PlanVersion
+from haven.allowances.rules import ComponentKind, RankTable, explain
 from haven.allowances.schemas import (
     AddDueIn,
     AddDueOut,
@@ -38,18 +40,31 @@ from haven.allowances.schemas import (
     StatementLineOut,
     StatementOut,
 )
-from haven.i18n import render
+from haven.i18n import DEFAULT_LANGUAGE, render
 from haven.security.permissions import Actor, Permission, require
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/allowances", tags=["allowances"])
 
 
-def _detail(session: DB, version: PlanVersion) -> PlanVersionDetail:
+def _language(request: Request) -> str:
+    return str(getattr(request.state, "language", DEFAULT_LANGUAGE))
+
+
+def _component(
+    component: PlanComponent, tables: Mapping[str, RankTable], language: str
+) -> ComponentOut:
+    out = ComponentOut.model_validate(component)
+    out.open_to = plans.describe(component, tables, language)
+    return out
+
+
+def _detail(session: DB, version: PlanVersion, language: str) -> PlanVersionDetail:
+    tables = rank_tables(session)
     return PlanVersionDetail(
         **PlanVersionOut.model_validate(version).model_dump(),
         components=[
-            ComponentOut.model_validate(c) for c in plans.components_of(session, version.id)
+            _component(c, tables, language) for c in plans.components_of(session, version.id)
         ],
     )
 
@@ -83,23 +98,31 @@ def create_plan(data: PlanVersionIn, session: DB, actor: ApiActor) -> PlanVersio
 
 @router.post("/plans/import", status_code=201)
 def import_plan(
+    request: Request,
     session: DB,
     actor: ApiActor,
     data: dict[str, Any] = Body(...),  # noqa: B008
 ) -> PlanVersionDetail:
     """A new draft from a plan file (the shape `GET /plans/{id}` returns): all or nothing."""
-    return _detail(session, plans.import_version(session, actor, data))
+    return _detail(session, plans.import_version(session, actor, data), _language(request))
 
 
 @router.get("/plans/{plan_version_id}")
-def get_plan(plan_version_id: uuid.UUID, session: DB, actor: ApiActor) -> PlanVersionDetail:
-    """One version with its components."""
-    return _detail(session, _plan(session, actor, plan_version_id))
+def get_plan(
+    request: Request, plan_version_id: uuid.UUID, session: DB, actor: ApiActor
+) -> PlanVersionDetail:
+    """One version with its components, each saying in words who it is open to."""
+    return _detail(session, _plan(session, actor, plan_version_id), _language(request))
 
 
 @router.put("/plans/{plan_version_id}/components/{code}")
 def save_component(
-    plan_version_id: uuid.UUID, code: str, data: ComponentIn, session: DB, actor: ApiActor
+    request: Request,
+    plan_version_id: uuid.UUID,
+    code: str,
+    data: ComponentIn,
+    session: DB,
+    actor: ApiActor,
 ) -> ComponentOut:
     """Add or replace a component of a draft version."""
     version = _plan(session, actor, plan_version_id)
@@ -115,7 +138,7 @@ def save_component(
         rules=data.rules,
         eligibility=data.eligibility,
     )
-    return ComponentOut.model_validate(component)
+    return _component(component, rank_tables(session), _language(request))
 
 
 @router.delete("/plans/{plan_version_id}/components/{code}", status_code=204)
@@ -247,6 +270,7 @@ def statement(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StatementOu
                 amount_minor=i.amount_minor,
                 currency=i.currency,
                 explanation=text,
+                delivery=i.detail.get("delivery"),
                 state=line.state,
                 paid_on=line.paid_on,
                 receipt_reference=line.receipt_reference,
@@ -255,6 +279,8 @@ def statement(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StatementOu
     return StatementOut(
         person_id=person_id,
         vetting=found.vetting,
+        standing=str(found.standing.state),
+        may_receive_cash=found.standing.may_receive_cash,
         payable=found.payable,
         lines=lines,
         owed=found.owed,

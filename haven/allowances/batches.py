@@ -22,17 +22,25 @@ from sqlalchemy.orm import Session
 
 from haven.allowances import funders as funders_module
 from haven.allowances import ledger
+from haven.allowances.facts import held
 from haven.allowances.lifecycle import BATCH, BatchStatus
-from haven.allowances.models import Disbursement, PaymentBatch, PaymentItem, Reversal
+from haven.allowances.models import (
+    Disbursement,
+    Instalment,
+    PaymentBatch,
+    PaymentItem,
+    Reversal,
+)
 from haven.allowances.plans import organisation_of, require_any
 from haven.allowances.repository import (
     Batches,
     Disbursements,
     Instalments,
     Items,
+    PlanComponents,
     Reversals,
 )
-from haven.allowances.rules import CURRENCY_EXPONENT, format_money
+from haven.allowances.rules import CURRENCY_EXPONENT, ChildDelivery, child_delivery, format_money
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
@@ -40,10 +48,16 @@ from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
 from haven.kernel.labels import Labelled
 from haven.kernel.photos import MAX_PHOTO_BYTES, clean_jpeg
-from haven.people.public import live_person_ids, persons_by_id
+from haven.people.public import (
+    ADULT_AGE,
+    FamilyMember,
+    family_by_person,
+    live_person_ids,
+    persons_by_id,
+)
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
-from haven.vetting.public import PAYABLE, vetting_status, vetting_statuses
+from haven.standing.public import Standing, standing_of, standings
 
 
 class PaymentMethod(Labelled):
@@ -53,12 +67,20 @@ class PaymentMethod(Labelled):
     MOBILE_MONEY = "mobile_money", N_("Mobile money")
     BANK = "bank", N_("Bank transfer")
     HAWALA = "hawala", N_("Hawala / hundi")
+    IN_KIND = "in_kind", N_("In kind (goods or services, no money)")
+
+
+class Recipient(Labelled):
+    """Who received a payment: the person, or for a child (never handed cash) a guardian."""
+
+    PERSON = "person", N_("The person")
+    GUARDIAN = "guardian", N_("A guardian from the child's family")
 
 
 class SkipReason(Labelled):
     """Why `add_due` left a due instalment out of a batch."""
 
-    VETTING = "vetting", N_("vetting not cleared")
+    VETTING = "vetting", N_("vetting not cleared")  # held by the standing; never a child
     UNFUNDED = "unfunded", N_("component not fully funded")
 
 
@@ -171,9 +193,10 @@ def add_due(
 ) -> AddResult:
     """Put every payable instalment due by `due_by` into a draft batch.
 
-    Left out, and counted by reason: persons whose vetting is not cleared (pending or
-    excluded), components not fully funded, and instalments of another currency. Instalments
-    already in a live item are never candidates.
+    Left out, and counted by reason: persons whose standing holds their support (an adult
+    whose vetting is pending, or a person excluded; never a child), components not fully
+    funded, and instalments of another currency. Instalments already in a live item are
+    never candidates.
     """
     require(actor, Permission.PAYMENT_PREPARE, batch)
     if batch.status != BatchStatus.DRAFT:
@@ -186,11 +209,11 @@ def add_due(
         person_ids=person_ids,
     )
     funded = funders_module.fully_funded(session, batch.organisation_id)
-    statuses = vetting_statuses(session, [r[1] for r in rows])
+    standing = standings(session, [r[1] for r in rows])
     result = AddResult()
     values = []
     for instalment_id, person_id, code, amount, generation in rows:
-        if statuses[person_id] not in PAYABLE:
+        if held(standing[person_id]):
             result.skipped[SkipReason.VETTING] += 1
             continue
         if (code, batch.currency) not in funded:
@@ -307,16 +330,16 @@ def approve(session: Session, actor: Actor, batch: PaymentBatch) -> PaymentBatch
     if batch.status != BatchStatus.SUBMITTED:
         raise Conflict(N_("Only a submitted batch can be approved."))
     rows = Items(session).amounts(batch.id)
-    statuses = vetting_statuses(session, [r[0] for r in rows])
-    held = {person for person, _, _ in rows if statuses[person] not in PAYABLE}
-    if held:
+    standing = standings(session, [r[0] for r in rows])
+    on_hold = {person for person, _, _ in rows if held(standing[person])}
+    if on_hold:
         raise Conflict(
             Text(
                 N_(
                     "{count} people in this batch are no longer cleared by vetting: return the "
                     "batch to its maker to take them out."
                 ),
-                {"count": len(held)},
+                {"count": len(on_hold)},
             )
         )
     needed: dict[tuple[str, str], int] = defaultdict(int)
@@ -361,6 +384,76 @@ class DisburseResult:
     created: bool  # False: the same request was made before; this is its answer
 
 
+def _guardian(session: Session, person_id: uuid.UUID, guardian_id: uuid.UUID | None) -> uuid.UUID:
+    """The family member named as the child's guardian: an adult of the child's family."""
+    for member in family_by_person(session, [person_id]).get(person_id, []):
+        if member.id == guardian_id and member.age is not None and member.age >= ADULT_AGE:
+            return member.id
+    raise ValidationFailed(
+        fields={
+            "guardian_id": N_(
+                "Choose an adult of the child's family (age 18 or more recorded) as the guardian."
+            )
+        }
+    )
+
+
+def _check_recipient(
+    session: Session,
+    standing: Standing,
+    instalment: Instalment,
+    *,
+    method: str,
+    recipient: str,
+    guardian_id: uuid.UUID | None,
+) -> uuid.UUID | None:
+    """Who may receive this payment; the guardian's id when a guardian received it.
+
+    A child is never handed cash (the Paris Principles): a child's support goes to a
+    guardian from the child's family, or is given in kind, as the component says."""
+    if recipient not in set(Recipient):
+        raise ValidationFailed(fields={"recipient": N_("Choose who received it.")})
+    if standing.may_receive_cash:
+        if recipient != Recipient.PERSON:
+            raise ValidationFailed(
+                fields={
+                    "recipient": N_(
+                        "Only a child's support is handed to a guardian: an adult receives "
+                        "their own."
+                    )
+                }
+            )
+        return None
+    component = PlanComponents(session).by_code(
+        instalment.plan_version_id, instalment.component_code
+    )
+    delivery = child_delivery(component.eligibility if component is not None else {})
+    if delivery is ChildDelivery.NOT_OPEN:
+        raise Conflict(
+            N_("This component is not open to children: recompute the child's entitlements.")
+        )
+    if delivery is ChildDelivery.IN_KIND and method != PaymentMethod.IN_KIND:
+        raise ValidationFailed(
+            fields={
+                "method": N_(
+                    "For a child this component is given in kind only: record what was given."
+                )
+            }
+        )
+    if recipient == Recipient.GUARDIAN:
+        return _guardian(session, instalment.person_id, guardian_id)
+    if method != PaymentMethod.IN_KIND:
+        raise ValidationFailed(
+            fields={
+                "recipient": N_(
+                    "A child is never handed cash: name the guardian from the child's family "
+                    "who received it, or give it in kind."
+                )
+            }
+        )
+    return None
+
+
 def disburse(
     session: Session,
     actor: Actor,
@@ -370,8 +463,13 @@ def disburse(
     method: str,
     receipt_reference: str,
     receipt_photo: bytes | None = None,
+    recipient: str = Recipient.PERSON,
+    guardian_id: uuid.UUID | None = None,
 ) -> DisburseResult:
-    """Record that an approved item was paid. Exactly once, whatever the number of attempts."""
+    """Record that an approved item was paid. Exactly once, whatever the number of attempts.
+
+    Nothing is paid to a person whose standing holds their support; a child's payment goes to
+    a guardian from the child's family or is given in kind (`_check_recipient`)."""
     require(actor, Permission.PAYMENT_DISBURSE)
     receipt_reference = _check_request(idempotency_key, method, receipt_reference)
     photo = (
@@ -390,12 +488,21 @@ def disburse(
         return previous
     if batch.status != BatchStatus.APPROVED:
         raise Conflict(N_("Only items of an approved batch can be paid."))
-    if vetting_status(session, item.person_id) not in PAYABLE:
+    standing = standing_of(session, item.person_id)
+    if held(standing):
         raise Conflict(N_("This person is not cleared by vetting: nothing may be paid."))
     instalment = Instalments(session).get(item.instalment_id)
     assert instalment is not None  # noqa: S101 - foreign key
     if instalment.generation != item.generation or instalment.status != "owed":
         raise Conflict(N_("This instalment is no longer owed as it stood in the batch."))
+    guardian = _check_recipient(
+        session,
+        standing,
+        instalment,
+        method=method,
+        recipient=recipient,
+        guardian_id=guardian_id,
+    )
     shares = ledger.shares_for(
         session, item.organisation_id, instalment.component_code, item.currency
     )
@@ -408,6 +515,8 @@ def disburse(
         organisation_id=item.organisation_id,
         person_id=item.person_id,
         method=method,
+        recipient=str(Recipient.GUARDIAN if guardian is not None else Recipient.PERSON),
+        guardian_id=guardian,
         receipt_reference=receipt_reference,
         disbursed_by_id=actor.user_id,
         disbursed_at=utcnow(),
@@ -445,6 +554,7 @@ def disburse(
             "amount": item.amount_minor,
             "currency": item.currency,
             "method": method,
+            "recipient": disbursement.recipient,
             "receipt_photo": photo is not None,
         },
     )
@@ -587,3 +697,30 @@ def item_labels(
         for person_id, person in persons.items()
     }
     return names, Instalments(session).labels(item.instalment_id for item in items)
+
+
+@dataclass(frozen=True)
+class ChildItems:
+    """What a batch page needs to pay a child's items: how each is delivered, and the adults
+    of each child's family who may receive it as guardian."""
+
+    delivery: dict[uuid.UUID, str]  # item id -> ChildDelivery value
+    guardians: dict[uuid.UUID, list[FamilyMember]]  # person id -> adult family members
+
+
+def child_items(session: Session, items: Sequence[PaymentItem]) -> ChildItems:
+    """The children's items among these (by the delivery their instalment was computed
+    with) and their guardians, batched."""
+    deliveries = Instalments(session).deliveries(item.instalment_id for item in items)
+    delivery = {
+        item.id: deliveries[item.instalment_id]
+        for item in items
+        if item.instalment_id in deliveries
+    }
+    persons = {item.person_id for item in items if item.id in delivery}
+    family = family_by_person(session, persons) if persons else {}
+    guardians = {
+        person_id: [m for m in members if m.age is not None and m.age >= ADULT_AGE]
+        for person_id, members in family.items()
+    }
+    return ChildItems(delivery=delivery, guardians=guardians)

@@ -34,7 +34,7 @@ from haven.kernel.labels import Labelled
 from haven.people.public import Person, live_person_ids, person_by_id, persons_by_id
 from haven.reception.public import persons_received
 from haven.security.permissions import Actor, Permission, require
-from haven.vetting.public import PAYABLE, vetting_status
+from haven.standing.public import Standing, standing_of
 
 CHUNK = 500
 
@@ -45,7 +45,7 @@ class StatementState(Labelled):
     PAID = "paid", N_("Paid")
     IN_BATCH = "in_batch", N_("In a payment batch")
     DUE = "due", N_("Due")
-    HELD = "held", N_("Held: vetting not cleared")
+    HELD = "held", N_("Held: vetting not cleared")  # never a child's (docs/allowances.md)
 
 
 @dataclass
@@ -387,7 +387,8 @@ class Statement:
     paid: dict[str, int]
     outstanding: dict[str, int]
     payable: bool
-    vetting: str
+    vetting: str | None  # None for a child: children are not vetted
+    standing: Standing
 
 
 def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement:
@@ -404,8 +405,8 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
         )
     }
     live = Instalments(session).payments_of(person_id)
-    status = vetting_status(session, person_id)
-    payable = status in PAYABLE
+    standing = standing_of(session, person_id)
+    payable = not facts_module.held(standing)
     lines: list[StatementLine] = []
     owed: dict[str, int] = defaultdict(int)
     paid: dict[str, int] = defaultdict(int)
@@ -444,7 +445,8 @@ def statement(session: Session, actor: Actor, person_id: uuid.UUID) -> Statement
         paid=dict(paid),
         outstanding={c: owed[c] - paid.get(c, 0) for c in owed},
         payable=payable,
-        vetting=str(status),
+        vetting=str(standing.vetting) if standing.vetting is not None else None,
+        standing=standing,
     )
 
 

@@ -210,11 +210,18 @@ def _person_keys() -> DataKeys:
 
 
 class Disbursement(IdMixin, TimestampMixin, Base):
-    """Money handed over for one payment item: once (unique item), idempotently (unique key)."""
+    """Money (or goods, `in_kind`) handed over for one payment item: once (unique item),
+    idempotently (unique key)."""
 
     __tablename__ = "allowance_disbursements"
     __table_args__ = (
-        CheckConstraint("method IN ('cash', 'mobile_money', 'bank', 'hawala')", name="method"),
+        CheckConstraint(
+            "method IN ('cash', 'mobile_money', 'bank', 'hawala', 'in_kind')", name="method"
+        ),
+        CheckConstraint("recipient IN ('person', 'guardian')", name="recipient"),
+        CheckConstraint(
+            "(recipient = 'guardian') = (guardian_id IS NOT NULL)", name="guardian_named"
+        ),
     )
 
     item_id: Mapped[uuid.UUID] = mapped_column(
@@ -224,6 +231,10 @@ class Disbursement(IdMixin, TimestampMixin, Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     method: Mapped[str] = mapped_column(String(20))
+    # Who received it: the person, or (for a child, who is never handed cash) a guardian from
+    # the child's family, named by the family member's id.
+    recipient: Mapped[str] = mapped_column(String(20), default="person", server_default="person")
+    guardian_id: Mapped[uuid.UUID | None]
     receipt_reference: Mapped[str] = mapped_column(String(100))
     disbursed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     disbursed_at: Mapped[datetime] = mapped_column(default=utcnow)

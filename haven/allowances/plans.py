@@ -16,14 +16,21 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.allowances.facts import rank_tables
 from haven.allowances.lifecycle import PLAN, PlanStatus
 from haven.allowances.models import PlanComponent, PlanVersion
 from haven.allowances.repository import PlanComponents, PlanVersions
-from haven.allowances.rules import ComponentKind, ComponentSpec, validate_component
+from haven.allowances.rules import (
+    ComponentKind,
+    ComponentSpec,
+    RankTable,
+    open_to,
+    validate_component,
+)
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from haven.i18n import N_, Text
+from haven.i18n import N_, Text, gettext
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 READERS = (
@@ -62,6 +69,18 @@ def spec_of(component: PlanComponent) -> ComponentSpec:
         currency=component.currency,
         rules=component.rules,
         eligibility=component.eligibility,
+    )
+
+
+def describe(component: PlanComponent, tables: Mapping[str, RankTable], language: str) -> str:
+    """Who the component is open to, in a sentence of `language` (docs/allowances.md)."""
+    return open_to(
+        ComponentKind(component.kind),
+        component.eligibility,
+        gettext=lambda msgid: gettext(msgid, language),
+        language=language,
+        rules=component.rules,
+        tables=tables,
     )
 
 
@@ -213,7 +232,12 @@ def save_component(
     code = (code or "").strip()
     name_en = (name_en or "").strip()
     parsed_kind, clean_rules, clean_eligibility = validate_component(
-        code=code, kind=kind, currency=currency, rules=rules, eligibility=eligibility
+        code=code,
+        kind=kind,
+        currency=currency,
+        rules=rules,
+        eligibility=eligibility,
+        tables=rank_tables(session) if kind == ComponentKind.DEFECTION_PAYMENT else None,
     )
     if not name_en or len(name_en) > 200:
         raise ValidationFailed(fields={"name_en": N_("Give the component an English name.")})

@@ -422,6 +422,19 @@ class Instalments(Repository[Instalment]):
                 found[instalment_id] = f"{code} #{number}"
         return found
 
+    def deliveries(self, instalment_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Instalment id → how a child receives it (`detail["delivery"]`), for the children's
+        instalments among these (an adult's have none), batched."""
+        found: dict[uuid.UUID, str] = {}
+        for chunk in _chunks(instalment_ids):
+            for instalment_id, detail in self.session.execute(
+                select(Instalment.id, Instalment.detail).where(Instalment.id.in_(chunk))
+            ):
+                delivery = (detail or {}).get("delivery")
+                if delivery:
+                    found[instalment_id] = str(delivery)
+        return found
+
 
 # --- payment batches and items -------------------------------------------------------------
 

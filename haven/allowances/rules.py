@@ -4,6 +4,12 @@ Nothing here touches the database: `compute(facts, components)` is a determinist
 of the person's facts and the plan version's components, so the same facts always give the
 same lines, and every line carries the facts behind its amount (`detail`) for the
 line-by-line explanation.
+
+Rank bands are set on a receiving force's rank table (`RankTable`, read by `plans`): a person
+is banded by the equivalent of their rank in that force, taken at the date their terms were
+fixed (`Facts.equivalents`, read by `facts`), never by the raw place of their own rank in
+their own force's table. A child is never handed cash (`ChildDelivery`), and `open_to` says
+in words who a component is for (docs/allowances.md).
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ from typing import Any
 from haven.errors import ValidationFailed
 from haven.i18n import N_, Text
 from haven.kernel.labels import Labelled
-from haven.pathways.public import Pathway
+from haven.pathways.public import PATHWAY_LABELS, Pathway
 from haven.reception.public import Classification, WeaponKind
-from haven.vetting.public import PAYABLE, VettingStatus
+from haven.vetting.public import PAYABLE, STATUS_LABELS, VettingStatus
 
 
 class ComponentKind(Labelled):
@@ -63,6 +69,60 @@ def format_money(amount_minor: int, currency: str) -> str:
     return f"{sign}{text} {currency}"
 
 
+class ChildDelivery(Labelled):
+    """How a child receives a component: never as cash in the child's hands (the Paris
+    Principles). Stored in a component's eligibility as `children`."""
+
+    GUARDIAN_OR_IN_KIND = "guardian_or_in_kind", N_("Through a guardian, or in kind")
+    IN_KIND = "in_kind", N_("In kind only")
+    NOT_OPEN = "not_open", N_("Not open to children")
+
+
+@dataclass(frozen=True)
+class RankRef:
+    """A rank of a force's table, as the computation needs it."""
+
+    id: str
+    seniority: int
+    name_en: str
+    name_my: str | None = None
+
+
+@dataclass(frozen=True)
+class RankTable:
+    """A receiving force's rank table: what rank bands are set on."""
+
+    force_id: str
+    name: str
+    ranks: tuple[RankRef, ...]
+    name_my: str | None = None
+
+    def rank(self, ref: Any) -> RankRef | None:
+        """The rank a plan names: its id, its English name, or its place in the table."""
+        if isinstance(ref, bool):
+            return None
+        if isinstance(ref, int):
+            return next((r for r in self.ranks if r.seniority == ref), None)
+        if isinstance(ref, str) and ref.strip():
+            wanted = ref.strip().casefold()
+            return next(
+                (r for r in self.ranks if r.id == ref.strip() or r.name_en.casefold() == wanted),
+                None,
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """The rank a person's rank becomes in one receiving force, on the date it was taken.
+    `today` says the fallback was used: no equivalence was in force on the date the terms
+    fixed, so the one in force today is shown (and named as such)."""
+
+    rank: RankRef
+    on: date
+    today: bool = False
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the computation needs to know about one person, read once by `facts.load`."""
@@ -71,13 +131,17 @@ class Facts:
     organisation_id: uuid.UUID
     received_on: date
     classification: str
-    rank_seniority: int | None = None
+    rank_id: str | None = None  # the person's own rank, in the force they came from
     rank_name: str | None = None
+    # Receiving force id -> the equivalent of the person's rank there.
+    equivalents: Mapping[str, Equivalent] = field(default_factory=dict)
     dependants: int = 0
     weapons: Mapping[str, int] = field(default_factory=dict)  # kind -> serviceable or unknown
     weapons_any: Mapping[str, int] = field(default_factory=dict)  # kind -> all handed over
     pathway: Pathway | None = None
-    vetting: VettingStatus = VettingStatus.PENDING
+    vetting: VettingStatus | None = VettingStatus.PENDING  # None: a child, who is not vetted
+    child: bool = False
+    excluded: bool = False  # referred for accountability: owed nothing
 
 
 @dataclass(frozen=True)
@@ -130,9 +194,11 @@ def validate_component(
     currency: str,
     rules: Any,
     eligibility: Any,
+    tables: Mapping[str, RankTable] | None = None,
 ) -> tuple[ComponentKind, dict[str, Any], dict[str, Any]]:
     """Check a component's data; return the kind and normalised rules and eligibility.
 
+    `tables`: the receiving forces' rank tables by force id, on which rank bands are set.
     Raises ValidationFailed with a message per field (`code`, `kind`, `currency`, `rules`,
     `eligibility`) so that an administrator's form or an imported file says what is wrong.
     """
@@ -155,42 +221,83 @@ def validate_component(
         raise ValidationFailed(
             fields={**fields, "eligibility": N_("The eligibility must be a JSON object.")}
         )
-    clean = _validate_rules(parsed_kind, rules, fields)
+    if parsed_kind is ComponentKind.DEFECTION_PAYMENT:
+        clean = _rules_defection(rules, fields, tables or {})
+    else:
+        clean = _validate_rules(parsed_kind, rules, fields)
     clean_eligibility = _validate_eligibility(eligibility, fields)
     if fields:
         raise ValidationFailed(fields=fields)
     return parsed_kind, clean, clean_eligibility
 
 
-def _rules_defection(rules: Mapping[str, Any], fields: dict[str, Text | str]) -> dict[str, Any]:
+def _receiving_table(
+    rules: Mapping[str, Any], tables: Mapping[str, RankTable], fields: dict[str, Text | str]
+) -> RankTable | None:
+    """The receiving force the bands are set on: `force_id`, or `force` (its name), or the
+    only receiving force there is."""
+    named = rules.get("force_id", rules.get("force"))
+    if named is None:
+        if len(tables) == 1:
+            return next(iter(tables.values()))
+        fields["rules"] = N_(
+            'Name the receiving force whose rank table the bands are set on: {"force": '
+            '"…", "bands": […]}.'
+        )
+        return None
+    wanted = str(named).strip()
+    for table in tables.values():
+        if wanted in (table.force_id, table.name) or wanted.casefold() == table.name.casefold():
+            return table
+    fields["rules"] = N_("Rank bands are set on a receiving force's rank table: name one.")
+    return None
+
+
+def _rules_defection(
+    rules: Mapping[str, Any], fields: dict[str, Text | str], tables: Mapping[str, RankTable]
+) -> dict[str, Any]:
     bands = rules.get("bands")
     if not isinstance(bands, list) or not bands:
         fields["rules"] = N_(
-            'List the rank bands: {"bands": [{"label": "Captain", "from": 10, "to": 10, '
-            '"amount": 500000}]}.'
+            'List the rank bands of the receiving force: {"force": "…", "bands": [{"label": '
+            '"Captain", "from": "Captain", "to": "Captain", "amount": 500000}]}.'
         )
+        return {}
+    table = _receiving_table(rules, tables, fields)
+    if table is None:
         return {}
     clean_bands = []
     for band in bands:
         if not isinstance(band, dict) or not isinstance(band.get("label"), str):
-            fields["rules"] = N_("Each band needs a label, a from and to seniority, an amount.")
+            fields["rules"] = N_("Each band needs a label, a first and a last rank, an amount.")
             return {}
-        low, high = band.get("from"), band.get("to")
-        if not isinstance(low, int) or not isinstance(high, int) or low < 1 or high < low:
+        low = table.rank(band.get("from_rank_id", band.get("from")))
+        high = table.rank(band.get("to_rank_id", band.get("to")))
+        if low is None or high is None:
             fields["rules"] = N_(
-                "A band's seniorities run from the more senior (smaller number) to the "
-                "more junior, both 1 or more."
+                "A band's first and last ranks must be ranks of the receiving force: its "
+                "name, or its place in that force's table (1 is the most senior)."
             )
+            return {}
+        if high.seniority < low.seniority:
+            fields["rules"] = N_("A band runs from its more senior rank to its more junior rank.")
             return {}
         amount = _amount(band.get("amount"), "rules", fields, allow_zero=False)
         clean_bands.append(
-            {"label": band["label"].strip()[:100], "from": low, "to": high, "amount": amount}
+            {
+                "label": band["label"].strip()[:100],
+                "from_rank_id": low.id,
+                "to_rank_id": high.id,
+                "from": low.seniority,
+                "to": high.seniority,
+                "amount": amount,
+            }
         )
     ordered = sorted(clean_bands, key=lambda b: b["from"])
     for before, after in itertools.pairwise(ordered):
         if after["from"] <= before["to"]:
             fields["rules"] = N_("Rank bands may not overlap.")
-    result: dict[str, Any] = {"bands": ordered}
+    result: dict[str, Any] = {"force_id": table.force_id, "bands": ordered}
     if rules.get("default_amount") is not None:
         result["default_amount"] = _amount(
             rules["default_amount"], "rules", fields, allow_zero=False
@@ -250,7 +357,6 @@ def _validate_rules(
     kind: ComponentKind, rules: Mapping[str, Any], fields: dict[str, Text | str]
 ) -> dict[str, Any]:
     validators = {
-        ComponentKind.DEFECTION_PAYMENT: _rules_defection,
         ComponentKind.MONTHLY_STIPEND: _rules_stipend,
         ComponentKind.DEPENDANT_ALLOWANCE: _rules_dependants,
         ComponentKind.WEAPON_REWARD: _rules_weapons,
@@ -268,9 +374,22 @@ def _validate_eligibility(
     }
     clean: dict[str, Any] = {}
     for name, values in eligibility.items():
+        if name == "children":
+            if values in (None, ""):
+                continue
+            if values not in {str(c) for c in ChildDelivery}:
+                fields["eligibility"] = N_(
+                    "Say how a child receives it: through a guardian or in kind, in kind "
+                    "only, or not at all."
+                )
+                continue
+            if values != ChildDelivery.GUARDIAN_OR_IN_KIND:
+                clean["children"] = str(values)
+            continue
         if name not in allowed:
             fields["eligibility"] = N_(
-                "Eligibility may name classifications, pathways and vetting statuses only."
+                "Eligibility may name classifications, pathways, vetting statuses and how a "
+                "child receives it, only."
             )
             continue
         if not isinstance(values, list) or not set(map(str, values)) <= allowed[name]:
@@ -279,6 +398,15 @@ def _validate_eligibility(
         if values:
             clean[name] = sorted(set(map(str, values)))
     return clean
+
+
+def child_delivery(eligibility: Mapping[str, Any]) -> ChildDelivery:
+    """How a child receives a component (through a guardian or in kind, unless it says
+    otherwise): never as cash in the child's hands."""
+    try:
+        return ChildDelivery(str(eligibility.get("children") or ChildDelivery.GUARDIAN_OR_IN_KIND))
+    except ValueError:
+        return ChildDelivery.GUARDIAN_OR_IN_KIND
 
 
 # --- computation ----------------------------------------------------------------------------
@@ -298,6 +426,8 @@ def add_months(start: date, months: int) -> date:
 
 def _eligibility_reason(spec: ComponentSpec, facts: Facts) -> str | None:
     rule = spec.eligibility
+    if facts.child and child_delivery(rule) is ChildDelivery.NOT_OPEN:
+        return N_("Not open to children.")
     classifications = rule.get("classifications")
     if classifications and facts.classification not in classifications:
         return N_("Not open to this classification.")
@@ -307,8 +437,14 @@ def _eligibility_reason(spec: ComponentSpec, facts: Facts) -> str | None:
             return N_("Pathway not chosen yet.")
         if str(facts.pathway) not in pathways:
             return N_("Not open to the chosen pathway.")
+    # A vetting outcome restricts adults; a child is not vetted.
     vetting = rule.get("vetting")
-    if vetting and str(facts.vetting) not in vetting and facts.vetting in PAYABLE:
+    if (
+        vetting
+        and facts.vetting is not None
+        and str(facts.vetting) not in vetting
+        and facts.vetting in PAYABLE
+    ):
         return N_("Not open to this vetting outcome.")
     return None
 
@@ -316,19 +452,38 @@ def _eligibility_reason(spec: ComponentSpec, facts: Facts) -> str | None:
 def _owed_defection(
     rules: Mapping[str, Any], facts: Facts
 ) -> tuple[list[tuple[int, int, dict[str, Any]]], str | None]:
-    if facts.rank_seniority is None:
-        default = rules.get("default_amount")
+    default = rules.get("default_amount")
+    if facts.rank_id is None:
         if default is None:
             return [], N_("No rank recorded.")
         return [(1, default, {"band": None, "rank": None})], None
+    force_id = rules.get("force_id")
+    if force_id is None:
+        # Bands written before they were set on a receiving force's table (docs/allowances.md).
+        return [], N_(
+            "The plan's rank bands name no receiving force: publish a plan version whose bands "
+            "are set on a receiving force's rank table."
+        )
+    equivalent = facts.equivalents.get(str(force_id))
+    if equivalent is None:
+        if default is None:
+            return [], N_("The rank has no equivalent in the receiving force's rank table.")
+        return [(1, default, {"band": None, "rank": facts.rank_name})], None
+    detail: dict[str, Any] = {
+        "rank": facts.rank_name,
+        "equivalent": equivalent.rank.name_en,
+        "equivalent_my": equivalent.rank.name_my,
+        "equivalent_rank_id": equivalent.rank.id,
+        "equivalence_on": equivalent.on.isoformat(),
+    }
+    if equivalent.today:
+        detail["equivalence_today"] = True
     for band in rules["bands"]:
-        if band["from"] <= facts.rank_seniority <= band["to"]:
-            detail = {"band": band["label"], "rank": facts.rank_name}
-            return [(1, band["amount"], detail)], None
-    default = rules.get("default_amount")
+        if band["from"] <= equivalent.rank.seniority <= band["to"]:
+            return [(1, band["amount"], detail | {"band": band["label"]})], None
     if default is None:
-        return [], N_("The rank is in no band of the plan.")
-    return [(1, default, {"band": None, "rank": facts.rank_name})], None
+        return [], N_("The equivalent rank is in no band of the plan.")
+    return [(1, default, detail | {"band": None})], None
 
 
 def _owed_stipend(
@@ -401,14 +556,17 @@ def compute(
 
     A person referred for accountability is owed nothing. A pending vetting does not stop the
     computation (the amounts are shown) but nothing is payable until the person is cleared;
-    that is checked when a batch is prepared, approved and disbursed. An agreement's override
-    replaces the amount of each instalment of that component (eligibility still applies).
+    that is checked when a batch is prepared, approved and disbursed, from the person's
+    standing (a child's support is never held by vetting). A child is owed the same amounts,
+    delivered through a guardian or in kind (`detail["delivery"]`), never as cash in the
+    child's hands. An agreement's override replaces the amount of each instalment of that
+    component (eligibility still applies).
     """
     overrides = overrides or {}
     lines: list[Line] = []
     not_eligible: dict[str, str] = {}
     for spec in components:
-        if facts.vetting is VettingStatus.REFERRED:
+        if facts.excluded:
             not_eligible[spec.code] = N_("Referred for accountability: excluded.")
             continue
         reason = _eligibility_reason(spec, facts)
@@ -418,6 +576,7 @@ def compute(
             not_eligible[spec.code] = reason
             continue
         override = overrides.get(spec.code)
+        delivery = {"delivery": str(child_delivery(spec.eligibility))} if facts.child else {}
         for number, amount, detail in parts:
             final = amount if override is None else max(0, int(override))
             lines.append(
@@ -427,11 +586,47 @@ def compute(
                     due_on=add_months(facts.received_on, number - 1),
                     amount_minor=final,
                     currency=spec.currency,
-                    detail=detail | ({"plan_amount": amount} if override is not None else {}),
+                    detail=detail
+                    | ({"plan_amount": amount} if override is not None else {})
+                    | delivery,
                     overridden=override is not None,
                 )
             )
     return Outcome(lines=tuple(lines), not_eligible=not_eligible)
+
+
+# How a child's instalment is delivered, as the statement says it.
+DELIVERY_NOTE: dict[str, str] = {
+    ChildDelivery.GUARDIAN_OR_IN_KIND: N_("(for a child: handed to a guardian, or given in kind)"),
+    ChildDelivery.IN_KIND: N_("(for a child: given in kind, never in cash)"),
+}
+
+
+def _explain_defection(
+    name: str, money: str, detail: Mapping[str, Any], *, gettext: Any, language: str
+) -> str:
+    _ = gettext
+    if detail.get("band"):
+        text = _("%(name)s, %(band)s band: %(amount)s") % {
+            "name": name,
+            "band": detail["band"],
+            "amount": money,
+        }
+    else:
+        text = _("%(name)s, no rank band: %(amount)s") % {"name": name, "amount": money}
+    if detail.get("equivalent"):
+        equivalent = (detail.get("equivalent_my") if language == "my" else None) or detail[
+            "equivalent"
+        ]
+        text += " " + _("(equivalent rank in the receiving force: %(rank)s, on %(on)s)") % {
+            "rank": equivalent,
+            "on": detail.get("equivalence_on", ""),
+        }
+        if detail.get("equivalence_today"):
+            text += " " + _(
+                "(no equivalence was in force on that date: the one in force today is used)"
+            )
+    return str(text)
 
 
 def explain(
@@ -442,20 +637,14 @@ def explain(
     detail: Mapping[str, Any],
     *,
     gettext: Any,
+    language: str = "en",
 ) -> str:
     """One line of explanation in the reader's language ("Defection payment, Captain band:
     500,000 MMK"). `gettext` is the translation function of the reader's language."""
     money = format_money(amount_minor, currency)
     _ = gettext
     if kind is ComponentKind.DEFECTION_PAYMENT:
-        if detail.get("band"):
-            text = _("%(name)s, %(band)s band: %(amount)s") % {
-                "name": name,
-                "band": detail["band"],
-                "amount": money,
-            }
-        else:
-            text = _("%(name)s, no rank band: %(amount)s") % {"name": name, "amount": money}
+        text = _explain_defection(name, money, detail, gettext=gettext, language=language)
     elif kind is ComponentKind.MONTHLY_STIPEND:
         text = _("%(name)s, month %(month)s of %(of)s: %(amount)s") % {
             "name": name,
@@ -491,4 +680,63 @@ def explain(
         text += " " + _("(set by the agreement; the plan says %(plan)s)") % {
             "plan": format_money(detail["plan_amount"], currency)
         }
+    delivery = DELIVERY_NOTE.get(str(detail.get("delivery")))
+    if delivery:
+        text += " " + _(delivery)
     return str(text)
+
+
+# --- who a component is open to, in words ----------------------------------------------------
+
+OPEN_TO_EVERYONE = N_("Open to everyone received.")
+OPEN_TO_CLASSIFICATIONS = N_("Open to those received as: %(classifications)s.")
+OPEN_TO_PATHWAYS = N_("Only for those who chose: %(pathways)s.")
+OPEN_TO_VETTING = N_("For adults, only once vetting has found: %(outcomes)s.")
+OPEN_TO_RANKS = N_("The amount follows the person's equivalent rank in %(force)s.")
+CHILDREN_SENTENCE: dict[ChildDelivery, str] = {
+    ChildDelivery.GUARDIAN_OR_IN_KIND: N_(
+        "A child is never handed cash: a guardian from the child's family receives it, or "
+        "it is given in kind."
+    ),
+    ChildDelivery.IN_KIND: N_("A child receives it in kind only, never in cash."),
+    ChildDelivery.NOT_OPEN: N_("Not open to children."),
+}
+
+
+def open_to(
+    kind: ComponentKind,
+    eligibility: Mapping[str, Any],
+    *,
+    gettext: Any,
+    language: str = "en",
+    rules: Mapping[str, Any] | None = None,
+    tables: Mapping[str, RankTable] | None = None,
+) -> str:
+    """Who a component is open to, in a sentence or two of the reader's language: the
+    classifications, the pathways (a relocation grant defaults to exile, a settlement grant
+    to going home), the vetting outcomes, the receiving force whose ranks set the amount,
+    and how a child receives it."""
+    _ = gettext
+    comma = "၊ " if language == "my" else ", "
+    sentences: list[str] = []
+    classifications = eligibility.get("classifications") or []
+    if classifications:
+        names = comma.join(_(Classification(c).label) for c in classifications)
+        sentences.append(_(OPEN_TO_CLASSIFICATIONS) % {"classifications": names})
+    else:
+        sentences.append(_(OPEN_TO_EVERYONE))
+    pathways = eligibility.get("pathways") or [str(p) for p in DEFAULT_PATHWAYS.get(kind, ())]
+    if pathways:
+        names = comma.join(_(PATHWAY_LABELS.get(p, p)) for p in pathways)
+        sentences.append(_(OPEN_TO_PATHWAYS) % {"pathways": names})
+    outcomes = eligibility.get("vetting") or []
+    if outcomes:
+        names = comma.join(_(STATUS_LABELS.get(v, v)) for v in outcomes)
+        sentences.append(_(OPEN_TO_VETTING) % {"outcomes": names})
+    force_id = (rules or {}).get("force_id") if kind is ComponentKind.DEFECTION_PAYMENT else None
+    table = (tables or {}).get(str(force_id)) if force_id else None
+    if table is not None:
+        force = (table.name_my if language == "my" else None) or table.name
+        sentences.append(_(OPEN_TO_RANKS) % {"force": force})
+    sentences.append(_(CHILDREN_SENTENCE[child_delivery(eligibility)]))
+    return " ".join(str(sentence) for sentence in sentences)

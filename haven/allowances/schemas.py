@@ -41,6 +41,9 @@ class ComponentOut(BaseModel):
     currency: str
     rules: dict[str, Any]
     eligibility: dict[str, Any]
+    open_to: str = Field(
+        default="", description="Who the component is open to, in the reader's language."
+    )
 
 
 class PlanVersionOut(BaseModel):
@@ -137,6 +140,9 @@ class StatementLineOut(BaseModel):
     amount_minor: int
     currency: str
     explanation: str
+    delivery: str | None = Field(
+        default=None, description="For a child: guardian_or_in_kind or in_kind (never cash)."
+    )
     state: str
     paid_on: date | None
     receipt_reference: str | None
@@ -144,7 +150,11 @@ class StatementLineOut(BaseModel):
 
 class StatementOut(BaseModel):
     person_id: uuid.UUID
-    vetting: str
+    vetting: str | None = Field(description="None for a child: children are not vetted.")
+    standing: str
+    may_receive_cash: bool = Field(
+        description="False for a child: support goes to a guardian or is given in kind."
+    )
     payable: bool
     lines: list[StatementLineOut]
     owed: dict[str, int]

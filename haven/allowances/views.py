@@ -20,9 +20,10 @@ from starlette.datastructures import UploadFile
 
 from haven.allowances import batches, entitlements, funders, plans, reports
 from haven.allowances.batches import PaymentMethod, SkipReason
+from haven.allowances.facts import rank_tables
 from haven.allowances.lifecycle import BatchStatus
 from haven.allowances.models import PaymentBatch, PlanVersion
-from haven.allowances.rules import CURRENCIES, ComponentKind, explain, format_money
+from haven.allowances.rules import CURRENCIES, ChildDelivery, ComponentKind, explain, format_money
 from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_, gettext
@@ -96,9 +97,15 @@ def landing(request: Request, session: DB, actor: HtmlActor) -> Response:
 def _plan_context(
     session: Session, actor: Actor, version: PlanVersion, **extra: Any
 ) -> dict[str, Any]:
+    tables = rank_tables(session)
+    ranks = {rank.id: rank for table in tables.values() for rank in table.ranks}
     return _base(
         version=version,
         components=plans.components_of(session, version.id),
+        tables=tables,
+        ranks=ranks,
+        describe=lambda component, language: plans.describe(component, tables, language),
+        child_deliveries=labels(ChildDelivery),
         classifications=list(Classification),
         pathways=list(Pathway),
         pathway_labels=PATHWAY_LABELS,
@@ -229,6 +236,7 @@ def component_save(
         "classifications": [str(v) for v in form.getlist("classifications")],
         "pathways": [str(v) for v in form.getlist("pathways")],
         "vetting": [str(v) for v in form.getlist("vetting")],
+        "children": str(form.get("children", "") or ChildDelivery.GUARDIAN_OR_IN_KIND),
     }
     values["eligibility"] = eligibility
     try:
@@ -395,6 +403,8 @@ def _batch_context(
     paid = batches.disbursements_of(session, batch)
     return _base(
         batch=batch,
+        children=batches.child_items(session, shown),
+        recipients=labels(batches.Recipient),
         items=shown,
         more=max(0, len(items) - SHOWN_ITEMS),
         names=names,
@@ -479,6 +489,13 @@ def item_disburse(
     )
     batch_id = _form_uuid(form, "batch_id")
     try:
+        try:
+            guardian = str(form.get("guardian_id", "") or "")
+            guardian_id = uuid.UUID(guardian) if guardian else None
+        except ValueError:
+            raise ValidationFailed(
+                fields={"guardian_id": N_("Choose the guardian from the child's family.")}
+            ) from None
         batches.disburse(
             session,
             actor,
@@ -487,6 +504,8 @@ def item_disburse(
             method=str(form.get("method", "")),
             receipt_reference=str(form.get("receipt_reference", "")),
             receipt_photo=photo,
+            recipient=str(form.get("recipient", "") or batches.Recipient.PERSON),
+            guardian_id=guardian_id,
         )
     except ValidationFailed as error:
         session.rollback()
@@ -539,6 +558,8 @@ def person_statement(
     language = lang if lang in ("en", "my") else getattr(request.state, "language", "en")
     request.state.language = language
     rows = []
+    tables = rank_tables(session)
+    open_to: dict[tuple[uuid.UUID, str], tuple[str, str]] = {}
     for line in found.lines:
         i, component = line.instalment, line.component
         name = (
@@ -553,8 +574,14 @@ def person_statement(
             i.currency,
             i.detail,
             gettext=lambda m: gettext(m, language),
+            language=language,
         )
         rows.append({"line": line, "text": text, "state": line.state.label})
+        if component is not None and (component.plan_version_id, component.code) not in open_to:
+            open_to[(component.plan_version_id, component.code)] = (
+                name,
+                plans.describe(component, tables, language),
+            )
     preview = (
         entitlements.preview(session, actor, person_id)
         if actor.can(Permission.PAYMENT_PREPARE)
@@ -568,7 +595,12 @@ def person_statement(
             rows=rows,
             preview=preview,
             chosen=language,
-            vetting_label=labels(VettingStatus).get(found.vetting, found.vetting),
+            open_to=list(open_to.values()),
+            vetting_label=(
+                labels(VettingStatus).get(found.vetting, found.vetting)
+                if found.vetting is not None
+                else N_("Not vetted: a child is screened for protection instead")
+            ),
             today=utcnow().date().isoformat(),
         ),
     )

@@ -22,6 +22,9 @@ class AuditAction(StrEnum):
     RANK_UPDATED = "rank.updated"
     UNIT_CREATED = "unit.created"
     RANK_EQUIVALENCE_ADDED = "rank_equivalence.added"
+    POSITION_CREATED = "position.created"
+    POSITION_UPDATED = "position.updated"
+    POSITION_EQUIVALENCE_ADDED = "position_equivalence.added"
     PERSON_RECEIVED = "person.received"
     PERSON_UPDATED = "person.updated"
     PERSON_VIEWED = "person.viewed"
@@ -53,6 +56,9 @@ class AuditAction(StrEnum):
     AGREEMENT_ROLL_IMPORTED = "agreement.roll_imported"
     AGREEMENT_ARRIVAL_REGISTERED = "agreement.arrival_registered"
     AGREEMENT_PERSON_LINKED = "agreement.person_linked"
+    AGREEMENT_SCREENED = "agreement.screened"
+    AGREEMENT_HITS_ACKNOWLEDGED = "agreement.hits_acknowledged"
+    AGREEMENT_POSTING_OVERRIDDEN = "agreement.posting_overridden"
 
     # --- allowances (append this domain's actions below this line) ---
     ALLOWANCE_PLAN_CREATED = "allowance.plan_created"
@@ -139,6 +145,7 @@ class AuditAction(StrEnum):
     POW_NOTICES_EXPORTED = "pow.notices_exported"
     POW_HEALTH_REPORT_EXPORTED = "pow.health_report_exported"
     POW_WISH_RECORDED = "pow.repatriation_wish_recorded"
+    POW_TRACING_CHOICE_RECORDED = "pow.tracing_choice_recorded"
 
     # --- matching (append this domain's actions below this line) ---
     MATCH_REVIEW_OPENED = "match.review_opened"

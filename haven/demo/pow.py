@@ -75,7 +75,17 @@ def seed_pow(session: Session, *, seed: int = 2026) -> int:
         if age > 10 and index % 3 == 0:
             moved_on = captured_on + timedelta(days=rng.randint(2, min(age - 1, 30)))
             service.transfer(
-                session, officer, record.id, TransferIn(to_place_id=places[1].id, moved_on=moved_on)
+                session,
+                officer,
+                record.id,
+                TransferIn(
+                    to_place_id=places[1].id,
+                    moved_on=moved_on,
+                    risk_assessed_by="Protection officer (demo)",
+                    risk_assessed_on=moved_on,
+                    risks=["persecution", "exposure"],
+                    risk_conclusion="no_real_risk",
+                ),
             )
         for card in service.cards(session, officer, record.id):
             if card.superseded_at is None and card.due_on < today and index % 7 != 0:

@@ -1,4 +1,4 @@
-"""JSON endpoints for forces, rank tables, units and rank equivalence."""
+"""JSON endpoints for forces, rank tables, positions (appointments), units and equivalences."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from haven.forces.schemas import (
     EquivalenceOut,
     ForceIn,
     ForceOut,
+    PositionEquivalenceIn,
+    PositionEquivalenceOut,
+    PositionIn,
+    PositionOut,
+    PositionUpdate,
     RankIn,
     RankOut,
     RankUpdate,
@@ -86,3 +91,63 @@ def lookup_equivalence(
     if rank is None:
         raise NotFound
     return RankOut.model_validate(rank)
+
+
+@router.get("/forces/{force_id}/positions")
+def list_positions(force_id: uuid.UUID, session: DB, actor: ApiActor) -> list[PositionOut]:
+    """The force's appointments (English and Burmese names), most senior first."""
+    return [PositionOut.model_validate(p) for p in service.list_positions(session, actor, force_id)]
+
+
+@router.post("/forces/{force_id}/positions", status_code=201)
+def add_position(
+    force_id: uuid.UUID, data: PositionIn, session: DB, actor: ApiActor
+) -> PositionOut:
+    """Add an appointment to a force's table (administrators)."""
+    return PositionOut.model_validate(
+        service.add_position(session, actor, force_id=force_id, **data.model_dump())
+    )
+
+
+@router.patch("/positions/{position_id}")
+def update_position(
+    position_id: uuid.UUID, data: PositionUpdate, session: DB, actor: ApiActor
+) -> PositionOut:
+    """Correct a position's Burmese name or mark it verified (administrators)."""
+    return PositionOut.model_validate(
+        service.update_position(
+            session, actor, position_id, name_my=data.name_my, verified=data.verified
+        )
+    )
+
+
+@router.post("/position-equivalences", status_code=201)
+def add_position_equivalence(
+    data: PositionEquivalenceIn, session: DB, actor: ApiActor
+) -> PositionEquivalenceOut:
+    """Say which position of a receiving force a source position becomes, from a date."""
+    return PositionEquivalenceOut.model_validate(
+        service.add_position_equivalence(session, actor, **data.model_dump())
+    )
+
+
+@router.get("/position-equivalences/lookup")
+def lookup_position_equivalence(
+    source_position_id: uuid.UUID,
+    receiving_force_id: uuid.UUID,
+    on: date,
+    session: DB,
+    actor: ApiActor,
+) -> PositionOut:
+    """The position a person keeps in the receiving force on a date; 404 when none is
+    defined."""
+    position = service.equivalent_position(
+        session,
+        actor,
+        source_position_id=source_position_id,
+        receiving_force_id=receiving_force_id,
+        on=on,
+    )
+    if position is None:
+        raise NotFound
+    return PositionOut.model_validate(position)

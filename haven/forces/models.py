@@ -1,4 +1,5 @@
-"""Tables of forces, ranks, units and rank equivalences. Reference data shared by all."""
+"""Tables of forces, ranks, positions, units and their equivalences. Reference data shared by
+all."""
 
 from __future__ import annotations
 
@@ -63,5 +64,45 @@ class RankEquivalence(IdMixin, TimestampMixin, Base):
     receiving_force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
     source_rank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ranks.id"), index=True)
     target_rank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ranks.id"))
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
+
+
+class Position(IdMixin, TimestampMixin, Base):
+    """One appointment of a force's table (battalion commander, clerk, cook …).
+
+    `grade` orders appointments by command responsibility: 1 is the most senior, and
+    appointments of the same grade stand level (a clerk, a medic and a driver). `code` names
+    the seeded appointments, so reference data is added once; positions added by an
+    administrator have none.
+    """
+
+    __tablename__ = "positions"
+    __table_args__ = (
+        UniqueConstraint("force_id", "code"),
+        UniqueConstraint("force_id", "name_en"),
+        CheckConstraint("grade >= 1", name="grade"),
+    )
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(40))
+    grade: Mapped[int]
+    name_en: Mapped[str] = mapped_column(String(100))
+    name_my: Mapped[str | None] = mapped_column(String(100))
+    verified: Mapped[bool] = mapped_column(default=False)
+
+
+class PositionEquivalence(IdMixin, TimestampMixin, Base):
+    """Which position of a receiving force a source position becomes, from a date (until a
+    date): the same shape as rank equivalence."""
+
+    __tablename__ = "position_equivalences"
+    __table_args__ = (
+        CheckConstraint("effective_to IS NULL OR effective_to > effective_from", name="period"),
+    )
+
+    receiving_force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    source_position_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("positions.id"), index=True)
+    target_position_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("positions.id"))
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]

@@ -1,9 +1,12 @@
 """The forces domain's public surface: the only module other domains may import
 (docs/architecture.md, "Between domains").
 
-`Force`, `Rank` and `Unit` are here for other domains' repositories to join on; prefer the
-read functions. Forces are reference data shared by every organisation: the unchecked reads
-(`rank_by_id`, `ranks_by_id`, `units_by_id`, …) serve services that checked the actor already.
+`Force`, `Rank`, `Position` and `Unit` are here for other domains' repositories to join on;
+prefer the read functions. Forces are reference data shared by every organisation: the
+unchecked reads (`rank_by_id`, `ranks_by_id`, `positions_by_id`, `units_by_id`, …) serve
+services that checked the actor already. Equivalences (`equivalent_rank`,
+`equivalent_position`) are looked up on a date the caller chooses: the date the person's
+terms were fixed, never "today" by default.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-from haven.forces.models import Force, Rank, Unit
+from haven.forces.models import Force, Position, Rank, Unit
 from haven.forces.reference import MYANMAR_ARMY
 from haven.forces.repository import (
+    equivalences_of_ranks,
     force_by_name,
+    position_by_id,
+    positions_by_force,
+    positions_by_id,
     rank_by_id,
     ranks_by_force,
     ranks_by_id,
@@ -29,14 +36,20 @@ from haven.forces.repository import (
 from haven.forces.schemas import ForceKind
 from haven.forces.service import (
     add_equivalence,
+    add_position,
+    add_position_equivalence,
     add_rank,
     create_force,
     ensure_reference_data,
+    equivalent_position,
     equivalent_rank,
     get_force,
+    get_position,
     get_rank,
     list_forces,
+    list_positions,
     list_ranks,
+    resolve_position,
     resolve_unit,
     update_rank,
 )
@@ -51,23 +64,34 @@ __all__ = [
     "MYANMAR_ARMY",
     "Force",
     "ForceKind",
+    "Position",
     "Rank",
     "Unit",
     "add_equivalence",
+    "add_position",
+    "add_position_equivalence",
     "add_rank",
     "create_force",
     "ensure_reference_data",
+    "equivalences_of_ranks",
+    "equivalent_position",
     "equivalent_rank",
     "force_by_name",
     "get_force",
+    "get_position",
     "get_rank",
     "list_forces",
+    "list_positions",
     "list_ranks",
+    "position_by_id",
+    "positions_by_force",
+    "positions_by_id",
     "rank_by_id",
     "ranks_by_force",
     "ranks_by_id",
     "ranks_of",
     "receiving_forces",
+    "resolve_position",
     "resolve_unit",
     "unit_ids_by_code",
     "unit_labels",

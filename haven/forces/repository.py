@@ -1,4 +1,4 @@
-"""Every query about forces, ranks, units and rank equivalences."""
+"""Every query about forces, ranks, positions, units and their equivalences."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from haven.forces.models import Force, Rank, RankEquivalence, Unit
+from haven.forces.models import (
+    Force,
+    Position,
+    PositionEquivalence,
+    Rank,
+    RankEquivalence,
+    Unit,
+)
 from haven.kernel.repository import Repository
 
 
@@ -30,6 +37,16 @@ class Units(Repository[Unit]):
 
 class Equivalences(Repository[RankEquivalence]):
     model = RankEquivalence
+    site_column = None
+
+
+class Positions(Repository[Position]):
+    model = Position
+    site_column = None
+
+
+class PositionEquivalences(Repository[PositionEquivalence]):
+    model = PositionEquivalence
     site_column = None
 
 
@@ -133,3 +150,73 @@ def equivalences_of_ranks(
 def unit_ids_by_code(session: Session, kind: str, number: str) -> Sequence[uuid.UUID]:
     """Units of any force with this kind and number (a search does not know the force)."""
     return session.scalars(select(Unit.id).where(Unit.kind == kind, Unit.number == number)).all()
+
+
+# --- positions (appointments) -------------------------------------------------------------
+
+
+def position_by_id(session: Session, position_id: uuid.UUID) -> Position | None:
+    return Positions(session).get(position_id)
+
+
+def positions_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Position]:
+    """Positions by id, batched."""
+    return Positions(session).many(ids)
+
+
+def positions_of(session: Session, force_id: uuid.UUID) -> Sequence[Position]:
+    """A force's appointments, most senior first (then by English name)."""
+    return session.scalars(
+        select(Position)
+        .where(Position.force_id == force_id)
+        .order_by(Position.grade, Position.name_en)
+    ).all()
+
+
+def positions_by_force(
+    session: Session, force_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[Position]]:
+    """Each force's appointments, most senior first, batched."""
+    groups = Positions(session).grouped_by(Position.force_id, force_ids)
+    for found in groups.values():
+        found.sort(key=lambda p: (p.grade, p.name_en))
+    return groups
+
+
+def position_equivalences(
+    session: Session, receiving_force_id: uuid.UUID, source_position_id: uuid.UUID
+) -> Sequence[PositionEquivalence]:
+    return session.scalars(
+        select(PositionEquivalence)
+        .where(
+            PositionEquivalence.receiving_force_id == receiving_force_id,
+            PositionEquivalence.source_position_id == source_position_id,
+        )
+        .order_by(PositionEquivalence.effective_from)
+    ).all()
+
+
+def position_equivalence_on(
+    session: Session, receiving_force_id: uuid.UUID, source_position_id: uuid.UUID, on: date
+) -> PositionEquivalence | None:
+    return session.scalar(
+        select(PositionEquivalence).where(
+            PositionEquivalence.receiving_force_id == receiving_force_id,
+            PositionEquivalence.source_position_id == source_position_id,
+            PositionEquivalence.effective_from <= on,
+            or_(PositionEquivalence.effective_to.is_(None), PositionEquivalence.effective_to > on),
+        )
+    )
+
+
+def equivalences_of_positions(
+    session: Session, source_position_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[PositionEquivalence]]:
+    """Every equivalence of each source position (all receiving forces), earliest first,
+    batched."""
+    groups = PositionEquivalences(session).grouped_by(
+        PositionEquivalence.source_position_id, source_position_ids
+    )
+    for found in groups.values():
+        found.sort(key=lambda e: (e.effective_from, e.id))
+    return groups

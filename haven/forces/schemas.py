@@ -1,4 +1,4 @@
-"""Input and output shapes for forces, ranks, units and rank equivalences."""
+"""Input and output shapes for forces, ranks, positions, units and their equivalences."""
 
 from __future__ import annotations
 
@@ -96,5 +96,54 @@ class EquivalenceOut(BaseModel):
     receiving_force_id: uuid.UUID
     source_rank_id: uuid.UUID
     target_rank_id: uuid.UUID
+    effective_from: date
+    effective_to: date | None
+
+
+class PositionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    grade: int = Field(ge=1, le=100)
+    name_en: str = Field(min_length=1, max_length=100)
+    name_my: CleanText = Field(default=None, max_length=100)
+    verified: bool = False
+
+
+class PositionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name_my: CleanText = Field(default=None, max_length=100)
+    verified: bool
+
+
+class PositionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    force_id: uuid.UUID
+    code: str | None
+    grade: int
+    name_en: str
+    name_my: str | None
+    verified: bool
+
+
+class PositionEquivalenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    receiving_force_id: uuid.UUID
+    source_position_id: uuid.UUID
+    target_position_id: uuid.UUID
+    effective_from: date
+    effective_to: date | None = None
+
+
+class PositionEquivalenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    receiving_force_id: uuid.UUID
+    source_position_id: uuid.UUID
+    target_position_id: uuid.UUID
     effective_from: date
     effective_to: date | None

@@ -1,4 +1,5 @@
-"""HTML pages: forces, their rank tables (unverified entries editable), rank equivalences."""
+"""HTML pages: forces, their rank and position tables (unverified entries editable), rank and
+position equivalences."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from sqlalchemy.orm import Session
 from haven.errors import HavenError, ValidationFailed
 from haven.forces import repository, service
 from haven.forces.models import Force
-from haven.forces.schemas import EquivalenceIn, ForceIn, ForceKind, RankIn
+from haven.forces.schemas import (
+    EquivalenceIn,
+    ForceIn,
+    ForceKind,
+    PositionEquivalenceIn,
+    PositionIn,
+    PositionUpdate,
+    RankIn,
+)
 from haven.kernel.labels import labels
 from haven.security.permissions import Actor, Permission
 from haven.validation import parse
@@ -68,9 +77,25 @@ def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, An
         for eq in by_rank.get(rank.id, [])
         if eq.receiving_force_id == target_force.id
     ]
+    positions = service.list_positions(session, actor, force.id)
+    receiving_positions = repository.positions_by_force(session, [f.id for f in receiving])
+    by_position = repository.equivalences_of_positions(session, [p.id for p in positions])
+    target_positions = repository.positions_by_id(
+        session, [eq.target_position_id for found in by_position.values() for eq in found]
+    )
+    position_equivalences = [
+        (position, target_force, eq, target_positions[eq.target_position_id])
+        for position in positions
+        for target_force in receiving
+        for eq in by_position.get(position.id, [])
+        if eq.receiving_force_id == target_force.id
+    ]
     return {
         "force": force,
         "ranks": ranks,
+        "positions": positions,
+        "receiving_positions": [(f, receiving_positions.get(f.id, [])) for f in receiving],
+        "position_equivalences": position_equivalences,
         "units": repository.units_of(session, force.id),
         "receiving": [(f, receiving_ranks.get(f.id, [])) for f in receiving],
         "equivalences": equivalences,
@@ -140,3 +165,55 @@ def add_equivalence(
     except HavenError as error:
         return _rerender(request, session, actor, force_id, error)
     return RedirectResponse(f"/forces/{force_id}#equivalences", status_code=303)
+
+
+@router.post("/forces/{force_id}/positions", response_class=HTMLResponse)
+def add_position(
+    request: Request, force_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = {k: str(form.get(k, "")).strip() for k in ("grade", "name_en", "name_my")}
+    try:
+        data = parse(PositionIn, {k: v for k, v in values.items() if v})
+        service.add_position(session, actor, force_id=force_id, **data.model_dump())
+    except HavenError as error:
+        return _rerender(request, session, actor, force_id, error)
+    return RedirectResponse(f"/forces/{force_id}#positions", status_code=303)
+
+
+@router.post("/positions/{position_id}", response_class=HTMLResponse)
+def update_position(
+    request: Request, position_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    position = service.get_position(session, actor, position_id)
+    name_my = str(form.get("name_my", "")).strip()
+    try:
+        data = parse(
+            PositionUpdate,
+            {"verified": form.get("verified") == "yes"} | ({"name_my": name_my} if name_my else {}),
+        )
+        service.update_position(
+            session, actor, position_id, name_my=data.name_my, verified=data.verified
+        )
+    except HavenError as error:
+        return _rerender(request, session, actor, position.force_id, error)
+    return RedirectResponse(f"/forces/{position.force_id}#position-{position.id}", status_code=303)
+
+
+@router.post("/forces/{force_id}/position-equivalences", response_class=HTMLResponse)
+def add_position_equivalence(
+    request: Request, force_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    fields = (
+        "receiving_force_id",
+        "source_position_id",
+        "target_position_id",
+        "effective_from",
+        "effective_to",
+    )
+    values = {k: str(form.get(k, "")).strip() for k in fields}
+    try:
+        data = parse(PositionEquivalenceIn, {k: v for k, v in values.items() if v})
+        service.add_position_equivalence(session, actor, **data.model_dump())
+    except HavenError as error:
+        return _rerender(request, session, actor, force_id, error)
+    return RedirectResponse(f"/forces/{force_id}#position-equivalences", status_code=303)

@@ -36,6 +36,8 @@ from haven.pathways.schemas import (
     SafetyIn,
     ServeClaimIn,
     ServeOut,
+    ServeOverrideIn,
+    ServeOverrideOut,
     ServePostIn,
     ServeVerifyIn,
     TaskIn,
@@ -45,6 +47,7 @@ from haven.pathways.schemas import (
     VisitIn,
     VisitOut,
 )
+from haven.standing.public import StandingOut
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api", tags=["pathways"])
@@ -83,6 +86,13 @@ def record_choice(person_id: uuid.UUID, data: ChoiceIn, session: DB, actor: ApiA
     return ChoiceOut.model_validate(service.record_choice(session, actor, person_id, data))
 
 
+@router.get("/people/{person_id}/standing")
+def person_standing(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StandingOut:
+    """The person's standing (docs/standing.md): its state and why, the pathways open to
+    them, and why each other one is closed."""
+    return StandingOut.of(service.person_standing(session, actor, person_id))
+
+
 @router.post("/people/{person_id}/case", status_code=201)
 def open_case(person_id: uuid.UUID, session: DB, actor: ApiActor) -> CaseOut:
     """Open the person's case (one per person)."""
@@ -102,6 +112,13 @@ def list_cases(session: DB, actor: ApiActor, mine: bool = False) -> list[CaseOut
 def get_case(case_id: uuid.UUID, session: DB, actor: ApiActor) -> CaseOut:
     """One case (without its notes)."""
     return CaseOut.model_validate(service.get_case(session, actor, case_id))
+
+
+@router.get("/cases/{case_id}/standing")
+def case_standing(case_id: uuid.UUID, session: DB, actor: ApiActor) -> StandingOut:
+    """The standing of the case's person: what it allows, why, and what remains open."""
+    case = service.get_case(session, actor, case_id)
+    return StandingOut.of(service.standing(session, actor, case))
 
 
 @router.get("/cases/{case_id}/choices")
@@ -260,8 +277,19 @@ def verify_rank(case_id: uuid.UUID, data: ServeVerifyIn, session: DB, actor: Api
 
 @router.post("/cases/{case_id}/serve/post")
 def post_to_unit(case_id: uuid.UUID, data: ServePostIn, session: DB, actor: ApiActor) -> ServeOut:
-    """Post the person to a unit, with position and personnel number."""
+    """Post the person to a unit, with rank, position and personnel number. A posting below
+    the rank or position the person's agreement retains answers 409 unless a programme
+    manager recorded an override for exactly this posting."""
     return ServeOut.model_validate(tracks.post(session, actor, case_id, data))
+
+
+@router.post("/cases/{case_id}/serve/override", status_code=201)
+def override_posting(
+    case_id: uuid.UUID, data: ServeOverrideIn, session: DB, actor: ApiActor
+) -> ServeOverrideOut:
+    """A programme manager allows a posting below the agreement's rank or position terms,
+    with a reason (recorded on the agreement and listed on its page)."""
+    return ServeOverrideOut.model_validate(tracks.override_posting(session, actor, case_id, data))
 
 
 # --- going home ---------------------------------------------------------------------------

@@ -165,8 +165,13 @@ class Referral(IdMixin, TimestampMixin, Base):
 
 
 class ServeRecord(IdMixin, TimestampMixin, Base):
-    """The serve pathway: claimed rank, its verification, the proposed receiving-force rank
-    (from the equivalence table), posting to a unit and the personnel number."""
+    """The serve pathway: claimed rank and position, their verification, the proposed
+    receiving-force rank and position (from the equivalence tables, on `equivalence_on`: the
+    date the agreement's terms were fixed, else the reception date), posting to a unit with a
+    rank, a position and the personnel number. `claimed_position` keeps what the person said;
+    the position ids are the appointments resolved from the forces' tables.
+    `posting_override_id` names the programme manager's override a posting below the
+    agreement's terms went through."""
 
     __tablename__ = "serve_records"
     __table_args__ = (
@@ -187,6 +192,15 @@ class ServeRecord(IdMixin, TimestampMixin, Base):
     posted_position: Mapped[str | None] = mapped_column(String(200))
     personnel_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     posted_at: Mapped[datetime | None]
+    claimed_position_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("positions.id"))
+    verified_position_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("positions.id"))
+    proposed_position_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("positions.id"))
+    equivalence_on: Mapped[date | None]
+    posted_rank_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ranks.id"))
+    posted_position_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("positions.id"))
+    posting_override_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("agreement_posting_overrides.id")
+    )
 
 
 class HomePlan(IdMixin, TimestampMixin, Base):

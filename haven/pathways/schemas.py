@@ -217,18 +217,34 @@ class ServeClaimIn(Strict):
     receiving_force_id: uuid.UUID
     claimed_rank_id: uuid.UUID | None = None
     claimed_position: CleanText = Field(default=None, max_length=200)
+    # The position held, from the tables of the person's former force (resolved from the
+    # written position when it names one exactly).
+    claimed_position_id: uuid.UUID | None = None
 
 
 class ServeVerifyIn(Strict):
     status: Literal["verified", "disputed"]
     evidence: list[Evidence] = Field(default_factory=list, max_length=3)
     note: CleanText = Field(default=None, max_length=500)
+    # The position the evidence confirms, when it differs from the claimed one.
+    position_id: uuid.UUID | None = None
 
 
 class ServePostIn(Strict):
     unit: RequiredText = Field(min_length=1, max_length=100)
     position: CleanText = Field(default=None, max_length=200)
     personnel_number: RequiredText = Field(min_length=1, max_length=40)
+    # The receiving force's rank (default: the proposed one) and position of the posting.
+    rank_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+
+
+class ServeOverrideIn(Strict):
+    """A programme manager allows a posting below what the agreement retains."""
+
+    rank_id: uuid.UUID | None = None
+    position_id: uuid.UUID | None = None
+    reason: RequiredText = Field(min_length=3, max_length=1000)
 
 
 class ServeOut(BaseModel):
@@ -247,6 +263,30 @@ class ServeOut(BaseModel):
     posted_position: str | None
     personnel_number: str | None
     posted_at: datetime | None
+    claimed_position_id: uuid.UUID | None = None
+    verified_position_id: uuid.UUID | None = None
+    proposed_position_id: uuid.UUID | None = None
+    equivalence_on: date | None = None
+    posted_rank_id: uuid.UUID | None = None
+    posted_position_id: uuid.UUID | None = None
+    posting_override_id: uuid.UUID | None = None
+
+
+class ServeOverrideOut(BaseModel):
+    """A programme manager's override, as recorded on the person's agreement."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    agreement_id: uuid.UUID
+    person_id: uuid.UUID
+    terms_on: date
+    from_rank_id: uuid.UUID | None
+    to_rank_id: uuid.UUID | None
+    from_position_id: uuid.UUID | None
+    to_position_id: uuid.UUID | None
+    recorded_at: datetime
+    recorded_by_id: uuid.UUID | None
 
 
 class HomePlanIn(Strict):

@@ -3,10 +3,13 @@
 A person has one case, owned by one organisation. The choice is recorded from the person's
 own statement after the explanation in their language; the explanation's version is stored
 with it; a change supersedes the previous choice (history kept) and needs a reason. Serving
-is never recorded for a child. Children get a child-protection task due within 48 hours of
-reception: made when a child is received (`on_child_received`, run by this domain's handler of
-reception's `PersonReceived`) and, should that have been missed (an import, an older
-record), whenever their case is opened. Recording a choice publishes `PathwayChosen`.
+is never recorded for a child. Every choice asks the person's standing (`haven.standing`):
+a person referred for accountability may not serve, an interned prisoner may change path
+only after a completed voluntariness check. Children get a child-protection task due
+within 48 hours of reception: made when a child is received (`on_child_received`, run by
+this domain's handler of reception's `PersonReceived`) and, should that have been missed (an
+import, an older record), whenever their case is opened. Recording a choice publishes
+`PathwayChosen`.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ from haven.reception.public import (
     received_as_child,
 )
 from haven.security.permissions import Actor, Permission, Role, require
+from haven.standing.public import Standing, require_may_choose, standing_of
 
 CHILD_TASK = TaskKind.CHILD_PROTECTION.value
 CHILD_TASK_TITLE = N_("Refer to child protection and hand over")
@@ -405,6 +409,20 @@ def is_child(session: Session, actor: Actor, person_id: uuid.UUID) -> bool:
     return person_is_child(session, _person(session, person_id))
 
 
+def standing(session: Session, actor: Actor, case: Case) -> Standing:
+    """The person's standing as their case shows it: its state, why, what remains open."""
+    require(actor, Permission.CASE_READ, case)
+    return standing_of(session, case.person_id)
+
+
+def person_standing(session: Session, actor: Actor, person_id: uuid.UUID) -> Standing:
+    """The person's standing, for a case worker who may read their case (or, before a case
+    is opened, the person): what the choice page may offer."""
+    case = repository.case_of_person(session, person_id)
+    require(actor, Permission.CASE_READ, case if case is not None else _person(session, person_id))
+    return standing_of(session, person_id)
+
+
 # --- the choice ---------------------------------------------------------------------------
 
 
@@ -483,6 +501,9 @@ def record_choice(
         raise ValidationFailed(fields=fields)
     if current is not None and current.pathway == data.pathway:
         raise Conflict(N_("This is already the person's current choice."))
+    # The person's standing (docs/standing.md): a referred person may not serve, an interned
+    # prisoner may change path only after a completed voluntariness check, …
+    require_may_choose(session, person.id, str(data.pathway))
     if case is None:
         case = _new_case(session, actor, person, organisation_id=organisation_id)
     require_active(case)

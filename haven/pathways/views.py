@@ -21,8 +21,8 @@ from starlette.datastructures import FormData
 
 from haven.accounts import repository as accounts
 from haven.db.types import utcnow
-from haven.errors import HavenError, ValidationFailed
-from haven.forces.public import ranks_by_id, receiving_forces
+from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
+from haven.forces.public import receiving_forces
 from haven.kernel.labels import labels
 from haven.pathways import repository, service, tracks, work
 from haven.pathways.lifecycle import (
@@ -55,6 +55,7 @@ from haven.pathways.schemas import (
     Risk,
     SafetyIn,
     ServeClaimIn,
+    ServeOverrideIn,
     ServePostIn,
     ServeVerifyIn,
     Support,
@@ -140,6 +141,7 @@ def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
         "case": case,
         "person_name": service.person_name(session, case.person_id),
         "is_child": service.is_child(session, actor, case.person_id),
+        "standing": service.standing(session, actor, case),
         "choice": choice,
         "history": service.choices(session, actor, case),
         "tasks": work.tasks(session, actor, case),
@@ -162,9 +164,8 @@ def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
         tracks.exile_steps(session, actor, context["exile"]) if context["exile"] else []
     )
     serve = context["serve"]
-    context["ranks"] = (
-        ranks_by_id(session, [serve.claimed_rank_id, serve.proposed_rank_id]) if serve else {}
-    )
+    # The serve section: ranks and positions by id, the forces' tables, the terms date.
+    context["serve_view"] = tracks.serve_view(session, actor, case, serve) if serve else None
     context["receiving_forces"] = receiving_forces(session)
     return context
 
@@ -181,7 +182,8 @@ def _case_page(
 ) -> Response:
     context = _case_context(session, actor, case)
     context.update({"error": error, "form_name": form_name, "values": values or {}})
-    return render(request, "pathways/case.html", context, status_code=422 if error else 200)
+    status = error.status if error else 200
+    return render(request, "pathways/case.html", context, status_code=status)
 
 
 def _case_form(
@@ -193,12 +195,14 @@ def _case_form(
     form_name: str,
     action: Callable[[dict[str, Any]], object],
     anchor: str,
+    refusals: tuple[type[HavenError], ...] = (ValidationFailed,),
 ) -> Response:
-    """Run one case form: redirect to the case on success, the page with errors otherwise."""
+    """Run one case form: redirect to the case on success, the page with errors otherwise
+    (`refusals`: the errors shown on the page; the serve forms add a refused posting)."""
     values = _values(form)
     try:
         action(_data(values))
-    except ValidationFailed as error:
+    except refusals as error:
         session.rollback()
         case = service.get_case(session, actor, case_id)
         return _case_page(
@@ -282,6 +286,7 @@ def _choice_context(
         "case": case,
         "current": repository.current_choice(session, person_id),
         "is_child": service.is_child(session, actor, person_id),
+        "standing": service.person_standing(session, actor, person_id),
         "language": language,
         "text": service.current_consent_text(
             session, actor, language, organisation_id=organisation_id
@@ -310,11 +315,13 @@ def record_choice(
         choice = service.record_choice(
             session, actor, person_id, _parsed(ChoiceIn, {"explained": False, **_data(values)})
         )
-    except ValidationFailed as error:
+    except (ValidationFailed, Conflict) as error:
+        # A refused choice (a field to correct, or a path the person's standing closes) is
+        # shown on the choice page with the values kept.
         session.rollback()
         context = _choice_context(session, actor, person_id, values.get("language", "en"))
         context.update({"error": error, "values": values})
-        return render(request, "pathways/choice.html", context, status_code=422)
+        return render(request, "pathways/choice.html", context, status_code=error.status)
     return RedirectResponse(f"/cases/{choice.case_id}?saved=choice", status_code=303)
 
 
@@ -492,7 +499,53 @@ def track_form(
         form_name,
         lambda d: action(session, actor, case_id, _parsed(model, d)),
         anchor,
+        # A refused serve step (the standing, a posting below the agreement's terms) is shown
+        # on the case with the values kept.
+        (ValidationFailed, Conflict) if form_name.startswith("serve-") else (ValidationFailed,),
     )
+
+
+# --- a posting below the agreement's terms: the programme manager's override -------------
+
+
+def _override_context(session: Session, actor: Actor, case_id: uuid.UUID) -> dict[str, Any]:
+    case = service.get_case(session, actor, case_id, Permission.POSTING_OVERRIDE)
+    record = repository.serve_of(session, case.id)
+    if record is None:
+        raise NotFound
+    return {
+        "case": case,
+        "person_name": service.person_name(session, case.person_id),
+        "serve": record,
+        "serve_view": tracks.serve_view(session, actor, case, record),
+        "PW_LABELS": PW_LABELS,
+        "error": None,
+        "values": {},
+    }
+
+
+@router.get("/cases/{case_id}/serve/override", response_class=HTMLResponse)
+def override_page(request: Request, case_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """For a programme manager: what the agreement retains, the proposed posting, and the
+    form that allows a posting below the terms, with a reason."""
+    return render(
+        request, "pathways/serve_override.html", _override_context(session, actor, case_id)
+    )
+
+
+@router.post("/cases/{case_id}/serve/override", response_class=HTMLResponse)
+def record_override(
+    request: Request, case_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form)
+    try:
+        tracks.override_posting(session, actor, case_id, _parsed(ServeOverrideIn, _data(values)))
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        context = _override_context(session, actor, case_id)
+        context.update({"error": error, "values": values})
+        return render(request, "pathways/serve_override.html", context, status_code=error.status)
+    return RedirectResponse(f"/cases/{case_id}/serve/override?saved=1", status_code=303)
 
 
 # --- referrals, as the receiving organisation sees them -----------------------------------

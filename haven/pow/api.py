@@ -11,7 +11,7 @@ import uuid
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from haven.pow import board, bureau, care, ending, service
+from haven.pow import board, bureau, care, ending, service, tracing, voluntariness
 from haven.pow.schemas import (
     Art17In,
     Art122In,
@@ -38,6 +38,9 @@ from haven.pow.schemas import (
     PowRegister,
     ReleaseIn,
     ReleaseOut,
+    RiskAssessmentOut,
+    TracingIn,
+    TracingOut,
     TransferIn,
     TransferOut,
     VisitIn,
@@ -229,21 +232,47 @@ def escape(pow_id: uuid.UUID, data: EscapeIn, session: DB, actor: ApiActor) -> P
 @router.get("/records/{pow_id}/voluntariness-checks")
 def list_checks(pow_id: uuid.UUID, session: DB, actor: ApiActor) -> list[CheckOut]:
     """Voluntariness checks of the prisoner, complete or not."""
-    return [CheckOut.model_validate(c) for c in ending.checks(session, actor, pow_id)]
+    return [CheckOut.model_validate(c) for c in voluntariness.checks(session, actor, pow_id)]
 
 
 @router.post("/records/{pow_id}/voluntariness-checks", status_code=201)
 def record_check(
     pow_id: uuid.UUID, data: VoluntarinessIn, session: DB, actor: ApiActor
 ) -> CheckOut:
-    """Document the voluntariness interview (independent interviewer, unit absent)."""
-    return CheckOut.model_validate(ending.record_check(session, actor, pow_id, data))
+    """Document the voluntariness interview; `missing` names what an incomplete check lacks.
+    No path (defect, serve, home, exile) changes without a complete one."""
+    return CheckOut.model_validate(voluntariness.record_check(session, actor, pow_id, data))
 
 
 @router.post("/records/{pow_id}/defect")
 def defect(pow_id: uuid.UUID, data: DefectIn, session: DB, actor: ApiActor) -> ReceptionOut:
-    """Change the prisoner to a defector: 409 without a completed, voluntary check."""
+    """Change the prisoner to a defector: 409 without a completed, voluntary check of this
+    path. Queues no notice for the tracing agency unless `tracing` records the person's choice."""
     return ReceptionOut.model_validate(ending.defect(session, actor, pow_id, data))
+
+
+@router.get("/records/{pow_id}/tracing-choices")
+def list_tracing_choices(pow_id: uuid.UUID, session: DB, actor: ApiActor) -> list[TracingOut]:
+    """The choices of a person who changed sides about the tracing agency, oldest first."""
+    return [TracingOut.model_validate(c) for c in tracing.consents(session, actor, pow_id)]
+
+
+@router.post("/records/{pow_id}/tracing-choices", status_code=201)
+def record_tracing_choice(
+    pow_id: uuid.UUID, data: TracingIn, session: DB, actor: ApiActor
+) -> TracingOut:
+    """Record the person's informed choice (no notice, family privately, as released), with
+    the date and the witness; only this queues a notice, and only the one it names."""
+    return TracingOut.model_validate(ending.record_tracing_choice(session, actor, pow_id, data))
+
+
+@router.get("/records/{pow_id}/risk-assessments")
+def list_risk_assessments(
+    pow_id: uuid.UUID, session: DB, actor: ApiActor
+) -> list[RiskAssessmentOut]:
+    """The risk assessments of the prisoner's transfers, releases and repatriation."""
+    found = service.risk_assessments(session, actor, pow_id)
+    return [RiskAssessmentOut.model_validate(a) for a in found]
 
 
 @router.get("/notices")

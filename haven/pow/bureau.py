@@ -45,8 +45,9 @@ from haven.pow.documents import (
     render_table,
 )
 from haven.pow.ending import death_certificate
+from haven.pow.lifecycle import PowStatus
 from haven.pow.models import CaptureCard, PowDeath, PowNotice, PowPlace, PowRecord
-from haven.pow.schemas import Art122Item
+from haven.pow.schemas import Art122Item, NoticeKind
 from haven.pow.service import get_card, get_record
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
@@ -65,6 +66,22 @@ ART122_COLUMNS: tuple[str, ...] = (
     "mother_maiden_name",
     "person_to_inform",
     "address",
+)
+# A private message to the family (the person's tracing choice, docs/pow.md) names the person
+# and whom to tell, nothing military: no rank, service number, power or birth details.
+FAMILY_COLUMNS = frozenset(
+    {
+        "surname",
+        "first_names",
+        "father_first_name",
+        "mother_maiden_name",
+        "person_to_inform",
+        "address",
+    }
+)
+FAMILY_ONLY = (
+    "For the family only, at the person's own request: not to be passed to any party to the "
+    "conflict / မိသားစုထံသာ (ပါတီတစ်ခုခုထံ မပေးပို့ရ)"
 )
 NOTICE_COLUMNS: tuple[str, ...] = ("notice_id", "notice", "date", "detail", *ART122_COLUMNS)
 HEALTH_COLUMNS: tuple[str, ...] = (
@@ -121,9 +138,17 @@ def card_lines(record: PowRecord, card: CaptureCard, place: PowPlace | None) -> 
 
 
 def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> bytes:
-    """The card as a PDF in English and Burmese; printing is audited."""
+    """The card as a PDF in English and Burmese; printing is audited. Never for a person who
+    changed sides: what the tracing agency learns of them is their own choice."""
     card = get_card(session, actor, card_id)
     record = get_record(session, actor, card.pow_id)
+    if record.status == PowStatus.DEFECTED:
+        raise Conflict(
+            N_(
+                "This person changed sides: no capture card is printed for them. What the "
+                "tracing agency learns follows their own recorded choice."
+            )
+        )
     place = repository.place_by_id(session, record.place_id) if record.place_id else None
     footer = (
         f"Occasion / အကြောင်း: {card.occasion} · {card.occasion_on.isoformat()} · "
@@ -255,8 +280,12 @@ def export_notices(session: Session, actor: Actor) -> SignedExport:
     for notice in notices:
         record = get_record(session, actor, notice.pow_id)
         items = art122_items(record)
+        detail = notice.detail
+        if notice.kind == NoticeKind.FAMILY_PRIVATE:
+            items = {name: items[name] if name in FAMILY_COLUMNS else None for name in items}
+            detail = FAMILY_ONLY
         rows.append(
-            [str(notice.id), notice.kind, notice.occurred_on.isoformat(), notice.detail]
+            [str(notice.id), notice.kind, notice.occurred_on.isoformat(), detail]
             + [items[name] for name in ART122_COLUMNS]
         )
     export_id = f"N-{local_today():%Y%m%d}-{str(new_id())[-8:]}"

@@ -1,11 +1,18 @@
 """How captivity ends: death (Art. 120), release and repatriation (Art. 109, 118), escape,
-and the change from prisoner to defector after a documented voluntariness check."""
+and the change from prisoner to defector after a completed voluntariness check.
+
+Every release and repatriation records a risk assessment and never hands the person to the
+party they left (`safeguards`); repatriation, a change of path ("home"), needs a completed
+voluntariness check as defection does (`voluntariness`); a defection queues no notice for the
+tracing agency: only the person's own choice does (`tracing`). See docs/pow.md.
+"""
 
 from __future__ import annotations
 
 import secrets
 import uuid
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -14,28 +21,35 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.i18n import N_
-from haven.pow import repository
-from haven.pow.lifecycle import PowStatus
-from haven.pow.models import PowDeath, PowRecord, PowRelease, VoluntarinessCheck
+from haven.pow import repository, safeguards, tracing, voluntariness
+from haven.pow.lifecycle import STATUS, PowStatus
+from haven.pow.models import PowDeath, PowRecord, PowRelease, TracingConsent
 from haven.pow.schemas import (
     DeathIn,
     DefectIn,
     EscapeIn,
+    Movement,
     NoticeKind,
-    Outcome,
+    PrisonerPath,
     ReleaseIn,
     ReleaseKind,
-    VoluntarinessIn,
+    TracingIn,
     WishIn,
 )
 from haven.pow.service import add_notice, get_record, move
 from haven.reception.public import (
     Classification,
     ReceptionEvent,
+    latest_reception,
     reception_by_id,
     record_reclassification,
 )
 from haven.security.permissions import Actor, Permission
+
+HOME_NEEDS_CHECK = N_(
+    "Repatriation changes the prisoner's path: record first a complete voluntariness check in "
+    "which the person chooses to go home, or record a release instead."
+)
 
 
 def _not_before_capture(record: PowRecord, day: object, field: str) -> None:
@@ -122,7 +136,10 @@ def set_wish(session: Session, actor: Actor, pow_id: uuid.UUID, data: WishIn) ->
 def release(session: Session, actor: Actor, pow_id: uuid.UUID, data: ReleaseIn) -> PowRelease:
     """Release or repatriate. Nobody is repatriated against a recorded wish not to be
     (Art. 109: not against their will during hostilities; the same is applied at the end of
-    hostilities, where a person may fear persecution): release them instead."""
+    hostilities, where a person may fear persecution): release them instead. Repatriation is
+    the person's path home: it needs a completed voluntariness check in which they chose it.
+    Neither ever hands the person to the party they left, and each records its risk
+    assessment (docs/pow.md)."""
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
     _not_before_capture(record, data.released_on, "released_on")
     if data.kind is ReleaseKind.REPATRIATION and record.wishes_not_repatriated:
@@ -132,9 +149,21 @@ def release(session: Session, actor: Actor, pow_id: uuid.UUID, data: ReleaseIn) 
                 "instead, or record first that their wish has changed."
             )
         )
+    repatriation = data.kind is ReleaseKind.REPATRIATION
+    to = PowStatus.REPATRIATED if repatriation else PowStatus.RELEASED
+    STATUS.check(record.status, to)
+    safeguards.refuse_party_left(session, record.person_id, data.receiving_force_id)
+    if repatriation:
+        voluntariness.require_voluntary(
+            session, record, PrisonerPath.HOME, none_message=HOME_NEEDS_CHECK
+        )
+    movement = Movement.REPATRIATION if repatriation else Movement.RELEASE
+    assessment = safeguards.assess(
+        session, actor, record, movement, data, moved_on=data.released_on
+    )
     before = record.status
-    to = PowStatus.REPATRIATED if data.kind is ReleaseKind.REPATRIATION else PowStatus.RELEASED
     move(session, actor, record, to)
+    session.flush()
     item = PowRelease(
         pow_id=record.id,
         organisation_id=record.organisation_id,
@@ -142,6 +171,8 @@ def release(session: Session, actor: Actor, pow_id: uuid.UUID, data: ReleaseIn) 
         grounds=str(data.grounds),
         released_on=data.released_on,
         wishes_not_repatriated=record.wishes_not_repatriated,
+        receiving_force_id=data.receiving_force_id,
+        risk_assessment_id=assessment.id,
     )
     session.add(item)
     kind = NoticeKind.REPATRIATION if to is PowStatus.REPATRIATED else NoticeKind.RELEASE
@@ -154,7 +185,11 @@ def release(session: Session, actor: Actor, pow_id: uuid.UUID, data: ReleaseIn) 
         subject_type="pow",
         subject_id=record.id,
         organisation_id=record.organisation_id,
-        changes={"status": {"before": before, "after": str(to)}, "grounds": item.grounds},
+        changes={
+            "status": {"before": before, "after": str(to)},
+            "grounds": item.grounds,
+            **safeguards.assessment_changes(assessment),
+        },
     )
     return item
 
@@ -185,76 +220,21 @@ def releases(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[PowR
 # --- from prisoner to defector --------------------------------------------------------------
 
 
-def record_check(
-    session: Session, actor: Actor, pow_id: uuid.UUID, data: VoluntarinessIn
-) -> VoluntarinessCheck:
-    """Document the voluntariness interview. It is *complete* only when the interviewer is
-    independent of the detaining unit, the unit was not present, the person's own statement
-    is recorded and the outcome is not inconclusive; every check is kept, complete or not."""
-    record = get_record(session, actor, pow_id, Permission.POW_WRITE)
-    if record.status != PowStatus.INTERNED:
-        raise Conflict(N_("This prisoner is no longer interned."))
-    complete = (
-        data.interviewer_independent
-        and data.detaining_unit_absent
-        and bool(data.statement)
-        and data.outcome is not Outcome.INCONCLUSIVE
-    )
-    check = VoluntarinessCheck(
-        pow_id=record.id,
-        person_id=record.person_id,
-        organisation_id=record.organisation_id,
-        interviewer_name=data.interviewer_name or "",
-        interviewer_independent=data.interviewer_independent,
-        detaining_unit_absent=data.detaining_unit_absent,
-        interviewed_on=data.interviewed_on,
-        outcome=str(data.outcome),
-        completed_at=utcnow() if complete else None,
-        recorded_by_id=actor.user_id,
-    )
-    session.add(check)
-    check.statement = data.statement
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        AuditAction.POW_VOLUNTARINESS_CHECKED,
-        subject_type="pow",
-        subject_id=record.id,
-        organisation_id=record.organisation_id,
-        changes={
-            "check_id": str(check.id),
-            "outcome": check.outcome,
-            "complete": complete,
-            "statement": audit.REDACTED if data.statement else None,
-        },
-    )
-    return check
-
-
-def checks(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[VoluntarinessCheck]:
-    record = get_record(session, actor, pow_id)
-    return repository.checks_of(session, record.id)
-
-
 def defect(session: Session, actor: Actor, pow_id: uuid.UUID, data: DefectIn) -> ReceptionEvent:
-    """Change a prisoner to a defector: refused (409) without a completed voluntariness check
-    of this prisoner whose outcome is voluntary. The reception history gains a new
+    """Change a prisoner to a defector: refused (409) unless the chosen check is this
+    prisoner's latest complete check, finds the choice voluntary, names defection among the
+    paths the person chose, and was not used before. The reception history gains a new
     `defector` event beside the original `surrendered`/`captured` one; the POW record stays,
-    closed with the status `defected`."""
+    closed with the status `defected`.
+
+    Nothing is queued for the tracing agency: the prisoner's notices that have not left are
+    withheld and unsent capture cards superseded; only the person's own informed choice
+    (`data.tracing`, or recorded later) queues a notice, and only the one it names."""
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
-    check = repository.Checks(session).get(data.check_id)
-    if check is None or check.pow_id != record.id:
-        raise Conflict(N_("Record a voluntariness check of this prisoner first."))
-    if check.completed_at is None:
-        raise Conflict(
-            N_(
-                "The voluntariness check is not complete: it needs an interviewer independent "
-                "of the detaining unit, the unit absent, and the person's own statement."
-            )
-        )
-    if check.outcome != Outcome.VOLUNTARY:
-        raise Conflict(N_("The voluntariness check did not find the choice voluntary."))
+    named = repository.Checks(session).get(data.check_id)
+    if named is None or named.pow_id != record.id:
+        raise voluntariness.VoluntarinessRequired(voluntariness.NO_CHECK)
+    check = voluntariness.require_voluntary(session, record, PrisonerPath.DEFECT, named)
     if check.used_at is not None:
         raise Conflict(N_("This voluntariness check has already been used."))
     if data.changed_on < check.interviewed_on:
@@ -269,7 +249,7 @@ def defect(session: Session, actor: Actor, pow_id: uuid.UUID, data: DefectIn) ->
         session, actor, original, Classification.DEFECTOR, on=data.changed_on
     )
     check.used_at = utcnow()
-    add_notice(session, record, NoticeKind.RELEASE, data.changed_on, None)
+    withheld, superseded = tracing.withhold_on_defection(session, record)
     session.flush()
     audit.record(
         session,
@@ -282,6 +262,26 @@ def defect(session: Session, actor: Actor, pow_id: uuid.UUID, data: DefectIn) ->
             "status": {"before": "interned", "after": "defected"},
             "check_id": str(check.id),
             "reception_id": {"before": str(original.id), "after": str(event.id)},
+            "notices_withheld": withheld,
+            "cards_superseded": superseded,
         },
     )
+    if data.tracing is not None:
+        tracing.apply_choice(session, actor, record, data.tracing, left_on=data.changed_on)
     return event
+
+
+def _left_on(session: Session, record: PowRecord) -> date:
+    """The day the prisoner left captivity by defecting (their `defector` reception)."""
+    event = latest_reception(session, record.person_id, military_only=True)
+    if event is not None and event.classification == Classification.DEFECTOR:
+        return event.received_on
+    return record.status_changed_at.date()  # pragma: no cover - defect() records the event
+
+
+def record_tracing_choice(
+    session: Session, actor: Actor, pow_id: uuid.UUID, data: TracingIn
+) -> TracingConsent:
+    """The informed choice of a person who changed sides about the tracing agency."""
+    record = get_record(session, actor, pow_id, Permission.POW_WRITE)
+    return tracing.apply_choice(session, actor, record, data, left_on=_left_on(session, record))

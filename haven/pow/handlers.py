@@ -12,7 +12,13 @@ from haven.security.permissions import Actor
 
 @handles(
     PersonErased,
-    clears=("pow_records", "pow_deaths", "pow_medical_inspections", "pow_voluntariness_checks"),
+    clears=(
+        "pow_records",
+        "pow_deaths",
+        "pow_medical_inspections",
+        "pow_voluntariness_checks",
+        "pow_risk_assessments",
+    ),
 )
 def erase_prisoner_records(session: Session, actor: Actor, event: PersonErased) -> None:
     """Blank the prisoner's identity and the classified values recorded about them."""

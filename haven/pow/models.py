@@ -119,6 +119,12 @@ class PowTransfer(IdMixin, TimestampMixin, Base):
     to_place_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_places.id"))
     moved_on: Mapped[date]
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The party that holds the person after the move (None: the detaining organisation), and
+    # the risk assessment made before it (None only on transfers recorded before issue 17).
+    receiving_force_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forces.id"))
+    risk_assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("pow_risk_assessments.id")
+    )
 
 
 class CaptureCard(IdMixin, TimestampMixin, Base):
@@ -155,6 +161,9 @@ class PowNotice(IdMixin, TimestampMixin, Base):
     detail: Mapped[str | None] = mapped_column(String(300))
     exported_at: Mapped[datetime | None] = mapped_column(index=True)
     export_id: Mapped[str | None] = mapped_column(String(40))
+    # A notice about a prisoner who changed sides that did not leave before the change is
+    # withheld (never exported): only the person's own tracing choice may queue one.
+    withheld_at: Mapped[datetime | None]
 
 
 class MedicalInspection(IdMixin, TimestampMixin, Base):
@@ -264,14 +273,21 @@ class PowRelease(IdMixin, TimestampMixin, Base):
     grounds: Mapped[str] = mapped_column(String(30))
     released_on: Mapped[date]
     wishes_not_repatriated: Mapped[bool] = mapped_column(default=False)
+    receiving_force_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forces.id"))
+    risk_assessment_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("pow_risk_assessments.id")
+    )
 
 
 class VoluntarinessCheck(IdMixin, TimestampMixin, Base):
-    """The interview that must precede a prisoner's change to defector.
+    """The interview that must precede any change of a prisoner's path (defect, serve, home,
+    exile).
 
-    Held by someone independent of the detaining unit, without the unit present; the
-    person's own statement is kept (encrypted). Only a completed check with the outcome
-    `voluntary` allows the change.
+    Held by someone independent of the detaining unit, without the unit or the person's former
+    commanders present; it records who was present, the person's own words in their language
+    (encrypted), an independent witness or an ICRC visit (or why neither was available), the
+    person's mark and who attests it, and the paths the person chose. Only a complete check
+    (`haven.pow.voluntariness.missing` is empty) whose outcome is `voluntary` allows a change.
     """
 
     __tablename__ = "pow_voluntariness_checks"
@@ -282,11 +298,93 @@ class VoluntarinessCheck(IdMixin, TimestampMixin, Base):
     interviewer_name: Mapped[str] = mapped_column(String(120))
     interviewer_independent: Mapped[bool]
     detaining_unit_absent: Mapped[bool]
+    former_commanders_absent: Mapped[bool] = mapped_column(default=False)
     interviewed_on: Mapped[date]
+    statement_language: Mapped[str | None] = mapped_column(String(60))
+    paths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    witness: Mapped[str | None] = mapped_column(String(20))
+    witness_name: Mapped[str | None] = mapped_column(String(200))
+    icrc_visit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_icrc_visits.id"))
+    no_witness_reason: Mapped[str | None] = mapped_column(String(500))
+    mark: Mapped[str | None] = mapped_column(String(20))
+    mark_attested_by: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[str] = mapped_column(String(20))
     completed_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     statement_ct: Mapped[bytes | None] = mapped_column("statement", LargeBinary, info=CONFIDENTIAL)
+    present_ct: Mapped[bytes | None] = mapped_column("present", LargeBinary, info=CONFIDENTIAL)
 
     statement = _field("statement_ct", TEXT)
+    present = _field("present_ct", TEXT)
+
+    @property
+    def missing(self) -> list[str]:
+        """What this check lacks to be complete (field names; empty when complete)."""
+        gaps = [
+            name
+            for name, given in (
+                ("interviewer_independent", self.interviewer_independent),
+                ("detaining_unit_absent", self.detaining_unit_absent),
+                ("former_commanders_absent", self.former_commanders_absent),
+                ("present", self.present_ct is not None),
+                ("statement", self.statement_ct is not None),
+                ("statement_language", bool(self.statement_language)),
+                ("paths", bool(self.paths)),
+                ("witness", self.witness is not None),
+                ("mark", self.mark is not None),
+                ("mark_attested_by", bool(self.mark_attested_by)),
+            )
+            if not given
+        ]
+        if self.witness == "independent" and not self.witness_name:
+            gaps.append("witness_name")
+        if self.witness == "icrc" and self.icrc_visit_id is None:
+            gaps.append("icrc_visit_id")
+        if self.witness == "none" and not self.no_witness_reason:
+            gaps.append("no_witness_reason")
+        if self.outcome == "inconclusive":
+            gaps.append("outcome")
+        return gaps
+
+
+class RiskAssessment(IdMixin, TimestampMixin, Base):
+    """The assessment made before a prisoner is transferred, released or handed over
+    (non-refoulement, docs/pow.md): who assessed, when, the risks considered, the conclusion,
+    and the party that receives the person (never the party they left). Notes are encrypted:
+    they may say where the family lives."""
+
+    __tablename__ = "pow_risk_assessments"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    movement: Mapped[str] = mapped_column(String(20))
+    receiving_force_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forces.id"))
+    assessed_by: Mapped[str] = mapped_column(String(200))
+    assessed_on: Mapped[date]
+    risks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    conclusion: Mapped[str] = mapped_column(String(20))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    notes_ct: Mapped[bytes | None] = mapped_column("notes", LargeBinary, info=CONFIDENTIAL)
+
+    notes = _field("notes_ct", TEXT)
+
+
+class TracingConsent(IdMixin, TimestampMixin, Base):
+    """The informed choice of a prisoner who changed sides about what the tracing agency may
+    learn: no notice (the default, when nothing is recorded), a private message to the family,
+    or a notice as released; with the date and the witness. A newer choice supersedes an older
+    one and withholds the older one's notice if it has not left yet."""
+
+    __tablename__ = "pow_tracing_consents"
+
+    pow_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pow_records.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    choice: Mapped[str] = mapped_column(String(20))
+    chosen_on: Mapped[date]
+    witness_name: Mapped[str] = mapped_column(String(200))
+    informed: Mapped[bool]
+    notice_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_notices.id"))
+    superseded_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -1,7 +1,10 @@
 """The pow domain's public surface: the only module other domains may import
 (docs/architecture.md, "Between domains").
 
-Other domains learn of a prisoner's status changing from `PrisonerStatusChanged`.
+Other domains learn of a prisoner's status changing from `PrisonerStatusChanged`. Before a
+prisoner's path changes (serve, home, exile, as well as defect), they ask
+`voluntariness_completed`; before anyone is transferred, released or handed over, they refuse
+the party the person left with `refuse_party_left` (docs/pow.md).
 """
 
 from __future__ import annotations
@@ -9,5 +12,28 @@ from __future__ import annotations
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import PowStatus
 from haven.pow.repository import has_places, record_of_person
+from haven.pow.safeguards import PARTY_LEFT, parties_left, refuse_party_left
+from haven.pow.schemas import PrisonerPath
+from haven.pow.voluntariness import (
+    VOLUNTARINESS_REQUIRED,
+    VoluntarinessRequired,
+    VoluntarinessSummary,
+    latest_voluntariness,
+    voluntariness_completed,
+)
 
-__all__ = ["PowStatus", "PrisonerStatusChanged", "has_places", "record_of_person"]
+__all__ = [
+    "PARTY_LEFT",
+    "VOLUNTARINESS_REQUIRED",
+    "PowStatus",
+    "PrisonerPath",
+    "PrisonerStatusChanged",
+    "VoluntarinessRequired",
+    "VoluntarinessSummary",
+    "has_places",
+    "latest_voluntariness",
+    "parties_left",
+    "record_of_person",
+    "refuse_party_left",
+    "voluntariness_completed",
+]

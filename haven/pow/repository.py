@@ -30,6 +30,8 @@ from haven.pow.models import (
     PowRecord,
     PowRelease,
     PowTransfer,
+    RiskAssessment,
+    TracingConsent,
     VoluntarinessCheck,
 )
 from haven.reception.public import ReceptionEvent
@@ -63,6 +65,22 @@ class Checks(Repository[VoluntarinessCheck]):
 
 class Rates(Repository[PayRate]):
     model = PayRate
+
+
+class Notices(Repository[PowNotice]):
+    model = PowNotice
+
+
+class Visits(Repository[IcrcVisit]):
+    model = IcrcVisit
+
+
+class Assessments(Repository[RiskAssessment]):
+    model = RiskAssessment
+
+
+class Consents(Repository[TracingConsent]):
+    model = TracingConsent
 
 
 def record_of_person(session: Session, person_id: uuid.UUID) -> PowRecord | None:
@@ -209,18 +227,81 @@ def checks_of(session: Session, pow_id: uuid.UUID) -> Sequence[VoluntarinessChec
     ).all()
 
 
+def latest_check_of_person(
+    session: Session, person_id: uuid.UUID, *, completed: bool = False
+) -> VoluntarinessCheck | None:
+    """The person's latest check by interview date (then by when it was recorded); with
+    `completed`, the latest complete one."""
+    query = select(VoluntarinessCheck).where(VoluntarinessCheck.person_id == person_id)
+    if completed:
+        query = query.where(VoluntarinessCheck.completed_at.is_not(None))
+    return session.scalars(
+        query.order_by(
+            VoluntarinessCheck.interviewed_on.desc(), VoluntarinessCheck.created_at.desc()
+        ).limit(1)
+    ).first()
+
+
+def visit_by_id(session: Session, visit_id: uuid.UUID) -> IcrcVisit | None:
+    return Visits(session).get(visit_id)
+
+
 def notices_of(session: Session, pow_id: uuid.UUID) -> Sequence[PowNotice]:
     return session.scalars(
         select(PowNotice).where(PowNotice.pow_id == pow_id).order_by(PowNotice.occurred_on)
     ).all()
 
 
+def notice_by_id(session: Session, notice_id: uuid.UUID) -> PowNotice | None:
+    return Notices(session).get(notice_id)
+
+
+def unsent_notices_of(session: Session, pow_id: uuid.UUID) -> Sequence[PowNotice]:
+    """The prisoner's notices that have neither left nor been withheld."""
+    return session.scalars(
+        select(PowNotice).where(
+            PowNotice.pow_id == pow_id,
+            PowNotice.exported_at.is_(None),
+            PowNotice.withheld_at.is_(None),
+        )
+    ).all()
+
+
 def pending_notices(session: Session, actor: Actor) -> Sequence[PowNotice]:
+    """Notices waiting to leave: never a withheld one (docs/pow.md, tracing notices)."""
     return session.scalars(
         select(PowNotice)
-        .where(visible_to(actor, PowNotice), PowNotice.exported_at.is_(None))
+        .where(
+            visible_to(actor, PowNotice),
+            PowNotice.exported_at.is_(None),
+            PowNotice.withheld_at.is_(None),
+        )
         .order_by(PowNotice.occurred_on, PowNotice.id)
     ).all()
+
+
+def assessments_of(session: Session, pow_id: uuid.UUID) -> Sequence[RiskAssessment]:
+    return session.scalars(
+        select(RiskAssessment)
+        .where(RiskAssessment.pow_id == pow_id)
+        .order_by(RiskAssessment.assessed_on, RiskAssessment.created_at)
+    ).all()
+
+
+def consents_of(session: Session, pow_id: uuid.UUID) -> Sequence[TracingConsent]:
+    return session.scalars(
+        select(TracingConsent)
+        .where(TracingConsent.pow_id == pow_id)
+        .order_by(TracingConsent.created_at)
+    ).all()
+
+
+def current_consent(session: Session, pow_id: uuid.UUID) -> TracingConsent | None:
+    return session.scalars(
+        select(TracingConsent).where(
+            TracingConsent.pow_id == pow_id, TracingConsent.superseded_at.is_(None)
+        )
+    ).first()
 
 
 def seriously_ill(session: Session, actor: Actor) -> Sequence[PowRecord]:
@@ -242,9 +323,9 @@ def has_places(session: Session, organisation_id: uuid.UUID) -> bool:
 
 def erase_person(session: Session, person_id: uuid.UUID) -> None:
     """Erasure: the record stays (the registry must account for every prisoner it held);
-    the Art. 17 and Art. 122 items, the cause of death, medical findings and the statement
-    of the voluntariness check go."""
-    for model in (PowRecord, PowDeath, MedicalInspection, VoluntarinessCheck):
+    the Art. 17 and Art. 122 items, the cause of death, medical findings, the statement of
+    the voluntariness check and who was present, and the notes of risk assessments go."""
+    for model in (PowRecord, PowDeath, MedicalInspection, VoluntarinessCheck, RiskAssessment):
         session.execute(
             update(model).where(model.person_id == person_id).values(blanked(model)),
             execution_options={"synchronize_session": "fetch"},

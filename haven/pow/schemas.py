@@ -34,6 +34,7 @@ class NoticeKind(Labelled):
     ESCAPE = "escape", N_("Escape")
     HOSPITAL_ADMISSION = "hospital_admission", N_("Hospital admission")
     DEATH = "death", N_("Death")
+    FAMILY_PRIVATE = "family_private", N_("Private message to the family")
 
 
 class Art17Item(Labelled):
@@ -82,6 +83,61 @@ class Outcome(Labelled):
     VOLUNTARY = "voluntary", N_("Voluntary")
     NOT_VOLUNTARY = "not_voluntary", N_("Not voluntary")
     INCONCLUSIVE = "inconclusive", N_("Inconclusive")
+
+
+class PrisonerPath(Labelled):
+    """The paths a prisoner may choose, each of which needs a completed voluntariness check
+    first (docs/pow.md): defect, and the three pathways (whose values these share)."""
+
+    DEFECT = "defect", N_("Change sides (defect)")
+    SERVE = "serve", N_("Serve with rank and position")
+    HOME = "home", N_("Go home to the family")
+    EXILE = "exile", N_("Relocate in exile")
+
+
+class Witness(Labelled):
+    """Who, independent of both sides, saw the interview (or why no one could)."""
+
+    INDEPENDENT = "independent", N_("An independent witness")
+    ICRC = "icrc", N_("An ICRC visit")
+    NONE = "none", N_("None available")
+
+
+class Mark(Labelled):
+    """How the person marked their statement as their own."""
+
+    SIGNATURE = "signature", N_("Signature")
+    THUMBPRINT = "thumbprint", N_("Thumbprint")
+
+
+class TracingChoice(Labelled):
+    """What the person who changed sides chose to let the tracing agency know (docs/pow.md)."""
+
+    NO_NOTICE = "no_notice", N_("No notice")
+    FAMILY_PRIVATELY = "family_privately", N_("Notify the family privately")
+    AS_RELEASED = "as_released", N_("Notify as released")
+
+
+class Movement(Labelled):
+    TRANSFER = "transfer", N_("Transfer")
+    RELEASE = "release", N_("Release")
+    REPATRIATION = "repatriation", N_("Repatriation")
+
+
+class Risk(Labelled):
+    """What a risk assessment before a transfer, release or handover considers."""
+
+    PERSECUTION = "persecution", N_("Persecution or punishment for having left")
+    ILL_TREATMENT = "ill_treatment", N_("Torture or ill-treatment")
+    FAMILY_REPRISALS = "family_reprisals", N_("Reprisals against the family")
+    RE_RECRUITMENT = "re_recruitment", N_("Forced re-recruitment")
+    EXPOSURE = "exposure", N_("Identity or whereabouts revealed to the party left")
+    OTHER = "other", N_("Other (see the notes)")
+
+
+class RiskConclusion(Labelled):
+    NO_REAL_RISK = "no_real_risk", N_("No real risk of serious harm found")
+    REAL_RISK = "real_risk", N_("A real risk of serious harm found")
 
 
 class PayCategory(Labelled):
@@ -202,7 +258,24 @@ class PlaceIn(_In):
         return value
 
 
-class TransferIn(_In):
+class RiskAssessmentIn(_In):
+    """The risk assessment every transfer, release and handover records (non-refoulement,
+    docs/pow.md): who assessed, when, the risks considered and the conclusion; and the party
+    that receives the person, if any (never the party they left). What is missing is named
+    field by field by the service."""
+
+    text_encoding: Encoding = "detect"
+    receiving_force_id: uuid.UUID | None = None
+    risk_assessed_by: CleanText = Field(default=None, max_length=200)
+    risk_assessed_on: date = Field(default_factory=_today)
+    risks: list[Risk] = Field(default_factory=list, max_length=len(Risk))
+    risk_notes: CleanText = Field(default=None, max_length=2000)
+    risk_conclusion: RiskConclusion | None = None
+
+    _past_assessment = field_validator("risk_assessed_on")(_not_future)
+
+
+class TransferIn(RiskAssessmentIn):
     to_place_id: uuid.UUID
     moved_on: date = Field(default_factory=_today)
 
@@ -303,7 +376,7 @@ class DeathIn(_In):
         return self
 
 
-class ReleaseIn(_In):
+class ReleaseIn(RiskAssessmentIn):
     kind: ReleaseKind
     grounds: ReleaseGrounds
     released_on: date = Field(default_factory=_today)
@@ -322,12 +395,25 @@ class EscapeIn(_In):
 
 
 class VoluntarinessIn(_In):
+    """The interview before any change of a prisoner's path. Every check is kept; only a
+    complete one counts (`haven.pow.voluntariness.missing` names what a check lacks)."""
+
     text_encoding: Encoding = "detect"
     interviewer_name: CleanText = Field(default=None, max_length=120, validate_default=True)
     interviewer_independent: bool = False
     detaining_unit_absent: bool = False
+    former_commanders_absent: bool = False
+    present: CleanText = Field(default=None, max_length=500)
     interviewed_on: date = Field(default_factory=_today)
     statement: CleanText = Field(default=None, max_length=4000)
+    statement_language: CleanText = Field(default=None, max_length=60)
+    paths: list[PrisonerPath] = Field(default_factory=list, max_length=len(PrisonerPath))
+    witness: Witness | None = None
+    witness_name: CleanText = Field(default=None, max_length=200)
+    icrc_visit_id: uuid.UUID | None = None
+    no_witness_reason: CleanText = Field(default=None, max_length=500)
+    mark: Mark | None = None
+    mark_attested_by: CleanText = Field(default=None, max_length=120)
     outcome: Outcome
 
     _past = field_validator("interviewed_on")(_not_future)
@@ -340,9 +426,23 @@ class VoluntarinessIn(_In):
         return value
 
 
+class TracingIn(_In):
+    """The informed choice of a person who changed sides about the tracing agency: nothing
+    is queued for it until this is recorded, and only what it says (docs/pow.md)."""
+
+    text_encoding: Encoding = "detect"
+    choice: TracingChoice
+    chosen_on: date = Field(default_factory=_today)
+    witness_name: CleanText = Field(default=None, max_length=200)
+    informed: bool = False
+
+    _past = field_validator("chosen_on")(_not_future)
+
+
 class DefectIn(_In):
     check_id: uuid.UUID
     changed_on: date = Field(default_factory=_today)
+    tracing: TracingIn | None = None
 
     _past = field_validator("changed_on")(_not_future)
 
@@ -404,6 +504,8 @@ class TransferOut(BaseModel):
     from_place_id: uuid.UUID | None
     to_place_id: uuid.UUID
     moved_on: date
+    receiving_force_id: uuid.UUID | None
+    risk_assessment_id: uuid.UUID | None
 
 
 class InspectionOut(BaseModel):
@@ -487,6 +589,8 @@ class ReleaseOut(BaseModel):
     grounds: ReleaseGrounds
     released_on: date
     wishes_not_repatriated: bool
+    receiving_force_id: uuid.UUID | None
+    risk_assessment_id: uuid.UUID | None
 
 
 class CheckOut(BaseModel):
@@ -497,10 +601,47 @@ class CheckOut(BaseModel):
     interviewer_name: str
     interviewer_independent: bool
     detaining_unit_absent: bool
+    former_commanders_absent: bool
     interviewed_on: date
+    statement_language: str | None
+    paths: list[PrisonerPath]
+    witness: Witness | None
+    witness_name: str | None
+    icrc_visit_id: uuid.UUID | None
+    no_witness_reason: str | None
+    mark: Mark | None
+    mark_attested_by: str | None
     outcome: Outcome
     completed_at: datetime | None
     used_at: datetime | None
+    missing: list[str]
+
+
+class RiskAssessmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    movement: Movement
+    receiving_force_id: uuid.UUID | None
+    assessed_by: str
+    assessed_on: date
+    risks: list[Risk]
+    notes: str | None
+    conclusion: RiskConclusion
+
+
+class TracingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    pow_id: uuid.UUID
+    choice: TracingChoice
+    chosen_on: date
+    witness_name: str
+    informed: bool
+    notice_id: uuid.UUID | None
+    superseded_at: datetime | None
 
 
 class NoticeOut(BaseModel):
@@ -512,6 +653,7 @@ class NoticeOut(BaseModel):
     occurred_on: date
     detail: str | None
     exported_at: datetime | None
+    withheld_at: datetime | None
 
 
 class BoardOut(BaseModel):

@@ -22,16 +22,24 @@ from haven.forces.public import rank_by_id
 from haven.i18n import N_
 from haven.kernel.events import publish
 from haven.people.public import person_by_id
-from haven.pow import deadlines, repository
+from haven.pow import deadlines, repository, safeguards
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import STATUS, PowStatus
-from haven.pow.models import CaptureCard, PowNotice, PowPlace, PowRecord, PowTransfer
+from haven.pow.models import (
+    CaptureCard,
+    PowNotice,
+    PowPlace,
+    PowRecord,
+    PowTransfer,
+    RiskAssessment,
+)
 from haven.pow.schemas import (
     Art17In,
     Art17Item,
     Art122In,
     CardOccasion,
     CardSentIn,
+    Movement,
     NoticeKind,
     PlaceIn,
     PowRegister,
@@ -310,10 +318,12 @@ def create_place(session: Session, actor: Actor, data: PlaceIn) -> PowPlace:
 
 
 def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn) -> PowTransfer:
-    """Move an interned prisoner; a new capture card falls due and a notice is owed."""
+    """Move an interned prisoner; a new capture card falls due and a notice is owed. Never to
+    the party the person left, and only after a recorded risk assessment (docs/pow.md)."""
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
     if record.status != PowStatus.INTERNED:
         raise Conflict(N_("Only an interned prisoner can be transferred."))
+    safeguards.refuse_party_left(session, record.person_id, data.receiving_force_id)
     place = _place(session, actor, data.to_place_id, "to_place_id")
     if place.id == record.place_id:
         raise ValidationFailed(fields={"to_place_id": N_("The prisoner is already there.")})
@@ -321,6 +331,10 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
         raise ValidationFailed(
             fields={"moved_on": N_("The transfer cannot be before the capture.")}
         )
+    assessment = safeguards.assess(
+        session, actor, record, Movement.TRANSFER, data, moved_on=data.moved_on
+    )
+    session.flush()
     moved = PowTransfer(
         pow_id=record.id,
         organisation_id=record.organisation_id,
@@ -328,6 +342,8 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
         to_place_id=place.id,
         moved_on=data.moved_on,
         recorded_by_id=actor.user_id,
+        receiving_force_id=data.receiving_force_id,
+        risk_assessment_id=assessment.id,
     )
     session.add(moved)
     before = str(record.place_id) if record.place_id else None
@@ -344,7 +360,10 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
         subject_type="pow",
         subject_id=record.id,
         organisation_id=record.organisation_id,
-        changes={"place_id": {"before": before, "after": str(place.id)}},
+        changes={
+            "place_id": {"before": before, "after": str(place.id)},
+            **safeguards.assessment_changes(assessment),
+        },
     )
     return moved
 
@@ -352,6 +371,11 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
 def transfers(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[PowTransfer]:
     record = get_record(session, actor, pow_id)
     return repository.transfers_of(session, record.id)
+
+
+def risk_assessments(session: Session, actor: Actor, pow_id: uuid.UUID) -> Sequence[RiskAssessment]:
+    record = get_record(session, actor, pow_id)
+    return repository.assessments_of(session, record.id)
 
 
 # --- capture cards --------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
+from haven.forces.public import list_forces
 from haven.i18n import N_
 from haven.kernel.labels import labels
 from haven.people.public import person_by_id, persons_by_id
-from haven.pow import board, bureau, care, ending, repository, service
+from haven.pow import board, bureau, care, ending, repository, service, tracing, voluntariness
 from haven.pow.deadlines import inspection_due_on, local_today
 from haven.pow.lifecycle import PowStatus
+from haven.pow.models import PowRecord, VoluntarinessCheck
 from haven.pow.schemas import (
     Art17In,
     Art17Item,
@@ -36,6 +38,8 @@ from haven.pow.schemas import (
     EscapeIn,
     InspectionIn,
     MailKind,
+    Mark,
+    Movement,
     NoticeKind,
     Outcome,
     PayCategory,
@@ -43,13 +47,19 @@ from haven.pow.schemas import (
     PlaceIn,
     PlaceKind,
     PowRegister,
+    PrisonerPath,
     ReleaseGrounds,
     ReleaseIn,
     ReleaseKind,
+    Risk,
+    RiskConclusion,
+    TracingChoice,
+    TracingIn,
     TransferIn,
     VisitIn,
     VoluntarinessIn,
     WishIn,
+    Witness,
 )
 from haven.security.fresh import is_fresh
 from haven.security.permissions import Actor, Permission, require
@@ -71,6 +81,13 @@ LABELS_BY_VALUE: dict[str, dict[str, str]] = {
     "MAIL_LABELS": labels(MailKind),
     "OUTCOME_LABELS": labels(Outcome),
     "PAY_LABELS": labels(PayCategory),
+    "PATH_LABELS": labels(PrisonerPath),
+    "WITNESS_LABELS": labels(Witness),
+    "MARK_LABELS": labels(Mark),
+    "TRACING_LABELS": labels(TracingChoice),
+    "MOVEMENT_LABELS": labels(Movement),
+    "RISK_LABELS": labels(Risk),
+    "CONCLUSION_LABELS": labels(RiskConclusion),
 }
 
 
@@ -87,16 +104,20 @@ CHECKBOXES = {
     "cremated",
     "interviewer_independent",
     "detaining_unit_absent",
+    "former_commanders_absent",
     "wishes_not_repatriated",
+    "informed",
 }
+LISTS = ("refused", "risks", "paths")
 
 
 def _values(form: FormData) -> dict[str, Any]:
     """The form as entered (kept for re-display), lists for `refused`, ticks as booleans."""
     values: dict[str, Any] = {
-        k: str(v).strip() for k, v in form.items() if k not in ("csrf_token", "refused")
+        k: str(v).strip() for k, v in form.items() if k != "csrf_token" and k not in LISTS
     }
-    values["refused"] = [str(v) for v in form.getlist("refused")]
+    for name in LISTS:
+        values[name] = [str(v) for v in form.getlist(name)]
     for name in CHECKBOXES:
         values[name] = form.get(name) == "yes"
     return values
@@ -168,11 +189,25 @@ def register(request: Request, session: DB, actor: HtmlFormActor, form: Form) ->
 # --- the record page ------------------------------------------------------------------------
 
 
+def _defect_check(session: Session, record: PowRecord) -> VoluntarinessCheck | None:
+    """The check that would allow the change to defector now (None: none would)."""
+    if record.status != PowStatus.INTERNED:
+        return None
+    try:
+        check = voluntariness.require_voluntary(session, record, PrisonerPath.DEFECT)
+    except Conflict:
+        return None
+    return check if check.used_at is None else None
+
+
 def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[str, Any]:
     record = service.view_record(session, actor, pow_id)
     inspections = care.inspections(session, actor, pow_id)
     person = person_by_id(session, record.person_id)
     places = {p.id: p for p in service.list_places(session, actor)}
+    checks = voluntariness.checks(session, actor, pow_id)
+    forces = list_forces(session, actor)
+    consents = tracing.consents(session, actor, pow_id)
     return {
         "record": record,
         "person": person,
@@ -185,7 +220,22 @@ def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[s
         ),
         "effects": care.effects(session, actor, pow_id),
         "mail": care.correspondence(session, actor, pow_id),
-        "checks": ending.checks(session, actor, pow_id),
+        "checks": checks,
+        "defect_check": _defect_check(session, record),
+        "visits": care.visits(session, actor),
+        "forces": forces,
+        "force_names": {f.id: f.name for f in forces},
+        "assessments": {a.id: a for a in service.risk_assessments(session, actor, pow_id)},
+        "consents": consents,
+        "current_consent": next((c for c in consents if c.superseded_at is None), None),
+        "releases": ending.releases(session, actor, pow_id),
+        "paths": list(PrisonerPath),
+        "witnesses": list(Witness),
+        "marks": list(Mark),
+        "risks": list(Risk),
+        "conclusions": list(RiskConclusion),
+        "tracing_choices": list(TracingChoice),
+        "defected": record.status == PowStatus.DEFECTED,
         "notices": repository.notices_of(session, record.id),
         "death": repository.death_of(session, record.id),
         "today": local_today(),
@@ -249,8 +299,9 @@ FORMS: dict[str, tuple[type[BaseModel], Handler]] = {
     "wish": (WishIn, ending.set_wish),
     "release": (ReleaseIn, ending.release),
     "escape": (EscapeIn, ending.escape),
-    "check": (VoluntarinessIn, ending.record_check),
+    "check": (VoluntarinessIn, voluntariness.record_check),
     "defect": (DefectIn, ending.defect),
+    "tracing": (TracingIn, ending.record_tracing_choice),
 }
 
 

@@ -54,6 +54,7 @@ class Permission(StrEnum):
     CASE_MANAGE = "case.manage"
     MATCH_REVIEW = "match.review"
     POW_PAY_MANAGE = "pow.pay_manage"
+    POSTING_OVERRIDE = "posting.override"
 
 
 class Role(Labelled):
@@ -142,6 +143,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AGREEMENT_APPROVE,
             Permission.PAYMENT_READ,
             Permission.CASE_MANAGE,
+            Permission.POSTING_OVERRIDE,
         }
     ),
     Role.AUDITOR: frozenset(

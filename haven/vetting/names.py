@@ -18,12 +18,12 @@ folded, spaces removed, so "U Aung Kyaw" = "aungkyaw"):
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
 from haven.kernel.keys import name_part
-from haven.matching.public import IdentityRecord, ScreeningMatch, screen_against
+from haven.matching.public import IdentityRecord, ScreeningMatch, Watchlist, screen_against
 
 THRESHOLD = 85.0
 UNIT_BONUS = 0.1
@@ -75,3 +75,13 @@ def screen_names(person: IdentityRecord, entries: Sequence[IdentityRecord]) -> l
     if not entries:
         return []
     return screen_against(person, entries)
+
+
+def name_screener(
+    entries: Sequence[IdentityRecord],
+) -> Callable[[IdentityRecord], list[ScreeningMatch]]:
+    """`screen_names` for many people against the same entries, the entries prepared once
+    (a nominal roll of hundreds against the registry)."""
+    if not entries:
+        return lambda _person: []
+    return Watchlist(entries).screen

@@ -2,15 +2,19 @@
 (docs/architecture.md, "Between domains").
 
 Other domains learn a person's vetting status, never allegations or hits; they learn of a
-decision coming into force from `VettingOutcomeDecided`.
+decision coming into force from `VettingOutcomeDecided`. The one exception is
+`screen_subjects`: the agreements domain screens nominal rolls and commanders (not received
+persons) before an agreement is finalized, and its named approvers must see those hits.
 """
 
 from __future__ import annotations
 
 from haven.vetting.events import VettingOutcomeDecided
-from haven.vetting.lifecycle import Outcome
+from haven.vetting.lifecycle import HitKind, Outcome
 from haven.vetting.repository import has_incidents
-from haven.vetting.screening import screen_person
+from haven.vetting.screening import Found as ScreeningFinding
+from haven.vetting.screening import Subject as ScreeningSubject
+from haven.vetting.screening import screen_person, screen_subjects
 from haven.vetting.status import (
     PAYABLE,
     STATUS_LABELS,
@@ -22,11 +26,15 @@ from haven.vetting.status import (
 __all__ = [
     "PAYABLE",
     "STATUS_LABELS",
+    "HitKind",
     "Outcome",
+    "ScreeningFinding",
+    "ScreeningSubject",
     "VettingOutcomeDecided",
     "VettingStatus",
     "has_incidents",
     "screen_person",
+    "screen_subjects",
     "vetting_status",
     "vetting_statuses",
 ]

@@ -9,6 +9,7 @@ incidents or a watchlist are loaded. Two kinds of hit, each explained in plain w
 
 Screening runs as the system actor on behalf of the user whose action triggered it, and is
 audited. It never decides anything: a hit opens (or reopens) the case for a vetting officer.
+A child (people's child rule) is never screened: children go to child protection instead.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.forces.public import unit_labels
-from haven.matching.public import IdentityRecord
-from haven.people.public import Person, name_records, person_by_id
-from haven.reception.public import origin_units, receptions_by_person
+from haven.matching.public import IdentityRecord, ScreeningMatch
+from haven.people.public import Person, is_child, name_records, person_by_id
+from haven.reception.public import origin_units, received_as_child, receptions_by_person
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor
 from haven.text import has_myanmar
@@ -211,12 +212,9 @@ def _period(service: Service) -> str:
     return f"from {start} to {service.end.isoformat()}"
 
 
-def find_hits(session: Session, person: Person, registry: Registry) -> list[Found]:
-    """Every hit for the person against the registry, explained (nothing is stored)."""
-    services = services_of(session, person.id)
-    record = identity_of(session, person, services)
+def _name_hits(matches: Iterable[ScreeningMatch], registry: Registry) -> list[Found]:
     found: list[Found] = []
-    for match in names.screen_names(record, registry.records):
+    for match in matches:
         about = registry.about.get(match.entry_key)
         if about is None:
             continue
@@ -229,36 +227,111 @@ def find_hits(session: Session, person: Person, registry: Registry) -> list[Foun
                 explanation=f"Name may be {about.label}: " + "; ".join(match.reasons) + ".",
             )
         )
+    return found
+
+
+def _unit_hits(
+    session: Session,
+    services: Sequence[Service],
+    implicated: Iterable[tuple[uuid.UUID, str]],
+    registry: Registry,
+) -> list[Found]:
+    """Unit-and-period hits: an implicated unit (`implicated`: incident id, unit code) while
+    the person served in it."""
+    found: list[Found] = []
+    for incident_id, code in implicated:
+        incident = registry.incidents.get(incident_id) or repository.incident_by_id(
+            session, incident_id
+        )
+        if incident is None:
+            continue
+        for service in services:
+            if service.unit != code or not overlaps(
+                service, incident.occurred_from, incident.occurred_to
+            ):
+                continue
+            found.append(
+                Found(
+                    kind=HitKind.UNIT_PERIOD,
+                    signature=f"{HitKind.UNIT_PERIOD}:{incident.id}",
+                    incident_id=incident.id,
+                    score=1.0,
+                    explanation=(
+                        f"Unit {code} was implicated in incident {incident.reference} "
+                        f"({incident.kind}, {incident.period_text}"
+                        + (f", {incident.township}" if incident.township else "")
+                        + f"); the person served in {code} {_period(service)}."
+                    ),
+                )
+            )
+            break
+    return found
+
+
+def find_hits(session: Session, person: Person, registry: Registry) -> list[Found]:
+    """Every hit for the person against the registry, explained (nothing is stored)."""
+    services = services_of(session, person.id)
+    record = identity_of(session, person, services)
+    found = _name_hits(names.screen_names(record, registry.records), registry)
     units = {s.unit for s in services}
     if units:
         rows = repository.implicated_units(session, person.organisation_id, units)
-        for incident_id, code in rows:
-            incident = registry.incidents.get(incident_id) or repository.incident_by_id(
-                session, incident_id
-            )
-            if incident is None:
-                continue
-            for service in services:
-                if service.unit != code or not overlaps(
-                    service, incident.occurred_from, incident.occurred_to
-                ):
-                    continue
-                found.append(
-                    Found(
-                        kind=HitKind.UNIT_PERIOD,
-                        signature=f"{HitKind.UNIT_PERIOD}:{incident.id}",
-                        incident_id=incident.id,
-                        score=1.0,
-                        explanation=(
-                            f"Unit {code} was implicated in incident {incident.reference} "
-                            f"({incident.kind}, {incident.period_text}"
-                            + (f", {incident.township}" if incident.township else "")
-                            + f"); the person served in {code} {_period(service)}."
-                        ),
-                    )
-                )
-                break
+        found += _unit_hits(session, services, rows, registry)
     return found
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Someone screened who is not a received person (yet): a commander party to an
+    agreement, an entry of a nominal roll. They serve in the unit (`unit_id`, or the unit as
+    written) since a date nobody knows until `served_until` (the expected crossing)."""
+
+    key: uuid.UUID
+    served_until: date
+    name_my: str | None = None
+    name_latin: str | None = None
+    birth_year: int | None = None
+    unit_id: uuid.UUID | None = None
+    unit_text: str | None = None
+
+
+def screen_subjects(
+    session: Session, organisation_id: uuid.UUID, subjects: Sequence[Subject]
+) -> dict[uuid.UUID, list[Found]]:
+    """Each subject's hits against the organisation's incident registry and watchlists, by
+    name and by unit and period, explained as a person's are. Nothing is stored and no case
+    is opened: the caller keeps the hits (agreements screen rolls and commanders before
+    finalization). The registry is decrypted and prepared once for all the subjects."""
+    if not subjects:
+        return {}
+    registry = registry_for(session, organisation_id)
+    screen = names.name_screener(registry.records)
+    codes = unit_labels(session, [s.unit_id for s in subjects if s.unit_id])
+    services: dict[uuid.UUID, list[Service]] = {}
+    for subject in subjects:
+        unit = codes.get(subject.unit_id) if subject.unit_id else None
+        unit = unit or _entry_unit(subject.unit_text)
+        services[subject.key] = (
+            [Service(unit=unit, start=None, end=subject.served_until)] if unit else []
+        )
+    implicated = repository.implicated_units(
+        session, organisation_id, {s.unit for found in services.values() for s in found}
+    )
+    hits: dict[uuid.UUID, list[Found]] = {}
+    for subject in subjects:
+        served = services[subject.key]
+        record = IdentityRecord(
+            key=subject.key,
+            name_my=subject.name_my,
+            name_latin=subject.name_latin,
+            birth_year=subject.birth_year,
+            unit=served[0].unit if served else None,
+        )
+        units = {s.unit for s in served}
+        hits[subject.key] = _name_hits(screen(record), registry) + _unit_hits(
+            session, served, [row for row in implicated if row[1] in units], registry
+        )
+    return hits
 
 
 def ensure_case(
@@ -297,6 +370,16 @@ def _screener(requested_by: Actor | None) -> Actor:
     return Actor.system(label=label)
 
 
+def _child(session: Session, person: Person) -> bool:
+    """A child is screened for protection (pathways' child-protection task), never put
+    through war-crimes vetting: no vetting case, so no vetting hold (docs/standing.md)."""
+    return is_child(
+        person.birth_year,
+        on=utcnow().date(),
+        received_as_child=received_as_child(session, person.id),
+    )
+
+
 def screen_person(
     session: Session,
     person_id: uuid.UUID,
@@ -307,7 +390,7 @@ def screen_person(
     """Screen one person now; return the hits that are new. Opens the case if needed; a new
     hit on a case past the interview reopens it (pending: allowances on hold again)."""
     person = person_by_id(session, person_id)
-    if person is None or person.is_erased:
+    if person is None or person.is_erased or _child(session, person):
         return []
     actor = _screener(requested_by)
     if registry is None:

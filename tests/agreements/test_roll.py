@@ -12,6 +12,7 @@ from haven.config import Settings
 from haven.errors import Conflict
 from haven.forces import repository as forces_repo
 from haven.forces import service as forces
+from haven.kernel.sensitivity import bind_actor
 from haven.reception.public import FileRejected
 from tests.agreements.helpers import Team, draft, team
 
@@ -25,7 +26,9 @@ GOOD = (
 
 @pytest.fixture
 def t(db: Session, fast_settings: Settings) -> Team:
-    return team(db, fast_settings)
+    found = team(db, fast_settings)
+    bind_actor(db, found.negotiator)  # the negotiator reads the roll, as in a request
+    return found
 
 
 def test_a_clean_roll_in_both_scripts_is_imported(db: Session, t: Team) -> None:

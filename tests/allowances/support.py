@@ -15,7 +15,16 @@ from haven.accounts.models import Organisation, Site, User
 from haven.accounts.sessions import actor_for
 from haven.allowances import entitlements, funders, plans
 from haven.allowances.models import Funder, PlanVersion
-from haven.forces.public import Rank, ensure_reference_data
+from haven.forces.public import (
+    Force,
+    Rank,
+    add_equivalence,
+    add_rank,
+    create_force,
+    ensure_reference_data,
+    force_by_name,
+    ranks_of,
+)
 from haven.people.public import FamilyMemberIn, add_family_member
 from haven.reception.public import ReceptionEvent
 from haven.security.permissions import Actor, Role
@@ -23,6 +32,26 @@ from tests import factories as f
 from tests.vetting.support import fresh_actor
 
 SYSTEM = Actor.system()
+RECEIVING_FORCE = "Receiving force (allowances tests)"
+# The receiving force's rank table (seniority, English name) and, for each Myanmar military
+# seniority, the receiving force's seniority it is equivalent to from 2020.
+RECEIVING_RANKS = [
+    (1, "General"),
+    (2, "Colonel"),
+    (3, "Lieutenant Colonel"),
+    (4, "Major"),
+    (5, "Captain"),
+    (6, "Lieutenant"),
+    (7, "Warrant officer"),
+    (8, "Sergeant"),
+    (9, "Corporal"),
+    (10, "Private"),
+]
+ARMY_TO_RECEIVING = {
+    **dict.fromkeys(range(1, 7), 1),
+    **{7: 2, 8: 3, 9: 4, 10: 5, 11: 6, 12: 6, 13: 7, 14: 7},
+    **{15: 8, 16: 8, 17: 9, 18: 9, 19: 10},
+}
 
 PLAN: dict[str, Any] = {
     "name": "Defection plan 2026",
@@ -35,11 +64,23 @@ PLAN: dict[str, Any] = {
             "name_my": "တပ်ခွဲထွက်ငွေ",
             "currency": "MMK",
             "rules": {
+                # On the receiving force's rank table, by name or by place in it.
+                "force": RECEIVING_FORCE,
                 "bands": [
-                    {"label": "Field officer", "from": 7, "to": 9, "amount": 1_000_000},
-                    {"label": "Captain", "from": 10, "to": 10, "amount": 500_000},
-                    {"label": "Junior officer", "from": 11, "to": 14, "amount": 300_000},
-                    {"label": "Other ranks", "from": 15, "to": 19, "amount": 200_000},
+                    {
+                        "label": "Field officer",
+                        "from": "Colonel",
+                        "to": "Major",
+                        "amount": 1_000_000,
+                    },
+                    {"label": "Captain", "from": "Captain", "to": "Captain", "amount": 500_000},
+                    {"label": "Junior officer", "from": 6, "to": 7, "amount": 300_000},
+                    {
+                        "label": "Other ranks",
+                        "from": "Sergeant",
+                        "to": "Private",
+                        "amount": 200_000,
+                    },
                 ],
             },
             "eligibility": {"classifications": ["defector", "surrendered"]},
@@ -104,7 +145,37 @@ class World:
         return fresh_actor(db, self.checker_user)
 
 
+def receiving_force(
+    db: Session,
+    name: str = RECEIVING_FORCE,
+    *,
+    equivalence: dict[int, int] | None = None,
+    effective_from: date = date(2020, 1, 1),
+    effective_to: date | None = None,
+) -> Force:
+    """A receiving force with the rank table above and the Myanmar military's ranks'
+    equivalence into it (`equivalence`: army seniority → receiving seniority), once."""
+    force = force_by_name(db, name)
+    if force is None:
+        force = create_force(db, SYSTEM, name=name, kind="receiving", name_my=f"{name} (my)")
+        for seniority, name_en in RECEIVING_RANKS:
+            add_rank(db, SYSTEM, force_id=force.id, seniority=seniority, name_en=name_en)
+    targets = {rank.seniority: rank.id for rank in ranks_of(db, force.id)}
+    for army_seniority, target in (equivalence or ARMY_TO_RECEIVING).items():
+        add_equivalence(
+            db,
+            SYSTEM,
+            receiving_force_id=force.id,
+            source_rank_id=rank_id(db, army_seniority),
+            target_rank_id=targets[target],
+            effective_from=effective_from,
+            effective_to=effective_to,
+        )
+    return force
+
+
 def world(db: Session) -> World:
+    receiving_force(db)
     org = f.organisation(db)
     site = f.site(db, organisation=org)
     registrar = actor_for(f.registrar(db, organisation=org, site=site))
@@ -164,7 +235,11 @@ def person(
     weapons: list[dict[str, Any]] | None = None,
     dependants: int = 0,
     name: str = "Aung Kyaw",
+    rank: Rank | None = None,
+    birth_year: int | None = None,
 ) -> uuid.UUID:
+    """A person received by the world's registrar: with the Myanmar military's rank of this
+    seniority, or `rank` of another force; a child (`classification="child"`) with none."""
     fields: dict[str, Any] = {
         "name_latin": name,
         "classification": classification,
@@ -172,7 +247,11 @@ def person(
         "site_id": str(w.site.id),
         "weapons": weapons or [],
     }
-    if seniority is not None:
+    if birth_year is not None:
+        fields["birth_year"] = birth_year
+    if rank is not None:
+        fields["rank_id"], fields["origin_force_id"] = str(rank.id), str(rank.force_id)
+    elif seniority is not None and classification != "child":
         fields["rank_id"] = str(rank_id(db, seniority))
     event = f.receive(db, w.registrar, **fields)
     assert isinstance(event, ReceptionEvent)

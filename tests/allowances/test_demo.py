@@ -29,4 +29,9 @@ def test_demo_seed_loads_once_and_reconciles(db: Session, fast_settings: Setting
     statuses = sorted(db.scalars(select(PlanVersion.status)).all())
     assert statuses == ["draft", "published"]
     assert db.scalar(select(func.count()).select_from(Instalment)) > 0
+    # The demo plan's bands are set on the demo receiving force: banded by equivalent rank.
+    details = db.scalars(
+        select(Instalment.detail).where(Instalment.component_code == "defection")
+    ).all()
+    assert any(detail.get("equivalent") for detail in details)
     assert ledger.reconcile(db) == []

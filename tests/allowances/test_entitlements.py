@@ -50,7 +50,10 @@ def test_defection_payment_by_rank_band(db: Session) -> None:
         line.instalment.detail,
         gettext=lambda m: m,
     )
-    assert text == "Defection payment, Captain band: 500,000 MMK"
+    assert text == (
+        "Defection payment, Captain band: 500,000 MMK "
+        "(equivalent rank in the receiving force: Captain, on 2026-03-10)"
+    )
 
 
 def test_disengaged_is_not_eligible_for_the_defection_payment(db: Session) -> None:
@@ -133,7 +136,9 @@ def test_plan_version_change_on_a_date_boundary(db: Session) -> None:
             **c,
             "rules": {
                 **c["rules"],
-                "bands": [{"label": "Captain", "from": 10, "to": 10, "amount": 700_000}],
+                "bands": [
+                    {"label": "Captain", "from": "Captain", "to": "Captain", "amount": 700_000}
+                ],
             },
         }
         if c["code"] == "defection"

@@ -79,8 +79,15 @@ def test_register_print_card_and_transfer(page: Page, server: str, cast: Cast) -
     assert card.headers["content-type"] == "application/pdf"
     assert card.body().startswith(b"%PDF-")
 
-    # Record a transfer: the place changes and a new card falls due.
+    # Record a transfer: refused without its risk assessment (non-refoulement, docs/pow.md);
+    # with it, the place changes and a new card falls due.
     page.select_option("#field-to_place_id", label=cast.transit)
+    page.click("#transfer-button")
+    expect(page.locator("#error-summary")).to_contain_text("Name who assessed the risks")
+    assert axe_violations(page) == []
+    page.fill("#transfer-risk_assessed_by", "Naw Paw (protection officer)")
+    page.check("#transfer-risk-persecution")
+    page.select_option("#transfer-risk_conclusion", value="no_real_risk")
     page.click("#transfer-button")
     expect(page.locator("#saved-notice")).to_be_visible()
     expect(page.locator("#pow-place")).to_contain_text(cast.transit)

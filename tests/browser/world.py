@@ -30,7 +30,7 @@ from haven.agreements.schemas import AgreementCreate, AgreementStatus, DeskRegis
 from haven.allowances import entitlements, funders, plans
 from haven.config import Settings
 from haven.db.types import utcnow
-from haven.demo.allowances import DEMO_PLAN
+from haven.demo.allowances import DEMO_PLAN, ensure_demo_receiving_force
 from haven.demo.names import MALE_SYLLABLES, PUBLIC_FIGURES, YOUNG, DemoName
 from haven.demo.pathways import EXPLANATION_EN, EXPLANATION_MY
 from haven.pathways import service as pathways
@@ -300,6 +300,7 @@ def published_plan(
 ) -> uuid.UUID:
     """The demo plan's components under `name`, published, and a draft of the next version
     (`draft_name`) copied from it; the published version's id."""
+    ensure_demo_receiving_force(session)  # the demo plan's rank bands are set on its table
     version = plans.import_version(session, administrator, {**DEMO_PLAN, "name": name})
     plans.publish(session, administrator, version)
     plans.create_version(

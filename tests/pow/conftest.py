@@ -103,3 +103,33 @@ def register(
             place_id=at.id if at else None,
         ),
     )
+
+
+# The risk assessment every transfer and release records (non-refoulement, docs/pow.md).
+ASSESSED: dict[str, object] = {
+    "risk_assessed_by": "Naw Paw (protection officer)",
+    "risk_assessed_on": "2026-11-02",
+    "risks": ["persecution", "family_reprisals"],
+    "risk_conclusion": "no_real_risk",
+}
+
+
+def complete_check(**overrides: object) -> dict[str, object]:
+    """The items of a complete voluntariness check in which the person chooses to defect."""
+    return {
+        "interviewer_name": "Naw Htoo (protection officer)",
+        "interviewer_independent": True,
+        "detaining_unit_absent": True,
+        "former_commanders_absent": True,
+        "present": "Naw Htoo; Saw Ler (interpreter)",
+        "statement": "ကျွန်တော့်ဆန္ဒအလျောက် တော်လှန်ရေးဘက်သို့ ပါဝင်ချင်ပါသည်။",
+        "statement_language": "Burmese",
+        "paths": ["defect"],
+        "witness": "independent",
+        "witness_name": "Daw Mya (church elder)",
+        "mark": "thumbprint",
+        "mark_attested_by": "Daw Mya",
+        "outcome": "voluntary",
+        "interviewed_on": "2026-11-03",
+        **overrides,
+    }

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from haven.pow import board, care, deadlines, service
 from haven.pow.schemas import CardSentIn, InspectionIn, TransferIn
-from tests.pow.conftest import Setting, place, register
+from tests.pow.conftest import ASSESSED, Setting, place, register
 
 
 def test_today_is_the_date_in_myanmar_not_utc() -> None:
@@ -74,7 +74,10 @@ def test_transfer_restarts_the_seven_days(db: Session, setting: Setting) -> None
     before = board.board(db, setting.officer, now=_at(date(2026, 11, 9), 3))
     assert [c.occasion for c in before.cards_overdue] == ["capture"]
     service.transfer(
-        db, setting.officer, record.id, TransferIn(to_place_id=two.id, moved_on=date(2026, 11, 9))
+        db,
+        setting.officer,
+        record.id,
+        TransferIn(to_place_id=two.id, moved_on=date(2026, 11, 9), **ASSESSED),  # type: ignore[arg-type]
     )
     day7 = board.board(db, setting.officer, now=_at(date(2026, 11, 16), 3))
     assert [(c.occasion, c.due_on) for c in day7.cards_due] == [("transfer", date(2026, 11, 16))]

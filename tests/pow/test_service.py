@@ -13,7 +13,7 @@ from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.kernel.sensitivity import bind_actor
-from haven.pow import care, ending, repository, service
+from haven.pow import care, ending, repository, service, voluntariness
 from haven.pow.models import PowRecord
 from haven.pow.schemas import (
     Art17In,
@@ -33,7 +33,7 @@ from haven.pow.schemas import (
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor, Role
 from tests import factories as f
-from tests.pow.conftest import Setting, captured, place, register
+from tests.pow.conftest import ASSESSED, Setting, captured, complete_check, place, register
 
 
 def _actions(db: Session) -> list[str]:
@@ -124,7 +124,10 @@ def test_transfer_owes_a_new_card_and_supersedes_the_unsent_one(
     one, two = place(db, setting), place(db, setting, "Camp Two")
     record = register(db, setting, captured_on=date(2026, 11, 1), at=one)
     service.transfer(
-        db, setting.officer, record.id, TransferIn(to_place_id=two.id, moved_on=date(2026, 11, 5))
+        db,
+        setting.officer,
+        record.id,
+        TransferIn(to_place_id=two.id, moved_on=date(2026, 11, 5), **ASSESSED),  # type: ignore[arg-type]
     )
     cards = repository.cards_of(db, record.id)
     assert [(c.occasion, c.due_on, c.superseded_at is not None) for c in cards] == [
@@ -134,7 +137,12 @@ def test_transfer_owes_a_new_card_and_supersedes_the_unsent_one(
     assert record.place_id == two.id
     assert [n.kind for n in repository.notices_of(db, record.id)] == ["capture", "transfer"]
     with pytest.raises(ValidationFailed):
-        service.transfer(db, setting.officer, record.id, TransferIn(to_place_id=two.id))
+        service.transfer(
+            db,
+            setting.officer,
+            record.id,
+            TransferIn(to_place_id=two.id, **ASSESSED),  # type: ignore[arg-type]
+        )
     service.mark_card_sent(db, setting.officer, cards[1].id, CardSentIn(sent_on=date(2026, 11, 6)))
     with pytest.raises(Conflict):
         service.mark_card_sent(db, setting.officer, cards[1].id, CardSentIn())
@@ -222,26 +230,23 @@ def test_no_repatriation_against_the_recorded_wish(db: Session, setting: Setting
             db,
             setting.officer,
             record.id,
-            ReleaseIn(kind="repatriation", grounds="end_of_hostilities"),
+            ReleaseIn(kind="repatriation", grounds="end_of_hostilities", **ASSESSED),  # type: ignore[arg-type]
         )
     item = ending.release(
-        db, setting.officer, record.id, ReleaseIn(kind="release", grounds="end_of_hostilities")
+        db,
+        setting.officer,
+        record.id,
+        ReleaseIn(kind="release", grounds="end_of_hostilities", **ASSESSED),  # type: ignore[arg-type]
     )
     assert item.wishes_not_repatriated
     assert record.status == "released"
 
 
 def _check(db: Session, setting: Setting, record: PowRecord, **overrides: object) -> object:
-    data = {
-        "interviewer_name": "Naw Htoo (protection officer)",
-        "interviewer_independent": True,
-        "detaining_unit_absent": True,
-        "statement": "I want to join the resistance of my own will.",
-        "outcome": "voluntary",
-        "interviewed_on": date(2026, 11, 3),
-        **overrides,
-    }
-    return ending.record_check(db, setting.officer, record.id, VoluntarinessIn.model_validate(data))
+    data = complete_check(**overrides)
+    return voluntariness.record_check(
+        db, setting.officer, record.id, VoluntarinessIn.model_validate(data)
+    )
 
 
 def test_defection_is_refused_without_a_completed_voluntariness_check(

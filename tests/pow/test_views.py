@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from datetime import date, timedelta
@@ -23,7 +24,7 @@ from haven.pow.schemas import InspectionIn
 from haven.security.models import LoginSession
 from haven.security.permissions import Actor, Role
 from tests import factories as f
-from tests.pow.conftest import Setting, captured, place
+from tests.pow.conftest import Setting, captured, complete_check, place
 
 
 def _officer(client: TestClient, db: Session, fast_settings: Settings, setting: Setting) -> None:
@@ -73,7 +74,15 @@ def test_register_print_transfer_and_board(
     token = f.csrf_from(client, f"/pow/records/{record.id}")
     moved = client.post(
         f"/pow/records/{record.id}/transfer",
-        data={"csrf_token": token, "to_place_id": str(south.id), "moved_on": "2026-11-03"},
+        data={
+            "csrf_token": token,
+            "to_place_id": str(south.id),
+            "moved_on": "2026-11-03",
+            "risk_assessed_by": "Naw Paw",
+            "risk_assessed_on": "2026-11-02",
+            "risks": ["persecution", "exposure"],
+            "risk_conclusion": "no_real_risk",
+        },
         follow_redirects=False,
     )
     assert moved.status_code == 303, moved.text
@@ -347,3 +356,91 @@ def test_api_refuses_defection_without_a_completed_check(
     assert refused.status_code == 409
     assert refused.json()["error"] == "conflict"
     assert client.get(f"/api/pow/records/{pow_id}", headers=headers).json()["status"] == "interned"
+
+
+def test_voluntariness_tracing_and_risk_forms_on_the_record_page(
+    client: TestClient, db: Session, fast_settings: Settings, setting: Setting
+) -> None:
+    _officer(client, db, fast_settings, setting)
+    record = _register(client, db, setting)
+    page = client.get(f"/pow/records/{record.id}")
+    for field in ('name="former_commanders_absent"', 'name="present"', 'name="mark"'):
+        assert field in page.text
+    assert 'id="transfer-risk_assessed_by"' in page.text
+    assert 'id="release-risk_conclusion"' in page.text
+    assert 'id="defect-button"' not in page.text  # no complete check yet
+    token = f.csrf_from(client, f"/pow/records/{record.id}")
+
+    # A transfer without its risk assessment names each missing item and writes nothing.
+    south = place(db, setting, "Camp South")
+    refused = client.post(
+        f"/pow/records/{record.id}/transfer",
+        data={"csrf_token": token, "to_place_id": str(south.id)},
+    )
+    assert refused.status_code == 422
+    for name in ("risk_assessed_by", "risks", "risk_conclusion"):
+        assert f'id="error-{name}"' in refused.text
+    assert "Camp South" in refused.text  # the choice is kept
+
+    # The check, through the form (ticks and the list of paths).
+    check = {k: v for k, v in complete_check().items() if v is not None}
+    for tick in ("interviewer_independent", "detaining_unit_absent", "former_commanders_absent"):
+        check[tick] = "yes"
+    saved = client.post(
+        f"/pow/records/{record.id}/check",
+        data={"csrf_token": token, **check},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    page = client.get(f"/pow/records/{record.id}")
+    assert 'id="defect-button"' in page.text
+    check_id = page.text.split('name="check_id" value="')[1].split('"')[0]
+    defected = client.post(
+        f"/pow/records/{record.id}/defect",
+        data={"csrf_token": token, "check_id": check_id, "changed_on": "2026-11-05"},
+        follow_redirects=False,
+    )
+    assert defected.status_code == 303, defected.text
+    page = client.get(f"/pow/records/{record.id}")
+    assert 'id="tracing-current"' in page.text
+    assert "No notice (nothing recorded)" in page.text
+    assert "withheld: the person changed sides" in page.text
+    assert 'id="no-notices"' in client.get("/pow/notices").text
+
+    # The person's choice needs a witness and that it was explained.
+    bad = client.post(
+        f"/pow/records/{record.id}/tracing",
+        data={"csrf_token": token, "choice": "family_privately", "chosen_on": "2026-11-06"},
+    )
+    assert bad.status_code == 422
+    assert 'id="error-informed"' in bad.text
+    assert 'id="error-witness_name"' in bad.text
+    chosen = client.post(
+        f"/pow/records/{record.id}/tracing",
+        data={
+            "csrf_token": token,
+            "choice": "family_privately",
+            "chosen_on": "2026-11-06",
+            "witness_name": "Daw Mya",
+            "informed": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303, chosen.text
+    notices = client.get("/pow/notices").text
+    assert "Private message to the family" in notices
+
+    # The export carries the family message without anything military.
+    token = f.csrf_from(client, "/pow/notices")
+    export = client.post("/pow/notices/export", data={"csrf_token": token})
+    assert export.status_code == 200, export.text
+    text = zipfile.ZipFile(io.BytesIO(export.content)).read("notices.csv").decode("utf-8-sig")
+    (values,) = list(csv.DictReader(io.StringIO(text)))
+    assert values["notice"] == "family_private"
+    assert values["first_names"] == "Min Thu Aung"
+    assert (values["rank"], values["service_number"], values["date_of_birth"]) == ("", "", "")
+    assert values["detail"].startswith("For the family only")
+
+    # The page reads in Burmese too.
+    client.post("/language", data={"language": "my", "next": "/", "csrf_token": token})
+    assert client.get(f"/pow/records/{record.id}").status_code == 200

@@ -63,6 +63,9 @@ OPERATIONS: list[Operation] = [
         json=lambda w: {"to": "collapsed"},
     ),
     Operation(
+        "GET", "/api/agreements/{agreement_id}/overrides", Permission.AGREEMENT_READ, record=True
+    ),
+    Operation(
         "GET",
         "/api/agreements/{agreement_id}/approval",
         Permission.AGREEMENT_APPROVE,
@@ -73,6 +76,19 @@ OPERATIONS: list[Operation] = [
         "/api/agreements/{agreement_id}/approve",
         Permission.AGREEMENT_APPROVE,
         record=True,
+    ),
+    Operation(
+        "GET",
+        "/api/agreements/{agreement_id}/screening",
+        Permission.AGREEMENT_APPROVE,
+        record=True,
+    ),
+    Operation(
+        "POST",
+        "/api/agreements/{agreement_id}/screening/acknowledgements",
+        Permission.AGREEMENT_APPROVE,
+        record=True,
+        json=lambda w: {"hit_ids": [str(uuid.uuid4())], "note": "Matrix acknowledgement"},
     ),
     Operation(
         "POST",

@@ -56,6 +56,8 @@ OPERATIONS: list[Operation] = [
     Operation("GET", "/api/referrals", P.CASE_READ),
     _case("/api/cases/{case_id}", "GET", P.CASE_READ),
     _case("/api/cases/{case_id}/choices", "GET", P.CASE_READ),
+    _case("/api/cases/{case_id}/standing", "GET", P.CASE_READ),
+    Operation("GET", "/api/people/{person_id}/standing", P.CASE_READ, record=True),
     Operation(
         "POST",
         "/api/cases/{case_id}/assign",
@@ -118,6 +120,12 @@ OPERATIONS: list[Operation] = [
         "POST",
         P.CASE_WRITE,
         {"unit": "Battalion 1", "personnel_number": "KN-0001"},
+    ),
+    _case(
+        "/api/cases/{case_id}/serve/override",
+        "POST",
+        P.POSTING_OVERRIDE,
+        {"reason": "Matrix override: the person asked for it."},
     ),
     _case("/api/cases/{case_id}/home", "GET", P.CASE_READ),
     _case("/api/cases/{case_id}/home", "POST", P.CASE_WRITE, {"township": "Demoso"}),

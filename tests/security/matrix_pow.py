@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from haven.accounts.sessions import actor_for
-from haven.pow import care, ending, service
+from haven.pow import care, ending, service, voluntariness
 from haven.pow.schemas import DeathIn, PlaceIn, PowRegister, VoluntarinessIn
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
@@ -15,6 +15,12 @@ from tests.security.matrix import Operation, Side, SideContext
 
 READ, WRITE, PAY = Permission.POW_READ, Permission.POW_WRITE, Permission.POW_PAY_MANAGE
 R = "/api/pow/records/{pow_id}"
+# The risk assessment every transfer and release records (non-refoulement, docs/pow.md).
+ASSESSED = {
+    "risk_assessed_by": "Protection officer",
+    "risks": ["persecution"],
+    "risk_conclusion": "no_real_risk",
+}
 
 OPERATIONS: list[Operation] = [
     Operation("GET", "/api/pow/records", READ),
@@ -37,7 +43,7 @@ OPERATIONS: list[Operation] = [
         R + "/transfers",
         WRITE,
         record=True,
-        json=lambda w: {"to_place_id": str(w.mine.ids["place2_id"])},
+        json=lambda w: {"to_place_id": str(w.mine.ids["place2_id"]), **ASSESSED},
     ),
     Operation("GET", R + "/cards", READ, record=True),
     Operation("GET", "/api/pow/cards/{card_id}/pdf", READ, record=True),
@@ -98,10 +104,19 @@ OPERATIONS: list[Operation] = [
         R + "/release",
         WRITE,
         record=True,
-        json=lambda w: {"kind": "release", "grounds": "end_of_hostilities"},
+        json=lambda w: {"kind": "release", "grounds": "end_of_hostilities", **ASSESSED},
     ),
     Operation("POST", R + "/escape", WRITE, record=True, json=lambda w: {}),
     Operation("GET", R + "/voluntariness-checks", READ, record=True),
+    Operation("GET", R + "/risk-assessments", READ, record=True),
+    Operation("GET", R + "/tracing-choices", READ, record=True),
+    Operation(
+        "POST",
+        R + "/tracing-choices",
+        WRITE,
+        record=True,
+        json=lambda w: {"choice": "no_notice", "witness_name": "Witness", "informed": True},
+    ),
     Operation(
         "POST",
         R + "/voluntariness-checks",
@@ -165,7 +180,7 @@ def seed(ctx: SideContext, side: Side) -> None:
     effect = care.take_effect(
         ctx.db, officer, record.id, care.EffectIn(description="Ring", taken_by="Sgt. Matrix")
     )
-    check = ending.record_check(
+    check = voluntariness.record_check(
         ctx.db,
         officer,
         record.id,
@@ -173,7 +188,15 @@ def seed(ctx: SideContext, side: Side) -> None:
             interviewer_name="Independent",
             interviewer_independent=True,
             detaining_unit_absent=True,
+            former_commanders_absent=True,
+            present="Interviewer, interpreter",
             statement="My own choice.",
+            statement_language="Burmese",
+            paths=["defect"],
+            witness="none",
+            no_witness_reason="No one available",
+            mark="thumbprint",
+            mark_attested_by="Interpreter",
             outcome="voluntary",
         ),
     )

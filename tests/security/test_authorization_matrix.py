@@ -147,12 +147,25 @@ def _build_world(db: Session, settings: Settings) -> World:
         target_rank_id=target.id,
         effective_from=date(2020, 1, 1),
     )
+    army_positions = forces_repository.positions_of(db, army.id)
+    their_positions = forces_repository.positions_of(db, receiving.id)
+    forces.add_position_equivalence(
+        db,
+        SYSTEM,
+        receiving_force_id=receiving.id,
+        source_position_id=army_positions[0].id,
+        target_position_id=their_positions[0].id,
+        effective_from=date(2020, 1, 1),
+    )
     shared = {
         "force_id": army.id,
         "rank_id": ranks[-1].id,
         "receiving_force_id": receiving.id,
         "source_rank_id": ranks[0].id,
         "target_rank_id": target.id,
+        "position_id": army_positions[-1].id,
+        "source_position_id": army_positions[0].id,
+        "target_position_id": their_positions[0].id,
     }
     return World(mine=mine, other=other, tokens=tokens, token_ids=token_ids, shared=shared)
 
@@ -251,6 +264,40 @@ CORE_OPERATIONS: list[Operation] = [
         Permission.REFERENCE_READ,
         query=lambda w: {
             "source_rank_id": str(w.shared["source_rank_id"]),
+            "receiving_force_id": str(w.shared["receiving_force_id"]),
+            "on": "2024-01-01",
+        },
+    ),
+    Operation("GET", "/api/forces/{force_id}/positions", Permission.REFERENCE_READ),
+    Operation(
+        "POST",
+        "/api/forces/{force_id}/positions",
+        Permission.REFERENCE_MANAGE,
+        json=lambda w: {"grade": 9, "name_en": f"Extra {uuid.uuid4().hex[:6]}"},
+    ),
+    Operation(
+        "PATCH",
+        "/api/positions/{position_id}",
+        Permission.REFERENCE_MANAGE,
+        json=lambda w: {"name_my": "ထမင်းချက်", "verified": True},
+    ),
+    Operation(
+        "POST",
+        "/api/position-equivalences",
+        Permission.REFERENCE_MANAGE,
+        json=lambda w: {
+            "receiving_force_id": str(w.shared["receiving_force_id"]),
+            "source_position_id": str(w.shared["position_id"]),
+            "target_position_id": str(w.shared["target_position_id"]),
+            "effective_from": "2021-01-01",
+        },
+    ),
+    Operation(
+        "GET",
+        "/api/position-equivalences/lookup",
+        Permission.REFERENCE_READ,
+        query=lambda w: {
+            "source_position_id": str(w.shared["source_position_id"]),
             "receiving_force_id": str(w.shared["receiving_force_id"]),
             "on": "2024-01-01",
         },
