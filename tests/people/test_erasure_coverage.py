@@ -137,7 +137,7 @@ def test_the_rule_finds_the_tables_it_must() -> None:
     tables = person_tables()
     for name in ("persons", "family_members", "person_keys", "pow_records", "case_notes"):
         assert name in tables
-    assert "agreement_roll_entries" in tables  # names on a roll: plaintext, no person key
+    assert "agreement_roll_entries" in tables  # a roll's name index is personal data
     for name in ("vetting_incidents", "vetting_watchlist_entries", "agreements"):
         assert name not in tables  # encrypted under their own owner's key
 
