@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import PowStatus
-from haven.pow.repository import has_places, record_of_person
+from haven.pow.repository import has_places, record_of_person, records_of_persons
 from haven.pow.safeguards import PARTY_LEFT, parties_left, refuse_party_left
 from haven.pow.schemas import PrisonerPath
 from haven.pow.voluntariness import (
@@ -34,6 +34,7 @@ __all__ = [
     "latest_voluntariness",
     "parties_left",
     "record_of_person",
+    "records_of_persons",
     "refuse_party_left",
     "voluntariness_completed",
 ]

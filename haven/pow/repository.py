@@ -87,6 +87,13 @@ def record_of_person(session: Session, person_id: uuid.UUID) -> PowRecord | None
     return session.scalar(select(PowRecord).where(PowRecord.person_id == person_id))
 
 
+def records_of_persons(
+    session: Session, person_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, PowRecord]:
+    """The prisoner-of-war record of each person who has one, batched."""
+    return Records(session).many_by(PowRecord.person_id, person_ids)
+
+
 def record_by_id(session: Session, pow_id: uuid.UUID) -> PowRecord | None:
     return Records(session).get(pow_id)
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from haven.errors import Conflict
 from haven.people.public import is_child, persons_by_id
-from haven.pow.public import PowStatus, record_of_person, voluntariness_completed
+from haven.pow.public import PowStatus, records_of_persons, voluntariness_completed
 from haven.reception.public import (
     PRISONER_CLASSIFICATIONS,
     Classification,
@@ -38,13 +38,18 @@ def standings(
     session: Session, person_ids: Iterable[uuid.UUID], *, on: date | None = None
 ) -> dict[uuid.UUID, Standing]:
     """The standing of each person (every id given is answered), in a constant number of
-    queries per batch, plus one for each person received as a prisoner and three for each
-    prisoner whose path a voluntariness check gates."""
+    queries per batch, plus three for each prisoner whose path a voluntariness check gates."""
     wanted = list(dict.fromkeys(person_ids))
     today = on or datetime.now(UTC).date()
     persons = persons_by_id(session, wanted)
     receptions = receptions_by_person(session, wanted)
     vetting = vetting_statuses(session, wanted)
+    captives = [
+        person_id
+        for person_id in wanted
+        if any(e.classification in PRISONER_CLASSIFICATIONS for e in receptions.get(person_id, []))
+    ]
+    records = records_of_persons(session, captives)
     found: dict[uuid.UUID, Standing] = {}
     for person_id in wanted:
         person = persons.get(person_id)
@@ -54,8 +59,7 @@ def standings(
             on=today,
             received_as_child=any(e.classification == Classification.CHILD for e in events),
         )
-        captive = any(e.classification in PRISONER_CLASSIFICATIONS for e in events)
-        record = record_of_person(session, person_id) if captive else None
+        record = records.get(person_id)
         prisoner = PowStatus(record.status) if record is not None else None
         found[person_id] = decide(
             Facts(

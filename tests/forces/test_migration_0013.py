@@ -92,9 +92,10 @@ def test_the_terms_date_of_existing_agreements_is_their_second_approval(
                 AgreementApprover.agreement_id == finalized.id
             )
         ).scalar_one()
-        found = dict(
-            connection.execute(sa.select(Agreement.id, Agreement.finalized_at)).tuples().all()
-        )
+        found = {
+            row[0]: row[1]
+            for row in connection.execute(sa.select(Agreement.id, Agreement.finalized_at))
+        }
     assert second is not None
     assert found[finalized.id] == second
     assert found[negotiating.id] is None
