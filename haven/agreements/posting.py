@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from haven.accounts import repository as accounts
 from haven.agreements import repository
 from haven.agreements.models import Agreement, PostingOverride
-from haven.agreements.terms import binding_agreement
+from haven.agreements.terms import binding_agreement, terms_date
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import NotFound, PermissionDenied, ValidationFailed
@@ -40,14 +40,6 @@ class ServiceTerms:
     terms_on: date  # the date the terms were fixed: equivalence is taken on this date
     ranks_retained: bool
     positions_retained: bool
-
-
-def terms_date(agreement: Agreement) -> date:
-    """The date an agreement's terms were fixed: its finalization (the second named
-    approver's approval). An agreement finalized before Haven recorded that moment falls back
-    on its last change of state."""
-    fixed = agreement.finalized_at or agreement.status_changed_at
-    return fixed.date()
 
 
 def service_terms_for_person(session: Session, person_id: uuid.UUID) -> ServiceTerms | None:

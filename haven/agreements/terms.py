@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 
 from sqlalchemy.orm import Session
@@ -20,8 +21,17 @@ from haven.reception.public import latest_agreement_id
 class AllowanceTerms:
     agreement_id: uuid.UUID
     plan_version_id: uuid.UUID | None  # the defection-plan version the agreement refers to
+    terms_on: date  # the date the terms were fixed: rank equivalence is taken on this date
     # Component code -> amount in minor units of that component's currency, overriding the plan.
     overrides: Mapping[str, int] = field(default_factory=dict)
+
+
+def terms_date(agreement: Agreement) -> date:
+    """The date an agreement's terms were fixed: its finalization (the second named
+    approver's approval). An agreement finalized before Haven recorded that moment falls back
+    on its last change of state."""
+    fixed = agreement.finalized_at or agreement.status_changed_at
+    return fixed.date()
 
 
 def binding_agreement(session: Session, person_id: uuid.UUID) -> Agreement | None:
@@ -56,5 +66,6 @@ def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> Allowa
     return AllowanceTerms(
         agreement_id=agreement.id,
         plan_version_id=agreement.plan_version_id,
+        terms_on=terms_date(agreement),
         overrides=MappingProxyType(overrides),
     )

@@ -24,9 +24,7 @@ from sqlalchemy.orm import Session
 
 from haven.agreements.public import (
     AllowanceTerms,
-    ServiceTerms,
     allowance_terms_for_person,
-    service_terms_for_person,
 )
 from haven.allowances.rules import Equivalent, Facts, RankRef, RankTable
 from haven.db.types import utcnow
@@ -84,9 +82,9 @@ def rank_tables(session: Session) -> dict[str, RankTable]:
     }
 
 
-def terms_fixed_on(terms: ServiceTerms | None, received_on: date) -> date:
+def terms_fixed_on(terms: AllowanceTerms | None, received_on: date) -> date:
     """The date the person's rank equivalence is taken on: the date the agreement they
-    arrived under fixed its terms (`ServiceTerms.terms_on`), else their first reception
+    arrived under fixed its terms (`AllowanceTerms.terms_on`), else their first reception
     date."""
     return terms.terms_on if terms is not None else received_on
 
@@ -162,7 +160,7 @@ def load(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, P
             equivalents: Mapping[str, Equivalent] = (
                 equivalences.of(
                     rank,
-                    terms_fixed_on(service_terms_for_person(session, person_id), first.received_on),
+                    terms_fixed_on(terms, first.received_on),
                 )
                 if rank is not None
                 else {}
