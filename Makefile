@@ -58,13 +58,13 @@ deps-node: node_modules/.installed
 messages: $(MO)
 
 extract-messages: deps-python
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -o $(TRANSLATIONS)/messages.pot --no-location --sort-output haven
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k NC_:1c,2 -k pgettext:1c,2 -k npgettext:1c,2,3 -o $(TRANSLATIONS)/messages.pot --no-location --sort-output haven
 	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -D messages --no-fuzzy-matching
 
 # --- the two commands -----------------------------------------------------------------------
 run: export HAVEN_KEY_FILE ?= $(DEMO_KEY)
 run: deps
-	@mkdir -p var
+	@mkdir -p -m 700 var && chmod 700 var
 	@if [ -f var/haven.db ] && [ "$$(head -c 15 var/haven.db)" = "SQLite format 3" ]; then \
 		mv var/haven.db var/haven.unencrypted-old.db; rm -f var/haven.db-wal var/haven.db-shm; \
 		echo "Moved the old unencrypted demo database aside to var/haven.unencrypted-old.db."; \

@@ -28,6 +28,30 @@ def N_(msgid: str) -> str:  # noqa: N802 - the conventional gettext marker name
     return msgid
 
 
+class Msgid(str):
+    """An English msgid that carries its message context (`pgettext`'s first argument).
+
+    One English word can mean different things ("State" of a record, not a rank; "Due" as a
+    date, not "to be sent"): the context tells the translator which, and the catalog keeps one
+    translation per (context, msgid). A `Msgid` is the plain English string everywhere English
+    is shown, so labels, exports and comparisons are unchanged; `gettext` sees its context.
+    """
+
+    __slots__ = ("context",)
+    context: str | None
+
+    def __new__(cls, msgid: str, context: str | None = None) -> Self:
+        value = str.__new__(cls, msgid)
+        value.context = context
+        return value
+
+
+def NC_(context: str, msgid: str) -> str:  # noqa: N802 - the marker name, like N_
+    """Mark a msgid with a message context for extraction (`-k NC_:1c,2`), translating later:
+    the result is the English msgid and translates in its context."""
+    return Msgid(msgid, context)
+
+
 class Labelled(StrEnum):
     """A `StrEnum` whose members carry their translatable label: `NAME = value, N_("Label")`.
 
@@ -88,11 +112,29 @@ def translations_for(language: str) -> NullTranslations:
 
 
 def gettext(msgid: str, language: str | None = None) -> str:
+    """`msgid` in the reader's language; a msgid marked with a context (`NC_`) translates in
+    that context."""
+    context = getattr(msgid, "context", None)
+    if context is not None:
+        return pgettext(context, msgid, language)
     return translations_for(language or current_language.get()).gettext(msgid)
 
 
 def ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
     return translations_for(language or current_language.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, msgid: str, language: str | None = None) -> str:
+    """`msgid` as meant in `context` (one English word, several meanings), in the reader's
+    language; the English msgid when the catalog has no translation in that context."""
+    translations = translations_for(language or current_language.get())
+    return str(translations.pgettext(context, str(msgid)))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """`ngettext` in a message context."""
+    translations = translations_for(language or current_language.get())
+    return str(translations.npgettext(context, singular, plural, n))
 
 
 def render(message: Text | str, language: str | None = None) -> str:

@@ -14,10 +14,11 @@ PO = ROOT / "haven" / "translations" / "my" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)[sd]")
 
 
-def _catalog() -> dict[str, str]:
+def _catalog() -> dict[tuple[str | None, str], str]:
+    """(message context, msgid) → Burmese, for the singular messages."""
     with PO.open("rb") as handle:
         return {
-            str(m.id): str(m.string)
+            (m.context, str(m.id)): str(m.string)
             for m in read_po(handle, locale="my")
             if m.id and isinstance(m.id, str)
         }
@@ -35,6 +36,8 @@ def test_every_message_in_the_sources_is_translated(tmp_path: Path) -> None:
             str(ROOT / "babel.cfg"),
             "-k",
             "N_",
+            "-k",
+            "NC_:1c,2",
             "-o",
             str(pot),
             "--no-location",
@@ -45,14 +48,14 @@ def test_every_message_in_the_sources_is_translated(tmp_path: Path) -> None:
         capture_output=True,
     )
     with pot.open("rb") as handle:
-        wanted = {str(m.id) for m in read_po(handle) if m.id and isinstance(m.id, str)}
+        wanted = {(m.context, str(m.id)) for m in read_po(handle) if m.id and isinstance(m.id, str)}
     catalog = _catalog()
     missing = sorted(m for m in wanted if not catalog.get(m))
     assert missing == [], "run `make extract-messages` and translate: " + repr(missing[:10])
 
 
 def test_placeholders_survive_translation() -> None:
-    for msgid, translation in _catalog().items():
+    for (_context, msgid), translation in _catalog().items():
         if translation:
             assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(translation)), (
                 msgid
