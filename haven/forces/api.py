@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from sqlalchemy.orm import Session
 
-from haven.errors import NotFound
+from haven.errors import NotFound, ValidationFailed
 from haven.forces import repository, service
+from haven.forces.models import Rank
 from haven.forces.schemas import (
     EquivalenceIn,
     EquivalenceOut,
@@ -24,6 +27,8 @@ from haven.forces.schemas import (
     RankUpdate,
     UnitOut,
 )
+from haven.i18n import N_
+from haven.text import UncertainEncoding, clean_text
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api", tags=["forces"])
@@ -43,26 +48,58 @@ def create_force(data: ForceIn, session: DB, actor: ApiActor) -> ForceOut:
     )
 
 
+def _ranks_out(session: Session, ranks: list[Rank]) -> list[RankOut]:
+    aliases = service.rank_aliases(session, [r.id for r in ranks])
+    return [
+        RankOut.model_validate(r).model_copy(update={"aliases": aliases.get(r.id, [])})
+        for r in ranks
+    ]
+
+
 @router.get("/forces/{force_id}/ranks")
 def list_ranks(force_id: uuid.UUID, session: DB, actor: ApiActor) -> list[RankOut]:
-    """The force's rank table, most senior first."""
-    return [RankOut.model_validate(r) for r in service.list_ranks(session, actor, force_id)]
+    """The force's rank table, most senior first, with the other ways each rank is written."""
+    return _ranks_out(session, list(service.list_ranks(session, actor, force_id)))
+
+
+@router.get("/ranks/lookup")
+def lookup_rank(
+    session: DB,
+    actor: ApiActor,
+    text: Annotated[str, Query(min_length=1, max_length=100)],
+    force_id: uuid.UUID | None = None,
+) -> RankOut:
+    """The rank written so (a name, an abbreviation such as Lt Col or ဗမက, a short form such
+    as ဒုဗိုလ်မှူးကြီး, a romanisation such as Bo Gyi) in the force's table (default: the
+    Myanmar military); 404 when no rank of the table is written so."""
+    force = force_id or service.ensure_reference_data(session).id
+    try:
+        written = clean_text(text).text
+    except UncertainEncoding as error:
+        raise ValidationFailed(fields={"text": error.message}) from None
+    rank = service.find_rank(session, actor, force, written)
+    if rank is None:
+        raise NotFound(N_("No rank of this force is written so."))
+    return _ranks_out(session, [rank])[0]
 
 
 @router.post("/forces/{force_id}/ranks", status_code=201)
 def add_rank(force_id: uuid.UUID, data: RankIn, session: DB, actor: ApiActor) -> RankOut:
     """Add a rank to a force's table (administrators)."""
-    return RankOut.model_validate(
-        service.add_rank(session, actor, force_id=force_id, **data.model_dump())
-    )
+    return _ranks_out(
+        session, [service.add_rank(session, actor, force_id=force_id, **data.model_dump())]
+    )[0]
 
 
 @router.patch("/ranks/{rank_id}")
 def update_rank(rank_id: uuid.UUID, data: RankUpdate, session: DB, actor: ApiActor) -> RankOut:
-    """Correct a rank's Burmese name or mark it verified (administrators)."""
-    return RankOut.model_validate(
-        service.update_rank(session, actor, rank_id, name_my=data.name_my, verified=data.verified)
+    """Correct a rank's Burmese name, mark it verified, or replace the other ways it is
+    written (`aliases`) (administrators)."""
+    aliases = None if data.aliases is None else [a for a in data.aliases if a]
+    rank = service.update_rank(
+        session, actor, rank_id, name_my=data.name_my, verified=data.verified, aliases=aliases
     )
+    return _ranks_out(session, [rank])[0]
 
 
 @router.get("/forces/{force_id}/units")

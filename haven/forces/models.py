@@ -37,6 +37,20 @@ class Rank(IdMixin, TimestampMixin, Base):
     pay_group: Mapped[str | None] = mapped_column(String(40))
 
 
+class RankAlias(IdMixin, TimestampMixin, Base):
+    """Another way a rank is written (an abbreviation, a Burmese short form, a romanisation):
+    `text` as given, `key` its `ranktext.rank_key`, unique within the force, so that a
+    written rank names one rank of a force at most."""
+
+    __tablename__ = "rank_aliases"
+    __table_args__ = (UniqueConstraint("force_id", "key"),)
+
+    force_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("forces.id"), index=True)
+    rank_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("ranks.id"), index=True)
+    text: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(100))
+
+
 class Unit(IdMixin, TimestampMixin, Base):
     """A unit of a force, identified by its normalised kind and number (LIB-531)."""
 

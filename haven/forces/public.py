@@ -2,8 +2,11 @@
 (docs/architecture.md, "Between domains").
 
 `Force`, `Rank`, `Position` and `Unit` are here for other domains' repositories to join on;
-prefer the read functions. Forces are reference data shared by every organisation: the
-unchecked reads (`rank_by_id`, `ranks_by_id`, `positions_by_id`, `units_by_id`, …) serve
+prefer the read functions. A rank written as text (a roll's, an import's, a form's) is
+found with `rank_lookup` (read once, then `find` per row) or `find_rank`, and the force a
+roll names with `force_lookup`: names, abbreviations, Burmese short forms and
+romanisations. Forces are reference data shared by every organisation: the unchecked reads
+(`rank_by_id`, `ranks_by_id`, `positions_by_id`, `units_by_id`, …) serve
 services that checked the actor already. Equivalences (`equivalent_rank`,
 `equivalent_position`) are looked up on a date the caller chooses: the date the person's
 terms were fixed, never "today" by default.
@@ -17,6 +20,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from haven.forces.models import Force, Position, Rank, Unit
+from haven.forces.ranktext import rank_key
 from haven.forces.reference import MYANMAR_ARMY
 from haven.forces.repository import (
     equivalences_of_ranks,
@@ -35,6 +39,8 @@ from haven.forces.repository import (
 )
 from haven.forces.schemas import ForceKind
 from haven.forces.service import (
+    ForceLookup,
+    RankLookup,
     add_equivalence,
     add_position,
     add_position_equivalence,
@@ -43,12 +49,16 @@ from haven.forces.service import (
     ensure_reference_data,
     equivalent_position,
     equivalent_rank,
+    find_rank,
+    force_lookup,
     get_force,
     get_position,
     get_rank,
     list_forces,
     list_positions,
     list_ranks,
+    rank_aliases,
+    rank_lookup,
     resolve_position,
     resolve_unit,
     update_rank,
@@ -64,8 +74,10 @@ __all__ = [
     "MYANMAR_ARMY",
     "Force",
     "ForceKind",
+    "ForceLookup",
     "Position",
     "Rank",
+    "RankLookup",
     "Unit",
     "add_equivalence",
     "add_position",
@@ -76,7 +88,9 @@ __all__ = [
     "equivalences_of_ranks",
     "equivalent_position",
     "equivalent_rank",
+    "find_rank",
     "force_by_name",
+    "force_lookup",
     "get_force",
     "get_position",
     "get_rank",
@@ -86,7 +100,10 @@ __all__ = [
     "position_by_id",
     "positions_by_force",
     "positions_by_id",
+    "rank_aliases",
     "rank_by_id",
+    "rank_key",
+    "rank_lookup",
     "ranks_by_force",
     "ranks_by_id",
     "ranks_of",

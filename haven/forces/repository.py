@@ -14,6 +14,7 @@ from haven.forces.models import (
     Position,
     PositionEquivalence,
     Rank,
+    RankAlias,
     RankEquivalence,
     Unit,
 )
@@ -27,6 +28,11 @@ class Forces(Repository[Force]):
 
 class Ranks(Repository[Rank]):
     model = Rank
+    site_column = None
+
+
+class RankAliases(Repository[RankAlias]):
+    model = RankAlias
     site_column = None
 
 
@@ -58,6 +64,11 @@ def force_by_name(session: Session, name: str) -> Force | None:
     return session.scalar(select(Force).where(Force.name == name))
 
 
+def forces_by_name(session: Session, names: Iterable[str]) -> dict[str, Force]:
+    """Forces by exact name, batched."""
+    return Forces(session).many_by(Force.name, names)
+
+
 def force_by_id(session: Session, force_id: uuid.UUID) -> Force | None:
     return Forces(session).get(force_id)
 
@@ -85,6 +96,26 @@ def ranks_by_force(
     groups = Ranks(session).grouped_by(Rank.force_id, force_ids)
     for ranks in groups.values():
         ranks.sort(key=lambda r: r.seniority)
+    return groups
+
+
+def aliases_by_force(
+    session: Session, force_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[RankAlias]]:
+    """Each force's rank aliases, batched."""
+    groups = RankAliases(session).grouped_by(RankAlias.force_id, force_ids)
+    for found in groups.values():
+        found.sort(key=lambda a: (a.rank_id, a.text))
+    return groups
+
+
+def aliases_by_rank(
+    session: Session, rank_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, list[RankAlias]]:
+    """Each rank's aliases in the order they were written, batched."""
+    groups = RankAliases(session).grouped_by(RankAlias.rank_id, rank_ids)
+    for found in groups.values():
+        found.sort(key=lambda a: a.id)  # UUIDv7: the order they were added
     return groups
 
 

@@ -55,6 +55,12 @@ class RankUpdate(BaseModel):
 
     name_my: CleanText = Field(default=None, max_length=100)
     verified: bool
+    aliases: list[CleanText] | None = Field(
+        default=None,
+        max_length=40,
+        description="Other ways the rank is written (abbreviations, short forms, "
+        "romanisations); replaces the list. Omitted: unchanged.",
+    )
 
 
 class RankOut(BaseModel):
@@ -67,6 +73,9 @@ class RankOut(BaseModel):
     name_my: str | None
     verified: bool
     pay_group: str | None
+    aliases: list[str] = Field(
+        default_factory=list, description="Other ways the rank is written on rolls and forms."
+    )
 
 
 class UnitOut(BaseModel):

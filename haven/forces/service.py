@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,50 +13,100 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces import repository
-from haven.forces.models import Force, Position, PositionEquivalence, Rank, RankEquivalence, Unit
+from haven.forces.models import (
+    Force,
+    Position,
+    PositionEquivalence,
+    Rank,
+    RankAlias,
+    RankEquivalence,
+    Unit,
+)
+from haven.forces.ranktext import rank_key
 from haven.forces.reference import (
     MYANMAR_ARMY,
-    MYANMAR_ARMY_MY,
     MYANMAR_ARMY_POSITIONS,
-    MYANMAR_ARMY_RANKS,
     RECEIVING_FORCE_POSITIONS,
+    REFERENCE_FORCES,
+    ForceTable,
 )
 from haven.forces.schemas import ForceKind
-from haven.i18n import N_
+from haven.i18n import N_, Text
 from haven.security.permissions import Actor, Permission, require
 from haven.text.units import parse_unit
 
+MAX_ALIAS = 100
+
 
 def ensure_reference_data(session: Session) -> Force:
-    """The Myanmar military, its rank table and its appointments exist, and every receiving
-    force has the standard appointments (idempotent; run by `haven db upgrade`)."""
-    force = repository.force_by_name(session, MYANMAR_ARMY)
-    if force is None:
-        force = create_force(
-            session,
-            Actor.system(),
-            name=MYANMAR_ARMY,
-            name_my=MYANMAR_ARMY_MY,
-            kind=ForceKind.STATE_ARMY,
-        )
-    existing = {r.seniority for r in repository.ranks_of(session, force.id)}
-    for seniority, name_en, name_my, verified, pay_group in MYANMAR_ARMY_RANKS:
-        if seniority not in existing:
-            session.add(
-                Rank(
-                    force_id=force.id,
-                    seniority=seniority,
-                    name_en=name_en,
-                    name_my=name_my,
-                    verified=verified,
-                    pay_group=pay_group,
-                )
+    """The reference forces (the Myanmar military, the Myanmar Police Force, the People's
+    Militia and Pyusawhti, the Border Guard Force) exist with their rank tables and the
+    aliases of their ranks; the military has its appointments, and every receiving force the
+    standard appointments (idempotent; run by `haven db upgrade`). Returns the military."""
+    found = repository.forces_by_name(session, [table.name for table in REFERENCE_FORCES])
+    for table in REFERENCE_FORCES:
+        if table.name not in found:
+            found[table.name] = create_force(
+                session, Actor.system(), name=table.name, name_my=table.name_my, kind=table.kind
             )
-    _seed_positions(session, force.id, MYANMAR_ARMY_POSITIONS)
+    ids = [found[table.name].id for table in REFERENCE_FORCES]
+    ranks = repository.ranks_by_force(session, ids)
+    aliases = repository.aliases_by_force(session, ids)
+    for table in REFERENCE_FORCES:
+        force = found[table.name]
+        _seed_ranks(session, force, table, ranks.get(force.id, []), aliases.get(force.id, []))
+    army = found[MYANMAR_ARMY]
+    _seed_positions(session, army.id, MYANMAR_ARMY_POSITIONS)
     for receiving in repository.receiving_forces(session):
         _seed_positions(session, receiving.id, RECEIVING_FORCE_POSITIONS)
     session.flush()
-    return force
+    return army
+
+
+def _seed_ranks(
+    session: Session,
+    force: Force,
+    table: ForceTable,
+    existing: Sequence[Rank],
+    aliases: Sequence[RankAlias],
+) -> None:
+    """Add the table's ranks the force lacks (by place in the table: a rank an administrator
+    put there is left alone), and the table's aliases of a rank that has none yet (so an
+    administrator's own list stays as they left it)."""
+    by_seniority = {rank.seniority: rank for rank in existing}
+    added = False
+    for row in table.ranks:
+        if row.seniority not in by_seniority:
+            rank = Rank(
+                force_id=force.id,
+                seniority=row.seniority,
+                name_en=row.name_en,
+                name_my=row.name_my,
+                verified=row.verified,
+                pay_group=row.pay_group,
+            )
+            session.add(rank)
+            by_seniority[row.seniority] = rank
+            added = True
+    if added:
+        session.flush()
+    with_aliases = {alias.rank_id for alias in aliases}
+    taken = {alias.key for alias in aliases} | {
+        key for rank in by_seniority.values() for key in _name_keys(rank)
+    }
+    for row in table.ranks:
+        rank = by_seniority[row.seniority]
+        if rank.name_en != row.name_en or rank.id in with_aliases:
+            continue
+        for text in row.aliases:
+            key = rank_key(text)
+            if key and key not in taken:
+                session.add(RankAlias(force_id=force.id, rank_id=rank.id, text=text, key=key))
+                taken.add(key)
+
+
+def _name_keys(rank: Rank) -> set[str]:
+    return {rank_key(name) for name in (rank.name_en, rank.name_my) if name} - {""}
 
 
 def _seed_positions(
@@ -152,6 +203,10 @@ def add_rank(
     require(actor, Permission.REFERENCE_MANAGE)
     if any(r.seniority == seniority for r in repository.ranks_of(session, force_id)):
         raise Conflict(fields={"seniority": N_("This force already has a rank at this place.")})
+    keys = _force_keys(session, force_id)
+    for field, name in (("name_en", name_en), ("name_my", name_my)):
+        if name and rank_key(name) in keys:
+            raise Conflict(fields={field: N_("Another rank of this force is written so.")})
     rank = Rank(
         force_id=force_id,
         seniority=seniority,
@@ -181,13 +236,19 @@ def update_rank(
     *,
     name_my: str | None,
     verified: bool,
+    aliases: Sequence[str] | None = None,
 ) -> Rank:
-    """Correct a rank's Burmese name or mark it verified (entries from unverified sources)."""
+    """Correct a rank's Burmese name or mark it verified (entries from unverified sources);
+    `aliases`, when given, replaces the other ways the rank is written."""
     rank = get_rank(session, actor, rank_id)
     require(actor, Permission.REFERENCE_MANAGE)
+    if name_my and name_my != rank.name_my and rank_key(name_my) in _other_keys(session, rank):
+        raise Conflict(fields={"name_my": N_("Another rank of this force is written so.")})
     before = {"name_my": rank.name_my, "verified": rank.verified}
     rank.name_my, rank.verified = name_my, verified
     changes = audit.diff(before, {"name_my": rank.name_my, "verified": rank.verified})
+    if aliases is not None:
+        changes |= _replace_aliases(session, rank, aliases)
     if changes:
         audit.record(
             session,
@@ -199,6 +260,145 @@ def update_rank(
             changes=changes,
         )
     return rank
+
+
+def _other_keys(session: Session, rank: Rank) -> dict[str, Rank]:
+    """Every key by which another rank of the rank's force is written (names and aliases)."""
+    return _force_keys(session, rank.force_id, besides=rank.id)
+
+
+def _force_keys(
+    session: Session, force_id: uuid.UUID, *, besides: uuid.UUID | None = None
+) -> dict[str, Rank]:
+    """Every key by which a rank of the force (other than `besides`) is written."""
+    others = {r.id: r for r in repository.ranks_of(session, force_id) if r.id != besides}
+    keys: dict[str, Rank] = {}
+    for alias in repository.aliases_by_force(session, [force_id]).get(force_id, []):
+        if alias.rank_id in others:
+            keys[rank_key(alias.text)] = others[alias.rank_id]
+    for other in others.values():
+        keys |= dict.fromkeys(_name_keys(other), other)
+    return keys
+
+
+def _replace_aliases(session: Session, rank: Rank, written: Sequence[str]) -> dict[str, object]:
+    """Make the rank's aliases exactly `written` (blank entries and repeats dropped); an
+    alias written like another rank of the force is refused (409 on `aliases`)."""
+    wanted: dict[str, str] = {}
+    for text in written:
+        alias = " ".join(text.split())
+        if not alias:
+            continue
+        key = rank_key(alias)
+        if not key or len(alias) > MAX_ALIAS:
+            raise ValidationFailed(
+                fields={"aliases": N_("Write each other form in up to 100 letters or digits.")}
+            )
+        if key not in _name_keys(rank):
+            wanted.setdefault(key, alias)
+    others = _other_keys(session, rank)
+    for key, alias in wanted.items():
+        if key in others:
+            raise Conflict(
+                fields={
+                    "aliases": Text(
+                        N_("“{alias}” already names another rank of this force: {rank}."),
+                        {"alias": alias[:40], "rank": others[key].name_en},
+                    )
+                }
+            )
+    current = repository.aliases_by_rank(session, [rank.id]).get(rank.id, [])
+    before = [row.text for row in current]
+    kept: set[str] = set()
+    for row in current:
+        if row.key in wanted and row.text == wanted[row.key]:
+            kept.add(row.key)
+        else:
+            session.delete(row)
+    session.flush()
+    for key, alias_text in wanted.items():
+        if key not in kept:
+            session.add(
+                RankAlias(force_id=rank.force_id, rank_id=rank.id, text=alias_text, key=key)
+            )
+    session.flush()
+    after = list(wanted.values())
+    if sorted(before) == sorted(after):
+        return {}
+    return {"aliases": {"before": before, "after": after}}
+
+
+def rank_aliases(session: Session, rank_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+    """Each rank's aliases as written, batched (reference data: no actor needed)."""
+    found = repository.aliases_by_rank(session, rank_ids)
+    return {rank_id: [alias.text for alias in aliases] for rank_id, aliases in found.items()}
+
+
+@dataclass(frozen=True)
+class RankLookup:
+    """Every way of writing the ranks of some forces, read once: force id -> key -> rank id.
+
+    A rank's names (English, Burmese) and aliases match whatever the case, spacing,
+    punctuation and the spelling of a romanised syllable (`ranktext.rank_key`); a name wins
+    over another rank's alias. Text in Zawgyi is converted by the caller first.
+    """
+
+    keys: dict[uuid.UUID, dict[str, uuid.UUID]]
+
+    def find(self, force_id: uuid.UUID, written: str | None) -> uuid.UUID | None:
+        """The id of the force's rank written so, or None: never a guess."""
+        key = rank_key(written) if written else ""
+        return self.keys.get(force_id, {}).get(key) if key else None
+
+
+def rank_lookup(session: Session, actor: Actor, force_ids: Iterable[uuid.UUID]) -> RankLookup:
+    """The rank lookup of these forces, in a constant number of queries."""
+    require(actor, Permission.REFERENCE_READ)
+    ids = list(dict.fromkeys(force_ids))
+    ranks = repository.ranks_by_force(session, ids)
+    aliases = repository.aliases_by_force(session, ids)
+    keys: dict[uuid.UUID, dict[str, uuid.UUID]] = {}
+    for force_id in ids:
+        table = {rank_key(alias.text): alias.rank_id for alias in aliases.get(force_id, [])}
+        for rank in reversed(ranks.get(force_id, [])):  # the most senior's name last: it wins
+            table |= dict.fromkeys(_name_keys(rank), rank.id)
+        table.pop("", None)
+        keys[force_id] = table
+    return RankLookup(keys=keys)
+
+
+def find_rank(session: Session, actor: Actor, force_id: uuid.UUID, written: str) -> Rank | None:
+    """The force's rank written so (a name, an abbreviation, a short form or a
+    romanisation), or None: what a form asks when a rank is typed."""
+    get_force(session, actor, force_id)
+    rank_id = rank_lookup(session, actor, [force_id]).find(force_id, written)
+    return repository.rank_by_id(session, rank_id) if rank_id else None
+
+
+@dataclass(frozen=True)
+class ForceLookup:
+    """Every force by the ways a roll names it: its names and, for the reference forces,
+    their usual names (Tatmadaw, MPF, Pyusawhti, BGF …), matched like ranks."""
+
+    keys: dict[str, uuid.UUID]
+
+    def find(self, written: str | None) -> uuid.UUID | None:
+        key = rank_key(written) if written else ""
+        return self.keys.get(key) if key else None
+
+
+def force_lookup(session: Session, actor: Actor) -> ForceLookup:
+    forces = list_forces(session, actor)
+    by_name = {force.name: force for force in forces}
+    keys: dict[str, uuid.UUID] = {}
+    for table in REFERENCE_FORCES:
+        force = by_name.get(table.name)
+        if force is not None:
+            keys |= {rank_key(alias): force.id for alias in table.aliases}
+    for force in forces:
+        keys |= {rank_key(name): force.id for name in (force.name, force.name_my) if name}
+    keys.pop("", None)
+    return ForceLookup(keys=keys)
 
 
 def resolve_unit(session: Session, actor: Actor, force_id: uuid.UUID, written: str) -> Unit | None:

@@ -4,7 +4,6 @@ position equivalences."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from haven.errors import HavenError, ValidationFailed
 from haven.forces import repository, service
 from haven.forces.models import Force
+from haven.forces.reference import NO_BURMESE_NAME
 from haven.forces.schemas import (
     EquivalenceIn,
     ForceIn,
@@ -22,7 +22,9 @@ from haven.forces.schemas import (
     PositionIn,
     PositionUpdate,
     RankIn,
+    RankUpdate,
 )
+from haven.kernel.clock import local_today
 from haven.kernel.labels import labels
 from haven.security.permissions import Actor, Permission
 from haven.validation import parse
@@ -93,6 +95,8 @@ def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, An
     return {
         "force": force,
         "ranks": ranks,
+        "aliases": service.rank_aliases(session, [r.id for r in ranks]),
+        "no_burmese_name": NO_BURMESE_NAME,
         "positions": positions,
         "receiving_positions": [(f, receiving_positions.get(f.id, [])) for f in receiving],
         "position_equivalences": position_equivalences,
@@ -100,7 +104,7 @@ def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, An
         "receiving": [(f, receiving_ranks.get(f.id, [])) for f in receiving],
         "equivalences": equivalences,
         "can_manage": actor.can(Permission.REFERENCE_MANAGE),
-        "today": date.today().isoformat(),  # noqa: DTZ011 - a default shown in a form
+        "today": local_today().isoformat(),
     }
 
 
@@ -137,10 +141,18 @@ def update_rank(
     request: Request, rank_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
 ) -> Response:
     rank = service.get_rank(session, actor, rank_id)
-    name_my = str(form.get("name_my", "")).strip() or None
+    name_my = str(form.get("name_my", "")).strip()
+    written = form.get("aliases")
     try:
+        data = parse(
+            RankUpdate,
+            {"verified": form.get("verified") == "yes"}
+            | ({"name_my": name_my} if name_my else {})
+            | ({"aliases": str(written).split(",")} if written is not None else {}),
+        )
+        aliases = None if data.aliases is None else [a for a in data.aliases if a]
         service.update_rank(
-            session, actor, rank_id, name_my=name_my, verified=form.get("verified") == "yes"
+            session, actor, rank_id, name_my=data.name_my, verified=data.verified, aliases=aliases
         )
     except HavenError as error:
         return _rerender(request, session, actor, rank.force_id, error)

@@ -2,15 +2,20 @@
 
 Burmese names have no family name; they are 1 to 4 syllables whose order matters
 (Aung Kyaw is not Kyaw Aung). An honorific (U, Daw, Ko, Ma, Maung) or an ethnic prefix
-(Saw, Naw, Sai, Nang, Khun, Mi, Nai) often precedes the name and changes with age and
-setting, so matching compares names without it.
+(Saw, Naw, Mahn, Nant, Sai, Nang, Sao, Khun, Khu, Salai, Mi, Nai) or the title Bo often
+precedes the name and changes with age and setting, so matching compares names without it.
+`PREFIXES` lists them in both scripts (docs/places.md, "Names").
 
 Prefix rule (`split_name`): the first word (Latin) or syllable (Burmese script) is split off
 when it is a form listed in `PREFIXES` and
 - at least one word or syllable remains after it ("Ma" alone is a name), and
 - the next word is not the same prefix: doubled syllables are common in names
-  ("Ko Ko Gyi", "Maung Maung", "Ma Ma Lay"), so a doubled prefix word is kept as the name.
-Only one prefix is split off. Store the full name as typed as well: the split is for
+  ("Ko Ko Gyi", "Maung Maung", "Ma Ma Lay"), so a doubled prefix word is kept as the name, and
+- the next word does not make the two a title (`Prefix.not_before`): "Bo Gyi" and ဗိုလ်မှူး are
+  ranks, not the prefix Bo.
+Only the first word can be a prefix: the same word later in a name is a name syllable
+("Aung Sai", "Kyaw Nan Oo"), and a prefix is a whole word ("Khun" is not "Khu", "Saing" is not
+"Sai"). Only one prefix is split off. Store the full name as typed as well: the split is for
 matching and display, and a prefix can be part of a name in ways no rule catches.
 Input is expected to be clean (`clean_text`); only whitespace is tidied here.
 """
@@ -19,43 +24,63 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
 class Prefix:
-    """One prefix: its Latin spelling, its Burmese spelling if verified, other Latin forms."""
+    """One prefix: its Latin spelling, its Burmese spelling, other Latin forms.
+
+    `burmese` is None where no Burmese form can be split off safely; `burmese_verified` is
+    False where the Burmese spelling could not be confirmed from a published source (it is
+    still split off: a wrong spelling only fails to match). `not_before` lists the next words
+    or syllables (either script) with which the word is a title, not this prefix.
+    """
 
     latin: str
     burmese: str | None
     meaning: str
     variants: tuple[str, ...] = ()
+    burmese_verified: bool = True
+    not_before: tuple[str, ...] = ()
 
 
 # Mon "Mi" and "Nai" have no Burmese form here: their usual Burmese spellings (မိ, နိုင်) are
 # also ordinary name syllables (နိုင် is "Naing"), so splitting them in Burmese script would
 # cut real names. Latin "Nai" and "Naing" are spelled differently, so the Latin forms are safe.
+# "Min" and "Sa" are not prefixes here: Min (မင်း) begins a great many Burmese names, and no
+# use of Sa as a prefix could be confirmed.
 PREFIXES: tuple[Prefix, ...] = (
     Prefix("U", "ဦး", "older or respected man"),
     Prefix("Daw", "ဒေါ်", "older or respected woman"),
     Prefix("Ko", "ကို", "young man"),
     Prefix("Ma", "မ", "young woman"),
     Prefix("Maung", "မောင်", "boy or young man", ("Mg",)),
-    Prefix("Saw", "စော", "Karen man"),
-    Prefix("Naw", "နော်", "Karen woman"),
+    Prefix("Saw", "စော", "Karen (Sgaw) man"),
+    Prefix("Naw", "နော်", "Karen (Sgaw) woman"),
+    Prefix("Mahn", "မန်း", "Karen (Pwo) man"),
+    Prefix("Nant", "နန့်", "Karen (Pwo) woman", burmese_verified=False),
     Prefix("Sai", "စိုင်း", "Shan man"),
-    Prefix("Nang", "နန်း", "Shan woman"),
-    Prefix("Khun", "ခွန်", "Kayan, Karenni or Pa-O man"),
+    Prefix("Nang", "နန်း", "Shan or Pa-O woman", ("Nan",)),
+    Prefix("Sao", "စဝ်", "Shan noble, man or woman"),
+    Prefix("Khun", "ခွန်", "Pa-O or Shan man"),
+    Prefix("Khu", "ခူး", "Karenni (Kayah) man", burmese_verified=False),
+    Prefix("Salai", "ဆလိုင်း", "Chin man"),
+    Prefix(
+        "Bo",
+        "ဗိုလ်",
+        "officer, or a leader's title",
+        not_before=("Gyi", "Kyi", "Hmu", "Hmu-Gyi", "Chok", "Chouk", "Gyoke", "ကြီး", "မှူး", "ချုပ်"),
+    ),
     Prefix("Mi", None, "Mon woman"),
     Prefix("Nai", None, "Mon man"),
 )
 
+_BY_LATIN: dict[str, Prefix] = {prefix.latin: prefix for prefix in PREFIXES}
 _LATIN_FORMS: dict[str, str] = {
     form.casefold(): prefix.latin
     for prefix in PREFIXES
     for form in (prefix.latin, *prefix.variants)
-}
-_BURMESE_FORMS: dict[str, str] = {
-    prefix.burmese: prefix.burmese for prefix in PREFIXES if prefix.burmese is not None
 }
 
 # Syllable breaking after the widely used rule for Myanmar Unicode (as in Ye Kyaw Thu's
@@ -111,12 +136,31 @@ def syllables(name: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=1)
+def _burmese_forms() -> tuple[tuple[tuple[str, ...], Prefix], ...]:
+    """Each Burmese prefix as its syllables (ဆလိုင်း is ဆ + လိုင်း), longest first."""
+    forms = [(tuple(syllables(p.burmese)), p) for p in PREFIXES if p.burmese is not None]
+    return tuple(sorted(forms, key=lambda form: -len(form[0])))
+
+
+def _is_title(prefix: Prefix, next_word: str) -> bool:
+    return next_word.casefold() in {word.casefold() for word in prefix.not_before}
+
+
 def _split_burmese(name: str) -> SplitName:
     parts = syllables(name)
-    prefix = _BURMESE_FORMS.get(parts[0]) if len(parts) > 1 else None
-    if prefix is None or _BURMESE_FORMS.get(parts[1]) == prefix:
-        return SplitName(None, name)
-    return SplitName(prefix, name[len(parts[0]) :].strip())
+    for form, prefix in _burmese_forms():
+        size = len(form)
+        if tuple(parts[:size]) != form or len(parts) <= size:
+            continue
+        rest = parts[size:]
+        if tuple(rest[:size]) == form or _is_title(prefix, rest[0]):
+            return SplitName(None, name)  # a doubled prefix word, or a title
+        end = 0
+        for syllable in form:
+            end = name.index(syllable, end) + len(syllable)
+        return SplitName(prefix.burmese, name[end:].strip())
+    return SplitName(None, name)
 
 
 def _split_latin(name: str) -> SplitName:
@@ -127,6 +171,8 @@ def _split_latin(name: str) -> SplitName:
     prefix = _LATIN_FORMS.get(match.group(1).rstrip(".").casefold())
     next_word = match.group(2).split()[0].rstrip(".")
     if prefix is None or _LATIN_FORMS.get(next_word.casefold()) == prefix:
+        return SplitName(None, name)
+    if _is_title(_BY_LATIN[prefix], next_word):
         return SplitName(None, name)
     return SplitName(prefix, match.group(2))
 

@@ -1,28 +1,39 @@
 """Myanmar National Registration Card (NRC) numbers: `state/TOWNSHIP(citizenship)number`.
 
-Accepted input, after `clean_text` (so Zawgyi input works) and NFKC (so full-width
-characters work), case-insensitive:
-- state or region: 1 to 14, ASCII or Burmese digits;
+`parse_nrc` reads a number typed in any common way and gives its parts in one canonical form,
+so that the same card typed in Latin letters or in Burmese script, with ASCII or Burmese digits,
+is one number for search, duplicate detection and matching.
+
+What is accepted, after `clean_text` (Zawgyi input is converted, or `UncertainEncoding` raised)
+and NFKC (full-width characters), case-insensitive:
+- state or region: 1 to 14, ASCII or Burmese digits (`haven.text.places.REGIONS` names them);
 - a separator `/` (or `\\ | , . : -`, or none);
-- township code: 2 to 12 Latin letters, optionally split by spaces ("OuKaMa", "OKM",
-  "Ou Ka Ma"), or 2 to 6 Burmese letters ("ဥကမ"), which are bare consonants and independent
-  vowels;
+- township code: 2 to 12 Latin letters, optionally split by spaces ("DaMaSa", "DAMASA",
+  "Da Ma Sa"), or 2 to 6 bare Burmese letters ("ဒမဆ": consonants and independent vowels, no
+  vowel signs; a Burmese zero typed between them is read as the letter wa);
 - citizenship in brackets, or separated by spaces when the brackets are missing; a Burmese
   word with vowel signs (နိုင်, ဧည့်, ပြု) may also follow the township without a space;
 - exactly 6 digits, ASCII or Burmese, spaces allowed.
 Letter wa (ဝ) counts as zero in the state and the number, where no letter can stand (wa and
 zero are drawn alike), but not right after a Burmese letter, where it belongs to the township.
 
-Citizenship types accepted (`CITIZENSHIP_FORMS`): N / NAING / နိုင် (citizen), E / AE / ဧ /
+Citizenship kinds accepted (`CITIZENSHIP_FORMS`): N / NAING / နိုင် (citizen), E / AE / ဧ /
 ဧည့် (associate citizen), P / PYU / ပ / ပြု (naturalised citizen). Other cards exist
 (for example for temporary residents and religious orders) but their codes are not verified
 here, so they are refused rather than guessed; add them to the table when verified.
 
-Canonical form (`Nrc.canonical`): `12/OUKAMA(N)123456` - ASCII digits, the township in capital
-Latin letters or in Burmese script as entered, spaces removed (no transliteration table is
-verified, so `ဥကမ` is not turned into `OUKAMA`), and the Latin citizenship letter. Latin-digit and
-Burmese-digit input therefore give the same canonical string. The two Latin notations of one
-township (`OKM` and `OUKAMA`) stay different: unifying them needs the township table.
+The township code is kept as one key for both scripts (`haven.text.letters`): the official
+Latin code spells each Burmese letter by its name, so ၂/ဒမဆ and 2/DaMaSa both give DAMASA.
+Latin spellings other than the code lists' (HpaSaNa for PhaSaNa, HSA for SA, A for AH, U or
+OO for OU, RA for YA) give the same key. A Latin code that is not a run of letter names (an
+abbreviation such as "DMS") is resolved through the township table only in a state the table
+lists completely (Kayah) and only when one township has those initials; otherwise it is kept
+as typed. Codes missing from the table are accepted (the table is not complete outside Kayah);
+`Nrc.township_place` gives the table's township when there is one.
+
+Canonical form (`Nrc.canonical`): `2/DAMASA(N)123456` - ASCII digits, the township key in
+capital letters, spaces removed, and the Latin citizenship letter. Refusals raise `NrcError`
+naming the part to correct (`field`), with a translatable message (`MESSAGES`).
 """
 
 from __future__ import annotations
@@ -33,7 +44,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from haven.i18n import N_
+from haven.text.letters import is_bare_letters, latin_key, latin_names
 from haven.text.normalise import Assume, clean_text, number_to_ascii, to_ascii_digits
+from haven.text.places import TOWNSHIPS, Region, Township, nrc_township, region_of_nrc
 
 STATE_NAMES: dict[int, str] = {
     1: N_("Kachin"),
@@ -128,6 +141,16 @@ class Nrc:
         """The English name of the state or region, a msgid to translate for display."""
         return STATE_NAMES[self.state]
 
+    @property
+    def region(self) -> Region | None:
+        """The state or region in the reference table (`haven.text.places`)."""
+        return region_of_nrc(self.state)
+
+    @property
+    def township_place(self) -> Township | None:
+        """The township whose code this is, when the reference table has it."""
+        return nrc_township(self.state, self.township)
+
     def __str__(self) -> str:
         return self.canonical
 
@@ -144,23 +167,37 @@ def _split_middle(middle: str) -> tuple[str, str]:
     return (head, tail) if space else (middle, "")
 
 
-# The Latin name of each Burmese letter as written in NRC township codes.
-_LETTER_NAMES: dict[str, str] = {
-    "က": "KA", "ခ": "KHA", "ဂ": "GA", "ဃ": "GA", "င": "NGA", "စ": "SA", "ဆ": "HSA",
-    "ဇ": "ZA", "ဈ": "ZA", "ည": "NYA", "ဋ": "TA", "ဌ": "HTA", "ဍ": "DA", "ဎ": "DHA",
-    "ဏ": "NA", "တ": "TA", "ထ": "HTA", "ဒ": "DA", "ဓ": "DHA", "န": "NA", "ပ": "PA",
-    "ဖ": "PHA", "ဗ": "BA", "ဘ": "BHA", "မ": "MA", "ယ": "YA", "ရ": "YA", "လ": "LA",
-    "ဝ": "WA", "သ": "THA", "ဟ": "HA", "ဠ": "LA", "အ": "A", "ဣ": "I", "ဤ": "I",
-    "ဥ": "OU", "ဦ": "OU", "ဧ": "E", "ဩ": "AW", "ဪ": "AW",
-}  # fmt: skip
+def _initials(township: Township) -> str:
+    names = latin_names(township.nrc_latin or "") or ()
+    return "".join(name[0] for name in names)
 
 
-def _township(raw: str) -> str:
+def _abbreviation(state: int, letters: str) -> str | None:
+    """The key of the one township of a completely listed state with these initials."""
+    region = region_of_nrc(state)
+    if region is None or not region.complete:
+        return None
+    found = {t.nrc_key for t in TOWNSHIPS if t.nrc_state == state and _initials(t) == letters}
+    return found.pop() if len(found) == 1 else None
+
+
+def township_key(state: int, code: str) -> str:
+    """The key of a Latin township code as `parse_nrc` keeps it ("HpaSaNa" -> "PHASANA"), for
+    callers that hold an NRC already split into parts."""
+    compact = "".join(code.split()).upper()
+    return latin_key(compact) or _abbreviation(state, compact) or compact
+
+
+def _township(raw: str, state: int) -> str:
     compact = "".join(raw.split())
+    if _BURMESE_TOWNSHIP.fullmatch(compact.replace("0", "ဝ")):
+        compact = compact.replace("0", "ဝ")  # a Burmese zero typed for the letter wa
     if _LATIN_TOWNSHIP.fullmatch(compact):
-        return compact
-    if _BURMESE_TOWNSHIP.fullmatch(compact) and all(c in _LETTER_NAMES for c in compact):
-        return "".join(_LETTER_NAMES[c] for c in compact)
+        return township_key(state, compact)
+    if _BURMESE_TOWNSHIP.fullmatch(compact) and is_bare_letters(compact):
+        key = latin_key(compact)
+        if key:
+            return key
     raise NrcError("township")
 
 
@@ -192,7 +229,7 @@ def parse_nrc(value: str, *, assume: Assume = "detect") -> Nrc:
     number_raw = rest[cut:]
     township_raw, citizenship_raw = _split_middle(middle)
 
-    township = _township(township_raw)
+    township = _township(township_raw, state)
     citizenship = CITIZENSHIP_FORMS.get("".join(citizenship_raw.split()).strip("()[]{}"))
     if citizenship is None:
         raise NrcError("citizenship")

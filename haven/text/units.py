@@ -14,6 +14,14 @@ well-known Burmese name:
 No Burmese abbreviation of Regional Military Command is included: none is verified here.
 Regional commands are usually named (Northern Command) rather than numbered, so in practice
 only "RMC <number>" style input reads as one.
+
+Beyond infantry (so that they too are screened by unit and period): Tactical Operations
+Commands (နည်းဗျူဟာ; numbered within their division or command, so "TOC 2" names the
+second TOC of every division alike: a hit on it is for the vetting officer to check),
+Regional Operations Commands, artillery battalions (အမြောက်တပ်ရင်း) and Artillery
+Operations Commands, police battalions (ရဲတပ်ရင်း) and security police battalions (Lon Htein,
+လုံထိန်း), People's Militia (ပြည်သူ့စစ်) and Pyusawhti (ပျူစောထီး) units. A militia named by
+its village rather than a number is kept as written, like any unrecognised unit.
 """
 
 from __future__ import annotations
@@ -69,6 +77,55 @@ UNIT_KINDS: dict[str, UnitKind] = {
             "နယ်ခြားစောင့်တပ်",
             "နယ်ခြားစောင့်တပ်ရင်း",
         ),
+    ),
+    "TOC": UnitKind(
+        N_("Tactical Operations Command"),
+        (
+            "TOC",
+            "Tactical Operations Command",
+            "Tactical Operation Command",
+            "Tactical Command",
+            "နည်းဗျူဟာ",
+        ),
+    ),
+    "ROC": UnitKind(
+        N_("Regional Operations Command"),
+        ("ROC", "Regional Operations Command", "Regional Operation Command"),
+    ),
+    "ARTY": UnitKind(
+        N_("Artillery Battalion"),
+        (
+            "ARTY",
+            "Arty Bn",
+            "Artillery Battalion",
+            "Field Artillery Battalion",
+            "Light Artillery Battalion",
+            "အမြောက်တပ်ရင်း",
+        ),
+    ),
+    "AOC": UnitKind(
+        N_("Artillery Operations Command"),
+        ("AOC", "Artillery Operations Command", "Artillery Operation Command"),
+    ),
+    "PB": UnitKind(N_("Police Battalion"), ("PB", "Police Battalion", "Police Bn", "ရဲတပ်ရင်း")),
+    "SPB": UnitKind(
+        N_("Security Police Battalion"),
+        (
+            "SPB",
+            "Security Police Battalion",
+            "Lon Htein",
+            "Lon Htein Battalion",
+            "လုံထိန်း",
+            "လုံထိန်းတပ်ရင်း",
+        ),
+    ),
+    "PMF": UnitKind(
+        N_("People's Militia unit"),
+        ("PMF", "People's Militia", "People's Militia Force", "Pyithu Sit", "ပြည်သူ့စစ်"),
+    ),
+    "PSH": UnitKind(
+        N_("Pyusawhti militia"),
+        ("PSH", "Pyusawhti", "Pyu Saw Htee", "Pyu Saw Hti", "ပျူစောထီး"),
     ),
 }
 

@@ -23,6 +23,7 @@ from haven.config import Settings
 from haven.db.engine import make_engine
 from haven.db.keyring import Keyring
 from haven.db.migrate import upgrade
+from tests import factories as f
 from tests.agreements.helpers import draft, team
 from tests.conftest import BACKENDS, empty_database_url
 
@@ -71,9 +72,9 @@ def test_the_terms_date_of_existing_agreements_is_their_second_approval(
             for manager in (t.manager1, t.manager2):
                 assert manager.user_id is not None
                 agreements.name_approver(db, t.negotiator, agreement.id, manager.user_id)
-        agreements.approve(db, t.manager1, finalized.id)
-        agreements.approve(db, t.manager2, finalized.id)
-        agreements.approve(db, t.manager1, negotiating.id)
+        agreements.approve(db, f.fresh(db, t.manager1), finalized.id)
+        agreements.approve(db, f.fresh(db, t.manager2), finalized.id)
+        agreements.approve(db, f.fresh(db, t.manager1), negotiating.id)
     assert finalized.status == AgreementStatus.FINALIZED
 
     _run(migrated, "downgrade")

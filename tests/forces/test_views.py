@@ -88,3 +88,35 @@ def test_other_roles_see_ranks_but_cannot_edit(
         f"/ranks/{private.id}", data={"csrf_token": token, "name_my": "x", "verified": "yes"}
     )
     assert response.status_code == 403
+
+
+def test_administrator_edits_the_other_forms_of_a_rank_on_the_force_page(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    f.user(db, organisation=f.organisation(db), username="ref.forms", settings=fast_settings)
+    army = forces.ensure_reference_data(db)
+    ranks = {r.name_en: r for r in repository.ranks_of(db, army.id)}
+    wo2 = ranks["Warrant Officer II"]
+    f.login(client, username="ref.forms")
+    token = f.csrf_from(client, f"/forces/{army.id}")
+    saved = client.post(
+        f"/ranks/{wo2.id}",
+        data={
+            "csrf_token": token,
+            "name_my": wo2.name_my,
+            "aliases": "WO2, Du Bo Lay, ",
+        },
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    assert forces.rank_aliases(db, [wo2.id])[wo2.id] == ["WO2", "Du Bo Lay"]
+    assert forces.find_rank(db, Actor.system(), army.id, "du bo lay").id == wo2.id  # type: ignore[union-attr]
+    page = client.get(f"/forces/{army.id}")
+    assert "Du Bo Lay" in page.text
+    clash = client.post(
+        f"/ranks/{wo2.id}",
+        data={"csrf_token": token, "name_my": wo2.name_my, "aliases": "Bo Hmu"},
+    )
+    assert clash.status_code == 409
+    assert "Major" in clash.text
+    assert forces.rank_aliases(db, [wo2.id])[wo2.id] == ["WO2", "Du Bo Lay"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from haven.text.names import SplitName, split_name, syllables
+from haven.text.names import PREFIXES, SplitName, split_name, syllables
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,13 @@ from haven.text.names import SplitName, split_name, syllables
         ("Khun Htun", SplitName("Khun", "Htun")),
         ("Mi Sandar", SplitName("Mi", "Sandar")),
         ("Nai Shwe", SplitName("Nai", "Shwe")),
+        ("Khu Reh", SplitName("Khu", "Reh")),  # Karenni
+        ("Bo Let Ya", SplitName("Bo", "Let Ya")),
+        ("Salai Tin Maung", SplitName("Salai", "Tin Maung")),
+        ("Sao Kya Seng", SplitName("Sao", "Kya Seng")),
+        ("Nan Khin", SplitName("Nang", "Khin")),
+        ("Mahn Win Khaing", SplitName("Mahn", "Win Khaing")),
+        ("Nant Thida", SplitName("Nant", "Thida")),
         ("  U   Aung  Kyaw ", SplitName("U", "Aung Kyaw")),
         ("Saw ထူးထူး", SplitName("Saw", "ထူးထူး")),
     ],
@@ -48,6 +55,13 @@ def test_latin_prefixes_are_split_off(typed: str, expected: SplitName) -> None:
         ("စိုင်းလှ", SplitName("စိုင်း", "လှ")),
         ("နန်းခမ်း", SplitName("နန်း", "ခမ်း")),
         ("ခွန်ထွန်း", SplitName("ခွန်", "ထွန်း")),
+        ("ခူးရယ်", SplitName("ခူး", "ရယ်")),
+        ("ဆလိုင်းထွန်း", SplitName("ဆလိုင်း", "ထွန်း")),  # a prefix of two syllables
+        ("ဆလိုင်း ထွန်း", SplitName("ဆလိုင်း", "ထွန်း")),
+        ("စဝ်ကြာစိန်", SplitName("စဝ်", "ကြာစိန်")),
+        ("မန်းဝင်း", SplitName("မန်း", "ဝင်း")),
+        ("နန့်သီတာ", SplitName("နန့်", "သီတာ")),
+        ("ဗိုလ်လရောင်", SplitName("ဗိုလ်", "လရောင်")),
     ],
 )
 def test_burmese_prefixes_are_split_off(typed: str, expected: SplitName) -> None:
@@ -72,6 +86,24 @@ def test_burmese_prefixes_are_split_off(typed: str, expected: SplitName) -> None
         "မမလေး",
         "မင်းထက်",  # begins with the letter ma, but its first syllable is မင်း
         "နိုင်လင်း",  # နိုင် is not split in Burmese script: it is also the syllable Naing
+        "Aung Sai",  # a prefix word later in a name is a name syllable
+        "Kyaw Nan Oo",
+        "Tun Khu",
+        "Saing Lin",  # a prefix is a whole word
+        "Khunt Aung",
+        "Khuhtoo",
+        "Sai Sai",
+        "Bo Gyi Aung Kyaw",  # Bo Gyi is a rank (captain), not the prefix Bo
+        "Bo Hmu Tun",
+        "Bo Kyi",
+        "Min Aung",  # Min is not a prefix
+        "Sa Aung",
+        "အောင်စိုင်း",
+        "ကျော်နန်းဦး",
+        "ဗိုလ်မှူးအောင်",
+        "ဗိုလ်ကြီးထွန်း",
+        "ဗိုလ်ချုပ်အောင်ဆန်း",
+        "ဆလိုင်း",
         "",
     ],
 )
@@ -118,3 +150,23 @@ def test_syllable_order_distinguishes_names() -> None:
 def test_syllables_rejoin_to_the_name() -> None:
     name = "ဦးခင်မောင်ညွန့်"
     assert "".join(syllables(name)) == name
+
+
+def test_khun_and_khu_are_different_prefixes() -> None:
+    assert split_name("Khun Htun").prefix == "Khun"
+    assert split_name("Khu Htun").prefix == "Khu"
+    assert split_name("ခွန်ထွန်း").prefix == "ခွန်"
+    assert split_name("ခူးထွန်း").prefix == "ခူး"
+
+
+def test_prefix_table_is_in_both_scripts_and_marks_unconfirmed_spellings() -> None:
+    latin = {prefix.latin for prefix in PREFIXES}
+    assert {"U", "Daw", "Ko", "Ma", "Maung", "Saw", "Naw", "Sai", "Nang", "Khun"} <= latin
+    assert {"Khu", "Bo", "Salai", "Sao", "Mahn", "Nant", "Mi", "Nai"} <= latin
+    assert "Min" not in latin
+    by_latin = {prefix.latin: prefix for prefix in PREFIXES}
+    assert by_latin["Khu"].burmese == "ခူး"
+    assert not by_latin["Khu"].burmese_verified
+    assert by_latin["Salai"].burmese == "ဆလိုင်း"
+    assert "Nan" in by_latin["Nang"].variants
+    assert "Mg" in by_latin["Maung"].variants

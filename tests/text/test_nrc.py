@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from haven.text.normalise import to_burmese_digits
 from haven.text.nrc import MESSAGES, STATE_NAMES, Nrc, NrcError, is_valid_nrc, parse_nrc
+from haven.text.places import TOWNSHIPS, Township
 
 
 @pytest.mark.parametrize(
@@ -130,3 +132,78 @@ def test_messages_are_the_documented_msgids() -> None:
 
 def test_str_is_canonical() -> None:
     assert str(parse_nrc("5/MaYaNa(N)654321")) == "5/MAYANA(N)654321"
+
+
+@pytest.mark.parametrize(
+    "township", [t for t in TOWNSHIPS if t.nrc_state], ids=lambda t: f"{t.nrc_state}/{t.nrc_latin}"
+)
+def test_every_township_code_in_the_table_meets_across_scripts(township: Township) -> None:
+    state = township.nrc_state
+    assert state is not None
+    assert township.nrc_latin
+    assert township.nrc_my
+    latin = parse_nrc(f"{state}/{township.nrc_latin}(N)123456")
+    upper = parse_nrc(f"{state}/{township.nrc_latin.upper()}(N)123456")
+    burmese = parse_nrc(
+        f"{to_burmese_digits(str(state))}/{township.nrc_my}(နိုင်){to_burmese_digits('123456')}"
+    )
+    assert latin.canonical == upper.canonical == burmese.canonical
+    assert latin.canonical == f"{state}/{township.nrc_key}(N)123456"
+    assert latin.township_place == burmese.township_place == township
+
+
+@pytest.mark.parametrize(
+    ("burmese", "latin", "name"),
+    [
+        ("၂/ဒမဆ(နိုင်)၁၂၃၄၅၆", "2/DaMaSa(N)123456", "Demoso"),
+        ("၂/ဖရဆ(နိုင်)၁၂၃၄၅၆", "2/PhaYaSa(N)123456", "Hpruso"),
+        ("၂/ဖဆန(နိုင်)၁၂၃၄၅၆", "2/PhaSaNa(N)123456", "Hpasawng"),
+        ("၂/မစန(နိုင်)၁၂၃၄၅၆", "2/MaSaNa(N)123456", "Mese"),
+        ("၂/ဘလခ(နိုင်)၁၂၃၄၅၆", "2/BaLaKha(N)123456", "Bawlakhe"),
+        ("၂/လကန(နိုင်)၁၂၃၄၅၆", "2/LaKaNa(N)123456", "Loikaw"),
+        ("၂/ရတန(နိုင်)၁၂၃၄၅၆", "2/YaTaNa(N)123456", "Shadaw"),
+    ],
+)
+def test_karenni_codes_are_one_number_in_both_scripts(burmese: str, latin: str, name: str) -> None:
+    assert parse_nrc(burmese) == parse_nrc(latin)
+    place = parse_nrc(burmese).township_place
+    assert place is not None
+    assert place.name_en == name
+    assert place.region == "kayah"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2/HpaSaNa(N)123456",  # Hp for ဖ, as in the township's own name
+        "2/PHAHSANA(N)123456",  # Haven's earlier letter-by-letter form of ဖဆန
+        "2/Pha Hsa Na (N) 123456",
+        "2/PSN(N)123456",  # initials: one Kayah township has them
+    ],
+)
+def test_other_spellings_of_a_code_give_its_key(typed: str) -> None:
+    assert parse_nrc(typed).canonical == "2/PHASANA(N)123456"
+
+
+def test_earlier_letter_by_letter_forms_read_as_the_official_keys() -> None:
+    assert parse_nrc("2/DAMAHSA(N)123456").canonical == "2/DAMASA(N)123456"
+    assert parse_nrc("2/BHALAKHA(N)123456").canonical == "2/BALAKHA(N)123456"
+    assert parse_nrc("9/AMAYA(N)123456").canonical == "9/AHMAYA(N)123456"
+
+
+def test_initials_are_kept_as_typed_when_not_one_township() -> None:
+    assert parse_nrc("2/YTN(N)123456").township == "YTN"  # Shadaw and Ywarthit share them
+    assert parse_nrc("12/OKM(N)123456").township == "OKM"  # Yangon is not listed completely
+    assert parse_nrc("2/DMS(N)123456").township == "DAMASA"
+
+
+def test_codes_not_in_the_table_are_still_accepted() -> None:
+    nrc = parse_nrc("13/KaLaNa(N)123456")
+    assert nrc.canonical == "13/KALANA(N)123456"
+    assert nrc.township_place is None
+    assert nrc.region is not None
+    assert nrc.region.key == "shan"
+
+
+def test_a_burmese_zero_typed_for_wa_in_a_code() -> None:
+    assert parse_nrc("၁/ပ၀န(နိုင်)၁၂၃၄၅၆").canonical == parse_nrc("1/PaWaNa(N)123456").canonical

@@ -7,6 +7,10 @@ from haven.db.registry import load_models
 
 target_metadata = load_models().metadata
 config = context.config
+# Work a revision asks to run once every revision of this run is applied, in the same
+# transaction: `task(connection)`. Revision 0024 recomputes the derived indexes through the
+# models, which describe the newest schema, not its own.
+AFTER_MIGRATIONS = "after_migrations"
 
 
 def run() -> None:
@@ -29,6 +33,8 @@ def _run_on(connection) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+        for task in config.attributes.pop(AFTER_MIGRATIONS, []):
+            task(connection)
 
 
 run()
