@@ -3,7 +3,9 @@
 Allegations, hits and evidence are served only to vetting officers; everyone who may read a
 person may read the person's vetting status. Proposing and confirming a decision need a
 fresh login (`require_fresh`), which an API token never is: decisions are taken in the
-pages, by two officers.
+pages, by two officers. The rest of due process is here too: the decision notice in the
+person's language, recording that the person was told of it, and the person's appeal, which
+a vetting officer or a case worker records on their behalf.
 """
 
 from __future__ import annotations
@@ -12,16 +14,20 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import APIRouter, Form, Response, UploadFile
+from fastapi import APIRouter, Form, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
+from haven import i18n
 from haven.errors import ValidationFailed
-from haven.i18n import N_
+from haven.i18n import N_, Text
 from haven.security.permissions import Actor
 from haven.vetting import cases, incidents, reports
-from haven.vetting.lifecycle import CaseState
+from haven.vetting.appeals import AppealWindow
+from haven.vetting.lifecycle import CaseState, Outcome, Protection, StandardOfProof
 from haven.vetting.models import Incident, VettingCase
 from haven.vetting.schemas import (
+    AppealIn,
+    AppealOut,
     AssessmentIn,
     CaseOut,
     CaseSummaryOut,
@@ -33,17 +39,34 @@ from haven.vetting.schemas import (
     ImportOut,
     IncidentIn,
     IncidentOut,
+    NoticeOut,
+    NotificationIn,
     PerpetratorOut,
+    PersonAppealOut,
     ReviewIn,
+    ReviewOut,
     StatusOut,
     WatchlistOut,
 )
-from haven.web.deps import DB, ApiActor
+from haven.web.deps import DB, ApiActor, SettingsDep
 
 router = APIRouter(prefix="/api/vetting", tags=["vetting"])
 
 
-def case_out(session: Session, actor: Actor, case: VettingCase) -> CaseOut:
+def _language(request: Request) -> str:
+    return str(getattr(request.state, "language", i18n.DEFAULT_LANGUAGE))
+
+
+def appeal_out(window: AppealWindow, language: str) -> AppealOut:
+    return AppealOut(
+        state=str(window.state),
+        closes_on=window.closes_on,
+        days_left=window.days_left,
+        text=i18n.render(window.text, language),
+    )
+
+
+def case_out(session: Session, actor: Actor, case: VettingCase, language: str) -> CaseOut:
     return CaseOut(
         id=case.id,
         person_id=case.person_id,
@@ -81,7 +104,9 @@ def case_out(session: Session, actor: Actor, case: VettingCase) -> CaseOut:
                 id=d.id,
                 basis=d.basis,
                 outcome=d.outcome,
+                standard_of_proof=d.standard_of_proof,
                 reasons=d.reasons,
+                disclosed_reasons=d.disclosed_reasons,
                 conditions=d.conditions,
                 mechanism=d.mechanism,
                 protection=d.protection,
@@ -91,9 +116,25 @@ def case_out(session: Session, actor: Actor, case: VettingCase) -> CaseOut:
                 confirmed_at=d.confirmed_at,
                 withdrawn_at=d.withdrawn_at,
                 superseded_at=d.superseded_at,
+                notified_on=d.notified_on,
+                notice_language=d.notice_language,
+                appeal_closes_on=d.appeal_closes_on,
             )
             for d in cases.decisions_of(session, actor, case)
         ],
+        reviews=[
+            ReviewOut(
+                id=r.id,
+                kind=r.kind,
+                lodged_on=r.lodged_on,
+                opened_by_id=r.opened_by_id,
+                appealed_decision_id=r.appealed_decision_id,
+                grounds=r.grounds,
+                created_at=r.created_at,
+            )
+            for r in cases.reviews_of(session, actor, case)
+        ],
+        appeal=appeal_out(cases.appeal_window(session, case), language),
     )
 
 
@@ -143,9 +184,13 @@ def person_status(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StatusO
 
 @router.get("/cases")
 def list_cases(
-    session: DB, actor: ApiActor, state: CaseState | None = None
+    request: Request, session: DB, actor: ApiActor, state: CaseState | None = None
 ) -> list[CaseSummaryOut]:
-    """The vetting queue: cases oldest-waiting first, with their number of hits."""
+    """The vetting queue: cases oldest-waiting first, with their number of hits and where
+    the person's right to appeal stands (days left, or the limit passed)."""
+    rows = cases.list_cases(session, actor, state=state)
+    windows = cases.appeal_windows(session, [c for c, _person, _n in rows])
+    language = _language(request)
     return [
         CaseSummaryOut(
             id=c.id,
@@ -154,45 +199,147 @@ def list_cases(
             status=str(cases.status_of(c)),
             hit_count=n,
             state_changed_at=c.state_changed_at,
+            appeal=appeal_out(windows[c.id], language),
         )
-        for c, _person, n in cases.list_cases(session, actor, state=state)
+        for c, _person, n in rows
     ]
 
 
 @router.get("/cases/{vetting_case_id}")
-def get_case(vetting_case_id: uuid.UUID, session: DB, actor: ApiActor) -> CaseOut:
-    """A case with its explained hits, hearings and decision history (audited read)."""
-    return case_out(session, actor, cases.get_case(session, actor, vetting_case_id))
+def get_case(request: Request, vetting_case_id: uuid.UUID, session: DB, actor: ApiActor) -> CaseOut:
+    """A case with its explained hits, hearings, decision history, reviews and appeals, and
+    where the person's right to appeal stands (audited read)."""
+    case = cases.get_case(session, actor, vetting_case_id)
+    return case_out(session, actor, case, _language(request))
 
 
 @router.post("/cases/{vetting_case_id}/interview")
-def start_interview(vetting_case_id: uuid.UUID, session: DB, actor: ApiActor) -> CaseOut:
+def start_interview(
+    request: Request, vetting_case_id: uuid.UUID, session: DB, actor: ApiActor
+) -> CaseOut:
     """Open the interview in which the person is heard."""
-    return case_out(session, actor, cases.start_interview(session, actor, vetting_case_id))
+    case = cases.start_interview(session, actor, vetting_case_id)
+    return case_out(session, actor, case, _language(request))
 
 
 @router.post("/cases/{vetting_case_id}/hearings", status_code=201)
 def record_hearing(
-    vetting_case_id: uuid.UUID, data: HearingIn, session: DB, actor: ApiActor
+    request: Request, vetting_case_id: uuid.UUID, data: HearingIn, session: DB, actor: ApiActor
 ) -> CaseOut:
     """Record the person's hearing: their account, or that they declined to speak."""
     hearing = cases.record_hearing(session, actor, vetting_case_id, data)
-    return case_out(session, actor, cases.get_case(session, actor, hearing.case_id))
+    case = cases.get_case(session, actor, hearing.case_id)
+    return case_out(session, actor, case, _language(request))
 
 
 @router.post("/cases/{vetting_case_id}/assessment")
-def assess(vetting_case_id: uuid.UUID, data: AssessmentIn, session: DB, actor: ApiActor) -> CaseOut:
+def assess(
+    request: Request, vetting_case_id: uuid.UUID, data: AssessmentIn, session: DB, actor: ApiActor
+) -> CaseOut:
     """Record the assessment of hits and hearing; the case is then ready for a decision."""
-    return case_out(session, actor, cases.assess(session, actor, vetting_case_id, data))
+    case = cases.assess(session, actor, vetting_case_id, data)
+    return case_out(session, actor, case, _language(request))
 
 
 @router.post("/cases/{vetting_case_id}/reviews", status_code=201)
 def open_review(
-    vetting_case_id: uuid.UUID, data: ReviewIn, session: DB, actor: ApiActor
+    request: Request, vetting_case_id: uuid.UUID, data: ReviewIn, session: DB, actor: ApiActor
 ) -> CaseOut:
-    """Open a review or an appeal of a decision, or reopen the case on new evidence."""
+    """Open the officers' review of a decision, or reopen the case on new evidence. An
+    appeal (`kind: appeal`) is recorded as the person's, lodged today: prefer
+    `POST /api/vetting/persons/{person_id}/appeals`, which says when they lodged it."""
     cases.open_review(session, actor, vetting_case_id, data)
-    return case_out(session, actor, cases.get_case(session, actor, vetting_case_id))
+    case = cases.get_case(session, actor, vetting_case_id)
+    return case_out(session, actor, case, _language(request))
+
+
+@router.post("/cases/{vetting_case_id}/notification")
+def record_notification(
+    request: Request,
+    vetting_case_id: uuid.UUID,
+    data: NotificationIn,
+    session: DB,
+    actor: ApiActor,
+    settings: SettingsDep,
+) -> CaseOut:
+    """Record that the person was told of the decision in force (the notice, in their
+    language): the time limit for appealing starts, `HAVEN_VETTING_APPEAL_DAYS` long."""
+    cases.record_notification(
+        session, actor, vetting_case_id, data, appeal_days=settings.vetting_appeal_days
+    )
+    case = cases.get_case(session, actor, vetting_case_id)
+    return case_out(session, actor, case, _language(request))
+
+
+def notice_out(notice: cases.Notice, language: str) -> NoticeOut:
+    d = notice.decision
+    standard = StandardOfProof(d.standard_of_proof) if d.standard_of_proof else None
+    return NoticeOut(
+        language=language,
+        decision_id=d.id,
+        outcome=d.outcome,
+        outcome_label=i18n.render(Outcome(d.outcome).label, language),
+        decided_on=notice.decided_on,
+        standard_of_proof=d.standard_of_proof,
+        standard_of_proof_label=i18n.render(
+            standard.label if standard else Text(cases.NOT_RECORDED), language
+        ),
+        disclosed_reasons=d.disclosed_reasons,
+        conditions=d.conditions,
+        protection_label=i18n.render(Protection(d.protection).label, language)
+        if d.protection
+        else None,
+        notified_on=d.notified_on,
+        appeal=appeal_out(notice.window, language),
+        appeal_rights=i18n.render(notice.rights, language),
+    )
+
+
+@router.get("/cases/{vetting_case_id}/notice")
+def decision_notice(
+    request: Request,
+    vetting_case_id: uuid.UUID,
+    session: DB,
+    actor: ApiActor,
+    settings: SettingsDep,
+    language: str | None = None,
+) -> NoticeOut:
+    """The decision notice for the person, in `language` (`en` or `my`; by default the
+    language they were told in, else the reader's): the outcome, the standard of proof, the
+    reasons they may know (never the confidential ones), conditions, the protection kept and
+    their right to appeal (audited read)."""
+    notice = cases.notice(session, actor, vetting_case_id, appeal_days=settings.vetting_appeal_days)
+    chosen = cases.notice_language(notice, language, _language(request))
+    return notice_out(notice, chosen)
+
+
+def person_appeal_out(
+    session: Session, actor: Actor, person_id: uuid.UUID, language: str
+) -> PersonAppealOut:
+    status, window = cases.person_appeal(session, actor, person_id)
+    return PersonAppealOut(
+        person_id=person_id, status=str(status), appeal=appeal_out(window, language)
+    )
+
+
+@router.get("/persons/{person_id}/appeal")
+def person_appeal(
+    request: Request, person_id: uuid.UUID, session: DB, actor: ApiActor
+) -> PersonAppealOut:
+    """Where the person's right to appeal their vetting decision stands (for vetting
+    officers and case workers): never allegations or hits."""
+    return person_appeal_out(session, actor, person_id, _language(request))
+
+
+@router.post("/persons/{person_id}/appeals", status_code=201)
+def lodge_appeal(
+    request: Request, person_id: uuid.UUID, data: AppealIn, session: DB, actor: ApiActor
+) -> PersonAppealOut:
+    """Record the person's appeal on their behalf (a vetting officer or case worker): the
+    day they lodged it and their grounds in their own words. Refused (409) after the time
+    limit, for a full clearance and for a decision already taken on appeal."""
+    cases.lodge_appeal(session, actor, person_id, data)
+    return person_appeal_out(session, actor, person_id, _language(request))
 
 
 @router.get("/incidents")

@@ -265,6 +265,14 @@ class Decision(IdMixin, TimestampMixin, Base):
     Rows are never deleted: a withdrawn proposal keeps `withdrawn_at`, a decision replaced on
     review or appeal keeps `superseded_at`. A referral names the receiving justice mechanism
     and the protection the person keeps (prisoner of war or detainee).
+
+    Every decision records the standard of proof its findings meet (`standard_of_proof`;
+    NULL only on decisions taken before it was recorded) and two sets of reasons: `reasons`,
+    confidential (sources, witnesses, allegations), and `disclosed_reasons`, what the person
+    may be told, printed on the decision notice. When the person is told of the decision in
+    force (`notified_on`, in `notice_language`), the time limit for appealing starts:
+    `appeal_closes_on` is fixed then, so a later change of the setting never moves the date
+    the person was given.
     """
 
     __tablename__ = "vetting_decisions"
@@ -299,12 +307,27 @@ class Decision(IdMixin, TimestampMixin, Base):
         "conditions", LargeBinary, info=HIGHLY_CONFIDENTIAL
     )
 
+    standard_of_proof: Mapped[str | None] = mapped_column(String(30))
+    disclosed_reasons_ct: Mapped[bytes | None] = mapped_column(
+        "disclosed_reasons", LargeBinary, info=HIGHLY_CONFIDENTIAL
+    )
+    notified_on: Mapped[date | None]
+    notice_language: Mapped[str | None] = mapped_column(String(5))
+    notified_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    appeal_closes_on: Mapped[date | None]
+
     reasons = _personal("reasons_ct", TEXT)
     conditions = _personal("conditions_ct", TEXT)
+    disclosed_reasons = _personal("disclosed_reasons_ct", TEXT)
 
 
 class Review(IdMixin, TimestampMixin, Base):
-    """A review, appeal or reopening of a case, with its grounds (encrypted)."""
+    """A review, appeal or reopening of a case, with its grounds (encrypted).
+
+    An appeal is the person's: `lodged_on` is the day they lodged it, `grounds` their words,
+    `opened_by_id` the vetting officer or case worker who recorded it on their behalf, and
+    `appealed_decision_id` the decision in force they appeal (whose two officers may not
+    decide the appeal)."""
 
     __tablename__ = "vetting_reviews"
 
@@ -313,6 +336,10 @@ class Review(IdMixin, TimestampMixin, Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # review, appeal, reopen
     opened_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    lodged_on: Mapped[date | None]
+    appealed_decision_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("vetting_decisions.id")
+    )
     grounds_ct: Mapped[bytes | None] = mapped_column(
         "grounds", LargeBinary, info=HIGHLY_CONFIDENTIAL
     )

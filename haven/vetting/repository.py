@@ -179,6 +179,70 @@ def decisions_in_force(session: Session, case_id: uuid.UUID) -> Sequence[Decisio
     ).all()
 
 
+def decision_in_force(session: Session, case_id: uuid.UUID) -> Decision | None:
+    """The case's confirmed decision that no later one has superseded (the latest, should
+    the data ever hold two)."""
+    return session.scalar(
+        select(Decision)
+        .where(
+            Decision.case_id == case_id,
+            Decision.confirmed_at.is_not(None),
+            Decision.superseded_at.is_(None),
+        )
+        .order_by(Decision.confirmed_at.desc())
+        .limit(1)
+    )
+
+
+def decisions_in_force_of_cases(
+    session: Session, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Decision]:
+    """`decision_in_force` for many cases, in one query per `BATCH` ids."""
+    found: dict[uuid.UUID, Decision] = {}
+    for start in range(0, len(case_ids), BATCH):
+        chunk = list(case_ids[start : start + BATCH])
+        rows = session.scalars(
+            select(Decision)
+            .where(
+                Decision.case_id.in_(chunk),
+                Decision.confirmed_at.is_not(None),
+                Decision.superseded_at.is_(None),
+            )
+            .order_by(Decision.confirmed_at)
+        )
+        for decision in rows:
+            found[decision.case_id] = decision  # the latest wins
+    return found
+
+
+def last_review(session: Session, case_id: uuid.UUID) -> Review | None:
+    return session.scalar(
+        select(Review)
+        .where(Review.case_id == case_id)
+        .order_by(Review.created_at.desc(), Review.id.desc())
+        .limit(1)
+    )
+
+
+def last_reviews_of_cases(
+    session: Session, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Review]:
+    """`last_review` for many cases, in one query per `BATCH` ids."""
+    found: dict[uuid.UUID, Review] = {}
+    for start in range(0, len(case_ids), BATCH):
+        chunk = list(case_ids[start : start + BATCH])
+        rows = session.scalars(
+            select(Review).where(Review.case_id.in_(chunk)).order_by(Review.created_at, Review.id)
+        )
+        for review in rows:
+            found[review.case_id] = review  # the latest wins
+    return found
+
+
+def decision_by_id(session: Session, decision_id: uuid.UUID) -> Decision | None:
+    return session.get(Decision, decision_id)
+
+
 def reviews_of(session: Session, case_id: uuid.UUID) -> Sequence[Review]:
     return session.scalars(
         select(Review).where(Review.case_id == case_id).order_by(Review.created_at)

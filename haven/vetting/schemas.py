@@ -4,23 +4,35 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from haven.i18n import N_, Text
+from haven.i18n import LANGUAGES, N_, Text
+from haven.kernel.clock import local_today
 from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.text.units import parse_unit
-from haven.vetting.lifecycle import Outcome, Protection, ReviewKind
+from haven.vetting.lifecycle import Outcome, Protection, ReviewKind, StandardOfProof
 
 
 class IncidentKind(Labelled):
+    """What happened. The kinds name the violations documented in Myanmar's conflict (the
+    first four were Haven's first list and stay, so that recorded incidents keep their kind);
+    values are stored as they are (at most 30 characters)."""
+
     MASSACRE = "massacre", N_("Massacre of civilians")
     ARSON = "arson", N_("Arson")
     DESTRUCTION_OF_HOMES = "destruction_of_homes", N_("Destruction of civilian homes")
     TORTURE = "torture", N_("Torture")
+    SEXUAL_VIOLENCE = "sexual_gender_based_violence", N_("Sexual and gender-based violence")
+    DETAINEES = "detainee_killing_ill_treatment", N_("Killing or ill-treatment of detainees")
+    FORCED_LABOUR = "forced_labour_portering", N_("Forced labour and portering")
+    HUMAN_SHIELDS = "human_shields", N_("Use of human shields")
+    ATTACKS_ON_CIVILIANS = "attacks_on_civilians", N_("Attacks on civilians and air strikes")
+    BURNING_AND_PILLAGE = "burning_villages_pillage", N_("Burning of villages and pillage")
+    CHILDREN = "child_recruitment_use", N_("Recruitment and use of children")
     OTHER = "other", N_("Other")
 
 
@@ -30,7 +42,8 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def _today() -> date:
-    return datetime.now(UTC).date()
+    """Today where the programme works (`haven.kernel.clock`), never the UTC date."""
+    return local_today()
 
 
 def parse_period(text: str) -> tuple[date, date]:
@@ -210,23 +223,46 @@ class AssessmentIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    """A proposed decision. A referral names the receiving justice mechanism and the
-    protection the person keeps; conditions are required for a conditional clearance."""
+    """A proposed decision. Every decision records the standard of proof its findings meet,
+    its confidential reasons and the reasons the person may be told (the decision notice). A
+    referral names the receiving justice mechanism and the protection the person keeps;
+    conditions are required for a conditional clearance."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text_encoding: Encoding = "detect"
     outcome: Outcome
+    standard_of_proof: StandardOfProof | None = Field(default=None, validate_default=True)
     reasons: CleanText = Field(default=None, max_length=10000, validate_default=True)
+    disclosed_reasons: CleanText = Field(default=None, max_length=5000, validate_default=True)
     conditions: CleanText = Field(default=None, max_length=5000)
     mechanism: CleanText = Field(default=None, max_length=200)
     protection: Protection | None = None
+
+    @field_validator("standard_of_proof")
+    @classmethod
+    def _standard(cls, value: StandardOfProof | None) -> StandardOfProof:
+        if value is None:
+            raise ValueError(N_("Choose the standard of proof the decision's findings meet."))
+        return value
 
     @field_validator("reasons")
     @classmethod
     def _reasons(cls, value: str | None) -> str:
         if not value:
             raise ValueError(N_("Give the reasons for the decision."))
+        return value
+
+    @field_validator("disclosed_reasons")
+    @classmethod
+    def _disclosed(cls, value: str | None) -> str:
+        if not value:
+            raise ValueError(
+                N_(
+                    "Write the reasons the person may be told. They are printed on the "
+                    "decision notice; keep sources and witnesses in the confidential reasons."
+                )
+            )
         return value
 
     @model_validator(mode="after")
@@ -249,10 +285,13 @@ class DecisionIn(BaseModel):
 
 
 class ReviewIn(BaseModel):
+    """A review by the officers, or a reopening on new evidence. An appeal given here is
+    recorded as the person's, lodged today (`AppealIn` says when they lodged it)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text_encoding: Encoding = "detect"
-    kind: ReviewKind = ReviewKind.APPEAL
+    kind: ReviewKind = ReviewKind.REVIEW
     grounds: CleanText = Field(default=None, max_length=5000, validate_default=True)
 
     @field_validator("grounds")
@@ -263,7 +302,103 @@ class ReviewIn(BaseModel):
         return value
 
 
+class AppealIn(BaseModel):
+    """The person's appeal, recorded on their behalf: the day they lodged it and their
+    grounds in their own words."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text_encoding: Encoding = "detect"
+    lodged_on: date
+    grounds: CleanText = Field(default=None, max_length=5000, validate_default=True)
+
+    @field_validator("lodged_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > _today():
+            raise ValueError(N_("The appeal cannot be lodged in the future."))
+        return value
+
+    @field_validator("grounds")
+    @classmethod
+    def _grounds(cls, value: str | None) -> str:
+        if not value:
+            raise ValueError(N_("Write the person's grounds for appealing, in their own words."))
+        return value
+
+
+class NotificationIn(BaseModel):
+    """The person was told of the decision in force: when, and in which language."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    notified_on: date
+    language: str = Field(default="", validate_default=True)
+
+    @field_validator("notified_on")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > _today():
+            raise ValueError(N_("The person cannot have been told in the future."))
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(N_("Choose the language the person was told in."))
+        return value
+
+
 # --- outputs -------------------------------------------------------------------------------
+
+
+class AppealOut(BaseModel):
+    """Where the person's right to appeal stands: `state` (an `AppealState`), the last day
+    for appealing and the days left (counted in the programme's time zone), and the same as
+    a sentence in the reader's language."""
+
+    state: str
+    closes_on: date | None
+    days_left: int | None
+    text: str
+
+
+class PersonAppealOut(BaseModel):
+    """What a case worker who records a person's appeal learns: the status and the appeal,
+    never allegations or hits."""
+
+    person_id: uuid.UUID
+    status: str
+    appeal: AppealOut
+
+
+class ReviewOut(BaseModel):
+    id: uuid.UUID
+    kind: str
+    lodged_on: date | None
+    opened_by_id: uuid.UUID | None
+    appealed_decision_id: uuid.UUID | None
+    grounds: str | None
+    created_at: datetime
+
+
+class NoticeOut(BaseModel):
+    """The decision notice given to the person, in `language`: only what they may know."""
+
+    language: str
+    decision_id: uuid.UUID
+    outcome: str
+    outcome_label: str
+    decided_on: date
+    standard_of_proof: str | None
+    standard_of_proof_label: str
+    disclosed_reasons: str | None
+    conditions: str | None
+    protection_label: str | None
+    notified_on: date | None
+    appeal: AppealOut
+    appeal_rights: str
 
 
 class StatusOut(BaseModel):
@@ -293,7 +428,9 @@ class DecisionOut(BaseModel):
     id: uuid.UUID
     basis: str
     outcome: str
+    standard_of_proof: str | None
     reasons: str | None
+    disclosed_reasons: str | None
     conditions: str | None
     mechanism: str | None
     protection: str | None
@@ -303,6 +440,9 @@ class DecisionOut(BaseModel):
     confirmed_at: datetime | None
     withdrawn_at: datetime | None
     superseded_at: datetime | None
+    notified_on: date | None
+    notice_language: str | None
+    appeal_closes_on: date | None
 
 
 class CaseOut(BaseModel):
@@ -318,6 +458,8 @@ class CaseOut(BaseModel):
     hits: list[HitOut] = Field(default_factory=list)
     hearings: list[HearingOut] = Field(default_factory=list)
     decisions: list[DecisionOut] = Field(default_factory=list)
+    reviews: list[ReviewOut] = Field(default_factory=list)
+    appeal: AppealOut
 
 
 class CaseSummaryOut(BaseModel):
@@ -327,6 +469,7 @@ class CaseSummaryOut(BaseModel):
     status: str
     hit_count: int
     state_changed_at: datetime
+    appeal: AppealOut
 
 
 class PerpetratorOut(BaseModel):

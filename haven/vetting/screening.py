@@ -27,6 +27,7 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.forces.public import unit_labels
+from haven.kernel.clock import local_today
 from haven.matching.public import IdentityRecord, ScreeningMatch
 from haven.people.public import Person, is_child, name_records, person_by_id
 from haven.reception.public import origin_units, received_as_child, receptions_by_person
@@ -375,7 +376,7 @@ def _child(session: Session, person: Person) -> bool:
     through war-crimes vetting: no vetting case, so no vetting hold (docs/standing.md)."""
     return is_child(
         person.birth_year,
-        on=utcnow().date(),
+        on=local_today(),
         received_as_child=received_as_child(session, person.id),
     )
 

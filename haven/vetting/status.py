@@ -23,6 +23,8 @@ class VettingStatus(Labelled):
     CLEARED_WITH_CONDITIONS = "cleared_with_conditions", N_("Cleared with conditions")
     # referred for accountability: excluded from the programme
     REFERRED = "referred", N_("Referred for accountability")
+    # never a member of the force (a civilian or an infiltrator): not a defector
+    NOT_ELIGIBLE = "not_eligible", N_("Not eligible: not a member of the force")
 
 
 PAYABLE = frozenset({VettingStatus.CLEARED, VettingStatus.CLEARED_WITH_CONDITIONS})

@@ -1,6 +1,7 @@
-"""HTML pages of the vetting domain: the queue, a case from hit to decision, the incident
-registry, watchlists and the figures. Vetting officers only (VETTING_READ); other roles see
-the status on the person page."""
+"""HTML pages of the vetting domain: the queue, a case from hit to decision, the decision
+notice, the incident registry, watchlists and the figures. Vetting officers only
+(VETTING_READ); other roles see the status on the person page, and case workers record a
+person's appeal on its own page (VETTING_APPEAL)."""
 
 from __future__ import annotations
 
@@ -11,27 +12,37 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from haven.db.types import utcnow
 from haven.errors import ValidationFailed
-from haven.i18n import N_
+from haven.i18n import LANGUAGES, N_
+from haven.kernel.clock import local_today
 from haven.kernel.labels import labels
 from haven.people.public import person_by_id
 from haven.security.fresh import is_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
 from haven.vetting import cases, incidents, reports
-from haven.vetting.lifecycle import CaseState, HitKind, Outcome, Protection, ReviewKind
+from haven.vetting.lifecycle import (
+    AppealState,
+    CaseState,
+    HitKind,
+    Outcome,
+    Protection,
+    ReviewKind,
+    StandardOfProof,
+)
 from haven.vetting.schemas import (
     RELIABILITY,
+    AppealIn,
     AssessmentIn,
     DecisionIn,
     HearingIn,
     IncidentIn,
     IncidentKind,
+    NotificationIn,
     ReviewIn,
 )
 from haven.vetting.status import VettingStatus
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +58,9 @@ def _labels() -> dict[str, Any]:
         "KIND_LABELS": labels(IncidentKind),
         "HIT_KIND_LABELS": labels(HitKind),
         "REVIEW_LABELS": labels(ReviewKind),
+        "STANDARD_LABELS": labels(StandardOfProof),
+        "APPEAL_LABELS": labels(AppealState),
+        "NOT_RECORDED": cases.NOT_RECORDED,
     }
 
 
@@ -67,10 +81,17 @@ def queue(request: Request, session: DB, actor: HtmlActor, state: str | None = N
     require(actor, Permission.VETTING_READ)
     chosen = CaseState(state) if state in {str(s) for s in CaseState} else None
     rows = cases.list_cases(session, actor, state=chosen)
+    windows = cases.appeal_windows(session, [case for case, _person, _hits in rows])
     return render(
         request,
         "vetting/queue.html",
-        {"rows": rows, "state": chosen, "states": list(CaseState), **_labels()},
+        {
+            "rows": rows,
+            "windows": windows,
+            "state": chosen,
+            "states": list(CaseState),
+            **_labels(),
+        },
     )
 
 
@@ -96,27 +117,33 @@ def _case_context(
     case = cases.get_case(session, actor, case_id)
     person = person_by_id(session, case.person_id)
     decisions = cases.decisions_of(session, actor, case)
-    names = cases.officer_names(session, decisions)
+    reviews = cases.reviews_of(session, actor, case)
+    names = cases.officer_names(session, decisions, reviews)
     proposal = cases.open_proposal(session, case)
     return {
         "case": case,
+        "in_force": cases.decision_in_force(session, case),
+        "window": cases.appeal_window(session, case),
         "person": person,
         "status": cases.status_of(case),
         "hits": cases.hits_of(session, actor, case),
         "hearings": cases.hearings_of(session, actor, case),
         "decisions": decisions,
-        "reviews": cases.reviews_of(session, actor, case),
+        "reviews": reviews,
         "proposal": proposal,
         "names": names,
         "can_decide": actor.can(Permission.VETTING_DECIDE),
         "fresh": is_fresh(session, actor),
-        "today": utcnow().date().isoformat(),
+        "today": local_today().isoformat(),
         "error": error,
         "form_name": form_name,
         "values": values or {},
         "outcomes": list(Outcome),
         "protections": list(Protection),
-        "review_kinds": list(ReviewKind),
+        "standards": list(StandardOfProof),
+        # An appeal is the person's, recorded on its own page with the day they lodged it.
+        "review_kinds": [k for k in ReviewKind if k is not ReviewKind.APPEAL],
+        "languages": LANGUAGES,
         **_labels(),
     }
 
@@ -214,7 +241,16 @@ def propose(
         case_id,
         form,
         name="decision",
-        fields=("outcome", "reasons", "conditions", "mechanism", "protection", "text_encoding"),
+        fields=(
+            "outcome",
+            "standard_of_proof",
+            "reasons",
+            "disclosed_reasons",
+            "conditions",
+            "mechanism",
+            "protection",
+            "text_encoding",
+        ),
         act=act,
     )
 
@@ -248,6 +284,99 @@ def open_review(
         fields=("kind", "grounds", "text_encoding"),
         act=act,
     )
+
+
+@router.post("/vetting/cases/{case_id}/notification", response_class=HTMLResponse)
+def record_notification(
+    request: Request,
+    case_id: uuid.UUID,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+    settings: SettingsDep,
+) -> Response:
+    def act(data: dict[str, Any]) -> None:
+        cases.record_notification(
+            session,
+            actor,
+            case_id,
+            parse(NotificationIn, data),
+            appeal_days=settings.vetting_appeal_days,
+        )
+
+    return _case_form(
+        request,
+        session,
+        actor,
+        case_id,
+        form,
+        name="notification",
+        fields=("notified_on", "language"),
+        act=act,
+    )
+
+
+@router.get("/vetting/cases/{case_id}/notice", response_class=HTMLResponse)
+def notice_page(
+    request: Request,
+    case_id: uuid.UUID,
+    session: DB,
+    actor: HtmlActor,
+    settings: SettingsDep,
+    language: str | None = None,
+) -> Response:
+    """The decision notice to give the person, in their language (English or Burmese):
+    only what they may know, never the confidential reasons."""
+    notice = cases.notice(session, actor, case_id, appeal_days=settings.vetting_appeal_days)
+    reader = str(getattr(request.state, "language", "en"))
+    request.state.language = cases.notice_language(notice, language, reader)
+    return render(
+        request, "vetting/notice.html", {"notice": notice, "languages": LANGUAGES, **_labels()}
+    )
+
+
+# --- the person's appeal (vetting officers and case workers) ----------------------------------
+
+APPEAL_FIELDS = ("lodged_on", "grounds", "text_encoding")
+
+
+def _appeal_context(
+    session: Session,
+    actor: Actor,
+    person_id: uuid.UUID,
+    *,
+    error: ValidationFailed | None = None,
+    values: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    status, window = cases.person_appeal(session, actor, person_id)
+    return {
+        "person": person_by_id(session, person_id),
+        "status": status,
+        "window": window,
+        "error": error,
+        "values": values or {"lodged_on": local_today().isoformat()},
+        **_labels(),
+    }
+
+
+@router.get("/vetting/persons/{person_id}/appeal", response_class=HTMLResponse)
+def appeal_page(request: Request, person_id: uuid.UUID, session: DB, actor: HtmlActor) -> Response:
+    """Record a person's appeal on their behalf: the day they lodged it, their words."""
+    return render(request, "vetting/appeal.html", _appeal_context(session, actor, person_id))
+
+
+@router.post("/vetting/persons/{person_id}/appeal", response_class=HTMLResponse)
+def lodge_appeal(
+    request: Request, person_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    values = _values(form, APPEAL_FIELDS)
+    try:
+        cases.lodge_appeal(session, actor, person_id, parse(AppealIn, _data(values)))
+    except ValidationFailed as error:
+        session.rollback()
+        context = _appeal_context(session, actor, person_id, error=error, values=values)
+        return render(request, "vetting/appeal.html", context, status_code=422)
+    return RedirectResponse(f"/vetting/persons/{person_id}/appeal?lodged=1", status_code=303)
 
 
 # --- incidents ---------------------------------------------------------------------------------

@@ -19,7 +19,13 @@ from haven.db.types import utcnow
 from haven.people.models import Person
 from haven.security.permissions import Actor, Role
 from haven.vetting import cases
-from haven.vetting.lifecycle import CaseState, Outcome, Protection
+from haven.vetting.lifecycle import (
+    CaseState,
+    Outcome,
+    Protection,
+    ReviewKind,
+    StandardOfProof,
+)
 from haven.vetting.models import ScreeningHit, VettingCase
 from haven.vetting.schemas import AssessmentIn, DecisionIn, HearingIn, ReviewIn
 from haven.vetting.screening import screen_person
@@ -100,7 +106,10 @@ def clear_person(
     proposer = fresh_actor(db, first)
     if case.state == CaseState.DECIDED:
         cases.open_review(
-            db, proposer, case.id, ReviewIn(grounds="Decision re-examined in a test.")
+            db,
+            proposer,
+            case.id,
+            ReviewIn(kind=ReviewKind.REVIEW, grounds="Decision re-examined in a test."),
         )
     if case.state == CaseState.PROPOSED:
         cases.withdraw_proposal(db, proposer, case.id)
@@ -122,7 +131,9 @@ def clear_person(
         case.id,
         DecisionIn(
             outcome=outcome,
+            standard_of_proof=StandardOfProof.BALANCE_OF_PROBABILITIES,
             reasons="Decided in a test.",
+            disclosed_reasons="Decided in a test (what the person may know).",
             conditions=conditions
             or ("Reports monthly." if outcome is Outcome.CLEARED_WITH_CONDITIONS else None),
             mechanism=mechanism or ("Test tribunal" if outcome is Outcome.REFERRED else None),

@@ -11,7 +11,7 @@ from haven.errors import Conflict
 from haven.people.models import Person
 from haven.security.permissions import Actor
 from haven.vetting import cases
-from haven.vetting.lifecycle import CaseState, Outcome, Protection, ReviewKind
+from haven.vetting.lifecycle import CaseState, Outcome, Protection, ReviewKind, StandardOfProof
 from haven.vetting.models import Decision
 from haven.vetting.schemas import AssessmentIn, DecisionIn, HearingIn, ReviewIn
 from haven.vetting.status import VettingStatus, vetting_status
@@ -54,7 +54,15 @@ def test_one_officer_alone_cannot_decide(db: Session) -> None:
     actor = fresh_actor(db, first)
     cases.assess(db, actor, case.id, AssessmentIn(assessment="No hits."))
     cases.propose_decision(
-        db, actor, case.id, DecisionIn(outcome=Outcome.CLEARED, reasons="No hits.")
+        db,
+        actor,
+        case.id,
+        DecisionIn(
+            outcome=Outcome.CLEARED,
+            standard_of_proof=StandardOfProof.BALANCE_OF_PROBABILITIES,
+            reasons="No hits.",
+            disclosed_reasons="Nothing links you to any incident.",
+        ),
     )
     with pytest.raises(Conflict) as refused:
         cases.confirm_decision(db, fresh_actor(db, first), case.id)
@@ -67,7 +75,13 @@ def test_one_officer_alone_cannot_decide(db: Session) -> None:
 
 def test_referral_names_mechanism_and_keeps_protection(db: Session) -> None:
     with pytest.raises(ValueError, match="justice mechanism"):
-        DecisionIn(outcome=Outcome.REFERRED, reasons="x", protection=Protection.DETAINEE)
+        DecisionIn(
+            outcome=Outcome.REFERRED,
+            standard_of_proof=StandardOfProof.REASONABLE_GROUNDS,
+            reasons="x",
+            disclosed_reasons="y",
+            protection=Protection.DETAINEE,
+        )
     person = _person(db)
     case = clear_person(
         db,
@@ -99,7 +113,9 @@ def test_appeal_keeps_history_and_reopening_puts_allowances_on_hold(db: Session)
         case.id,
         DecisionIn(
             outcome=Outcome.CLEARED_WITH_CONDITIONS,
+            standard_of_proof=StandardOfProof.BALANCE_OF_PROBABILITIES,
             reasons="Alibi confirmed.",
+            disclosed_reasons="Your account of where you were is confirmed.",
             conditions="Monthly check-in.",
         ),
     )
@@ -129,7 +145,17 @@ def test_illegal_moves_are_refused(db: Session) -> None:
     with pytest.raises(Conflict):
         cases.confirm_decision(db, actor, case.id)
     with pytest.raises(Conflict):
-        cases.propose_decision(db, actor, case.id, DecisionIn(outcome=Outcome.CLEARED, reasons="x"))
+        cases.propose_decision(
+            db,
+            actor,
+            case.id,
+            DecisionIn(
+                outcome=Outcome.CLEARED,
+                standard_of_proof=StandardOfProof.REASONABLE_GROUNDS,
+                reasons="x",
+                disclosed_reasons="y",
+            ),
+        )
     with pytest.raises(Conflict):
         cases.open_review(db, actor, case.id, ReviewIn(grounds="x"))
     cases.start_interview(db, actor, case.id)

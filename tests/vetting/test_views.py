@@ -85,7 +85,15 @@ def test_pages_from_hit_to_proposal_and_restriction(
     for path, data in (
         ("hearings", {"held_on": "2026-11-01", "statement": "I was on leave then."}),
         ("assessment", {"assessment": "Leave records confirm the absence."}),
-        ("proposal", {"outcome": "cleared", "reasons": "Absent during the incident."}),
+        (
+            "proposal",
+            {
+                "outcome": "cleared",
+                "standard_of_proof": "balance_of_probabilities",
+                "reasons": "Absent during the incident.",
+                "disclosed_reasons": "You were on leave when it happened.",
+            },
+        ),
     ):
         response = client.post(
             f"/vetting/cases/{case.id}/{path}",
