@@ -33,7 +33,11 @@ from haven.db.session import keyring_of
 from haven.db.types import new_id, utcnow
 from haven.errors import Conflict
 from haven.exports import to_csv
+from haven.forces.public import rank_by_id
 from haven.i18n import N_
+from haven.kernel import custody
+from haven.kernel.custody import CustodyAct
+from haven.people.public import person_by_id
 from haven.pow import repository
 from haven.pow.deadlines import local_today
 from haven.pow.documents import (
@@ -45,10 +49,17 @@ from haven.pow.documents import (
     render_table,
 )
 from haven.pow.ending import death_certificate
-from haven.pow.lifecycle import PowStatus
-from haven.pow.models import CaptureCard, PowDeath, PowNotice, PowPlace, PowRecord
-from haven.pow.schemas import Art122Item, NoticeKind
+from haven.pow.models import (
+    CaptureCard,
+    MedicalInspection,
+    PowDeath,
+    PowNotice,
+    PowPlace,
+    PowRecord,
+)
+from haven.pow.schemas import Art122Item, CardOccasion, NoticeKind, PlaceKind, StateOfHealth
 from haven.pow.service import get_card, get_record
+from haven.programme.public import LegalFramework, framework_of
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 
@@ -81,7 +92,7 @@ FAMILY_COLUMNS = frozenset(
 )
 FAMILY_ONLY = (
     "For the family only, at the person's own request: not to be passed to any party to the "
-    "conflict / မိသားစုထံသာ (ပါတီတစ်ခုခုထံ မပေးပို့ရ)"
+    "conflict / ထိုသူ ကိုယ်တိုင် တောင်းဆိုချက်အရ မိသားစုထံသာ (ပဋိပက္ခတွင် ပါဝင်သည့် မည်သည့်ဘက်ထံမျှ မပေးပို့ရ)"
 )
 NOTICE_COLUMNS: tuple[str, ...] = ("notice_id", "notice", "date", "detail", *ART122_COLUMNS)
 HEALTH_COLUMNS: tuple[str, ...] = (
@@ -115,26 +126,108 @@ def art122_items(record: PowRecord) -> dict[str, str | None]:
 # --- the capture card -----------------------------------------------------------------------
 
 
-def card_lines(record: PowRecord, card: CaptureCard, place: PowPlace | None) -> list[Line]:
+# The model card's choices (GC III Annex IV B, item 11) and what the card says when nobody
+# examined the person: never a state of health that no one found.
+HEALTH_ON_CARD: dict[str, str] = {
+    StateOfHealth.HEALTHY: "Healthy / ကျန်းမာသည်",
+    StateOfHealth.NOT_WOUNDED: "Not wounded / ဒဏ်ရာမရှိ",
+    StateOfHealth.RECOVERED: "Recovered / ပြန်လည်ကျန်းမာလာပြီ",
+    StateOfHealth.CONVALESCENT: "Convalescent / နာလန်ထစ",
+    StateOfHealth.SICK: "Sick / ဖျားနာနေသည်",
+    StateOfHealth.SLIGHTLY_WOUNDED: "Slightly wounded / ဒဏ်ရာ အနည်းငယ်ရ",
+    StateOfHealth.SERIOUSLY_WOUNDED: "Seriously wounded / ဒဏ်ရာ ပြင်းထန်စွာရ",
+}
+NOT_EXAMINED = "Not examined / ဆေးမစစ်ရသေး"
+NOT_RECORDED = "Not recorded at the examination / ဆေးစစ်ချိန်တွင် မှတ်တမ်းမတင်ခဲ့"
+OCCASION_ON_CARD: dict[str, str] = {
+    CardOccasion.CAPTURE: "capture / ဖမ်းဆီးခြင်း",
+    CardOccasion.TRANSFER: "transfer / ပြောင်းရွှေ့ခြင်း",
+    CardOccasion.HOSPITAL: "hospital admission / ဆေးရုံတက်ခြင်း",
+    CardOccasion.ILLNESS: "serious illness / ပြင်းထန်သော ဖျားနာမှု",
+}
+PLACE_ON_CARD: dict[str, str] = {
+    PlaceKind.CAMP: "camp / စခန်း",
+    PlaceKind.TRANSIT_CAMP: "transit camp / ကြားခံ စခန်း",
+    PlaceKind.HOSPITAL: "hospital / ဆေးရုံ",
+}
+
+
+def _place_text(place: PowPlace | None) -> str | None:
+    if place is None:
+        return None
+    kind = PLACE_ON_CARD.get(place.kind)
+    return f"{place.name} ({kind})" if kind else place.name
+
+
+def _rank_text(session: Session, record: PowRecord, given: str | None) -> str | None:
+    """The rank in both languages: the forces' table's English and Burmese names when the
+    record links a rank, otherwise the text as recorded (or "refused")."""
+    if given is None or given == REFUSED or record.rank_id is None:
+        return given
+    rank = rank_by_id(session, record.rank_id)
+    if rank is None:
+        return given
+    return f"{rank.name_en} / {rank.name_my}" if rank.name_my else rank.name_en
+
+
+def _examiner_text(inspection: MedicalInspection) -> str:
+    return " · ".join(filter(None, [inspection.examined_by, inspection.inspected_on.isoformat()]))
+
+
+def _health_text(session: Session, record: PowRecord, card: CaptureCard) -> tuple[str, str | None]:
+    """The state of health as last found by whoever examined the person, up to the day the
+    card was sent (today, while unsent), and who examined them on which day."""
+    until = card.sent_on or local_today()
+    inspections = repository.inspections_of(session, record.id)
+    examined = [i for i in inspections if i.inspected_on <= until]
+    if not examined:
+        return NOT_EXAMINED, None
+    found = next((i for i in examined if i.state_of_health), None)
+    if found is None:
+        return NOT_RECORDED, _examiner_text(examined[0])
+    return HEALTH_ON_CARD.get(found.state_of_health or "", NOT_RECORDED), _examiner_text(found)
+
+
+def card_lines(session: Session, record: PowRecord, card: CaptureCard) -> list[Line]:
+    """The card's items in the order of the Convention's model (GC III Annex IV B): the names
+    in both scripts as recorded, the rank in both languages, "taken prisoner on" and "coming
+    from", the state of health found by whoever examined the person, the present address
+    with the prisoner number; the date and signature lines follow, blank."""
     items = art122_items(record)
-    here = place.name if place else None
-    health = "seriously ill / ပြင်းထန်စွာ ဖျားနာ" if record.seriously_ill else "good / ကောင်း"
+    places = repository.places_by_id(session, [card.place_id, card.coming_from_id])
+    person = person_by_id(session, record.person_id)
+    names_refused = "first_names" in (record.art17_refused or [])
+    name_my = REFUSED if names_refused else (person.name_my if person else None)
+    name_latin = REFUSED if names_refused else (person.name_latin if person else None)
+    health, examined_by = _health_text(session, record, card)
+    coming_from = places.get(card.coming_from_id) if card.coming_from_id else None
+    here = places.get(card.place_id) if card.place_id else None
     return [
-        Line("Power on which the prisoner depends", "မှီခိုသည့် နိုင်ငံ/အာဏာပိုင်", items["power_depended_on"]),
+        Line(
+            "Power on which the prisoner depends",
+            "စစ်သုံ့ပန်း သက်ဆိုင်သည့် နိုင်ငံ/အာဏာပိုင်",
+            items["power_depended_on"],
+        ),
         Line("Surname", "မျိုးရိုးအမည်", items["surname"]),
-        Line("First names", "အမည်", items["first_names"]),
+        Line("First names (in full)", "အမည် (အပြည့်အစုံ)", items["first_names"]),
+        Line("Name in Myanmar script", "မြန်မာစာဖြင့် အမည်", name_my),
+        Line("Name in Latin letters", "လက်တင်အက္ခရာဖြင့် အမည်", name_latin),
         Line("First name of father", "ဖခင်အမည်", items["father_first_name"]),
         Line("Date of birth", "မွေးသက္ကရာဇ်", items["date_of_birth"]),
         Line("Place of birth", "မွေးရပ်", items["place_of_birth"]),
-        Line("Rank", "အဆင့်", items["rank"]),
+        Line("Rank", "အဆင့်", _rank_text(session, record, items["rank"])),
         Line("Service number", "တပ်မှုထမ်း နံပါတ်", items["service_number"]),
         Line("Person to inform", "အကြောင်းကြားရမည့်သူ", items["person_to_inform"]),
-        Line("Address for correspondence", "စာပေးစာယူ လိပ်စာ", items["address"]),
+        Line("Address of family (for correspondence)", "မိသားစု လိပ်စာ (စာပေးစာယူ)", items["address"]),
         Line("Taken prisoner on", "ဖမ်းဆီးခံရသည့်နေ့", record.captured_on.isoformat()),
+        Line(
+            "Coming from (camp or hospital)", "ယခင်နေရာ (စခန်း သို့မဟုတ် ဆေးရုံ)", _place_text(coming_from)
+        ),
         Line("State of health", "ကျန်းမာရေး အခြေအနေ", health),
-        Line("Present address (place of internment)", "လက်ရှိ ထိန်းသိမ်းရာနေရာ", here),
-        Line("Date of this card", "ဤကတ်၏ ရက်စွဲ", card.occasion_on.isoformat()),
-    ]  # fmt: skip
+        Line("Examined by, on", "ဆေးစစ်သူ၊ ဆေးစစ်သည့်နေ့", examined_by),
+        Line("Prisoner number", "စစ်သုံ့ပန်း အမှတ်", record.prisoner_number),
+        Line("Present address (camp or hospital)", "လက်ရှိ နေရပ် (စခန်း သို့မဟုတ် ဆေးရုံ)", _place_text(here)),
+    ]
 
 
 def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> bytes:
@@ -142,19 +235,18 @@ def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> byte
     changed sides: what the tracing agency learns of them is their own choice."""
     card = get_card(session, actor, card_id)
     record = get_record(session, actor, card.pow_id)
-    if record.status == PowStatus.DEFECTED:
-        raise Conflict(
-            N_(
-                "This person changed sides: no capture card is printed for them. What the "
-                "tracing agency learns follows their own recorded choice."
-            )
-        )
-    place = repository.place_by_id(session, record.place_id) if record.place_id else None
+    # Asked of the person's standing: never for a person who changed sides.
+    custody.require_allowed(session, record.person_id, CustodyAct.CAPTURE_CARD)
+    occasion = OCCASION_ON_CARD.get(card.occasion, card.occasion)
     footer = (
-        f"Occasion / အကြောင်း: {card.occasion} · {card.occasion_on.isoformat()} · "
+        f"Occasion / အကြောင်း: {occasion} · {card.occasion_on.isoformat()} · "
         f"due by / နောက်ဆုံးထား: {card.due_on.isoformat()} · ref {str(card.id)[:8]}"
     )
-    content = render_card(card_lines(record, card, place), footer=footer)
+    content = render_card(
+        card_lines(session, record, card),
+        footer=footer,
+        framework=framework_of(session, card.organisation_id),
+    )
     audit.record(
         session,
         actor,
@@ -174,7 +266,11 @@ def death_certificate_pdf(session: Session, actor: Actor, pow_id: uuid.UUID) -> 
     buried = death.buried_on.isoformat() if death.buried_on else None
     cremation = f"yes / ဟုတ်: {death.cremation_reason}" if death.cremated else "no / မဟုတ်"
     lines = [
-        Line("Power on which the prisoner depended", "မှီခိုသည့် နိုင်ငံ/အာဏာပိုင်", items["power_depended_on"]),
+        Line(
+            "Power on which the prisoner depended",
+            "စစ်သုံ့ပန်း သက်ဆိုင်ခဲ့သည့် နိုင်ငံ/အာဏာပိုင်",
+            items["power_depended_on"],
+        ),
         Line("Surname", "မျိုးရိုးအမည်", items["surname"]),
         Line("First names", "အမည်", items["first_names"]),
         Line("First name of father", "ဖခင်အမည်", items["father_first_name"]),
@@ -190,7 +286,11 @@ def death_certificate_pdf(session: Session, actor: Actor, pow_id: uuid.UUID) -> 
         Line("Grave identification", "သင်္ချိုင်းဂူ အမှတ်", death.grave_number),
         Line("Cremated, and why", "မီးသင်္ဂြိုဟ်ခြင်းနှင့် အကြောင်းရင်း", cremation),
     ]  # fmt: skip
-    return render_certificate(lines, footer=f"Certificate / လက်မှတ်အမှတ် {death.certificate_number}")
+    return render_certificate(
+        lines,
+        footer=f"Certificate / လက်မှတ်အမှတ် {death.certificate_number}",
+        framework=framework_of(session, record.organisation_id),
+    )
 
 
 # --- signed exports -------------------------------------------------------------------------
@@ -256,6 +356,11 @@ def verify_export(content: bytes, public_key: Ed25519PublicKey) -> list[str]:
     return problems
 
 
+def _framework(session: Session, actor: Actor) -> LegalFramework | None:
+    """The legal framework the actor's organisation works under (docs/legal-framework.md)."""
+    return framework_of(session, actor.organisation_id) if actor.organisation_id else None
+
+
 def _place_names(session: Session, actor: Actor) -> dict[uuid.UUID, str]:
     return {p.id: p.name for p in repository.places(session, actor)}
 
@@ -293,11 +398,13 @@ def export_notices(session: Session, actor: Actor) -> SignedExport:
     files = {
         "notices.csv": to_csv(NOTICE_COLUMNS, rows),
         "notices.pdf": render_table(
-            "NOTICES TO THE INFORMATION BUREAU (GC III Art. 122)",
+            "NOTICES TO THE INFORMATION BUREAU",
             "သတင်းအချက်အလက် ဗျူရိုသို့ အကြောင်းကြားစာများ",
             list(NOTICE_COLUMNS[1:]),
             [[v or "" for v in row[1:]] for row in rows],
             footer=footer,
+            framework=_framework(session, actor),
+            article="122",
         ),
     }
     content = _signed_zip(
@@ -346,11 +453,13 @@ def export_health_report(session: Session, actor: Actor) -> SignedExport:
     files = {
         "health.csv": to_csv(HEALTH_COLUMNS, rows),
         "health.pdf": render_table(
-            "WEEKLY REPORT ON THE SERIOUSLY ILL (GC III Art. 122)",
+            "WEEKLY REPORT ON THE SERIOUSLY ILL",
             "ပြင်းထန်စွာ ဖျားနာသူများ အပတ်စဉ် အစီရင်ခံစာ",
             list(HEALTH_COLUMNS),
             [[v or "" for v in row] for row in rows],
             footer=footer,
+            framework=_framework(session, actor),
+            article="122",
         ),
     }
     content = _signed_zip(

@@ -31,9 +31,10 @@ from haven.pow.schemas import (
     NoticeKind,
     PayCategory,
     PayRateIn,
+    PlaceKind,
     VisitIn,
 )
-from haven.pow.service import add_card, add_notice, get_record
+from haven.pow.service import add_card, add_notice, check_examiner, get_record
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 # Art. 60: monthly advances in Swiss francs (minor units: centimes), by rank category; the
@@ -63,28 +64,42 @@ def _interned(record_status: str) -> None:
 def record_inspection(
     session: Session, actor: Actor, pow_id: uuid.UUID, data: InspectionIn
 ) -> MedicalInspection:
-    """A monthly inspection. Becoming seriously ill owes a new capture card (Art. 70) and
-    puts the prisoner on the weekly health report; a hospital admission owes a notice."""
+    """A monthly inspection, with the state of health found and who examined the person.
+
+    Becoming seriously ill owes a new capture card (Art. 70) and puts the prisoner on the
+    weekly health report. Being newly admitted to hospital owes a new card and a notice
+    (Art. 70, 122), unless the prisoner is already held at a hospital (the transfer there
+    owed both); record the transfer to the hospital to give the card its present address."""
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
     _interned(record.status)
     if data.inspected_on < record.captured_on:
         raise ValidationFailed(
             fields={"inspected_on": N_("The inspection cannot be before the capture.")}
         )
+    check_examiner(data.state_of_health, data.examined_by)
+    previous = repository.inspections_of(session, record.id)
+    was_in_hospital = bool(previous) and previous[0].hospitalised
+    place = repository.place_by_id(session, record.place_id) if record.place_id else None
+    at_hospital = place is not None and place.kind == PlaceKind.HOSPITAL
     inspection = MedicalInspection(
         pow_id=record.id,
         person_id=record.person_id,
         organisation_id=record.organisation_id,
         inspected_on=data.inspected_on,
         weight_grams=data.weight_grams,
+        state_of_health=str(data.state_of_health) if data.state_of_health else None,
+        examined_by=data.examined_by,
         seriously_ill=data.seriously_ill,
         hospitalised=data.hospitalised,
     )
     session.add(inspection)
     inspection.findings = data.findings
-    if data.seriously_ill and not record.seriously_ill:
+    admitted = data.hospitalised and not was_in_hospital and not at_hospital
+    if admitted:
+        add_card(session, record, CardOccasion.HOSPITAL, data.inspected_on)
+    elif data.seriously_ill and not record.seriously_ill:
         add_card(session, record, CardOccasion.ILLNESS, data.inspected_on)
-    if data.hospitalised:
+    if admitted:
         add_notice(session, record, NoticeKind.HOSPITAL_ADMISSION, data.inspected_on, None)
     before = record.seriously_ill
     record.seriously_ill = data.seriously_ill
@@ -99,6 +114,7 @@ def record_inspection(
         changes={
             "inspected_on": data.inspected_on.isoformat(),
             "seriously_ill": {"before": before, "after": data.seriously_ill},
+            "state_of_health": audit.REDACTED if data.state_of_health else None,
             "findings": audit.REDACTED if data.findings else None,
         },
     )

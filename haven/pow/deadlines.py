@@ -1,13 +1,14 @@
 """The registry's deadlines as pure functions of dates.
 
 Dates in the registry (capture, arrival, transfer, inspection) are calendar dates where the
-prisoners are held: Myanmar time (UTC+06:30, no daylight saving). "Today" is therefore the
-date in `Asia/Yangon` of the current UTC instant, never the server's local date and never
-the UTC date (which lags by a day between 17:30 and 24:00 UTC).
+prisoners are held: the programme's time zone (`HAVEN_TIME_ZONE`, default `Asia/Yangon`,
+UTC+06:30, no daylight saving; `haven.kernel.clock`). "Today" is therefore the date in that
+zone of the current UTC instant, never the server's local date and never the UTC date (which
+in Myanmar lags by a day between 17:30 and 24:00 UTC).
 
 - Capture card (Art. 70): at most one week after capture or arrival at a camp, and again
-  after a transfer or a serious illness: due on the occasion's date + 7 days; still on time
-  on that day, overdue from the next.
+  after a transfer (to a hospital included), an admission to hospital or a serious illness:
+  due on the occasion's date + 7 days; still on time on that day, overdue from the next.
 - Medical inspection (Art. 31): at least once a month: overdue the day after one calendar
   month has passed since the last inspection (or since capture, when there was none).
 """
@@ -16,20 +17,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from haven.db.types import utcnow
+from haven.kernel import clock
 
-LOCAL_ZONE = ZoneInfo("Asia/Yangon")
 CARD_WITHIN = timedelta(days=7)
 
 
 def local_today(now: datetime | None = None) -> date:
-    """The calendar date in Myanmar at the UTC instant `now` (timezone-aware)."""
-    instant = now or utcnow()
-    if instant.tzinfo is None:
-        raise ValueError("a naive datetime has no defined date in Myanmar")
-    return instant.astimezone(LOCAL_ZONE).date()
+    """The calendar date in the programme's zone at the UTC instant `now` (timezone-aware)."""
+    return clock.local_today(now)
 
 
 def card_due_on(occasion_on: date) -> date:

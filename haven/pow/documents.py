@@ -1,6 +1,9 @@
 """PDF documents of the registry: the capture card (Art. 70, GC III Annex IV B), the death
 certificate (Art. 120) and the bureau's notice list, in English and Burmese.
 
+The capture card follows the Convention's model: its items in the model's order, then the
+date and signature lines left blank for the prisoner (Annex IV B, items 13 and 14).
+
 fpdf2 shapes text with HarfBuzz (`set_text_shaping`, through uharfbuzz), so Burmese stacked
 consonants, medials and reordered vowels come out as the font designer intended; without
 shaping, Myanmar script renders as broken glyph sequences. The fonts are Noto Sans (Latin)
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from haven.errors import HavenError
 from haven.i18n import N_
+from haven.programme.public import LegalFramework
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -66,7 +70,11 @@ def new_pdf(title: str) -> FPDF:
     pdf.set_font("NotoSans", size=10)
     pdf.set_fallback_fonts(["NotoSansMyanmar"])
     pdf.set_text_shaping(True)
-    pdf.set_auto_page_break(auto=True, margin=12)
+    if title == "card":  # one A5 page: the model card's items, then date and signature
+        pdf.set_margins(9, 8, 9)
+        pdf.set_auto_page_break(auto=True, margin=7)
+    else:
+        pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     return pdf
 
@@ -80,52 +88,126 @@ def _heading(pdf: FPDF, en: str, my: str) -> None:
     pdf.ln(2)
 
 
-def _lines(pdf: FPDF, lines: list[Line]) -> None:
+def _lines(pdf: FPDF, lines: list[Line], *, compact: bool = False) -> None:
     label_width = (pdf.w - pdf.l_margin - pdf.r_margin) * 0.45
+    label_size, label_height, value_height = (6.5, 3.3, 6.5) if compact else (8, 5, 10)
     for line in lines:
         y = pdf.get_y()
-        pdf.set_font_size(8)
-        pdf.multi_cell(label_width, 5, f"{line.en}\n{line.my}", new_x="RIGHT", new_y="TOP")
-        pdf.set_font_size(10)
-        pdf.multi_cell(0, 10, line.value if line.value else "—", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_y(max(pdf.get_y(), y + 11))
+        pdf.set_font_size(label_size)
+        pdf.multi_cell(
+            label_width, label_height, f"{line.en}\n{line.my}", new_x="RIGHT", new_y="TOP"
+        )
+        pdf.set_font_size(8.5 if compact else 10)
+        value = line.value if line.value else "—"
+        pdf.multi_cell(0, value_height, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), y + value_height + 1))
         pdf.set_draw_color(200, 200, 200)
         pdf.line(pdf.l_margin, pdf.get_y() - 0.5, pdf.w - pdf.r_margin, pdf.get_y() - 0.5)
 
 
-def render_card(lines: list[Line], *, footer: str) -> bytes:
+def _blank_lines(pdf: FPDF, labels: list[tuple[str, str]]) -> None:
+    """Lines to write on by hand (the capture card's date and signature)."""
+    label_width = (pdf.w - pdf.l_margin - pdf.r_margin) * 0.3
+    pdf.set_draw_color(0, 0, 0)
+    for en, my in labels:
+        pdf.ln(2)
+        pdf.set_font_size(8)
+        pdf.multi_cell(label_width, 7, f"{en} / {my}", new_x="RIGHT", new_y="TOP")
+        # fpdf2 re-selects the main font only when the font changes: after text drawn with
+        # the Myanmar fallback, the next label would be drawn with the fallback's glyphs.
+        pdf.set_font_size(10)
+        y = pdf.get_y() + 6
+        pdf.line(pdf.get_x(), y, pdf.w - pdf.r_margin, y)
+        pdf.ln(7)
+
+
+def _titled(
+    pdf: FPDF,
+    framework: LegalFramework | None,
+    *,
+    of_pow: tuple[str, str],
+    plain: tuple[str, str],
+    article: str,
+) -> None:
+    """The title as the legal framework has it (docs/legal-framework.md): in an international
+    conflict, "... of a prisoner of war (GC III Art. n)"; in a non-international one, the plain
+    title, the article's standard "applied by commitment", and the line naming the commitment,
+    never Convention prisoner-of-war status."""
+    if framework is None or framework.international:
+        cite = framework.article(article).en if framework else f"(GC III Art. {article})"
+        _heading(pdf, f"{of_pow[0]} {cite}", of_pow[1])
+        return
+    cite_both = framework.article(article)
+    _heading(pdf, f"{plain[0]} {cite_both.en}", f"{plain[1]} {cite_both.my}")
+    pdf.set_font_size(9)
+    pdf.multi_cell(0, 5, framework.status_line.en, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, framework.status_line.my, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font_size(10)
+    pdf.ln(2)
+
+
+def _footer(pdf: FPDF, footer: str, framework: LegalFramework | None, *, height: float = 5) -> None:
+    """The document's own footer, then the law that binds (the framework's basis)."""
+    pdf.multi_cell(0, height, footer, new_x="LMARGIN", new_y="NEXT")
+    if framework is not None:
+        pdf.multi_cell(0, height, framework.basis.en, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, height + 1, framework.basis.my, new_x="LMARGIN", new_y="NEXT")
+
+
+def render_card(
+    lines: list[Line], *, footer: str, framework: LegalFramework | None = None
+) -> bytes:
     """The capture card: to the family and to the Central Tracing Agency."""
     pdf = new_pdf("card")
-    _heading(
+    _titled(
         pdf,
-        "CAPTURE CARD FOR PRISONER OF WAR (GC III Art. 70)",
-        "စစ်သုံ့ပန်း ဖမ်းဆီးခံရကြောင်း ကတ်",
+        framework,
+        of_pow=("CAPTURE CARD FOR PRISONER OF WAR", "စစ်သုံ့ပန်း ဖမ်းဆီးခံရကြောင်း ကတ်"),
+        plain=("CAPTURE CARD", "ဖမ်းဆီးခံရကြောင်း ကတ်"),
+        article="70",
     )
-    _lines(pdf, lines)
-    pdf.ln(3)
-    pdf.set_font_size(8)
-    pdf.multi_cell(0, 5, footer, new_x="LMARGIN", new_y="NEXT")
+    _lines(pdf, lines, compact=True)
+    _blank_lines(pdf, [("Date", "ရက်စွဲ"), ("Signature", "လက်မှတ်")])
+    pdf.ln(2)
+    pdf.set_font_size(6)
+    _footer(pdf, footer, framework, height=3)
     return bytes(pdf.output())
 
 
-def render_certificate(lines: list[Line], *, footer: str) -> bytes:
+def render_certificate(
+    lines: list[Line], *, footer: str, framework: LegalFramework | None = None
+) -> bytes:
     pdf = new_pdf("death-certificate")
-    _heading(
+    _titled(
         pdf,
-        "DEATH CERTIFICATE OF A PRISONER OF WAR (GC III Art. 120)",
-        "စစ်သုံ့ပန်း သေဆုံးကြောင်း သက်သေခံလက်မှတ်",
+        framework,
+        of_pow=(
+            "DEATH CERTIFICATE OF A PRISONER OF WAR",
+            "စစ်သုံ့ပန်း သေဆုံးကြောင်း သက်သေခံလက်မှတ်",
+        ),
+        plain=("DEATH CERTIFICATE", "သေဆုံးကြောင်း သက်သေခံလက်မှတ်"),
+        article="120",
     )
     _lines(pdf, lines)
     pdf.ln(3)
     pdf.set_font_size(8)
-    pdf.multi_cell(0, 5, footer, new_x="LMARGIN", new_y="NEXT")
+    _footer(pdf, footer, framework)
     return bytes(pdf.output())
 
 
 def render_table(
-    title_en: str, title_my: str, header: list[str], rows: list[list[str]], *, footer: str
+    title_en: str,
+    title_my: str,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    footer: str,
+    framework: LegalFramework | None = None,
+    article: str | None = None,
 ) -> bytes:
-    """A list (notices, weekly health report) as a landscape table."""
+    """A list (notices, weekly health report) as a landscape table; its title cites the
+    article as the legal framework has it (the article itself, or its standard applied by
+    commitment)."""
     from fpdf import FPDF  # noqa: PLC0415 - fpdf2 loads with the first document, not at start-up
     from fpdf.fonts import FontFace  # noqa: PLC0415 - as above
 
@@ -137,6 +219,9 @@ def render_table(
     pdf.set_text_shaping(True)
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
+    if framework is not None and article is not None:
+        cite = framework.article(article)
+        title_en, title_my = f"{title_en} {cite.en}", f"{title_my} {cite.my}"
     _heading(pdf, title_en, title_my)
     pdf.set_font_size(6)
     # Regular weight for headings too: only the regular faces are embedded.
@@ -146,7 +231,7 @@ def render_table(
         for row in rows:
             table.row([value or "—" for value in row])
     pdf.ln(3)
-    pdf.multi_cell(0, 4, footer, new_x="LMARGIN", new_y="NEXT")
+    _footer(pdf, footer, framework, height=4)
     return bytes(pdf.output())
 
 

@@ -21,6 +21,8 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.i18n import N_
+from haven.kernel import custody
+from haven.kernel.custody import CustodyAct
 from haven.pow import repository, safeguards, tracing, voluntariness
 from haven.pow.lifecycle import STATUS, PowStatus
 from haven.pow.models import PowDeath, PowRecord, PowRelease, TracingConsent
@@ -152,6 +154,9 @@ def release(session: Session, actor: Actor, pow_id: uuid.UUID, data: ReleaseIn) 
     repatriation = data.kind is ReleaseKind.REPATRIATION
     to = PowStatus.REPATRIATED if repatriation else PowStatus.RELEASED
     STATUS.check(record.status, to)
+    # The person's standing: one referred for accountability stays in custody (docs/standing.md).
+    act = CustodyAct.REPATRIATION if repatriation else CustodyAct.RELEASE
+    custody.require_allowed(session, record.person_id, act)
     safeguards.refuse_party_left(session, record.person_id, data.receiving_force_id)
     if repatriation:
         voluntariness.require_voluntary(

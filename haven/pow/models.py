@@ -16,7 +16,15 @@ import uuid
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
@@ -58,10 +66,14 @@ class PowRecord(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12", name="month"),
         CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="day"),
+        Index("ix_pow_records_prisoner_number", "organisation_id", "prisoner_number", unique=True),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The prisoner's number in the detaining organisation (the capture card's "Prisoner No."),
+    # given at registration: POW-<year of capture>-<six hex digits>.
+    prisoner_number: Mapped[str] = mapped_column(String(40))
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
     reception_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reception_events.id"))
     classification: Mapped[str] = mapped_column(String(20))
@@ -75,6 +87,9 @@ class PowRecord(IdMixin, TimestampMixin, Base):
     surname: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     first_names: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     rank: Mapped[str | None] = mapped_column(String(100))
+    # The rank of the forces' tables that `rank` names (its Burmese name goes on the card);
+    # None when the recorded text names none.
+    rank_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("ranks.id"))
     birth_year: Mapped[int | None] = mapped_column(info=PERSONAL)
     birth_month: Mapped[int | None] = mapped_column(info=PERSONAL)
     birth_day: Mapped[int | None] = mapped_column(info=PERSONAL)
@@ -128,10 +143,14 @@ class PowTransfer(IdMixin, TimestampMixin, Base):
 
 
 class CaptureCard(IdMixin, TimestampMixin, Base):
-    """One capture card owed under Art. 70: on capture/arrival, on transfer, on serious illness.
+    """One capture card owed under Art. 70: on capture/arrival, on transfer (to a hospital
+    included), on admission to hospital, on serious illness.
 
     `due_on` is the last day on which sending is still on time (the occasion's date plus seven
-    days); a newer occasion supersedes an unsent card, which stays in the history.
+    days); a newer occasion supersedes an unsent card, which stays in the history. `place_id`
+    is the card's "present address" (where the person is held after the occasion) and
+    `coming_from_id` the camp or hospital a transfer came from (GC III Annex IV B, items 10
+    and 12), both as they were when the card fell due.
     """
 
     __tablename__ = "pow_capture_cards"
@@ -143,6 +162,8 @@ class CaptureCard(IdMixin, TimestampMixin, Base):
     due_on: Mapped[date] = mapped_column(index=True)
     sent_on: Mapped[date | None]
     superseded_at: Mapped[datetime | None]
+    place_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_places.id"))
+    coming_from_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_places.id"))
 
 
 class PowNotice(IdMixin, TimestampMixin, Base):
@@ -167,7 +188,9 @@ class PowNotice(IdMixin, TimestampMixin, Base):
 
 
 class MedicalInspection(IdMixin, TimestampMixin, Base):
-    """A monthly medical inspection (Art. 31); findings are confidential."""
+    """A medical inspection (Art. 31: at least monthly; also the examination on arrival);
+    findings are confidential. `state_of_health` is the capture card's choice (GC III Annex
+    IV B) as found by `examined_by`; None on inspections that recorded none."""
 
     __tablename__ = "pow_medical_inspections"
 
@@ -176,6 +199,8 @@ class MedicalInspection(IdMixin, TimestampMixin, Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     inspected_on: Mapped[date]
     weight_grams: Mapped[int | None]
+    state_of_health: Mapped[str | None] = mapped_column(String(30), info=PERSONAL)
+    examined_by: Mapped[str | None] = mapped_column(String(200))
     seriously_ill: Mapped[bool] = mapped_column(default=False)
     hospitalised: Mapped[bool] = mapped_column(default=False)
     findings_ct: Mapped[bytes | None] = mapped_column("findings", LargeBinary, info=CONFIDENTIAL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import PowStatus
+from haven.pow.reindex import reindex_prisoner_records
 from haven.pow.repository import has_places, record_of_person, records_of_persons
 from haven.pow.safeguards import PARTY_LEFT, parties_left, refuse_party_left
 from haven.pow.schemas import PrisonerPath
@@ -36,5 +37,6 @@ __all__ = [
     "record_of_person",
     "records_of_persons",
     "refuse_party_left",
+    "reindex_prisoner_records",
     "voluntariness_completed",
 ]

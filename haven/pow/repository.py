@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from haven.kernel.erasure import blanked
 from haven.kernel.repository import Repository
+from haven.people.public import live_person_ids
 from haven.pow.lifecycle import PowStatus
 from haven.pow.models import (
     CaptureCard,
@@ -94,12 +95,36 @@ def records_of_persons(
     return Records(session).many_by(PowRecord.person_id, person_ids)
 
 
+def live_records_after(
+    session: Session, after: uuid.UUID | None, limit: int
+) -> Sequence[PowRecord]:
+    """At most `limit` records of persons not erased, by id, after the id `after` (batches for
+    recomputing derived values, `haven.kernel.reindexing`)."""
+    query = select(PowRecord).where(PowRecord.person_id.in_(live_person_ids()))
+    if after is not None:
+        query = query.where(PowRecord.id > after)
+    return session.scalars(query.order_by(PowRecord.id).limit(limit)).all()
+
+
 def record_by_id(session: Session, pow_id: uuid.UUID) -> PowRecord | None:
     return Records(session).get(pow_id)
 
 
 def records_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, PowRecord]:
     return Records(session).many(ids)
+
+
+def prisoner_number_taken(session: Session, organisation_id: uuid.UUID, number: str) -> bool:
+    found = session.scalar(
+        select(PowRecord.id).where(
+            PowRecord.organisation_id == organisation_id, PowRecord.prisoner_number == number
+        )
+    )
+    return found is not None
+
+
+def places_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, PowPlace]:
+    return Places(session).many(ids)
 
 
 def place_by_id(session: Session, place_id: uuid.UUID) -> PowPlace | None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from haven.i18n import N_
 from haven.kernel.labels import Labelled
+from haven.kernel.marks import Mark
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.pow.deadlines import local_today
 from haven.pow.lifecycle import PowStatus
@@ -21,9 +22,28 @@ class PlaceKind(Labelled):
 
 
 class CardOccasion(Labelled):
+    """Why a capture card is owed (Art. 70): capture or arrival at a camp, a transfer to
+    another camp, an admission to hospital (a transfer to a hospital included), a serious
+    illness."""
+
     CAPTURE = "capture", N_("Capture")
     TRANSFER = "transfer", N_("Transfer")
+    HOSPITAL = "hospital", N_("Hospital admission")
     ILLNESS = "illness", N_("Serious illness")
+
+
+class StateOfHealth(Labelled):
+    """The state of health of the model capture card (GC III Annex IV B, item 11), as found
+    by whoever examined the person. Nothing is assumed: a person nobody examined is "not
+    examined" on the card, never "healthy"."""
+
+    HEALTHY = "healthy", N_("Healthy")
+    NOT_WOUNDED = "not_wounded", N_("Not wounded")
+    RECOVERED = "recovered", N_("Recovered")
+    CONVALESCENT = "convalescent", N_("Convalescent")
+    SICK = "sick", N_("Sick")
+    SLIGHTLY_WOUNDED = "slightly_wounded", N_("Slightly wounded")
+    SERIOUSLY_WOUNDED = "seriously_wounded", N_("Seriously wounded")
 
 
 class NoticeKind(Labelled):
@@ -103,13 +123,6 @@ class Witness(Labelled):
     NONE = "none", N_("None available")
 
 
-class Mark(Labelled):
-    """How the person marked their statement as their own."""
-
-    SIGNATURE = "signature", N_("Signature")
-    THUMBPRINT = "thumbprint", N_("Thumbprint")
-
-
 class TracingChoice(Labelled):
     """What the person who changed sides chose to let the tracing agency know (docs/pow.md)."""
 
@@ -175,12 +188,17 @@ def _not_future(value: date | None) -> date | None:
 
 
 class PowRegister(_In):
-    """Open a POW record for a person received as surrendered or captured."""
+    """Open a POW record for a person received as surrendered or captured; the state of
+    health found when they were examined on arrival, if they were, with who examined them
+    (the service names a missing examiner)."""
 
+    text_encoding: Encoding = "detect"
     person_id: uuid.UUID
     captured_on: date
     arrived_on: date | None = None
     place_id: uuid.UUID | None = None
+    state_of_health: StateOfHealth | None = None
+    examined_by: CleanText = Field(default=None, max_length=200)
 
     _past = field_validator("captured_on", "arrived_on")(_not_future)
 
@@ -289,9 +307,14 @@ class CardSentIn(_In):
 
 
 class InspectionIn(_In):
+    """A medical inspection; its state of health (the capture card's choices) is recorded
+    with who examined the person (the service names a missing examiner)."""
+
     text_encoding: Encoding = "detect"
     inspected_on: date = Field(default_factory=_today)
     weight_grams: int | None = Field(default=None, ge=1000, le=300000)
+    state_of_health: StateOfHealth | None = None
+    examined_by: CleanText = Field(default=None, max_length=200)
     seriously_ill: bool = False
     hospitalised: bool = False
     findings: CleanText = Field(default=None, max_length=2000)
@@ -464,6 +487,7 @@ class PowOut(BaseModel):
 
     id: uuid.UUID
     person_id: uuid.UUID
+    prisoner_number: str
     classification: str
     status: PowStatus
     captured_on: date
@@ -473,6 +497,7 @@ class PowOut(BaseModel):
     surname: str | None
     first_names: str | None
     rank: str | None
+    rank_id: uuid.UUID | None
     birth_year: int | None
     birth_month: int | None
     birth_day: int | None
@@ -494,6 +519,8 @@ class CardOut(BaseModel):
     due_on: date
     sent_on: date | None
     superseded_at: datetime | None
+    place_id: uuid.UUID | None
+    coming_from_id: uuid.UUID | None
 
 
 class TransferOut(BaseModel):
@@ -515,6 +542,8 @@ class InspectionOut(BaseModel):
     pow_id: uuid.UUID
     inspected_on: date
     weight_grams: int | None
+    state_of_health: StateOfHealth | None
+    examined_by: str | None
     seriously_ill: bool
     hospitalised: bool
     findings: str | None

@@ -8,6 +8,7 @@ stamped and published (`PrisonerStatusChanged`) for the domains that act on it.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -18,8 +19,10 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
-from haven.forces.public import rank_by_id
+from haven.forces.public import Rank, rank_aliases, rank_by_id, rank_key, ranks_of
 from haven.i18n import N_
+from haven.kernel import custody
+from haven.kernel.custody import CustodyAct
 from haven.kernel.events import publish
 from haven.people.public import person_by_id
 from haven.pow import deadlines, repository, safeguards
@@ -27,6 +30,7 @@ from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import STATUS, PowStatus
 from haven.pow.models import (
     CaptureCard,
+    MedicalInspection,
     PowNotice,
     PowPlace,
     PowRecord,
@@ -42,7 +46,9 @@ from haven.pow.schemas import (
     Movement,
     NoticeKind,
     PlaceIn,
+    PlaceKind,
     PowRegister,
+    StateOfHealth,
     TransferIn,
 )
 from haven.reception.public import PRISONER_CLASSIFICATIONS, ReceptionEvent, latest_reception
@@ -116,9 +122,17 @@ def add_notice(
 
 
 def add_card(
-    session: Session, record: PowRecord, occasion: CardOccasion, occasion_on: date
+    session: Session,
+    record: PowRecord,
+    occasion: CardOccasion,
+    occasion_on: date,
+    *,
+    coming_from_id: uuid.UUID | None = None,
 ) -> CaptureCard:
-    """A new card owed; any earlier unsent card is superseded (it stays in the history)."""
+    """A new card owed; any earlier unsent card is superseded (it stays in the history).
+
+    Its present address is where the person is held now (`record.place_id`, already the new
+    place on a transfer); `coming_from_id` is the camp or hospital a transfer came from."""
     for card in repository.open_cards(session, record.id):
         card.superseded_at = utcnow()
     card = CaptureCard(
@@ -127,9 +141,49 @@ def add_card(
         occasion=str(occasion),
         occasion_on=occasion_on,
         due_on=deadlines.card_due_on(occasion_on),
+        place_id=record.place_id,
+        coming_from_id=coming_from_id,
     )
     session.add(card)
     return card
+
+
+def check_examiner(state: StateOfHealth | None, examined_by: str | None) -> None:
+    """A state of health is recorded only with who examined the person."""
+    if state is not None and not examined_by:
+        raise ValidationFailed(
+            fields={
+                "examined_by": N_(
+                    "Name who examined the person (name and role): a state of health is "
+                    "recorded only by whoever examined them."
+                )
+            }
+        )
+
+
+def new_prisoner_number(session: Session, organisation_id: uuid.UUID, captured_on: date) -> str:
+    """A prisoner number not yet given in the organisation: POW-<year>-<six hex digits>."""
+    while True:
+        number = f"POW-{captured_on.year}-{secrets.token_hex(3).upper()}"
+        if not repository.prisoner_number_taken(session, organisation_id, number):
+            return number
+
+
+def _rank_named(session: Session, text: str | None, force_rank: Rank | None) -> Rank | None:
+    """The rank of `force_rank`'s table that `text` names: its English or Burmese name, or
+    else one of its short forms (`forces.public.rank_key` decides what is the same text)."""
+    key = rank_key(text) if text else ""
+    if not key or force_rank is None:
+        return None
+    ranks = ranks_of(session, force_rank.force_id)
+    for rank in ranks:
+        if key in {rank_key(name) for name in (rank.name_en, rank.name_my) if name}:
+            return rank
+    aliases = rank_aliases(session, [rank.id for rank in ranks])
+    for rank in ranks:
+        if key in {rank_key(alias) for alias in aliases.get(rank.id, [])}:
+            return rank
+    return None
 
 
 def _place(session: Session, actor: Actor, place_id: uuid.UUID, field: str) -> PowPlace:
@@ -162,11 +216,13 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
         raise ValidationFailed(
             fields={"arrived_on": N_("The arrival at a camp cannot be before the capture.")}
         )
+    check_examiner(data.state_of_health, data.examined_by)
     place = _place(session, actor, data.place_id, "place_id") if data.place_id else None
     rank = rank_by_id(session, event.rank_id) if event.rank_id else None
     record = PowRecord(
         person_id=person.id,
         organisation_id=person.organisation_id,
+        prisoner_number=new_prisoner_number(session, person.organisation_id, data.captured_on),
         site_id=person.site_id,
         reception_id=event.id,
         classification=event.classification,
@@ -177,6 +233,7 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
         place_id=place.id if place else None,
         first_names=person.name_latin or person.name_my,
         rank=rank.name_en if rank else None,
+        rank_id=rank.id if rank else None,
         birth_year=person.birth_year,
         birth_month=person.birth_month,
         birth_day=person.birth_day,
@@ -188,6 +245,18 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
     record.service_number = person.service_number
     prefill = {"father_first_name": person.father_name, "mother_maiden_name": person.mother_name}
     record.bureau_details = {k: v for k, v in prefill.items() if v}
+    if data.state_of_health is not None:
+        # The examination on arrival: the capture card shows what it found, and who found it.
+        session.add(
+            MedicalInspection(
+                pow_id=record.id,
+                person_id=record.person_id,
+                organisation_id=record.organisation_id,
+                inspected_on=data.arrived_on or data.captured_on,
+                state_of_health=str(data.state_of_health),
+                examined_by=data.examined_by,
+            )
+        )
     add_card(session, record, CardOccasion.CAPTURE, data.arrived_on or data.captured_on)
     add_notice(session, record, NoticeKind.CAPTURE, data.captured_on, place.name if place else None)
     session.flush()
@@ -200,7 +269,9 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
         organisation_id=record.organisation_id,
         changes={
             "person_id": {"before": None, "after": str(person.id)},
+            "prisoner_number": {"before": None, "after": record.prisoner_number},
             "captured_on": {"before": None, "after": data.captured_on.isoformat()},
+            "state_of_health": audit.REDACTED if data.state_of_health else None,
         },
     )
     return record
@@ -225,6 +296,14 @@ def update_art17(session: Session, actor: Actor, pow_id: uuid.UUID, data: Art17I
     before = _art17_snapshot(record)
     record.surname = data.surname
     record.first_names = data.first_names
+    if data.rank != record.rank:
+        linked = rank_by_id(session, record.rank_id) if record.rank_id else None
+        if linked is None:
+            received = latest_reception(session, record.person_id)
+            if received is not None and received.rank_id is not None:
+                linked = rank_by_id(session, received.rank_id)
+        found = _rank_named(session, data.rank, linked)
+        record.rank_id = found.id if found else None
     record.rank = data.rank
     record.birth_year, record.birth_month, record.birth_day = (
         data.birth_year,
@@ -323,6 +402,7 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
     record = get_record(session, actor, pow_id, Permission.POW_WRITE)
     if record.status != PowStatus.INTERNED:
         raise Conflict(N_("Only an interned prisoner can be transferred."))
+    custody.require_allowed(session, record.person_id, CustodyAct.TRANSFER)
     safeguards.refuse_party_left(session, record.person_id, data.receiving_force_id)
     place = _place(session, actor, data.to_place_id, "to_place_id")
     if place.id == record.place_id:
@@ -347,11 +427,17 @@ def transfer(session: Session, actor: Actor, pow_id: uuid.UUID, data: TransferIn
     )
     session.add(moved)
     before = str(record.place_id) if record.place_id else None
+    coming_from = record.place_id
     record.place_id = place.id
     if record.arrived_on is None:
         record.arrived_on = data.moved_on
-    add_card(session, record, CardOccasion.TRANSFER, data.moved_on)
-    add_notice(session, record, NoticeKind.TRANSFER, data.moved_on, place.name)
+    # Art. 70: a new card on every transfer, to a hospital included; Art. 122: a transfer to
+    # a hospital is notified as an admission to hospital.
+    to_hospital = place.kind == PlaceKind.HOSPITAL
+    occasion = CardOccasion.HOSPITAL if to_hospital else CardOccasion.TRANSFER
+    add_card(session, record, occasion, data.moved_on, coming_from_id=coming_from)
+    notice = NoticeKind.HOSPITAL_ADMISSION if to_hospital else NoticeKind.TRANSFER
+    add_notice(session, record, notice, data.moved_on, place.name)
     session.flush()
     audit.record(
         session,

@@ -18,6 +18,7 @@ from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.forces.public import list_forces
 from haven.i18n import N_
 from haven.kernel.labels import labels
+from haven.kernel.marks import Mark
 from haven.people.public import person_by_id, persons_by_id
 from haven.pow import board, bureau, care, ending, repository, service, tracing, voluntariness
 from haven.pow.deadlines import inspection_due_on, local_today
@@ -38,7 +39,6 @@ from haven.pow.schemas import (
     EscapeIn,
     InspectionIn,
     MailKind,
-    Mark,
     Movement,
     NoticeKind,
     Outcome,
@@ -53,6 +53,7 @@ from haven.pow.schemas import (
     ReleaseKind,
     Risk,
     RiskConclusion,
+    StateOfHealth,
     TracingChoice,
     TracingIn,
     TransferIn,
@@ -61,6 +62,7 @@ from haven.pow.schemas import (
     WishIn,
     Witness,
 )
+from haven.programme.public import legal_framework
 from haven.security.fresh import is_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
@@ -88,6 +90,7 @@ LABELS_BY_VALUE: dict[str, dict[str, str]] = {
     "MOVEMENT_LABELS": labels(Movement),
     "RISK_LABELS": labels(Risk),
     "CONCLUSION_LABELS": labels(RiskConclusion),
+    "HEALTH_LABELS": labels(StateOfHealth),
 }
 
 
@@ -142,6 +145,7 @@ def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
             "records": service.list_records(session, actor),
             "places": {p.id: p for p in repository.places(session, actor)},
             "can_write": actor.can(Permission.POW_WRITE),
+            "framework": legal_framework(session, actor),
         },
     )
 
@@ -158,8 +162,10 @@ def _register_context(
         "events": events,
         "persons": persons,
         "places": service.list_places(session, actor),
+        "health_states": list(StateOfHealth),
         "values": values,
         "error": error,
+        "framework": legal_framework(session, actor),
     }
 
 
@@ -230,6 +236,7 @@ def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[s
         "current_consent": next((c for c in consents if c.superseded_at is None), None),
         "releases": ending.releases(session, actor, pow_id),
         "paths": list(PrisonerPath),
+        "health_states": list(StateOfHealth),
         "witnesses": list(Witness),
         "marks": list(Mark),
         "risks": list(Risk),
@@ -253,6 +260,7 @@ def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[s
         "values": {},
         "error": None,
         "section": None,
+        "framework": legal_framework(session, actor),
     }
 
 
@@ -369,7 +377,11 @@ def effect_receipt(
 ) -> Response:
     effect = care.get_effect(session, actor, effect_id)
     record = service.view_record(session, actor, effect.pow_id)
-    return render(request, "pow/receipt.html", {"effect": effect, "record": record})
+    return render(
+        request,
+        "pow/receipt.html",
+        {"effect": effect, "record": record, "framework": legal_framework(session, actor)},
+    )
 
 
 # --- places and ICRC visits -----------------------------------------------------------------
@@ -475,6 +487,7 @@ def notices_page(request: Request, session: DB, actor: HtmlActor) -> Response:
             "ill": [r for r in records.values() if r.seriously_ill and r.status == "interned"],
             "can_write": actor.can(Permission.POW_WRITE),
             "fresh": is_fresh(session, actor),
+            "framework": legal_framework(session, actor),
         },
     )
 

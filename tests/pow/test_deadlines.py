@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
+from haven.kernel import clock
 from haven.pow import board, care, deadlines, service
 from haven.pow.schemas import CardSentIn, InspectionIn, TransferIn
 from tests.pow.conftest import ASSESSED, Setting, place, register
@@ -103,3 +104,14 @@ def test_board_lists_overdue_inspections_and_pending_notices(db: Session, settin
     after = board.board(db, setting.officer, now=_at(date(2026, 11, 2), 3))
     assert after.inspections_overdue == []
     assert [n.kind for n in after.notices_pending] == ["capture"]
+
+
+def test_the_board_reads_today_in_the_configured_zone(db: Session, setting: Setting) -> None:
+    record = register(db, setting, captured_on=date(2026, 11, 1))
+    # 8 November 20:00 UTC: 02:30 on day 8 in Yangon (overdue), 20:00 on day 7 in London.
+    at = _at(date(2026, 11, 8), 20)
+    assert [c.pow_id for c in board.board(db, setting.officer, now=at).cards_overdue] == [record.id]
+    with clock.in_zone("Europe/London"):
+        london = board.board(db, setting.officer, now=at)
+    assert london.today == date(2026, 11, 8)
+    assert [c.pow_id for c in london.cards_due] == [record.id]

@@ -33,6 +33,7 @@ from haven.standing.public import StandingState
 from haven.standing.rules import REFUSED_PRISONER
 from haven.text import has_myanmar
 from tests import factories as f
+from tests.pathways.support import SAFEGUARDS
 from tests.pow.conftest import ASSESSED, Setting, captured, complete_check
 
 SYSTEM = Actor.system()
@@ -99,7 +100,13 @@ def _refused_in_both_languages(
 
 
 def _choice(client: TestClient, desk: Desk, person_id: str, pathway: str, language: str = "en"):
-    body = {"pathway": pathway, "language": "en", "consent_text_id": desk.text, "explained": True}
+    body = {
+        "pathway": pathway,
+        "language": "en",
+        "consent_text_id": desk.text,
+        "explained": True,
+        **SAFEGUARDS,
+    }
     return _post(client, f"/api/people/{person_id}/pathway-choices", body, desk.worker, language)
 
 

@@ -164,8 +164,16 @@ def test_serious_illness_owes_a_card_and_hospital_admission_a_notice(
         ),
     )
     assert record.seriously_ill
+    # Ill and admitted to hospital on the same day: one new card, for the admission.
     occasions = [(c.occasion, c.due_on) for c in repository.cards_of(db, record.id)]
-    assert ("illness", date(2026, 11, 17)) in occasions
+    assert occasions == [("capture", date(2026, 11, 8)), ("hospital", date(2026, 11, 17))]
+    care.record_inspection(
+        db,
+        setting.officer,
+        record.id,
+        InspectionIn(inspected_on=date(2026, 11, 20), seriously_ill=True, hospitalised=False),
+    )
+    assert len(repository.cards_of(db, record.id)) == 2  # still ill: nothing new is owed
     assert "hospital_admission" in [n.kind for n in repository.notices_of(db, record.id)]
 
 
