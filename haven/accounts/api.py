@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from haven.accounts import service, tokens
 from haven.accounts.schemas import OrganisationOut, SiteOut, UserCreate, UserOut, UserUpdate
@@ -22,10 +22,16 @@ class ApiTokenOut(BaseModel):
     id: uuid.UUID
     name: str
     prefix: str
+    scopes: list[str]
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return value.split() if isinstance(value, str) else value
 
 
 @router.get("/me")

@@ -1,10 +1,15 @@
 """The login flow: password, then a second factor (or its enrolment), and re-authentication.
 
-Every attempt passes the same guards in the same order: the client's rate (a token bucket per
-address, in the process's memory), the account's lock-out (failures in the last hour, in the
-database), then the credentials. A refusal is an `Outcome`, not an exception: the failure
-count and its audit event must commit with the request, and an exception would roll them back.
-The web pages only read the form, call these functions and render what they answer.
+Every attempt passes the same guards in the same order: whether the browser is a known device
+of the account named (`haven.accounts.devices`); if not, the client's rate (a token bucket per
+address, in the process's memory); then the account's delay for that device, or for unknown
+devices (failures in the last hour, in the database: `haven.security.throttle`); then the
+credentials. Nothing locks an account: failures from elsewhere only slow unknown devices. A
+complete login makes the browser a known device (the `device_cookie` of the outcome).
+
+A refusal is an `Outcome`, not an exception: the failure count and its audit event must
+commit with the request, and an exception would roll them back. The web pages only read the
+form, call these functions and render what they answer.
 """
 
 from __future__ import annotations
@@ -14,23 +19,25 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from haven.accounts import mfa, repository, service, sessions
+from haven.accounts import devices, mfa, repository, service, sessions
 from haven.accounts.models import User
 from haven.accounts.sessions import ActiveSession
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.config import Settings
 from haven.errors import HavenError, ValidationFailed
+from haven.i18n import N_, Text
 from haven.security import passwords, throttle
 from haven.security import webauthn as wa
 from haven.security.errors import (
     LoginExpired,
     LoginFailed,
+    LoginSlowed,
     ReauthenticationFailed,
     SecondFactorFailed,
     TooManyAttempts,
 )
-from haven.security.models import PendingLogin
+from haven.security.models import KnownDevice, PendingLogin
 from haven.security.permissions import Actor
 from haven.security.throttle import ClientLimiter
 
@@ -38,7 +45,8 @@ from haven.security.throttle import ClientLimiter
 class Result(StrEnum):
     SUCCEEDED = "succeeded"  # a session is open, or the user proved who they are again
     SECOND_FACTOR = "second_factor"  # the password was right; the second factor comes next
-    ENROLMENT = "enrolment"  # the password was right; a privileged user must enrol a factor
+    ENROLMENT = "enrolment"  # the password (and, once given, the enrolment code) was right:
+    # a privileged user must enrol a factor
     REFUSED = "refused"  # not accepted: `reason` and `error` say why
     THROTTLED = "throttled"  # too many attempts from this client or against this account
 
@@ -49,8 +57,9 @@ class Reason(StrEnum):
     LOGIN_ENDED = "login_ended"  # too many wrong second factors: the pending login is gone
     NOT_REAUTHENTICATED = "not_reauthenticated"
     INVALID_ENROLMENT = "invalid_enrolment"
+    ENROLMENT_CODE = "enrolment_code"  # missing or not accepted
     CLIENT_LIMIT = "client_limit"
-    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_SLOWED = "account_slowed"  # too many failures from this bucket: wait, then try
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,9 @@ class Outcome:
     `token` is the cookie to set: the new session's (SUCCEEDED) or the pending login's (the
     second step, or enrolment). `error` is what to tell the user when refused or throttled;
     `retry_after` the seconds until this client may try again. `pending_ended`: the pending
-    login is over (completed, locked or failed too often), so its cookie goes.
+    login is over (completed, slowed or failed too often), so its cookie goes.
+    `device_cookie`: after a complete login, the device cookie that makes this browser a known
+    device of the user.
     """
 
     result: Result
@@ -70,6 +81,7 @@ class Outcome:
     next_path: str = "/"
     retry_after: int | None = None
     pending_ended: bool = False
+    device_cookie: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +94,12 @@ class Proof:
 
 @dataclass(frozen=True)
 class Client:
-    """Who is knocking (their address as the server sees it) and the app's per-client limiter."""
+    """Who is knocking: their address as the server sees it, the app's per-client limiter,
+    and the device cookie their browser sent (if any)."""
 
     address: str
     limiter: ClientLimiter
+    device: str | None = None
 
     def allowed(self) -> bool:
         return self.limiter.allow(self.address)
@@ -113,10 +127,64 @@ def _anonymous_event(
     )
 
 
-def _locked(session: Session, client: Client, user: User | None) -> Outcome:
-    """Too many failures for this account this hour: refused even with the right password."""
-    _anonymous_event(session, AuditAction.LOGIN_THROTTLED, user, limit="account")
-    return client.throttled(Reason.ACCOUNT_LOCKED)
+@dataclass(frozen=True)
+class Guard:
+    """The account named, the known device of it this browser is (if any), and the bucket
+    its failures count in (the device's key, or None for every unknown device)."""
+
+    username: str
+    user: User | None
+    device: KnownDevice | None
+
+    @property
+    def bucket(self) -> str | None:
+        return self.device.token_hash if self.device is not None else None
+
+
+def _guard(session: Session, username: str, client: Client, user: User | None) -> Guard:
+    return Guard(username, user, devices.known_device(session, user, client.device))
+
+
+def _wait(seconds: int) -> Text:
+    if seconds < 120:
+        return Text(N_("{n} seconds"), {"n": seconds})
+    return Text(N_("{n} minutes"), {"n": (seconds + 59) // 60})
+
+
+def _slowed(session: Session, guard: Guard, seconds: int) -> Outcome:
+    """Too many failures from this bucket: try again after `seconds` (nothing is checked)."""
+    _anonymous_event(
+        session,
+        AuditAction.LOGIN_THROTTLED,
+        guard.user,
+        limit="known_device" if guard.device is not None else "account",
+    )
+    message = Text(
+        N_(
+            "Too many failed logins for this account. Try again in {wait}. On a device you "
+            "have logged in from before, you can log in now."
+        ),
+        {"wait": _wait(seconds)},
+    )
+    return Outcome(
+        Result.THROTTLED, Reason.ACCOUNT_SLOWED, LoginSlowed(message), retry_after=seconds
+    )
+
+
+def _refusal_before_checking(session: Session, client: Client, guard: Guard) -> Outcome | None:
+    """The client's rate (not for a known device: it has a bucket of its own), then the
+    account's delay for this bucket; None when the credentials may be checked."""
+    if guard.device is None and not client.allowed():
+        return client.throttled()
+    seconds = throttle.wait_seconds(session, guard.username, device=guard.bucket)
+    if seconds > 0:
+        return _slowed(session, guard, seconds)
+    return None
+
+
+def _failed(session: Session, guard: Guard, stage: str) -> None:
+    throttle.record_failure(session, guard.username, device=guard.bucket)
+    _anonymous_event(session, AuditAction.LOGIN_FAILED, guard.user, stage=stage)
 
 
 def log_in(
@@ -133,15 +201,15 @@ def log_in(
 
     `language` is the one the visitor chose before logging in: it becomes the user's own.
     """
-    if not client.allowed():
-        return client.throttled()
-    if throttle.is_locked(session, username):
-        return _locked(session, client, repository.user_by_username(session, username.strip()))
+    guard = _guard(
+        session, username, client, repository.user_by_username(session, username.strip())
+    )
+    refused = _refusal_before_checking(session, client, guard)
+    if refused is not None:
+        return refused
     user = service.authenticate(session, username=username, password=password, settings=settings)
     if user is None:
-        known = repository.user_by_username(session, username.strip())
-        throttle.record_failure(session, username)
-        _anonymous_event(session, AuditAction.LOGIN_FAILED, known, stage="password")
+        _failed(session, guard, "password")
         return Outcome(Result.REFUSED, Reason.WRONG_PASSWORD, LoginFailed())
     if language is not None:
         service.set_language(session, sessions.actor_for(user), language)
@@ -152,7 +220,12 @@ def log_in(
         result = Result.SECOND_FACTOR if has_factor else Result.ENROLMENT
         return Outcome(result, token=token, next_path=next_path)
     token, _login = sessions.start(session, user, settings)
-    return Outcome(Result.SUCCEEDED, token=token, next_path=next_path)
+    return Outcome(
+        Result.SUCCEEDED,
+        token=token,
+        next_path=next_path,
+        device_cookie=devices.remember(session, user, client.device),
+    )
 
 
 def _proven_factor(
@@ -173,13 +246,25 @@ def _proven_factor(
 
 
 def _finish(
-    session: Session, settings: Settings, pending: PendingLogin, user: User, *, method: str
+    session: Session,
+    settings: Settings,
+    pending: PendingLogin,
+    user: User,
+    *,
+    method: str,
+    client: Client,
 ) -> Outcome:
     next_path = pending.next_path
     token, _login = sessions.complete_pending(
         session, pending, user, settings, second_factor=method
     )
-    return Outcome(Result.SUCCEEDED, token=token, next_path=next_path, pending_ended=True)
+    return Outcome(
+        Result.SUCCEEDED,
+        token=token,
+        next_path=next_path,
+        pending_ended=True,
+        device_cookie=devices.remember(session, user, client.device),
+    )
 
 
 def verify_second_factor(
@@ -193,21 +278,72 @@ def verify_second_factor(
     client: Client,
 ) -> Outcome:
     """The second step of a login. A wrong factor counts against the account (the same
-    lock-out as passwords) and against the pending login, which ends after a few."""
-    if not client.allowed():
-        return client.throttled()
-    if throttle.is_locked(session, user.username):
-        session.delete(pending)
-        return replace(_locked(session, client, user), pending_ended=True)
+    delay as passwords) and against the pending login, which ends after a few."""
+    guard = _guard(session, user.username, client, user)
+    refused = _refusal_before_checking(session, client, guard)
+    if refused is not None:
+        if refused.reason is Reason.ACCOUNT_SLOWED:
+            session.delete(pending)
+            return replace(refused, pending_ended=True)
+        return refused
     challenge, pending.webauthn_challenge = pending.webauthn_challenge, None
     method = _proven_factor(session, user, proof, rp=rp, challenge=challenge)
     if method is not None:
-        return _finish(session, settings, pending, user, method=method)
-    throttle.record_failure(session, user.username)
-    _anonymous_event(session, AuditAction.LOGIN_FAILED, user, stage="second_factor")
+        return _finish(session, settings, pending, user, method=method, client=client)
+    _failed(session, guard, "second_factor")
     if sessions.fail_pending(session, pending):
         return Outcome(Result.REFUSED, Reason.LOGIN_ENDED, LoginExpired(), pending_ended=True)
     return Outcome(Result.REFUSED, Reason.WRONG_SECOND_FACTOR, SecondFactorFailed())
+
+
+def _code_refused() -> ValidationFailed:
+    return ValidationFailed(
+        fields={
+            "enrolment_code": N_(
+                "This enrolment code was not accepted. Check it, or ask your administrator "
+                "for a new one."
+            )
+        }
+    )
+
+
+def code_accepted(session: Session, pending: PendingLogin, user: User) -> bool:
+    """Whether this enrolment has been given a code that is still usable."""
+    return mfa.usable_enrolment_code(session, user, pending.enrolment_code_id) is not None
+
+
+def accept_enrolment_code(
+    session: Session,
+    pending: PendingLogin,
+    user: User,
+    *,
+    code: str,
+    client: Client,
+) -> Outcome:
+    """The first step of an enrolment: the one-time code an administrator issued.
+
+    Accepted: ENROLMENT (the authenticator may now be set up, with a secret never shown
+    before). Refused: counted like a wrong second factor (the account's delay, and the
+    pending login ends after a few).
+    """
+    if pending.state != sessions.ENROLMENT:
+        return Outcome(Result.SECOND_FACTOR)
+    guard = _guard(session, user.username, client, user)
+    refused = _refusal_before_checking(session, client, guard)
+    if refused is not None:
+        if refused.reason is Reason.ACCOUNT_SLOWED:
+            session.delete(pending)
+            return replace(refused, pending_ended=True)
+        return refused
+    found = mfa.usable_enrolment_code(session, user, code.strip())
+    if found is None:
+        _failed(session, guard, "enrolment_code")
+        if sessions.fail_pending(session, pending):
+            return Outcome(Result.REFUSED, Reason.LOGIN_ENDED, LoginExpired(), pending_ended=True)
+        return Outcome(Result.REFUSED, Reason.ENROLMENT_CODE, _code_refused())
+    pending.enrolment_code_id = found.id
+    mfa.restart_totp_enrolment(session, sessions.actor_for(user), user)
+    return Outcome(Result.ENROLMENT)
 
 
 def enrol(
@@ -221,7 +357,8 @@ def enrol(
     rp: wa.RelyingParty,
     client: Client,
 ) -> Outcome:
-    """A privileged user without a second factor enrols one; the login then completes.
+    """A privileged user without a second factor enrols one, after giving their enrolment
+    code; the code is spent and the login completes.
 
     A pending login that is not an enrolment answers SECOND_FACTOR (its page is the other one).
     """
@@ -229,6 +366,10 @@ def enrol(
         return Outcome(Result.SECOND_FACTOR)
     if not client.allowed():
         return client.throttled()
+    code = mfa.usable_enrolment_code(session, user, pending.enrolment_code_id)
+    if code is None:
+        pending.enrolment_code_id = None
+        return Outcome(Result.REFUSED, Reason.ENROLMENT_CODE, _code_refused())
     actor = sessions.actor_for(user)
     challenge, pending.webauthn_challenge = pending.webauthn_challenge, None
     try:
@@ -248,7 +389,8 @@ def enrol(
             method = mfa.TOTP
     except ValidationFailed as error:
         return Outcome(Result.REFUSED, Reason.INVALID_ENROLMENT, error)
-    return _finish(session, settings, pending, user, method=method)
+    mfa.spend_enrolment_code(session, code)
+    return _finish(session, settings, pending, user, method=method, client=client)
 
 
 def reauthenticate(
@@ -264,10 +406,10 @@ def reauthenticate(
     """The logged-in user proves who they are again (password, and second factor if they have
     one) before a sensitive action."""
     user = active.user
-    if not client.allowed():
-        return client.throttled()
-    if throttle.is_locked(session, user.username):
-        return _locked(session, client, user)
+    guard = _guard(session, user.username, client, user)
+    refused = _refusal_before_checking(session, client, guard)
+    if refused is not None:
+        return refused
     challenge, active.login.webauthn_challenge = active.login.webauthn_challenge, None
     method: str | None = None
     accepted = passwords.verify_password(user.password_hash, password, settings)
@@ -275,8 +417,7 @@ def reauthenticate(
         method = _proven_factor(session, user, proof, rp=rp, challenge=challenge)
         accepted = method is not None
     if not accepted:
-        throttle.record_failure(session, user.username)
-        _anonymous_event(session, AuditAction.LOGIN_FAILED, user, stage="reauthentication")
+        _failed(session, guard, "reauthentication")
         return Outcome(Result.REFUSED, Reason.NOT_REAUTHENTICATED, ReauthenticationFailed())
     sessions.reauthenticate(session, active, second_factor=method)
     return Outcome(Result.SUCCEEDED)
@@ -296,9 +437,12 @@ def second_factor_options(
 def enrolment_options(
     session: Session, pending: PendingLogin, user: User, *, rp: wa.RelyingParty
 ) -> str:
-    """WebAuthn creation options (JSON) for enrolling a key during a login."""
+    """WebAuthn creation options (JSON) for enrolling a key during a login (once the
+    enrolment code is given)."""
     if pending.state != sessions.ENROLMENT:
         raise LoginExpired
+    if not code_accepted(session, pending, user):
+        raise _code_refused()
     options, pending.webauthn_challenge = mfa.webauthn_registration_options(
         session, sessions.actor_for(user), user, rp=rp
     )

@@ -1,17 +1,22 @@
 """Second factors: TOTP authenticators and WebAuthn credentials, enrolled by their user.
 
 Privileged roles (`ROLES_REQUIRING_SECOND_FACTOR`) cannot use Haven without one: a login of
-such a user without a second factor can only enrol one. A user may hold one TOTP
-authenticator and any number of WebAuthn credentials; a privileged user may not remove the
-last of them (an administrator can reset them all, which ends the user's sessions).
+such a user without a second factor can only enrol one, and only with a one-time enrolment
+code an administrator issued to them (audited): the password alone never binds an
+authenticator to a privileged account, so a stolen password cannot enrol the thief's. A user
+may hold one TOTP authenticator and any number of WebAuthn credentials; a privileged user may
+not remove the last of them (an administrator can reset them all, which ends the user's
+sessions).
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -26,7 +31,7 @@ from haven.security import passwords, totp
 from haven.security import repository as credentials
 from haven.security import webauthn as wa
 from haven.security.errors import SecondFactorFailed
-from haven.security.models import TotpFactor, WebAuthnCredential
+from haven.security.models import EnrolmentCode, TotpFactor, WebAuthnCredential
 from haven.security.permissions import Actor, Permission, Role, require
 
 TOTP = "totp"
@@ -44,6 +49,12 @@ ROLES_REQUIRING_SECOND_FACTOR: frozenset[Role] = frozenset(
         Role.AUDITOR,
     }
 )
+
+
+ENROLMENT_CODE_LIFETIME = timedelta(hours=72)
+# 12 characters from 32 unambiguous ones (no 0/O, 1/I): 60 bits, read out over a phone.
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 12
 
 
 def requires_second_factor(role: str) -> bool:
@@ -330,6 +341,8 @@ def reset_factors(session: Session, actor: Actor, user: User) -> int:
     if actor.user_id == user.id:
         raise Conflict(N_("You cannot reset your own second factors. Ask another administrator."))
     removed = credentials.delete_factors_of(session, user.id)
+    # Whoever held the lost phone or key may have logged in: no browser stays a known device.
+    credentials.forget_devices_of(session, user.id)
     _record(session, actor, AuditAction.SECOND_FACTOR_REMOVED, user, "all", by="administrator")
     count = credentials.revoke_sessions_of(session, user.id, "factors_reset")
     if count:
@@ -343,3 +356,97 @@ def reset_factors(session: Session, actor: Actor, user: User) -> int:
             changes={"sessions": {"before": count, "after": 0}, "reason": "factors_reset"},
         )
     return removed
+
+
+# --- enrolment codes: a privileged user's first factor needs an administrator's code -------
+
+
+def _code_hash(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def issue_enrolment_code(
+    session: Session, actor: Actor, user: User, *, now: datetime | None = None
+) -> str:
+    """A one-time code (shown once, hash stored) with which `user`, of a privileged role and
+    without a second factor, may enrol their first one at their next login. An earlier unused
+    code of theirs stops working. Administrators of the user's organisation (with fresh
+    authentication, checked by the page) and the operator at the command line issue them."""
+    require(actor, Permission.USER_MANAGE, user)
+    if actor.user_id == user.id:
+        raise Conflict(
+            N_("You cannot issue an enrolment code to yourself. Ask another administrator.")
+        )
+    if not requires_second_factor(user.role):
+        raise Conflict(
+            N_(
+                "This user's role does not need an enrolment code: they can set up a second "
+                "factor themselves after logging in."
+            )
+        )
+    if has_second_factor(session, user.id):
+        raise Conflict(
+            N_(
+                "This user already has a second factor. If they lost it, reset their second "
+                "factors first."
+            )
+        )
+    moment = now or utcnow()
+    credentials.withdraw_enrolment_codes(session, user.id, now=moment)
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    code = EnrolmentCode(
+        user_id=user.id,
+        code_hash=_code_hash(raw),
+        issued_by=actor.user_id,
+        created_at=moment,
+        expires_at=moment + ENROLMENT_CODE_LIFETIME,
+    )
+    session.add(code)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.ENROLMENT_CODE_ISSUED,
+        subject_type="user",
+        subject_id=user.id,
+        organisation_id=user.organisation_id,
+        changes={"expires_at": code.expires_at.isoformat()},
+    )
+    return "-".join(raw[i : i + 4] for i in range(0, _CODE_LENGTH, 4))
+
+
+def usable_enrolment_code(
+    session: Session, user: User, code: str | uuid.UUID | None, *, now: datetime | None = None
+) -> EnrolmentCode | None:
+    """The user's unused, unexpired enrolment code matching `code` (as typed, or by id)."""
+    if not code:
+        return None
+    if isinstance(code, uuid.UUID):
+        found = credentials.enrolment_code_by_id(session, code)
+    else:
+        found = credentials.enrolment_code_by_hash(session, _code_hash(code[:40]))
+    moment = now or utcnow()
+    if (
+        found is None
+        or found.user_id != user.id
+        or found.used_at is not None
+        or found.expires_at <= moment
+    ):
+        return None
+    return found
+
+
+def spend_enrolment_code(session: Session, code: EnrolmentCode) -> None:
+    code.used_at = utcnow()
+    session.flush()
+
+
+def restart_totp_enrolment(session: Session, actor: Actor, user: User) -> None:
+    """Forget an unconfirmed authenticator secret, so that the one shown next has never been
+    shown to anyone before (a secret displayed before the code was given is never used)."""
+    _self_only(actor, user)
+    factor = credentials.totp_of(session, user.id)
+    if factor is not None and factor.confirmed_at is None:
+        session.delete(factor)
+        session.flush()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from haven.accounts import mfa, repository
+from haven.accounts import devices, mfa, repository
 from haven.accounts import sessions as login_sessions
 from haven.accounts.models import Organisation, Site, User
 from haven.accounts.schemas import UserCreate, UserUpdate
@@ -320,4 +320,6 @@ def reset_password(
         changes={"password": audit.REDACTED},
     )
     login_sessions.revoke_all_for_user(session, actor, user.id, reason="password_reset")
+    # The password may have leaked: no browser stays a known device of the user.
+    devices.forget_all(session, user)
     return user

@@ -12,9 +12,11 @@ from starlette.datastructures import FormData
 from haven.accounts import mfa, service, tokens
 from haven.accounts.schemas import UserCreate, UserUpdate
 from haven.config import Settings
+from haven.db.types import utcnow
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.i18n import N_
 from haven.security import fresh, passwords, throttle, totp
+from haven.security.errors import TooManyAttempts
 from haven.security.permissions import Permission, Role, require
 from haven.security.webauthn import RelyingParty, relying_party
 from haven.validation import parse
@@ -95,6 +97,7 @@ def _user_page(
     *,
     error: HavenError | None = None,
     notice: str | None = None,
+    enrolment_code: str | None = None,
 ) -> Response:
     user = service.get_user(session, actor, user_id)
     return render(
@@ -108,6 +111,7 @@ def _user_page(
             "needs_second_factor": mfa.requires_second_factor(user.role),
             "error": error,
             "notice": notice,
+            "enrolment_code": enrolment_code,
         },
         status_code=422 if error else 200,
     )
@@ -176,28 +180,63 @@ def reset_factors(
     return _user_page(request, session, actor, user_id, notice="factors_reset")
 
 
+def _tokens_context(session: DB, actor: HtmlActor, **extra: object) -> dict[str, object]:
+    return {
+        "tokens": tokens.list_own(session, actor),
+        "now": utcnow(),
+        "default_days": tokens.DEFAULT_DAYS,
+        **extra,
+    }
+
+
+@router.post("/users/{user_id}/enrolment-code", response_class=HTMLResponse)
+def issue_enrolment_code(
+    request: Request, user_id: uuid.UUID, session: DB, actor: HtmlFormActor
+) -> Response:
+    """An administrator issues a one-time code with which a privileged user enrols their
+    first second factor (fresh authentication required; shown once, audited)."""
+    if not fresh.is_fresh(session, actor):
+        return _reauth(f"/users/{user_id}")
+    user = service.get_user(session, actor, user_id)
+    try:
+        code = mfa.issue_enrolment_code(session, actor, user)
+    except Conflict as error:
+        return _user_page(request, session, actor, user_id, error=error)
+    return _user_page(request, session, actor, user_id, enrolment_code=code)
+
+
 @router.get("/account/tokens", response_class=HTMLResponse)
 def tokens_page(request: Request, session: DB, actor: HtmlActor) -> Response:
-    return render(request, "accounts/tokens.html", {"tokens": tokens.list_own(session, actor)})
+    return render(request, "accounts/tokens.html", _tokens_context(session, actor))
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def create_token(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """Issue a token: read only unless write is chosen; valid 90 days unless told otherwise."""
     user = service.get_self(session, actor)
     name = str(form.get("name", ""))
+    scope = str(form.get("scope", tokens.READ))
+    days = str(form.get("days", "") or tokens.DEFAULT_DAYS).strip()
     try:
-        plaintext, _token = tokens.issue(session, actor, user=user, name=name)
+        plaintext, _token = tokens.issue(
+            session,
+            actor,
+            user=user,
+            name=name,
+            scopes=[scope],
+            days=int(days[:4]) if days.isdigit() else 0,
+        )
     except ValidationFailed as error:
         return render(
             request,
             "accounts/tokens.html",
-            {"tokens": tokens.list_own(session, actor), "error": error, "name": name},
+            _tokens_context(session, actor, error=error, name=name, scope=scope, days=days[:10]),
             status_code=422,
         )
     return render(
         request,
         "accounts/tokens.html",
-        {"tokens": tokens.list_own(session, actor), "new_token": plaintext},
+        _tokens_context(session, actor, new_token=plaintext),
         status_code=201,
     )
 
@@ -387,7 +426,7 @@ def _password_page(
             "maximum": passwords.MAX_LENGTH,
             "done": request.query_params.get("done") == "1",
         },
-        status_code=422 if error else 200,
+        status_code=error.status if error else 200,
     )
 
 
@@ -407,6 +446,9 @@ def change_password(
             fields={"confirm_password": N_("The two new passwords are not the same.")}
         )
         return _password_page(request, session, actor, error=mismatch)
+    # The same delay as at the login: a stolen session cannot guess the current password.
+    if throttle.wait_seconds(session, actor.label) > 0:
+        return _password_page(request, session, actor, error=TooManyAttempts())
     try:
         service.change_own_password(
             session,

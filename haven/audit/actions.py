@@ -37,13 +37,26 @@ class AuditAction(StrEnum):
     REAUTHENTICATED = "auth.reauthenticated"
     SECOND_FACTOR_ENROLLED = "auth.second_factor_enrolled"
     SECOND_FACTOR_REMOVED = "auth.second_factor_removed"
+    ENROLMENT_CODE_ISSUED = "auth.enrolment_code_issued"
     USER_PASSWORD_RESET = "user.password_reset"
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_VERIFIED = "audit.verified"
     AUDIT_CHECKPOINT_SIGNED = "audit.checkpoint_signed"
+    AUDIT_WITNESSED = "audit.witnessed"
+    AUDIT_ATTESTATION_IMPORTED = "audit.attestation_imported"
+    AUDIT_OPERATOR_KEY_TRUSTED = "audit.operator_key_trusted"
+    AUDIT_ROLLED_BACK = "audit.rolled_back"
+    # One per request that showed confidential fields not already named by another event of
+    # the request (haven.audit.reads): the subjects and the fields, never the values.
+    CONFIDENTIAL_READ = "confidential.read"
     PERSON_ERASED = "person.erased"
     PERSON_RETENTION_SET = "person.retention_set"
     PEOPLE_EXPORTED = "people.exported"
+    WEAPON_RECEIPT_FULL_FORM = "weapon.receipt_full_form"
+    PROGRAMME_LEGAL_FRAMEWORK_SET = "programme.legal_framework_set"
+    # `haven db reindex` and revision 0024: derived indexes recomputed by today's rules
+    # (counts only).
+    INDEXES_RECOMPUTED = "database.indexes_recomputed"
 
     # --- agreements (append this domain's actions below this line) ---
     AGREEMENT_CREATED = "agreement.created"
@@ -82,6 +95,7 @@ class AuditAction(StrEnum):
     ALLOWANCE_PAYMENT_REVERSED = "allowance.payment_reversed"
     ALLOWANCE_STATEMENT_VIEWED = "allowance.statement_viewed"
     ALLOWANCE_RECEIPT_VIEWED = "allowance.receipt_viewed"
+    ALLOWANCE_STATEMENT_FULL_FORM = "allowance.statement_full_form"
 
     # --- pathways (append this domain's actions below this line) ---
     CONSENT_TEXT_ADDED = "consent_text.added"
@@ -120,6 +134,9 @@ class AuditAction(StrEnum):
     EVIDENCE_ADDED = "vetting.evidence_added"
     EVIDENCE_DOWNLOADED = "vetting.evidence_downloaded"
     WATCHLIST_LOADED = "vetting.watchlist_loaded"
+    VETTING_DECISION_NOTIFIED = "vetting.decision_notified"
+    VETTING_APPEAL_LODGED = "vetting.appeal_lodged"
+    VETTING_NOTICE_VIEWED = "vetting.notice_viewed"
 
     # --- pow (append this domain's actions below this line) ---
     POW_REGISTERED = "pow.registered"

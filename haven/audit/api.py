@@ -18,8 +18,9 @@ from haven.audit.schemas import (
     VerifyOut,
 )
 from haven.audit.verify import Problem, VerifyReport
+from haven.audit.witness import trail_anchors
 from haven.validation import parse
-from haven.web.deps import DB, ApiActor
+from haven.web.deps import DB, ApiActor, get_settings
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -47,6 +48,9 @@ def verify_out(report: VerifyReport, language: str) -> VerifyOut:
         checkpoints=report.checkpoints,
         last_checkpoint_seq=report.last_checkpoint_seq,
         signatures_checked=report.signatures_checked,
+        attestations=report.attestations,
+        witnesses=report.witnesses,
+        vouched_seq=report.vouched_seq,
         first_problem=problems[0] if problems else None,
         problems=problems,
     )
@@ -93,5 +97,8 @@ def get_event(event_id: uuid.UUID, session: DB, actor: ApiActor) -> AuditEventOu
 
 @router.get("/verify")
 def verify(request: Request, session: DB, actor: ApiActor) -> VerifyOut:
-    """Verify the whole hash chain and the signed checkpoints; names the first bad event."""
-    return verify_out(trail.verify_trail(session, actor), _language(request))
+    """Verify the whole hash chain, the signed checkpoints, the operator attestations and the
+    last head this laptop witnessed; names the first bad event."""
+    operator_keys, witnesses = trail_anchors(get_settings(request).key_dir)
+    report = trail.verify_trail(session, actor, operator_keys=operator_keys, witnesses=witnesses)
+    return verify_out(report, _language(request))

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, String
+from sqlalchemy import JSON, BigInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin
@@ -54,3 +54,23 @@ class AuditCheckpoint(IdMixin, Base):
     signed_at: Mapped[datetime] = mapped_column()
     key_id: Mapped[str] = mapped_column(String(32))
     signature: Mapped[str] = mapped_column(String(128))
+
+
+class AuditAttestation(IdMixin, Base):
+    """An operator's signed statement that the chain's event `seq` had `event_hash`.
+
+    Unlike a checkpoint, it is signed off the laptop, with a key the laptop never holds (the
+    operator's or headquarters' Ed25519 key, `haven.audit.witness`): whoever holds this
+    laptop's key file can re-sign checkpoints for a rewritten chain, but not attestations.
+    The laptop keeps only the operator's public key, in its key directory.
+    """
+
+    __tablename__ = "audit_attestations"
+    __table_args__ = (UniqueConstraint("seq", "key_id"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger)
+    event_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column()
+    key_id: Mapped[str] = mapped_column(String(32))
+    signature: Mapped[str] = mapped_column(String(128))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Result, func, select
+from sqlalchemy import ColumnElement, Result, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from haven.audit.models import AuditCheckpoint, AuditEvent
+from haven.audit.actions import AuditAction
+from haven.audit.models import AuditAttestation, AuditCheckpoint, AuditEvent
 
 # The walk reads raw rows of the table, not ORM objects: faster, and a row whose stored values
 # were tampered with is read exactly as stored.
@@ -51,6 +52,23 @@ def event_id_at(session: Session, seq: int) -> uuid.UUID | None:
     return found
 
 
+def event_hash_at(session: Session, seq: int) -> str | None:
+    found: str | None = session.scalar(
+        select(_EVENTS.c.event_hash).where(_EVENTS.c.seq == seq).limit(1)
+    )
+    return found
+
+
+def events_of_action(session: Session, action: str) -> list[tuple[int, datetime, dict[str, Any]]]:
+    """(seq, time, changes) of every event of one action, in seq order (rare actions only)."""
+    rows = session.execute(
+        select(_EVENTS.c.seq, _EVENTS.c.occurred_at, _EVENTS.c.changes)
+        .where(_EVENTS.c.action == action)
+        .order_by(_EVENTS.c.seq)
+    ).all()
+    return [(int(row[0]), row[1], dict(row[2] or {})) for row in rows]
+
+
 # --- checkpoints ------------------------------------------------------------------------------
 
 
@@ -65,6 +83,25 @@ def checkpoints_in_order(session: Session) -> list[AuditCheckpoint]:
             select(AuditCheckpoint)
             .order_by(AuditCheckpoint.seq)
             .execution_options(populate_existing=True)
+        )
+    )
+
+
+def attestations_in_order(session: Session) -> list[AuditAttestation]:
+    """Every operator attestation by seq, reloaded from the database."""
+    return list(
+        session.scalars(
+            select(AuditAttestation)
+            .order_by(AuditAttestation.seq, AuditAttestation.key_id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def attestation_at(session: Session, seq: int, key_id: str) -> AuditAttestation | None:
+    return session.scalar(
+        select(AuditAttestation).where(
+            AuditAttestation.seq == seq, AuditAttestation.key_id == key_id
         )
     )
 
@@ -95,7 +132,12 @@ def conditions(wanted: EventFilter) -> list[ColumnElement[bool]]:
     if wanted.actor:
         clauses.append(AuditEvent.actor_label == wanted.actor)
     if wanted.subject_id:
-        clauses.append(AuditEvent.subject_id == wanted.subject_id)
+        # A read of several subjects in one request lists them in its changes.
+        listed = and_(
+            AuditEvent.action == str(AuditAction.CONFIDENTIAL_READ),
+            cast(AuditEvent.changes, String).contains(str(wanted.subject_id)),
+        )
+        clauses.append(or_(AuditEvent.subject_id == wanted.subject_id, listed))
     if wanted.occurred_from:
         clauses.append(AuditEvent.occurred_at >= _start_of(wanted.occurred_from))
     if wanted.occurred_to:

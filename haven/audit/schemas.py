@@ -83,5 +83,14 @@ class VerifyOut(BaseModel):
     checkpoints: int
     last_checkpoint_seq: int
     signatures_checked: bool
+    attestations: int = Field(
+        default=0, description="Operator attestations checked (signed off the laptop)."
+    )
+    witnesses: int = Field(default=0, description="Witnessed heads checked.")
+    vouched_seq: int = Field(
+        default=0,
+        description="The last event an attestation or a witness vouches for; the events after "
+        "it are vouched for by nothing outside the laptop.",
+    )
     first_problem: ProblemOut | None
     problems: list[ProblemOut]

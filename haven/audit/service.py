@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from haven.audit import chain, checkpoints
@@ -18,6 +19,9 @@ from haven.db.types import new_id, utcnow
 from haven.security.permissions import Actor
 
 REDACTED = "<changed>"
+# The subjects the session's events named: a read of their fields in the same request is
+# already accounted for by that event (`haven.audit.reads`).
+_AUDITED_SUBJECTS = "haven.audited_subjects"
 
 
 def _plain(value: Any) -> Any:
@@ -81,5 +85,19 @@ def record(
     event.event_hash = chain.recompute(chain.ChainRecord.of(event))
     session.add(event)
     session.flush()
+    if subject_id is not None:
+        session.info.setdefault(_AUDITED_SUBJECTS, set()).add(subject_id)
     checkpoints.sign_if_due(session, seq=event.seq, event_hash=event.event_hash)
     return event
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_audited_subjects(session: Session, _previous: Any) -> None:
+    # A rolled-back event accounts for nothing: the reads after it are audited on their own.
+    session.info.pop(_AUDITED_SUBJECTS, None)
+
+
+def take_audited_subjects(session: Session) -> set[uuid.UUID]:
+    """The subjects the session's events named since the last call (then forgotten)."""
+    found: set[uuid.UUID] = session.info.pop(_AUDITED_SUBJECTS, set())
+    return found

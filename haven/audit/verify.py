@@ -1,4 +1,5 @@
-"""Verification of the audit trail: the chain from its first event, and every checkpoint.
+"""Verification of the audit trail: the chain from its first event, its checkpoints, and what
+vouches for it from outside the laptop (operator attestations and witnesses).
 
 The walk goes through events in `seq` order and stops at the first event that breaks the
 chain; that event (or the first missing one) is named, with the kind of tampering the evidence
@@ -6,23 +7,34 @@ points to. Checkpoints are then checked: their Ed25519 signature, and that the c
 has the signed hash at the signed seq (which catches a chain rewritten after an edit) and still
 reaches that far (which catches deleted events at the end).
 
-Limits, stated plainly: events after the last checkpoint can be removed from the end, or the
-end rewritten, by someone with write access to the database; checkpoint often (the interval,
-and `haven audit checkpoint`) and keep the latest checkpoint's hash off the device.
+Checkpoints are signed with a key derived from the laptop's key file, so they stop only an
+attacker who holds the database without the key file. Against one who holds both, the trail is
+held to what was vouched for outside the laptop (`haven.audit.witness`): operator attestations
+(signatures by a key the laptop does not hold) and witnesses (a head's seq and hash, from a
+printed code, a file, or the record the laptop keeps outside its database). The chain must
+still hold each attested or witnessed hash at its seq: a trail cut short, emptied, or
+rewritten up to a witnessed event no longer does, whatever was re-signed.
+
+Limits, stated plainly: the events after the last witness or attestation are vouched for by
+nothing outside the laptop; the report names them (`vouched_seq`).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from haven.audit import checkpoints, repository
+from haven.audit import checkpoints, repository, witness
+from haven.audit.actions import AuditAction
 from haven.audit.chain import GENESIS, ChainRecord, recompute
-from haven.audit.models import AuditCheckpoint
+from haven.audit.models import AuditAttestation, AuditCheckpoint
+from haven.audit.witness import Witness
 from haven.i18n import N_, Text
 
 _WALK_BATCH = 1000
@@ -35,6 +47,7 @@ class ProblemKind(StrEnum):
     REORDERED = "reordered"
     REWRITTEN = "rewritten"
     BAD_SIGNATURE = "bad_signature"
+    ROLLED_BACK = "rolled_back"
 
 
 MESSAGES: dict[str, str] = {
@@ -72,6 +85,34 @@ MESSAGES: dict[str, str] = {
         "{signed_at}. The first altered event is between event {seq} and event {until_seq}."
     ),
     "bad_signature": N_("The checkpoint at event {seq} carries a signature Haven did not make."),
+    "bad_attestation": N_(
+        "The operator attestation at event {seq} carries a signature no trusted operator key made."
+    ),
+    "attested_truncated": N_(
+        "Events {seq} to {until_seq} are missing: "
+        "they were deleted after the operator attested them."
+    ),
+    "attested_rewritten": N_(
+        "The trail was rewritten: event {until_seq} no longer matches what the operator attested "
+        "on {signed_at}. The first altered event is between event {seq} and event {until_seq}."
+    ),
+    "witness_truncated": N_(
+        "Events {seq} to {until_seq} are missing: event {until_seq} was witnessed ({source}), "
+        "but the trail now ends at event {head_seq}."
+    ),
+    "witness_emptied": N_(
+        "The trail is empty, but event {until_seq} was witnessed ({source}): "
+        "every event was deleted."
+    ),
+    "witness_rewritten": N_(
+        "The trail was rewritten: event {until_seq} no longer matches the witness ({source}). "
+        "The first altered event is between event {seq} and event {until_seq}."
+    ),
+    "rolled_back": N_(
+        "Event {until_seq} was witnessed ({source}), but on {restored_at} a restore rolled the "
+        "trail back from event {from_seq} to event {to_seq}: the events after event {to_seq} "
+        "are lost."
+    ),
 }
 HIDDEN = "…"
 
@@ -96,6 +137,16 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Rollback:
+    """A restore that took the trail back (recorded in the restored trail by `haven restore`)."""
+
+    seq: int
+    restored_at: datetime
+    from_seq: int
+    to_seq: int
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     events: int
     head_seq: int
@@ -104,6 +155,13 @@ class VerifyReport:
     last_checkpoint_seq: int
     signatures_checked: bool
     problems: tuple[Problem, ...]
+    attestations: int = 0
+    witnesses: int = 0
+    # The last event something outside the laptop vouches for (an attestation or a witness
+    # that still matches); the events after it could have been appended by anyone holding
+    # the laptop's key file.
+    vouched_seq: int = 0
+    rollbacks: tuple[Rollback, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -112,6 +170,11 @@ class VerifyReport:
     @property
     def first_problem(self) -> Problem | None:
         return self.problems[0] if self.problems else None
+
+    @property
+    def unvouched(self) -> int:
+        """How many events at the head nothing outside the laptop vouches for."""
+        return max(self.head_seq - self.vouched_seq, 0)
 
 
 @dataclass
@@ -238,10 +301,174 @@ def _check_checkpoints(
     return problems
 
 
-def verify(session: Session, *, public_key: Ed25519PublicKey | None) -> VerifyReport:
-    """Check the whole trail. Without a public key, checkpoint signatures are not checked."""
+@dataclass
+class _Vouching:
+    """What attestations and witnesses vouch for, checked in seq order."""
+
+    walk: _Walk
+    broken_at: int | None
+    rollbacks: Sequence[Rollback]
+    anchor: int = 0  # the last seq something valid vouches for
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def head_seq(self) -> int:
+        return self.walk.head.seq if self.walk.head else 0
+
+    def beyond_break(self, seq: int) -> bool:
+        return self.broken_at is not None and seq >= self.broken_at
+
+    def holds(self, seq: int, event_hash: str) -> bool | None:
+        """True/False whether the chain holds that hash at that seq; None when it ends before."""
+        if seq == 0:
+            return True  # an empty trail was witnessed: anything holds it
+        at = self.walk.hashes_at.get(seq)
+        if at is None:
+            return None
+        return at[0].startswith(event_hash)
+
+    def vouch(self, seq: int) -> None:
+        self.anchor = max(self.anchor, seq)
+
+
+def _signed_at(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _check_attestation(
+    state: _Vouching, attestation: AuditAttestation, operator_keys: list[Ed25519PublicKey]
+) -> None:
+    at = state.walk.hashes_at.get(attestation.seq)
+    event_id = at[1] if at else None
+    signer = witness.signed_by(
+        seq=attestation.seq,
+        event_hash=attestation.event_hash,
+        signed_at=attestation.signed_at,
+        signer=attestation.key_id,
+        signature=attestation.signature,
+        keys=operator_keys,
+    )
+    if signer is None:
+        state.problems.append(
+            Problem(ProblemKind.BAD_SIGNATURE, attestation.seq, event_id, "bad_attestation")
+        )
+        return
+    if state.beyond_break(attestation.seq):
+        return
+    holds = state.holds(attestation.seq, attestation.event_hash)
+    if holds is None:
+        state.problems.append(
+            Problem(
+                ProblemKind.DELETED,
+                state.head_seq + 1,
+                None,
+                "attested_truncated",
+                {"until_seq": attestation.seq},
+            )
+        )
+    elif not holds:
+        state.problems.append(
+            Problem(
+                ProblemKind.REWRITTEN,
+                state.anchor + 1,
+                event_id,
+                "attested_rewritten",
+                {"until_seq": attestation.seq, "signed_at": _signed_at(attestation.signed_at)},
+            )
+        )
+    else:
+        state.vouch(attestation.seq)
+
+
+def _check_witness(state: _Vouching, seen: Witness) -> None:
+    if state.beyond_break(seen.seq):
+        return
+    holds = state.holds(seen.seq, seen.event_hash)
+    if holds:
+        if not seen.local:
+            state.vouch(seen.seq)
+        return
+    source = seen.source
+    rollback = next((r for r in state.rollbacks if r.to_seq < seen.seq <= r.from_seq), None)
+    if rollback is not None:
+        state.problems.append(
+            Problem(
+                ProblemKind.ROLLED_BACK,
+                rollback.to_seq + 1,
+                None,
+                "rolled_back",
+                {
+                    "until_seq": seen.seq,
+                    "source": source,
+                    "restored_at": _signed_at(rollback.restored_at),
+                    "from_seq": rollback.from_seq,
+                    "to_seq": rollback.to_seq,
+                },
+            )
+        )
+    elif state.head_seq == 0:
+        state.problems.append(
+            Problem(
+                ProblemKind.DELETED,
+                1,
+                None,
+                "witness_emptied",
+                {"until_seq": seen.seq, "source": source},
+            )
+        )
+    elif holds is None:
+        state.problems.append(
+            Problem(
+                ProblemKind.DELETED,
+                state.head_seq + 1,
+                None,
+                "witness_truncated",
+                {"until_seq": seen.seq, "source": source, "head_seq": state.head_seq},
+            )
+        )
+    else:
+        at = state.walk.hashes_at.get(seen.seq)
+        state.problems.append(
+            Problem(
+                ProblemKind.REWRITTEN,
+                state.anchor + 1,
+                at[1] if at else None,
+                "witness_rewritten",
+                {"until_seq": seen.seq, "source": source},
+            )
+        )
+
+
+def _rollbacks(session: Session) -> list[Rollback]:
+    found = []
+    for seq, occurred_at, changes in repository.events_of_action(
+        session, str(AuditAction.AUDIT_ROLLED_BACK)
+    ):
+        from_seq, to_seq = changes.get("from_seq"), changes.get("to_seq")
+        if isinstance(from_seq, int) and isinstance(to_seq, int):
+            found.append(Rollback(seq, occurred_at, from_seq, to_seq))
+    return found
+
+
+def verify(
+    session: Session,
+    *,
+    public_key: Ed25519PublicKey | None,
+    operator_keys: Iterable[Ed25519PublicKey] = (),
+    witnesses: Iterable[Witness] = (),
+) -> VerifyReport:
+    """Check the whole trail. Without a public key, checkpoint signatures are not checked.
+
+    `operator_keys`: the operator public keys attestations must be signed by (an attestation
+    signed by no such key is a problem; with none given, attestations are not relied on).
+    `witnesses`: heads witnessed outside the database, which the chain must still hold.
+    """
+    operators = list(operator_keys)
+    seen = list(witnesses)
     stored = repository.checkpoints_in_order(session)
-    walk = _walk(session, {c.seq for c in stored})
+    attested = repository.attestations_in_order(session) if operators else []
+    wanted = {c.seq for c in stored} | {a.seq for a in attested} | {w.seq for w in seen}
+    walk = _walk(session, wanted)
     problems: list[Problem] = []
     broken_at: int | None = None
     if walk.broken is not None:
@@ -249,8 +476,18 @@ def verify(session: Session, *, public_key: Ed25519PublicKey | None) -> VerifyRe
         problems.append(first)
         broken_at = first.seq
     problems += _check_checkpoints(stored, walk, broken_at, public_key)
-    problems.sort(key=lambda p: p.seq)
     head = walk.head
+    rollbacks = [r for r in _rollbacks(session) if head is not None and r.seq <= head.seq]
+    state = _Vouching(walk=walk, broken_at=broken_at, rollbacks=rollbacks)
+    vouchers: list[tuple[int, AuditAttestation | Witness]] = [(a.seq, a) for a in attested]
+    vouchers += [(w.seq, w) for w in seen]
+    for _seq, voucher in sorted(vouchers, key=lambda pair: pair[0]):
+        if isinstance(voucher, AuditAttestation):
+            _check_attestation(state, voucher, operators)
+        else:
+            _check_witness(state, voucher)
+    problems += state.problems
+    problems.sort(key=lambda p: p.seq)
     return VerifyReport(
         events=walk.count,
         head_seq=head.seq if head else 0,
@@ -259,4 +496,8 @@ def verify(session: Session, *, public_key: Ed25519PublicKey | None) -> VerifyRe
         last_checkpoint_seq=stored[-1].seq if stored else 0,
         signatures_checked=public_key is not None,
         problems=tuple(problems),
+        attestations=len(attested),
+        witnesses=len(seen),
+        vouched_seq=state.anchor if not problems else 0,
+        rollbacks=tuple(rollbacks),
     )

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from haven.audit import trail
 from haven.audit.actions import AuditAction
 from haven.audit.schemas import EventQuery
+from haven.audit.witness import trail_anchors
 from haven.errors import ValidationFailed
 from haven.security.permissions import Permission, require
 from haven.validation import parse
-from haven.web.deps import DB, HtmlActor
+from haven.web.deps import DB, HtmlActor, get_settings
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +72,7 @@ def events_page(request: Request, session: DB, actor: HtmlActor) -> Response:
 
 @router.get("/audit/verify", response_class=HTMLResponse)
 def verify_page(request: Request, session: DB, actor: HtmlActor) -> Response:
-    report = trail.verify_trail(session, actor)
+    operator_keys, witnesses = trail_anchors(get_settings(request).key_dir)
+    report = trail.verify_trail(session, actor, operator_keys=operator_keys, witnesses=witnesses)
     template = "audit/_status.html" if request.headers.get("hx-request") else "audit/verify.html"
     return render(request, template, {"report": report})

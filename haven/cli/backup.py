@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from haven.backup import BackupRefused, create_backup, restore_backup
+from haven.cli.audit import head_before_restore, report_rollback
 from haven.cli.context import fail, open_database
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
 
@@ -41,6 +42,7 @@ def restore(
     if not path.is_file():
         raise fail(f"No backup file at {path}.", 1)
     with open_database() as database:
+        before = head_before_restore(database)
         database.engine.dispose()
         try:
             result = restore_backup(
@@ -51,6 +53,7 @@ def restore(
             )
         except BackupRefused as exc:
             raise fail(str(exc), 1) from None
+        report_rollback(database, before)
     typer.echo(
         f"Restored the backup of {result.created_at} (schema {result.backup_revision}, now "
         f"{result.revision}); {result.reapplied_erasures} erasure(s) re-applied."

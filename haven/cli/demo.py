@@ -16,6 +16,7 @@ from haven.demo.matching import seed_matching
 from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
 from haven.demo.pow import seed_pow
+from haven.demo.programme import seed_programme
 from haven.demo.vetting import seed_vetting
 
 
@@ -36,6 +37,7 @@ def demo(
             typer.echo("The database already has data: demo data not loaded.")
             return
         result = seed_accounts(session, get_settings())
+        seed_programme(session, result.organisations)
         people = seed_people(
             session,
             organisations_sites=list(zip(result.organisations, result.sites, strict=True)),

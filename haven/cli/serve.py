@@ -9,7 +9,9 @@ import uvicorn
 
 from haven.cli.context import fail, open_database
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
+from haven.security import running
 from haven.web.app import create_app
+from haven.web.logs import uvicorn_config
 
 
 def serve(
@@ -24,14 +26,20 @@ def serve(
             raise fail(str(exc), 2) from None
         settings = database.settings
         app = create_app(settings, engine=database.engine, keyring=database.keyring)
-        uvicorn.run(
-            app,
-            host=host or settings.host,
-            port=port or settings.port,
-            log_level=settings.log_level.lower(),
-            proxy_headers=False,
-            server_header=False,
-            # Uvicorn's access log would write query strings; Haven logs requests itself,
-            # path and status only (haven.web.middleware).
-            access_log=False,
-        )
+        guard: running.WipeGuard = app.state.wipe_guard
+        guard.protect(database.engine)
+        # Registered for `haven wipe --emergency`, which signals it; watched, so that it stops
+        # within a second of a wipe even if the signal cannot reach it.
+        with running.serving(settings.key_dir, guard):
+            uvicorn.run(
+                app,
+                host=host or settings.host,
+                port=port or settings.port,
+                log_level=settings.log_level.lower(),
+                proxy_headers=False,
+                server_header=False,
+                # Uvicorn's access log would write query strings; Haven writes one line a
+                # request itself (haven.web.middleware), and every line without values.
+                access_log=False,
+                log_config=uvicorn_config(settings.log_level),
+            )

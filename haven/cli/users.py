@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from haven.accounts import repository, service
+from haven.accounts import mfa, repository, service
 from haven.accounts.schemas import UserCreate, UserUpdate
 from haven.cli.context import command_transaction
 from haven.config import get_settings
@@ -81,3 +81,18 @@ def deactivate_user(username: Annotated[str, typer.Argument(help="Login name.")]
             return
         service.update_user(session, Actor.system(), user.id, UserUpdate(is_active=False))
         typer.echo(f"User {username} deactivated.")
+
+
+@app.command("enrolment-code")
+def enrolment_code(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Issue a one-time code with which a privileged user without a second factor sets one up
+    at their next login (the first administrator, or a user whose factors were reset). Printed
+    once; valid for 72 hours; an earlier unused code stops working."""
+    with command_transaction() as session:
+        user = repository.user_by_username(session, username)
+        if user is None:
+            _fail(f"No user named {username!r}.")
+            return
+        code = mfa.issue_enrolment_code(session, Actor.system(), user)
+    typer.echo(code)
+    typer.secho("Give it to the user in person or by phone; it works once, for 72 hours.", err=True)

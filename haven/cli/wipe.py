@@ -1,4 +1,5 @@
-"""`haven wipe --emergency`: destroy the keys, then the data, in seconds, without asking."""
+"""`haven wipe --emergency`: destroy the keys, stop every running server, then the data, in
+seconds, without asking."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def wipe(
         f"Wiped: {len(report.destroyed_keys)} key file(s) destroyed in "
         f"{report.key_seconds:.2f} s; {report.total_seconds:.2f} s in all."
     )
+    if report.servers_signalled:
+        killed = f", {len(report.servers_killed)} killed" if report.servers_killed else ""
+        typer.echo(
+            f"Running servers stopped: {len(report.servers_signalled)}{killed} "
+            f"({report.servers_seconds:.2f} s)."
+        )
     if report.database_error is not None:
         typer.secho(
             f"The keys are destroyed, but dropping the PostgreSQL schema failed "

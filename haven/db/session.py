@@ -25,6 +25,14 @@ def keyring_of(session: Session) -> Keyring:
     return keyring  # type: ignore[no-any-return]
 
 
+def end_transaction(session: Session) -> None:
+    """Commit what the session did so far, so that slow work needing no database (reading an
+    uploaded file) holds no lock: on SQLite every transaction takes the write lock when it
+    begins, and a request's first query (its authentication) begins one. The session stays
+    usable; its next query begins a new transaction."""
+    session.commit()
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit when the block ends normally, roll back on any exception."""

@@ -19,7 +19,7 @@ from rapidfuzz.fuzz import ratio
 from haven.kernel.keys import canonical_nrc, canonical_service_number
 from haven.matching.phonetic import joined, name_keys
 from haven.matching.records import IdentityRecord
-from haven.text import UncertainEncoding, parse_unit, to_ascii_digits
+from haven.text import UncertainEncoding, parse_unit, to_ascii_digits, township_key
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def _nrc(value: str | None) -> str | None:
     compact = "".join(to_ascii_digits(value).upper().split())
     plain = _PLAIN_NRC.fullmatch(compact)
     if plain is not None:  # already in the canonical shape: skip the full parser
-        return f"{int(plain[1])}/{plain[2]}({plain[3]}){plain[4]}"
+        state = int(plain[1])
+        return f"{state}/{township_key(state, plain[2])}({plain[3]}){plain[4]}"
     return canonical_nrc(value) or compact
 
 

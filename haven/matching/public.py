@@ -11,6 +11,7 @@ from haven.matching.dedupe import Result as DeduplicationResult
 from haven.matching.dedupe import run as deduplicate
 from haven.matching.lifecycle import Decision, ReviewState
 from haven.matching.records import IdentityRecord, ScreeningMatch
+from haven.matching.reindex import reindex_profiles
 from haven.matching.screening import Watchlist, screen_against
 from haven.matching.service import (
     Duplicates,
@@ -33,5 +34,6 @@ __all__ = [
     "has_reviews",
     "merged_into",
     "possible_duplicates",
+    "reindex_profiles",
     "screen_against",
 ]

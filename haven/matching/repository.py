@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, delete, insert, select
+from sqlalchemy.orm import Session, aliased
 
+from haven.errors import NotFound
 from haven.kernel.repository import BATCH, Repository
 from haven.matching.models import MatchKey, MatchMerge, MatchProfile, MatchReview
 from haven.people.public import Person
-from haven.security.permissions import Actor
+from haven.security.permissions import Actor, Permission, Scope
 
 
 class Profiles(Repository[MatchProfile]):
@@ -21,8 +22,38 @@ class Profiles(Repository[MatchProfile]):
 
 
 class Reviews(Repository[MatchReview]):
+    """A review is about two persons: a site-scoped reader (a registrar) sees it only when
+    both persons are at their site, as both person pages must be open to them; a pair that
+    spans sites is for the organisation's reviewers."""
+
     model = MatchReview
     site_column = None
+
+    def readable(self, actor: Actor) -> Select[MatchReview]:
+        query = super().readable(actor)
+        if actor.is_system or actor.scope is not Scope.SITE:
+            return query
+        first, second = aliased(Person), aliased(Person)
+        return (
+            query.join(first, first.id == MatchReview.person_a_id)
+            .join(second, second.id == MatchReview.person_b_id)
+            .where(first.site_id == actor.site_id, second.site_id == actor.site_id)
+        )
+
+    def get_for(
+        self, actor: Actor, record_id: uuid.UUID, permission: Permission | None = None
+    ) -> MatchReview:
+        """The review, or NotFound when it is missing or outside the actor's scope (for a
+        site-scoped actor: when either person is at another site)."""
+        review = super().get_for(actor, record_id, permission)
+        if actor.is_system or actor.scope is not Scope.SITE:
+            return review
+        sites = self.session.execute(
+            select(Person.site_id).where(Person.id.in_([review.person_a_id, review.person_b_id]))
+        ).scalars()
+        if any(site != actor.site_id for site in sites):
+            raise NotFound
+        return review
 
 
 def _chunks(values: Iterable[uuid.UUID | None]) -> list[list[uuid.UUID]]:
@@ -50,6 +81,46 @@ def replace_keys(
     rows = [
         {"person_id": person_id, "kind": kind, "value": value, "organisation_id": organisation_id}
         for kind, value in keys
+    ]
+    if rows:
+        session.execute(insert(MatchKey), rows)
+
+
+def profiles_by_person(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, MatchProfile]:
+    """The profiles of these people, batched; people without one are absent."""
+    return Profiles(session).many_by(MatchProfile.person_id, person_ids)
+
+
+def keys_by_person(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, set[tuple[str, str]]]:
+    """The blocking keys of these people, (kind, value) pairs by person, batched."""
+    found: dict[uuid.UUID, set[tuple[str, str]]] = {}
+    for chunk in _chunks(person_ids):
+        rows = session.execute(
+            select(MatchKey.person_id, MatchKey.kind, MatchKey.value).where(
+                MatchKey.person_id.in_(chunk)
+            )
+        )
+        for person_id, kind, value in rows:
+            found.setdefault(person_id, set()).add((kind, value))
+    return found
+
+
+def replace_keys_of(
+    session: Session,
+    keys: Mapping[uuid.UUID, tuple[uuid.UUID, Iterable[tuple[str, str]]]],
+) -> None:
+    """Several people's blocking keys, each replaced wholesale (`keys`: person → their
+    organisation and keys): one DELETE per 500 people and one INSERT."""
+    for chunk in _chunks(keys):
+        session.execute(delete(MatchKey).where(MatchKey.person_id.in_(chunk)))
+    rows = [
+        {"person_id": person_id, "kind": kind, "value": value, "organisation_id": organisation}
+        for person_id, (organisation, pairs) in keys.items()
+        for kind, value in pairs
     ]
     if rows:
         session.execute(insert(MatchKey), rows)

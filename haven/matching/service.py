@@ -40,6 +40,7 @@ from haven.people.public import (
     persons_by_id,
 )
 from haven.reception.public import latest_reception
+from haven.security.fields import note_read
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 MAX_CANDIDATES = 200
@@ -151,9 +152,9 @@ def keys_of(row: Row) -> set[tuple[str, str]]:
     return {(kind, value[:250]) for kind, value in keys}
 
 
-def refresh(session: Session, person: Person) -> Row:
-    """Rebuild the person's profile and keys from the person and their latest reception."""
-    row = comparable(
+def profile_row(person: Person, unit: str | None) -> Row:
+    """The comparable row of a person whose latest reception names `unit`."""
+    return comparable(
         name_my=person.name_my,
         name_latin=person.name_latin,
         father_name=person.father_name,
@@ -161,17 +162,39 @@ def refresh(session: Session, person: Person) -> Row:
         birth_date=_birth_date(person),
         nrc_index=person.nrc_index,
         service_number_index=person.service_number_index,
-        unit=_latest_unit(session, person.id),
+        unit=unit,
     )
+
+
+def fill_profile(profile: MatchProfile, person: Person, row: Row) -> bool:
+    """Write the person's row into their profile; True when a value changed."""
+    values = {
+        "organisation_id": person.organisation_id,
+        "name1": row["name1"],
+        "name2": row["name2"],
+        "father": row["father"],
+        "birth_year": row["birth_year"],
+        "birth_date": row["birth_date"],
+        "nrc_index": row["nrc"],
+        "service_number_index": row["service_number"],
+        "unit": row["unit"],
+    }
+    changed = False
+    for name, value in values.items():
+        if getattr(profile, name) != value:
+            setattr(profile, name, value)
+            changed = True
+    return changed
+
+
+def refresh(session: Session, person: Person) -> Row:
+    """Rebuild the person's profile and keys from the person and their latest reception."""
+    row = profile_row(person, _latest_unit(session, person.id))
     profile = repository.profile_of(session, person.id)
     if profile is None:
         profile = MatchProfile(person_id=person.id, organisation_id=person.organisation_id)
         session.add(profile)
-    profile.organisation_id = person.organisation_id
-    profile.name1, profile.name2, profile.father = row["name1"], row["name2"], row["father"]
-    profile.birth_year, profile.birth_date = row["birth_year"], row["birth_date"]
-    profile.nrc_index, profile.service_number_index = row["nrc"], row["service_number"]
-    profile.unit = row["unit"]
+    fill_profile(profile, person, row)
     session.flush()
     repository.replace_keys(session, person.id, person.organisation_id, sorted(keys_of(row)))
     return row
@@ -495,9 +518,13 @@ def merged_into(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.
 
 
 def people_of(session: Session, reviews: Sequence[MatchReview]) -> dict[uuid.UUID, Person]:
-    """The two people of each review, for a list of reviews (batched)."""
+    """The two people of each review, for a list of reviews (batched). They are shown side by
+    side to the reviewer: the boundary audits it as a read of their identity."""
     ids = {r.person_a_id for r in reviews} | {r.person_b_id for r in reviews}
-    return persons_by_id(session, ids)
+    found = persons_by_id(session, ids)
+    for person_id in found:
+        note_read(session, "person", person_id, "persons.identity", "personal")
+    return found
 
 
 def has_reviews(session: Session, organisation_id: uuid.UUID) -> bool:

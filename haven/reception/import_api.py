@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from haven import i18n
+from haven.db.session import end_transaction
 from haven.i18n import N_
 from haven.reception import importing
 from haven.security.permissions import Actor, Permission, require
@@ -91,6 +92,8 @@ def import_people(
     possibly Zawgyi, add a column `text_encoding` with `unicode` or `zawgyi` for that row.
     """
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    # Read the file holding no database lock: a hostile workbook never stalls other users.
+    end_transaction(session)
     content = file.file.read(importing.MAX_BYTES + 1)
     table = importing.read_file(content, filename=file.filename, content_type=file.content_type)
     run = importing.dry_run if dry_run else importing.import_rows

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
+from haven.db.session import end_transaction
 from haven.errors import ValidationFailed
 from haven.i18n import N_
 from haven.reception import importing
@@ -78,6 +79,8 @@ def import_page(request: Request, actor: HtmlActor) -> Response:
 def import_file(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
     require(actor, Permission.RECEPTION_RECORD)
     mode = "import" if form.get("mode") == "import" else "check"
+    # Read the file holding no database lock: a hostile workbook never stalls other users.
+    end_transaction(session)
     try:
         table = _read(form.get("file"))
     except importing.FileRejected as rejected:

@@ -19,6 +19,7 @@ import contextlib
 import csv
 import io
 import re
+import time
 import unicodedata
 import uuid
 import zipfile
@@ -36,7 +37,7 @@ from haven.accounts import repository as accounts
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import HavenError, ValidationFailed
-from haven.forces.public import ensure_reference_data, list_ranks
+from haven.forces.public import RankLookup, ensure_reference_data, list_ranks, rank_lookup
 from haven.i18n import N_, Text, gettext
 from haven.kernel.labels import Labelled
 from haven.people.public import ProfileUpdate, Sex, update_profile
@@ -52,6 +53,14 @@ MAX_COLUMNS = 60
 MAX_RECORDS = 20_000  # rows read from a sheet, blank ones included (bounds the work)
 # A 5 MB workbook can unpack to gigabytes (a "zip bomb"); refuse before openpyxl reads it.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# Cells written in a workbook's sheets (5,000 rows of 60 columns, with room): counted in the
+# raw sheet XML before openpyxl reads a cell, so a 150 KB file of one 3,000,000-cell row is
+# refused in a fraction of a second instead of being unpacked into memory.
+MAX_CELLS = 400_000
+# However a workbook is built, reading it stops after this long.
+MAX_READ_SECONDS = 20.0
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_CHUNK = 1024 * 1024
 
 Cell = str | int | float | bool | date | None
 
@@ -123,29 +132,6 @@ _COLUMN_OF = {
     "weapons.0.kind": "weapon_kind",
     "weapons.0.serial_number": "weapon_serial_number",
     "weapons.0.tag": "weapon_tag",
-}
-
-# Rank abbreviations in common English use, after `heading_key` (lower case, no spaces or dots).
-RANK_ABBREVIATIONS: dict[str, str] = {
-    "pte": "Private",
-    "pvt": "Private",
-    "lcpl": "Lance Corporal",
-    "cpl": "Corporal",
-    "sgt": "Sergeant",
-    "ssgt": "Staff Sergeant",
-    "wo2": "Warrant Officer II",
-    "wo1": "Warrant Officer I",
-    "2lt": "Second Lieutenant",
-    "2ndlt": "Second Lieutenant",
-    "lt": "Lieutenant",
-    "capt": "Captain",
-    "maj": "Major",
-    "ltcol": "Lieutenant Colonel",
-    "col": "Colonel",
-    "briggen": "Brigadier General",
-    "majgen": "Major General",
-    "ltgen": "Lieutenant General",
-    "gen": "General",
 }
 
 YES = frozenset({"yes", "y", "true", "1", "ဟုတ်", "ဟုတ်ကဲ့"})
@@ -267,19 +253,57 @@ def _csv_records(content: bytes) -> Iterator[list[Cell]]:
         ) from None
 
 
-def _xlsx_records(content: bytes) -> list[list[Cell]]:
-    not_xlsx = N_("The file could not be read as an Excel workbook (.xlsx).")
+NOT_XLSX = N_("The file could not be read as an Excel workbook (.xlsx).")
+
+
+def _check_workbook(content: bytes) -> None:
+    """Refuse, before openpyxl reads it, a workbook that unpacks too large or writes too
+    many cells (a "zip bomb", a row of millions of cells)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileRejected(not_xlsx) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRejected(N_("The workbook is too large. Split it into smaller files."))
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FileRejected(N_("The workbook is too large. Split it into smaller files."))
+        too_many = _cells_over_limit(content)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRejected(NOT_XLSX) from None
+    if too_many:
+        raise FileRejected(
+            N_("The workbook has too many cells. Keep only the rows and columns of people.")
+        )
+
+
+def _cells_over_limit(content: bytes) -> bool:
+    """Whether the workbook's sheets write more than MAX_CELLS cells, counted in their raw XML
+    a megabyte at a time (stopping as soon as the limit is passed)."""
+    count = 0
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.infolist():
+            if not (
+                member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+            ):
+                continue
+            with archive.open(member) as sheet:
+                tail = b""
+                while chunk := sheet.read(_CHUNK):
+                    window = tail + chunk
+                    # A tag cut by the chunk's end is counted in the next window, not twice.
+                    cut = max(0, len(window) - 8)
+                    count += len(_CELL.findall(window, 0, cut))
+                    tail = window[cut:]
+                    if count > MAX_CELLS:
+                        return True
+                count += len(_CELL.findall(tail))
+    return count > MAX_CELLS
+
+
+def _xlsx_records(content: bytes) -> list[list[Cell]]:
+    _check_workbook(content)
+    deadline = time.monotonic() + MAX_READ_SECONDS
     from openpyxl import load_workbook  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - loaded when a workbook arrives, not at start-up
 
     records: list[list[Cell]] = []
-    filled, too_wide = 0, False
+    filled, too_wide, slow = 0, False, False
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
@@ -289,6 +313,9 @@ def _xlsx_records(content: bytes) -> list[list[Cell]]:
             for values in sheet.iter_rows(values_only=True):
                 if len(records) > MAX_RECORDS or filled > MAX_ROWS + 1:
                     break  # enough to say the sheet is over the limit
+                if time.monotonic() > deadline:
+                    slow = True
+                    break
                 # A row is as wide as its last cell, even an empty one: look at the columns
                 # Haven reads, and only count (in C, fast) what lies beyond them.
                 head, beyond = values[:MAX_COLUMNS], values[MAX_COLUMNS:]
@@ -303,7 +330,11 @@ def _xlsx_records(content: bytes) -> list[list[Cell]]:
         finally:
             workbook.close()
     except Exception:  # noqa: BLE001 - a malformed workbook can fail anywhere inside openpyxl
-        raise FileRejected(not_xlsx) from None
+        raise FileRejected(NOT_XLSX) from None
+    if slow:
+        raise FileRejected(
+            N_("The workbook took too long to read. Save it again as a plain .xlsx or CSV.")
+        )
     if too_wide:
         raise FileRejected(N_("The sheet has data beyond column 60. Remove those columns."))
     if len(records) > MAX_RECORDS:
@@ -430,7 +461,9 @@ def read_file(
 class ImportLookups:
     army_id: uuid.UUID
     sites: dict[str, list[uuid.UUID]]
-    ranks: dict[str, uuid.UUID]
+    # The army's ranks by every way of writing them (names, abbreviations, Burmese short
+    # forms, romanisations: `forces.rank_lookup`).
+    ranks: RankLookup
     # The army and its ranks, kept referenced: the session's identity map holds objects
     # weakly, and the services' lookups of them then cost no query per row.
     held: tuple[object, ...]
@@ -441,16 +474,8 @@ class ImportLookups:
         for site in accounts.sites_visible(session, actor):
             sites.setdefault(heading_key(site.name), []).append(site.id)
         army = ensure_reference_data(session)
-        ranks: dict[str, uuid.UUID] = {}
-        by_english: dict[str, uuid.UUID] = {}
         rank_rows = list_ranks(session, actor, army.id)
-        for rank in rank_rows:
-            by_english[rank.name_en] = rank.id
-            ranks[heading_key(rank.name_en)] = rank.id
-            if rank.name_my:
-                ranks[heading_key(rank.name_my)] = rank.id
-        for abbreviation, english in RANK_ABBREVIATIONS.items():
-            ranks.setdefault(abbreviation, by_english[english])
+        ranks = rank_lookup(session, actor, [army.id])
         return cls(army_id=army.id, sites=sites, ranks=ranks, held=(army, *rank_rows))
 
 
@@ -512,7 +537,7 @@ def _yes_no(value: Cell) -> bool:
 
 def find_rank(value: str, lookups: ImportLookups, assume: Assume) -> str:
     cleaned = clean_text(value, assume=assume).text
-    found = lookups.ranks.get(heading_key(cleaned))
+    found = lookups.ranks.find(lookups.army_id, cleaned)
     if found is None:
         raise ValueError(
             N_(

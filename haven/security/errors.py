@@ -1,6 +1,6 @@
 """Authentication failures. 401: the caller must (re)authenticate; 429: slow down."""
 
-from haven.errors import AuthenticationRequired, HavenError
+from haven.errors import AuthenticationRequired, HavenError, PermissionDenied
 from haven.i18n import N_
 
 
@@ -67,3 +67,35 @@ class TokenRevoked(AuthenticationRequired):
 class TokenExpired(AuthenticationRequired):
     code = "token_expired"
     default_message = N_("This API token has expired. Ask for a new one.")
+
+
+class LoginSlowed(TooManyAttempts):
+    """Too many failures against the account from this bucket of devices: wait, then try
+    (`haven.security.throttle`). The message says how long, and that known devices are not
+    held up."""
+
+    code = "login_slowed"
+    default_message = N_(
+        "Too many failed logins for this account. Wait and try again; on a device you have "
+        "logged in from before, you can log in now."
+    )
+
+
+class TokenScopeRefused(PermissionDenied):
+    """The API token's scopes do not cover this request (`haven.accounts.tokens`)."""
+
+    code = "token_scope"
+    default_message = N_(
+        "This API token may only read. To change records, issue a token with the write scope."
+    )
+
+
+class TokenNotFresh(PermissionDenied):
+    """An action that needs fresh authentication, asked with an API token (`haven.security.fresh`):
+    a token is a standing credential, never proof that a person is here now."""
+
+    code = "token_not_fresh"
+    default_message = N_(
+        "An API token cannot do this: it needs a person who has just confirmed it is them. "
+        "Log in on the page and do it there."
+    )

@@ -47,6 +47,7 @@ KEY_BYTES = 32
 _KEYS_CACHE = "haven.field_keys"
 _READER = "haven.field_reader"
 _PENDING = "_haven_pending"
+_READS = "haven.field_reads"
 _PLAIN = "_haven_plain"
 
 T = TypeVar("T")
@@ -279,6 +280,7 @@ class EncryptedField(Generic[T]):
         hit = plain.get(self.name)
         if hit is not None and hit[0] == blob:
             cached: T = hit[1]
+            _note_read(session, self, instance, cached)
             return _copy(cached)
         if session is None:
             raise FieldDecryptionError(f"{self.describe()}: the record is not in a session")
@@ -287,13 +289,18 @@ class EncryptedField(Generic[T]):
             raise FieldDecryptionError(f"{self.describe()}: the record has no owner")
         key = self._keys().get(session, owner_id, create=False)
         if key is None:
-            raise DataKeyMissing(f"{self.describe()}: the data key of this person was erased")
+            # The owner's key was destroyed (erasure): the value is gone for good, as if it had
+            # been blanked. Read as empty, so no page fails on a row erasure left behind (a
+            # backup restored after the erasure, a column that may not be NULL).
+            plain[self.name] = (bytes(blob), self.codec.empty())
+            return self.codec.empty()
         table, column, _ = self._column()
         raw = unseal(
             key, bytes(blob), associated_data(table, column, owner_id), what=f"{table}.{column}"
         )
         value = self.codec.decode(raw)
         plain[self.name] = (bytes(blob), value)
+        _note_read(session, self, instance, value)
         return _copy(value)
 
     def __set__(self, instance: object, value: T) -> None:
@@ -328,13 +335,49 @@ class EncryptedField(Generic[T]):
         instance.__dict__.setdefault(_PLAIN, {})[self.name] = (blob, _copy(value))
         instance.__dict__.get(_PENDING, {}).pop(self.name, None)
         if self.blind is not None:
-            canonical = self.blind.canonical(value) if isinstance(value, str) else None
-            index = (
-                blind_index(session_keyring(session).index_key, self.blind.field, canonical)
-                if canonical
-                else None
-            )
-            setattr(instance, self.blind.attr, index)
+            setattr(instance, self.blind.attr, self.index_of(session, value))
+
+    def index_of(self, session: Session, value: object) -> str | None:
+        """The blind index of a plain value by the field's rule (None: no index)."""
+        if self.blind is None:
+            return None
+        canonical = self.blind.canonical(value) if isinstance(value, str) else None
+        if not canonical:
+            return None
+        return blind_index(session_keyring(session).index_key, self.blind.field, canonical)
+
+
+def _note_read(
+    session: Session | None, field: EncryptedField[Any], instance: object, value: Any
+) -> None:
+    """Remember that the session's acting reader saw this field of this owner: the boundary
+    audits it once per request (`take_reads`, `haven.audit.reads`). Values are not kept."""
+    if session is None or value is None or value == field.codec.empty():
+        return
+    owner_id = getattr(instance, field.owner_attr, None)
+    if owner_id is None:
+        return
+    table, _column, level = field._column()
+    note_read(session, field._keys().label, owner_id, f"{table}.{field.name}", level)
+
+
+def note_read(
+    session: Session, owner_kind: str, owner_id: uuid.UUID, field: str, sensitivity: str
+) -> None:
+    """Note a classified field shown to the session's acting reader (the field reader does
+    it for every field it decrypts; a page that shows plaintext classified columns calls it).
+    Nothing is noted for a service's own widened reads (`unmasked`), shown to no one."""
+    if reader_of(session) in (None, _read_everything):
+        return
+    reads: dict[tuple[str, uuid.UUID], set[tuple[str, str]]] = session.info.setdefault(_READS, {})
+    reads.setdefault((owner_kind, owner_id), set()).add((field, sensitivity))
+
+
+def take_reads(session: Session) -> dict[tuple[str, uuid.UUID], set[tuple[str, str]]]:
+    """The fields the acting reader saw since the last call, as {(owner kind, owner id):
+    {(table.field, sensitivity)}}; forgotten once taken."""
+    reads: dict[tuple[str, uuid.UUID], set[tuple[str, str]]] = session.info.pop(_READS, {})
+    return reads
 
 
 def _copy(value: T) -> T:
@@ -344,6 +387,22 @@ def _copy(value: T) -> T:
     if isinstance(value, list):
         return list(value)  # type: ignore[return-value]
     return value
+
+
+def recompute_blind_indexes(session: Session, instance: object) -> bool:
+    """Write again every blind index of `instance` from its decrypted value, by the rule the
+    field indexes a stored value with today (`haven db reindex`); True when one changed. The
+    ciphertext is left as it is. Call inside `unmasked(session)`: a masked value would index
+    as empty. A value whose owner's key was destroyed reads as empty and indexes as none."""
+    changed = False
+    for field in encrypted_fields(type(instance)).values():
+        if field.blind is None:
+            continue
+        index = field.index_of(session, field.__get__(instance, type(instance)))
+        if getattr(instance, field.blind.attr) != index:
+            setattr(instance, field.blind.attr, index)
+            changed = True
+    return changed
 
 
 def encrypted_fields(cls: type[Any]) -> dict[str, EncryptedField[Any]]:

@@ -4,8 +4,9 @@ Payments, exports, vetting decisions, erasure and changes to one's own sign-in m
 `require_fresh(session, actor)` first. "Fresh" means the request's own login session was
 opened or re-authenticated (password, and second factor when the user has one) within
 `within`; another session of the same user does not count, and neither does an API token
-(a token is a standing credential, never a fresh proof). The operator at the command line
-(`Actor.system()`) is at the machine itself and is not asked.
+(a token is a standing credential, never a fresh proof): a request made with a token is
+refused with 403 (`TokenNotFresh`), since no re-authentication could help it. The operator at
+the command line (`Actor.system()`) is at the machine itself and is not asked.
 """
 
 from __future__ import annotations
@@ -17,18 +18,29 @@ from sqlalchemy.orm import Session
 
 from haven.db.types import utcnow
 from haven.security import repository
-from haven.security.errors import FreshAuthRequired
-from haven.security.models import LoginSession
+from haven.security.errors import FreshAuthRequired, TokenNotFresh
+from haven.security.models import ApiToken, LoginSession
 from haven.security.permissions import Actor
 
 FRESH_WITHIN = timedelta(minutes=5)
 # Where the request's login session is remembered once resolved (`haven.accounts.sessions`).
 CURRENT_LOGIN_KEY = "haven.login_session_id"
+# Where the request's API token is remembered once resolved (`haven.accounts.tokens`).
+CURRENT_TOKEN_KEY = "haven.api_token_id"  # noqa: S105 - a dictionary key, not a secret
 
 
 def remember_login(session: Session, login: LoginSession) -> None:
     """The login session this request (this database session) runs under."""
     session.info[CURRENT_LOGIN_KEY] = login.id
+
+
+def remember_token(session: Session, token: ApiToken) -> None:
+    """This request (this database session) acts through an API token."""
+    session.info[CURRENT_TOKEN_KEY] = token.id
+
+
+def via_token(session: Session) -> bool:
+    return session.info.get(CURRENT_TOKEN_KEY) is not None
 
 
 def current_login(session: Session) -> LoginSession | None:
@@ -51,6 +63,9 @@ def is_fresh(
 def require_fresh(
     session: Session, actor: Actor, *, within: timedelta = FRESH_WITHIN, now: datetime | None = None
 ) -> None:
-    """Raise FreshAuthRequired (401, `reauthentication_required`) unless authentication is fresh."""
+    """Raise FreshAuthRequired (401, `reauthentication_required`) unless authentication is
+    fresh; TokenNotFresh (403) for a request made with an API token."""
+    if via_token(session) and not actor.is_system:
+        raise TokenNotFresh
     if not is_fresh(session, actor, within=within, now=now):
         raise FreshAuthRequired

@@ -59,6 +59,9 @@ class PendingLogin(IdMixin, Base):
     expires_at: Mapped[datetime]
     failed_attempts: Mapped[int] = mapped_column(default=0)
     webauthn_challenge: Mapped[str | None] = mapped_column(String(128))
+    # An enrolment: the administrator's one-time code the user entered (haven.accounts.mfa);
+    # until there is one, the login shows no authenticator secret and accepts no factor.
+    enrolment_code_id: Mapped[uuid.UUID | None]
 
 
 class TotpFactor(IdMixin, Base):
@@ -92,20 +95,56 @@ class WebAuthnCredential(IdMixin, Base):
 
 
 class LoginFailure(IdMixin, Base):
-    """One failed login attempt, kept for an hour to throttle guessing against one account.
+    """One failed login attempt, kept for an hour to slow guessing against one account.
 
     Keyed by the SHA-256 of the normalised username, not by user id, so that unknown
-    usernames are throttled exactly like real ones (the lockout reveals nothing).
+    usernames are throttled exactly like real ones (the delay reveals nothing). `device_key`
+    is the known device the attempt came from (the hash of its device token), or None for
+    any other device: each known device has a count of its own (haven.security.throttle).
     """
 
     __tablename__ = "login_failures"
 
     account_key: Mapped[str] = mapped_column(String(64), index=True)
+    device_key: Mapped[str | None] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+class KnownDevice(IdMixin, Base):
+    """A browser a user has fully logged in from: it holds a random device token in a cookie,
+    the table its SHA-256. Failed logins from it count apart from everyone else's, so that
+    guessing from elsewhere never delays the owner on their own device (OWASP device cookies).
+    """
+
+    __tablename__ = "known_devices"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class EnrolmentCode(IdMixin, Base):
+    """A one-time code an administrator gives a privileged user to enrol their first second
+    factor: the password alone never suffices. Only its SHA-256 is stored."""
+
+    __tablename__ = "enrolment_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by: Mapped[uuid.UUID | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class ApiToken(IdMixin, Base):
-    """A bearer token issued to a user for API clients; revocable, stored hashed."""
+    """A bearer token issued to a user for API clients; revocable, stored hashed.
+
+    `scopes` (space-separated: `read`, `write`) bounds what the token may do within its
+    user's role; every token expires (`haven.accounts.tokens`).
+    """
 
     __tablename__ = "api_tokens"
 
@@ -113,7 +152,8 @@ class ApiToken(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

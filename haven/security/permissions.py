@@ -37,6 +37,9 @@ class Permission(StrEnum):
     CASE_WRITE = "case.write"
     VETTING_READ = "vetting.read"
     VETTING_DECIDE = "vetting.decide"
+    # Record a person's appeal of their vetting decision on their behalf (vetting officers and
+    # case workers); gives no access to allegations or hits.
+    VETTING_APPEAL = "vetting.appeal"
     PAYMENT_PREPARE = "payment.prepare"
     PAYMENT_APPROVE = "payment.approve"
     POW_READ = "pow.read"
@@ -55,6 +58,7 @@ class Permission(StrEnum):
     MATCH_REVIEW = "match.review"
     POW_PAY_MANAGE = "pow.pay_manage"
     POSTING_OVERRIDE = "posting.override"
+    PROGRAMME_MANAGE = "programme.manage"
 
 
 class Role(Labelled):
@@ -104,10 +108,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_WRITE,
             Permission.ENTITLEMENT_READ,
             Permission.MATCH_REVIEW,
+            Permission.VETTING_APPEAL,
         }
     ),
     Role.VETTING_OFFICER: frozenset(
-        _EVERYONE | {Permission.PERSON_READ, Permission.VETTING_READ, Permission.VETTING_DECIDE}
+        _EVERYONE
+        | {
+            Permission.PERSON_READ,
+            Permission.VETTING_READ,
+            Permission.VETTING_DECIDE,
+            Permission.VETTING_APPEAL,
+        }
     ),
     Role.FINANCE_OFFICER: frozenset(
         _EVERYONE
@@ -144,6 +155,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PAYMENT_READ,
             Permission.CASE_MANAGE,
             Permission.POSTING_OVERRIDE,
+            Permission.PROGRAMME_MANAGE,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -162,6 +174,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FUNDER_MANAGE,
             Permission.CONSENT_TEXT_MANAGE,
             Permission.POW_PAY_MANAGE,
+            Permission.PROGRAMME_MANAGE,
         }
     ),
 }

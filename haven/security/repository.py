@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from haven.db.types import utcnow
 from haven.security.models import (
     ApiToken,
+    EnrolmentCode,
+    KnownDevice,
     LoginFailure,
     LoginSession,
     PendingLogin,
@@ -127,13 +129,28 @@ def delete_factors_of(session: Session, user_id: uuid.UUID) -> int:
 # --- failed logins ----------------------------------------------------------------------------
 
 
-def failures_since(session: Session, account_key: str, since: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(LoginFailure.account_key == account_key, LoginFailure.occurred_at > since)
+def failures_since(
+    session: Session,
+    account_key: str,
+    since: datetime,
+    *,
+    device_key: str | None = None,
+    any_device: bool = False,
+) -> tuple[int, datetime | None]:
+    """How many failures against the account since `since`, and the latest one's time: those
+    from the known device `device_key`, or (None) those from every other device; or, with
+    `any_device`, all of them."""
+    query = select(func.count(), func.max(LoginFailure.occurred_at)).where(
+        LoginFailure.account_key == account_key, LoginFailure.occurred_at > since
     )
-    return int(session.scalar(query) or 0)
+    if not any_device:
+        query = query.where(
+            LoginFailure.device_key.is_(None)
+            if device_key is None
+            else LoginFailure.device_key == device_key
+        )
+    count, latest = session.execute(query).one()
+    return int(count or 0), latest
 
 
 def forget_failures(session: Session, account_key: str, *, until: datetime) -> None:
@@ -160,3 +177,59 @@ def tokens_of(session: Session, user_id: uuid.UUID) -> Sequence[ApiToken]:
     return session.scalars(
         select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc())
     ).all()
+
+
+# --- known devices ----------------------------------------------------------------------------
+
+
+def devices_by_hashes(
+    session: Session, user_id: uuid.UUID, token_hashes: Sequence[str], *, now: datetime
+) -> Sequence[KnownDevice]:
+    """The user's unexpired known devices among these token hashes."""
+    if not token_hashes:
+        return []
+    return session.scalars(
+        select(KnownDevice).where(
+            KnownDevice.user_id == user_id,
+            KnownDevice.token_hash.in_(list(token_hashes)),
+            KnownDevice.expires_at > now,
+        )
+    ).all()
+
+
+def forget_expired_devices(session: Session, user_id: uuid.UUID, *, now: datetime) -> None:
+    session.execute(
+        delete(KnownDevice).where(KnownDevice.user_id == user_id, KnownDevice.expires_at <= now)
+    )
+
+
+def forget_devices_of(session: Session, user_id: uuid.UUID) -> int:
+    """Every known device of the user (their password or factors were reset)."""
+    return _rowcount(session.execute(delete(KnownDevice).where(KnownDevice.user_id == user_id)))
+
+
+# --- enrolment codes --------------------------------------------------------------------------
+
+
+def enrolment_code_by_hash(session: Session, code_hash: str) -> EnrolmentCode | None:
+    return session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash))
+
+
+def enrolment_code_by_id(session: Session, code_id: uuid.UUID) -> EnrolmentCode | None:
+    return session.get(EnrolmentCode, code_id)
+
+
+def withdraw_enrolment_codes(session: Session, user_id: uuid.UUID, *, now: datetime) -> int:
+    """End the user's unused codes (a new one replaces them); how many there were."""
+    return _rowcount(
+        session.execute(
+            update(EnrolmentCode)
+            .where(
+                EnrolmentCode.user_id == user_id,
+                EnrolmentCode.used_at.is_(None),
+                EnrolmentCode.expires_at > now,
+            )
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )

@@ -1,19 +1,28 @@
-"""Login throttling: per account in the database, per client in memory.
+"""Login throttling that slows an attacker without locking the owner out (OWASP ASVS V6.3,
+the authentication cheat sheet's device cookies).
 
-Per account: at most `MAX_FAILURES_PER_HOUR` failed attempts (wrong password or wrong second
-factor) in any rolling hour; past that every attempt is refused, even with the right
-password, until old failures leave the window. Counted by the SHA-256 of the normalised
-username, so an unknown username behaves exactly like a real one, and kept in the database so
-a restart does not reset it.
+Per account and device, in the database: failed attempts (wrong password, wrong second
+factor, wrong enrolment code) are counted per account in a rolling hour, in one bucket per
+known device of the account (a browser its user has fully logged in from, recognised by a
+device cookie: `haven.accounts.devices`) and one bucket for every other device. The first
+`FREE_FAILURES` failures of a bucket cost nothing; after that each attempt must wait an
+exponentially growing delay after the bucket's last failure (1 s, 2 s, 4 s … at most
+`MAX_DELAY`), and an attempt made too soon is answered 429 with Retry-After without the
+password even being checked. There is no hard lock: whoever guesses from elsewhere slows
+only unknown devices, and the owner on their own known device logs in at once. Counted by the
+SHA-256 of the normalised username, so an unknown username behaves exactly like a real one;
+kept in the database, so a restart resets nothing and every worker process shares it, and an
+attacker rotating client addresses still meets the same per-account bucket.
 
-Per client: a token bucket per IP address in the process's memory (`ClientLimiter`). On a
-laptop serving one process that is enough; several worker processes each keep their own
-buckets (the per-account limit, in the database, still holds across them).
+Per client: a token bucket per IP address in the process's memory (`ClientLimiter`), against
+one address spraying many usernames. A request carrying a known device of the account tried
+is not held to it (that device has its own bucket).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,8 +35,9 @@ from haven.db.types import utcnow
 from haven.security import repository
 from haven.security.models import LoginFailure
 
-MAX_FAILURES_PER_HOUR = 100
 WINDOW = timedelta(hours=1)
+FREE_FAILURES = 10  # failures per bucket and hour before any delay
+MAX_DELAY = timedelta(minutes=15)
 CLIENT_BURST = 20
 CLIENT_PER_MINUTE = 20
 
@@ -36,20 +46,55 @@ def account_key(username: str) -> str:
     return hashlib.sha256(username.strip().lower().encode()).hexdigest()
 
 
-def failures_in_window(session: Session, username: str, *, now: datetime | None = None) -> int:
-    return repository.failures_since(session, account_key(username), (now or utcnow()) - WINDOW)
+def delay_after(failures: int) -> timedelta:
+    """How long after the last failure the next attempt must wait, given the bucket's count."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - FREE_FAILURES, 30)
+    return min(timedelta(seconds=2**exponent), MAX_DELAY)
 
 
-def is_locked(session: Session, username: str, *, now: datetime | None = None) -> bool:
-    return failures_in_window(session, username, now=now) >= MAX_FAILURES_PER_HOUR
+def failures_in_window(
+    session: Session, username: str, *, device: str | None = None, now: datetime | None = None
+) -> int:
+    """Failures in the last hour: from the known device `device`, or (None) from all others."""
+    count, _latest = repository.failures_since(
+        session, account_key(username), (now or utcnow()) - WINDOW, device_key=device
+    )
+    return count
 
 
-def record_failure(session: Session, username: str, *, now: datetime | None = None) -> None:
-    """Count one failure, and forget this account's failures that left the window."""
+def all_failures_in_window(session: Session, username: str, *, now: datetime | None = None) -> int:
+    """Failures in the last hour from every device, known or not."""
+    count, _latest = repository.failures_since(
+        session, account_key(username), (now or utcnow()) - WINDOW, any_device=True
+    )
+    return count
+
+
+def wait_seconds(
+    session: Session, username: str, *, device: str | None = None, now: datetime | None = None
+) -> int:
+    """Seconds before the account may be tried again from this bucket (0: now)."""
+    moment = now or utcnow()
+    count, latest = repository.failures_since(
+        session, account_key(username), moment - WINDOW, device_key=device
+    )
+    if latest is None or count < FREE_FAILURES:
+        return 0
+    remaining = (latest + delay_after(count) - moment).total_seconds()
+    return max(0, math.ceil(remaining))
+
+
+def record_failure(
+    session: Session, username: str, *, device: str | None = None, now: datetime | None = None
+) -> None:
+    """Count one failure (in the bucket of `device`, or of unknown devices), and forget this
+    account's failures that left the window."""
     moment = now or utcnow()
     key = account_key(username)
     repository.forget_failures(session, key, until=moment - WINDOW)
-    session.add(LoginFailure(account_key=key, occurred_at=moment))
+    session.add(LoginFailure(account_key=key, device_key=device, occurred_at=moment))
     session.flush()
 
 

@@ -1,11 +1,15 @@
-"""Emergency wipe: destroy the key material first, then the data it protected.
+"""Emergency wipe: destroy the key material first, stop every running server, then the data.
 
 Every key Haven uses is derived from one root secret (`haven.db.keyring`); the root
 exists only as the key file, or as the passphrase stretched over the salt in the key
 directory. Overwriting and unlinking those few bytes makes the database, its WAL, every
 backup and every wrapped field key unreadable at once — that is what takes well under a
-second. Removing the SQLite files (or dropping PostgreSQL's schema) afterwards is tidiness,
-so that Haven then behaves like a fresh install.
+second. A server already running still holds the derived keys in memory and the database
+open, so the wipe then writes the wipe marker and signals every registered server
+(`haven.security.running`): each drops its keys, closes the database and stops within a
+second or two; one that does not exit after SIGTERM is killed. Removing the SQLite files (or
+dropping PostgreSQL's schema) afterwards is tidiness, so that Haven then behaves like a fresh
+install.
 
 Overwriting is best effort: on flash storage and copy-on-write or journalled file systems the
 old blocks may survive an overwrite. That is why the key file and key directory belong on
@@ -29,6 +33,7 @@ from sqlalchemy import text
 from haven.config import Settings
 from haven.db.engine import make_engine, sqlite_path
 from haven.db.keyring import LEDGER_FILE, passphrase_files
+from haven.security import running
 
 SQLITE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
@@ -42,6 +47,9 @@ class WipeReport:
     key_seconds: float = 0.0
     total_seconds: float = 0.0
     keys_gone_at: float = 0.0  # time.monotonic() when the last key file was unlinked
+    servers_signalled: list[int] = field(default_factory=list)
+    servers_killed: list[int] = field(default_factory=list)
+    servers_seconds: float = 0.0  # from the marker to the last server gone
 
 
 def destroy_file(path: Path) -> bool:
@@ -73,6 +81,14 @@ def emergency_wipe(settings: Settings) -> WipeReport:
     _sync_directories(key_material(settings))
     report.keys_gone_at = time.monotonic()
     report.key_seconds = report.keys_gone_at - started
+    # Running servers: the marker trips each one at its next request (or within a second),
+    # the signal makes it exit; the database goes only once they have closed it.
+    marked = time.monotonic()
+    # A key directory that cannot be written: the signals still reach the servers.
+    with contextlib.suppress(OSError):
+        running.mark_wiped(settings.key_dir)
+    report.servers_signalled, report.servers_killed = running.stop_servers(settings.key_dir)
+    report.servers_seconds = time.monotonic() - marked
     # The ledger names erased people only; with every record gone it has nothing to protect.
     destroy_file(settings.key_dir / LEDGER_FILE)
     database = sqlite_path(settings.database_url)

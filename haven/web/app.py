@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,10 +36,13 @@ from haven.people import api as people_api
 from haven.people import views as people_views
 from haven.pow import api as pow_api
 from haven.pow import views as pow_views
+from haven.programme import api as programme_api
+from haven.programme import views as programme_views
 from haven.reception import api as reception_api
 from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
+from haven.security import running
 from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
 from haven.web import casefile, errors, login, pages
@@ -57,6 +60,48 @@ VENDOR_MOUNTS = {
 }
 
 log = logging.getLogger("haven.web")
+
+# Every way in over HTTP: each package's pages and API, the shell's own pages.
+ROUTERS: tuple[APIRouter, ...] = (
+    login.router,
+    pages.router,
+    accounts_views.router,
+    accounts_api.router,
+    forces_api.router,
+    reception_api.router,
+    reception_import_api.router,
+    people_api.router,
+    casefile.api_router,
+    reception_views.router,
+    reception_import_views.router,
+    people_views.router,
+    casefile.router,
+    forces_views.router,
+    audit_api.router,
+    audit_views.router,
+    agreements_api.router,
+    agreements_views.router,
+    allowances_api.router,
+    allowances_views.router,
+    pathways_api.router,
+    pathways_views.router,
+    vetting_api.router,
+    vetting_views.router,
+    pow_api.router,
+    pow_views.router,
+    matching_api.router,
+    matching_views.router,
+    programme_api.router,
+    programme_views.router,
+)
+
+
+def _drop_keys(app: FastAPI) -> None:
+    """After a wipe: no keyring, no session factory, and every database file handle closed."""
+    engine: Engine = app.state.engine
+    app.state.keyring = None
+    app.state.session_factory = None
+    engine.dispose()
 
 
 def create_app(
@@ -98,37 +143,18 @@ def create_app(
         HavenMiddleware,
         secure_cookies=settings.secure_cookies,
         default_language=settings.default_language,
+        time_zone=settings.time_zone,
     )
     errors.install(app)
+    # Outermost: once an emergency wipe is seen, every request is refused before anything runs.
+    guard = running.WipeGuard(settings.key_dir)
+    guard.on_trip(lambda: _drop_keys(app))
+    app.state.wipe_guard = guard
+    app.add_middleware(running.WipeGuardMiddleware, guard=guard)
 
-    app.include_router(login.router)
-    app.include_router(pages.router)
-    app.include_router(accounts_views.router)
-    app.include_router(accounts_api.router)
-    app.include_router(forces_api.router)
-    app.include_router(reception_api.router)
-    app.include_router(reception_import_api.router)
-    app.include_router(people_api.router)
-    app.include_router(casefile.api_router)
-    app.include_router(reception_views.router)
-    app.include_router(reception_import_views.router)
-    app.include_router(people_views.router)
-    app.include_router(casefile.router)
-    app.include_router(forces_views.router)
-    app.include_router(audit_api.router)
-    app.include_router(audit_views.router)
-    app.include_router(agreements_api.router)
-    app.include_router(agreements_views.router)
-    app.include_router(allowances_api.router)
-    app.include_router(allowances_views.router)
-    app.include_router(pathways_api.router)
-    app.include_router(pathways_views.router)
-    app.include_router(vetting_api.router)
-    app.include_router(vetting_views.router)
-    app.include_router(pow_api.router)
-    app.include_router(pow_views.router)
-    app.include_router(matching_api.router)
-    app.include_router(matching_views.router)
+    # In this order: a route is matched against the routers as they were included.
+    for router in ROUTERS:
+        app.include_router(router)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from haven.accounts import sessions, tokens
 from haven.accounts.sessions import ActiveSession
+from haven.audit import reads
 from haven.config import Settings
 from haven.db.session import transaction
 from haven.errors import AuthenticationRequired
@@ -32,9 +33,22 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def _route(request: Request) -> str:
+    """The request's method and route template (ids and query strings left out)."""
+    route = request.scope.get("route")
+    return f"{request.method} {getattr(route, 'path', '-')}"
+
+
 def _db(request: Request) -> Iterator[Session]:
-    with transaction(request.app.state.session_factory) as session:
+    factory = request.app.state.session_factory
+    with transaction(factory) as session:
         yield session
+        shown = reads.collect(session, getattr(request.state, "actor", None), _route(request))
+    if shown is not None:
+        # The request's confidential reads, one event in a short transaction of its own
+        # (haven.audit.reads); if it cannot be written, the request fails unanswered.
+        with transaction(factory) as audit_session:
+            reads.record_reads(audit_session, shown)
 
 
 DB = Annotated[Session, Depends(_db, scope="function")]
@@ -112,14 +126,20 @@ _bearer = HTTPBearer(auto_error=False, description="An API token issued to a use
 
 
 def api_actor(
-    session: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    request: Request,
+    session: DB,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The user behind the request's bearer token; 401 with the reason otherwise."""
+    """The user behind the request's bearer token; 401 with the reason otherwise, and 403
+    when the token's scopes do not cover the request (`haven.accounts.tokens`)."""
     if credentials is None or not credentials.credentials.strip():
         raise AuthenticationRequired
-    _token, user = tokens.resolve(session, credentials.credentials.strip())
+    token, user = tokens.resolve(session, credentials.credentials.strip())
+    route = request.scope.get("route")
+    tokens.authorize(token, method=request.method, route_path=getattr(route, "path", None))
     actor = sessions.actor_for(user)
     bind_actor(session, actor)
+    request.state.actor = actor  # whose confidential reads the request audits
     return actor
 
 

@@ -1,8 +1,8 @@
 """One place that turns errors into answers: JSON under /api/, a page or fragment for HTML.
 
 Expected errors are HavenError subclasses (4xx). Anything else is a bug: the user gets a
-plain 500 that reveals nothing, and the log gets the exception type and the request path,
-never the message (an exception's text can carry a person's data).
+plain 500 that reveals nothing, and the log gets the exception type, the route template and
+the request id, never the message (an exception's text can carry a person's data).
 """
 
 from __future__ import annotations
@@ -124,8 +124,21 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        # The type, the route template and the request id; never the message (haven.web.logs).
+        request_id = getattr(request.state, "request_id", None)
+        route = getattr(request.scope.get("route"), "path", None) or "-"
+        log.error(
+            "unhandled %s on %s %s",
+            type(exc).__name__,
+            request.method,
+            route,
+            extra={"error": type(exc).__name__, "request_id": request_id, "route": route},
+        )
         message = N_("Something went wrong on our side. Nothing you sent was saved; try again.")
         if _is_api(request):
-            return _json(request, 500, "internal_error", message)
-        return _html(request, 500, "internal_error", message)
+            response: Response = _json(request, 500, "internal_error", message)
+        else:
+            response = _html(request, 500, "internal_error", message)
+        if request_id:
+            response.headers["X-Request-ID"] = request_id  # to quote when reporting it
+        return response

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from haven import i18n
+from haven.accounts import devices, mfa, sessions
 from haven.accounts import login as flow
-from haven.accounts import mfa, sessions
 from haven.accounts.models import User
 from haven.accounts.sessions import ActiveSession
 from haven.config import Settings
@@ -50,10 +50,13 @@ def safe_next(value: object) -> str:
     return "/"
 
 
-def _set_cookie(response: Response, name: str, value: str, settings: Settings) -> None:
+def _set_cookie(
+    response: Response, name: str, value: str, settings: Settings, max_age: int | None = None
+) -> None:
     response.set_cookie(
         name,
         value,
+        max_age=max_age,
         httponly=True,
         samesite="strict",
         secure=settings.secure_cookies,
@@ -62,9 +65,14 @@ def _set_cookie(response: Response, name: str, value: str, settings: Settings) -
 
 
 def _client(request: Request) -> flow.Client:
-    """The client address as the server sees it (behind a proxy: the proxy's)."""
+    """The client address as the server sees it (behind a proxy: the proxy's), and the device
+    cookie its browser sent (a known device of the account is not slowed by others' guesses)."""
     address = request.client.host if request.client else "unknown"
-    return flow.Client(address=address, limiter=throttle.limiter_for(request.app.state))
+    return flow.Client(
+        address=address,
+        limiter=throttle.limiter_for(request.app.state),
+        device=request.cookies.get(devices.COOKIE),
+    )
 
 
 def _retry_after(outcome: flow.Outcome) -> dict[str, str] | None:
@@ -94,6 +102,9 @@ def _signed_in(outcome: flow.Outcome, settings: Settings) -> Response:
     assert outcome.token is not None  # noqa: S101 - a session was opened
     response = RedirectResponse(safe_next(outcome.next_path), status_code=303)
     _set_cookie(response, SESSION_COOKIE, outcome.token, settings)
+    if outcome.device_cookie:
+        lifetime = int(devices.LIFETIME.total_seconds())
+        _set_cookie(response, devices.COOKIE, outcome.device_cookie, settings, max_age=lifetime)
     if outcome.pending_ended:
         response.delete_cookie(PENDING_COOKIE, path="/")
     return response
@@ -220,7 +231,7 @@ def verify(
     )
     if outcome.result is flow.Result.SUCCEEDED:
         return _signed_in(outcome, settings)
-    if outcome.reason is flow.Reason.ACCOUNT_LOCKED:
+    if outcome.reason is flow.Reason.ACCOUNT_SLOWED:
         return _login_page(request, outcome, username=username, next_path="/", status=429)
     if outcome.reason is flow.Reason.LOGIN_ENDED:
         return _login_page(request, outcome, username="", next_path="/", status=401)
@@ -270,12 +281,28 @@ def _enrol_page(
     )
 
 
+def _enrolment_code_page(
+    request: Request, *, outcome: flow.Outcome | None = None, status: int = 200
+) -> Response:
+    """The first step of an enrolment: the one-time code from an administrator."""
+    return render(
+        request,
+        "accounts/enrolment_code.html",
+        {"error": outcome.error if outcome else None},
+        status_code=status,
+        headers=_retry_after(outcome) if outcome and status == 429 else None,
+    )
+
+
 @router.get("/login/enrol", response_class=HTMLResponse)
 def enrol_page(request: Request, session: DB) -> Response:
-    """A privileged user without a second factor: enrolling one is all they can do."""
+    """A privileged user without a second factor: enrolling one is all they can do, once they
+    have given the enrolment code an administrator issued to them."""
     pending, user = _pending(request, session)
     if pending.state != sessions.ENROLMENT:
         return RedirectResponse("/login/verify", status_code=303)
+    if not flow.code_accepted(session, pending, user):
+        return _enrolment_code_page(request)
     return _enrol_page(request, session, user)
 
 
@@ -288,6 +315,23 @@ def enrol(
     _active: Annotated[ActiveSession | None, Depends(anonymous_csrf)],
 ) -> Response:
     pending, user = _pending(request, session)
+    if "enrolment_code" in form:
+        given = flow.accept_enrolment_code(
+            session,
+            pending,
+            user,
+            code=str(form.get("enrolment_code", ""))[:40],
+            client=_client(request),
+        )
+        if given.result is flow.Result.ENROLMENT:
+            return RedirectResponse("/login/enrol", status_code=303)
+        if given.result is flow.Result.SECOND_FACTOR:
+            return RedirectResponse("/login/verify", status_code=303)
+        if given.pending_ended:
+            status = 429 if given.result is flow.Result.THROTTLED else 401
+            return _login_page(request, given, username="", next_path="/", status=status)
+        status = 429 if given.result is flow.Result.THROTTLED else 422
+        return _enrolment_code_page(request, outcome=given, status=status)
     outcome = flow.enrol(
         session,
         settings,
@@ -302,6 +346,8 @@ def enrol(
         return _signed_in(outcome, settings)
     if outcome.result is flow.Result.SECOND_FACTOR:
         return RedirectResponse("/login/verify", status_code=303)
+    if outcome.reason is flow.Reason.ENROLMENT_CODE:
+        return _enrolment_code_page(request, outcome=outcome, status=422)
     status = 429 if outcome.result is flow.Result.THROTTLED else 422
     return _enrol_page(request, session, user, error=outcome.error, status=status)
 

@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from haven import i18n
+from haven.kernel import clock
 from haven.security.permissions import Permission, Role
+from haven.text import places
 from haven.web.labels import LABELS
 
 HAVEN_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +32,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.ngettext(singular, plural, n)
 
 
+def _pgettext(context: str, message: str) -> str:
+    return i18n.pgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return i18n.npgettext(context, singular, plural, n)
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_template_dirs()),
@@ -38,12 +48,22 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
     env.globals["LANGUAGES"] = i18n.LANGUAGES
     env.globals["ROLE_LABELS"] = i18n.labels(Role)
     env.globals["Permission"] = Permission
     env.globals["LABELS"] = LABELS
     env.filters["t"] = i18n.render
+    # Places from the reference table (haven/text/places.py): township names offered in forms,
+    # and a stored place shown by the table's name in the reader's language.
+    env.globals["TOWNSHIP_CHOICES"] = places.choices
+    env.filters["place"] = places.display_name
+    # Instants in the programme's time zone, never in UTC: "2026-11-03 14:30 +06:30".
+    env.filters["local_time"] = clock.format_local
+    env.filters["local_date"] = clock.format_local_date
+    env.globals["time_zone"] = clock.zone_name
     return env
 
 

@@ -15,7 +15,11 @@ from tests import factories as f
 
 
 def _events(db: Session, subject_id: object) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.subject_id == subject_id)))
+    return list(
+        db.scalars(
+            select(AuditEvent).where(AuditEvent.subject_id == subject_id).order_by(AuditEvent.seq)
+        )
+    )
 
 
 def test_creating_a_user_is_audited_without_the_password(

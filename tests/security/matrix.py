@@ -53,7 +53,9 @@ class Operation:
     """How to call one API operation and which permission it needs.
 
     `record` operations are called twice: on the caller's own organisation's record (allowed
-    exactly when the role holds the permission) and on another organisation's (always denied).
+    exactly when the role holds the permission) and on another organisation's (always denied);
+    `elsewhere` ones a third time, on their own organisation's record at another site
+    (denied to site-scoped roles such as the registrar).
     """
 
     method: str
@@ -66,3 +68,8 @@ class Operation:
     upload: Callable[[World], dict[str, tuple[str, bytes, str]]] | None = None
     query: Callable[[World], dict[str, str]] | None = None
     clearance: Sensitivity | None = None  # also needs this field clearance (ROLE_CLEARANCE)
+    # Also called on a record of the caller's own organisation at ANOTHER site (the domain's
+    # seed stores its ids under `<name>_elsewhere`): allowed only to organisation-wide roles.
+    elsewhere: bool = False
+    # Needs fresh authentication (haven.security.fresh): an API token is refused for every role.
+    fresh: bool = False

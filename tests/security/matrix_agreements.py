@@ -76,6 +76,7 @@ OPERATIONS: list[Operation] = [
         "/api/agreements/{agreement_id}/approve",
         Permission.AGREEMENT_APPROVE,
         record=True,
+        fresh=True,
     ),
     Operation(
         "GET",
@@ -159,13 +160,13 @@ def seed(ctx: SideContext, side: Side) -> None:
     service.transition(ctx.db, negotiator, executing, AgreementStatus.NEGOTIATING)
     second = ctx.users[Role.MANAGER]
     service.name_approver(ctx.db, negotiator, executing, second.id)
-    service.approve(ctx.db, _manager(second.id, ctx), executing)
+    service.approve(ctx.db, f.fresh(ctx.db, _manager(second.id, ctx)), executing)
     # A second approver: another manager of the side, made for the seed only.
     other_manager = f.user(
         ctx.db, organisation=ctx.organisation, role=Role.MANAGER, settings=ctx.settings
     )
     service.name_approver(ctx.db, negotiator, executing, other_manager.id)
-    service.approve(ctx.db, _manager(other_manager.id, ctx), executing)
+    service.approve(ctx.db, f.fresh(ctx.db, _manager(other_manager.id, ctx)), executing)
     service.transition(ctx.db, negotiator, executing, AgreementStatus.EXECUTING)
     side.ids["agreement_id"] = executing
     side.ids["matrix_manager_id"] = other_manager.id

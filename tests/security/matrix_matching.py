@@ -4,31 +4,36 @@ from __future__ import annotations
 
 import uuid
 
+from haven.accounts.models import Site
 from haven.matching import service
 from haven.people.models import Person
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security.permissions import Actor, Permission
+from tests import factories as f
 from tests.security.matrix import Operation, Side, SideContext
 
 REVIEW = Permission.MATCH_REVIEW
 
 OPERATIONS: list[Operation] = [
     Operation("GET", "/api/matching/reviews", REVIEW),
-    Operation("GET", "/api/matching/reviews/{review_id}", REVIEW, record=True),
+    Operation("GET", "/api/matching/reviews/{review_id}", REVIEW, record=True, elsewhere=True),
     Operation(
         "POST",
         "/api/matching/reviews/{review_id}/decision",
         REVIEW,
         record=True,
+        elsewhere=True,
         json=lambda w: {"decision": "link"},
     ),
     # On an unmerged pair the allowed answer is 409 (nothing to undo); out of scope, 404.
-    Operation("POST", "/api/matching/reviews/{review_id}/unmerge", REVIEW, record=True),
+    Operation(
+        "POST", "/api/matching/reviews/{review_id}/unmerge", REVIEW, record=True, elsewhere=True
+    ),
 ]
 
 
-def _person(ctx: SideContext, name: str) -> Person:
+def _person(ctx: SideContext, name: str, site: Site | None = None) -> Person:
     event = reception.receive(
         ctx.db,
         Actor.system(),
@@ -36,7 +41,7 @@ def _person(ctx: SideContext, name: str) -> Person:
             {
                 "name_latin": name,
                 "classification": "defector",
-                "site_id": str(ctx.site.id),
+                "site_id": str((site or ctx.site).id),
                 "received_on": "2026-11-01",
             }
         ),
@@ -57,3 +62,6 @@ def seed(ctx: SideContext, side: Side) -> None:
     first = ctx.db.get(Person, ctx.person_id)
     assert first is not None
     side.ids["review_id"] = _review(ctx, first, _person(ctx, "Matrix Twin"))
+    # A pair that spans two sites of the organisation: for its organisation-wide reviewers.
+    far = f.site(ctx.db, organisation=ctx.organisation, name=f"Far site of {ctx.organisation.name}")
+    side.ids["review_id_elsewhere"] = _review(ctx, first, _person(ctx, "Matrix Twin", far))

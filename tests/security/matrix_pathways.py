@@ -14,7 +14,7 @@ from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
 from haven.security.permissions import Actor, Permission
 from tests import factories as f
-from tests.pathways.support import choose, consent_text
+from tests.pathways.support import SAFEGUARDS, choose, consent_text
 from tests.security.matrix import Operation, Side, SideContext
 
 SYSTEM = Actor.system()
@@ -46,6 +46,7 @@ OPERATIONS: list[Operation] = [
             "language": "en",
             "consent_text_id": str(w.mine.ids["consent_text_id"]),
             "explained": True,
+            **SAFEGUARDS,
             "change_reason": "Family moved abroad",
         },
     ),

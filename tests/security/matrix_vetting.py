@@ -55,6 +55,26 @@ OPERATIONS: list[Operation] = [
         record=True,
         json=lambda w: {"kind": "appeal", "grounds": "New witness."},
     ),
+    Operation(
+        "POST",
+        "/api/vetting/cases/{vetting_case_id}/notification",
+        Permission.VETTING_DECIDE,
+        record=True,
+        json=lambda w: {"notified_on": "2026-11-01", "language": "my"},
+    ),
+    Operation(
+        "GET", "/api/vetting/cases/{vetting_case_id}/notice", Permission.VETTING_READ, record=True
+    ),
+    Operation(
+        "GET", "/api/vetting/persons/{person_id}/appeal", Permission.VETTING_APPEAL, record=True
+    ),
+    Operation(
+        "POST",
+        "/api/vetting/persons/{person_id}/appeals",
+        Permission.VETTING_APPEAL,
+        record=True,
+        json=lambda w: {"lodged_on": "2026-11-01", "grounds": "I was not there."},
+    ),
     Operation("GET", "/api/vetting/incidents", Permission.VETTING_READ),
     Operation(
         "POST",

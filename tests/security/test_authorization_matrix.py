@@ -32,7 +32,7 @@ from haven.people import service as people
 from haven.people.schemas import FamilyMemberIn
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
-from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role
+from haven.security.permissions import ROLE_PERMISSIONS, ROLE_SCOPE, Actor, Permission, Role, Scope
 from tests import factories as f
 from tests.conftest import BACKENDS, worker_databases
 from tests.databases import Databases
@@ -42,6 +42,7 @@ from tests.security import (
     matrix_matching,
     matrix_pathways,
     matrix_pow,
+    matrix_programme,
     matrix_vetting,
 )
 from tests.security.matrix import Operation, Side, SideContext, World
@@ -53,6 +54,7 @@ DOMAINS = [
     matrix_vetting,
     matrix_pow,
     matrix_matching,
+    matrix_programme,
 ]
 
 SYSTEM = Actor.system()
@@ -248,6 +250,9 @@ CORE_OPERATIONS: list[Operation] = [
         json=lambda w: {"name_my": "တပ်သား", "verified": True},
     ),
     Operation(
+        "GET", "/api/ranks/lookup", Permission.REFERENCE_READ, query=lambda w: {"text": "Bo Gyi"}
+    ),
+    Operation(
         "POST",
         "/api/rank-equivalences",
         Permission.REFERENCE_MANAGE,
@@ -390,8 +395,15 @@ def _call(client: TestClient, op: Operation, world: World, side: Side, role: Rol
     return client.request(op.method, _path(op, world, side, role), **kwargs).status_code
 
 
+def _elsewhere(side: Side) -> Side:
+    """The side's records at another site of its organisation, under their usual names."""
+    suffix = "_elsewhere"
+    moved = {k.removesuffix(suffix): v for k, v in side.ids.items() if k.endswith(suffix)}
+    return Side(ids={**side.ids, **moved})
+
+
 def _expected_allowed(op: Operation, role: Role, *, own: bool) -> bool:
-    if not own:
+    if not own or op.fresh:
         return False
     if op.clearance is not None:
         order = list(Sensitivity)
@@ -423,19 +435,23 @@ def test_matrix(op: Operation, client: TestClient, db: Session, world: World) ->
         response = client.request(op.method, path, headers=headers)
         assert response.status_code == 401, (op.path, headers, response.status_code)
     unexpected_allows, unexpected_denies = [], []
-    sides = [(world.mine, True)] + ([(world.other, False)] if op.record else [])
+    sides = [(world.mine, "own")] + ([(world.other, "other")] if op.record else [])
+    if op.elsewhere:
+        sides.append((_elsewhere(world.mine), "elsewhere"))
     for role in Role:
-        for side, own in sides:
+        for side, where in sides:
             savepoint = db.begin_nested()
             status = _call(client, op, world, side, role)
             savepoint.rollback()
             assert status < 500, (role, op.path, status)
             allowed = status not in (401, 403, 404)
-            expected = _expected_allowed(op, role, own=own)
+            expected = _expected_allowed(op, role, own=where != "other")
+            if where == "elsewhere" and ROLE_SCOPE[role] is Scope.SITE:
+                expected = False
             if allowed and not expected:
-                unexpected_allows.append((role.value, "own" if own else "other", status))
+                unexpected_allows.append((role.value, where, status))
             if expected and not allowed:
-                unexpected_denies.append((role.value, "own" if own else "other", status))
+                unexpected_denies.append((role.value, where, status))
     assert unexpected_allows == []
     assert unexpected_denies == []
 

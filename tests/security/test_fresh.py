@@ -131,4 +131,4 @@ def test_reauthentication_refuses_a_wrong_password_and_counts_it(
         "/reauth", data={"password": "not it at all", "csrf_token": token, "next": "/"}
     )
     assert response.status_code == 401
-    assert throttle.failures_in_window(db, "re.worker") == 1
+    assert throttle.all_failures_in_window(db, "re.worker") == 1
