@@ -1,4 +1,5 @@
-"""Load every domain's event handlers. The composing shell (the web app, the command line,
+"""Load every domain's event handlers (and the standing's answers to the kernel's custody
+port, `haven.kernel.custody`). The composing shell (the web app, the command line,
 the demo builder, the tests) calls `wire()` once before any service runs; publishing an event
 earlier raises `NotWired`, so no handler can be silently missed.
 
@@ -15,6 +16,7 @@ import haven.pathways.handlers
 import haven.people.handlers
 import haven.pow.handlers
 import haven.reception.handlers
+import haven.standing.handlers
 import haven.vetting.handlers
 from haven.kernel import events
 
@@ -26,6 +28,7 @@ HANDLER_MODULES = (
     haven.people.handlers,
     haven.pow.handlers,
     haven.reception.handlers,
+    haven.standing.handlers,
     haven.vetting.handlers,
 )
 

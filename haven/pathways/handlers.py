@@ -9,6 +9,7 @@ from haven.pathways import repository, service
 from haven.people.public import PersonErased
 from haven.reception.public import Classification, PersonReceived
 from haven.security.permissions import Actor
+from haven.vetting.public import Outcome, VettingOutcomeDecided
 
 
 @handles(PersonReceived)
@@ -17,6 +18,17 @@ def open_a_childs_case(session: Session, actor: Actor, event: PersonReceived) ->
     with reception's 48-hour handover deadline."""
     if event.classification == Classification.CHILD:
         service.on_child_received(session, actor, event.person_id, event.organisation_id)
+
+
+@handles(VettingOutcomeDecided)
+def end_serving_when_excluded(session: Session, actor: Actor, event: VettingOutcomeDecided) -> None:
+    """A person who chose to serve and is then referred for accountability, or found not a
+    member of the force, may serve no longer (docs/standing.md): their case gets a task to
+    record what they choose now."""
+    if event.outcome in (Outcome.REFERRED, Outcome.NOT_ELIGIBLE):
+        service.on_serving_closed(
+            session, actor, event.person_id, not_eligible=event.outcome == Outcome.NOT_ELIGIBLE
+        )
 
 
 @handles(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from haven.audit.actions import AuditAction
-from haven.i18n import N_
+from haven.i18n import N_, NC_
 from haven.kernel.labels import Labelled, labels
 from haven.kernel.lifecycle import Lifecycle
 
@@ -28,13 +28,13 @@ PATHWAY_LABELS = labels(Pathway)
 
 
 class CaseStatus(Labelled):
-    OPEN = "open", N_("Open")
+    OPEN = "open", NC_("state of a case or a task", "Open")
     CLOSED = "closed", N_("Closed")
     REOPENED = "reopened", N_("Reopened")
 
 
 class TaskStatus(Labelled):
-    OPEN = "open", N_("Open")
+    OPEN = "open", NC_("state of a case or a task", "Open")
     DONE = "done", N_("Done")
     CANCELLED = "cancelled", N_("Cancelled")
 
@@ -56,7 +56,7 @@ class ServeStatus(Labelled):
 class HomeStatus(Labelled):
     PLANNING = "planning", N_("Planning")
     ASSESSED = "assessed", N_("Safety assessed")
-    RETURNED = "returned", N_("Returned")
+    RETURNED = "returned", NC_("a person came home", "Returned")
     FOLLOWING_UP = "following_up", N_("Following up")
     COMPLETED = "completed", N_("Completed")
 

@@ -58,7 +58,9 @@ class ConsentText(IdMixin, TimestampMixin, Base):
 
 
 class PathwayChoice(IdMixin, TimestampMixin, Base):
-    """One choice a person made, in their own words, after the explanation.
+    """One choice a person made, in their own words, after the explanation, with what
+    protects it from coercion: who was present (no former commander), the language the
+    person spoke, and their mark.
 
     The current choice is the one with `superseded_at` NULL; a change supersedes it and adds
     a new row, so the history is kept. Serving is never recorded for a child (the service
@@ -66,7 +68,10 @@ class PathwayChoice(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "pathway_choices"
-    __table_args__ = (CheckConstraint("pathway IN ('serve', 'home', 'exile')", name="pathway"),)
+    __table_args__ = (
+        CheckConstraint("pathway IN ('serve', 'home', 'exile')", name="pathway"),
+        CheckConstraint("mark IS NULL OR mark IN ('signature', 'thumbprint')", name="mark"),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -76,12 +81,21 @@ class PathwayChoice(IdMixin, TimestampMixin, Base):
     consent_version: Mapped[int]
     language: Mapped[str] = mapped_column(String(5))
     statement_ct: Mapped[bytes | None] = mapped_column("statement", LargeBinary, info=CONFIDENTIAL)
+    # Protection from coercion (docs/pathways.md): who was present, the language of the
+    # person's own words, no former commander in the room, and the person's mark. NULL on
+    # choices recorded before these were asked.
+    present_ct: Mapped[bytes | None] = mapped_column("present", LargeBinary, info=CONFIDENTIAL)
+    statement_language: Mapped[str | None] = mapped_column(String(60))
+    former_commanders_absent: Mapped[bool | None]
+    mark: Mapped[str | None] = mapped_column(String(12))
+    mark_attested_by: Mapped[str | None] = mapped_column(String(120))
     change_reason: Mapped[str | None] = mapped_column(String(500))
     chosen_at: Mapped[datetime]
     recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     superseded_at: Mapped[datetime | None]
 
     statement = _field("statement_ct")
+    present = _field("present_ct")
 
 
 class Case(IdMixin, TimestampMixin, Base):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 
 from haven.i18n import N_
 from haven.kernel.labels import Labelled
+from haven.kernel.marks import Mark
 from haven.kernel.text_fields import CleanText, Encoding, clean_optional
 from haven.pathways.lifecycle import Pathway
 
@@ -38,6 +39,7 @@ class ReferralKind(Labelled):
 class TaskKind(Labelled):
     GENERAL = "general", N_("Task")
     CHILD_PROTECTION = "child_protection", N_("Child protection")
+    SERVING_ENDED = "serving_ended", N_("Serving ended")
 
 
 class Evidence(Labelled):
@@ -97,13 +99,21 @@ class ConsentTextOut(BaseModel):
 
 
 class ChoiceIn(Strict):
-    """A choice: no default pathway; the explanation must have been given in the language."""
+    """A choice: no default pathway; the explanation must have been given in the language.
+    What protects it from coercion is required (the service names each missing item): who
+    was present, no former commander among them, the person's own words and the language
+    they spoke them in, and their mark (signature or thumbprint) with who attested it."""
 
     pathway: Pathway
     language: Language
     consent_text_id: uuid.UUID
     explained: bool
     statement: CleanText = Field(default=None, max_length=2000)
+    statement_language: CleanText = Field(default=None, max_length=60)
+    present: CleanText = Field(default=None, max_length=500)
+    former_commanders_absent: bool = False
+    mark: Mark | None = None
+    mark_attested_by: CleanText = Field(default=None, max_length=120)
     change_reason: CleanText = Field(default=None, max_length=500)
 
 
@@ -118,6 +128,11 @@ class ChoiceOut(BaseModel):
     consent_version: int
     language: str
     statement: str | None
+    statement_language: str | None
+    present: str | None
+    former_commanders_absent: bool | None
+    mark: Mark | None
+    mark_attested_by: str | None
     change_reason: str | None
     chosen_at: datetime
     superseded_at: datetime | None

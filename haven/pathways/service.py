@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -71,6 +71,16 @@ from haven.standing.public import Standing, require_may_choose, standing_of
 
 CHILD_TASK = TaskKind.CHILD_PROTECTION.value
 CHILD_TASK_TITLE = N_("Refer to child protection and hand over")
+SERVING_ENDED_TASK = TaskKind.SERVING_ENDED.value
+SERVING_ENDED_TITLE = N_(
+    "Referred for accountability: serving has ended. Talk with the person about going home "
+    "under conditions, exile, or custody and the justice referral; record their new choice."
+)
+SERVING_ENDED_NOT_ELIGIBLE_TITLE = N_(
+    "Not a member of the force: serving has ended. Talk with the person about going home or "
+    "exile as a civilian; record their new choice."
+)
+SERVING_ENDED_WITHIN = timedelta(days=2)
 
 
 def _record(
@@ -359,6 +369,23 @@ def _child_due(session: Session, person: Person) -> datetime:
     return due if due is not None else utcnow() + CHILD_HANDOVER
 
 
+def on_serving_closed(
+    session: Session, actor: Actor, person_id: uuid.UUID, *, not_eligible: bool = False
+) -> CaseTask | None:
+    """A vetting decision closed serving to the person (referred for accountability, or not
+    a member of the force): if serving is their current choice, their case gets a task
+    (idempotent, due in two days) to talk with them about what remains open and record a new
+    choice; the serve track stops (its next steps ask the standing, which now refuses)."""
+    case = repository.case_of_person(session, person_id)
+    current = repository.current_choice(session, person_id)
+    if case is None or current is None or current.pathway != Pathway.SERVE.value:
+        return None
+    title = SERVING_ENDED_NOT_ELIGIBLE_TITLE if not_eligible else SERVING_ENDED_TITLE
+    return _rule_task(
+        session, actor, case, SERVING_ENDED_TASK, title, utcnow() + SERVING_ENDED_WITHIN
+    )
+
+
 def ensure_child_protection(
     session: Session, actor: Actor, case: Case, person: Person
 ) -> CaseTask | None:
@@ -366,15 +393,24 @@ def ensure_child_protection(
     after reception (reception's own deadline)."""
     if not person_is_child(session, person):
         return None
-    existing = repository.open_task_of_kind(session, case.id, CHILD_TASK)
+    return _rule_task(
+        session, actor, case, CHILD_TASK, CHILD_TASK_TITLE, _child_due(session, person)
+    )
+
+
+def _rule_task(
+    session: Session, actor: Actor, case: Case, kind: str, title: str, due_at: datetime
+) -> CaseTask:
+    """The case's open task of `kind` that a rule makes (made once: an open one is kept)."""
+    existing = repository.open_task_of_kind(session, case.id, kind)
     if existing is not None:
         return existing
     task = CaseTask(
         case_id=case.id,
         organisation_id=case.organisation_id,
-        kind=CHILD_TASK,
-        title=CHILD_TASK_TITLE,
-        due_at=_child_due(session, person),
+        kind=kind,
+        title=title,
+        due_at=due_at,
         status=TaskStatus.OPEN.value,
     )
     session.add(task)
@@ -386,7 +422,7 @@ def ensure_child_protection(
         "case_task",
         task.id,
         case.organisation_id,
-        kind={"before": None, "after": CHILD_TASK},
+        kind={"before": None, "after": kind},
         due_at={"before": None, "after": task.due_at.isoformat()},
     )
     return task
@@ -472,6 +508,35 @@ def _start_track(session: Session, case: Case, pathway: Pathway) -> None:
     session.flush()
 
 
+def coercion_safeguards_missing(data: ChoiceIn) -> dict[str, str]:
+    """What a choice lacks of its protection from coercion, one message per field: who was
+    present, no former commander among them, the person's own words and their language, the
+    person's mark and who attested it (docs/pathways.md)."""
+    fields: dict[str, str] = {}
+    if not data.present:
+        fields["present"] = N_(
+            "Name everyone present when the person chose (name and role), the recorder included."
+        )
+    if not data.former_commanders_absent:
+        fields["former_commanders_absent"] = N_(
+            "The person chooses with no former commander present. Ask any commander to leave "
+            "the room, then confirm it here."
+        )
+    if not data.statement:
+        fields["statement"] = N_("Write down the person's choice in their own words.")
+    if not data.statement_language:
+        fields["statement_language"] = N_(
+            "Name the language the person spoke (for example Burmese, Kayah Li, S'gaw Karen)."
+        )
+    if data.mark is None:
+        fields["mark"] = N_(
+            "Record how the person marked the statement as their own: signature or thumbprint."
+        )
+    if not data.mark_attested_by:
+        fields["mark_attested_by"] = N_("Name who saw the person make their mark.")
+    return fields
+
+
 def record_choice(
     session: Session, actor: Actor, person_id: uuid.UUID, data: ChoiceIn
 ) -> PathwayChoice:
@@ -494,6 +559,7 @@ def record_choice(
         fields["pathway"] = N_(
             "A child cannot be given the serve pathway. Choose going home or exile."
         )
+    fields.update(coercion_safeguards_missing(data))
     current = repository.current_choice(session, person.id)
     if current is not None and not data.change_reason:
         fields["change_reason"] = N_("Say why the person changed their choice.")
@@ -521,11 +587,16 @@ def record_choice(
         consent_text_id=text.id,
         consent_version=text.version,
         language=data.language,
+        statement_language=data.statement_language,
+        former_commanders_absent=data.former_commanders_absent,
+        mark=str(data.mark),
+        mark_attested_by=data.mark_attested_by,
         change_reason=data.change_reason if current is not None else None,
         chosen_at=now,
         recorded_by_id=actor.user_id,
     )
     choice.statement = data.statement
+    choice.present = data.present
     session.add(choice)
     session.flush()
     _start_track(session, case, data.pathway)
@@ -539,6 +610,8 @@ def record_choice(
         pathway={"before": current.pathway if current else None, "after": choice.pathway},
         consent_version={"before": None, "after": text.version},
         language={"before": None, "after": data.language},
+        mark={"before": None, "after": str(data.mark)},
+        former_commanders_absent={"before": None, "after": True},
     )
     publish(
         session,

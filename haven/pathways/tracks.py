@@ -39,6 +39,7 @@ from haven.forces.public import (
     resolve_position,
 )
 from haven.i18n import N_, Text
+from haven.kernel.clock import local_today
 from haven.pathways import repository
 from haven.pathways.lifecycle import (
     EXILE_STEP,
@@ -151,7 +152,7 @@ def terms_date(session: Session, person_id: uuid.UUID) -> tuple[date, ServiceTer
     event = latest_reception(session, person_id, military_only=True)
     if event is not None:
         return event.received_on, None
-    return utcnow().date(), None
+    return local_today(), None
 
 
 def _source_position_id(record: ServeRecord) -> uuid.UUID | None:
@@ -657,7 +658,7 @@ def move_home(session: Session, actor: Actor, case_id: uuid.UUID, data: HomeMove
         raise Conflict(N_("Assess the safety of the return to move the plan to assessed."))
     HOME.check(plan.status, target)
     if target is HomeStatus.RETURNED:
-        if data.returned_on is None or data.returned_on > utcnow().date():
+        if data.returned_on is None or data.returned_on > local_today():
             raise ValidationFailed(fields={"returned_on": N_("Enter the date of return.")})
         plan.returned_on = data.returned_on
     if target is HomeStatus.FOLLOWING_UP and not repository.visits_of(session, plan.id):
@@ -671,7 +672,7 @@ def add_visit(session: Session, actor: Actor, case_id: uuid.UUID, data: VisitIn)
     plan = _home_plan(session, actor, case_id)
     if plan.status not in (HomeStatus.RETURNED, HomeStatus.FOLLOWING_UP):
         raise Conflict(N_("Follow-up visits are recorded after the person has returned."))
-    if data.visited_on > utcnow().date() or (
+    if data.visited_on > local_today() or (
         plan.returned_on is not None and data.visited_on < plan.returned_on
     ):
         raise ValidationFailed(

@@ -24,6 +24,7 @@ from haven.db.types import utcnow
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.forces.public import receiving_forces
 from haven.kernel.labels import labels
+from haven.kernel.marks import Mark
 from haven.pathways import repository, service, tracks, work
 from haven.pathways.lifecycle import (
     CaseStatus,
@@ -90,6 +91,7 @@ PW_LABELS: dict[str, str] = {
     **labels(ExileStepName),
     **labels(ExileStepStatus),
     **labels(ExplanationLanguage),
+    **labels(Mark),
 }
 
 LIST_FIELDS = ("evidence", "support")
@@ -110,7 +112,7 @@ def _values(form: FormData) -> dict[str, Any]:
 def _data(values: dict[str, Any]) -> dict[str, Any]:
     """Form values as a service input: blanks are absent, checkboxes are booleans."""
     data = {k: v for k, v in values.items() if v not in ("", None) and k != "to"}
-    for flag in ("explained", "regime_controlled"):
+    for flag in ("explained", "regime_controlled", "former_commanders_absent"):
         if flag in data:
             data[flag] = data[flag] in ("yes", "true", "on")
     return data
@@ -292,6 +294,7 @@ def _choice_context(
             session, actor, language, organisation_id=organisation_id
         ),
         "pathways": list(Pathway),
+        "marks": list(Mark),
         "PW_LABELS": PW_LABELS,
     }
 

@@ -21,6 +21,7 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_
+from haven.kernel.clock import local_today
 from haven.pathways import repository
 from haven.pathways.lifecycle import (
     ACTIVE_CASE,
@@ -77,7 +78,7 @@ def tasks(session: Session, actor: Actor, case: Case) -> Sequence[CaseTask]:
 def add_task(session: Session, actor: Actor, case_id: uuid.UUID, data: TaskIn) -> CaseTask:
     case = get_case(session, actor, case_id, Permission.CASE_WRITE)
     require_active(case)
-    if data.due_on < utcnow().date():
+    if data.due_on < local_today():
         raise ValidationFailed(fields={"due_on": N_("The due date cannot be in the past.")})
     task = CaseTask(
         case_id=case.id,

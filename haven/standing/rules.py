@@ -3,11 +3,12 @@ their standing and what it allows. Pure: no database, so the table in docs/stand
 checked against it line by line.
 
 One state names the standing (the first that applies, in this order): deceased, child,
-referred for accountability, interned prisoner of war, former prisoner who defected (while
-some pathway is not yet covered by a voluntariness check), vetting pending, cleared with
-conditions, cleared. What is open is worked out from every fact, not only from the state: a
-referred person who is also an interned prisoner may neither serve (referred) nor change
-path at all until a voluntariness check has found the new path to be their own free choice.
+referred for accountability, not eligible (not a member of the force), interned prisoner of
+war, former prisoner who defected (while some pathway is not yet covered by a voluntariness
+check), vetting pending, cleared with conditions, cleared. What is open is worked out from
+every fact, not only from the state: a referred person who is also an interned prisoner may
+neither serve (referred) nor change path at all until a voluntariness check has found the new
+path to be their own free choice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from haven.i18n import N_, Text
+from haven.kernel.custody import CustodyAct
 from haven.kernel.labels import Labelled
 from haven.pow.public import PowStatus
 from haven.vetting.public import VettingStatus
@@ -25,6 +27,7 @@ class StandingState(Labelled):
     CHILD = "child", N_("Child: protected, not vetted")
     DECEASED = "deceased", N_("Deceased")
     REFERRED = "referred", N_("Referred for accountability")
+    NOT_ELIGIBLE = "not_eligible", N_("Not eligible: not a member of the force")
     PRISONER_OF_WAR = "prisoner_of_war", N_("Prisoner of war: interned")
     FORMER_PRISONER = "former_prisoner", N_("Former prisoner of war: defected")
     PENDING_VETTING = "pending_vetting", N_("Vetting pending")
@@ -60,6 +63,11 @@ REASONS: dict[StandingState, str] = {
         "serving and from allowances. Going home under conditions, exile, and custody and the "
         "justice referral remain open."
     ),
+    StandingState.NOT_ELIGIBLE: N_(
+        "Found by a vetting decision of two officers not to be a member of the force (a "
+        "civilian or an infiltrator): not a defector, so serving and defection allowances are "
+        "not open. Going home and exile remain open to them as a civilian."
+    ),
     StandingState.PRISONER_OF_WAR: N_(
         "An interned prisoner of war may change path (defect, serve, go home or into exile) "
         "only after a completed voluntariness check: an independent interview without former "
@@ -90,6 +98,10 @@ REFUSED_REFERRED = N_(
     "The person's standing is “{standing}”: they are excluded from serving. Going home under "
     "conditions, exile, and custody and the justice referral remain open."
 )
+REFUSED_NOT_ELIGIBLE = N_(
+    "The person's standing is “{standing}”: only a member of the force who defected may "
+    "serve. Going home or exile remain open as a civilian."
+)
 REFUSED_PRISONER = N_(
     "The person's standing is “{standing}”: a prisoner's path changes only after a completed "
     "voluntariness check that records it as their own choice. Record the check on the "
@@ -98,6 +110,21 @@ REFUSED_PRISONER = N_(
 REFUSED_NOT_REFERRED = N_(
     "The person's standing is “{standing}”: only a person referred for accountability goes to "
     "custody and the justice referral."
+)
+
+# What custody may do to a prisoner (haven.kernel.custody), refused by the standing.
+REFUSED_CUSTODY_DECEASED = N_(
+    "The person's standing is “{standing}”: they can no longer be moved, released or repatriated."
+)
+REFUSED_RELEASE_REFERRED = N_(
+    "The person's standing is “{standing}”: they stay in custody for the justice referral (a "
+    "prisoner against whom criminal proceedings are pending may be held until they end, GC III "
+    "Art. 119). They may still be transferred; release or repatriation needs a new vetting "
+    "decision by two officers."
+)
+REFUSED_CARD_CHANGED_SIDES = N_(
+    "This person changed sides: no capture card is printed for them. What the tracing agency "
+    "learns follows their own recorded choice."
 )
 
 
@@ -151,7 +178,9 @@ class Standing:
     open_paths: tuple[Path, ...]
     refusals: dict[Path, Text] = field(default_factory=dict)
     home_under_conditions: bool = False
-    excluded: bool = False  # referred for accountability: no serving, owed no allowance
+    # No serving and owed no allowance: referred for accountability, or not eligible (not a
+    # member of the force). Only the referral keeps the person in custody (`custody_refusal`).
+    excluded: bool = False
     support_held: bool = False  # allowances held while vetting is undecided (never a child)
     may_receive_cash: bool = True  # a child's support goes to a guardian or in kind
 
@@ -200,6 +229,8 @@ def _state(facts: Facts) -> StandingState:
         return StandingState.CHILD
     if facts.vetting is VettingStatus.REFERRED:
         return StandingState.REFERRED
+    if facts.vetting is VettingStatus.NOT_ELIGIBLE:
+        return StandingState.NOT_ELIGIBLE
     if facts.interned:
         return StandingState.PRISONER_OF_WAR
     if facts.unchecked:
@@ -219,6 +250,7 @@ def decide(facts: Facts) -> Standing:
     """The person's standing from their facts (see the module's docstring for the order)."""
     state = _state(facts)
     referred = not facts.child and facts.vetting is VettingStatus.REFERRED
+    not_eligible = not facts.child and facts.vetting is VettingStatus.NOT_ELIGIBLE
     refusals: dict[Path, Text] = {}
     if not referred:
         refusals[Path.CUSTODY_AND_JUSTICE] = _refused(REFUSED_NOT_REFERRED, state)
@@ -226,6 +258,8 @@ def decide(facts: Facts) -> Standing:
         refusals[Path.SERVE] = _refused(REFUSED_CHILD, StandingState.CHILD)
     elif referred:
         refusals[Path.SERVE] = _refused(REFUSED_REFERRED, StandingState.REFERRED)
+    elif not_eligible:
+        refusals[Path.SERVE] = _refused(REFUSED_NOT_ELIGIBLE, StandingState.NOT_ELIGIBLE)
     gate = StandingState.PRISONER_OF_WAR if facts.interned else StandingState.FORMER_PRISONER
     for path in PATHWAYS:
         if path in facts.unchecked:
@@ -245,7 +279,23 @@ def decide(facts: Facts) -> Standing:
         refusals=refusals,
         home_under_conditions=not facts.child
         and facts.vetting in (VettingStatus.REFERRED, VettingStatus.CLEARED_WITH_CONDITIONS),
-        excluded=referred,
+        excluded=referred or not_eligible,
         support_held=not facts.child and facts.vetting is VettingStatus.PENDING,
         may_receive_cash=not facts.child,
     )
+
+
+def custody_refusal(standing: Standing, act: CustodyAct) -> Text | None:
+    """Why the standing refuses what custody would do to the person (None when allowed): a
+    deceased person is not moved, released or repatriated (their cards stay printable for
+    the record); a person referred for accountability stays in custody for the justice
+    referral (transfers still allowed); nobody who changed sides gets a capture card."""
+    if act is CustodyAct.CAPTURE_CARD:
+        changed_sides = standing.prisoner is PowStatus.DEFECTED
+        return Text(REFUSED_CARD_CHANGED_SIDES) if changed_sides else None
+    if standing.state is StandingState.DECEASED:
+        return _refused(REFUSED_CUSTODY_DECEASED, standing.state)
+    referred = standing.vetting is VettingStatus.REFERRED
+    if act in (CustodyAct.RELEASE, CustodyAct.REPATRIATION) and referred:
+        return _refused(REFUSED_RELEASE_REFERRED, StandingState.REFERRED)
+    return None

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from haven.errors import Conflict
+from haven.kernel.clock import local_today
 from haven.people.public import is_child, persons_by_id
 from haven.pow.public import PowStatus, records_of_persons, voluntariness_completed
 from haven.reception.public import (
@@ -40,7 +41,7 @@ def standings(
     """The standing of each person (every id given is answered), in a constant number of
     queries per batch, plus three for each prisoner whose path a voluntariness check gates."""
     wanted = list(dict.fromkeys(person_ids))
-    today = on or datetime.now(UTC).date()
+    today = on or local_today()
     persons = persons_by_id(session, wanted)
     receptions = receptions_by_person(session, wanted)
     vetting = vetting_statuses(session, wanted)

@@ -74,14 +74,25 @@ def _choose_and_work(page: Page, server: str, cast: Cast, person_url: str) -> st
     expect(page.locator("#explanation-text")).to_contain_text("We will not force you to fight")
     page.select_option("#explain-language", "my")
     page.click("#explanation button")
-    expect(page.locator("#explanation-text")).to_contain_text("အတင်းအကျပ် မခိုင်းပါ")
+    expect(page.locator("#explanation-text")).to_contain_text("အတင်း မခိုင်းပါဘူး")
     expect(page.locator("input[name=pathway]:checked")).to_have_count(0)
     assert axe_violations(page) == []
     page.check("#pathway-home")
     page.fill("#field-statement", "I want to go back to my family.")
     page.check("#explained")
     page.click("#record-choice")
+    # What protects the choice from coercion is asked for, each missing item by name.
+    expect(page.locator("#error-summary")).to_contain_text("no former commander present")
+    expect(page.locator("#field-statement")).to_have_value("I want to go back to my family.")
+    page.fill("#field-statement_language", "Burmese")
+    page.fill("#field-present", "Case worker (recorder); interpreter")
+    page.check("#former_commanders_absent")
+    page.check("#mark-thumbprint")
+    page.fill("#field-mark_attested_by", "Case worker")
+    page.check("#explained")
+    page.click("#record-choice")
     expect(page.locator("#current-pathway")).to_contain_text("Go home to the family")
+    expect(page.locator("#choice-safeguards")).to_contain_text("Thumbprint attested by Case worker")
     expect(page.locator("#choice")).to_contain_text("explanation version 1")
     assert axe_violations(page) == []
     case_url = page.url.split("?")[0]

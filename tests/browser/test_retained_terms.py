@@ -28,8 +28,10 @@ from haven.reception.importing import ImportRow
 from haven.security.permissions import Actor, Role
 from haven.vetting import incidents
 from haven.vetting.schemas import IncidentIn
+from tests import factories as f
 from tests.browser import world
 from tests.browser.conftest import Haven, axe_violations, log_in
+from tests.pathways.support import SAFEGUARDS
 
 LONG_AGO = date(2020, 1, 1)
 
@@ -182,7 +184,7 @@ def _approve(page: Page, server: str, haven: Haven, cast: Cast) -> None:
         approver = cast.second_approver
         hit_ids = [h.id for h in agreements_repository.hits_of(session, cast.agreement_id)]
         acknowledge(session, approver, cast.agreement_id, hit_ids, "Checked with the roll.")
-        agreements.approve(session, approver, cast.agreement_id)
+        agreements.approve(session, f.fresh(session, approver), cast.agreement_id)
         agreements.transition(session, world.SYSTEM, cast.agreement_id, AgreementStatus.EXECUTING)
     page.click("#logout-button")
 
@@ -218,6 +220,7 @@ def _chooses_to_serve(haven: Haven, cast: Cast) -> uuid.UUID:
                     "language": "en",
                     "consent_text_id": str(text.id),
                     "explained": True,
+                    **SAFEGUARDS,
                     "statement": "I choose to serve.",
                 }
             ),

@@ -23,6 +23,7 @@ from haven.forces import service as forces
 from haven.forces.models import Force, Position, Rank
 from haven.security.permissions import Actor, Role
 from tests import factories as f
+from tests.pathways.support import SAFEGUARDS
 
 SYSTEM = Actor.system()
 LONG_AGO = date(2020, 1, 1)
@@ -121,8 +122,8 @@ def build_world(client: TestClient, db: Session, fast_settings: Settings) -> Wor
     for approver in (manager_actor, second_manager):
         assert approver.user_id is not None
         agreements.name_approver(db, negotiator_actor, agreement.id, approver.user_id)
-    agreements.approve(db, manager_actor, agreement.id)
-    agreements.approve(db, second_manager, agreement.id)
+    agreements.approve(db, f.fresh(db, manager_actor), agreement.id)
+    agreements.approve(db, f.fresh(db, second_manager), agreement.id)
     assert agreement.status == AgreementStatus.FINALIZED
     assert agreement.finalized_at is not None
 
@@ -168,7 +169,13 @@ def serving(
     received = client.post("/api/receptions", json=body, headers=w.registrar)
     assert received.status_code == 201, received.text
     person = str(received.json()["person_id"])
-    choice = {"pathway": "serve", "language": "en", "consent_text_id": w.text, "explained": True}
+    choice = {
+        "pathway": "serve",
+        "language": "en",
+        "consent_text_id": w.text,
+        "explained": True,
+        **SAFEGUARDS,
+    }
     chosen = client.post(f"/api/people/{person}/pathway-choices", json=choice, headers=w.worker)
     assert chosen.status_code == 201, chosen.text
     return person, f"/api/cases/{chosen.json()['case_id']}/serve"

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from haven.kernel.marks import Mark
 from haven.pathways import repository, service
 from haven.pathways.models import ConsentText, PathwayChoice
 from haven.pathways.public import Pathway
@@ -18,6 +19,22 @@ EXPLANATION = (
     "You may serve with your rank and position, live with your family peacefully, or be "
     "helped to relocate in exile. No one will force you to fight."
 )
+
+# What protects a choice from coercion (synthetic): the same for every test that records one
+# through the API or a form; `statement` is given separately where a test reads it back.
+SAFEGUARDS: dict[str, object] = {
+    "statement": "I choose this myself.",
+    "statement_language": "Burmese",
+    "present": "Case worker Daw Hla (recorder); interpreter Ko Min",
+    "former_commanders_absent": True,
+    "mark": "thumbprint",
+    "mark_attested_by": "Daw Hla, case worker",
+}
+# The same, as a form posts it.
+SAFEGUARDS_FORM: dict[str, str] = {
+    **{k: str(v) for k, v in SAFEGUARDS.items()},
+    "former_commanders_absent": "yes",
+}
 
 
 def consent_text(
@@ -66,6 +83,11 @@ def choose(
             consent_text_id=text.id,
             explained=True,
             statement=statement,
+            statement_language="Burmese" if language == "my" else "English",
+            present="Case worker (recorder)",
+            former_commanders_absent=True,
+            mark=Mark.THUMBPRINT,
+            mark_attested_by="Case worker",
             change_reason=change_reason,
         ),
     )

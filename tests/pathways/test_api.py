@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,9 +17,13 @@ from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
-from haven.pathways.models import CaseNote
+from haven.kernel.sensitivity import bind_actor
+from haven.pathways.models import CaseNote, PathwayChoice
+from haven.people import erasure
+from haven.people.public import PERSON_KEYS
 from haven.security.permissions import Actor, Role
 from tests import factories as f
+from tests.pathways.support import SAFEGUARDS
 
 SYSTEM = Actor.system()
 TODAY = datetime.now(UTC).date()
@@ -89,7 +94,9 @@ def _choose(
 ) -> dict[str, object]:
     body = {"pathway": pathway, "language": "en", "consent_text_id": text, "explained": True}
     response = client.post(
-        f"/api/people/{person}/pathway-choices", json={**body, **extra}, headers=w.worker
+        f"/api/people/{person}/pathway-choices",
+        json={**body, **SAFEGUARDS, **extra},
+        headers=w.worker,
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
@@ -122,13 +129,69 @@ def test_explanation_versions_and_the_choice_history(client: TestClient, world: 
     assert history[0]["statement"] == "I want to go home."
 
 
+def test_a_choice_is_protected_from_coercion(client: TestClient, world: World, db: Session) -> None:
+    """Who was present, no former commander among them, the person's own words and their
+    language, and their mark: each missing item is named, in the reader's language, and
+    nothing is recorded until all are there."""
+    w = world
+    person = _receive(client, w)
+    text = _explanation(client, w)
+    body = {"pathway": "home", "language": "en", "consent_text_id": text, "explained": True}
+    path = f"/api/people/{person}/pathway-choices"
+    bare = client.post(path, json=body, headers=w.worker)
+    assert bare.status_code == 422
+    assert set(bare.json()["fields"]) == {
+        "present",
+        "former_commanders_absent",
+        "statement",
+        "statement_language",
+        "mark",
+        "mark_attested_by",
+    }
+    # A commander in the room: refused whatever else is there, in Burmese for a Burmese reader.
+    watched = client.post(
+        path,
+        json={**body, **SAFEGUARDS, "former_commanders_absent": False},
+        headers={**w.worker, "Accept-Language": "my"},
+    )
+    assert watched.status_code == 422
+    assert list(watched.json()["fields"]) == ["former_commanders_absent"]
+    message = watched.json()["fields"]["former_commanders_absent"]
+    assert "former commander" not in message
+    assert any("\u1000" <= c <= "\u109f" for c in message)
+    assert client.get("/api/cases", headers=w.worker).json() == []
+    # Complete: recorded, and read back by the case worker.
+    chosen = client.post(path, json={**body, **SAFEGUARDS}, headers=w.worker)
+    assert chosen.status_code == 201, chosen.text
+    got = chosen.json()
+    assert (got["mark"], got["mark_attested_by"]) == ("thumbprint", SAFEGUARDS["mark_attested_by"])
+    assert got["present"] == SAFEGUARDS["present"]
+    assert (got["statement_language"], got["former_commanders_absent"]) == ("Burmese", True)
+    # Who was present is stored encrypted, like the statement.
+    stored = db.execute(
+        select(PathwayChoice.present_ct).where(PathwayChoice.id == uuid.UUID(got["id"]))
+    ).scalar_one()
+    assert stored is not None
+    assert b"Daw Hla" not in stored
+    # The audit event says how the person marked the choice, never who was present.
+    event = db.execute(select(AuditEvent).where(AuditEvent.action == "pathway.chosen")).scalar_one()
+    assert event.changes["mark"] == {"before": None, "after": "thumbprint"}
+    assert "Daw Hla" not in str(event.changes)
+
+
 def test_the_child_rules_hold_through_the_api(client: TestClient, world: World) -> None:
     w = world
     child = _receive(client, w, classification="child", birth_year=TODAY.year - 15)
     text = _explanation(client, w)
     refused = client.post(
         f"/api/people/{child}/pathway-choices",
-        json={"pathway": "serve", "language": "en", "consent_text_id": text, "explained": True},
+        json={
+            "pathway": "serve",
+            "language": "en",
+            "consent_text_id": text,
+            "explained": True,
+            **SAFEGUARDS,
+        },
         headers=w.worker,
     )
     assert refused.status_code == 422
@@ -401,3 +464,38 @@ def test_exile_steps_in_order(client: TestClient, world: World) -> None:
     assert plan["host_country"] == "Country A"
     assert [s["status"] for s in plan["steps"]] == ["done", "done", "done"]
     assert plan["steps"][0]["risks"] == "Checkpoint"
+
+
+def test_case_notes_go_with_an_erased_person_and_never_fail_a_read(
+    client: TestClient, world: World, db: Session, tmp_path: Path
+) -> None:
+    """Erasure blanks the notes' ciphertext; a note whose ciphertext outlived its person's key
+    (a backup restored after the erasure) reads as erased: never a 500 (issue 19, 7)."""
+    w = world
+    person = _receive(client, w)
+    text = _explanation(client, w)
+    case = _choose(client, w, person, "home", text)["case_id"]
+    notes = f"/api/cases/{case}/notes"
+    for body in ("Canary note one", "Canary note two"):
+        assert client.post(notes, json={"text": body}, headers=w.worker).status_code == 201
+    assert {n["body"] for n in client.get(notes, headers=w.worker).json()} == {
+        "Canary note one",
+        "Canary note two",
+    }
+    # The key goes, the ciphertext stays (as after restoring an older backup): empty, not 500.
+    bind_actor(db, Actor.system())
+    assert PERSON_KEYS.destroy(db, uuid.UUID(person))
+    db.expire_all()
+    answer = client.get(notes, headers=w.worker)
+    assert answer.status_code == 200, answer.text
+    assert [n["body"] for n in answer.json()] == [None, None]
+    # Erasure proper leaves no ciphertext at all.
+    erasure.erase_person(
+        db, Actor.system(), uuid.UUID(person), reason="request", ledger=tmp_path / "ledger"
+    )
+    db.flush()
+    stored = db.scalars(
+        select(CaseNote.body_ct).where(CaseNote.person_id == uuid.UUID(person))
+    ).all()
+    assert stored == [None, None]
+    assert client.get(notes, headers=w.worker).status_code in (200, 404)

@@ -20,7 +20,7 @@ from haven.people.models import Person
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor
 from tests import factories as f
-from tests.pathways.support import choose, consent_text
+from tests.pathways.support import SAFEGUARDS, choose, consent_text
 
 SYSTEM = Actor.system()
 
@@ -102,7 +102,15 @@ def test_no_choice_without_the_explanation_in_the_persons_language(db: Session) 
             db,
             SYSTEM,
             event.person_id,
-            ChoiceIn(pathway=Pathway.HOME, language="my", consent_text_id=text.id, explained=False),
+            ChoiceIn.model_validate(
+                {
+                    "pathway": "home",
+                    "language": "my",
+                    "consent_text_id": text.id,
+                    "explained": False,
+                    **SAFEGUARDS,
+                }
+            ),
         )
     assert set(error.value.fields) == {"explained", "consent_text_id"}
     assert repository.current_choice(db, event.person_id) is None

@@ -23,6 +23,7 @@ from haven.text import has_myanmar
 from haven.vetting.lifecycle import Outcome
 from haven.vetting.models import VettingCase
 from tests import factories as f
+from tests.pathways.support import SAFEGUARDS
 from tests.pow.conftest import complete_check
 from tests.vetting.support import clear_person
 
@@ -80,7 +81,13 @@ def _receive(client: TestClient, w: World, **fields: object) -> str:
 def _choice(
     client: TestClient, w: World, person: str, pathway: str, language: str = "en", **extra: object
 ) -> tuple[int, dict[str, object]]:
-    body = {"pathway": pathway, "language": "en", "consent_text_id": w.text, "explained": True}
+    body = {
+        "pathway": pathway,
+        "language": "en",
+        "consent_text_id": w.text,
+        "explained": True,
+        **SAFEGUARDS,
+    }
     response = client.post(
         f"/api/people/{person}/pathway-choices",
         json={**body, **extra},
@@ -237,3 +244,49 @@ def test_an_interned_prisoner_chooses_only_what_a_completed_check_recorded(
     assert status == 201, body
     status, body = _choice(client, w, person, "serve", change_reason="Changed his mind.")
     assert status == 409, body
+
+
+def test_a_person_who_chose_to_serve_and_is_then_referred_serves_no_longer(
+    client: TestClient, world: World, db: Session
+) -> None:
+    w = world
+    person = _receive(client, w, name_latin="Soe Referred", birth_year=1988)
+    status, chosen = _choice(client, w, person, "serve")
+    assert status == 201, chosen
+    case = chosen["case_id"]
+    clear_person(db, uuid.UUID(person), outcome=Outcome.REFERRED)
+    # The case gets one task to record what the person chooses now, in the reader's language.
+    tasks = client.get(f"/api/cases/{case}/tasks", headers=w.worker).json()
+    assert [t["kind"] for t in tasks] == ["serving_ended"]
+    assert tasks[0]["status"] == "open"
+    page = client.get(f"/api/cases/{case}/standing", headers=w.worker).json()
+    assert page["may_serve"] is False
+    # The serve track's next step is refused with the standing's reason.
+    body = {"receiving_force_id": str(uuid.uuid4())}
+    claim = client.post(f"/api/cases/{case}/serve/claim", json=body, headers=w.worker)
+    assert claim.status_code == 409, claim.text
+    assert claim.json()["error"] == "standing_refuses"
+    # The person chooses again: going home under conditions is open.
+    status, home = _choice(client, w, person, "home", change_reason="Referred; goes home.")
+    assert status == 201, home
+    # A person who chose home is not given the task when referred.
+    other = _receive(client, w, name_latin="Thein Home", birth_year=1987)
+    status, went = _choice(client, w, other, "home")
+    assert status == 201, went
+    clear_person(db, uuid.UUID(other), outcome=Outcome.REFERRED)
+    assert client.get(f"/api/cases/{went['case_id']}/tasks", headers=w.worker).json() == []
+
+
+def test_a_person_found_not_a_member_of_the_force_serves_no_longer(
+    client: TestClient, world: World, db: Session
+) -> None:
+    w = world
+    person = _receive(client, w, name_latin="Ko Civilian", birth_year=1992)
+    status, chosen = _choice(client, w, person, "serve")
+    assert status == 201, chosen
+    clear_person(db, uuid.UUID(person), outcome=Outcome.NOT_ELIGIBLE)
+    tasks = client.get(f"/api/cases/{chosen['case_id']}/tasks", headers=w.worker).json()
+    assert [t["kind"] for t in tasks] == ["serving_ended"]
+    assert tasks[0]["title"].startswith("Not a member of the force")
+    status, home = _choice(client, w, person, "home", change_reason="Goes home as a civilian.")
+    assert status == 201, home

@@ -14,7 +14,7 @@ from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor, Role
 from haven.vetting.lifecycle import Outcome
 from tests import factories as f
-from tests.pathways.support import choose, consent_text
+from tests.pathways.support import SAFEGUARDS_FORM, choose, consent_text
 from tests.vetting.support import clear_person
 
 SYSTEM = Actor.system()
@@ -75,6 +75,7 @@ def test_the_choice_page_never_offers_serve_to_a_referred_person(
         "language": "en",
         "consent_text_id": text_id,
         "explained": "yes",
+        **SAFEGUARDS_FORM,
         "statement": "I want to serve.",
     }
     # A forged form choosing serve: refused on the page, the statement kept.

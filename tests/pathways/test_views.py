@@ -13,7 +13,7 @@ from haven.pathways import repository
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor, Role
 from tests import factories as f
-from tests.pathways.support import consent_text
+from tests.pathways.support import SAFEGUARDS_FORM, consent_text
 
 SYSTEM = Actor.system()
 
@@ -64,6 +64,7 @@ def test_choice_task_and_referral_through_the_pages(
             "language": "my",
             "consent_text_id": text_id,
             "explained": "yes",
+            **SAFEGUARDS_FORM,
             "statement": "အိမ်ပြန်ချင်ပါတယ်",
         },
         follow_redirects=False,
@@ -139,6 +140,7 @@ def test_a_child_is_not_offered_serve_and_cannot_post_it(
             "language": "en",
             "consent_text_id": text_id,
             "explained": "yes",
+            **SAFEGUARDS_FORM,
         },
     )
     assert forced.status_code == 422

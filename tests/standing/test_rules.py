@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from haven.i18n import Text
+from haven.kernel.custody import CustodyAct
 from haven.pow.public import PowStatus
 from haven.standing.rules import (
     REASONS,
@@ -16,9 +17,11 @@ from haven.standing.rules import (
     REFUSED_NOT_REFERRED,
     REFUSED_PRISONER,
     REFUSED_REFERRED,
+    REFUSED_RELEASE_REFERRED,
     Facts,
     Path,
     StandingState,
+    custody_refusal,
     decide,
 )
 from haven.vetting.public import VettingStatus
@@ -176,3 +179,35 @@ def test_a_prisoner_who_defected_takes_the_pathway_the_check_recorded() -> None:
     )
     assert every.state is StandingState.CLEARED
     assert every.open_paths == ALL
+
+
+@pytest.mark.parametrize(
+    ("facts", "refused"),
+    [
+        # A prisoner referred for accountability stays in custody; transfers still allowed.
+        (
+            Facts(PERSON, prisoner=PowStatus.INTERNED, vetting=VettingStatus.REFERRED),
+            {CustodyAct.RELEASE, CustodyAct.REPATRIATION},
+        ),
+        (Facts(PERSON, prisoner=PowStatus.INTERNED), set()),
+        (Facts(PERSON, prisoner=PowStatus.INTERNED, vetting=VettingStatus.CLEARED), set()),
+        # The dead are not moved; their cards stay printable for the record.
+        (
+            Facts(PERSON, prisoner=PowStatus.DECEASED, vetting=VettingStatus.REFERRED),
+            {CustodyAct.TRANSFER, CustodyAct.RELEASE, CustodyAct.REPATRIATION},
+        ),
+        # Nobody who changed sides gets a capture card.
+        (Facts(PERSON, prisoner=PowStatus.DEFECTED), {CustodyAct.CAPTURE_CARD}),
+        # A child is never referred: custody follows the Convention.
+        (Facts(PERSON, child=True, prisoner=PowStatus.INTERNED), set()),
+    ],
+)
+def test_what_custody_may_do_follows_the_standing(facts: Facts, refused: set[CustodyAct]) -> None:
+    standing = decide(facts)
+    found = {act for act in CustodyAct if custody_refusal(standing, act) is not None}
+    assert found == refused
+    if CustodyAct.RELEASE in refused and not facts.deceased:
+        refusal = custody_refusal(standing, CustodyAct.RELEASE)
+        assert refusal == Text(
+            REFUSED_RELEASE_REFERRED, {"standing": Text(StandingState.REFERRED.label)}
+        )
