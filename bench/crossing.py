@@ -42,7 +42,7 @@ import httpx
 from sqlalchemy import func, select
 
 from haven.accounts import service as accounts
-from haven.accounts import tokens
+from haven.accounts import sessions, tokens
 from haven.accounts.schemas import UserCreate
 from haven.accounts.sessions import actor_for
 from haven.agreements import roll, service
@@ -175,8 +175,12 @@ def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str
             service.transition(session, negotiator, agreement.id, AgreementStatus.NEGOTIATING)
             for manager in managers:
                 service.name_approver(session, negotiator, agreement.id, manager.id)
-            for manager in managers:
-                service.approve(session, actor_for(manager), agreement.id)
+            for manager in managers:  # approving needs fresh authentication: log in first
+                login_token, _login = sessions.start(
+                    session, manager, settings, second_factor="totp"
+                )
+                approver = sessions.resolve(session, login_token, settings).actor
+                service.approve(session, approver, agreement.id)
             service.transition(session, negotiator, agreement.id, AgreementStatus.EXECUTING)
             ids.append(agreement.id)
             entries[agreement.id] = [

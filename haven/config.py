@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,27 @@ class Settings(BaseSettings):
         default=Path.home() / ".local" / "share" / "haven",
         description="Folder for the passphrase salt, the duress check and the erasure ledger.",
     )
+    vetting_appeal_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days a person has to appeal a vetting decision, counted from the day "
+        "they are told of it (docs/vetting.md).",
+    )
+    time_zone: str = Field(
+        default="Asia/Yangon",
+        description="The programme's time zone (IANA name): its calendar dates and every "
+        "deadline shown on pages (haven.kernel.clock).",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"not an IANA time zone: {value!r}") from error
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -65,9 +65,12 @@ def postgres_admin_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def fast_settings() -> Settings:
-    """Real Argon2id with small costs, so that hashing does not dominate the suite."""
-    return Settings(**FAST_ARGON2, database_url="sqlite://")
+def fast_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Real Argon2id with small costs, so that hashing does not dominate the suite; a key
+    folder of the session's own, never the developer's (it holds the witnessed audit head)."""
+    return Settings(
+        **FAST_ARGON2, database_url="sqlite://", key_dir=tmp_path_factory.mktemp("keys")
+    )
 
 
 @pytest.fixture(scope="session")

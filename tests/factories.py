@@ -7,10 +7,13 @@ import itertools
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from haven.accounts import service, tokens
+from haven.accounts import mfa, service, tokens
+from haven.accounts import repository as accounts_repository
+from haven.accounts import sessions as login_sessions
 from haven.accounts.models import Organisation, Site, User
 from haven.accounts.schemas import UserCreate
 from haven.config import Settings
+from haven.db.session import transaction
 from haven.db.types import utcnow
 from haven.reception import service as reception
 from haven.reception.schemas import ReceptionCreate
@@ -96,6 +99,9 @@ def login(
     assert response.status_code == 303, response.text
     step = response.headers["location"]
     if step == "/login/enrol":  # a privileged role without a second factor: enrol one now
+        code = enrolment_code(client, username)
+        given = client.post(step, data={"enrolment_code": code, "csrf_token": token})
+        assert given.status_code == 200, given.text  # followed back to the enrolment page
         page = client.get(step).text
         marker = 'id="totp-secret" class="token-value">'
         start = page.index(marker) + len(marker)
@@ -107,6 +113,25 @@ def login(
             step, data={"code": code, "csrf_token": token}, follow_redirects=False
         )
         assert response.status_code == 303, response.text
+
+
+def fresh(session: Session, actor: Actor, settings: Settings | None = None) -> Actor:
+    """`actor` as the user of a page whose login has just been confirmed (password and second
+    factor): what actions needing fresh authentication, such as approving an agreement, ask."""
+    user = session.get(User, actor.user_id)
+    assert user is not None
+    chosen = settings or Settings(database_url="sqlite://")
+    token, _login = login_sessions.start(session, user, chosen, second_factor="totp")
+    return login_sessions.resolve(session, token, chosen).actor
+
+
+def enrolment_code(client: TestClient, username: str) -> str:
+    """An administrator's one-time enrolment code for `username`, issued (as the operator) in
+    the app's own database session, as `haven user enrolment-code` does."""
+    with transaction(client.app.state.session_factory) as session:  # type: ignore[attr-defined]
+        user = accounts_repository.user_by_username(session, username)
+        assert user is not None
+        return mfa.issue_enrolment_code(session, Actor.system(), user)
 
 
 def registrar(

@@ -46,6 +46,7 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/crossing", Role.NEGOTIATOR),
     ("/api/allowances", Role.FINANCE_OFFICER),
     ("/api/matching", Role.CASE_WORKER),
+    ("/api/programme", Role.ADMINISTRATOR),
 ]
 
 

@@ -38,11 +38,13 @@ from haven.agreements.schemas import (
     RollEntryOut,
     RollImportReport,
     RollRowError,
+    RollRowWarning,
     ScreeningHitOut,
     ScreeningOut,
     TransitionIn,
 )
 from haven.agreements.screening import HitsUnacknowledged
+from haven.db.session import end_transaction
 from haven.i18n import N_
 from haven.reception.public import MAX_BYTES
 from haven.security.permissions import Actor
@@ -215,16 +217,22 @@ def acknowledge(
     "/agreements/{agreement_id}/approve",
     response_model=AgreementSummary,
     responses={
+        403: {
+            "description": "Always for an API token (`token_not_fresh`): approving needs fresh "
+            "authentication, which a token never is. Approve on the agreement's page."
+        },
         409: {
             "description": "Not under negotiation, already approved by you, or screening "
             "hits you have not acknowledged (`screening_unacknowledged`)."
-        }
+        },
     },
 )
 def approve(request: Request, agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """Approve as a named approver; the second different approver's approval finalizes.
-    The commanders and the roll are screened again first: a hit the approver has not
-    acknowledged refuses the approval (409), and the hits found are kept."""
+    Approval needs fresh authentication (a person who has just confirmed who they are), so a
+    token is refused with 403 `token_not_fresh`: approve on the agreement's page. The
+    commanders and the roll are screened again first: a hit the approver has not acknowledged
+    refuses the approval (409), and the hits found are kept."""
     try:
         agreement = service.approve(session, actor, agreement_id)
     except HitsUnacknowledged as refused:
@@ -246,9 +254,13 @@ def import_roll(
     dry_run: bool = True,
 ) -> Response:
     """Import the unit's expected roll (appended). Dry run by default; any row error writes
-    nothing and answers 422 with every error by row and column."""
+    nothing and answers 422 with every error by row and column. A rank no table lists is
+    not an error: the row is imported without a rank and listed in `warnings`
+    (`unknown_rank`, the row, the text as written)."""
     service.get_for_writer(session, actor, agreement_id)
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    # Read the file holding no database lock: a hostile workbook never stalls other users.
+    end_transaction(session)
     content = file.file.read(MAX_BYTES + 1)
     table = roll.read_roll(content, filename=file.filename, content_type=file.content_type)
     report = roll.import_roll(session, actor, agreement_id, table.rows, dry_run=dry_run)
@@ -260,6 +272,16 @@ def import_roll(
         errors=[
             RollRowError(row=e.row, field=e.field, message=i18n.render(e.message, language))
             for e in report.errors
+        ],
+        warnings=[
+            RollRowWarning(
+                row=w.row,
+                field=w.field,
+                text=w.text,
+                code=w.code,
+                message=i18n.render(w.message, language),
+            )
+            for w in report.warnings
         ],
     ).model_dump(mode="json")
     if report.errors:

@@ -258,6 +258,8 @@ def _reception_of(
             else (entry.birth_year if entry else None),
             "sex": data.sex,
             "rank_id": data.rank_id or (entry.rank_id if entry and entry_military else None),
+            # The roll's force for the row (police, militia, BGF); None: the Myanmar army.
+            "origin_force_id": entry.force_id if entry and entry_military else None,
             "origin_unit": data.origin_unit
             or (entry.unit_text if entry and entry_military else None),
             "position": data.position or (entry.position if entry and entry_military else None),

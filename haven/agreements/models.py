@@ -199,6 +199,10 @@ class RollEntry(IdMixin, TimestampMixin, Base):
         "birth_year", LargeBinary, info=ROLL_IDENTITY
     )
     rank_id_ct: Mapped[bytes | None] = mapped_column("rank_id", LargeBinary, info=ROLL_IDENTITY)
+    # The rank as the roll wrote it, kept when no rank of the table is written so.
+    rank_text_ct: Mapped[bytes | None] = mapped_column("rank_text", LargeBinary, info=ROLL_IDENTITY)
+    # The force the roll names for the row (police, militia, BGF …); NULL: the Myanmar army.
+    force_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("forces.id"))
     unit_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("units.id"))
     unit_text: Mapped[str | None] = mapped_column(String(100))
     company: Mapped[str | None] = mapped_column(String(40))
@@ -212,6 +216,7 @@ class RollEntry(IdMixin, TimestampMixin, Base):
     name_latin = _child_field("name_latin_ct", TEXT)
     birth_year = _child_field("birth_year_ct", INTEGER)
     rank_id = _child_field("rank_id_ct", UUID)
+    rank_text = _child_field("rank_text_ct", TEXT)
     position = _child_field("position_ct", TEXT)
 
     @property

@@ -18,6 +18,7 @@ from haven.agreements.posting import (
     record_posting_override,
     service_terms_for_person,
 )
+from haven.agreements.reindex import reindex_roll_entries
 from haven.agreements.terms import AllowanceTerms, allowance_terms_for_person
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "organisation_has_agreements",
     "posting_overrides_for_person",
     "record_posting_override",
+    "reindex_roll_entries",
     "service_terms_for_person",
 ]
 

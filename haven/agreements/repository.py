@@ -129,6 +129,17 @@ def lock_roll_entry(session: Session, entry_id: uuid.UUID) -> RollEntry | None:
     ).first()
 
 
+def live_roll_entries_after(
+    session: Session, after: uuid.UUID | None, limit: int
+) -> Sequence[RollEntry]:
+    """At most `limit` roll entries not erased, by id, after the id `after` (batches for
+    recomputing derived values, `haven.kernel.reindexing`)."""
+    query = select(RollEntry).where(RollEntry.erased_at.is_(None))
+    if after is not None:
+        query = query.where(RollEntry.id > after)
+    return session.scalars(query.order_by(RollEntry.id).limit(limit)).all()
+
+
 def entries_with_name_index(
     session: Session, agreement_id: uuid.UUID, index: str
 ) -> Sequence[RollEntry]:

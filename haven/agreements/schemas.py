@@ -230,11 +230,23 @@ class RollRowError(BaseModel):
     message: str
 
 
+class RollRowWarning(BaseModel):
+    """A row imported despite something it says: `unknown_rank` (no rank of the force's
+    table is written as `text`; the row is kept without a rank, the text kept as written)."""
+
+    row: int
+    field: str
+    text: str
+    code: str
+    message: str
+
+
 class RollImportReport(BaseModel):
     dry_run: bool
     rows: int
     imported: int
     errors: list[RollRowError]
+    warnings: list[RollRowWarning] = Field(default_factory=list)
     screening_hits: int = 0  # found on the imported entries (the approvers will see them)
 
 
@@ -248,6 +260,12 @@ class RollEntryOut(BaseModel):
     name_latin: str | None
     birth_year: int | None
     rank_id: uuid.UUID | None
+    rank_text: str | None = Field(
+        default=None, description="The rank as the roll wrote it, when no rank matched."
+    )
+    force_id: uuid.UUID | None = Field(
+        default=None, description="The force the roll names for the row (None: the army)."
+    )
     unit_text: str | None
     company: str | None
     position: str | None

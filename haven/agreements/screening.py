@@ -25,9 +25,9 @@ from haven.agreements import repository
 from haven.agreements.models import Agreement, AgreementParty, RollEntry, ScreeningHit
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
 from haven.errors import Conflict
 from haven.i18n import N_
+from haven.kernel.clock import local_today
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor
 from haven.text import has_myanmar
@@ -49,7 +49,7 @@ class HitsUnacknowledged(Conflict):
 
 
 def served_until(agreement: Agreement) -> date:
-    return agreement.expected_crossing_on or utcnow().date()
+    return agreement.expected_crossing_on or local_today()
 
 
 def _entry_subject(entry: RollEntry, until: date) -> ScreeningSubject:

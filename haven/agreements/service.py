@@ -39,6 +39,7 @@ from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_, Text
 from haven.kernel.events import publish
 from haven.security.fields import unmasked
+from haven.security.fresh import require_fresh
 from haven.security.permissions import (
     ROLE_PERMISSIONS,
     Actor,
@@ -407,8 +408,12 @@ def name_approver(
 
 
 def approve(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreement:
-    """A named approver approves the negotiated text; the second different one finalizes it."""
+    """A named approver approves the negotiated text; the second different one finalizes it.
+
+    Fresh authentication first (the approver confirmed who they are in the last minutes, with
+    their second factor): an API token is refused (403), a page asks again."""
     agreement = get_for_approver(session, actor, agreement_id)
+    require_fresh(session, actor)
     if _status(agreement) is not S.NEGOTIATING:
         raise Conflict(
             Text(

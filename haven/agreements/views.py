@@ -23,10 +23,12 @@ from haven.agreements.lifecycle import STATUS_LABELS, AgreementStatus
 from haven.agreements.models import Agreement, RollEntry
 from haven.agreements.schemas import AcknowledgeIn, AgreementCreate, DeskRegistration
 from haven.agreements.screening import HitsUnacknowledged
+from haven.db.session import end_transaction
 from haven.errors import Conflict, HavenError, ValidationFailed
 from haven.forces.public import ensure_reference_data, list_ranks
 from haven.i18n import N_
 from haven.reception.public import MAX_BYTES, FileRejected, WeaponKind
+from haven.security.fresh import is_fresh
 from haven.security.permissions import ROLE_PERMISSIONS, Actor, Permission, Role, require
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
@@ -284,6 +286,8 @@ def transition(
 def approve(
     request: Request, agreement_id: uuid.UUID, session: DB, actor: HtmlFormActor
 ) -> Response:
+    if not is_fresh(session, actor):  # approving needs fresh authentication: confirm, come back
+        return RedirectResponse(f"/reauth?next=/agreements/{agreement_id}", status_code=303)
     try:
         service.approve(session, actor, agreement_id)
     except HitsUnacknowledged as error:
@@ -343,6 +347,8 @@ def upload_roll(
     service.get_for_writer(session, actor, agreement_id)
     dry_run = form.get("mode") != "import"
     upload = form.get("file")
+    # Read the file holding no database lock: a hostile workbook never stalls other users.
+    end_transaction(session)
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise FileRejected(N_("Choose a CSV or Excel (.xlsx) file."))
@@ -446,10 +452,13 @@ def _entry_values(session: Session, entry: RollEntry | None) -> dict[str, Any]:
     }
 
 
-def _confirm_context(session: Session, actor: Actor) -> dict[str, Any]:
+def _confirm_context(
+    session: Session, actor: Actor, entry: RollEntry | None = None
+) -> dict[str, Any]:
     army = ensure_reference_data(session)
+    force_id = entry.force_id if entry is not None and entry.force_id else army.id
     return {
-        "ranks": list_ranks(session, actor, army.id),
+        "ranks": list_ranks(session, actor, force_id),
         "weapon_kinds": list(WeaponKind),
         "idempotency_key": secrets.token_urlsafe(18),
     }
@@ -473,7 +482,7 @@ def desk_confirm(
             arrived = arrival is not None
     else:
         crossing.desk_line(session, actor, agreement_id)
-    context = _confirm_context(session, actor) | {
+    context = _confirm_context(session, actor, entry) | {
         "entry": entry,
         "arrived": arrived,
         "values": _entry_values(session, entry),
@@ -532,7 +541,7 @@ def desk_register(
                 )
             except ValueError:
                 entry = None
-        context = _confirm_context(session, actor) | {
+        context = _confirm_context(session, actor, entry) | {
             "entry": entry,
             "arrived": False,
             "values": values,

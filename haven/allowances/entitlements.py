@@ -29,7 +29,7 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
 from haven.errors import NotFound, ValidationFailed
-from haven.i18n import N_
+from haven.i18n import N_, NC_
 from haven.kernel.labels import Labelled
 from haven.people.public import Person, live_person_ids, person_by_id, persons_by_id
 from haven.reception.public import persons_received
@@ -44,7 +44,7 @@ class StatementState(Labelled):
 
     PAID = "paid", N_("Paid")
     IN_BATCH = "in_batch", N_("In a payment batch")
-    DUE = "due", N_("Due")
+    DUE = "due", NC_("an instalment owed, not yet paid", "Due")
     HELD = "held", N_("Held: vetting not cleared")  # never a child's (docs/allowances.md)
 
 

@@ -27,7 +27,6 @@ from haven.agreements.public import (
     allowance_terms_for_person,
 )
 from haven.allowances.rules import Equivalent, Facts, RankRef, RankTable
-from haven.db.types import utcnow
 from haven.forces.public import (
     Rank,
     equivalences_of_ranks,
@@ -35,6 +34,7 @@ from haven.forces.public import (
     ranks_by_id,
     receiving_forces,
 )
+from haven.kernel.clock import local_today
 from haven.pathways.public import current_pathway
 from haven.people.public import dependants_count, persons_by_id
 from haven.reception.public import receptions_by_person, weapons_by_person
@@ -97,7 +97,7 @@ class _Equivalences:
         targets = {e.target_rank_id for found in self.by_rank.values() for e in found}
         self.targets = ranks_by_id(session, targets)
         self.receiving = {force.id for force in receiving_forces(session)}
-        self.today = utcnow().date()
+        self.today = local_today()
 
     def of(self, rank: Rank, on: date) -> dict[str, Equivalent]:
         """Receiving force id -> the rank's equivalent there on `on` (today's as the named

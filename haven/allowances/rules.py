@@ -141,7 +141,7 @@ class Facts:
     pathway: Pathway | None = None
     vetting: VettingStatus | None = VettingStatus.PENDING  # None: a child, who is not vetted
     child: bool = False
-    excluded: bool = False  # referred for accountability: owed nothing
+    excluded: bool = False  # referred for accountability, or not eligible: owed nothing
 
 
 @dataclass(frozen=True)
@@ -567,7 +567,12 @@ def compute(
     not_eligible: dict[str, str] = {}
     for spec in components:
         if facts.excluded:
-            not_eligible[spec.code] = N_("Referred for accountability: excluded.")
+            # Excluded: referred for accountability, or not a member of the force.
+            not_eligible[spec.code] = (
+                N_("Not eligible: not a member of the force")
+                if facts.vetting is VettingStatus.NOT_ELIGIBLE
+                else N_("Referred for accountability: excluded.")
+            )
             continue
         reason = _eligibility_reason(spec, facts)
         if reason is None:

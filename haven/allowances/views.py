@@ -18,15 +18,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from haven.allowances import batches, entitlements, funders, plans, reports
+from haven.allowances import batches, entitlements, funders, handout, plans, reports
 from haven.allowances.batches import PaymentMethod, SkipReason
 from haven.allowances.facts import rank_tables
 from haven.allowances.lifecycle import BatchStatus
 from haven.allowances.models import PaymentBatch, PlanVersion
 from haven.allowances.rules import CURRENCIES, ChildDelivery, ComponentKind, explain, format_money
-from haven.db.types import utcnow
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_, gettext
+from haven.kernel.clock import local_today
 from haven.kernel.labels import labels
 from haven.pathways.public import PATHWAY_LABELS, Pathway
 from haven.reception.public import Classification
@@ -83,7 +83,7 @@ def landing(request: Request, session: DB, actor: HtmlActor) -> Response:
         budgets=funders.budget_states(session, actor)
         if _may(actor, Permission.FUNDER_MANAGE, Permission.PAYMENT_READ)
         else [],
-        today=utcnow().date().isoformat(),
+        today=local_today().isoformat(),
         recent=entitlements.recently_computed(session, actor)
         if actor.can(Permission.ENTITLEMENT_READ)
         else [],
@@ -416,7 +416,7 @@ def _batch_context(
         error=extra.pop("error", None),
         added=extra.pop("added", None),
         skip_labels=labels(SkipReason),
-        today=utcnow().date().isoformat(),
+        today=local_today().isoformat(),
         **extra,
     )
 
@@ -551,10 +551,19 @@ def receipt(disbursement_id: uuid.UUID, session: DB, actor: HtmlActor) -> Respon
 
 @router.get("/allowances/people/{person_id}", response_class=HTMLResponse)
 def person_statement(
-    request: Request, person_id: uuid.UUID, session: DB, actor: HtmlActor, lang: str | None = None
+    request: Request,
+    person_id: uuid.UUID,
+    session: DB,
+    actor: HtmlActor,
+    lang: str | None = None,
+    form: str = "safe",
 ) -> Response:
-    """A statement the person can be handed, in Burmese or English (`?lang=my|en`)."""
+    """A statement the person can be handed, in Burmese or English (`?lang=my|en`): the
+    safe-to-carry form by default; `?form=full` (for the files) is audited."""
     found = entitlements.statement(session, actor, person_id)
+    full = form == "full"
+    if full:
+        handout.full_form_chosen(session, actor, found)
     language = lang if lang in ("en", "my") else getattr(request.state, "language", "en")
     request.state.language = language
     rows = []
@@ -592,6 +601,8 @@ def person_statement(
         "allowances/statement.html",
         _base(
             statement=found,
+            full=full,
+            safe=None if full else handout.safe_statement(found),
             rows=rows,
             preview=preview,
             chosen=language,
@@ -601,7 +612,7 @@ def person_statement(
                 if found.vetting is not None
                 else N_("Not vetted: a child is screened for protection instead")
             ),
-            today=utcnow().date().isoformat(),
+            today=local_today().isoformat(),
         ),
     )
 

@@ -9,6 +9,8 @@ in memory. A plain `sqlite:///` URL still works when asked for explicitly (unenc
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +72,26 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database)
 
 
+def private_database_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600, in a 0700 folder when
+    Haven makes the folder), before SQLite opens it: SQLite gives its WAL and shared-memory
+    files the same mode. An existing database, WAL or SHM file that others could read is made
+    private too (a database made by an older Haven, or copied in)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        candidate = Path(f"{path}{suffix}")
+        with contextlib.suppress(OSError):
+            info = candidate.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                candidate.chmod(0o600)
+
+
 def make_engine(url: str, keyring: Keyring | None = None, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite, create the file's folder and turn on WAL and foreign keys.
+    """Create an engine; for SQLite, create the file (owner only) and its folder, and turn on
+    WAL and foreign keys.
 
     An SQLCipher URL needs the keyring (there is no unencrypted fallback). PostgreSQL ignores
     it: there the keyring serves field encryption and audit signing, through the sessions.
@@ -81,7 +101,7 @@ def make_engine(url: str, keyring: Keyring | None = None, **kwargs: Any) -> Engi
         return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(path)
     options: dict[str, Any] = {
         "connect_args": {"timeout": 30, "check_same_thread": False},
         "hide_parameters": True,

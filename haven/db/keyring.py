@@ -102,8 +102,10 @@ class Keyring:
 
 
 def new_key_file(path: Path) -> None:
-    """Write a new random root secret, readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a new random root secret, readable by its owner only (0600; a folder made for
+    it is 0700)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = base64.b64encode(secrets.token_bytes(ROOT_BYTES)) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:

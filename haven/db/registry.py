@@ -9,6 +9,7 @@ import haven.matching.models
 import haven.pathways.models
 import haven.people.models
 import haven.pow.models
+import haven.programme.models
 import haven.reception.models
 import haven.security.models
 import haven.vetting.models  # noqa: F401

@@ -108,11 +108,20 @@ def _negotiate(
 
 
 def _finalize(
-    session: Session, negotiator: Actor, approvers: list[User], agreement: Agreement
+    session: Session,
+    negotiator: Actor,
+    approvers: list[User],
+    agreement: Agreement,
+    settings: Settings,
 ) -> None:
     _negotiate(session, negotiator, approvers, agreement)
     for user in approvers:
-        service.approve(session, sessions.actor_for(user), agreement.id)
+        # Approving needs fresh authentication: each approver logs in with their demo
+        # authenticator, approves, and logs out again.
+        token, _login = sessions.start(session, user, settings, second_factor=mfa.TOTP)
+        active = sessions.resolve(session, token, settings)
+        service.approve(session, active.actor, agreement.id)
+        sessions.end(session, active)
 
 
 def seed_agreements(session: Session, *, seed: int = 2026, settings: Settings | None = None) -> int:
@@ -125,7 +134,8 @@ def seed_agreements(session: Session, *, seed: int = 2026, settings: Settings | 
     if organisation_has_agreements(session, negotiator_user.organisation_id):
         return 0
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not a secret
-    second = _second_approver(session, settings or get_settings(), manager_user)
+    settings = settings or get_settings()
+    second = _second_approver(session, settings, manager_user)
     negotiator = sessions.actor_for(negotiator_user)
     registrar = sessions.actor_for(registrar_user)
     approvers = [manager_user, second]
@@ -136,7 +146,7 @@ def seed_agreements(session: Session, *, seed: int = 2026, settings: Settings | 
 
     crossing_now = _agreement(session, negotiator, "Operation Bamboo (demo)", site_id, 0)
     roll.import_roll(session, negotiator, crossing_now.id, _rows(rng, 40, "LIB 901"), dry_run=False)
-    _finalize(session, negotiator, approvers, crossing_now)
+    _finalize(session, negotiator, approvers, crossing_now, settings)
     service.transition(session, negotiator, crossing_now.id, AgreementStatus.EXECUTING)
     for index, entry in enumerate(roll.roll(session, negotiator, crossing_now.id)[:5]):
         crossing.register_arrival(
@@ -156,7 +166,7 @@ def seed_agreements(session: Session, *, seed: int = 2026, settings: Settings | 
 
     done = _agreement(session, negotiator, "Operation Pine (demo)", site_id, -20)
     roll.import_roll(session, negotiator, done.id, _rows(rng, 12, "IB 902"), dry_run=False)
-    _finalize(session, negotiator, approvers, done)
+    _finalize(session, negotiator, approvers, done, settings)
     service.transition(session, negotiator, done.id, AgreementStatus.EXECUTING)
     for index, entry in enumerate(roll.roll(session, negotiator, done.id)[:10]):
         crossing.register_arrival(

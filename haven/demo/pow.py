@@ -99,6 +99,8 @@ def seed_pow(session: Session, *, seed: int = 2026) -> int:
                 InspectionIn(
                     inspected_on=today - timedelta(days=rng.randint(1, 20)),
                     weight_grams=rng.randint(52000, 78000),
+                    state_of_health="sick" if index % 11 == 0 else "healthy",
+                    examined_by="Camp medic (demo)",
                     seriously_ill=index % 11 == 0,
                 ),
             )

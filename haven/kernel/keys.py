@@ -9,9 +9,7 @@ and "ဦးအောင်ကျော်" find the same person. (Spelling varia
 
 from __future__ import annotations
 
-import re
-
-from haven.text import has_myanmar, to_ascii_digits
+from haven.text import has_myanmar, service_number_key
 from haven.text.names import split_name
 from haven.text.nrc import NrcError, parse_nrc
 
@@ -44,10 +42,6 @@ def canonical_nrc(value: str) -> str | None:
 
 def canonical_service_number(value: str) -> str | None:
     """Service numbers compare by their letters and digits only: upper case, ASCII digits,
-    no spaces or separators ("BA-482913", "ba 482913" and "BA/482913" are one number)."""
-    canonical = _SERVICE_SEPARATORS.sub("", to_ascii_digits(value).upper())
-    return canonical or None
-
-
-# Spaces, hyphens and dashes, slashes, dots, underscores (never letters or vowel signs).
-_SERVICE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015/._]")
+    no spaces or separators, a bare Burmese letter by its Latin name ("BA-482913",
+    "ba 482913", "BA/482913" and "ဗ-၄၈၂၉၁၃" are one number; `haven.text.service_numbers`)."""
+    return service_number_key(value)

@@ -20,12 +20,14 @@ from haven.people.erasure import (
 from haven.people.events import PersonChanged, PersonErased
 from haven.people.export import export_people
 from haven.people.models import PERSON_KEYS, FamilyMember, Person
+from haven.people.reindex import load_person_keys, reindex_persons
 from haven.people.repository import (
     any_person_in,
     dependants_count,
     due_for_retention,
     family_by_person,
     live_person_ids,
+    live_persons_after,
     name_records,
 )
 from haven.people.schemas import (
@@ -91,6 +93,8 @@ __all__ = [
     "is_child",
     "ledger_path",
     "live_person_ids",
+    "live_persons_after",
+    "load_person_keys",
     "may_be_a_child",
     "name_records",
     "new_person",
@@ -98,6 +102,7 @@ __all__ = [
     "persons_by_id",
     "read_ledger",
     "reapply_ledger",
+    "reindex_persons",
     "remove_family_member",
     "search",
     "set_names",

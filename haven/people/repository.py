@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from haven.kernel.repository import BATCH, Repository
-from haven.people.models import FamilyMember, Person, PersonPhoto
+from haven.people.models import FamilyMember, Person, PersonKey, PersonPhoto
 from haven.security.permissions import Actor
 
 
@@ -162,3 +162,23 @@ def name_records(
         )
     ).all()
     return [(pid, latin, my, year) for pid, latin, my, year in rows]
+
+
+def live_persons_after(session: Session, after: uuid.UUID | None, limit: int) -> Sequence[Person]:
+    """At most `limit` persons not erased, by id, after the id `after` (batches for
+    recomputing derived values, `haven.kernel.reindexing`)."""
+    query = select(Person).where(Person.erased_at.is_(None))
+    if after is not None:
+        query = query.where(Person.id > after)
+    return session.scalars(query.order_by(Person.id).limit(limit)).all()
+
+
+def keys_of(session: Session, person_ids: Iterable[uuid.UUID]) -> list[PersonKey]:
+    """The wrapped data keys of these persons, one query per 500: while the caller holds
+    them, decrypting the persons' fields asks the database nothing more."""
+    wanted = sorted(set(person_ids), key=str)
+    found: list[PersonKey] = []
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        found.extend(session.scalars(select(PersonKey).where(PersonKey.person_id.in_(chunk))))
+    return found

@@ -9,7 +9,7 @@ through `haven.people.erasure.erase_person`, ledgered like any erasure. No date:
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import NotFound
+from haven.kernel.clock import local_today
 from haven.people import repository
 from haven.people.erasure import erase_person
 from haven.security.permissions import Actor, Permission, in_scope, require
@@ -55,7 +56,7 @@ def apply_retention(
     session: Session, actor: Actor, *, today: date | None = None, ledger: Path | None = None
 ) -> list[uuid.UUID]:
     """Erase every person whose retention date is before `today`; their ids."""
-    today = today or datetime.now(UTC).date()
+    today = today or local_today()
     erased: list[uuid.UUID] = []
     for person_id in repository.due_for_retention(session, today):
         person = repository.person_by_id(session, person_id)

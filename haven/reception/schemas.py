@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from haven.i18n import N_
+from haven.kernel import clock
 from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.people.public import Sex
@@ -74,7 +75,7 @@ class ReceptionCreate(BaseModel):
     name_latin: CleanText = Field(default=None, max_length=200)
     prefix: CleanText = Field(default=None, max_length=20)
     classification: Classification
-    received_on: date = Field(default_factory=lambda: datetime.now(UTC).date())
+    received_on: date = Field(default_factory=clock.local_today)
     site_id: uuid.UUID | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: Sex = Sex.UNKNOWN

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from haven.db.types import utcnow
 from haven.errors import ValidationFailed
 from haven.forces.public import ensure_reference_data, get_force, get_rank, resolve_unit
 from haven.i18n import N_, Text
+from haven.kernel import clock
 from haven.kernel.events import publish
 from haven.people.public import Person, may_be_a_child, new_person
 from haven.reception import repository
@@ -52,7 +53,7 @@ def _check(data: ReceptionCreate) -> None:
     fields: dict[str, Text | str] = {}
     if not data.name_my and not data.name_latin:
         fields["name_latin"] = N_("Enter the name in Myanmar script, in Latin letters, or both.")
-    if data.received_on > datetime.now(UTC).date():
+    if data.received_on > clock.local_today():
         fields["received_on"] = N_("The date of reception cannot be in the future.")
     if data.classification is Classification.CHILD:
         for name in MILITARY_FIELDS:
@@ -117,9 +118,11 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
     )
     if data.classification is Classification.CHILD:
         start = (
+            # The date is the programme's calendar date (haven.kernel.clock): a reception
+            # recorded on another day counts from that day's start in the programme's zone.
             utcnow()
-            if data.received_on == utcnow().date()
-            else datetime.combine(data.received_on, time(0), tzinfo=UTC)
+            if data.received_on == clock.local_today()
+            else clock.start_of_day(data.received_on)
         )
         event.child_protection_due_at = start + CHILD_HANDOVER
     else:

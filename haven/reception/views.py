@@ -4,19 +4,17 @@ possible-duplicates panel is matching's (`haven.matching.views`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from haven.accounts import repository as accounts_repository
 from haven.accounts import service as accounts
 from haven.errors import ValidationFailed
 from haven.forces.public import ensure_reference_data, list_ranks
-from haven.people.public import get_person
-from haven.reception import service
+from haven.kernel import clock
+from haven.reception import receipts, service
 from haven.reception.schemas import (
     Classification,
     LegalBasis,
@@ -53,7 +51,7 @@ def _form_context(
 def reception_form(request: Request, session: DB, actor: HtmlActor) -> Response:
     require(actor, Permission.RECEPTION_RECORD)
     values = {
-        "received_on": datetime.now(UTC).date().isoformat(),
+        "received_on": clock.local_today().isoformat(),
         "legal_basis": "public_interest",
         "site_id": str(actor.site_id or ""),
     }
@@ -81,20 +79,11 @@ def receive(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> 
 
 @router.get("/weapons/{weapon_id}/receipt", response_class=HTMLResponse)
 def weapon_receipt(
-    request: Request, weapon_id: uuid.UUID, session: DB, actor: HtmlActor
+    request: Request, weapon_id: uuid.UUID, session: DB, actor: HtmlActor, form: str = "safe"
 ) -> Response:
-    item = service.get_weapon(session, actor, weapon_id)
-    event = service.get_event(session, actor, item.reception_id)
-    person = get_person(session, actor, event.person_id)
-    site = accounts_repository.site_by_id(session, event.site_id)
-    return render(
-        request,
-        "reception/receipt.html",
-        {
-            "item": item,
-            "kind": WeaponKind(item.kind),
-            "event": event,
-            "person": person,
-            "site": site,
-        },
-    )
+    """The safe-to-carry form by default; `?form=full` (for the files) is audited."""
+    if form == "full":
+        context: dict[str, Any] = {"full": receipts.full_receipt(session, actor, weapon_id)}
+    else:
+        context = {"safe": receipts.safe_receipt(session, actor, weapon_id)}
+    return render(request, "reception/receipt.html", {"weapon_id": weapon_id, **context})

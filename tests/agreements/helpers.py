@@ -98,7 +98,7 @@ def executing(db: Session, t: Team, *, size: int = 3) -> Agreement:
     for manager in (t.manager1, t.manager2):
         assert manager.user_id is not None
         service.name_approver(db, t.negotiator, agreement.id, manager.user_id)
-    service.approve(db, t.manager1, agreement.id)
-    service.approve(db, t.manager2, agreement.id)
+    service.approve(db, f.fresh(db, t.manager1), agreement.id)
+    service.approve(db, f.fresh(db, t.manager2), agreement.id)
     service.transition(db, t.negotiator, agreement.id, AgreementStatus.EXECUTING)
     return agreement

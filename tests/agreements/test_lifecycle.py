@@ -10,6 +10,7 @@ from haven.agreements.schemas import AgreementStatus, AgreementUpdate
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.errors import Conflict, NotFound, PermissionDenied
+from tests import factories as f
 from tests.agreements.helpers import Team, draft, team
 
 S = AgreementStatus
@@ -55,15 +56,15 @@ def test_finalization_needs_two_different_named_approvers(db: Session, t: Team) 
     agreement = _negotiating_with_approvers(db, t)
     with pytest.raises(Conflict):  # never a plain move
         service.transition(db, t.negotiator, agreement.id, S.FINALIZED)
-    service.approve(db, t.manager1, agreement.id)
+    service.approve(db, f.fresh(db, t.manager1), agreement.id)
     assert agreement.status == S.NEGOTIATING
     with pytest.raises(Conflict):  # the same approver twice is still one approver
-        service.approve(db, t.manager1, agreement.id)
+        service.approve(db, f.fresh(db, t.manager1), agreement.id)
     assert agreement.status == S.NEGOTIATING
-    service.approve(db, t.manager2, agreement.id)
+    service.approve(db, f.fresh(db, t.manager2), agreement.id)
     assert agreement.status == S.FINALIZED
     with pytest.raises(Conflict):
-        service.approve(db, t.manager2, agreement.id)
+        service.approve(db, f.fresh(db, t.manager2), agreement.id)
 
 
 def test_an_unnamed_manager_can_neither_see_nor_approve(
@@ -72,7 +73,7 @@ def test_an_unnamed_manager_can_neither_see_nor_approve(
     agreement = draft(db, t)
     service.transition(db, t.negotiator, agreement.id, S.NEGOTIATING)
     with pytest.raises(PermissionDenied):
-        service.approve(db, t.manager1, agreement.id)
+        service.approve(db, f.fresh(db, t.manager1), agreement.id)
     with pytest.raises(PermissionDenied):
         service.get_for_approver(db, t.manager1, agreement.id)
     with pytest.raises(PermissionDenied):
@@ -84,18 +85,18 @@ def test_an_unnamed_manager_can_neither_see_nor_approve(
 
 def test_changing_the_terms_withdraws_approvals(db: Session, t: Team) -> None:
     agreement = _negotiating_with_approvers(db, t)
-    service.approve(db, t.manager1, agreement.id)
+    service.approve(db, f.fresh(db, t.manager1), agreement.id)
     service.update(
         db, t.negotiator, agreement.id, AgreementUpdate.model_validate({"expected_headcount": 9})
     )
-    service.approve(db, t.manager2, agreement.id)
+    service.approve(db, f.fresh(db, t.manager2), agreement.id)
     assert agreement.status == S.NEGOTIATING  # manager1's approval was of the old text
 
 
 def test_finalized_terms_are_locked(db: Session, t: Team) -> None:
     agreement = _negotiating_with_approvers(db, t)
-    service.approve(db, t.manager1, agreement.id)
-    service.approve(db, t.manager2, agreement.id)
+    service.approve(db, f.fresh(db, t.manager1), agreement.id)
+    service.approve(db, f.fresh(db, t.manager2), agreement.id)
     with pytest.raises(Conflict):
         service.update(
             db, t.negotiator, agreement.id, AgreementUpdate.model_validate({"notes": "x"})

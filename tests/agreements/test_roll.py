@@ -58,7 +58,7 @@ def test_broken_rows_are_reported_row_by_row_and_nothing_is_written(db: Session,
         "name_latin,rank,unit,weapons,birth_year\n"
         "Good Soldier,Private,LIB 531,1,1990\n"
         ",Private,LIB 531,1,\n"  # row 3: no name
-        "Bad Rank,Field Marshal X,LIB 531,1,\n"  # row 4: unknown rank
+        "Bad Rank,Field Marshal X,LIB 531,1,\n"  # row 4: unknown rank (a warning only)
         "Bad Count,Private,LIB 531,many,1800\n"  # row 5: weapons and birth year
     )
     table = roll.read_roll(broken.encode(), filename="roll.csv")
@@ -66,10 +66,10 @@ def test_broken_rows_are_reported_row_by_row_and_nothing_is_written(db: Session,
     found = {(e.row, e.field) for e in report.errors}
     assert found == {
         (3, "name_latin"),
-        (4, "rank"),
         (5, "weapons"),
         (5, "birth_year"),
     }
+    assert [(w.row, w.field, w.text) for w in report.warnings] == [(4, "rank", "Field Marshal X")]
     assert repository.roll_size(db, agreement.id) == 0
     dry = roll.import_roll(db, t.negotiator, agreement.id, table.rows[:1], dry_run=True)
     assert dry.ok

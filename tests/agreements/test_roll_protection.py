@@ -22,7 +22,7 @@ ROLL = (
     "name_latin,name_my,prefix,birth_year,rank,unit,company,position\n"
     "Hvncanary Latin,ထွန်းထွန်းဝင်း,U,1975,Lieutenant Colonel,LIB 531,HQ,Battalion commander\n"
 )
-PROTECTED = ["birth_year", "name_latin", "name_my", "position", "prefix", "rank_id"]
+PROTECTED = ["birth_year", "name_latin", "name_my", "position", "prefix", "rank_id", "rank_text"]
 
 
 @pytest.fixture

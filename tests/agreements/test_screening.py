@@ -1,12 +1,15 @@
 """Issue 17, point 5: commanders and nominal rolls are screened against the incident registry
 when added and again before approval; the named approvers see the hits and must acknowledge
-them (who, when, note) to approve. Through the API, on both engines."""
+them (who, when, note) to approve. Through the API, on both engines; the approval itself
+after a fresh login, as the page does (a token is refused: approval needs fresh
+authentication)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from haven.accounts.models import User
 from haven.accounts.sessions import actor_for
+from haven.agreements import service as agreements
 from haven.agreements.screening import UNACKNOWLEDGED
 from haven.audit.models import AuditEvent
 from haven.config import Settings
+from haven.errors import HavenError
 from haven.i18n import Text, render
 from haven.security.permissions import Role
 from haven.text import has_myanmar
@@ -126,8 +131,34 @@ def _agreement(w: World, *, commander: str, unit: str, roll: str) -> str:
     return agreement_id
 
 
+@dataclass(frozen=True)
+class Approval:
+    """What an approver is answered: the agreement's status, or the error (code, message in
+    their language) as the API renders it."""
+
+    status_code: int
+    body: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.body)
+
+    def json(self) -> dict[str, Any]:
+        return self.body
+
+
 def _approve(w: World, who: str, agreement_id: str, language: str | None = None) -> object:
-    return w.client.post(f"/api/agreements/{agreement_id}/approve", headers=w.as_(who, language))
+    """Approve after a fresh login, as the agreement's page does: an API token cannot."""
+    token = w.client.post(f"/api/agreements/{agreement_id}/approve", headers=w.as_(who))
+    assert token.status_code == 403
+    assert token.json()["error"] == "token_not_fresh"
+    approver = f.fresh(w.db, actor_for(w.users[who]))
+    try:
+        agreement = agreements.approve(w.db, approver, uuid.UUID(agreement_id))
+    except HavenError as error:
+        detail = render(error.message, language or "en")
+        return Approval(error.status, {"error": error.code, "detail": detail})
+    return Approval(200, {"status": str(agreement.status)})
 
 
 def _acknowledge(w: World, who: str, agreement_id: str, note: str | None) -> object:

@@ -449,7 +449,7 @@ def test_components_say_who_they_are_open_to_in_english_and_burmese(
         settings=fast_settings,
     )
     f.login(client, username="cash.reader")
-    statement = client.get(f"/allowances/people/{pid}?lang=my")
+    statement = client.get(f"/allowances/people/{pid}?lang=my&form=full")  # for the files
     assert statement.status_code == 200
     assert gettext(OPEN_TO_CLASSIFICATIONS, "my").split("%")[0] in statement.text
     assert MYANMAR_SCRIPT.search(statement.text)

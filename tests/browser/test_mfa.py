@@ -29,11 +29,20 @@ def _password(page: Page, server: str, username: str) -> None:
     page.click("#login-button")
 
 
-def _log_in(page: Page, server: str, username: str, secret: str | None) -> str:
-    """Both steps, enrolling an authenticator app first if the user has none; the secret."""
+def _log_in(
+    page: Page, server: str, username: str, secret: str | None, enrolment_code: str = ""
+) -> str:
+    """Both steps, enrolling an authenticator app first (with the administrator's enrolment
+    code) if the user has none; the secret."""
     _password(page, server, username)
     page.wait_for_url(lambda url: "/login/" in url)
     if page.url.endswith("/login/enrol"):
+        # The password alone shows no secret: first the code an administrator issued.
+        expect(page.locator("#enrol-code-title")).to_be_visible()
+        assert page.locator("#totp-secret").count() == 0
+        assert axe_violations(page) == []
+        page.fill("#field-enrolment_code", enrolment_code)
+        page.click("#enrolment-code-button")
         expect(page.locator("#enrol-title")).to_be_visible()
         expect(page.locator("#totp-qr")).to_be_visible()
         assert (
@@ -73,9 +82,12 @@ def test_enrol_an_authenticator_app_then_log_in_with_it(
     page.fill("#field-password", world.PASSWORD)
     page.click('form[action="/users/new"] button[type=submit]')
     expect(page.locator("#user-factors")).to_contain_text("must set one up at next login")
+    page.click("#enrolment-code-button")  # the administrator has just logged in: fresh
+    code = page.locator("#enrolment-code").inner_text()
     page.click("#logout-button")
 
-    secret = _log_in(page, server, new_auditor, None)  # the password, then enrolment: nothing else
+    # The password, then the administrator's code, then enrolment: nothing else.
+    secret = _log_in(page, server, new_auditor, None, code)
     page.click("#logout-button")
     expect(page).to_have_url(f"{server}/login?logged_out=1")
 

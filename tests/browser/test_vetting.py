@@ -93,7 +93,9 @@ def _hear_assess_and_propose(page: Page, server: str, cast: Cast) -> str:
     page.fill("#field-assessment", "Same name and unit; desertion date unverified.")
     page.click("#record-assessment")
     page.check("#outcome-referred")
+    page.select_option("#field-standard_of_proof", "reasonable_grounds")
     page.fill("#field-reasons", "Credible witness accounts name him; he denies it.")
+    page.fill("#field-disclosed_reasons", "Witnesses name you; you deny it.")
     page.fill("#field-mechanism", "Synthetic interim council tribunal")
     page.select_option("#field-protection", "prisoner_of_war")
     assert axe_violations(page) == []

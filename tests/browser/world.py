@@ -42,6 +42,7 @@ from haven.reception.importing import ImportRow
 from haven.reception.schemas import ReceptionCreate
 from haven.security import totp
 from haven.security.permissions import Actor, Role
+from tests import factories as f
 
 PASSWORD = "browser-test-passphrase"
 SYSTEM = Actor.system("browser-test")
@@ -272,7 +273,7 @@ def executing_agreement(
         assert approver.user_id is not None
         agreements.name_approver(session, negotiator, agreement.id, approver.user_id)
     for approver in approvers:
-        agreements.approve(session, approver, agreement.id)
+        agreements.approve(session, f.fresh(session, approver), agreement.id)
     agreements.transition(session, negotiator, agreement.id, AgreementStatus.EXECUTING)
     for entry in roll.roll(session, negotiator, agreement.id)[:arrived]:
         crossing.register_arrival(

@@ -51,7 +51,8 @@ def test_minimum_reception_then_profile(
     receipt_link = page.text.split('href="/weapons/')[1].split('"')[0]
     receipt = client.get(f"/weapons/{receipt_link}")
     assert receipt.status_code == 200
-    assert "AK-991" in receipt.text
+    assert "AK-991" not in receipt.text  # the safe-to-carry form is the default
+    assert "AK-991" in client.get(f"/weapons/{receipt_link}?form=full").text
 
     token = f.csrf_from(client, f"{person_url}/profile")
     saved = client.post(
