@@ -33,4 +33,6 @@ stage install "$MAKE" --no-print-directory deps-system deps
 stage lint "$MAKE" --no-print-directory lint
 # pytest exits 5 when no test ran: that fails here like any other failure.
 # shellcheck disable=SC2086 # PYTEST_ARGS is a list of words
-stage tests .venv/bin/pytest -n auto ${PYTEST_ARGS:-}
+# worksteal: a worker that runs out of tests takes some of the other's, so the slow tests
+# that come last do not leave one core idle.
+stage tests .venv/bin/pytest -n auto --dist worksteal ${PYTEST_ARGS:-}

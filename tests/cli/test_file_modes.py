@@ -27,7 +27,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_haven_commands_create_the_key_and_the_database_private(tmp_path: Path) -> None:
+def test_the_key_and_the_database_are_made_and_kept_private(tmp_path: Path) -> None:
     keys = tmp_path / "usb" / "haven-keys"  # a folder the command makes for the key
     var = tmp_path / "project" / "var"  # as `make run` leaves it: made by Haven if missing
     key_file = keys / "haven.key"
@@ -61,21 +61,8 @@ def test_haven_commands_create_the_key_and_the_database_private(tmp_path: Path) 
     )
     assert plain.returncode == 0
     assert _mode(tmp_path / "plain") == 0o644
-
-
-def test_a_world_readable_database_is_made_private_when_haven_opens_it(tmp_path: Path) -> None:
-    keys = tmp_path / "keys"
-    key_file = keys / "haven.key"
-    database = tmp_path / "var" / "haven.db"
-    env = {
-        **os.environ,
-        "HAVEN_DATABASE_URL": f"sqlite+pysqlcipher:///{database}",
-        "HAVEN_KEY_FILE": str(key_file),
-        "HAVEN_KEY_DIR": str(keys),
-    }
-    assert _haven(env, "keys", "init", str(key_file)).returncode == 0
-    assert _haven(env, "db", "upgrade").returncode == 0
-    database.chmod(0o644)  # as `make run` used to leave it
+    # A database an older Haven left world-readable is made private when Haven opens it.
+    database.chmod(0o644)
     current = _haven(env, "db", "current")
     assert current.returncode == 0, current.stderr
     assert _mode(database) == 0o600

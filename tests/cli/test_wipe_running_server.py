@@ -33,6 +33,7 @@ from haven.demo.accounts import DEMO_PASSWORD
 from haven.security import running
 from haven.web.app import create_app
 from tests.cli_databases import CliDatabase
+from tests.conftest import LAPTOP
 from tests.postgres import free_port
 
 START_SECONDS = 180  # a loaded 2-core machine can take long to start the server
@@ -235,6 +236,7 @@ def test_the_wipe_signals_the_running_server_and_every_later_request_is_refused(
     assert {_answer(call) for call in calls.values()} == {REFUSED}
 
 
+@pytest.mark.parametrize("demo_cli_database", LAPTOP, indirect=True)  # a laptop's server
 def test_a_server_the_wipe_cannot_signal_stops_on_the_marker_alone(server: Server) -> None:
     _browser, _token_value, calls = _in_use(server)
     for registration in running.run_dir(server.database.key_dir).glob("*.json"):
