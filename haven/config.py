@@ -60,6 +60,15 @@ class Settings(BaseSettings):
         description="The programme's time zone (IANA name): its calendar dates and every "
         "deadline shown on pages (haven.kernel.clock).",
     )
+    job_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a background job's worker may stay silent before another "
+        "worker takes the job over (after a crash).",
+    )
+    job_poll_seconds: float = Field(
+        default=2.0, gt=0, description="How often the job worker of `haven serve` looks for work."
+    )
 
     @field_validator("time_zone")
     @classmethod

@@ -16,8 +16,10 @@ import haven.pathways.handlers
 import haven.people.handlers
 import haven.pow.handlers
 import haven.reception.handlers
+import haven.reception.import_jobs
 import haven.standing.handlers
 import haven.vetting.handlers
+from haven.jobs import kinds
 from haven.kernel import events
 
 HANDLER_MODULES = (
@@ -32,7 +34,13 @@ HANDLER_MODULES = (
     haven.vetting.handlers,
 )
 
+# Every kind of background job (haven.jobs), from the domains that do the work.
+JOB_KINDS: tuple[kinds.JobKind, ...] = (haven.reception.import_jobs.IMPORT,)
+
 
 def wire() -> None:
-    """Mark the handlers loaded (importing this module registered them). Idempotent."""
+    """Mark the handlers loaded (importing this module registered them) and register every
+    domain's kinds of background job. Idempotent."""
+    for kind in JOB_KINDS:
+        kinds.register(kind)
     events.mark_wired()

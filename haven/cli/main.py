@@ -9,6 +9,7 @@ from haven.cli import (
     backup,
     db,
     demo,
+    jobs,
     keys,
     matching,
     people,
@@ -34,6 +35,8 @@ app.add_typer(people.app, name="person")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(matching.app, name="matching")
+app.add_typer(jobs.app, name="jobs")
+app.command("import")(jobs.import_file)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("wipe")(wipe.wipe)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import uvicorn
 
 from haven.cli.context import fail, open_database
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
+from haven.jobs.runner import Runner, Worker
 from haven.security import running
 from haven.web.app import create_app
 from haven.web.logs import uvicorn_config
@@ -30,7 +32,15 @@ def serve(
         guard.protect(database.engine)
         # Registered for `haven wipe --emergency`, which signals it; watched, so that it stops
         # within a second of a wipe even if the signal cannot reach it.
+        # Background jobs (large imports, recomputations) run in a thread beside the server;
+        # a wipe stops the whole process, the worker with it.
+        runner = Runner(
+            app.state.session_factory, lease=timedelta(seconds=settings.job_lease_seconds)
+        )
+        worker = Worker(runner, poll=settings.job_poll_seconds)
+        app.state.wake_jobs = worker.wake
         with running.serving(settings.key_dir, guard):
+            worker.start()
             uvicorn.run(
                 app,
                 host=host or settings.host,
@@ -43,3 +53,4 @@ def serve(
                 access_log=False,
                 log_config=uvicorn_config(settings.log_level),
             )
+            worker.stop()

@@ -5,6 +5,7 @@ import haven.agreements.models
 import haven.allowances.models
 import haven.audit.models
 import haven.forces.models
+import haven.jobs.models
 import haven.matching.models
 import haven.pathways.models
 import haven.people.models

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from haven import i18n
 from haven.db.session import end_transaction
 from haven.i18n import N_
-from haven.reception import importing
+from haven.jobs.public import enqueue
+from haven.reception import import_jobs, importing
 from haven.security.permissions import Actor, Permission, require
 from haven.web.deps import DB, ApiActor
 
@@ -44,6 +45,13 @@ class ImportAnswer(BaseModel):
     person_ids: list[uuid.UUID]
 
 
+class ImportQueued(BaseModel):
+    job_id: uuid.UUID
+    status_url: str
+    rows: int
+    dry_run: bool
+
+
 class ImportFailed(ImportAnswer):
     error: str
     detail: str
@@ -67,6 +75,11 @@ def answer(report: importing.ImportReport, language: str) -> ImportAnswer:
     "/receptions/import",
     response_model=ImportAnswer,
     responses={
+        202: {
+            "model": ImportQueued,
+            "description": f"More than {import_jobs.JOB_ROWS} rows: checked (and imported) as a "
+            "background job; follow it at `status_url` (`GET /api/jobs/{id}`).",
+        },
         413: {"description": "The file is larger than 5 MB (`file_too_large`)."},
         422: {
             "model": ImportFailed,
@@ -90,12 +103,29 @@ def import_people(
     row is saved, or none: when any row has an error, nothing at all is written. Either way
     an invalid row answers 422 with the full list of errors. When Burmese text is reported as
     possibly Zawgyi, add a column `text_encoding` with `unicode` or `zawgyi` for that row.
+
+    A file of more than 200 rows is checked and imported as a background job: the answer is
+    202 with the job's id; `GET /api/jobs/{id}` gives its progress and, once it is over, the
+    same errors by row and column (or the people imported). Such an import writes nothing
+    unless every row passed the check, then writes a chunk of rows at a time.
     """
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     # Read the file holding no database lock: a hostile workbook never stalls other users.
     end_transaction(session)
     content = file.file.read(importing.MAX_BYTES + 1)
     table = importing.read_file(content, filename=file.filename, content_type=file.content_type)
+    if len(table.rows) > import_jobs.JOB_ROWS:
+        payload = import_jobs.payload_for(table, write=not dry_run)
+        total = len(table.rows) * (1 if dry_run else 2)
+        job_id = enqueue(session, actor, import_jobs.IMPORT.name, payload, total=total)
+        end_transaction(session)
+        wake = getattr(request.app.state, "wake_jobs", None)
+        if wake is not None:
+            wake()
+        queued = ImportQueued(
+            job_id=job_id, status_url=f"/api/jobs/{job_id}", rows=len(table.rows), dry_run=dry_run
+        )
+        return JSONResponse(queued.model_dump(mode="json"), status_code=202)
     run = importing.dry_run if dry_run else importing.import_rows
     report = run(session, actor, table.rows)
     body = answer(report, language).model_dump(mode="json")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from haven.db.session import end_transaction
 from haven.errors import ValidationFailed
 from haven.i18n import N_
-from haven.reception import importing
+from haven.jobs.public import enqueue
+from haven.reception import import_jobs, importing
 from haven.security.permissions import Permission, require
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
@@ -86,6 +87,16 @@ def import_file(request: Request, session: DB, actor: HtmlFormActor, form: Form)
     except importing.FileRejected as rejected:
         error = ValidationFailed(N_("The file cannot be imported."), fields=rejected.fields)
         return _page(request, rejected.status, mode=mode, error=error)
+    if len(table.rows) > import_jobs.JOB_ROWS:
+        # A large file is checked and imported in the background, a chunk at a time.
+        payload = import_jobs.payload_for(table, write=mode == "import")
+        total = len(table.rows) * (2 if mode == "import" else 1)
+        job_id = enqueue(session, actor, import_jobs.IMPORT.name, payload, total=total)
+        end_transaction(session)
+        wake = getattr(request.app.state, "wake_jobs", None)
+        if wake is not None:
+            wake()
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
     run = importing.import_rows if mode == "import" else importing.dry_run
     report = run(session, actor, table.rows)
     status = 422 if report.errors else 200

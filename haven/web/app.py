@@ -28,6 +28,8 @@ from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
 from haven.forces import api as forces_api
 from haven.forces import views as forces_views
+from haven.jobs import api as jobs_api
+from haven.jobs import views as jobs_views
 from haven.matching import api as matching_api
 from haven.matching import views as matching_views
 from haven.pathways import api as pathways_api
@@ -93,6 +95,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     matching_views.router,
     programme_api.router,
     programme_views.router,
+    jobs_api.router,
+    jobs_views.router,
 )
 
 

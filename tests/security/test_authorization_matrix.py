@@ -39,6 +39,7 @@ from tests.databases import Databases
 from tests.security import (
     matrix_agreements,
     matrix_allowances,
+    matrix_jobs,
     matrix_matching,
     matrix_pathways,
     matrix_pow,
@@ -55,6 +56,7 @@ DOMAINS = [
     matrix_pow,
     matrix_matching,
     matrix_programme,
+    matrix_jobs,
 ]
 
 SYSTEM = Actor.system()
@@ -376,6 +378,8 @@ def _path(op: Operation, world: World, side: Side, role: Role) -> str:
     }
     if op.path == "/api/tokens/{token_id}" and side is world.mine:
         values["token_id"] = str(world.token_ids[role])
+    if "{job_id}" in op.path and side is world.mine:
+        values["job_id"] = values[f"job_id_{role.value}"]  # each role's own job
     return op.path.format(**values)
 
 
