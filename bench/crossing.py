@@ -1,12 +1,18 @@
 """Crossing day benchmark: a 500-person battalion registered through the real server.
 
-    python -m bench.crossing [--people 500] [--desks 4]     (make bench-crossing)
+    python -m bench.crossing [--people 500] [--desks 4] [--postgres [ADMIN_URL]]
+                                                            (make bench-crossing)
 
 What it does, all on synthetic data:
-1. a temporary SQLCipher database with its own key file, migrated (`haven db upgrade`);
-2. one organisation, one reception point, a negotiator, two named approvers, and one
-   registrar (API token) per desk; two agreements in executing state, each with the same
-   500-person roll imported through the roll importer;
+1. a temporary SQLCipher database with its own key file, migrated (`haven db upgrade`); with
+   --postgres a database on a throw-away PostgreSQL cluster on loopback (tests/postgres.py,
+   the suite's settings) or on the server of the admin URL given;
+2. two organisations, one for each run (so that the duplicate check of one run never meets
+   the other's people), each with a reception point, a negotiator, two named approvers, one
+   registrar (API token) per desk, and an agreement in executing state with the same
+   500-person roll imported through the roll importer: distinct three-syllable Myanmar names
+   (--numbered-names: "Bench Soldier NNNN", as before 6 December 2026, which the duplicate
+   check takes for one another);
 3. the real app served by uvicorn on 127.0.0.1 (`haven serve`), in its own process;
 4. baseline: one desk registers the whole roll of the first agreement;
 5. crossing: four desks at once (one thread and one HTTP client each) register the second
@@ -17,7 +23,10 @@ What it does, all on synthetic data:
    an exact reconciliation (500 expected, 500 arrived, 0 missing, 0 unexpected, weapons 500).
 
 Each registration is what a desk does: a roll search as you type (POST) and the
-registration (POST) with one weapon. Latency is measured per registration (both requests).
+registration (POST) with one weapon. Latency is measured per registration (both requests),
+and the server process's CPU time per run (how busy the one Python process was).
+--requests-begin-immediate serves as before short write transactions (every request's
+transaction begins IMMEDIATE on SQLite), for a comparison in the same session.
 Prints a markdown table for docs/benchmarks.md.
 """
 
@@ -58,6 +67,7 @@ from haven.reception.models import ReceptionEvent
 from haven.reception.public import ImportRow
 from haven.security.permissions import Actor, Role
 from haven.wiring import wire
+from tests.postgres import create_database, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,8 +77,8 @@ class Setup:
     url: str
     baseline_id: uuid.UUID
     crossing_id: uuid.UUID
-    desk_tokens: list[str]
-    negotiator_token: str
+    desk_tokens: dict[uuid.UUID, list[str]]  # agreement -> its desks' API tokens
+    negotiator_tokens: dict[uuid.UUID, str]
     entries: dict[uuid.UUID, list[tuple[uuid.UUID, str]]]  # agreement -> (entry id, name)
 
 
@@ -77,6 +87,7 @@ class Run:
     label: str
     desks: int
     wall: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server process used during the run
     latencies: list[float] = field(default_factory=list)
     created: int = 0
     replayed: int = 0
@@ -92,13 +103,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _env(folder: Path) -> dict[str, str]:
+def _env(folder: Path, database_url: str | None = None) -> dict[str, str]:
     key_dir = folder / "keys"
     key_file = key_dir / "haven.key"
     new_key_file(key_file)
     return {
         **os.environ,
-        "HAVEN_DATABASE_URL": f"sqlite+pysqlcipher:///{folder / 'db' / 'haven.db'}",
+        "HAVEN_DATABASE_URL": database_url or f"sqlite+pysqlcipher:///{folder / 'db' / 'haven.db'}",
         "HAVEN_KEY_FILE": str(key_file),
         "HAVEN_KEY_DIR": str(key_dir),
         "HAVEN_ARGON2_MEMORY_KIB": "1024",
@@ -110,8 +121,11 @@ def _haven(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "haven", *args], env=env, check=True, cwd=ROOT)  # noqa: S603
 
 
-def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str]]:
-    """Organisation, users, tokens, two executing agreements with the same roll."""
+def _seed(
+    env: dict[str, str], people: int, desks: int, *, numbered: bool = False
+) -> tuple[Setup, list[str]]:
+    """Two organisations (one for each run, so that neither run's duplicate check meets the
+    other's people), each with its users, tokens and an executing agreement; the same roll."""
     wire()  # services publish in-transaction events: every domain's handlers are loaded
     keyring = read_key_file(Path(env["HAVEN_KEY_FILE"]))
     engine = make_engine(env["HAVEN_DATABASE_URL"], keyring=keyring)
@@ -119,55 +133,64 @@ def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str
     settings = Settings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
     system = Actor.system("bench")
     rng = random.Random(500)
-    with transaction(factory) as session:
-        bind_actor(session, system)  # the seed acts as the operator, who reads every field
-        org = accounts.create_organisation(
-            session, system, name="Bench council", kind="interim_council"
+    names = _names(rng, people)
+    rows = [
+        ImportRow(
+            number=i + 2,
+            values={
+                "name_latin": f"Bench Soldier {i:04d}" if numbered else names[i],
+                "rank": rng.choice(("Private", "Private", "Lance Corporal", "Corporal")),
+                "unit": "LIB 531",
+                "company": f"Coy {i * 5 // people + 1}",
+                "weapons": "1",
+                "family": str(rng.choice((0, 0, 1, 2))),
+            },
         )
-        site = accounts.create_site(
-            session, system, organisation_id=org.id, name="Bench ford", township="Demoso"
-        )
-
-        def user(name: str, role: Role, *, at_site: bool = False):  # type: ignore[no-untyped-def]
-            return accounts.create_user(
-                session,
-                system,
-                UserCreate(
-                    username=name,
-                    display_name=name,
-                    role=role,
-                    site_id=site.id if at_site else None,
-                    password="bench passphrase long enough",  # noqa: S106 - synthetic bench user
-                ),
-                organisation_id=org.id,
-                settings=settings,
+        for i in range(people)
+    ]
+    ids = []
+    entries: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    desk_tokens: dict[uuid.UUID, list[str]] = {}
+    negotiator_tokens: dict[uuid.UUID, str] = {}
+    for label in ("baseline", "crossing"):
+        with transaction(factory) as session:
+            bind_actor(session, system)  # the seed acts as the operator, who reads every field
+            org = accounts.create_organisation(
+                session, system, name=f"Bench council {label}", kind="interim_council"
+            )
+            site = accounts.create_site(
+                session, system, organisation_id=org.id, name="Bench ford", township="Demoso"
             )
 
-        negotiator_user = user("bench-negotiator", Role.NEGOTIATOR)
-        managers = [user(f"bench-manager{i}", Role.MANAGER) for i in (1, 2)]
-        registrars = [user(f"bench-desk{i}", Role.REGISTRAR, at_site=True) for i in range(desks)]
-        negotiator = actor_for(negotiator_user)
-        rows = [
-            ImportRow(
-                number=i + 2,
-                values={
-                    "name_latin": f"Bench Soldier {i:04d}",
-                    "rank": rng.choice(("Private", "Private", "Lance Corporal", "Corporal")),
-                    "unit": "LIB 531",
-                    "company": f"Coy {i * 5 // people + 1}",
-                    "weapons": "1",
-                    "family": str(rng.choice((0, 0, 1, 2))),
-                },
-            )
-            for i in range(people)
-        ]
-        ids = []
-        entries: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
-        for name in ("Bench baseline", "Bench crossing"):
+            def user(  # type: ignore[no-untyped-def]
+                name: str, role: Role, *, at_site: bool = False, label: str = label, site=site
+            ):
+                return accounts.create_user(
+                    session,
+                    system,
+                    UserCreate(
+                        username=f"{label}-{name}",
+                        display_name=name,
+                        role=role,
+                        site_id=site.id if at_site else None,
+                        password="bench passphrase long enough",  # noqa: S106 - synthetic user
+                    ),
+                    organisation_id=site.organisation_id,
+                    settings=settings,
+                )
+
+            negotiator_user = user("bench-negotiator", Role.NEGOTIATOR)
+            managers = [user(f"bench-manager{i}", Role.MANAGER) for i in (1, 2)]
+            registrars = [
+                user(f"bench-desk{i}", Role.REGISTRAR, at_site=True) for i in range(desks)
+            ]
+            negotiator = actor_for(negotiator_user)
             agreement = service.create(
                 session,
                 negotiator,
-                AgreementCreate.model_validate({"code_name": name, "site_id": str(site.id)}),
+                AgreementCreate.model_validate(
+                    {"code_name": f"Bench {label}", "site_id": str(site.id)}
+                ),
             )
             report = roll.import_roll(session, negotiator, agreement.id, rows, dry_run=False)
             if not report.ok:
@@ -186,18 +209,73 @@ def _seed(env: dict[str, str], people: int, desks: int) -> tuple[Setup, list[str
             entries[agreement.id] = [
                 (e.id, e.name_latin or "") for e in roll.roll(session, negotiator, agreement.id)
             ]
-        desk_tokens = [tokens.issue(session, system, user=u, name="bench")[0] for u in registrars]
-        negotiator_token = tokens.issue(session, system, user=negotiator_user, name="bench")[0]
+            desk_tokens[agreement.id] = [
+                tokens.issue(session, system, user=u, name="bench")[0] for u in registrars
+            ]
+            negotiator_tokens[agreement.id] = tokens.issue(
+                session, system, user=negotiator_user, name="bench"
+            )[0]
     engine.dispose()
     setup = Setup(
         url="",
         baseline_id=ids[0],
         crossing_id=ids[1],
         desk_tokens=desk_tokens,
-        negotiator_token=negotiator_token,
+        negotiator_tokens=negotiator_tokens,
         entries=entries,
     )
     return setup, [str(i) for i in ids]
+
+
+# Common syllables of Myanmar names (romanised): synthetic names that repeat syllables as real
+# rolls do, without 500 people differing only in a number (which the duplicate check rightly
+# takes for one another: ~17 reviews opened per registration).
+_SYLLABLES = [
+    "Aung",
+    "Kyaw",
+    "Min",
+    "Htet",
+    "Zaw",
+    "Naing",
+    "Soe",
+    "Win",
+    "Thura",
+    "Tun",
+    "Myo",
+    "Hlaing",
+    "Thant",
+    "Oo",
+    "Lin",
+    "Ko",
+    "Phyo",
+    "Wai",
+    "Yan",
+    "Naung",
+    "Hein",
+    "Pyae",
+    "Sithu",
+    "Thiha",
+    "Khant",
+    "Nyi",
+    "Thet",
+    "Paing",
+    "Zin",
+    "Moe",
+    "Hla",
+    "Maung",
+    "Thein",
+    "Than",
+    "Chit",
+    "Ye",
+]
+
+
+def _names(rng: random.Random, people: int) -> list[str]:
+    """Distinct three-syllable names (a desk types until the list shows one person)."""
+    names: dict[str, None] = {}
+    while len(names) < people:
+        names[" ".join(rng.choice(_SYLLABLES) for _ in range(3))] = None
+    return list(names)
 
 
 def _register(
@@ -209,7 +287,7 @@ def _register(
 ) -> tuple[int, float]:
     """A desk's work for one person: search as you type, then register. Status, seconds."""
     started = time.perf_counter()
-    found = client.post(f"/api/crossing/{agreement_id}/search", json={"q": name[-9:]})
+    found = client.post(f"/api/crossing/{agreement_id}/search", json={"q": name})
     if found.status_code != 200 or str(entry_id) not in found.text:
         raise RuntimeError(f"search failed: {found.status_code}")
     answer = client.post(
@@ -279,8 +357,17 @@ def _submit(
         return
 
 
-def _run(setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy: bool) -> Run:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(
+    setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy: bool, pid: int
+) -> Run:
     run = Run(label=label, desks=desks)
+    cpu = _cpu_seconds(pid)
     rng = random.Random(desks)
     queues: list[queue.Queue[tuple[uuid.UUID, str, str, bool] | None]] = [
         queue.Queue() for _ in range(desks)
@@ -300,7 +387,7 @@ def _run(setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy
     threads = [
         threading.Thread(
             target=_desk,
-            args=(setup, run, agreement_id, setup.desk_tokens[n], queues[n], start),
+            args=(setup, run, agreement_id, setup.desk_tokens[agreement_id][n], queues[n], start),
         )
         for n in range(desks)
     ]
@@ -311,6 +398,7 @@ def _run(setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy
     for thread in threads:
         thread.join()
     run.wall = time.perf_counter() - began
+    run.server_cpu = _cpu_seconds(pid) - cpu
     return run
 
 
@@ -319,7 +407,7 @@ def _check(env: dict[str, str], setup: Setup, agreement_id: uuid.UUID, people: i
     problems: list[str] = []
     with httpx.Client(
         base_url=setup.url,
-        headers={"Authorization": f"Bearer {setup.negotiator_token}"},
+        headers={"Authorization": f"Bearer {setup.negotiator_tokens[agreement_id]}"},
         timeout=60,
     ) as client:
         rec = client.get(f"/api/agreements/{agreement_id}/reconciliation").json()
@@ -371,18 +459,70 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--desks", type=int, default=4)
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="throwaway",
+        metavar="ADMIN_URL",
+        help="PostgreSQL instead of SQLCipher: a throw-away cluster on loopback, or the "
+        "server of this admin URL",
+    )
+    parser.add_argument(
+        "--numbered-names",
+        action="store_true",
+        help="name everyone 'Bench Soldier NNNN' (the runs of 25 November 2026)",
+    )
+    parser.add_argument(
+        "--requests-begin-immediate",
+        action="store_true",
+        help="serve as before short write transactions: every request's transaction begins "
+        "IMMEDIATE on SQLite (holding the write lock from its first read)",
+    )
     args = parser.parse_args()
+    if args.postgres == "throwaway":
+        with throwaway_cluster() as admin_url:
+            _bench(args, admin_url)
+    else:
+        _bench(args, args.postgres)
+
+
+# The server as it was before short write transactions (6 December 2026), for comparison in
+# the same run: every transaction begins IMMEDIATE on SQLite, a request's reads included.
+_BEFORE = (
+    "import haven.db.engine as e\n"
+    "def begin(connection):\n"
+    "    connection.exec_driver_sql('BEGIN IMMEDIATE')\n"
+    "e._sqlite_begin = begin\n"
+    "from haven.cli.main import app\n"
+    "app()\n"
+)
+
+
+def _listen(port: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port)]
+
+
+def _server_command(begin_immediate: bool) -> list[str]:
+    if begin_immediate:
+        return [sys.executable, "-c", _BEFORE]
+    return [sys.executable, "-m", "haven"]
+
+
+def _bench(args: argparse.Namespace, postgres: str | None) -> None:
+    engine_name = "PostgreSQL" if postgres else "SQLCipher"
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="haven-bench-crossing-") as tmp:
         folder = Path(tmp)
-        env = _env(folder)
-        print(f"migrating a temporary SQLCipher database in {folder} …", flush=True)
+        url = create_database(postgres, "haven_bench_crossing") if postgres else None
+        env = _env(folder, url)
+        print(f"migrating a temporary {engine_name} database ({folder}) …", flush=True)
         _haven(["db", "upgrade"], env)
         os.environ.update({k: v for k, v in env.items() if k.startswith("HAVEN_")})
-        setup, _ = _seed(env, args.people, args.desks)
+        setup, _ = _seed(env, args.people, args.desks, numbered=args.numbered_names)
         port = _free_port()
         log = (folder / "server.log").open("w")
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "haven", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*_server_command(args.requests_begin_immediate), "serve", *_listen(port)],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -400,10 +540,17 @@ def main() -> None:
             else:
                 raise SystemExit((folder / "server.log").read_text())
             print("serving; baseline: one desk …", flush=True)
-            baseline = _run(setup, "baseline: 1 desk", setup.baseline_id, 1, noisy=False)
+            baseline = _run(
+                setup, "baseline: 1 desk", setup.baseline_id, 1, noisy=False, pid=server.pid
+            )
             print(f"{args.desks} desks at once …", flush=True)
             crossing = _run(
-                setup, f"{args.desks} desks at once", setup.crossing_id, args.desks, noisy=True
+                setup,
+                f"{args.desks} desks at once",
+                setup.crossing_id,
+                args.desks,
+                noisy=True,
+                pid=server.pid,
             )
             problems = []
             for run, agreement_id in ((baseline, setup.baseline_id), (crossing, setup.crossing_id)):
@@ -417,26 +564,31 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=20)
             log.close()
-    load = os.getloadavg()[0]
+    load = os.getloadavg()
     median = statistics.median(baseline.latencies + crossing.latencies) * 1000
     print()
+    mode = ", requests begin IMMEDIATE (as before)" if args.requests_begin_immediate else ""
+    print(f"{engine_name}{mode}, {args.people} people, {time.strftime('%Y-%m-%d %H:%M')}")
     print(
         "| run | desks | people | wall time | people/min | p50 per person | p95 per person "
         "| 409 (other desk) | 200 (retry) | requests failed and resent "
-        "| exactly once, reconciliation exact |"
+        "| server CPU (busy) | exactly once, reconciliation exact |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for run in (baseline, crossing):
         print(
             f"| {run.label} | {run.desks} | {run.created} | {run.wall:.1f} s "
             f"| {60 * run.created / run.wall:.0f} | {_ms(run.latencies, 0.5):.0f} ms "
             f"| {_ms(run.latencies, 0.95):.0f} ms | {run.conflicts} | {run.replayed} "
-            f"| {len(run.failures)} | {'yes' if not problems else 'NO'} |"
+            f"| {len(run.failures)} | {run.server_cpu:.1f} s ({run.server_cpu / run.wall:.0%}) "
+            f"| {'yes' if not problems else 'NO'} |"
         )
     print()
     print(
         f"speed-up of {args.desks} desks over 1: {baseline.wall / crossing.wall:.2f}x; "
-        f"CPUs: {os.cpu_count()}, load average at the end: {load:.1f}; "
+        f"CPUs: {os.cpu_count()}, load average at the start {load_start:.1f}, at the end "
+        "(1/5/15 min): "
+        f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}; "
         f"median of all latencies: {median:.0f} ms"
     )
     if problems:

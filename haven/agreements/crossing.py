@@ -6,8 +6,9 @@ the parties or the terms. The roll's names are encrypted (`models.RollEntry`): t
 search decrypts the agreement's roll (one query, one data key) and matches in Haven.
 
 Exactly once, with several desks at once:
-- the roll entry's row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite transactions
-  begin IMMEDIATE, which serialises writers) before anything is written;
+- the roll entry's row is locked (`SELECT … FOR UPDATE`: a row lock on PostgreSQL, the
+  write lock on SQLite, where the request's reads before it took none) before anything is
+  written, and what decides is read again after the lock;
 - `agreement_arrivals.roll_entry_id` is unique, so a second registration of the same
   person fails in the database even if the check above were bypassed;
 - each desk submission carries an idempotency key, unique per agreement: a retried or

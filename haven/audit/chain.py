@@ -21,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from haven.audit import repository
+from haven.db.session import take_write_lock
 
 GENESIS = "0" * 64
 FORMAT_VERSION = 1
@@ -124,12 +125,15 @@ def recompute(record: ChainRecord) -> str:
 def lock(session: Session) -> None:
     """Serialise writers of the chain until this transaction ends.
 
-    SQLite: every Haven transaction already begins with BEGIN IMMEDIATE (the database write
-    lock). PostgreSQL: a transaction-level advisory lock; the next statement (READ COMMITTED)
-    then sees the head the previous writer committed.
+    SQLite: the database write lock (`take_write_lock`: a request's transaction reads a
+    snapshot until its first write; the head is read after the lock). PostgreSQL: a
+    transaction-level advisory lock; the next statement (READ COMMITTED) then sees the head
+    the previous writer committed.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
+    else:
+        take_write_lock(session)
 
 
 def head(session: Session) -> tuple[int, str]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3  # type: ignore[import-untyped]
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, TextClause, create_engine, event
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlcipher import SQLiteDialect_pysqlcipher
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -121,6 +122,9 @@ def make_engine(url: str, keyring: Keyring | None = None, **kwargs: Any) -> Engi
         event.listen(engine, "do_connect", _keyed_connect(keyring.database_key, path))
     event.listen(engine, "connect", _sqlite_pragmas)
     event.listen(engine, "begin", _sqlite_begin)
+    event.listen(engine, "before_execute", _sqlite_before_execute)
+    event.listen(engine, "commit", _sqlite_end)
+    event.listen(engine, "rollback", _sqlite_end)
     return engine
 
 
@@ -179,7 +183,69 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Transactions on SQLite (docs/architecture.md, "Transactions").
+#
+# By default a transaction begins IMMEDIATE: it takes the database's write lock up front, so
+# concurrent writers wait (busy_timeout) instead of failing with "database is locked" when a
+# read transaction tries to become a write. Command-line sessions, jobs and tests keep that.
+#
+# A session opened with the execution option READ_FIRST (every web request: `transaction(…,
+# read_first=True)`) begins DEFERRED instead: in WAL mode it reads a snapshot, holds no lock
+# and waits for nobody. At its first write (INSERT, UPDATE, DELETE, DDL, a SAVEPOINT, or a
+# SELECT … FOR UPDATE, which on PostgreSQL locks rows) the read transaction is ended and the
+# same connection begins IMMEDIATE: the write lock is held only from the first write to the
+# commit, and what follows sees everything committed before it. A read transaction is never
+# upgraded in place (SQLite would answer SQLITE_BUSY_SNAPSHOT at once, not wait), so no
+# request fails with "database is locked" for having read first. Like READ COMMITTED on
+# PostgreSQL, what was read before the first write may have changed by then: a decision that
+# must hold at the write locks first (`SELECT … FOR UPDATE`, `take_write_lock`) and re-reads,
+# or rests on a unique constraint.
+READ_FIRST = "haven_read_first"
+_READING = "haven_reading"  # connection.info: a READ_FIRST transaction that has not written
+
+
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front: concurrent writers wait (busy_timeout) instead
-    # of failing with "database is locked" when a read transaction tries to become a write.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.info.pop(_READING, None)
+    if connection.get_execution_options().get(READ_FIRST):
+        connection.exec_driver_sql("BEGIN DEFERRED")
+        connection.info[_READING] = True
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_end(connection: Any) -> None:
+    connection.info.pop(_READING, None)
+
+
+_READS = re.compile(r"\s*(SELECT|PRAGMA|EXPLAIN|VALUES|BEGIN|COMMIT|ROLLBACK|END)\b", re.I)
+_CHANGES = re.compile(r"\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.I)
+
+
+def _writes(statement: Any) -> bool:
+    """Whether a statement about to run writes or locks (unknown kinds count as writes)."""
+    if getattr(statement, "is_select", False):
+        return getattr(statement, "_for_update_arg", None) is not None
+    if isinstance(statement, TextClause):
+        statement = statement.text
+    if isinstance(statement, str):
+        if re.match(r"\s*WITH\b", statement, re.I):
+            return _CHANGES.search(statement) is not None
+        return _READS.match(statement) is None
+    return True
+
+
+def _sqlite_before_execute(connection: Any, statement: Any, *_args: Any) -> None:
+    if connection.info.get(_READING) and _writes(statement):
+        take_write_lock(connection)
+
+
+def take_write_lock(connection: Connection) -> None:
+    """Make the connection's READ_FIRST transaction a write transaction now (SQLite): end the
+    read snapshot, begin IMMEDIATE (waiting for the lock up to busy_timeout). Nothing for a
+    transaction that holds the lock already, and for PostgreSQL."""
+    if connection.info.pop(_READING, False):
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is None:  # pragma: no cover - a connection in a transaction has one
+            raise RuntimeError("the connection has no database connection")
+        dbapi.execute("COMMIT")
+        dbapi.execute("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from haven.db import engine as engines
 from haven.db.keyring import Keyring
 
 
@@ -27,16 +28,30 @@ def keyring_of(session: Session) -> Keyring:
 
 def end_transaction(session: Session) -> None:
     """Commit what the session did so far, so that slow work needing no database (reading an
-    uploaded file) holds no lock: on SQLite every transaction takes the write lock when it
-    begins, and a request's first query (its authentication) begins one. The session stays
-    usable; its next query begins a new transaction."""
+    uploaded file, a job's next step) holds no lock nor snapshot: on SQLite a transaction
+    that has written holds the write lock until it ends. The session stays usable; its next
+    query begins a new transaction (of the same kind: read first in a request)."""
     session.commit()
 
 
+def take_write_lock(session: Session) -> None:
+    """Hold the database's write lock from now until the transaction ends (SQLite; on
+    PostgreSQL nothing: lock the rows that matter with `SELECT … FOR UPDATE`). For a check
+    that must still hold when the write lands and that no constraint or row lock backs: a
+    request's transaction reads a snapshot until its first write (`haven.db.engine`)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        engines.take_write_lock(connection)
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends normally, roll back on any exception."""
-    session = factory()
+def transaction(factory: sessionmaker[Session], *, read_first: bool = False) -> Iterator[Session]:
+    """One unit of work: commit when the block ends normally, roll back on any exception.
+
+    read_first (web requests): on SQLite the transaction begins DEFERRED and takes the write
+    lock at its first write, so reading, checking and rendering hold no lock; otherwise it
+    begins IMMEDIATE. PostgreSQL's transactions are the same either way."""
+    session = factory(execution_options={engines.READ_FIRST: True}) if read_first else factory()
     try:
         yield session
         session.commit()

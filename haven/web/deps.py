@@ -41,7 +41,9 @@ def _route(request: Request) -> str:
 
 def _db(request: Request) -> Iterator[Session]:
     factory = request.app.state.session_factory
-    with transaction(factory) as session:
+    # Reads first: on SQLite the write lock is taken at the request's first write, not at its
+    # first query (haven.db.engine, READ_FIRST); read-only requests never take it.
+    with transaction(factory, read_first=True) as session:
         yield session
         shown = reads.collect(session, getattr(request.state, "actor", None), _route(request))
     if shown is not None:

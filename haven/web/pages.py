@@ -11,6 +11,7 @@ from sqlalchemy import text
 from haven import i18n
 from haven.accounts import service as accounts
 from haven.accounts.sessions import ActiveSession
+from haven.db.engine import READ_FIRST
 from haven.db.migrate import current_revision, head_revision
 from haven.db.types import utcnow
 from haven.reception import repository as reception_repository
@@ -88,7 +89,9 @@ def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
 def healthz(request: Request) -> JSONResponse:
     """Liveness and readiness: the database answers and is migrated to the code's revision."""
     try:
-        with request.app.state.session_factory() as session:
+        # Read first (haven.db.engine): a health check never waits for the write lock.
+        factory = request.app.state.session_factory
+        with factory(execution_options={READ_FIRST: True}) as session:
             session.execute(text("SELECT 1"))
             migrated = current_revision(session.connection()) == head_revision()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy", nothing more
