@@ -61,6 +61,7 @@ from haven.forces.service import (
     rank_lookup,
     resolve_position,
     resolve_unit,
+    resolve_units,
     update_rank,
 )
 
@@ -110,6 +111,7 @@ __all__ = [
     "receiving_forces",
     "resolve_position",
     "resolve_unit",
+    "resolve_units",
     "unit_ids_by_code",
     "unit_labels",
     "units_by_id",

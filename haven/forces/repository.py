@@ -136,6 +136,26 @@ def unit_by_code(session: Session, force_id: uuid.UUID, kind: str, number: str) 
     )
 
 
+def units_by_code(
+    session: Session, force_id: uuid.UUID, codes: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Unit]:
+    """The force's units with these (kind, number) codes, in one query."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    numbers = sorted({number for _kind, number in wanted})
+    found: dict[tuple[str, str], Unit] = {}
+    for start in range(0, len(numbers), 500):
+        for unit in session.scalars(
+            select(Unit).where(
+                Unit.force_id == force_id, Unit.number.in_(numbers[start : start + 500])
+            )
+        ):
+            if (unit.kind, unit.number) in wanted:
+                found[(unit.kind, unit.number)] = unit
+    return found
+
+
 def units_of(session: Session, force_id: uuid.UUID) -> Sequence[Unit]:
     return session.scalars(
         select(Unit).where(Unit.force_id == force_id).order_by(Unit.kind, Unit.number)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
+from haven.db.types import new_id
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces import repository
 from haven.forces.models import (
@@ -33,6 +34,7 @@ from haven.forces.reference import (
 from haven.forces.schemas import ForceKind
 from haven.i18n import N_, Text
 from haven.security.permissions import Actor, Permission, require
+from haven.text import UncertainEncoding
 from haven.text.units import parse_unit
 
 MAX_ALIAS = 100
@@ -426,6 +428,45 @@ def resolve_unit(session: Session, actor: Actor, force_id: uuid.UUID, written: s
         changes={"label": {"before": None, "after": unit.label}},
     )
     return unit
+
+
+def resolve_units(
+    session: Session, actor: Actor, force_id: uuid.UUID, written: Iterable[str]
+) -> dict[str, uuid.UUID | None]:
+    """`resolve_unit` for many texts at once (an import's chunk): the known units in one
+    query, the new ones created together, each audited as `resolve_unit` audits it. A text
+    whose encoding cannot be told is left out (resolving it alone raises the question)."""
+    codes: dict[str, tuple[str, str] | None] = {}
+    for text in dict.fromkeys(written):
+        try:
+            parsed = parse_unit(text)
+        except UncertainEncoding:
+            continue
+        codes[text] = (parsed.kind, parsed.number) if parsed is not None else None
+    known = repository.units_by_code(session, force_id, {c for c in codes.values() if c})
+    new: dict[tuple[str, str], Unit] = {}
+    for code in codes.values():
+        if code is not None and code not in known and code not in new:
+            new[code] = Unit(id=new_id(), force_id=force_id, kind=code[0], number=code[1])
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        audit.record_many(
+            session,
+            actor,
+            [
+                audit.Entry(
+                    AuditAction.UNIT_CREATED,
+                    subject_type="unit",
+                    subject_id=unit.id,
+                    organisation_id=None,
+                    changes={"label": {"before": None, "after": unit.label}},
+                )
+                for unit in new.values()
+            ],
+        )
+    units = known | new
+    return {text: units[code].id if code else None for text, code in codes.items()}
 
 
 def add_equivalence(

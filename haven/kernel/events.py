@@ -10,11 +10,17 @@ The publisher never imports its subscribers: each interested domain declares its
 in its own `handlers.py` with `@handles(EventType)`, and the composing shell (`haven.wiring`)
 imports every handlers module once at start-up. Publishing before that has happened raises,
 so an event can never be silently dropped (erasure depends on every handler running).
+
+Bulk paths (an import) publish many events of one type at once with `publish_many`: a handler
+declared with `@handles_many(EventType)` then gets them all in one call and does its work on
+the set (one query for all instead of one each); a handler declared with `@handles` gets them
+one by one, as if each had been published alone. A domain that declares both for one event
+type gets each event once: the bulk handler for `publish_many`, the single one for `publish`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -30,6 +36,7 @@ class Event:
 
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Session, Actor, Any], None]
+BulkHandler = Callable[[Session, Actor, Sequence[Any]], None]
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,15 @@ class Subscription:
     clears: tuple[str, ...]  # tables this handler clears of a person's data (erasure)
 
 
+@dataclass(frozen=True)
+class BulkSubscription:
+    event: type[Event]
+    handler: BulkHandler
+    replaces: Handler  # the single-event handler it stands for in `publish_many`
+
+
 _subscriptions: list[Subscription] = []
+_bulk: list[BulkSubscription] = []
 _wired: list[bool] = [False]
 
 
@@ -62,6 +77,24 @@ def handles(
     return register
 
 
+def handles_many(
+    event: type[E], *, instead_of: Callable[[Session, Actor, E], None]
+) -> Callable[
+    [Callable[[Session, Actor, Sequence[E]], None]], Callable[[Session, Actor, Sequence[E]], None]
+]:
+    """Declare the decorated function the set version of the `@handles(event)` handler
+    `instead_of`: `publish_many` calls it once with every event instead of calling
+    `instead_of` for each."""
+
+    def register(
+        handler: Callable[[Session, Actor, Sequence[E]], None],
+    ) -> Callable[[Session, Actor, Sequence[E]], None]:
+        _bulk.append(BulkSubscription(event, handler, instead_of))
+        return handler
+
+    return register
+
+
 def publish(session: Session, actor: Actor, event: Event) -> None:
     """Run every handler of the event now, inside the caller's transaction."""
     if not _wired[0]:
@@ -70,6 +103,36 @@ def publish(session: Session, actor: Actor, event: Event) -> None:
         )
     for subscription in list(_subscriptions):
         if isinstance(event, subscription.event):
+            subscription.handler(session, actor, event)
+
+
+def publish_many(session: Session, actor: Actor, events: Sequence[Event]) -> None:
+    """Publish several events at once: each subscription in turn gets every event it is
+    subscribed to, in a single call when it has a set version (`handles_many`), else one by
+    one. Handlers therefore see the whole set already written (a bulk path writes first,
+    then publishes)."""
+    if not events:
+        return
+    if not _wired[0]:
+        raise NotWired(
+            f"{type(events[0]).__name__} published before haven.wiring.wire() loaded the handlers"
+        )
+    for subscription in list(_subscriptions):
+        mine = [event for event in events if isinstance(event, subscription.event)]
+        if not mine:
+            continue
+        bulk = next(
+            (
+                b
+                for b in _bulk
+                if b.replaces is subscription.handler and issubclass(subscription.event, b.event)
+            ),
+            None,
+        )
+        if bulk is not None:
+            bulk.handler(session, actor, mine)
+            continue
+        for event in mine:
             subscription.handler(session, actor, event)
 
 

@@ -254,8 +254,40 @@ def _untouched(review: MatchReview | None, undone: set[uuid.UUID]) -> bool:
     )
 
 
-def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
-    """Deduplicate one organisation's people (see the module docstring)."""
+@dataclass(frozen=True)
+class Link:
+    """An automatic link to make: `member` merged into its cluster's `survivor` through
+    `pair`, with the model's reasons."""
+
+    survivor: uuid.UUID
+    member: uuid.UUID
+    pair: Pair
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair to queue for two reviewers, with the model's reasons."""
+
+    pair: Pair
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a run will do, decided from one reading of the profiles and reviews: the links
+    cluster by cluster (in order), the pairs to queue, and the counts."""
+
+    profiles: int
+    pairs_scored: int
+    already_reviewed: int
+    links: list[Link]
+    queue: list[Candidate]
+
+
+def plan(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Plan:
+    """Read and score one organisation's people and decide the links and the queue; writes
+    nothing (the slow part of a run: a job does it holding no lock)."""
     if not actor.is_system:
         raise PermissionDenied  # the operator at the machine runs it (`haven matching dedupe`)
     profiles = _profiles(session, organisation_id)
@@ -270,32 +302,80 @@ def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
         and _untouched(reviews.get(ordered(pair.a, pair.b)), undone)
     ]
     model = load()
-    cluster_of: dict[uuid.UUID, uuid.UUID] = {}
-    linked = 0
-    for survivor, reached in _clusters(auto, by_id):
-        cluster_of[survivor] = survivor
-        for member, edge in reached:
-            cluster_of[member] = survivor
-            existing = reviews.get(ordered(edge.a, edge.b))
-            review = _review(session, actor, organisation_id, edge, linked=True, existing=existing)
-            review.reasons = list(model.score(by_id[edge.a].row, by_id[edge.b].row)[2])
-            merge(session, actor, review, survivor, member, automatic=True)
-            linked += 1
-    queued = 0
+
+    def reasons(pair: Pair) -> tuple[str, ...]:
+        return tuple(model.score(by_id[pair.a].row, by_id[pair.b].row)[2])
+
+    links = [
+        Link(survivor, member, edge, reasons(edge))
+        for survivor, reached in _clusters(auto, by_id)
+        for member, edge in reached
+    ]
+    cluster_of = {link.member: link.survivor for link in links}
+    cluster_of |= {link.survivor: link.survivor for link in links}
+    queue = []
     for pair in pairs:
         if ordered(pair.a, pair.b) in reviews:
-            continue  # people have it (or an automatic link just took it)
+            continue  # people have it (or an automatic link will take it)
         together = cluster_of.get(pair.a)
         if together is not None and together == cluster_of.get(pair.b):
-            continue  # already one person through the automatic links
-        review = _review(session, actor, organisation_id, pair, linked=False)
-        review.reasons = list(model.score(by_id[pair.a].row, by_id[pair.b].row)[2])
-        queued += 1
-    session.flush()
-    return Result(
+            continue  # one person through the automatic links
+        queue.append(Candidate(pair, reasons(pair)))
+    return Plan(
         profiles=len(profiles),
         pairs_scored=len(pairs),
+        already_reviewed=sum(1 for pair in pairs if ordered(pair.a, pair.b) in reviews),
+        links=links,
+        queue=queue,
+    )
+
+
+def apply_links(
+    session: Session, actor: Actor, organisation_id: uuid.UUID, links: Sequence[Link]
+) -> int:
+    """Make the links (a part of a plan, in order); a pair people have voted on, decided or
+    unlinked since the plan was made is left alone. Returns how many were made."""
+    reviews, undone = _reviews(session, organisation_id)
+    made = 0
+    for link in links:
+        existing = reviews.get(ordered(link.pair.a, link.pair.b))
+        if not _untouched(existing, undone):
+            continue
+        review = _review(session, actor, organisation_id, link.pair, linked=True, existing=existing)
+        review.reasons = list(link.reasons)
+        merge(session, actor, review, link.survivor, link.member, automatic=True)
+        made += 1
+    session.flush()
+    return made
+
+
+def apply_queue(
+    session: Session, actor: Actor, organisation_id: uuid.UUID, candidates: Sequence[Candidate]
+) -> int:
+    """Queue the pairs (a part of a plan) that nobody has a review of yet; returns how many."""
+    reviews, _undone = _reviews(session, organisation_id)
+    queued = 0
+    for candidate in candidates:
+        if ordered(candidate.pair.a, candidate.pair.b) in reviews:
+            continue
+        review = _review(session, actor, organisation_id, candidate.pair, linked=False)
+        review.reasons = list(candidate.reasons)
+        reviews[ordered(candidate.pair.a, candidate.pair.b)] = review
+        queued += 1
+    session.flush()
+    return queued
+
+
+def run(session: Session, actor: Actor, organisation_id: uuid.UUID) -> Result:
+    """Deduplicate one organisation's people in one transaction (see the module docstring);
+    `haven matching dedupe --background` does the same as a job, a part at a time."""
+    decided = plan(session, actor, organisation_id)
+    linked = apply_links(session, actor, organisation_id, decided.links)
+    queued = apply_queue(session, actor, organisation_id, decided.queue)
+    return Result(
+        profiles=decided.profiles,
+        pairs_scored=decided.pairs_scored,
         linked=linked,
         queued=queued,
-        already_reviewed=sum(1 for pair in pairs if ordered(pair.a, pair.b) in reviews),
+        already_reviewed=decided.already_reviewed,
     )

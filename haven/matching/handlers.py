@@ -3,9 +3,11 @@ a person received or changed is indexed again and likely duplicates are queued f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
-from haven.kernel.events import handles
+from haven.kernel.events import handles, handles_many
 from haven.matching import service
 from haven.people.public import PersonChanged, PersonErased
 from haven.reception.public import PersonReceived
@@ -15,6 +17,11 @@ from haven.security.permissions import Actor
 @handles(PersonReceived)
 def index_received(session: Session, actor: Actor, event: PersonReceived) -> None:
     service.index_person(session, actor, event.person_id, source="reception")
+
+
+@handles_many(PersonReceived, instead_of=index_received)
+def index_many_received(session: Session, actor: Actor, events: Sequence[PersonReceived]) -> None:
+    service.index_people(session, actor, [event.person_id for event in events], source="reception")
 
 
 @handles(PersonChanged)

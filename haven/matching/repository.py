@@ -156,6 +156,44 @@ def persons_with_key(
     return [(person, org) for person, org in session.execute(query.limit(limit)).all()]
 
 
+def persons_with_keys(
+    session: Session, kind: str, values: Iterable[str], *, organisation_id: uuid.UUID
+) -> list[tuple[uuid.UUID, str]]:
+    """(person, value) of everyone of the organisation having one of these keys of one kind:
+    the set version of `persons_with_key` (an import's chunk asks once for all its people)."""
+    wanted = sorted(set(values))
+    found: list[tuple[uuid.UUID, str]] = []
+    for start in range(0, len(wanted), BATCH):
+        found.extend(
+            (person, value)
+            for person, value in session.execute(
+                select(MatchKey.person_id, MatchKey.value).where(
+                    MatchKey.kind == kind,
+                    MatchKey.value.in_(wanted[start : start + BATCH]),
+                    MatchKey.organisation_id == organisation_id,
+                )
+            ).all()
+        )
+    return found
+
+
+def pairs_reviewed(
+    session: Session, pairs: Iterable[tuple[uuid.UUID, uuid.UUID]]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """Which of these ordered pairs already have a review (any state); batched."""
+    wanted = set(pairs)
+    found: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for chunk in _chunks(a for a, _b in wanted):
+        for a, b in session.execute(
+            select(MatchReview.person_a_id, MatchReview.person_b_id).where(
+                MatchReview.person_a_id.in_(chunk)
+            )
+        ).all():
+            if (a, b) in wanted:
+                found.add((a, b))
+    return found
+
+
 def live_profiles(session: Session, person_ids: Iterable[uuid.UUID]) -> list[MatchProfile]:
     """The profiles of these people, leaving out anyone erased."""
     found: list[MatchProfile] = []

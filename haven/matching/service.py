@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
+from haven.db.types import new_id, utcnow
 from haven.errors import Conflict, NotFound
 from haven.i18n import N_
 from haven.matching import repository
@@ -39,7 +39,7 @@ from haven.people.public import (
     person_by_id,
     persons_by_id,
 )
-from haven.reception.public import latest_reception
+from haven.reception.public import latest_reception, latest_receptions
 from haven.security.fields import note_read
 from haven.security.permissions import Actor, Permission, in_scope, require
 
@@ -336,6 +336,179 @@ def index_person(session: Session, actor: Actor, person_id: uuid.UUID, *, source
         session, row, organisation_id=person.organisation_id, exclude=person.id, limit=20
     )
     queue_for_review(session, actor, person, found, source=source)
+
+
+def _chosen(
+    person_id: uuid.UUID,
+    pairs: set[tuple[str, str]],
+    holders: dict[tuple[str, str], list[uuid.UUID]],
+) -> dict[uuid.UUID, None]:
+    """The people `candidates` would fetch for one person, from the holders of each key: in
+    lookup order, at most a kind's cap per kind, at most `MAX_CANDIDATES` in all."""
+    chosen: dict[uuid.UUID, None] = {}
+    for kind in _ORDER:
+        values = sorted(value for key_kind, value in pairs if key_kind == kind)
+        if not values or len(chosen) >= MAX_CANDIDATES:
+            continue
+        cap = min(
+            NAME_ALONE_CAP if kind in ("name", "ns") else MAX_CANDIDATES,
+            MAX_CANDIDATES - len(chosen),
+        )
+        holding = [o for v in values for o in holders.get((kind, v), ()) if o != person_id]
+        chosen.update(dict.fromkeys(holding[:cap]))
+    return chosen
+
+
+def _candidates_of_set(
+    session: Session,
+    rows: dict[uuid.UUID, Row],
+    *,
+    organisation_id: uuid.UUID,
+    limit: int,
+    min_evidence: float = SHOW_FROM_EVIDENCE,
+) -> dict[uuid.UUID, list[Candidate]]:
+    """`candidates` for several people of one organisation at once: one query per kind of
+    key for the whole set (not one per person and kind), the same caps per person, one read
+    of the profiles found. Everyone in the set is already indexed, so two of them find each
+    other as they would have had they arrived one after the other."""
+    keys = {person_id: keys_of(row) for person_id, row in rows.items()}
+    holders: dict[tuple[str, str], list[uuid.UUID]] = {}
+    for kind in _ORDER:
+        values = {value for pairs in keys.values() for key_kind, value in pairs if key_kind == kind}
+        if values:
+            for person_id, value in repository.persons_with_keys(
+                session, kind, values, organisation_id=organisation_id
+            ):
+                holders.setdefault((kind, value), []).append(person_id)
+    found = {person_id: _chosen(person_id, pairs, holders) for person_id, pairs in keys.items()}
+    everyone = {other for chosen in found.values() for other in chosen}
+    if not everyone:
+        return {person_id: [] for person_id in rows}
+    merged = set(repository.merged_into(session, everyone))
+    others = {
+        profile.person_id: (profile, _profile_row(profile))
+        for profile in repository.live_profiles(session, everyone)
+        if profile.person_id not in merged
+    }
+    model = load()
+    result: dict[uuid.UUID, list[Candidate]] = {}
+    for person_id, chosen in found.items():
+        row = rows[person_id]
+        scored: list[Candidate] = []
+        for other_id in chosen:
+            if other_id not in others:
+                continue
+            profile, other = others[other_id]
+            weight, probability, reasons = model.score(row, other)
+            same_identifier = any(
+                row.get(field) is not None and row.get(field) == other.get(field)
+                for field in ("nrc", "service_number")
+            )
+            if weight - model.prior >= min_evidence or same_identifier:
+                scored.append(
+                    Candidate(
+                        profile.person_id, profile.organisation_id, weight, probability, reasons
+                    )
+                )
+        scored.sort(key=lambda candidate: (-candidate.weight, str(candidate.person_id)))
+        result[person_id] = scored[:limit]
+    return result
+
+
+def index_people(
+    session: Session, actor: Actor, person_ids: Sequence[uuid.UUID], *, source: str
+) -> None:
+    """`index_person` for a set (an import's chunk): the profiles and keys written together,
+    the candidates looked up for the set, the reviews queued at once (one read of the pairs
+    already queued, one INSERT, their audit events appended together)."""
+    people = persons_by_id(session, person_ids)
+    live = [people[p] for p in dict.fromkeys(person_ids) if p in people]
+    live = [person for person in live if person.erased_at is None]
+    if not live:
+        return
+    ids = [person.id for person in live]
+    latest = latest_receptions(session, ids)
+    profiles = repository.profiles_by_person(session, ids)
+    rows: dict[uuid.UUID, Row] = {}
+    keys: dict[uuid.UUID, tuple[uuid.UUID, list[tuple[str, str]]]] = {}
+    for person in live:
+        event = latest.get(person.id)
+        row = profile_row(person, event.origin_unit_text if event is not None else None)
+        profile = profiles.get(person.id)
+        if profile is None:
+            profile = MatchProfile(person_id=person.id, organisation_id=person.organisation_id)
+            session.add(profile)
+        fill_profile(profile, person, row)
+        rows[person.id] = row
+        keys[person.id] = (person.organisation_id, sorted(keys_of(row)))
+    session.flush()
+    repository.replace_keys_of(session, keys)
+    by_organisation: dict[uuid.UUID, dict[uuid.UUID, Row]] = {}
+    for person in live:
+        by_organisation.setdefault(person.organisation_id, {})[person.id] = rows[person.id]
+    found: dict[uuid.UUID, list[Candidate]] = {}
+    for organisation_id, group in by_organisation.items():
+        found |= _candidates_of_set(session, group, organisation_id=organisation_id, limit=20)
+    _queue_set(session, actor, [(person, found.get(person.id, [])) for person in live], source)
+
+
+def _queue_set(
+    session: Session,
+    actor: Actor,
+    found: Sequence[tuple[Person, Sequence[Candidate]]],
+    source: str,
+) -> list[MatchReview]:
+    """`queue_for_review` for several people at once."""
+    wanted: dict[tuple[uuid.UUID, uuid.UUID], tuple[Person, Candidate]] = {}
+    for person, candidates_found in found:
+        for candidate in candidates_found:
+            if candidate.probability < REVIEW_FROM:
+                continue
+            if candidate.organisation_id != person.organisation_id:
+                continue  # reviews stay within one organisation
+            wanted.setdefault(ordered(person.id, candidate.person_id), (person, candidate))
+    if not wanted:
+        return []
+    queued = repository.pairs_reviewed(session, wanted)
+    opened: list[MatchReview] = []
+    for (a, b), (person, candidate) in wanted.items():
+        if (a, b) in queued:
+            continue
+        opened.append(
+            MatchReview(
+                id=new_id(),
+                organisation_id=person.organisation_id,
+                person_a_id=a,
+                person_b_id=b,
+                weight=round(candidate.weight, 3),
+                probability=round(candidate.probability, 6),
+                reasons=list(candidate.reasons),
+                source=source,
+                state=ReviewState.OPEN.value,
+            )
+        )
+    if not opened:
+        return []
+    session.add_all(opened)
+    session.flush()
+    audit.record_many(
+        session,
+        actor,
+        [
+            audit.Entry(
+                AuditAction.MATCH_REVIEW_OPENED,
+                subject_type="match_review",
+                subject_id=review.id,
+                organisation_id=review.organisation_id,
+                changes={
+                    "state": {"before": None, "after": ReviewState.OPEN.value},
+                    "source": {"after": source},
+                },
+            )
+            for review in opened
+        ],
+    )
+    return opened
 
 
 def list_reviews(

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
@@ -89,6 +89,8 @@ class Person(IdMixin, TimestampMixin, Base):
         CheckConstraint("name_my IS NOT NULL OR name_latin IS NOT NULL", name="has_name"),
         CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12", name="month"),
         CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="day"),
+        # The search's order, newest first (migration 0026).
+        Index("ix_persons_organisation_created", "organisation_id", "created_at"),
     )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

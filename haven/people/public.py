@@ -44,6 +44,8 @@ from haven.people.schemas import (
 )
 from haven.people.service import (
     add_family_member,
+    apply_profile,
+    build_person,
     family,
     get_person,
     get_photo,
@@ -80,6 +82,8 @@ __all__ = [
     "WgDomain",
     "add_family_member",
     "any_person_in",
+    "apply_profile",
+    "build_person",
     "dependants_count",
     "due_for_retention",
     "erase_person",

@@ -37,6 +37,7 @@ from haven.people.schemas import FamilyMemberIn, ProfileUpdate
 from haven.security.blind_index import blind_index
 from haven.security.fields import session_keyring
 from haven.security.permissions import Actor, Permission, require
+from haven.text import UncertainEncoding
 
 # Every classified field, names included, is recorded as changed without its value: the
 # trail is append-only, so a value copied into it would outlive the person's erasure.
@@ -92,6 +93,34 @@ def new_person(
 ) -> Person:
     """A new person with the minimum identity, search keys set and flushed (the caller,
     reception, has checked the actor's right and audits the reception)."""
+    person = build_person(
+        organisation_id=organisation_id,
+        site_id=site_id,
+        prefix=prefix,
+        name_my=name_my,
+        name_latin=name_latin,
+        birth_year=birth_year,
+        birth_approximate=birth_approximate,
+        sex=sex,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def build_person(
+    *,
+    organisation_id: uuid.UUID,
+    site_id: uuid.UUID,
+    prefix: str | None,
+    name_my: str | None,
+    name_latin: str | None,
+    birth_year: int | None,
+    birth_approximate: bool,
+    sex: str,
+) -> Person:
+    """A new person with the minimum identity and search keys, not yet added to a session
+    (reception's bulk path adds a chunk's persons together)."""
     person = Person(
         organisation_id=organisation_id,
         site_id=site_id,
@@ -103,8 +132,6 @@ def new_person(
         sex=sex,
     )
     set_names(person)
-    session.add(person)
-    session.flush()
     return person
 
 
@@ -128,11 +155,11 @@ def _snapshot(person: Person) -> dict[str, Any]:
     }
 
 
-def update_profile(
-    session: Session, actor: Actor, person_id: uuid.UUID, data: ProfileUpdate
-) -> Person:
-    """Complete or correct a profile; only the fields sent change; the change is audited."""
-    person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
+def apply_profile(person: Person, data: ProfileUpdate) -> dict[str, Any]:
+    """Set the fields sent on the person (checked, search keys recomputed) and return the
+    change as the audit trail records it (sensitive fields without their values). The caller
+    checked the actor's right, audits and announces the change (`update_profile`, or
+    reception's bulk path for a person received with their profile)."""
     before = _snapshot(person)
     changes = data.model_dump(exclude_unset=True, exclude={"text_encoding"})
     for name, value in changes.items():
@@ -148,6 +175,15 @@ def update_profile(
         person.profile_completed_at = utcnow()
     diff = audit.diff(before, _snapshot(person), sensitive=_SENSITIVE)
     diff.pop("profile_completed_at", None)
+    return diff
+
+
+def update_profile(
+    session: Session, actor: Actor, person_id: uuid.UUID, data: ProfileUpdate
+) -> Person:
+    """Complete or correct a profile; only the fields sent change; the change is audited."""
+    person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
+    diff = apply_profile(person, data)
     if diff:
         session.flush()
         audit.record(
@@ -297,9 +333,12 @@ def identifier_index(
     """The blind index of an NRC or service number as typed (canonicalised first), or None."""
     if not value:
         return None
-    canonical = (
-        keys.canonical_nrc(value) if field == "nrc" else keys.canonical_service_number(value)
-    )
+    try:
+        canonical = (
+            keys.canonical_nrc(value) if field == "nrc" else keys.canonical_service_number(value)
+        )
+    except UncertainEncoding:  # Burmese text that may be Zawgyi is no identifier to look up
+        return None
     if not canonical:
         return None
     return blind_index(session_keyring(session).index_key, field, canonical)

@@ -7,10 +7,18 @@ Each row then goes through the same schemas and the same services as the recepti
 (`reception.service.receive`, then people's `update_profile` for the profile columns),
 so every rule of a single reception applies to an imported one.
 
-All-or-nothing: the rows are written inside one SAVEPOINT, each row in a nested one of its
-own, so that a failed row neither stops the others from being checked nor leaves anything
-behind. A dry run does the same work and always rolls back: it reports exactly what an
-import would, and writes nothing. Services never commit; the caller's transaction does.
+Every row is checked first: the schemas, then every rule of a reception
+(`reception.prepare`: the child rule, the site, the rank of the force, the unit, the profile
+as `update_profile` checks it), each error reported by row and column. A dry run stops there
+and writes nothing; the checks are the same for both, so it reports exactly the errors an
+import would. An import whose rows all passed then writes them on the set
+(`reception.receive_many`): persons, events and weapons in one INSERT each, the same audit
+events as a reception row by row (appended together), and `PersonReceived` published for the
+whole chunk, so that matching, vetting and pathways work on the set (`publish_many`). Should
+writing refuse something the checks let through, the rows are written again one by one, each
+in a SAVEPOINT of its own, so the error names its row. All-or-nothing: everything happens
+inside one SAVEPOINT, rolled back when any row fails. Services never commit; the caller's
+transaction does (the import job commits a chunk of rows per step: `import_jobs`).
 """
 
 from __future__ import annotations
@@ -37,7 +45,13 @@ from haven.accounts import repository as accounts
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import HavenError, ValidationFailed
-from haven.forces.public import RankLookup, ensure_reference_data, list_ranks, rank_lookup
+from haven.forces.public import (
+    RankLookup,
+    ensure_reference_data,
+    list_ranks,
+    rank_lookup,
+    resolve_units,
+)
 from haven.i18n import N_, Text, gettext
 from haven.kernel.labels import Labelled
 from haven.people.public import ProfileUpdate, Sex, update_profile
@@ -464,19 +478,20 @@ class ImportLookups:
     # The army's ranks by every way of writing them (names, abbreviations, Burmese short
     # forms, romanisations: `forces.rank_lookup`).
     ranks: RankLookup
-    # The army and its ranks, kept referenced: the session's identity map holds objects
-    # weakly, and the services' lookups of them then cost no query per row.
+    # The army, its ranks and the sites, kept referenced: the session's identity map holds
+    # objects weakly, and the services' lookups of them then cost no query per row.
     held: tuple[object, ...]
 
     @classmethod
     def load(cls, session: Session, actor: Actor) -> ImportLookups:
         sites: dict[str, list[uuid.UUID]] = {}
-        for site in accounts.sites_visible(session, actor):
+        site_rows = list(accounts.sites_visible(session, actor))
+        for site in site_rows:
             sites.setdefault(heading_key(site.name), []).append(site.id)
         army = ensure_reference_data(session)
         rank_rows = list_ranks(session, actor, army.id)
         ranks = rank_lookup(session, actor, [army.id])
-        return cls(army_id=army.id, sites=sites, ranks=ranks, held=(army, *rank_rows))
+        return cls(army_id=army.id, sites=sites, ranks=ranks, held=(army, *rank_rows, *site_rows))
 
 
 @lru_cache(maxsize=8)
@@ -683,14 +698,114 @@ def _import_row(
     report.person_ids.append(event.person_id)
 
 
-def _run(session: Session, actor: Actor, rows: Sequence[ImportRow], *, write: bool) -> ImportReport:
+Checked = tuple[ImportRow, ReceptionCreate, ProfileUpdate | None]
+
+
+def _schema_checked(
+    rows: Sequence[ImportRow], lookups: ImportLookups, report: ImportReport
+) -> list[Checked]:
+    """The rows the schemas accept (the others' errors reported)."""
+    checked: list[Checked] = []
+    for row in rows:
+        created, profile, errors = _validate(row, lookups)
+        if errors or created is None:
+            _add_errors(report, row.number, errors)
+        else:
+            checked.append((row, created, profile))
+    return checked
+
+
+def _units(
+    session: Session, actor: Actor, checked: Sequence[Checked], lookups: ImportLookups
+) -> reception.UnitCache:
+    """The units the rows name, resolved together (`forces.resolve_units`)."""
+    texts = [
+        created.origin_unit
+        for _row, created, _profile in checked
+        if created.origin_unit and created.origin_force_id == lookups.army_id
+    ]
+    found = resolve_units(session, actor, lookups.army_id, texts)
+    return {(lookups.army_id, text): unit_id for text, unit_id in found.items()}
+
+
+def _prepare_row(
+    session: Session,
+    actor: Actor,
+    checked: Checked,
+    units: reception.UnitCache,
+    report: ImportReport,
+) -> reception.Arrival | None:
+    """The row checked by every rule of a reception (`reception.prepare`, the profile as
+    `update_profile` checks it), or None with its errors reported."""
+    row, created, profile = checked
+    try:
+        return reception.prepare(session, actor, created, profile=profile, units=units)
+    except UncertainEncoding as error:
+        # The unit is read again when resolved; an unclear encoding there is the unit's.
+        _add_errors(report, row.number, {"origin_unit": error.message})
+    except HavenError as error:
+        if error.fields:
+            _add_errors(report, row.number, {_column(k): v for k, v in error.fields.items()})
+        else:
+            report.errors.append(RowError(row=row.number, field=None, message=error.message))
+    return None
+
+
+def _write(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[ImportRow],
+    arrivals: Sequence[reception.Arrival],
+    lookups: ImportLookups,
+    report: ImportReport,
+) -> None:
+    """Write the checked rows on the set (`reception.receive_many`). Should writing refuse
+    something the checks let through (another domain's handler), the rows are written again
+    one by one, each in a savepoint of its own, so that the error names its row."""
+    savepoint = session.begin_nested()
+    try:
+        reception.receive_many(session, actor, arrivals)
+    except HavenError:
+        savepoint.rollback()
+        for row in rows:
+            _import_row(session, actor, row, lookups, report)
+        return
+    except BaseException:
+        if savepoint.is_active:
+            savepoint.rollback()
+        raise
+    savepoint.commit()
+    report.person_ids.extend(arrival.person.id for arrival in arrivals)
+
+
+def _run(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[ImportRow],
+    *,
+    write: bool,
+    lookups: ImportLookups | None = None,
+) -> ImportReport:
+    """Check every row (schemas, then every rule of a reception), and, when writing and
+    every row passed, write them all on the set. A dry run stops after the checks: they are
+    the same for both, so it reports exactly the errors an import would."""
     require(actor, Permission.RECEPTION_RECORD)
     report = ImportReport(dry_run=not write, rows=len(rows))
     outer = session.begin_nested()
     try:
-        lookups = ImportLookups.load(session, actor)
-        for row in rows:
-            _import_row(session, actor, row, lookups, report)
+        lookups = lookups or ImportLookups.load(session, actor)
+        checked = _schema_checked(rows, lookups, report)
+        # Per call, never kept in `lookups`: a dry run's new units are rolled back with it.
+        units = _units(session, actor, checked, lookups)
+        with session.no_autoflush:  # the persons `prepare` completed are written together
+            arrivals = [
+                arrival
+                for one in checked
+                if (arrival := _prepare_row(session, actor, one, units, report)) is not None
+            ]
+        report.errors.sort(key=lambda error: error.row or 0)  # in the file's order
+        if write and not report.errors:
+            _write(session, actor, rows, arrivals, lookups, report)
         if not write or report.errors:
             outer.rollback()
             report.person_ids.clear()
@@ -713,11 +828,25 @@ def _run(session: Session, actor: Actor, rows: Sequence[ImportRow], *, write: bo
     return report
 
 
-def dry_run(session: Session, actor: Actor, rows: Sequence[ImportRow]) -> ImportReport:
-    """Check every row as an import would, report each error by row and column; write nothing."""
-    return _run(session, actor, rows, write=False)
+def dry_run(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[ImportRow],
+    *,
+    lookups: ImportLookups | None = None,
+) -> ImportReport:
+    """Check every row as an import would, report each error by row and column; write nothing.
+
+    `lookups` (sites, ranks) may be loaded once by a caller that checks a file in chunks."""
+    return _run(session, actor, rows, write=False, lookups=lookups)
 
 
-def import_rows(session: Session, actor: Actor, rows: Sequence[ImportRow]) -> ImportReport:
+def import_rows(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[ImportRow],
+    *,
+    lookups: ImportLookups | None = None,
+) -> ImportReport:
     """Receive every row, or nobody: when any row has an error, nothing at all is written."""
-    return _run(session, actor, rows, write=True)
+    return _run(session, actor, rows, write=True, lookups=lookups)

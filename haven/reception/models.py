@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
@@ -27,6 +27,10 @@ class ReceptionEvent(IdMixin, TimestampMixin, Base):
             name="child_no_military",
         ),
         CheckConstraint("service_months IS NULL OR service_months >= 0", name="service"),
+        # The dashboard's counts by classification, from the index alone (migration 0026).
+        Index(
+            "ix_reception_events_organisation_classification", "organisation_id", "classification"
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)

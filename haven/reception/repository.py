@@ -187,6 +187,30 @@ def persons_received(session: Session, organisation_id: uuid.UUID) -> list[uuid.
     )
 
 
+def persons_received_after(
+    session: Session, organisation_id: uuid.UUID, *, after: uuid.UUID | None, limit: int
+) -> list[uuid.UUID]:
+    """The next `limit` persons the organisation has received, in the order of their ids,
+    after `after` (keyset paging: work on everyone done a part at a time)."""
+    query = select(ReceptionEvent.person_id).where(
+        ReceptionEvent.organisation_id == organisation_id
+    )
+    if after is not None:
+        query = query.where(ReceptionEvent.person_id > after)
+    query = query.distinct().order_by(ReceptionEvent.person_id).limit(limit)
+    return list(session.scalars(query))
+
+
+def count_persons_received(session: Session, organisation_id: uuid.UUID) -> int:
+    """How many persons the organisation has received."""
+    found = session.scalar(
+        select(func.count(ReceptionEvent.person_id.distinct())).where(
+            ReceptionEvent.organisation_id == organisation_id
+        )
+    )
+    return int(found or 0)
+
+
 def persons_from_units(
     session: Session, unit_ids: Iterable[uuid.UUID], *, organisation_id: uuid.UUID | None = None
 ) -> set[uuid.UUID]:

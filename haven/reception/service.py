@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,13 +20,27 @@ from haven.accounts import repository as accounts
 from haven.accounts.models import Site
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
+from haven.db.types import new_id, utcnow
 from haven.errors import ValidationFailed
-from haven.forces.public import ensure_reference_data, get_force, get_rank, resolve_unit
+from haven.forces.public import (
+    MYANMAR_ARMY,
+    ensure_reference_data,
+    force_by_name,
+    get_force,
+    get_rank,
+    resolve_unit,
+)
 from haven.i18n import N_, Text
 from haven.kernel import clock
-from haven.kernel.events import publish
-from haven.people.public import Person, may_be_a_child, new_person
+from haven.kernel.events import publish, publish_many
+from haven.people.public import (
+    PERSON_KEYS,
+    Person,
+    ProfileUpdate,
+    apply_profile,
+    build_person,
+    may_be_a_child,
+)
 from haven.reception import repository
 from haven.reception.events import PersonReceived
 from haven.reception.models import ReceptionEvent, WeaponItem
@@ -74,8 +90,33 @@ def _receipt_number(received_on: date) -> str:
     return f"WR-{received_on:%Y%m%d}-{secrets.token_hex(3).upper()}"
 
 
-def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionEvent:
-    """Record an arrival: a new person with minimum identity, the event, and any weapons."""
+@dataclass
+class Arrival:
+    """A reception checked and built, not yet written (`prepare`): the new person (with the
+    profile completed at reception, if any), the event, the weapons handed over."""
+
+    person: Person
+    event: ReceptionEvent
+    weapons: list[WeaponItem]
+    profile_changes: dict[str, Any] | None  # the profile as `update_profile` audits it
+
+
+# Units as written → the unit (or None: not a unit), for a bulk path that resolves the same
+# "LIB 531" for many rows.
+UnitCache = dict[tuple[uuid.UUID, str], uuid.UUID | None]
+
+
+def prepare(
+    session: Session,
+    actor: Actor,
+    data: ReceptionCreate,
+    *,
+    profile: ProfileUpdate | None = None,
+    units: UnitCache | None = None,
+) -> Arrival:
+    """Every rule of a reception, checked, and the records it would write, built (ids set,
+    nothing added to the session). Raises as `receive` does. A unit named for the first time
+    is created here (audited), as `receive` creates it."""
     require(actor, Permission.RECEPTION_RECORD)
     _check(data)
     site = _site_for(session, actor, data.site_id)
@@ -93,8 +134,7 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         name_latin = split_name(name_latin).name
     if name_my:
         name_my = split_name(name_my).name
-    person = new_person(
-        session,
+    person = build_person(
         organisation_id=organisation_id,
         site_id=site_id,
         prefix=prefix,
@@ -104,7 +144,9 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         birth_approximate=data.birth_year is not None,
         sex=str(data.sex),
     )
+    person.id = new_id()
     event = ReceptionEvent(
+        id=new_id(),
         person_id=person.id,
         organisation_id=organisation_id,
         site_id=site_id,
@@ -126,42 +168,138 @@ def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionE
         )
         event.child_protection_due_at = start + CHILD_HANDOVER
     else:
-        _military(session, actor, event, data)
-    session.add(event)
-    session.flush()
-    audit.record(
-        session,
-        actor,
+        _military(session, actor, event, data, units)
+    changes: dict[str, Any] | None = None
+    if profile is not None:
+        # What `update_profile` checks and sets, on the person before it is written. The
+        # person joins the session (pending: its fields are read through the session's
+        # reader); the caller keeps autoflush off until it writes the set.
+        require(actor, Permission.PERSON_WRITE, person)
+        session.add(person)
+        PERSON_KEYS.new(session, person.id)  # a new person: no key to look for
+        try:
+            changes = apply_profile(person, profile)
+        except BaseException:
+            mine = [o for o in session.new if getattr(o, "person_id", None) == person.id]
+            for pending in [person, *mine]:
+                session.expunge(pending)
+            raise
+    weapons = [_weapon(event, weapon) for weapon in data.weapons]
+    return Arrival(person=person, event=event, weapons=weapons, profile_changes=changes)
+
+
+def _received_entry(event: ReceptionEvent) -> audit.Entry:
+    return audit.Entry(
         AuditAction.PERSON_RECEIVED,
         subject_type="person",
-        subject_id=person.id,
-        organisation_id=organisation_id,
+        subject_id=event.person_id,
+        organisation_id=event.organisation_id,
         changes={
             "classification": {"before": None, "after": event.classification},
-            "site_id": {"before": None, "after": str(site_id)},
+            "site_id": {"before": None, "after": str(event.site_id)},
         },
     )
+
+
+def _weapon_entry(item: WeaponItem) -> audit.Entry:
+    return audit.Entry(
+        AuditAction.WEAPON_RECEIVED,
+        subject_type="weapon",
+        subject_id=item.id,
+        organisation_id=item.organisation_id,
+        changes={
+            "kind": {"before": None, "after": item.kind},
+            "receipt_number": {"before": None, "after": item.receipt_number},
+        },
+    )
+
+
+def _received(event: ReceptionEvent) -> PersonReceived:
+    return PersonReceived(
+        person_id=event.person_id,
+        reception_id=event.id,
+        organisation_id=event.organisation_id,
+        classification=event.classification,
+    )
+
+
+def receive(session: Session, actor: Actor, data: ReceptionCreate) -> ReceptionEvent:
+    """Record an arrival: a new person with minimum identity, the event, and any weapons."""
+    arrival = prepare(session, actor, data)
+    session.add(arrival.person)
+    session.flush()
+    event = arrival.event
+    session.add(event)
+    session.flush()
+    audit.record(session, actor, **_entry_args(_received_entry(event)))
     for weapon in data.weapons:
         add_weapon(session, actor, event, weapon)
     # Matching indexes the person, vetting screens them, pathways opens a child's case with
     # its child-protection task (due with the handover deadline): each in its handlers.
-    publish(
-        session,
-        actor,
-        PersonReceived(
-            person_id=person.id,
-            reception_id=event.id,
-            organisation_id=organisation_id,
-            classification=event.classification,
-        ),
-    )
+    publish(session, actor, _received(event))
     return event
 
 
-def _military(session: Session, actor: Actor, event: ReceptionEvent, data: ReceptionCreate) -> None:
+def receive_many(session: Session, actor: Actor, arrivals: Sequence[Arrival]) -> None:
+    """Write receptions already checked by `prepare` (an import's chunk), as `receive` and
+    then `update_profile` would one by one, on the set: the persons, events and weapons in
+    one INSERT each, their audit events (the same events: `person.received`,
+    `weapon.received`, `person.updated` for a profile) appended at once, and `PersonReceived`
+    published for all (`publish_many`: matching, vetting and pathways work on the set). The
+    persons are written with their profile, so no `PersonChanged` follows."""
+    require(actor, Permission.RECEPTION_RECORD)
+    if not arrivals:
+        return
+    session.add_all([a.person for a in arrivals])
+    session.flush()
+    session.add_all([a.event for a in arrivals])
+    session.flush()
+    weapons = [item for a in arrivals for item in a.weapons]
+    if weapons:
+        session.add_all(weapons)
+        session.flush()
+    entries: list[audit.Entry] = []
+    for a in arrivals:
+        entries.append(_received_entry(a.event))
+        entries.extend(_weapon_entry(item) for item in a.weapons)
+        if a.profile_changes:
+            entries.append(
+                audit.Entry(
+                    AuditAction.PERSON_UPDATED,
+                    subject_type="person",
+                    subject_id=a.person.id,
+                    organisation_id=a.person.organisation_id,
+                    changes=a.profile_changes,
+                )
+            )
+    audit.record_many(session, actor, entries)
+    publish_many(session, actor, [_received(a.event) for a in arrivals])
+
+
+def _entry_args(entry: audit.Entry) -> dict[str, Any]:
+    return {
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "organisation_id": entry.organisation_id,
+        "changes": entry.changes,
+    }
+
+
+def _military(
+    session: Session,
+    actor: Actor,
+    event: ReceptionEvent,
+    data: ReceptionCreate,
+    units: UnitCache | None = None,
+) -> None:
     force_id = data.origin_force_id
     if force_id is None:
-        force_id = ensure_reference_data(session).id
+        # The military by name (one query); its reference data seeded only if it is missing
+        # (`haven db upgrade` seeds it): checking every rank table on each reception cost a
+        # desk's registration ~25 ms, inside its write transaction.
+        army = force_by_name(session, MYANMAR_ARMY)
+        force_id = (army if army is not None else ensure_reference_data(session)).id
     else:
         get_force(session, actor, force_id)
     event.origin_force_id = force_id
@@ -171,16 +309,22 @@ def _military(session: Session, actor: Actor, event: ReceptionEvent, data: Recep
             raise ValidationFailed(fields={"rank_id": N_("Choose a rank of the person's force.")})
         event.rank_id = rank.id
     if data.origin_unit:
-        unit = resolve_unit(session, actor, force_id, data.origin_unit)
-        event.origin_unit_id = unit.id if unit else None
+        key = (force_id, data.origin_unit)
+        if units is not None and key in units:
+            event.origin_unit_id = units[key]
+        else:
+            unit = resolve_unit(session, actor, force_id, data.origin_unit)
+            event.origin_unit_id = unit.id if unit else None
+            if units is not None:
+                units[key] = event.origin_unit_id
         event.origin_unit_text = data.origin_unit
     event.position = data.position
     event.service_months = data.service_months
 
 
-def add_weapon(session: Session, actor: Actor, event: ReceptionEvent, data: WeaponIn) -> WeaponItem:
-    require(actor, Permission.RECEPTION_RECORD, event)
+def _weapon(event: ReceptionEvent, data: WeaponIn) -> WeaponItem:
     item = WeaponItem(
+        id=new_id(),
         reception_id=event.id,
         organisation_id=event.organisation_id,
         site_id=event.site_id,
@@ -188,6 +332,12 @@ def add_weapon(session: Session, actor: Actor, event: ReceptionEvent, data: Weap
         **data.model_dump(exclude={"text_encoding"}),
     )
     item.kind = str(data.kind)
+    return item
+
+
+def add_weapon(session: Session, actor: Actor, event: ReceptionEvent, data: WeaponIn) -> WeaponItem:
+    require(actor, Permission.RECEPTION_RECORD, event)
+    item = _weapon(event, data)
     session.add(item)
     session.flush()
     audit.record(

@@ -145,6 +145,19 @@ class DataKeys:
         cache[(self.label, owner_id)] = key
         return key
 
+    def new(self, session: Session, owner_id: uuid.UUID) -> bytes:
+        """A key for an owner being created, who has none yet: `get(create=True)` without
+        looking for an existing row (a bulk path creating many records spares a query each)."""
+        key = os.urandom(KEY_BYTES)
+        kek = session_keyring(session).field_kek
+        session.add(
+            self.model(
+                **{self.owner_attr: owner_id, "wrapped_key": wrap_data_key(kek, key, owner_id)}
+            )
+        )
+        self._cache(session)[(self.label, owner_id)] = key
+        return key
+
     def exists(self, session: Session, owner_id: uuid.UUID) -> bool:
         with session.no_autoflush:
             return session.get(self.model, owner_id) is not None
@@ -235,12 +248,18 @@ class EncryptedField(Generic[T]):
         self.owner_class = owner
 
     def _column(self) -> tuple[str, str, str]:
-        """(table, column, sensitivity) of the ciphertext column."""
+        """(table, column, sensitivity) of the ciphertext column (looked up once: it is read
+        on every access of the field, a roll search reads thousands)."""
+        known: tuple[str, str, str] | None = self.__dict__.get("_column_known")
+        if known is not None:
+            return known
         column = sa_inspect(self.owner_class).columns[self.ciphertext_attr]
         level = column.info.get("sensitivity")
         if level is None:
             raise RuntimeError(f"{column.table.name}.{column.name} has no sensitivity class")
-        return column.table.name, column.name, str(level)
+        known = (column.table.name, column.name, str(level))
+        self.__dict__["_column_known"] = known
+        return known
 
     @property
     def sensitivity(self) -> str:
@@ -249,9 +268,13 @@ class EncryptedField(Generic[T]):
     @property
     def permission(self) -> str | None:
         """The permission the column requires on top of its class (`info["permission"]`)."""
-        column = sa_inspect(self.owner_class).columns[self.ciphertext_attr]
-        required = column.info.get("permission")
-        return None if required is None else str(required)
+        known: tuple[str | None] | None = self.__dict__.get("_permission_known")
+        if known is None:
+            column = sa_inspect(self.owner_class).columns[self.ciphertext_attr]
+            required = column.info.get("permission")
+            known = (None if required is None else str(required),)
+            self.__dict__["_permission_known"] = known
+        return known[0]
 
     def describe(self) -> str:
         table, column, _ = self._column()

@@ -6,19 +6,28 @@ is opened on first screening and reopened when a new hit arrives past the interv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
-from haven.kernel.events import handles
+from haven.kernel.events import handles, handles_many
 from haven.people.public import PersonChanged, PersonErased
 from haven.reception.public import PersonReceived
 from haven.security.permissions import Actor
 from haven.vetting import repository
-from haven.vetting.screening import screen_person
+from haven.vetting.screening import screen_person, screen_set
 
 
 @handles(PersonReceived)
 def screen_on_reception(session: Session, actor: Actor, event: PersonReceived) -> None:
     screen_person(session, event.person_id, requested_by=actor)
+
+
+@handles_many(PersonReceived, instead_of=screen_on_reception)
+def screen_many_on_reception(
+    session: Session, actor: Actor, events: Sequence[PersonReceived]
+) -> None:
+    screen_set(session, [event.person_id for event in events], requested_by=actor)
 
 
 @handles(PersonChanged)

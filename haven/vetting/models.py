@@ -195,6 +195,13 @@ class VettingCase(IdMixin, TimestampMixin, Base):
     """
 
     __tablename__ = "vetting_cases"
+    # The queue, waiting longest first (migration 0026).
+    __table_args__ = (
+        Index("ix_vetting_cases_organisation_state_changed", "organisation_id", "state_changed_at"),
+        # The report's counts by state and by outcome, from the index alone.
+        Index("ix_vetting_cases_organisation_state", "organisation_id", "state"),
+        Index("ix_vetting_cases_organisation_outcome", "organisation_id", "outcome"),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -5,6 +5,7 @@ these figures later)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from statistics import median
 
 from sqlalchemy.orm import Session
@@ -39,11 +40,12 @@ def report(session: Session, actor: Actor) -> VettingReport:
         (at - opened).total_seconds() / 86400
         for opened, at in repository.decision_times(session, actor)
     ]
-    now = utcnow()
-    open_days = [
-        (now - opened).total_seconds() / 86400
-        for opened in repository.undecided_openings(session, actor)
-    ]
+    oldest = repository.oldest_undecided_opening(session, actor)
+    longest_open = None
+    if oldest is not None:
+        if oldest.tzinfo is None:  # SQLite's min() returns the stored text, without the zone
+            oldest = oldest.replace(tzinfo=UTC)
+        longest_open = (utcnow() - oldest).total_seconds() / 86400
     return VettingReport(
         cases_by_state=by_state,
         outcomes=outcomes,
@@ -51,5 +53,5 @@ def report(session: Session, actor: Actor) -> VettingReport:
         decided=len(days),
         median_days_to_decision=round(median(days), 1) if days else None,
         mean_days_to_decision=round(sum(days) / len(days), 1) if days else None,
-        longest_open_days=round(max(open_days), 1) if open_days else None,
+        longest_open_days=round(longest_open, 1) if longest_open is not None else None,
     )

@@ -139,6 +139,36 @@ def hit_signatures(session: Session, person_id: uuid.UUID) -> set[str]:
     )
 
 
+def cases_of_persons(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, VettingCase]:
+    """The vetting case of each of these persons who has one; batched."""
+    wanted = sorted(set(person_ids), key=str)
+    found: dict[uuid.UUID, VettingCase] = {}
+    for start in range(0, len(wanted), 500):
+        for case in session.scalars(
+            select(VettingCase).where(VettingCase.person_id.in_(wanted[start : start + 500]))
+        ):
+            found[case.person_id] = case
+    return found
+
+
+def hit_signatures_of(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, set[str]]:
+    """The hit signatures already recorded for each of these persons; batched."""
+    wanted = sorted(set(person_ids), key=str)
+    found: dict[uuid.UUID, set[str]] = {person_id: set() for person_id in wanted}
+    for start in range(0, len(wanted), 500):
+        for person_id, signature in session.execute(
+            select(ScreeningHit.person_id, ScreeningHit.signature).where(
+                ScreeningHit.person_id.in_(wanted[start : start + 500])
+            )
+        ).all():
+            found[person_id].add(signature)
+    return found
+
+
 def hearings_of(session: Session, case_id: uuid.UUID) -> Sequence[Hearing]:
     return session.scalars(
         select(Hearing).where(Hearing.case_id == case_id).order_by(Hearing.created_at)
@@ -445,15 +475,15 @@ def decision_times(session: Session, actor: Actor) -> list[tuple[datetime, datet
     return [(opened, at) for opened, at in rows if at is not None]
 
 
-def undecided_openings(session: Session, actor: Actor) -> list[datetime]:
-    """When each case without a decision in force was opened."""
-    return list(
-        session.scalars(
-            select(VettingCase.created_at).where(
-                visible_to(actor, VettingCase, site_column=None), VettingCase.outcome.is_(None)
-            )
+def oldest_undecided_opening(session: Session, actor: Actor) -> datetime | None:
+    """When the oldest case without a decision in force was opened (None: there is none),
+    computed by the database rather than from every such case's opening."""
+    opened: datetime | None = session.scalar(
+        select(func.min(VettingCase.created_at)).where(
+            visible_to(actor, VettingCase, site_column=None), VettingCase.outcome.is_(None)
         )
     )
+    return opened
 
 
 def erase_person(session: Session, person_id: uuid.UUID) -> None:

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import utcnow
+from haven.db.types import new_id, utcnow
 from haven.forces.public import unit_labels
 from haven.kernel.clock import local_today
 from haven.matching.public import IdentityRecord, ScreeningMatch
-from haven.people.public import Person, is_child, name_records, person_by_id
+from haven.people.public import Person, is_child, name_records, person_by_id, persons_by_id
 from haven.reception.public import origin_units, received_as_child, receptions_by_person
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor
@@ -458,6 +458,161 @@ def screen_people(
         hits += len(screen_person(session, person_id, requested_by=requested_by, registry=registry))
         screened += 1
     return screened, hits
+
+
+def _services_of_set(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """`services_of` and `received_as_child` for a set: (services, received as a child)."""
+    events = receptions_by_person(session, person_ids)
+    codes = unit_labels(session, [e.origin_unit_id for es in events.values() for e in es])
+    found: dict[uuid.UUID, Any] = {}
+    for person_id in person_ids:
+        services: list[Service] = []
+        for e in events.get(person_id, []):
+            unit = codes.get(e.origin_unit_id) if e.origin_unit_id else None
+            unit = unit or _entry_unit(e.origin_unit_text)
+            if unit:
+                services.append(service_from(e.received_on, e.service_months, unit))
+        as_child = any(e.classification == "child" for e in events.get(person_id, []))
+        found[person_id] = (services, as_child)
+    return found
+
+
+def _new_hits(
+    person: Person, case: VettingCase, found: Sequence[Found], seen: set[str]
+) -> list[ScreeningHit]:
+    """The hits not recorded before (`seen`: their signatures, updated), as rows."""
+    new: list[ScreeningHit] = []
+    for hit in found:
+        if hit.signature in seen:
+            continue
+        seen.add(hit.signature)
+        new.append(
+            ScreeningHit(
+                id=new_id(),
+                person_id=person.id,
+                case_id=case.id,
+                organisation_id=person.organisation_id,
+                kind=str(hit.kind),
+                signature=hit.signature,
+                incident_id=hit.incident_id,
+                score=hit.score,
+                explanation=hit.explanation,
+            )
+        )
+    return new
+
+
+def _screening_entries(
+    adults: Sequence[Person],
+    cases_of: dict[uuid.UUID, VettingCase],
+    new_by_person: dict[uuid.UUID, list[ScreeningHit]],
+    opened: set[uuid.UUID],
+) -> list[audit.Entry]:
+    """The audit events `screen_person` writes, for each person of a set."""
+    entries: list[audit.Entry] = []
+    for person in adults:
+        case = cases_of[person.id]
+        new = new_by_person[person.id]
+        changes: dict[str, Any] = {"new_hits": len(new), "engine": names.ENGINE}
+        if person.id in opened:
+            changes["state"] = {"before": None, "after": case.state}
+        entries.append(
+            audit.Entry(
+                AuditAction.VETTING_CASE_OPENED
+                if person.id in opened
+                else AuditAction.VETTING_SCREENED,
+                subject_type="vetting_case",
+                subject_id=case.id,
+                organisation_id=person.organisation_id,
+                changes=changes,
+            )
+        )
+        entries.extend(
+            audit.Entry(
+                AuditAction.VETTING_HIT_RECORDED,
+                subject_type="vetting_case",
+                subject_id=case.id,
+                organisation_id=person.organisation_id,
+                changes={"hit_id": str(row.id), "kind": row.kind},
+            )
+            for row in new
+        )
+    return entries
+
+
+def screen_set(
+    session: Session, person_ids: Sequence[uuid.UUID], *, requested_by: Actor | None = None
+) -> int:
+    """`screen_person` for a set (an import's chunk), with the same rules and the same
+    records: the persons, their receptions, cases and known hits read in a few queries for
+    all, the registry prepared once, cases and hits written together and their audit events
+    (one per person, one per new hit, as `screen_person` writes them) appended at once.
+    Returns the number of new hits."""
+    people = persons_by_id(session, person_ids)
+    wanted = [people[p] for p in dict.fromkeys(person_ids) if p in people]
+    wanted = [person for person in wanted if not person.is_erased]
+    if not wanted:
+        return 0
+    ids = [person.id for person in wanted]
+    facts = _services_of_set(session, ids)
+    today = local_today()
+    adults = [
+        person
+        for person in wanted
+        if not is_child(person.birth_year, on=today, received_as_child=facts[person.id][1])
+    ]
+    if not adults:
+        return 0
+    actor = _screener(requested_by)
+    cases_found = repository.cases_of_persons(session, [p.id for p in adults])
+    known = repository.hit_signatures_of(session, [p.id for p in adults])
+    screeners: dict[uuid.UUID, Any] = {}
+    implicated: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    for organisation_id in {person.organisation_id for person in adults}:
+        registry = registry_for(session, organisation_id)
+        screeners[organisation_id] = (registry, names.name_screener(registry.records))
+        units = {
+            s.unit for p in adults if p.organisation_id == organisation_id for s in facts[p.id][0]
+        }
+        implicated[organisation_id] = repository.implicated_units(session, organisation_id, units)
+    opened: set[uuid.UUID] = set()
+    new_by_person: dict[uuid.UUID, list[ScreeningHit]] = {}
+    cases_of: dict[uuid.UUID, VettingCase] = {}
+    now = utcnow()
+    for person in adults:
+        case = cases_found.get(person.id)
+        if case is None:
+            case = VettingCase(
+                id=new_id(),
+                person_id=person.id,
+                organisation_id=person.organisation_id,
+                state=str(CaseState.PENDING),
+                state_changed_at=now,
+            )
+            session.add(case)
+            opened.add(person.id)
+        cases_of[person.id] = case
+        registry, screen = screeners[person.organisation_id]
+        services = facts[person.id][0]
+        units = {s.unit for s in services}
+        found = _name_hits(screen(identity_of(session, person, services)), registry)
+        if units:
+            rows = [row for row in implicated[person.organisation_id] if row[1] in units]
+            found += _unit_hits(session, services, rows, registry)
+        new_by_person[person.id] = _new_hits(person, case, found, known[person.id])
+        case.last_screened_at = now
+    session.flush()
+    hits = [row for rows in new_by_person.values() for row in rows]
+    if hits:
+        session.add_all(hits)
+        session.flush()
+    entries = _screening_entries(adults, cases_of, new_by_person, opened)
+    audit.record_many(session, actor, entries)
+    for person in adults:
+        case = cases_of[person.id]
+        if new_by_person[person.id] and case.state not in (CaseState.PENDING, CaseState.INTERVIEW):
+            cases.reopen_on_new_hits(session, actor, case)
+    return len(hits)
 
 
 def people_concerned(
