@@ -19,7 +19,11 @@ from haven.agreements.posting import (
     service_terms_for_person,
 )
 from haven.agreements.reindex import reindex_roll_entries
-from haven.agreements.terms import AllowanceTerms, allowance_terms_for_person
+from haven.agreements.terms import (
+    AllowanceTerms,
+    allowance_terms_for_people,
+    allowance_terms_for_person,
+)
 
 __all__ = [
     "AGREEMENT_STATUS_LABELS",
@@ -28,6 +32,7 @@ __all__ = [
     "AllowanceTerms",
     "PostingOverrideRecord",
     "ServiceTerms",
+    "allowance_terms_for_people",
     "allowance_terms_for_person",
     "organisation_has_agreements",
     "posting_overrides_for_person",

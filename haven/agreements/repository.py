@@ -20,6 +20,7 @@ from haven.agreements.models import (
     RollEntry,
     ScreeningHit,
 )
+from haven.db.session import take_write_lock
 from haven.db.types import utcnow
 from haven.kernel.repository import Repository
 from haven.security.permissions import Actor, visible_to
@@ -182,6 +183,7 @@ def roll_size(session: Session, agreement_id: uuid.UUID) -> int:
 
 
 def next_row_number(session: Session, agreement_id: uuid.UUID) -> int:
+    take_write_lock(session)  # SQLite: the highest row as it is when written
     last = session.scalar(
         select(func.max(RollEntry.row_number)).where(RollEntry.agreement_id == agreement_id)
     )
@@ -232,6 +234,25 @@ def latest_arrival_agreement(session: Session, person_id: uuid.UUID) -> uuid.UUI
         .order_by(Arrival.created_at.desc())
         .limit(1)
     ).first()
+
+
+def latest_arrival_agreements(
+    session: Session, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """`latest_arrival_agreement` for many persons (batched): person id -> the agreement of
+    their latest arrival, for those who have one."""
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    wanted = list(dict.fromkeys(person_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = session.execute(
+            select(Arrival.person_id, Arrival.agreement_id)
+            .where(Arrival.person_id.in_(chunk))
+            .order_by(Arrival.person_id, Arrival.created_at)
+        ).all()
+        for person_id, agreement_id in rows:
+            found[person_id] = agreement_id  # the last one, the latest, wins
+    return found
 
 
 def arrival_counts(

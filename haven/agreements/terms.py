@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from haven.agreements import repository
 from haven.agreements.lifecycle import BINDING_FOR_ARRIVALS, BINDING_STATES
 from haven.agreements.models import Agreement
-from haven.reception.public import latest_agreement_id
+from haven.reception.public import latest_agreement_id, receptions_by_person
 
 
 @dataclass(frozen=True)
@@ -54,14 +54,7 @@ def binding_agreement(session: Session, person_id: uuid.UUID) -> Agreement | Non
     return agreement
 
 
-def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> AllowanceTerms | None:
-    """The allowance terms of the agreement the person arrived under (`binding_agreement`),
-    or None. No permission check: this reads no identity, only the plan version and the
-    overrides, for a service of the allowances domain that checks its own.
-    """
-    agreement = binding_agreement(session, person_id)
-    if agreement is None:
-        return None
+def _terms(agreement: Agreement) -> AllowanceTerms:
     overrides = {str(k): int(v) for k, v in (agreement.allowance_overrides or {}).items()}
     return AllowanceTerms(
         agreement_id=agreement.id,
@@ -69,3 +62,42 @@ def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> Allowa
         terms_on=terms_date(agreement),
         overrides=MappingProxyType(overrides),
     )
+
+
+def allowance_terms_for_person(session: Session, person_id: uuid.UUID) -> AllowanceTerms | None:
+    """The allowance terms of the agreement the person arrived under (`binding_agreement`),
+    or None. No permission check: this reads no identity, only the plan version and the
+    overrides, for a service of the allowances domain that checks its own.
+    """
+    agreement = binding_agreement(session, person_id)
+    return _terms(agreement) if agreement is not None else None
+
+
+def allowance_terms_for_people(
+    session: Session, person_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, AllowanceTerms]:
+    """`allowance_terms_for_person` for many persons in a few queries (the arrivals, the
+    receptions of those without one, the agreements): person id -> their terms, for those
+    whom an agreement binds (the others are absent). The same contract and the same rule
+    (`binding_agreement`): no permission check, no identity read."""
+    wanted = list(dict.fromkeys(person_ids))
+    arrived = repository.latest_arrival_agreements(session, wanted)
+    # The agreement named by the latest reception that names one, for those without arrival.
+    named: dict[uuid.UUID, uuid.UUID] = {}
+    others = [person_id for person_id in wanted if person_id not in arrived]
+    for person_id, events in receptions_by_person(session, others).items():
+        for event in events:  # oldest first: the last one naming an agreement wins
+            if event.agreement_id is not None:
+                named[person_id] = event.agreement_id
+    agreements = repository.Agreements(session).many([*arrived.values(), *named.values()])
+    found: dict[uuid.UUID, AllowanceTerms] = {}
+    for person_id in wanted:
+        if person_id in arrived:
+            agreement, binding = agreements.get(arrived[person_id]), BINDING_FOR_ARRIVALS
+        elif person_id in named:
+            agreement, binding = agreements.get(named[person_id]), BINDING_STATES
+        else:
+            continue
+        if agreement is not None and agreement.status in binding:
+            found[person_id] = _terms(agreement)
+    return found

@@ -260,6 +260,24 @@ def add_due(
     return result
 
 
+def due_persons(
+    session: Session,
+    actor: Actor,
+    batch: PaymentBatch,
+    *,
+    due_by: date,
+    after: uuid.UUID | None = None,
+    limit: int | None = None,
+) -> list[uuid.UUID]:
+    """The persons (by id) with an instalment `add_due` could put into this draft batch,
+    whether or not it would be left out: how many a preparation concerns, and the order in
+    which a job prepares it a part at a time (the next `limit` after `after`)."""
+    require(actor, Permission.PAYMENT_PREPARE, batch)
+    return Instalments(session).due_persons(
+        batch, due_by=due_by, persons=live_person_ids(), after=after, limit=limit
+    )
+
+
 def remove_item(session: Session, actor: Actor, item_id: uuid.UUID) -> None:
     """Take an item out of a draft batch (by its maker) or out of an approved batch before it
     is paid (by an approver): no money has moved, so the item is simply deleted."""

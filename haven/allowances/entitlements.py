@@ -14,13 +14,14 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from haven.allowances import facts as facts_module
 from haven.allowances import ledger
+from haven.allowances.ledger import Posted
 from haven.allowances.models import Instalment, PlanComponent, PlanVersion
 from haven.allowances.plans import spec_of
 from haven.allowances.repository import Instalments, Ledger, PlanComponents, PlanVersions
@@ -32,11 +33,17 @@ from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_, NC_
 from haven.kernel.labels import Labelled
 from haven.people.public import Person, live_person_ids, person_by_id, persons_by_id
-from haven.reception.public import persons_received
+from haven.reception.public import (
+    count_persons_received,
+    persons_received,
+    persons_received_after,
+)
 from haven.security.permissions import Actor, Permission, require
 from haven.standing.public import Standing, standing_of
 
 CHUNK = 500
+# The most persons one audit event of a recomputation lists (a larger one writes several).
+AUDIT_SUBJECTS = 1000
 
 
 class StatementState(Labelled):
@@ -71,26 +78,54 @@ class PersonChange:
         return any(c.before != c.after for c in self.changes)
 
 
+@dataclass(frozen=True, slots=True)
+class _NewPart:
+    """An instalment a recomputation is about to insert (as a row, in bulk): what its ledger
+    transaction needs to know of it."""
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    person_id: uuid.UUID
+    component_code: str
+    currency: str
+
+
 @dataclass
 class _Pending:
-    """Rows a recomputation writes at its end in bulk inserts, in dependency order."""
+    """Rows a recomputation writes at its end in bulk inserts, in dependency order; `at`:
+    the one moment they are all stamped with."""
 
-    instalments: list[Instalment] = field(default_factory=list)
+    at: datetime = field(default_factory=utcnow)
+    instalments: list[dict[str, Any]] = field(default_factory=list)
     ledger: list[dict[str, Any]] = field(default_factory=list)
+    # The ledger moves of the person being reconciled: one transaction per person.
+    moves: list[tuple[Posted, int]] = field(default_factory=list)
     audits: list[tuple[uuid.UUID, uuid.UUID, dict[str, Any]]] = field(default_factory=list)
 
-    def write(self, session: Session, actor: Actor) -> None:
-        columns = [c.key for c in Instalment.__table__.columns]
-        now = utcnow()
-        rows = []
-        for instalment in self.instalments:
-            row = {c: getattr(instalment, c) for c in columns}
-            row["created_at"] = row["updated_at"] = now
-            row["generation"] = 0
-            rows.append(row)
-        Instalments(session).insert_rows(rows)
+    def write(self, session: Session, actor: Actor, reason: str) -> None:
+        Instalments(session).insert_rows(self.instalments)
         Ledger(session).insert_rows(self.ledger)
-        for person_id, organisation_id, changes in self.audits:
+        _audit(session, actor, self.audits, reason)
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    audits: Sequence[tuple[uuid.UUID, uuid.UUID, dict[str, Any]]],
+    reason: str = "",
+) -> None:
+    """One audit event per recomputation (per organisation, and per `AUDIT_SUBJECTS`
+    persons of a larger one), naming every person whose entitlements changed with what
+    changed for each: the same facts a per-person event recorded, in one link of the hash
+    chain. A recomputation that changed one person's entitlements writes the per-person event
+    it always did (that person as the event's subject); several persons are listed in its
+    `changes`, where the auditors' subject filter finds each of them."""
+    by_organisation: dict[uuid.UUID, list[tuple[uuid.UUID, dict[str, Any]]]] = defaultdict(list)
+    for person_id, organisation_id, changes in audits:
+        by_organisation[organisation_id].append((person_id, changes))
+    for organisation_id, found in by_organisation.items():
+        if len(found) == 1:
+            person_id, changes = found[0]
             audit.record(
                 session,
                 actor,
@@ -98,7 +133,23 @@ class _Pending:
                 subject_type="person",
                 subject_id=person_id,
                 organisation_id=organisation_id,
-                changes=changes,
+                changes={**changes, "reason": reason},
+            )
+            continue
+        for start in range(0, len(found), AUDIT_SUBJECTS):
+            part = found[start : start + AUDIT_SUBJECTS]
+            audit.record(
+                session,
+                actor,
+                AuditAction.ALLOWANCE_ENTITLEMENT_COMPUTED,
+                subject_type="persons",
+                subject_id=None,
+                organisation_id=organisation_id,
+                changes={
+                    "reason": reason,
+                    "count": len(part),
+                    "persons": {str(person_id): changes for person_id, changes in part},
+                },
             )
 
 
@@ -196,30 +247,39 @@ def _reconcile_key(
                 part.detail = dict(line.detail)
                 part.overridden = line.overridden
                 part.plan_version_id = version_id
-            ledger.post_entitlement(session, part, delta, into=pending.ledger)
+            pending.moves.append((part, delta))
         else:
             part.status = "cancelled"
-            ledger.post_entitlement(session, part, -part.amount_minor, into=pending.ledger)
+            pending.moves.append((part, -part.amount_minor))
     if keep is None and remaining > 0 and line is not None:
-        next_part = max((p.part for p in parts), default=-1) + 1
-        created = Instalment(
+        created = _NewPart(
             id=new_id(),
-            person_id=person_id,
             organisation_id=organisation_id,
-            plan_version_id=version_id,
+            person_id=person_id,
             component_code=line.component_code,
-            number=line.number,
-            part=next_part,
-            due_on=line.due_on,
-            amount_minor=remaining,
             currency=line.currency,
-            status="owed",
-            overridden=line.overridden,
-            detail=dict(line.detail),
         )
-        pending.instalments.append(created)
-        parts.append(created)
-        ledger.post_entitlement(session, created, remaining, into=pending.ledger)
+        pending.instalments.append(
+            {
+                "id": created.id,
+                "person_id": person_id,
+                "organisation_id": organisation_id,
+                "plan_version_id": version_id,
+                "component_code": line.component_code,
+                "number": line.number,
+                "part": max((p.part for p in parts), default=-1) + 1,
+                "due_on": line.due_on,
+                "amount_minor": remaining,
+                "currency": line.currency,
+                "status": "owed",
+                "overridden": line.overridden,
+                "generation": 0,
+                "detail": dict(line.detail),
+                "created_at": pending.at,
+                "updated_at": pending.at,
+            }
+        )
+        pending.moves.append((created, remaining))
     return change
 
 
@@ -246,9 +306,7 @@ def _run(
         for person_id in wanted:
             _person(session, person_id, loaded, context, existing, locked, results, pending, write)
     if write:
-        for _, _, changes in pending.audits:
-            changes["reason"] = reason
-        pending.write(session, actor)
+        pending.write(session, actor, reason)
         session.flush()
     return results
 
@@ -307,6 +365,9 @@ def _person(
         )
         if change is not None and (change.before != change.after or change.overpaid):
             result.changes.append(change)
+    if write:
+        pending.ledger.extend(ledger.entitlement_rows(pending.moves, at=pending.at))
+        pending.moves.clear()
     if write and result.changes:
         lines_changed = {
             f"{c.component_code}#{c.number}": {
@@ -365,6 +426,53 @@ def recompute_organisation(
     # Everyone received by the organisation; the erased have no facts left and are skipped.
     ids = persons_received(session, organisation)
     return _run(session, actor, ids, write=True, reason="recompute all", known_only=True)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a recomputation of everyone received, in the order of person ids: what
+    changed, the last person of the part (the next part starts after it; None when there
+    was nobody left) and how many persons the organisation has received in all."""
+
+    changes: list[PersonChange]
+    last: uuid.UUID | None
+    total: int
+    finished: bool
+
+
+def received_count(session: Session, actor: Actor) -> int:
+    """How many persons a recomputation of the actor's organisation concerns."""
+    require(actor, Permission.PAYMENT_PREPARE)
+    if actor.organisation_id is None:
+        return 0
+    return count_persons_received(session, actor.organisation_id)
+
+
+def recompute_part(
+    session: Session,
+    actor: Actor,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+    organisation_id: uuid.UUID | None = None,
+) -> Part:
+    """`recompute_organisation` for the next `limit` persons (by id) after `after`: a job
+    recomputes everyone a plan change touches a part at a time (`haven.allowances.jobs`),
+    each part in a transaction of its own. The part's persons are written and audited as one
+    recomputation."""
+    require(actor, Permission.PAYMENT_PREPARE)
+    organisation = organisation_id if actor.is_system else actor.organisation_id
+    if organisation is None:
+        raise ValidationFailed(fields={"organisation_id": N_("Name the organisation.")})
+    wanted = max(1, limit)
+    part = persons_received_after(session, organisation, after=after, limit=wanted)
+    changes = _run(session, actor, part, write=True, reason="recompute all", known_only=True)
+    return Part(
+        changes=changes,
+        last=part[-1] if part else after,
+        total=count_persons_received(session, organisation),
+        finished=len(part) < wanted,
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------

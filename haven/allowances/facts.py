@@ -3,9 +3,9 @@
 Facts come from other domains, read through their public contracts, batched: reception
 (first reception date, latest classification, rank, weapons handed over), people (the
 organisation, dependants), forces (the rank and its equivalent in every receiving force),
-standing (`standings`: excluded, child, vetting), pathways (`current_pathway`) and
-agreements (`allowance_terms_for_person`). No permission check here: the allowances service
-has checked its actor before asking.
+standing (`standings`: excluded, child, vetting), pathways (`current_pathways`) and
+agreements (`allowance_terms_for_people`), each a few queries for a chunk of persons. No
+permission check here: the allowances service has checked its actor before asking.
 
 Rank equivalence is taken on the date the person's terms were fixed: the date the agreement
 they arrived under fixed its terms, or else their first reception date. When no equivalence
@@ -22,10 +22,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from haven.agreements.public import (
-    AllowanceTerms,
-    allowance_terms_for_person,
-)
+from haven.agreements.public import AllowanceTerms, allowance_terms_for_people
 from haven.allowances.rules import Equivalent, Facts, RankRef, RankTable
 from haven.forces.public import (
     Rank,
@@ -35,7 +32,7 @@ from haven.forces.public import (
     receiving_forces,
 )
 from haven.kernel.clock import local_today
-from haven.pathways.public import current_pathway
+from haven.pathways.public import current_pathways
 from haven.people.public import dependants_count, persons_by_id
 from haven.reception.public import receptions_by_person, weapons_by_person
 from haven.standing.public import Standing, standings
@@ -144,12 +141,15 @@ def load(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, P
         equivalences = _Equivalences(session, set(ranks))
         dependants = dependants_count(session, chunk)
         handed_over = weapons_by_person(session, chunk)
+        received_ids = [p for p in chunk if p in organisations and events.get(p)]
+        all_terms = allowance_terms_for_people(session, received_ids)
+        pathways = current_pathways(session, received_ids)
         for person_id in chunk:
             received = events.get(person_id)
             if person_id not in organisations or not received:
                 continue
             first, latest = received[0], received[-1]
-            terms = allowance_terms_for_person(session, person_id)
+            terms = all_terms.get(person_id)
             rank = ranks.get(latest.rank_id) if latest.rank_id is not None else None
             weapons: dict[str, int] = {}
             weapons_any: dict[str, int] = {}
@@ -177,7 +177,7 @@ def load(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, P
                 dependants=int(dependants.get(person_id, 0)),
                 weapons=weapons,
                 weapons_any=weapons_any,
-                pathway=current_pathway(session, person_id),
+                pathway=pathways.get(person_id),
                 vetting=person_standing.vetting,
                 child=person_standing.child,
                 excluded=person_standing.excluded,

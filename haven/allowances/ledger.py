@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,22 @@ def split(amount: int, shares: Sequence[tuple[uuid.UUID, int]]) -> list[tuple[uu
     return [(shares[i][0], wholes[i]) for i in range(len(shares))]
 
 
+class Posted(Protocol):
+    """What a ledger transaction needs of an instalment (a stored one, or one a
+    recomputation is about to insert in bulk)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def organisation_id(self) -> uuid.UUID: ...
+    @property
+    def person_id(self) -> uuid.UUID: ...
+    @property
+    def component_code(self) -> str: ...
+    @property
+    def currency(self) -> str: ...
+
+
 def shares_for(
     session: Session, organisation_id: uuid.UUID, component_code: str, currency: str
 ) -> list[tuple[uuid.UUID, int]]:
@@ -64,16 +80,16 @@ def _post(
     *,
     organisation_id: uuid.UUID,
     kind: str,
-    instalment: Instalment,
+    instalment: Posted,
     legs: Sequence[tuple[str, uuid.UUID | None, int]],
     at: datetime | None = None,
     disbursement_id: uuid.UUID | None = None,
-    into: list[dict[str, Any]] | None = None,
 ) -> uuid.UUID:
     when = at or utcnow()
     if sum(amount for _, _, amount in legs) != 0:
         raise AssertionError("a ledger transaction must balance")
     transaction_id = new_id()
+    month = _month(when)
     rows = [
         {
             "id": new_id(),
@@ -88,37 +104,64 @@ def _post(
             "amount_minor": amount,
             "currency": instalment.currency,
             "posted_at": when,
-            "month": _month(when),
+            "month": month,
         }
         for account, owner, amount in legs
         if amount != 0
     ]
-    if into is not None:
-        # Written later in one bulk insert by the caller (a recomputation of many persons).
-        into.extend(rows)
-    else:
-        Ledger(session).add(rows)
+    Ledger(session).add(rows)
     return transaction_id
 
 
-def post_entitlement(
-    session: Session,
-    instalment: Instalment,
-    delta: int,
-    *,
-    into: list[dict[str, Any]] | None = None,
-) -> None:
-    """An instalment created or its amount changed by `delta` (may be negative)."""
-    if delta == 0:
-        return
-    _post(
-        session,
-        organisation_id=instalment.organisation_id,
-        kind="entitlement",
-        instalment=instalment,
-        legs=[("person", instalment.person_id, delta), ("obligations", None, -delta)],
-        into=into,
-    )
+def entitlement_rows(moves: Sequence[tuple[Posted, int]], *, at: datetime) -> list[dict[str, Any]]:
+    """One recomputation of one person as one ledger transaction, as rows to insert: a
+    `person` leg per instalment created or changed (by its delta), and the counter-legs on
+    `obligations` one per component and currency (not per instalment: they name no
+    instalment). The legs balance per currency, as every transaction's do."""
+    moves = [(instalment, delta) for instalment, delta in moves if delta != 0]
+    if not moves:
+        return []
+    transaction_id = new_id()
+    first = moves[0][0]
+    base = {
+        "transaction_id": transaction_id,
+        "organisation_id": first.organisation_id,
+        "kind": "entitlement",
+        "disbursement_id": None,
+        "posted_at": at,
+        "month": _month(at),
+    }
+    rows = []
+    counter: dict[tuple[str, str], int] = defaultdict(int)
+    for instalment, delta in moves:
+        rows.append(
+            {
+                **base,
+                "id": new_id(),
+                "account": "person",
+                "owner_id": instalment.person_id,
+                "instalment_id": instalment.id,
+                "component_code": instalment.component_code,
+                "amount_minor": delta,
+                "currency": instalment.currency,
+            }
+        )
+        counter[(instalment.component_code, instalment.currency)] -= delta
+    for (code, currency), amount in sorted(counter.items()):
+        if amount != 0:
+            rows.append(
+                {
+                    **base,
+                    "id": new_id(),
+                    "account": "obligations",
+                    "owner_id": None,
+                    "instalment_id": None,
+                    "component_code": code,
+                    "amount_minor": amount,
+                    "currency": currency,
+                }
+            )
+    return rows
 
 
 def post_payment(

@@ -135,6 +135,8 @@ class Instalment(IdMixin, TimestampMixin, Base):
         CheckConstraint("amount_minor >= 0", name="not_negative"),
         CheckConstraint("status IN ('owed', 'cancelled')", name="status"),
         CheckConstraint("length(currency) = 3", name="currency"),
+        # The most recently computed persons (migration 0026).
+        Index("ix_allowance_instalments_organisation_created", "organisation_id", "created_at"),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)

@@ -42,6 +42,7 @@ from haven.allowances.models import (
     PlanVersion,
     Reversal,
 )
+from haven.db.session import take_write_lock
 from haven.kernel.erasure import blanked
 from haven.kernel.repository import Repository
 from haven.security.permissions import Actor, visible_to
@@ -80,6 +81,7 @@ class PlanVersions(Repository[PlanVersion]):
         return self.all(self.readable(actor).order_by(PlanVersion.number.desc()))
 
     def next_number(self, organisation_id: uuid.UUID) -> int:
+        take_write_lock(self.session)  # SQLite: the highest number as it is when written
         highest = self.session.scalar(
             select(func.max(PlanVersion.number)).where(
                 PlanVersion.organisation_id == organisation_id
@@ -317,19 +319,30 @@ class Instalments(Repository[Instalment]):
     def recently_computed(
         self, actor: Actor, persons: Select[uuid.UUID], *, limit: int
     ) -> list[uuid.UUID]:
-        """The persons (among `persons`) whose instalments were computed most recently."""
-        at = func.max(Instalment.created_at)
-        rows = self.session.execute(
-            select(Instalment.person_id, at)
+        """The persons (among `persons`) whose instalments were computed most recently.
+
+        Reads the newest instalments a window at a time (index on organisation and creation
+        time) until `limit` persons are found, instead of grouping every instalment."""
+        found: list[uuid.UUID] = []
+        window = max(limit * 20, 200)
+        query = (
+            select(Instalment.person_id, Instalment.created_at)
             .where(
                 visible_to(actor, Instalment, site_column=None),
                 Instalment.person_id.in_(persons),
             )
-            .group_by(Instalment.person_id)
-            .order_by(at.desc(), Instalment.person_id)
-            .limit(limit)
-        ).all()
-        return [row[0] for row in rows]
+            .order_by(Instalment.created_at.desc(), Instalment.person_id)
+        )
+        offset = 0
+        while len(found) < limit:
+            rows = self.session.execute(query.offset(offset).limit(window)).all()
+            for person_id, _at in rows:
+                if person_id not in found:
+                    found.append(person_id)
+            if len(rows) < window:
+                break
+            offset += window
+        return found[:limit]
 
     def due(
         self,
@@ -377,6 +390,42 @@ class Instalments(Repository[Instalment]):
                 for row in self.session.execute(query.where(Instalment.person_id.in_(chunk)))
             ]
         return rows
+
+    def due_persons(
+        self,
+        batch: PaymentBatch,
+        *,
+        due_by: date,
+        persons: Select[uuid.UUID],
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+    ) -> list[uuid.UUID]:
+        """The persons `due` would find an instalment of for this batch, in the order of
+        their ids (after `after`, at most `limit`: batch preparation as a job goes through
+        them a part at a time)."""
+        live = exists().where(
+            PaymentItem.instalment_id == Instalment.id,
+            PaymentItem.generation == Instalment.generation,
+        )
+        query = (
+            select(Instalment.person_id)
+            .where(
+                Instalment.organisation_id == batch.organisation_id,
+                Instalment.status == "owed",
+                Instalment.currency == batch.currency,
+                Instalment.amount_minor > 0,
+                Instalment.due_on <= due_by,
+                Instalment.person_id.in_(persons),
+                ~live,
+            )
+            .distinct()
+            .order_by(Instalment.person_id)
+        )
+        if after is not None:
+            query = query.where(Instalment.person_id > after)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
 
     def owed_totals(self, organisation_id: uuid.UUID | None) -> dict[tuple[uuid.UUID, str], int]:
         """(person, currency) → the amount owed (instalments not cancelled)."""
@@ -447,6 +496,7 @@ class Batches(Repository[PaymentBatch]):
         return self.all(self.readable(actor).order_by(PaymentBatch.number.desc()))
 
     def next_number(self, organisation_id: uuid.UUID) -> int:
+        take_write_lock(self.session)  # SQLite: the highest number as it is when written
         highest = self.session.scalar(
             select(func.max(PaymentBatch.number)).where(
                 PaymentBatch.organisation_id == organisation_id

@@ -18,14 +18,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from haven.allowances import batches, entitlements, funders, handout, plans, reports
+from haven.allowances import batches, entitlements, funders, handout, jobs, plans, reports
 from haven.allowances.batches import PaymentMethod, SkipReason
 from haven.allowances.facts import rank_tables
 from haven.allowances.lifecycle import BatchStatus
 from haven.allowances.models import PaymentBatch, PlanVersion
 from haven.allowances.rules import CURRENCIES, ChildDelivery, ComponentKind, explain, format_money
+from haven.db.session import end_transaction
 from haven.errors import NotFound, ValidationFailed
 from haven.i18n import N_, gettext
+from haven.jobs.public import enqueue
 from haven.kernel.clock import local_today
 from haven.kernel.labels import labels
 from haven.pathways.public import PATHWAY_LABELS, Pathway
@@ -54,6 +56,18 @@ def _may(actor: Actor, *permissions: Permission) -> bool:
 
 def _money(amount: int, currency: str) -> str:
     return format_money(amount, currency)
+
+
+def _start_job(
+    request: Request, session: Session, actor: Actor, kind: str, payload: dict[str, Any], total: int
+) -> Response:
+    """Queue the work as a background job and send the user to its progress page."""
+    job_id = enqueue(session, actor, kind, payload, total=total)
+    end_transaction(session)  # the worker sees the job before this request ends
+    wake = getattr(request.app.state, "wake_jobs", None)
+    if wake is not None:
+        wake()
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 def _base(**extra: Any) -> dict[str, Any]:
@@ -437,6 +451,14 @@ def batch_add_due(
             due_by = date.fromisoformat(str(form.get("due_by", "")))
         except ValueError:
             raise ValidationFailed(fields={"due_by": N_("Enter a date.")}) from None
+        if batch.status == BatchStatus.DRAFT:
+            persons = batches.due_persons(session, actor, batch, due_by=due_by)
+            if len(persons) > jobs.JOB_PEOPLE:
+                # Many people: the batch is prepared in the background, a part at a time.
+                payload = {"batch_id": str(batch.id), "due_by": due_by.isoformat()}
+                return _start_job(
+                    request, session, actor, jobs.PREPARE_BATCH.name, payload, len(persons)
+                )
         result = batches.add_due(session, actor, batch, due_by=due_by)
     except ValidationFailed as error:
         session.rollback()
@@ -624,7 +646,11 @@ def person_recompute(person_id: uuid.UUID, session: DB, actor: HtmlFormActor) ->
 
 
 @router.post("/allowances/recompute")
-def recompute_all(session: DB, actor: HtmlFormActor) -> Response:
+def recompute_all(request: Request, session: DB, actor: HtmlFormActor) -> Response:
+    count = entitlements.received_count(session, actor)
+    if count > jobs.JOB_PEOPLE:
+        # Many people: recomputed in the background, a part at a time.
+        return _start_job(request, session, actor, jobs.RECOMPUTE.name, {}, count)
     entitlements.recompute_organisation(session, actor)
     return RedirectResponse("/allowances?recomputed=1", status_code=303)
 

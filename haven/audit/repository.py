@@ -132,9 +132,15 @@ def conditions(wanted: EventFilter) -> list[ColumnElement[bool]]:
     if wanted.actor:
         clauses.append(AuditEvent.actor_label == wanted.actor)
     if wanted.subject_id:
-        # A read of several subjects in one request lists them in its changes.
+        # A read of several subjects in one request lists them in its changes, as does a
+        # recomputation of many persons' entitlements.
         listed = and_(
-            AuditEvent.action == str(AuditAction.CONFIDENTIAL_READ),
+            AuditEvent.action.in_(
+                [
+                    str(AuditAction.CONFIDENTIAL_READ),
+                    str(AuditAction.ALLOWANCE_ENTITLEMENT_COMPUTED),
+                ]
+            ),
             cast(AuditEvent.changes, String).contains(str(wanted.subject_id)),
         )
         clauses.append(or_(AuditEvent.subject_id == wanted.subject_id, listed))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     String,
     Text,
@@ -102,7 +103,12 @@ class Case(IdMixin, TimestampMixin, Base):
     """The one case per person, owned by one organisation, assigned to one case worker."""
 
     __tablename__ = "cases"
-    __table_args__ = (CheckConstraint("status IN ('open', 'closed', 'reopened')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed', 'reopened')", name="status"),
+        # The caseload lists, newest first (migration 0026).
+        Index("ix_cases_organisation_created", "organisation_id", "created_at"),
+        Index("ix_cases_assigned_created", "assigned_to_id", "created_at"),
+    )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

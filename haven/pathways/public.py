@@ -12,7 +12,14 @@ from haven.pathways import repository
 from haven.pathways.events import PathwayChosen
 from haven.pathways.lifecycle import PATHWAY_LABELS, Pathway
 
-__all__ = ["PATHWAY_LABELS", "Pathway", "PathwayChosen", "current_pathway", "without_choice"]
+__all__ = [
+    "PATHWAY_LABELS",
+    "Pathway",
+    "PathwayChosen",
+    "current_pathway",
+    "current_pathways",
+    "without_choice",
+]
 
 
 def current_pathway(session: Session, person_id: uuid.UUID) -> Pathway | None:
@@ -23,6 +30,16 @@ def current_pathway(session: Session, person_id: uuid.UUID) -> Pathway | None:
     """
     value = repository.current_pathway(session, person_id)
     return Pathway(value) if value is not None else None
+
+
+def current_pathways(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Pathway]:
+    """`current_pathway` for many persons in a few queries: person id -> their pathway, for
+    those who have chosen one (the others are absent). The same contract: no permission
+    check, no audit."""
+    return {
+        person_id: Pathway(value)
+        for person_id, value in repository.current_pathways(session, person_ids).items()
+    }
 
 
 def without_choice(session: Session, person_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:

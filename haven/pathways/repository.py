@@ -71,6 +71,21 @@ def current_pathway(session: Session, person_id: uuid.UUID) -> str | None:
     )
 
 
+def current_pathways(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Person id -> the value of their current choice, for those who have one (batched)."""
+    found: dict[uuid.UUID, str] = {}
+    wanted = list(dict.fromkeys(person_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for person_id, pathway in session.execute(
+            select(PathwayChoice.person_id, PathwayChoice.pathway).where(
+                PathwayChoice.person_id.in_(chunk), PathwayChoice.superseded_at.is_(None)
+            )
+        ).all():
+            found[person_id] = pathway
+    return found
+
+
 def persons_with_choice(session: Session, person_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     """Of these persons, those who have recorded a choice (batched)."""
     found: set[uuid.UUID] = set()
