@@ -17,7 +17,7 @@ export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast fuzz bench bench-crossing bench-allowances bench-matching bench-matching-1m clean
+	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-matching bench-matching-1m bench-load bench-scale clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
@@ -108,7 +108,7 @@ format: deps-system-run deps-python
 	$(VENV)/bin/ruff check --fix .
 
 # --- benchmarks (not part of `make test`; figures go to docs/benchmarks.md) --------------------
-bench: bench-crossing bench-allowances bench-matching
+bench: bench-crossing bench-allowances bench-matching bench-import
 
 bench-crossing: deps
 	$(PY) -m bench.crossing
@@ -116,11 +116,22 @@ bench-crossing: deps
 bench-allowances: deps
 	$(PY) -m bench.allowances
 
+bench-import: deps
+	$(PY) -m bench.importing
+
 bench-matching: deps
 	$(PY) -m bench.matching --records 100000
 
 bench-matching-1m: deps
 	$(PY) -m bench.matching --records 1000000
+
+bench-scale: deps
+	$(PY) -m bench.scale --people 100000
+
+# Load test: 50 users (registrars, case workers, finance officers) for 10 minutes against a real
+# server on loopback (Locust); BENCH_LOAD_ARGS="--users 5 --minutes 1" for a short run.
+bench-load: deps
+	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools node_modules .pytest_cache .mypy_cache .ruff_cache

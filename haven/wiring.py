@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import haven.agreements.handlers
 import haven.allowances.handlers
+import haven.allowances.jobs
+import haven.matching.dedupe_job
 import haven.matching.handlers
 import haven.pathways.handlers
 import haven.people.handlers
@@ -35,7 +37,12 @@ HANDLER_MODULES = (
 )
 
 # Every kind of background job (haven.jobs), from the domains that do the work.
-JOB_KINDS: tuple[kinds.JobKind, ...] = (haven.reception.import_jobs.IMPORT,)
+JOB_KINDS: tuple[kinds.JobKind, ...] = (
+    haven.reception.import_jobs.IMPORT,
+    haven.allowances.jobs.RECOMPUTE,
+    haven.allowances.jobs.PREPARE_BATCH,
+    haven.matching.dedupe_job.DEDUPE,
+)
 
 
 def wire() -> None:

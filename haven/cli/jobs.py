@@ -36,7 +36,7 @@ app = typer.Typer(help="Background jobs: list, follow, run.", no_args_is_help=Tr
 
 
 @contextmanager
-def _factory() -> Iterator[tuple[sessionmaker[Session], float]]:
+def job_factory() -> Iterator[tuple[sessionmaker[Session], float]]:
     with open_database() as database:
         try:
             assert_migrated(database.engine)
@@ -57,7 +57,7 @@ def _line(job: Job) -> str:
 @app.command("list")
 def list_jobs() -> None:
     """The latest jobs of every user: id, kind, state, progress."""
-    with _factory() as (factory, _lease), transaction(factory) as session:
+    with job_factory() as (factory, _lease), transaction(factory) as session:
         bind_actor(session, Actor.system())
         for job in repository.recent(session):
             typer.echo(_line(job))
@@ -79,7 +79,7 @@ class _Bar:
         self._bar.__exit__(None, None, None)
 
 
-def _run(runner: Runner, job_id: uuid.UUID, title: str, total: int) -> None:
+def run_with_bar(runner: Runner, job_id: uuid.UUID, title: str, total: int) -> None:
     bar = _Bar(title, total)
     try:
         runner.run(job_id, bar)
@@ -113,7 +113,7 @@ def work(
     ] = False,
 ) -> None:
     """Run every job waiting (or left by a worker that crashed), with a progress bar each."""
-    with _factory() as (factory, lease):
+    with job_factory() as (factory, lease):
         runner = Runner(factory, lease=timedelta(seconds=lease))
         while True:
             job_id = runner.claim()
@@ -125,7 +125,7 @@ def work(
             with transaction(factory) as session:
                 job = repository.get(session, job_id)
                 title, total = (title_of(job), job.total) if job else ("", 0)
-            _run(runner, job_id, render(title), total)
+            run_with_bar(runner, job_id, render(title), total)
             _report(factory, job_id)
 
 
@@ -139,7 +139,7 @@ def show(
         wanted = uuid.UUID(job_id)
     except ValueError:
         raise typer.BadParameter("not a job id (a UUID)") from None
-    with _factory() as (factory, _lease):
+    with job_factory() as (factory, _lease):
         bar: _Bar | None = None
         while follow:
             with transaction(factory) as session:
@@ -171,7 +171,7 @@ def import_file(
             render(error.message)
             + "".join(f"\n  {name}: {render(message)}" for name, message in error.fields.items())
         ) from None
-    with _factory() as (factory, lease):
+    with job_factory() as (factory, lease):
         with transaction(factory) as session:
             user = accounts.user_by_username(session, username)
             if user is None or not user.is_active:
@@ -190,6 +190,6 @@ def import_file(
         if runner.claim(job_id) is None:
             typer.echo(f"Job {job_id} queued; a running server's worker has it.")
             return
-        _run(runner, job_id, render(import_jobs.IMPORT.title), total)
+        run_with_bar(runner, job_id, render(import_jobs.IMPORT.title), total)
         if not _report(factory, job_id):
             raise typer.Exit(1)

@@ -30,6 +30,9 @@ class Step:
     cursor: dict[str, Any]
     finished: bool
     result: dict[str, Any] | None = None
+    # A new input for the steps after this one (sealed like the first; e.g. a plan the first
+    # step worked out); None keeps the input as it is.
+    payload: dict[str, Any] | None = None
 
 
 class JobKind(Protocol):

@@ -37,7 +37,9 @@ class Job(IdMixin, TimestampMixin, Base):
 
     kind: Mapped[str] = mapped_column(String(60))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
-    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    # The user the job acts as; None: the operator at the machine (`Actor.system`), for work
+    # only the command line starts (batch deduplication).
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default=JobState.QUEUED.value)
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)

@@ -29,7 +29,17 @@ from haven.security.fields import (
 )
 from haven.security.permissions import Actor, require
 
-__all__ = ["Job", "JobState", "cancel", "enqueue", "get_for", "mine", "payload_of", "result_of"]
+__all__ = [
+    "Job",
+    "JobState",
+    "cancel",
+    "enqueue",
+    "get_any",
+    "get_for",
+    "mine",
+    "payload_of",
+    "result_of",
+]
 
 
 def _key(session: Session, job: Job) -> bytes:
@@ -61,6 +71,10 @@ def set_result(session: Session, job: Job, result: Mapping[str, Any]) -> None:
     job.result = _seal(session, job, "result", result)
 
 
+def set_payload(session: Session, job: Job, payload: Mapping[str, Any]) -> None:
+    job.payload = _seal(session, job, "payload", payload)
+
+
 def drop_payload(job: Job) -> None:
     job.payload = None
 
@@ -72,14 +86,17 @@ def enqueue(
     runs it. The payload is sealed under the job's own key."""
     found = kind_of(kind)
     require(actor, found.permission)
-    if actor.user_id is None or actor.organisation_id is None:
+    organisation_id = actor.organisation_id
+    if actor.is_system:  # the operator's job is about the organisation its payload names
+        organisation_id = uuid.UUID(str(payload.get("organisation_id")))
+    elif actor.user_id is None or organisation_id is None:
         raise Conflict(N_("Only a user of an organisation can start this work."))
     key = os.urandom(KEY_BYTES)
     job = Job(
         id=new_id(),
         kind=kind,
-        organisation_id=actor.organisation_id,
-        created_by=actor.user_id,
+        organisation_id=organisation_id,
+        created_by=None if actor.is_system else actor.user_id,
         state=JobState.QUEUED.value,
         total=total,
         done=0,
@@ -108,6 +125,14 @@ def get_for(session: Session, actor: Actor, job_id: uuid.UUID) -> Job:
     """The job, for the user who started it (anyone else: not found)."""
     job = repository.get(session, job_id)
     if job is None or actor.user_id is None or job.created_by != actor.user_id:
+        raise NotFound(N_("No such job."))
+    return job
+
+
+def get_any(session: Session, job_id: uuid.UUID) -> Job:
+    """Any job, for the operator at the machine (the command line)."""
+    job = repository.get(session, job_id)
+    if job is None:
         raise NotFound(N_("No such job."))
     return job
 

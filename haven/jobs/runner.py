@@ -54,6 +54,10 @@ UNKNOWN_KIND = N_("This version of Haven does not know this kind of job.")
 MAX_RETRIES = 5
 
 
+class _Lost(Exception):
+    """The job was cancelled or taken over while a step ran: the step is rolled back."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     job_id: uuid.UUID
@@ -132,6 +136,8 @@ class Runner:
         return Outcome(job_id, JobState.FAILED, steps)
 
     def _actor(self, session: Session, job: Job) -> Actor | None:
+        if job.created_by is None:
+            return Actor.system()  # the operator's job (started at the command line)
         user = accounts.user_by_id(session, job.created_by)
         if user is None or not user.is_active:
             return None
@@ -144,30 +150,47 @@ class Runner:
         return cached
 
     def _step(self, job_id: uuid.UUID, progress: Progress | None) -> JobState:
-        with transaction(self.factory) as session:
-            job = repository.locked(session, job_id)
-            if job is None:
-                return JobState.CANCELLED
-            if job.job_state is not JobState.RUNNING or job.worker != self.name:
-                return job.job_state if job.job_state.over else JobState.CANCELLED
-            actor = self._actor(session, job)
-            if actor is None:
-                raise HavenError(USER_GONE)
-            bind_actor(session, actor)
-            kind = kind_of(job.kind)
-            if job.started_at is None:
-                job.started_at = utcnow()
-            step = kind.step(session, actor, self._payload(session, job), job.cursor or {})
-            self._record(session, actor, job, step)
-            state = job.job_state
+        try:
+            with transaction(self.factory, read_first=True) as session:
+                job = repository.get(session, job_id)
+                if job is None:
+                    return JobState.CANCELLED
+                if job.job_state is not JobState.RUNNING or job.worker != self.name:
+                    return job.job_state if job.job_state.over else JobState.CANCELLED
+                actor = self._actor(session, job)
+                if actor is None:
+                    raise HavenError(USER_GONE)
+                bind_actor(session, actor)
+                kind = kind_of(job.kind)
+                # The step reads with no lock held (a snapshot, on SQLite) and takes the write
+                # lock at its first write; the job's row is locked last, and if the job was
+                # cancelled or taken over meanwhile, the step is rolled back whole.
+                step = kind.step(session, actor, self._payload(session, job), job.cursor or {})
+                job = self._still_mine(session, job_id)
+                if job.started_at is None:
+                    job.started_at = utcnow()
+                self._record(session, actor, job, step)
+                state = job.job_state
+        except _Lost:
+            return JobState.CANCELLED
         if progress is not None:
             progress(job)
         return state
+
+    def _still_mine(self, session: Session, job_id: uuid.UUID) -> Job:
+        """The job's row, locked; `_Lost` if it was cancelled or taken over meanwhile."""
+        job = repository.locked(session, job_id)
+        if job is None or job.job_state is not JobState.RUNNING or job.worker != self.name:
+            raise _Lost
+        return job
 
     def _record(self, session: Session, actor: Actor, job: Job, step: Step) -> None:
         job.done, job.total, job.cursor = step.done, step.total, dict(step.cursor)
         job.steps += 1
         job.heartbeat_at = utcnow()
+        if step.payload is not None:
+            public.set_payload(session, job, step.payload)
+            self._payloads[job.id] = dict(step.payload)
         if step.result:
             public.set_result(session, job, merged(public.result_of(session, job), step.result))
         if step.finished:

@@ -45,8 +45,10 @@ def board(session: Session, actor: Actor, *, now: datetime | None = None) -> Boa
     require(actor, Permission.POW_READ)
     today = deadlines.local_today(now)
     result = Board(today=today)
-    result.records = {r.id: r for r in repository.records(session, actor, limit=5000)}
-    for card in repository.board_cards(session, actor):
+    cards = repository.board_cards(session, actor)
+    # Only the records the cards name (not the organisation's first 5,000).
+    result.records = repository.records_by_id(session, [card.pow_id for card in cards])
+    for card in cards:
         if card.sent_on is not None:
             result.cards_sent.append(card)
         elif deadlines.card_overdue(card.due_on, card.sent_on, today):

@@ -67,6 +67,7 @@ class PowRecord(IdMixin, TimestampMixin, Base):
         CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12", name="month"),
         CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="day"),
         Index("ix_pow_records_prisoner_number", "organisation_id", "prisoner_number", unique=True),
+        Index("ix_pow_records_organisation_captured", "organisation_id", "captured_on"),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)

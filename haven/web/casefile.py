@@ -27,6 +27,7 @@ from haven.matching import public as matching
 from haven.people import public as people
 from haven.reception import public as reception
 from haven.security.permissions import Actor, Permission, require
+from haven.text import UncertainEncoding
 from haven.text.units import parse_unit
 from haven.validation import parse
 from haven.vetting import public as vetting
@@ -43,7 +44,10 @@ def received_from_unit(session: Session, actor: Actor, query: str) -> set[uuid.U
     """Persons received from the unit a query names ("LIB 531", "ခလရ ၅၃၁"), of any force;
     none when the query is not a unit. The people search shows only those the actor may
     see."""
-    code = parse_unit(" ".join(query.split()))
+    try:
+        code = parse_unit(" ".join(query.split()))
+    except UncertainEncoding:  # Burmese text that may be Zawgyi: a name, not a unit
+        return set()
     if code is None:
         return set()
     unit_ids = forces.unit_ids_by_code(session, code.kind, code.number)

@@ -273,3 +273,14 @@ def test_photo_is_stored_without_metadata(client: TestClient, world: World) -> N
         headers=world.reg_a,
     )
     assert garbage.status_code == 422
+
+
+def test_search_for_burmese_text_that_may_be_zawgyi_answers(
+    client: TestClient, world: World
+) -> None:
+    """A query whose encoding is uncertain (Unicode or Zawgyi read differently) is neither
+    a unit nor an identifier: the search answers (found by the bench at scale; it was a
+    500)."""
+    response = client.post("/api/people/search", json={"q": "ကိုဝဏၰဘို"}, headers=world.reg_a)
+    assert response.status_code == 200, response.text
+    assert response.json() == []

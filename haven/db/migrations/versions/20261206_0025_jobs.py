@@ -33,7 +33,7 @@ def upgrade() -> None:
         "jobs",
         sa.Column("kind", sa.String(length=60), nullable=False),
         sa.Column("organisation_id", sa.Uuid(), nullable=False),
-        sa.Column("created_by", sa.Uuid(), nullable=False),
+        sa.Column("created_by", sa.Uuid(), nullable=True),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
