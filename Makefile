@@ -17,7 +17,7 @@ export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-matching bench-matching-1m bench-load bench-scale clean
+	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
@@ -124,6 +124,10 @@ bench-matching: deps
 
 bench-matching-1m: deps
 	$(PY) -m bench.matching --records 1000000
+
+# A 5,000-row import as a job through the real server, another user served meanwhile.
+bench-import-job: deps
+	$(PY) -m bench.import_job
 
 bench-scale: deps
 	$(PY) -m bench.scale --people 100000
