@@ -29,7 +29,7 @@ from haven.allowances.batches import SkipReason
 from haven.allowances.repository import Batches
 from haven.allowances.rules import format_money
 from haven.i18n import N_
-from haven.jobs.kinds import Step
+from haven.jobs.kinds import Step, next_size
 from haven.security.permissions import Actor, Permission
 
 # More persons than this and the pages run the work as a job.
@@ -41,9 +41,7 @@ FIRST_PART, MIN_PART, MAX_PART = 50, 10, 500
 
 def next_part(part: int, seconds: float) -> int:
     """The size of the next part, from the size and time of the last."""
-    if seconds <= 0:
-        return MAX_PART
-    return max(MIN_PART, min(MAX_PART, int(part * TARGET_SECONDS / seconds)))
+    return next_size(part, seconds, target=TARGET_SECONDS, smallest=MIN_PART, largest=MAX_PART)
 
 
 def _after(cursor: Mapping[str, Any]) -> uuid.UUID | None:

@@ -54,6 +54,23 @@ class JobKind(Protocol):
     ) -> Step: ...
 
 
+def next_size(
+    size: int,
+    seconds: float,
+    *,
+    target: float,
+    smallest: int,
+    largest: int,
+    growth: float | None = None,
+) -> int:
+    """The size of a job's next part, from the size and time of the last: aimed at `target`
+    seconds, within bounds, and (with `growth`) at most that many times the last size."""
+    aimed = largest if seconds <= 0 else int(size * target / seconds)
+    if growth is not None:
+        aimed = min(aimed, int(size * growth))
+    return max(smallest, min(largest, aimed))
+
+
 class UnknownJobKind(LookupError):
     """A job names a kind this Haven does not know (started by another version)."""
 

@@ -280,6 +280,31 @@ def ordered(a: uuid.UUID, b: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
     return (a, b) if str(a) < str(b) else (b, a)
 
 
+def _open_review(
+    person: Person,
+    candidate: Candidate,
+    a: uuid.UUID,
+    b: uuid.UUID,
+    source: str,
+    *,
+    review_id: uuid.UUID | None = None,
+) -> MatchReview:
+    """An open review of the pair (a, b) as the model scored it (not yet in a session)."""
+    review = MatchReview(
+        organisation_id=person.organisation_id,
+        person_a_id=a,
+        person_b_id=b,
+        weight=round(candidate.weight, 3),
+        probability=round(candidate.probability, 6),
+        reasons=list(candidate.reasons),
+        source=source,
+        state=ReviewState.OPEN.value,
+    )
+    if review_id is not None:
+        review.id = review_id
+    return review
+
+
 def queue_for_review(
     session: Session,
     actor: Actor,
@@ -298,16 +323,7 @@ def queue_for_review(
         a, b = ordered(person.id, candidate.person_id)
         if repository.review_of_pair(session, a, b) is not None:
             continue
-        review = MatchReview(
-            organisation_id=person.organisation_id,
-            person_a_id=a,
-            person_b_id=b,
-            weight=round(candidate.weight, 3),
-            probability=round(candidate.probability, 6),
-            reasons=list(candidate.reasons),
-            source=source,
-            state=ReviewState.OPEN.value,
-        )
+        review = _open_review(person, candidate, a, b, source)
         session.add(review)
         session.flush()
         audit.record(
@@ -474,19 +490,7 @@ def _queue_set(
     for (a, b), (person, candidate) in wanted.items():
         if (a, b) in queued:
             continue
-        opened.append(
-            MatchReview(
-                id=new_id(),
-                organisation_id=person.organisation_id,
-                person_a_id=a,
-                person_b_id=b,
-                weight=round(candidate.weight, 3),
-                probability=round(candidate.probability, 6),
-                reasons=list(candidate.reasons),
-                source=source,
-                state=ReviewState.OPEN.value,
-            )
-        )
+        opened.append(_open_review(person, candidate, a, b, source, review_id=new_id()))
     if not opened:
         return []
     session.add_all(opened)

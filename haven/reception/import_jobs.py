@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from haven.i18n import N_, Text
-from haven.jobs.kinds import Step
+from haven.jobs.kinds import Step, next_size
 from haven.reception import importing
 from haven.reception.importing import Cell, ImportFile, ImportReport, ImportRow, RowError
 from haven.security.permissions import Actor, Permission
@@ -73,10 +73,11 @@ def payload_for(table: ImportFile, *, write: bool) -> dict[str, Any]:
     }
 
 
-def rows_of(payload: Mapping[str, Any]) -> list[ImportRow]:
+def rows_of(payload: Mapping[str, Any], start: int = 0, stop: int | None = None) -> list[ImportRow]:
+    """The payload's rows from `start` to `stop` (a step converts its own chunk only)."""
     return [
         ImportRow(number=int(number), values={k: _cell_in(v) for k, v in values.items()})
-        for number, values in payload["rows"]
+        for number, values in payload["rows"][start:stop]
     ]
 
 
@@ -110,8 +111,9 @@ def report_of(result: Mapping[str, Any]) -> ImportReport:
 def _next_chunk(chunk: int, seconds: float) -> int:
     """The next chunk's size: aimed at TARGET_SECONDS, at most twice the last one (rows are
     not all alike: a few quick ones must not make the next chunk hold the lock for long)."""
-    aimed = chunk * 2 if seconds <= 0 else int(chunk * TARGET_SECONDS / seconds)
-    return max(MIN_CHUNK, min(MAX_CHUNK, chunk * 2, aimed))
+    return next_size(
+        chunk, seconds, target=TARGET_SECONDS, smallest=MIN_CHUNK, largest=MAX_CHUNK, growth=2
+    )
 
 
 class ImportJob:
@@ -129,14 +131,14 @@ class ImportJob:
         payload: Mapping[str, Any],
         cursor: Mapping[str, Any],
     ) -> Step:
-        rows = rows_of(payload)
+        count = len(payload["rows"])
         write = bool(payload.get("write"))
-        total = len(rows) * (2 if write else 1)
+        total = count * (2 if write else 1)
         phase = str(cursor.get("phase", CHECK))
         start = int(cursor.get("next", 0))
         chunk = int(cursor.get("chunk", FIRST_CHUNK))
         found_errors = bool(cursor.get("errors"))
-        part: Sequence[ImportRow] = rows[start : start + chunk]
+        part: Sequence[ImportRow] = rows_of(payload, start, start + chunk)
         began = time.perf_counter()
         if phase == CHECK:
             report = importing.dry_run(session, actor, part)
@@ -146,18 +148,18 @@ class ImportJob:
         end = start + len(part)
         result: dict[str, Any] = {"errors": _errors(report)}
         if phase == CHECK and start == 0:
-            result |= {"rows": len(rows), "write": write, "headings": payload.get("headings", {})}
+            result |= {"rows": count, "write": write, "headings": payload.get("headings", {})}
         found_errors = found_errors or bool(report.errors)
-        done = end if phase == CHECK else len(rows) + end
+        done = end if phase == CHECK else count + end
         following = {"phase": phase, "next": end, "chunk": _next_chunk(chunk, seconds)}
         if phase == WRITE:
             result["person_ids"] = [str(p) for p in report.person_ids]
             result["written"] = True
             if report.errors:  # something changed since the check: stop at this chunk
                 return Step(done, total, following | {"errors": True}, True, result)
-            return Step(done, total, following, end >= len(rows), result)
+            return Step(done, total, following, end >= count, result)
         following["errors"] = found_errors
-        if end < len(rows):
+        if end < count:
             return Step(done, total, following, False, result)
         if found_errors or not write:
             return Step(done, total, following, True, result)
