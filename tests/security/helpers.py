@@ -28,7 +28,7 @@ from tests import factories as f
 # A fixed secret, so that a failing test can be replayed with an authenticator app.
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
-_last_step: dict[str, int] = {}
+_used_steps: dict[str, set[int]] = {}
 
 
 def b64url(data: bytes) -> str:
@@ -43,15 +43,17 @@ def enrol_totp(db: Session, user: User, secret: str = TEST_TOTP_SECRET) -> str:
 def fresh_code(secret: str, key: str) -> str:
     """A code valid now that this test run has not used yet for `key` (client and username).
 
-    Haven accepts the current step and one either side, each once: so three logins of one
-    user fit in one 30-second step; a fourth waits for the next step.
+    Haven accepts the current step and one either side, each once. The step before the
+    current one is never handed out: if the clock turned a step between making the code and
+    the server checking it, that code would be two steps old and refused. So two logins of
+    one user fit in one 30-second step; a third waits for the next step.
     """
     while True:
         current = int(time.time()) // totp.STEP_SECONDS
-        last = _last_step.get(key, -1)
-        for step in (current - 1, current, current + 1):
-            if step > last:
-                _last_step[key] = step
+        used = _used_steps.setdefault(key, set())
+        for step in (current, current + 1):
+            if step not in used:
+                used.add(step)
                 return totp.code_for_step(secret, step)
         time.sleep(1)
 
