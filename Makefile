@@ -14,13 +14,17 @@ PO := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 DEMO_KEY := $(CURDIR)/.demo-keys/demo.key
 export HAVEN_DATABASE_URL ?= sqlite+pysqlcipher:///$(CURDIR)/var/haven.db
+# Where `make run` serves: `make run PORT=8080` (or HAVEN_PORT / HAVEN_HOST, as `haven serve`
+# reads them); `haven serve` prints the address it listens on.
+PORT ?= $(or $(HAVEN_PORT),8000)
+HOST ?= $(or $(HAVEN_HOST),127.0.0.1)
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
 	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale clean
 
 help:
-	@echo "make run    install what is missing, create the demo database, serve on http://127.0.0.1:8000"
+	@echo "make run    install what is missing, create the demo database, serve on http://$(HOST):$(PORT) (make run PORT=8080)"
 	@echo "make test   install what is missing, lint, and run the whole suite (both databases, browser)"
 	@echo "make lint   ruff check, ruff format --check, mypy --strict, import-linter contracts"
 
@@ -76,13 +80,13 @@ run: deps
 	$(HAVEN) db upgrade
 	$(HAVEN) demo --if-empty
 	@echo
-	@echo "Haven is starting on http://127.0.0.1:8000"
 	@echo "Log in as 'registrar' or 'caseworker' with the demo password 'haven-demo-passphrase'."
-	@echo "Privileged demo users (admin, vetting, finance, pow, negotiator, manager, auditor) also need a code from"
-	@echo "an authenticator app set up with the demo key HAVENDEMOSECRETFORDEMONSTRATIONX."
+	@echo "Privileged demo users (admin, vetting, vetting2, finance, finance2, pow, negotiator, manager,"
+	@echo "manager2, auditor) also need a code from an authenticator app set up with the demo key"
+	@echo "HAVENDEMOSECRETFORDEMONSTRATIONX. Every demo account and its use: README.md."
 	@echo "Demo data, password and keys: for demonstration only."
 	@echo
-	$(HAVEN) serve
+	$(HAVEN) serve --host $(HOST) --port $(PORT)
 
 # Install, lint, then the whole suite in one pytest run: one worker per core (pytest-xdist),
 # each with its own databases, PostgreSQL cluster and browser-test server; random order

@@ -237,9 +237,9 @@ def test_state_beside_a_person_in_the_burmese_vetting_queue_is_not_a_rank(
     assert "Min Thu" in page
     header = page.split('id="vetting-queue">')[1].split("</thead>")[0]
     cells = re.findall(r'<th scope="col">([^<]*)</th>', header)
-    assert cells[0] == "ပုဂ္ဂိုလ်"  # Person, then its state beside it
-    assert cells[1] == "ဆောင်ရွက်မှု အခြေအနေ"
-    assert "အဆင့်" not in cells[1]
+    person = cells.index("ပုဂ္ဂိုလ်")  # Person, then its state beside it
+    assert cells[person + 1] == "ဆောင်ရွက်မှု အခြေအနေ"
+    assert "အဆင့်" not in cells[person + 1]
 
 
 def test_due_on_a_burmese_allowance_statement_is_not_to_be_sent(

@@ -73,6 +73,7 @@ PAGES = (
          lambda b, r: {"q": _pick(b.nrc, r)}),
     Page("search: service number", "search", "POST", "/people", ("registrar",),
          lambda b, r: {"q": _pick(b.service_numbers, r)}),
+    Page("list: people", "list", "GET", "/people", ("registrar",)),
     Page("person page", "person", "GET", "/people/{person_id}", ("registrar",), person=True),
     Page("duplicate check (reception form)", "duplicates", "POST", "/reception/duplicates",
          ("registrar",),

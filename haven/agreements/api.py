@@ -16,6 +16,7 @@ from haven.agreements import approval, crossing, posting, repository, roll, serv
 from haven.agreements.lifecycle import AgreementStatus
 from haven.agreements.models import Agreement
 from haven.agreements.schemas import (
+    GIVE_REFERENCE,
     AcknowledgeIn,
     AcknowledgementOut,
     AgreementCreate,
@@ -45,9 +46,11 @@ from haven.agreements.schemas import (
 )
 from haven.agreements.screening import HitsUnacknowledged
 from haven.db.session import end_transaction
+from haven.errors import ValidationFailed
 from haven.i18n import N_
+from haven.people.public import person_for_reference
 from haven.reception.public import MAX_BYTES
-from haven.security.permissions import Actor
+from haven.security.permissions import Actor, Permission, require
 from haven.web.deps import DB, ApiActor
 from haven.web.errors import haven_error_response
 
@@ -85,6 +88,7 @@ def detail(
         )
     return AgreementDetail(
         id=agreement.id,
+        reference=agreement.reference,
         code_name=agreement.code_name,
         status=AgreementStatus(agreement.status),
         site_id=agreement.site_id,
@@ -304,9 +308,20 @@ def reconciliation(agreement_id: uuid.UUID, session: DB, actor: ApiActor) -> Rec
 
 @router.post("/agreements/{agreement_id}/links", status_code=201)
 def link_person(agreement_id: uuid.UUID, data: LinkIn, session: DB, actor: ApiActor) -> ArrivalOut:
-    """Link a person received individually to this agreement afterwards (audited)."""
+    """Link a person received individually to this agreement afterwards (audited): the
+    person by `person_reference` (their reference number) or `person_id`."""
+    require(actor, Permission.AGREEMENT_WRITE)  # before a reference says whether it exists
+    if data.person_reference is not None:
+        person = person_for_reference(
+            session, actor, data.person_reference, field="person_reference"
+        )
+        person_id = person.id
+    elif data.person_id is not None:
+        person_id = data.person_id
+    else:  # LinkIn names exactly one
+        raise ValidationFailed(fields={"person_reference": GIVE_REFERENCE})
     arrival = crossing.link_person(
-        session, actor, agreement_id, data.person_id, roll_entry_id=data.roll_entry_id
+        session, actor, agreement_id, person_id, roll_entry_id=data.roll_entry_id
     )
     return ArrivalOut.model_validate(arrival)
 

@@ -45,8 +45,13 @@ AGREEMENT = Lifecycle(
     terminal=frozenset({S.COMPLETED, S.COLLAPSED, S.CANCELLED}),
 )
 
-# Terms and parties change only while drafting or negotiating.
+# Terms, parties (commanders), plan version, overrides and headcount change only while
+# drafting or negotiating: once finalized they are the promise the approvers signed.
 EDITABLE = frozenset({S.DRAFT, S.NEGOTIATING})
+# Where and when the crossing happens is logistics, not a promise: the reception point and the
+# expected date may still change once the terms are fixed, until the crossing starts.
+LOGISTICS_EDITABLE = EDITABLE | {S.FINALIZED}
+LOGISTICS_FIELDS = frozenset({"site_id", "expected_crossing_on"})
 # A roll is imported before the crossing, never after it.
 IMPORTABLE = frozenset({S.DRAFT, S.NEGOTIATING, S.FINALIZED, S.EXECUTING})
 # Someone received individually may be linked to an agreement that took effect.

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 import haven.accounts.models  # noqa: F401
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
+from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import JSON_OBJECT, TEXT, Codec, DataKeys, EncryptedField
@@ -116,6 +117,7 @@ class Agreement(IdMixin, TimestampMixin, Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"), index=True)
     code_name: Mapped[str] = mapped_column(String(100))
+    reference: Mapped[str] = reference_column(Kind.AGREEMENT)
     status: Mapped[str] = mapped_column(String(20), index=True, default="draft")
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

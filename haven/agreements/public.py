@@ -18,6 +18,7 @@ from haven.agreements.posting import (
     record_posting_override,
     service_terms_for_person,
 )
+from haven.agreements.references import find_by_reference
 from haven.agreements.reindex import reindex_roll_entries
 from haven.agreements.terms import (
     AllowanceTerms,
@@ -34,6 +35,7 @@ __all__ = [
     "ServiceTerms",
     "allowance_terms_for_people",
     "allowance_terms_for_person",
+    "find_by_reference",
     "organisation_has_agreements",
     "posting_overrides_for_person",
     "record_posting_override",

@@ -74,6 +74,17 @@ def parties_of(session: Session, agreement_id: uuid.UUID) -> Sequence[AgreementP
     ).all()
 
 
+def party(session: Session, party_id: uuid.UUID) -> AgreementParty | None:
+    return session.get(AgreementParty, party_id)
+
+
+def party_has_hits(session: Session, party_id: uuid.UUID) -> bool:
+    found = session.scalar(
+        select(ScreeningHit.id).where(ScreeningHit.party_id == party_id).limit(1)
+    )
+    return found is not None
+
+
 def approvers_of(session: Session, agreement_id: uuid.UUID) -> Sequence[AgreementApprover]:
     return session.scalars(
         select(AgreementApprover)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.agreements.lifecycle import AgreementStatus
 from haven.i18n import N_
@@ -131,6 +131,7 @@ class AgreementSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    reference: str
     code_name: str
     status: AgreementStatus
     site_id: uuid.UUID | None
@@ -342,11 +343,22 @@ class ArrivalOut(BaseModel):
     created_at: datetime
 
 
-class LinkIn(_Input):
-    """Link a person received individually to the agreement afterwards (the open appeal)."""
+GIVE_REFERENCE = N_("Give the person's reference number.")
 
-    person_id: uuid.UUID
+
+class LinkIn(_Input):
+    """Link a person received individually to the agreement afterwards (the open appeal):
+    the person by their reference number (`person_reference`, e.g. `P-7K3M9QR`) or id."""
+
+    person_id: uuid.UUID | None = None
+    person_reference: str | None = Field(default=None, max_length=40)
     roll_entry_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _names_one_person(self) -> LinkIn:
+        if (self.person_id is None) == (self.person_reference is None):
+            raise ValueError(GIVE_REFERENCE)
+        return self
 
 
 # --- reconciliation ------------------------------------------------------------------------

@@ -29,7 +29,13 @@ from sqlalchemy.orm import Session
 from haven.accounts import repository as accounts
 from haven.agreements import repository, screening
 from haven.agreements.events import AgreementTermsSet
-from haven.agreements.lifecycle import AGREEMENT, EDITABLE, AgreementStatus
+from haven.agreements.lifecycle import (
+    AGREEMENT,
+    EDITABLE,
+    LOGISTICS_EDITABLE,
+    LOGISTICS_FIELDS,
+    AgreementStatus,
+)
 from haven.agreements.models import Agreement, AgreementApprover, AgreementParty
 from haven.agreements.schemas import AgreementCreate, AgreementUpdate, PartyIn, TermsIn
 from haven.audit import service as audit
@@ -57,6 +63,11 @@ TERM_FIELDS = ("terms", "notes", "plan_version_id", "allowance_overrides", "expe
 
 def _status(agreement: Agreement) -> AgreementStatus:
     return AgreementStatus(agreement.status)
+
+
+def _state_label(agreement: Agreement) -> Text:
+    """The agreement's state as a message parameter, in the reader's language."""
+    return Text(_status(agreement).label)
 
 
 def _get(session: Session, agreement_id: uuid.UUID) -> Agreement:
@@ -276,11 +287,116 @@ def create(session: Session, actor: Actor, data: AgreementCreate) -> Agreement:
     return agreement
 
 
-def add_party(session: Session, actor: Actor, agreement_id: uuid.UUID, data: PartyIn) -> None:
+def add_party(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, data: PartyIn
+) -> AgreementParty:
     agreement = get_for_writer(session, actor, agreement_id)
     _require_editable(agreement)
     withdraw_approvals(session, actor, agreement)
-    _add_party(session, actor, agreement, data)
+    return _add_party(session, actor, agreement, data)
+
+
+def _party(session: Session, agreement: Agreement, party_id: uuid.UUID) -> AgreementParty:
+    party = repository.party(session, party_id)
+    if party is None or party.agreement_id != agreement.id:
+        raise NotFound
+    return party
+
+
+def party_of(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, party_id: uuid.UUID
+) -> tuple[Agreement, PartyView]:
+    """One commander, decrypted for the team's edit form (AGREEMENT_WRITE)."""
+    agreement = get_for_writer(session, actor, agreement_id)
+    party = _party(session, agreement, party_id)
+    with unmasked(session):
+        identity = dict(party.identity or {})
+    view = PartyView(
+        id=party.id,
+        **{k: identity.get(k) for k in ("name", "rank", "position", "unit", "contact")},
+    )
+    return agreement, view
+
+
+def update_party(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, party_id: uuid.UUID, data: PartyIn
+) -> AgreementParty:
+    """Correct a commander while drafting or negotiating: approvals given are withdrawn and
+    the commander is screened again (hits already found stay on record)."""
+    agreement = get_for_writer(session, actor, agreement_id)
+    _require_editable(agreement)
+    party = _party(session, agreement, party_id)
+    after = data.model_dump(exclude={"text_encoding"})
+    with unmasked(session):
+        before = dict(party.identity or {})
+    changed = sorted(k for k in after if (before.get(k) or None) != (after[k] or None))
+    if not changed:
+        return party
+    withdraw_approvals(session, actor, agreement)
+    party.identity = after
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.AGREEMENT_UPDATED,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        # The commander's identity is never copied into the trail: which fields changed.
+        changes={f"party.{name}": audit.REDACTED for name in changed}
+        | {"party_id": {"before": str(party.id), "after": str(party.id)}},
+    )
+    screening.screen(session, actor, agreement, parties=[party])
+    return party
+
+
+def remove_party(
+    session: Session, actor: Actor, agreement_id: uuid.UUID, party_id: uuid.UUID
+) -> None:
+    """Remove a commander entered by mistake, while drafting or negotiating. A commander on
+    whom screening found hits stays: the hits are a record of what the approvers saw."""
+    agreement = get_for_writer(session, actor, agreement_id)
+    _require_editable(agreement)
+    party = _party(session, agreement, party_id)
+    if repository.party_has_hits(session, party.id):
+        raise Conflict(
+            N_(
+                "Screening found hits on this commander, which stay on record: correct the "
+                "commander's details instead of removing them."
+            )
+        )
+    withdraw_approvals(session, actor, agreement)
+    session.delete(party)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        AuditAction.AGREEMENT_UPDATED,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes={"party_id": {"before": str(party_id), "after": None}, "party": audit.REDACTED},
+    )
+
+
+@dataclass(frozen=True)
+class ApprovalProgress:
+    """Where the approvals stand: how many approvers are named, how many approved."""
+
+    named: int
+    given: int
+    needed: int = APPROVALS_NEEDED
+
+    @property
+    def still_needed(self) -> int:
+        return max(self.needed - self.given, 0)
+
+
+def approval_progress(session: Session, agreement: Agreement) -> ApprovalProgress:
+    rows = repository.approvers_of(session, agreement.id)
+    return ApprovalProgress(
+        named=len(rows), given=sum(1 for row in rows if row.approved_at is not None)
+    )
 
 
 def _require_editable(agreement: Agreement) -> None:
@@ -288,9 +404,21 @@ def _require_editable(agreement: Agreement) -> None:
         raise Conflict(
             Text(
                 N_("The terms of an agreement in state {state} can no longer be changed."),
-                {"state": agreement.status},
+                {"state": _state_label(agreement)},
             )
         )
+
+
+def editable_fields(agreement: Agreement) -> frozenset[str]:
+    """What may still change in the agreement's state: everything while drafting or
+    negotiating; once finalized only the logistics (reception point, expected date); nothing
+    once the crossing started or the agreement ended."""
+    status = _status(agreement)
+    if status in EDITABLE:
+        return frozenset({*TERM_FIELDS, *LOGISTICS_FIELDS, "parties"})
+    if status in LOGISTICS_EDITABLE:
+        return LOGISTICS_FIELDS
+    return frozenset()
 
 
 def withdraw_approvals(session: Session, actor: Actor, agreement: Agreement) -> int:
@@ -315,13 +443,27 @@ def withdraw_approvals(session: Session, actor: Actor, agreement: Agreement) -> 
     return withdrawn
 
 
+def _require_changeable(agreement: Agreement, names: set[str]) -> None:
+    if names <= editable_fields(agreement):
+        return
+    if _status(agreement) in LOGISTICS_EDITABLE:
+        _require_editable(agreement)  # the terms are fixed; the logistics may still change
+    raise Conflict(
+        Text(
+            N_("An agreement in state {state} can no longer be changed."),
+            {"state": _state_label(agreement)},
+        )
+    )
+
+
 def update(
     session: Session, actor: Actor, agreement_id: uuid.UUID, data: AgreementUpdate
 ) -> Agreement:
-    """Change terms or plans while drafting or negotiating; approvals given are withdrawn."""
+    """Change terms or plans while drafting or negotiating (approvals given are withdrawn);
+    the reception point and the expected date also once finalized (`editable_fields`)."""
     agreement = get_for_writer(session, actor, agreement_id)
-    _require_editable(agreement)
     given = data.model_fields_set - {"text_encoding"}
+    _require_changeable(agreement, given)
     if "site_id" in given:
         _check_site(session, actor, data.site_id)
     if "plan_version_id" in given:
@@ -418,7 +560,7 @@ def approve(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreemen
         raise Conflict(
             Text(
                 N_("Only an agreement under negotiation can be approved; this one is {state}."),
-                {"state": agreement.status},
+                {"state": _state_label(agreement)},
             )
         )
     row = repository.approver(session, agreement.id, actor.user_id)

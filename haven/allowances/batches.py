@@ -159,6 +159,34 @@ def list_batches(session: Session, actor: Actor) -> Sequence[PaymentBatch]:
     return Batches(session).listed(actor)
 
 
+BATCH_SORTS = ("newest", "oldest")
+
+
+def batch_page(
+    session: Session,
+    actor: Actor,
+    *,
+    status: BatchStatus | None = None,
+    sort: str = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[PaymentBatch], int]:
+    """One page of the payment batches (newest or oldest first), and how many match."""
+    require_any(actor, READERS)
+    return Batches(session).page(
+        actor,
+        status=str(status) if status else None,
+        sort=sort if sort in BATCH_SORTS else "newest",
+        limit=limit,
+        offset=offset,
+    )
+
+
+def recent_batches(session: Session, actor: Actor, limit: int = 10) -> list[PaymentBatch]:
+    """The newest batches, for the allowances landing page (the rest on the batches page)."""
+    return batch_page(session, actor, limit=limit)[0]
+
+
 def items_of(session: Session, batch: PaymentBatch) -> Sequence[PaymentItem]:
     return Items(session).of_batch(batch.id)
 

@@ -408,6 +408,17 @@ def recompute(
     return _run(session, actor, person_ids, write=True, reason=reason[:100])
 
 
+def keep_current(
+    session: Session, actor: Actor, person_ids: Sequence[uuid.UUID], *, reason: str
+) -> list[PersonChange]:
+    """Bring these persons' entitlements up to date after a fact changed (a person received,
+    a pathway chosen, a reception corrected, a vetting decision): run by the allowances
+    domain's event handlers in the transaction of the change, whoever made it (the change
+    was authorised; no one need press "Apply these changes"). Audited as any recomputation,
+    with `reason`. A person with no plan in force yet simply gets nothing."""
+    return _run(session, actor, person_ids, write=True, reason=reason[:100], known_only=True)
+
+
 def preview(session: Session, actor: Actor, person_id: uuid.UUID) -> PersonChange:
     """What a recomputation would change for one person, without writing anything."""
     require(actor, Permission.PAYMENT_PREPARE)

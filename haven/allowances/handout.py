@@ -46,7 +46,9 @@ class SafeStatement:
 def safe_statement(statement: Statement) -> SafeStatement:
     """The statement with only what is safe to carry: dates, amounts, paid or not."""
     return SafeStatement(
-        reference=str(statement.person.id),
+        # The person's reference number (haven.kernel.references): random, so it says nothing
+        # about the person, and short enough to read out at the office.
+        reference=statement.person.reference,
         lines=[
             SafeLine(
                 due_on=line.instalment.due_on,

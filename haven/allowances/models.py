@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
+from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.public import PERSON_KEYS
 from haven.security import fields
@@ -173,6 +174,7 @@ class PaymentBatch(IdMixin, TimestampMixin, Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     number: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = reference_column(Kind.BATCH)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

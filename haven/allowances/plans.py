@@ -166,6 +166,20 @@ def list_versions(session: Session, actor: Actor) -> Sequence[PlanVersion]:
     return PlanVersions(session).listed(actor)
 
 
+def component_names(session: Session, actor: Actor, language: str) -> dict[str, str]:
+    """Component code -> its name in `language` (the latest version's), for every page that
+    would otherwise show a code: budget lines, batch items, a statement's preview."""
+    versions = sorted(PlanVersions(session).listed(actor), key=lambda v: v.number)
+    order = {version.id: index for index, version in enumerate(versions)}
+    rows = PlanComponents(session).of_versions(order)
+    names: dict[str, str] = {}
+    for component in sorted(rows, key=lambda c: order[c.plan_version_id]):
+        names[component.code] = (
+            component.name_my if language == "my" and component.name_my else component.name_en
+        )
+    return names
+
+
 def has_versions(session: Session, organisation_id: uuid.UUID) -> bool:
     """Whether the organisation has any plan version (no permission check: a yes or no, for
     the demo builder that seeds the plan once)."""

@@ -10,6 +10,11 @@ pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from haven.allowances.batches import (
     PaymentMethod,
     SkipReason,
@@ -36,7 +41,10 @@ from haven.allowances.plans import (
     version_in_force,
 )
 from haven.allowances.plans import publish as publish_version
+from haven.allowances.references import find_by_reference
+from haven.allowances.repository import Disbursements
 from haven.allowances.rules import ComponentKind, format_money
+from haven.security.permissions import Actor
 
 __all__ = [
     "BatchStatus",
@@ -50,9 +58,11 @@ __all__ = [
     "create_batch",
     "create_version",
     "disburse",
+    "find_by_reference",
     "format_money",
     "has_versions",
     "import_version",
+    "payments_in_windows",
     "preview",
     "publish_version",
     "recompute",
@@ -64,3 +74,8 @@ __all__ = [
     "submit",
     "version_in_force",
 ]
+
+
+def payments_in_windows(session: Session, actor: Actor, edges: Sequence[datetime]) -> list[int]:
+    """Payments handed over in each window of time, in the actor's scope (the dashboard)."""
+    return Disbursements(session).in_windows(actor, edges)

@@ -495,6 +495,29 @@ class Batches(Repository[PaymentBatch]):
     def listed(self, actor: Actor) -> Sequence[PaymentBatch]:
         return self.all(self.readable(actor).order_by(PaymentBatch.number.desc()))
 
+    def page(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        sort: str = "newest",
+        limit: int = 25,
+        offset: int = 0,
+    ) -> tuple[list[PaymentBatch], int]:
+        """One page of the batches the actor may see (newest or oldest first, by number), and
+        how many match in all (counted in the database)."""
+        query = self.readable(actor)
+        if status is not None:
+            query = query.where(PaymentBatch.status == status)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery()))
+        order = (
+            (PaymentBatch.number.asc(), PaymentBatch.created_at.asc())
+            if sort == "oldest"
+            else (PaymentBatch.number.desc(), PaymentBatch.created_at.desc())
+        )
+        rows = self.all(query.order_by(*order).limit(limit).offset(offset))
+        return list(rows), int(total or 0)
+
     def next_number(self, organisation_id: uuid.UUID) -> int:
         take_write_lock(self.session)  # SQLite: the highest number as it is when written
         highest = self.session.scalar(
@@ -620,6 +643,11 @@ class Disbursements(Repository[Disbursement]):
             .where(PaymentItem.batch_id == batch_id)
         )
         return {d.item_id: d for d in rows}
+
+    def in_windows(self, actor: Actor, edges: Sequence[datetime]) -> list[int]:
+        """Payments handed over in each window `[edges[i], edges[i+1])`, in the actor's scope
+        (the dashboard's chart: counted by the database)."""
+        return self.count_windows(self.readable(actor), Disbursement.disbursed_at, edges)
 
     def erase_person(self, person_id: uuid.UUID) -> None:
         """Erasure: a disbursement stays in the ledger (the money must be accounted for);

@@ -283,9 +283,16 @@ def _rules_defection(
             fields["rules"] = N_("A band runs from its more senior rank to its more junior rank.")
             return {}
         amount = _amount(band.get("amount"), "rules", fields, allow_zero=False)
+        label_my = band.get("label_my")
         clean_bands.append(
             {
                 "label": band["label"].strip()[:100],
+                # The band's name in Burmese, for the Burmese statement (optional).
+                **(
+                    {"label_my": label_my.strip()[:100]}
+                    if isinstance(label_my, str) and label_my.strip()
+                    else {}
+                ),
                 "from_rank_id": low.id,
                 "to_rank_id": high.id,
                 "from": low.seniority,
@@ -480,7 +487,10 @@ def _owed_defection(
         detail["equivalence_today"] = True
     for band in rules["bands"]:
         if band["from"] <= equivalent.rank.seniority <= band["to"]:
-            return [(1, band["amount"], detail | {"band": band["label"]})], None
+            named = {"band": band["label"]} | (
+                {"band_my": band["label_my"]} if band.get("label_my") else {}
+            )
+            return [(1, band["amount"], detail | named)], None
     if default is None:
         return [], N_("The equivalent rank is in no band of the plan.")
     return [(1, default, detail | {"band": None})], None
@@ -614,7 +624,7 @@ def _explain_defection(
     if detail.get("band"):
         text = _("%(name)s, %(band)s band: %(amount)s") % {
             "name": name,
-            "band": detail["band"],
+            "band": (detail.get("band_my") if language == "my" else None) or detail["band"],
             "amount": money,
         }
     else:
@@ -670,8 +680,10 @@ def explain(
             "amount": money,
         }
     elif kind is ComponentKind.WEAPON_REWARD:
+        kinds = {str(k): k.label for k in WeaponKind}  # in the reader's words, not the code
         parts = ", ".join(
-            f"{item['quantity']} × {item['kind']} @ {format_money(item['reward'], currency)}"
+            f"{item['quantity']} × {_(kinds.get(item['kind'], item['kind']))} @ "
+            f"{format_money(item['reward'], currency)}"
             for item in detail.get("items", [])
         )
         text = _("%(name)s (%(items)s): %(amount)s") % {
@@ -696,6 +708,9 @@ def explain(
 OPEN_TO_EVERYONE = N_("Open to everyone received.")
 OPEN_TO_CLASSIFICATIONS = N_("Open to those received as: %(classifications)s.")
 OPEN_TO_PATHWAYS = N_("Only for those who chose: %(pathways)s.")
+# Said instead of "everyone" when only a pathway or a vetting outcome narrows it.
+OPEN_TO_CHOSEN = N_("Open to those who chose: %(pathways)s.")
+OPEN_TO_ADULTS_VETTED = N_("Open to adults once vetting has found: %(outcomes)s.")
 OPEN_TO_VETTING = N_("For adults, only once vetting has found: %(outcomes)s.")
 OPEN_TO_RANKS = N_("The amount follows the person's equivalent rank in %(force)s.")
 CHILDREN_SENTENCE: dict[ChildDelivery, str] = {
@@ -725,19 +740,25 @@ def open_to(
     comma = "၊ " if language == "my" else ", "
     sentences: list[str] = []
     classifications = eligibility.get("classifications") or []
+    pathways = eligibility.get("pathways") or [str(p) for p in DEFAULT_PATHWAYS.get(kind, ())]
+    outcomes = eligibility.get("vetting") or []
+    pathway_names = comma.join(_(PATHWAY_LABELS.get(p, p)) for p in pathways)
+    outcome_names = comma.join(_(STATUS_LABELS.get(v, v)) for v in outcomes)
+    # Say exactly who: "everyone" only when nothing narrows it.
     if classifications:
         names = comma.join(_(Classification(c).label) for c in classifications)
         sentences.append(_(OPEN_TO_CLASSIFICATIONS) % {"classifications": names})
+        if pathways:
+            sentences.append(_(OPEN_TO_PATHWAYS) % {"pathways": pathway_names})
+    elif pathways:
+        sentences.append(_(OPEN_TO_CHOSEN) % {"pathways": pathway_names})
+    elif outcomes:
+        sentences.append(_(OPEN_TO_ADULTS_VETTED) % {"outcomes": outcome_names})
+        outcomes = []  # said once
     else:
         sentences.append(_(OPEN_TO_EVERYONE))
-    pathways = eligibility.get("pathways") or [str(p) for p in DEFAULT_PATHWAYS.get(kind, ())]
-    if pathways:
-        names = comma.join(_(PATHWAY_LABELS.get(p, p)) for p in pathways)
-        sentences.append(_(OPEN_TO_PATHWAYS) % {"pathways": names})
-    outcomes = eligibility.get("vetting") or []
     if outcomes:
-        names = comma.join(_(STATUS_LABELS.get(v, v)) for v in outcomes)
-        sentences.append(_(OPEN_TO_VETTING) % {"outcomes": names})
+        sentences.append(_(OPEN_TO_VETTING) % {"outcomes": outcome_names})
     force_id = (rules or {}).get("force_id") if kind is ComponentKind.DEFECTION_PAYMENT else None
     table = (tables or {}).get(str(force_id)) if force_id else None
     if table is not None:

@@ -1,4 +1,10 @@
-"""Input and output shapes of the allowances API."""
+"""Input and output shapes of the allowances API.
+
+Money in the API is in MINOR units of its currency, as integers (`*_minor`, and every amount
+inside a component's `rules`): whole kyat for MMK (the kyat has no smaller unit in use),
+satang for THB and cents for USD (`rules.CURRENCY_EXPONENT`): `{"amount": 30000}` in USD is
+300.00 dollars. The pages take and show major units ("300.00 USD"; `forms.to_minor`).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +33,11 @@ class ComponentIn(BaseModel):
     name_en: CleanText = Field(default=None, max_length=200)
     name_my: CleanText = Field(default=None, max_length=200)
     currency: str = Field(max_length=3)
-    rules: dict[str, Any] = Field(default_factory=dict)
+    rules: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The kind's amounts (docs/allowances.md), in minor units of `currency`: "
+        "whole kyat; satang; cents (USD 300.00 is 30000).",
+    )
     eligibility: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -84,7 +94,9 @@ class BudgetLineIn(BaseModel):
     component_code: str = Field(max_length=40)
     currency: str = Field(max_length=3)
     share_bp: int = Field(ge=1, le=10_000)
-    budget_minor: int = Field(ge=0, le=10**12)
+    budget_minor: int = Field(
+        ge=0, le=10**12, description="In minor units: whole kyat; satang; cents."
+    )
 
 
 class BudgetLineOut(BaseModel):
@@ -187,6 +199,7 @@ class BatchOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    reference: str
     number: int
     title: str
     currency: str

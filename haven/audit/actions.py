@@ -32,6 +32,8 @@ class AuditAction(StrEnum):
     FAMILY_MEMBER_REMOVED = "family_member.removed"
     PHOTO_SET = "person.photo_set"
     WEAPON_RECEIVED = "weapon.received"
+    RECEPTION_CORRECTED = "reception.corrected"
+    CHILD_HANDED_OVER = "reception.child_handed_over"
     PEOPLE_IMPORTED = "people.imported"
     JOB_QUEUED = "job.queued"
     JOB_FINISHED = "job.finished"

@@ -39,12 +39,15 @@ def serve(
         )
         worker = Worker(runner, poll=settings.job_poll_seconds)
         app.state.wake_jobs = worker.wake
+        bind_host, bind_port = host or settings.host, port or settings.port
+        shown = f"[{bind_host}]" if ":" in bind_host else bind_host  # an IPv6 address
+        typer.echo(f"Haven is starting on http://{shown}:{bind_port} (Ctrl+C stops it).")
         with running.serving(settings.key_dir, guard):
             worker.start()
             uvicorn.run(
                 app,
-                host=host or settings.host,
-                port=port or settings.port,
+                host=bind_host,
+                port=bind_port,
                 log_level=settings.log_level.lower(),
                 proxy_headers=False,
                 server_header=False,

@@ -137,25 +137,35 @@ DEMO_PLAN: dict[str, Any] = {
                 "bands": [
                     {
                         "label": "General officer",
+                        "label_my": "ဗိုလ်ချုပ်အဆင့် အရာရှိ",
                         "from": "General",
                         "to": "General",
                         "amount": 5_000_000,
                     },
                     {
                         "label": "Field officer",
+                        "label_my": "ဗိုလ်မှူးအဆင့် အရာရှိ",
                         "from": "Colonel",
                         "to": "Major",
                         "amount": 2_000_000,
                     },
-                    {"label": "Captain", "from": "Captain", "to": "Captain", "amount": 1_000_000},
+                    {
+                        "label": "Captain",
+                        "label_my": "ဗိုလ်ကြီး",
+                        "from": "Captain",
+                        "to": "Captain",
+                        "amount": 1_000_000,
+                    },
                     {
                         "label": "Junior officer",
+                        "label_my": "အငယ်တန်း အရာရှိ",
                         "from": "Lieutenant",
                         "to": "Warrant officer",
                         "amount": 700_000,
                     },
                     {
                         "label": "Other ranks",
+                        "label_my": "အခြားအဆင့်များ",
                         "from": "Sergeant",
                         "to": "Private",
                         "amount": 500_000,

@@ -49,7 +49,7 @@ def seed_pow(session: Session, *, seed: int = 2026) -> int:
         for name, kind, town in PLACES
     ]
     today = local_today()
-    waiting = list(service.unregistered(session, officer))
+    waiting = list(service.waiting(session, officer, limit=200)[0])
     count = 0
     for index, event in enumerate(waiting):
         if index % 2 == 1:  # leave half for the registration page

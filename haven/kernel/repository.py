@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable, Iterable, Sequence
+from itertools import pairwise
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from haven.errors import NotFound
 from haven.security.permissions import Actor, Permission, in_scope, require, visible_to
@@ -96,3 +98,22 @@ class Repository(Generic[M]):
     def first(self, query: Select[M]) -> M | None:
         row: M | None = self.session.scalars(query.limit(1)).first()
         return row
+
+    def count_windows(
+        self,
+        query: Select[M],
+        column: InstrumentedAttribute[Any] | ColumnElement[Any],
+        edges: Sequence[Any],
+    ) -> list[int]:
+        """How many rows of `query` fall in each window `[edges[i], edges[i+1])`, counted by
+        the database in one query (a dashboard's figures over 100,000 people never load rows).
+        The same on both engines: one conditional count per window, over the edges' range."""
+        if len(edges) < 2:  # a window needs two edges
+            return []
+        counts = [
+            func.count(case((and_(column >= low, column < high), 1)))
+            for low, high in pairwise(edges)
+        ]
+        bounded = query.where(column >= edges[0], column < edges[-1]).order_by(None)
+        row = self.session.execute(bounded.with_only_columns(*counts)).one()
+        return [int(value) for value in row]

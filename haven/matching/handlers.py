@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from haven.kernel.events import handles, handles_many
 from haven.matching import service
 from haven.people.public import PersonChanged, PersonErased
-from haven.reception.public import PersonReceived
+from haven.reception.public import PersonReceived, ReceptionCorrected
 from haven.security.permissions import Actor
 
 
@@ -26,6 +26,14 @@ def index_many_received(session: Session, actor: Actor, events: Sequence[PersonR
 
 @handles(PersonChanged)
 def index_changed(session: Session, actor: Actor, event: PersonChanged) -> None:
+    service.index_person(session, actor, event.person_id, source="profile")
+
+
+@handles(ReceptionCorrected)
+def index_corrected(session: Session, actor: Actor, event: ReceptionCorrected) -> None:
+    """A reception's unit (part of the comparison profile) was corrected."""
+    if "origin_unit" not in event.fields:
+        return
     service.index_person(session, actor, event.person_id, source="profile")
 
 

@@ -15,9 +15,11 @@ from haven.matching.reindex import reindex_profiles
 from haven.matching.screening import Watchlist, screen_against
 from haven.matching.service import (
     Duplicates,
+    NameQuery,
     forget,
     has_reviews,
     merged_into,
+    name_query,
     possible_duplicates,
 )
 
@@ -26,6 +28,7 @@ __all__ = [
     "DeduplicationResult",
     "Duplicates",
     "IdentityRecord",
+    "NameQuery",
     "ReviewState",
     "ScreeningMatch",
     "Watchlist",
@@ -33,6 +36,7 @@ __all__ = [
     "forget",
     "has_reviews",
     "merged_into",
+    "name_query",
     "possible_duplicates",
     "reindex_profiles",
     "screen_against",

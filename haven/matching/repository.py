@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, delete, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from haven.errors import NotFound
 from haven.kernel.repository import BATCH, Repository
@@ -156,6 +157,15 @@ def persons_with_key(
     return [(person, org) for person, org in session.execute(query.limit(limit)).all()]
 
 
+def persons_keyed(keys: Iterable[tuple[str, str]]) -> Select[uuid.UUID]:
+    """The ids of persons having any of these (kind, value) keys, as a subquery for another
+    domain's query (`person_id IN (…)`): index lookups on (kind, value)."""
+    wanted = sorted(set(keys))
+    return select(MatchKey.person_id).where(
+        or_(*(and_(MatchKey.kind == kind, MatchKey.value == value) for kind, value in wanted))
+    )
+
+
 def persons_with_keys(
     session: Session, kind: str, values: Iterable[str], *, organisation_id: uuid.UUID
 ) -> list[tuple[uuid.UUID, str]]:
@@ -247,6 +257,35 @@ def reviews_in(
         .order_by(MatchReview.probability.desc(), MatchReview.created_at)
         .limit(limit)
     ).all()
+
+
+# The orders the review list can be read in: most probable first, waiting longest first,
+# or newest first.
+REVIEW_SORTS = ("likely", "oldest", "newest")
+
+
+def review_page(
+    session: Session,
+    actor: Actor,
+    states: Iterable[str],
+    *,
+    sort: str = "likely",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[MatchReview], int]:
+    """One page of the reviews in these states the actor may see, and how many there are in
+    all (counted in the database)."""
+    query = Reviews(session).readable(actor).where(MatchReview.state.in_(sorted(states)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]
+    if sort == "oldest":
+        order = (MatchReview.created_at.asc(), MatchReview.id.asc())
+    elif sort == "newest":
+        order = (MatchReview.created_at.desc(), MatchReview.id.desc())
+    else:
+        order = (MatchReview.probability.desc(), MatchReview.created_at, MatchReview.id)
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), int(total or 0)
 
 
 def organisation_reviews(session: Session, organisation_id: uuid.UUID) -> Sequence[MatchReview]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
@@ -126,6 +127,24 @@ def _latest_unit(session: Session, person_id: uuid.UUID) -> str | None:
     return latest.origin_unit_text if latest is not None else None
 
 
+# The people search's partial names: every run of a name's syllables shorter than the whole
+# name ("aung caw", "caw tun", "tun" of "aung caw tun"), looked up by equality on the same
+# (kind, value) index as the blocking keys. The duplicate check never looks them up.
+RUN_KIND = "name_run"
+MAX_RUN_SYLLABLES = 8
+
+
+def _runs(name: str) -> set[str]:
+    syllables = name.split()[:MAX_RUN_SYLLABLES]
+    whole = len(syllables)
+    return {
+        " ".join(syllables[start:end])
+        for start in range(whole)
+        for end in range(start + 1, whole + 1)
+        if end - start < whole
+    }
+
+
 def keys_of(row: Row) -> set[tuple[str, str]]:
     """The blocking keys of a comparable row: (kind, value) pairs."""
     keys: set[tuple[str, str]] = set()
@@ -140,6 +159,7 @@ def keys_of(row: Row) -> set[tuple[str, str]]:
     for name in names:
         keys.add(("name", name))
         keys.add(("ns", name.replace(" ", "")))
+        keys.update((RUN_KIND, run) for run in _runs(name))
         if year is not None:
             keys.add(("name_ya", f"{name}|{year // 2}"))
             keys.add(("name_yb", f"{name}|{(year + 1) // 2}"))
@@ -271,6 +291,33 @@ def candidates(
             )
     scored.sort(key=lambda candidate: (-candidate.weight, str(candidate.person_id)))
     return scored[:limit]
+
+
+# --- the people search ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    """What the people search looks up for a name typed in either script (Zawgyi converted,
+    honorific split off): the same phonetic syllable keys as the duplicate check, as
+    subqueries of person ids for the people search's own query (index lookups on the blocking
+    keys' (kind, value) index, never a scan of the names)."""
+
+    keys: str  # the query's syllable keys, e.g. "aung caw tun"
+    whole: Select[uuid.UUID]  # persons whose whole name has these keys
+    part: Select[uuid.UUID]  # persons whose name has these syllables in a row
+
+
+def name_query(text: str) -> NameQuery | None:
+    """The people search's name lookup for `text`, or None when it has no syllable."""
+    keys = joined(name_keys(" ".join(text.split())))[:250]
+    if not keys:
+        return None
+    return NameQuery(
+        keys=keys,
+        whole=repository.persons_keyed([("name", keys), ("ns", keys.replace(" ", ""))]),
+        part=repository.persons_keyed([(RUN_KIND, keys)]),
+    )
 
 
 # --- review queue --------------------------------------------------------------------------
@@ -524,6 +571,26 @@ def list_reviews(
 ) -> Sequence[MatchReview]:
     require(actor, Permission.MATCH_REVIEW)
     return repository.reviews_in(session, actor, states, limit)
+
+
+REVIEW_SORTS = repository.REVIEW_SORTS
+
+
+def review_page(
+    session: Session,
+    actor: Actor,
+    *,
+    states: Iterable[str] = OPEN_STATES,
+    sort: str = "likely",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[MatchReview], int]:
+    """One page of the reviews (most probable, oldest or newest first) and how many match."""
+    require(actor, Permission.MATCH_REVIEW)
+    chosen = sort if sort in REVIEW_SORTS else "likely"
+    return repository.review_page(
+        session, actor, [str(s) for s in states], sort=chosen, limit=limit, offset=offset
+    )
 
 
 def get_review(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview:

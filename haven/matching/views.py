@@ -14,11 +14,12 @@ from haven.errors import Conflict, HavenError, ValidationFailed
 from haven.i18n import N_
 from haven.kernel.labels import labels
 from haven.matching import service
-from haven.matching.lifecycle import Decision, ReviewState
+from haven.matching.lifecycle import OPEN_STATES, Decision, ReviewState
 from haven.reception.public import ReceptionCreate, reception_form_data
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +36,33 @@ NOTICES = {
 
 @router.get("/matching/review", response_class=HTMLResponse)
 def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
-    reviews = service.list_reviews(session, actor)
-    people = service.people_of(session, reviews)
+    """The pairs to review (both kinds of waiting by default, or one state, or every state),
+    most probable first (or waiting longest, or newest), a page at a time with counts."""
+    query = ListQuery.from_request(request, sorts=service.REVIEW_SORTS, default="likely")
+    state = query.get("state")
+    if state in STATE_LABELS:
+        states: frozenset[str] = frozenset({state})
+    elif state == "all":
+        states = frozenset(STATE_LABELS)
+    else:
+        state, states = "", frozenset(str(s) for s in OPEN_STATES)
+    listing = Listing.load(
+        query,
+        lambda limit, offset: service.review_page(
+            session, actor, states=states, sort=query.sort, limit=limit, offset=offset
+        ),
+    )
+    people = service.people_of(session, listing.items)
     return render(
         request,
         "matching/queue.html",
-        {"reviews": reviews, "people": people, "states": STATE_LABELS},
+        {
+            "listing": listing,
+            "reviews": listing.items,
+            "people": people,
+            "states": STATE_LABELS,
+            "state": state,
+        },
     )
 
 

@@ -14,6 +14,7 @@ from haven.pathways import service, tracks, work
 from haven.pathways.models import Case
 from haven.pathways.schemas import (
     AssignIn,
+    AssignManyIn,
     Caseload,
     CaseOut,
     ChoiceIn,
@@ -126,6 +127,14 @@ def list_choices(case_id: uuid.UUID, session: DB, actor: ApiActor) -> list[Choic
     """The history of the person's choices, oldest first."""
     case = service.get_case(session, actor, case_id)
     return [ChoiceOut.model_validate(c) for c in service.choices(session, actor, case)]
+
+
+@router.post("/cases/assign")
+def assign_cases(data: AssignManyIn, session: DB, actor: ApiActor) -> list[CaseOut]:
+    """Assign several cases at once to one case worker (managers): all or none, each case
+    audited."""
+    cases = service.assign_many(session, actor, data.case_ids, data.user_id)
+    return [CaseOut.model_validate(c) for c in cases]
 
 
 @router.post("/cases/{case_id}/assign")

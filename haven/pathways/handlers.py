@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from haven.kernel.events import handles
-from haven.pathways import repository, service
+from haven.pathways import repository, service, work
 from haven.people.public import PersonErased
-from haven.reception.public import Classification, PersonReceived
+from haven.reception.public import ChildHandedOver, Classification, PersonReceived
 from haven.security.permissions import Actor
 from haven.vetting.public import Outcome, VettingOutcomeDecided
 
@@ -18,6 +18,12 @@ def open_a_childs_case(session: Session, actor: Actor, event: PersonReceived) ->
     with reception's 48-hour handover deadline."""
     if event.classification == Classification.CHILD:
         service.on_child_received(session, actor, event.person_id, event.organisation_id)
+
+
+@handles(ChildHandedOver)
+def close_child_protection_task(session: Session, actor: Actor, event: ChildHandedOver) -> None:
+    """The child was handed over to child protection: the case's 48-hour task is done."""
+    work.close_child_protection_task(session, actor, event.person_id)
 
 
 @handles(VettingOutcomeDecided)

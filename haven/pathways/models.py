@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
+from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.public import PERSON_KEYS
 from haven.security.fields import TEXT, DataKeys, EncryptedField
@@ -111,6 +112,7 @@ class Case(IdMixin, TimestampMixin, Base):
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
+    reference: Mapped[str] = reference_column(Kind.PATHWAY_CASE)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     assigned_to_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="open")

@@ -11,13 +11,17 @@ from sqlalchemy.orm import Session
 from haven.pathways import repository
 from haven.pathways.events import PathwayChosen
 from haven.pathways.lifecycle import PATHWAY_LABELS, Pathway
+from haven.pathways.references import find_by_reference
+from haven.pathways.repository import choices_by_pathway
 
 __all__ = [
     "PATHWAY_LABELS",
     "Pathway",
     "PathwayChosen",
+    "choices_by_pathway",
     "current_pathway",
     "current_pathways",
+    "find_by_reference",
     "without_choice",
 ]
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from haven.kernel.erasure import blanked
@@ -115,6 +115,60 @@ def cases(
     if assigned_to is not None:
         query = query.where(Case.assigned_to_id == assigned_to)
     return session.scalars(query.order_by(Case.created_at.desc()).limit(limit)).all()
+
+
+# The orders a list of cases can be read in: newest opened first, or oldest first (the
+# manager's list of cases waiting for a case worker: waiting longest first).
+CASE_SORTS = ("newest", "oldest")
+
+
+def case_page(
+    session: Session,
+    actor: Actor,
+    *,
+    statuses: Collection[str] = (),
+    pathway: str | None = None,
+    assigned_to: uuid.UUID | None = None,
+    unassigned: bool = False,
+    sort: str = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """One page of the cases the actor may see, filtered, and how many match in all (counted
+    in the database). `pathway` is the person's current choice; `unassigned` the cases
+    without a case worker."""
+    query: Select[Case] = select(Case).where(visible_to(actor, Case))
+    if statuses:
+        query = query.where(Case.status.in_(sorted(statuses)))
+    if pathway is not None:
+        query = query.join(
+            PathwayChoice,
+            (PathwayChoice.person_id == Case.person_id) & PathwayChoice.superseded_at.is_(None),
+        ).where(PathwayChoice.pathway == pathway)
+    if unassigned:
+        query = query.where(Case.assigned_to_id.is_(None))
+    elif assigned_to is not None:
+        query = query.where(Case.assigned_to_id == assigned_to)
+    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    order = (
+        (Case.created_at.asc(), Case.id.asc())
+        if sort == "oldest"
+        else (Case.created_at.desc(), Case.id.desc())
+    )
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def cases_by_id(session: Session, actor: Actor, case_ids: Collection[uuid.UUID]) -> list[Case]:
+    """The cases of these ids the actor may see (batched); ids outside their scope are absent."""
+    found: list[Case] = []
+    wanted = sorted(set(case_ids), key=str)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.extend(
+            session.scalars(select(Case).where(Case.id.in_(chunk), visible_to(actor, Case)))
+        )
+    return found
 
 
 def case(session: Session, case_id: uuid.UUID) -> Case | None:
@@ -296,3 +350,17 @@ def erase_person(session: Session, person_id: uuid.UUID) -> None:
             update(model).where(model.person_id == person_id).values(values),
             execution_options={"synchronize_session": "fetch"},
         )
+
+
+# --- dashboard figures (counted by the database) ------------------------------------------
+
+
+def choices_by_pathway(session: Session, actor: Actor) -> dict[str, int]:
+    """The current choices in the actor's scope, counted per pathway (one grouped query)."""
+    scope = visible_to(actor, PathwayChoice, site_column=None)
+    rows = session.execute(
+        select(PathwayChoice.pathway, func.count())
+        .where(scope, PathwayChoice.superseded_at.is_(None))
+        .group_by(PathwayChoice.pathway)
+    ).all()
+    return {str(pathway): int(count) for pathway, count in rows}

@@ -142,6 +142,7 @@ class CaseOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    reference: str
     person_id: uuid.UUID
     organisation_id: uuid.UUID
     assigned_to_id: uuid.UUID | None
@@ -156,6 +157,13 @@ class ReasonIn(Strict):
 
 class AssignIn(Strict):
     user_id: uuid.UUID
+
+
+class AssignManyIn(Strict):
+    """Several cases assigned at once to one case worker (the manager's waiting list)."""
+
+    case_ids: list[uuid.UUID] = Field(default_factory=list, max_length=500)
+    user_id: uuid.UUID | None = None
 
 
 class TransferIn(Strict):

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from haven.accounts import repository as accounts
+from haven.accounts.models import User
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
@@ -184,6 +185,20 @@ def person_names(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid
     return {person_id: _called(found.get(person_id)) for person_id in wanted}
 
 
+def person_rows(
+    session: Session, person_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    """The name and reference number of many persons, in one batched read (list rows)."""
+    wanted = list(person_ids)
+    found = persons_by_id(session, wanted)
+    rows: dict[uuid.UUID, tuple[str, str | None]] = {}
+    for person_id in wanted:
+        person = found.get(person_id)
+        reference = getattr(person, "reference", None) if person is not None else None
+        rows[person_id] = (_called(person), str(reference) if reference else None)
+    return rows
+
+
 def _new_case(
     session: Session, actor: Actor, person: Person, *, organisation_id: uuid.UUID
 ) -> Case:
@@ -252,37 +267,139 @@ def list_cases(session: Session, actor: Actor, *, mine: bool = False) -> Sequenc
     return repository.cases(session, actor, assigned_to=actor.user_id if mine else None)
 
 
+def case_list(
+    session: Session,
+    actor: Actor,
+    *,
+    status: CaseStatus | None = None,
+    pathway: Pathway | None = None,
+    assigned_to: uuid.UUID | None = None,
+    unassigned: bool = False,
+    sort: str = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """One page of the organisation's cases (newest or oldest first) and how many match."""
+    require(actor, Permission.CASE_READ)
+    return repository.case_page(
+        session,
+        actor,
+        statuses=(status.value,) if status else (),
+        pathway=pathway.value if pathway else None,
+        assigned_to=assigned_to,
+        unassigned=unassigned,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def waiting_cases(
+    session: Session,
+    actor: Actor,
+    *,
+    pathway: Pathway | None = None,
+    sort: str = "oldest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Case], int]:
+    """For a manager: one page of the open cases waiting for a case worker (waiting longest
+    first by default) and how many wait in all."""
+    require(actor, Permission.CASE_MANAGE)
+    return repository.case_page(
+        session,
+        actor,
+        statuses=sorted(s.value for s in ACTIVE_CASE),
+        pathway=pathway.value if pathway else None,
+        unassigned=True,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
 def require_active(case: Case) -> None:
     if case.status not in ACTIVE_CASE:
         raise Conflict(N_("This case is closed: reopen it first."))
 
 
-def assign(session: Session, actor: Actor, case_id: uuid.UUID, data: AssignIn) -> Case:
-    """A manager assigns the case to a case worker of the same organisation."""
-    case = get_case(session, actor, case_id, Permission.CASE_MANAGE)
-    user = accounts.user_by_id(session, data.user_id)
+NOT_A_CASE_WORKER = N_("Choose an active case worker of this organisation.")
+NO_CASE_CHOSEN = N_("Choose at least one case.")
+MAX_ASSIGNED_AT_ONCE = 500
+
+
+def _case_worker_for(
+    session: Session, user_id: uuid.UUID | None, organisation_ids: Iterable[uuid.UUID]
+) -> User:
+    """The user, if they are an active case worker of every one of these organisations."""
+    user = accounts.user_by_id(session, user_id) if user_id is not None else None
     if (
         user is None
-        or user.organisation_id != case.organisation_id
         or user.role != Role.CASE_WORKER
         or not user.is_active
+        or any(organisation != user.organisation_id for organisation in organisation_ids)
     ):
-        raise ValidationFailed(
-            fields={"user_id": N_("Choose an active case worker of this organisation.")}
+        raise ValidationFailed(fields={"user_id": NOT_A_CASE_WORKER})
+    return user
+
+
+def assign(session: Session, actor: Actor, case_id: uuid.UUID, data: AssignIn) -> Case:
+    """A manager assigns the case to a case worker of the same organisation."""
+    get_case(session, actor, case_id, Permission.CASE_MANAGE)
+    return assign_many(session, actor, [case_id], data.user_id)[0]
+
+
+def assign_many(
+    session: Session,
+    actor: Actor,
+    case_ids: Sequence[uuid.UUID],
+    user_id: uuid.UUID | None,
+) -> list[Case]:
+    """A manager assigns several cases at once to one case worker of their organisation.
+
+    Everything is checked before anything is written: at least one case chosen, every case
+    one the manager may manage (404 for any other, so its existence is not revealed), the
+    worker an active case worker of each case's organisation. Each case gets its own audit
+    event, as when assigned one by one."""
+    require(actor, Permission.CASE_MANAGE)
+    wanted = list(dict.fromkeys(case_ids))
+    fields: dict[str, str] = {}
+    if not wanted:
+        fields["case_ids"] = NO_CASE_CHOSEN
+    if user_id is None:
+        fields["user_id"] = NOT_A_CASE_WORKER
+    if fields:
+        raise ValidationFailed(fields=fields)
+    if len(wanted) > MAX_ASSIGNED_AT_ONCE:
+        raise ValidationFailed(fields={"case_ids": N_("Choose at most 500 cases at once.")})
+    found = {case.id: case for case in repository.cases_by_id(session, actor, wanted)}
+    if len(found) != len(wanted):
+        raise NotFound
+    cases = [found[case_id] for case_id in wanted]
+    for case in cases:
+        require(actor, Permission.CASE_MANAGE, case)
+    user = _case_worker_for(session, user_id, {case.organisation_id for case in cases})
+    entries = []
+    for case in cases:
+        before = case.assigned_to_id
+        case.assigned_to_id = user.id
+        entries.append(
+            audit.Entry(
+                AuditAction.CASE_ASSIGNED,
+                "case",
+                case.id,
+                case.organisation_id,
+                {
+                    "assigned_to_id": {
+                        "before": str(before) if before else None,
+                        "after": str(user.id),
+                    }
+                },
+            )
         )
-    before = case.assigned_to_id
-    case.assigned_to_id = user.id
     session.flush()
-    _record(
-        session,
-        actor,
-        AuditAction.CASE_ASSIGNED,
-        "case",
-        case.id,
-        case.organisation_id,
-        assigned_to_id={"before": str(before) if before else None, "after": str(user.id)},
-    )
-    return case
+    audit.record_many(session, actor, entries)
+    return cases
 
 
 def transfer(session: Session, actor: Actor, case_id: uuid.UUID, data: TransferIn) -> Case:

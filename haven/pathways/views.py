@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +24,7 @@ from haven.accounts import repository as accounts
 from haven.db.types import utcnow
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
 from haven.forces.public import receiving_forces
+from haven.i18n import N_
 from haven.kernel.labels import labels
 from haven.kernel.marks import Mark
 from haven.pathways import repository, service, tracks, work
@@ -37,6 +39,7 @@ from haven.pathways.lifecycle import (
     TaskStatus,
 )
 from haven.pathways.models import Case, Referral
+from haven.pathways.public import current_pathways
 from haven.pathways.schemas import (
     AssignIn,
     ChoiceIn,
@@ -68,7 +71,9 @@ from haven.pathways.schemas import (
 )
 from haven.security.permissions import Actor, Permission, Role, require
 from haven.validation import parse
+from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -220,38 +225,141 @@ def _parsed(model: type[BaseModel], data: dict[str, Any]) -> Any:
 # --- the caseload -------------------------------------------------------------------------
 
 
-@router.get("/cases", response_class=HTMLResponse)
-def caseload_page(request: Request, session: DB, actor: HtmlActor) -> Response:
-    """Case workers: their cases, overdue tasks and referrals. Managers: counts only."""
+CASE_SORTS = ("newest", "oldest")
+WAITING_SORTS = ("oldest", "newest")
+ASSIGNED = notices.register(N_("The chosen cases are assigned to the case worker."))
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _enum(kind: type[Pathway] | type[CaseStatus], text: str) -> Any:
+    return kind(text) if text in {str(member) for member in kind} else None
+
+
+def _on_caseload(query: ListQuery) -> ListQuery:
+    """The list's links lead to the caseload page, also from the assignment form's answer."""
+    return replace(query, path="/cases")
+
+
+def _case_rows(session: Session, cases: Sequence[Case]) -> dict[str, Any]:
+    """What the rows of a list of cases show besides the case (batched): each person's name
+    and reference, their current pathway, the assigned worker's name."""
+    person_ids = [c.person_id for c in cases]
+    workers = accounts.users_by_id(session, [c.assigned_to_id for c in cases])
+    return {
+        "people": service.person_rows(session, person_ids),
+        "pathways": current_pathways(session, person_ids),
+        "worker_names": {user_id: user.display_name for user_id, user in workers.items()},
+    }
+
+
+def _caseload_context(
+    request: Request, session: Session, actor: Actor, *, values: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The caseload: a case worker's cases (filtered, sorted, a page at a time), overdue
+    tasks and referrals; a manager's counts and the cases waiting for a case worker."""
     if not (actor.can(Permission.CASE_READ) or actor.can(Permission.CASE_MANAGE)):
         require(actor, Permission.CASE_READ)
-    context: dict[str, Any] = {"PW_LABELS": PW_LABELS, "organisations": {}}
+    context: dict[str, Any] = {
+        "PW_LABELS": PW_LABELS,
+        "organisations": {},
+        "pathway_choices": list(Pathway),
+        "case_statuses": list(CaseStatus),
+        "error": None,
+        "values": values or {},
+    }
+    workers = accounts.active_users_with_role(session, actor, Role.CASE_WORKER)
+    context["workers"] = workers
     if actor.can(Permission.CASE_READ):
-        cases = service.list_cases(session, actor)
+        query = _on_caseload(ListQuery.from_request(request, sorts=CASE_SORTS, default="newest"))
+        status = _enum(CaseStatus, query.get("status"))
+        pathway = _enum(Pathway, query.get("pathway"))
+        unassigned = query.get("unassigned") == "yes"
+        worker = None if unassigned else _uuid(query.get("worker"))
+        listing = Listing.load(
+            query,
+            lambda limit, offset: service.case_list(
+                session,
+                actor,
+                status=status,
+                pathway=pathway,
+                assigned_to=worker,
+                unassigned=unassigned,
+                sort=query.sort,
+                limit=limit,
+                offset=offset,
+            ),
+        )
         incoming = work.incoming_referrals(session, actor)
         outgoing = work.outgoing_referrals(session, actor)
         referrals = [*incoming, *outgoing]
-        names = service.person_names(
-            session, [c.person_id for c in cases] + [r.person_id for r in referrals]
-        )
+        names = service.person_names(session, [r.person_id for r in referrals])
         context.update(
-            cases=cases,
-            names={c.person_id: names[c.person_id] for c in cases},
+            listing=listing,
+            cases=listing.items,
+            filters={
+                "status": status,
+                "pathway": pathway,
+                "worker": worker,
+                "unassigned": unassigned,
+            },
             overdue=work.overdue(session, actor),
             incoming=incoming,
             outgoing=outgoing,
             referral_names={r.id: names[r.person_id] for r in referrals},
             organisations=_referral_orgs(session, referrals),
+            **_case_rows(session, listing.items),
         )
     if actor.can(Permission.CASE_MANAGE):
+        query = _on_caseload(ListQuery.from_request(request, sorts=WAITING_SORTS, default="oldest"))
+        pathway = _enum(Pathway, query.get("pathway"))
+        waiting = Listing.load(
+            query,
+            lambda limit, offset: service.waiting_cases(
+                session, actor, pathway=pathway, sort=query.sort, limit=limit, offset=offset
+            ),
+        )
         context["caseload"] = work.caseload(session, actor)
-        context["unassigned"] = [
-            c
-            for c in repository.cases(session, actor)
-            if c.assigned_to_id is None and c.status != CaseStatus.CLOSED
-        ]
-        context["workers"] = accounts.active_users_with_role(session, actor, Role.CASE_WORKER)
-    return render(request, "pathways/caseload.html", context)
+        context["waiting"] = waiting
+        context["unassigned"] = waiting.items
+        context["waiting_pathway"] = pathway
+        context["waiting_pathways"] = current_pathways(
+            session, [c.person_id for c in waiting.items]
+        )
+    return context
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def caseload_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """Case workers: their cases, overdue tasks and referrals. Managers: counts, and the
+    cases waiting for a case worker, assigned several at a time."""
+    return render(request, "pathways/caseload.html", _caseload_context(request, session, actor))
+
+
+@router.post("/cases/assign", response_class=HTMLResponse)
+def assign_cases(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """The manager's waiting list: the ticked cases go to the chosen case worker (all or
+    none); back to the same list (its filters, sort and page are in the query string)."""
+    case_ids = [str(v) for v in form.getlist("case_ids")]
+    user_id = str(form.get("user_id", "")).strip()
+    chosen = [found for found in (_uuid(v) for v in case_ids) if found is not None]
+    if len(chosen) != len(case_ids):
+        raise NotFound
+    try:
+        service.assign_many(session, actor, chosen, _uuid(user_id))
+    except ValidationFailed as error:
+        session.rollback()
+        values = {"case_ids": set(case_ids), "user_id": user_id}
+        context = _caseload_context(request, session, actor, values=values)
+        context["error"] = error
+        return render(request, "pathways/caseload.html", context, status_code=error.status)
+    query = request.url.query
+    return notices.redirect(f"/cases?{query}" if query else "/cases", ASSIGNED)
 
 
 @router.post("/cases/{case_id}/assign", response_class=HTMLResponse)

@@ -124,6 +124,22 @@ def move_task(session: Session, actor: Actor, task_id: uuid.UUID, data: TaskMove
     return task
 
 
+def close_child_protection_task(session: Session, actor: Actor, person_id: uuid.UUID) -> None:
+    """The child was handed over to child protection (reception's `ChildHandedOver`): the
+    case's open child-protection task is done. Runs on the registrar's behalf (no case
+    permission), audited as theirs, like the hook that opened it."""
+    case = repository.case_of_person(session, person_id)
+    if case is None:
+        return
+    task = repository.open_task_of_kind(session, case.id, TaskKind.CHILD_PROTECTION.value)
+    if task is None:
+        return
+    task.closed_at = utcnow()
+    task.closed_by_id = actor.user_id
+    TASK.move(session, actor, task, TaskStatus.DONE)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class Overdue:
     task: CaseTask

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any, Literal
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.exports import to_csv, to_xlsx
 from haven.people import service
+from haven.people.models import Person
 from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 
@@ -29,16 +31,24 @@ def export_people(
     *,
     kind: Literal["csv", "xlsx"],
     person_ids: Collection[uuid.UUID] = (),
+    tiers: Sequence[Collection[uuid.UUID] | Select[uuid.UUID]] = (),
 ) -> bytes:
-    """The persons a search finds (`person_ids` too, as in `service.search`), as the actor
-    may see them (masked fields stay empty).
+    """The persons a search finds (`person_ids` and `tiers` too, as in
+    `service.find_people`), best first, as the actor may see them (masked fields stay
+    empty).
 
     An export leaves Haven's protection, so it needs a fresh login (last 5 minutes) and is
     audited with its size, never its content.
     """
     require(actor, Permission.PERSON_READ)
     require_fresh(session, actor)
-    found = service.search(session, actor, query, limit=MAX_ROWS, person_ids=person_ids)
+    query = " ".join(query.split())
+    if len(query) < 2:
+        found: list[Person] = []
+    else:
+        found, _ = service.find_people(
+            session, actor, query, tiers=[*tiers, person_ids], sort="best", limit=MAX_ROWS
+        )
     rows: list[list[Any]] = [[getattr(p, column) for column in HEADER] for p in found]
     audit.record(
         session,

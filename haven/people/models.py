@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
 from haven.kernel.keys import canonical_nrc, canonical_service_number
+from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.security import fields
 from haven.security.fields import (
@@ -95,6 +96,7 @@ class Person(IdMixin, TimestampMixin, Base):
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    reference: Mapped[str] = reference_column(Kind.PERSON)
     prefix: Mapped[str | None] = mapped_column(String(20), info=PERSONAL)
     name_my: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     name_latin: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)

@@ -20,6 +20,7 @@ from haven.people.erasure import (
 from haven.people.events import PersonChanged, PersonErased
 from haven.people.export import export_people
 from haven.people.models import PERSON_KEYS, FamilyMember, Person
+from haven.people.references import find_by_reference, person_for_reference
 from haven.people.reindex import load_person_keys, reindex_persons
 from haven.people.repository import (
     any_person_in,
@@ -47,6 +48,7 @@ from haven.people.service import (
     apply_profile,
     build_person,
     family,
+    find_people,
     get_person,
     get_photo,
     has_photo,
@@ -90,6 +92,8 @@ __all__ = [
     "export_people",
     "family",
     "family_by_person",
+    "find_by_reference",
+    "find_people",
     "get_person",
     "get_photo",
     "has_photo",
@@ -103,6 +107,7 @@ __all__ = [
     "name_records",
     "new_person",
     "person_by_id",
+    "person_for_reference",
     "persons_by_id",
     "read_ledger",
     "reapply_ledger",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, or_, select
 from sqlalchemy.orm import Session
 
+from haven.kernel.references.repository import readable_by_reference
 from haven.kernel.repository import BATCH, Repository
 from haven.people.models import FamilyMember, Person, PersonKey, PersonPhoto
 from haven.security.permissions import Actor
@@ -30,6 +32,13 @@ def person_by_id(session: Session, person_id: uuid.UUID) -> Person | None:
 def persons_by_id(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, Person]:
     """Persons by id, batched; missing ids are absent."""
     return Persons(session).many(ids)
+
+
+def person_by_reference(session: Session, actor: Actor, reference: str) -> Person | None:
+    """The person with that reference (as stored, `P-7K3M9QR`) whom the actor may see; never
+    an erased one."""
+    person = readable_by_reference(Persons(session), actor, reference)
+    return None if person is None or person.is_erased else person
 
 
 def live_person_ids() -> Select[uuid.UUID]:
@@ -103,9 +112,55 @@ def delete_family_and_photo(session: Session, person_id: uuid.UUID) -> None:
     session.execute(delete(PersonPhoto).where(PersonPhoto.person_id == person_id))
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+# The people list's orders; "best" puts the persons a search found by their whole name or an
+# identifier first, then those found by part of their name, then the rest, newest first.
+SORTS = ("best", "newest", "oldest", "name")
+_NEWEST = (Person.created_at.desc(), Person.id.desc())
+_ORDERS = {
+    "newest": _NEWEST,
+    "oldest": (Person.created_at.asc(), Person.id.asc()),
+    "name": (Person.name_key.asc(), Person.id.asc()),
+}
+# Above every character a name key holds: the end of a prefix's range.
+_AFTER = "\U0010ffff"
+
+Ids = Collection[uuid.UUID] | Select[uuid.UUID]
+
+
+def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range on the column's index (never a scan)."""
+    return and_(column >= prefix, column < prefix + _AFTER)
+
+
+def _given(ids: Ids) -> bool:
+    return isinstance(ids, Select) or bool(ids)
+
+
+def _matching(
+    *,
+    name: str = "",
+    exact: dict[str, str] | None = None,
+    tiers: Sequence[Ids] = (),
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """(conditions, best-first ranks) of a search: persons found by id in one of the `tiers`
+    (best first), by an exact blind index or reference (`exact`), or whose name or father's
+    name starts with `name` (either script; index ranges on the name keys)."""
+    conditions: list[ColumnElement[bool]] = []
+    ranks: list[ColumnElement[bool]] = []
+    for column, value in (exact or {}).items():
+        condition = getattr(Person, column) == value
+        conditions.append(condition)
+        ranks.append(condition)
+    for ids in tiers:
+        if _given(ids):
+            condition = Person.id.in_(ids)
+            conditions.append(condition)
+            ranks.append(condition)
+    if name:
+        conditions.append(_starts_with(Person.name_key, name))  # the Latin part
+        conditions.append(_starts_with(Person.name_key, "|" + name))  # a Burmese-only name
+        conditions.append(_starts_with(Person.father_key, name))
+    return conditions, ranks
 
 
 def search(
@@ -114,32 +169,56 @@ def search(
     *,
     name: str = "",
     exact: dict[str, str] | None = None,
-    person_ids: Collection[uuid.UUID] | Select[uuid.UUID] = (),
+    person_ids: Ids = (),
     limit: int = 50,
 ) -> Sequence[Person]:
-    """Persons visible to the actor whose name/father's name contains `name`, whose blind
-    index matches exactly (`exact`: column → index value, e.g. `nrc_index`), or whose id is
-    among `person_ids` (found by the caller, e.g. those received from a unit). Erased
-    persons are never found."""
-    conditions = []
-    if name:
-        pattern = _like(name)
-        conditions.append(Person.name_key.like(pattern, escape="\\"))
-        conditions.append(Person.father_key.like(pattern, escape="\\"))
-    for column, value in (exact or {}).items():
-        conditions.append(getattr(Person, column) == value)
-    if isinstance(person_ids, Select) or person_ids:
-        conditions.append(Person.id.in_(person_ids))
-    if not conditions:
-        return []
-    query = (
-        Persons(session)
-        .readable(actor)
-        .where(Person.erased_at.is_(None), or_(*conditions))
-        .order_by(Person.created_at.desc())
-        .limit(limit)
+    """Persons visible to the actor whose name or father's name starts with `name`, whose
+    blind index matches exactly (`exact`: column → index value, e.g. `nrc_index`), or whose
+    id is among `person_ids` (found by the caller, e.g. those received from a unit), newest
+    first. Erased persons are never found."""
+    rows, _ = find(
+        session, actor, name=name, exact=exact, tiers=(person_ids,), sort="newest", limit=limit
     )
-    return session.scalars(query).all()
+    return rows
+
+
+def find(
+    session: Session,
+    actor: Actor,
+    *,
+    searching: bool = True,
+    name: str = "",
+    exact: dict[str, str] | None = None,
+    tiers: Sequence[Ids] = (),
+    within: Select[uuid.UUID] | None = None,
+    sort: str = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """One page of the persons visible to the actor and how many there are in all (counted
+    by the database). Searching: those found by `tiers` (lists or subqueries of ids, best
+    first), `exact` or `name` (see `_matching`); none when nothing is looked for. Not
+    searching: everyone. `within` (a subquery of ids, e.g. those received in a period)
+    narrows either. Sorted by `sort` (`SORTS`); erased persons are never listed."""
+    query = Persons(session).readable(actor).where(Person.erased_at.is_(None))
+    ranks: list[ColumnElement[bool]] = []
+    if searching:
+        conditions, ranks = _matching(name=name, exact=exact, tiers=tiers)
+        if not conditions:
+            return [], 0
+        query = query.where(or_(*conditions))
+    if within is not None:
+        query = query.where(Person.id.in_(within))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if sort == "best" and ranks:
+        rank = case(
+            *((condition, place) for place, condition in enumerate(ranks)), else_=len(ranks)
+        )
+        order: tuple[Any, ...] = (rank, *_NEWEST)
+    else:
+        order = _ORDERS.get(sort, _NEWEST)
+    rows = session.scalars(query.order_by(*order).limit(limit).offset(offset)).all()
+    return list(rows), int(total or 0)
 
 
 def due_for_retention(session: Session, today: date) -> Sequence[uuid.UUID]:

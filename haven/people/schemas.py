@@ -169,6 +169,7 @@ class PersonOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    reference: str
     organisation_id: uuid.UUID
     site_id: uuid.UUID
     prefix: str | None
@@ -211,6 +212,7 @@ class PersonSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+    reference: str
     prefix: str | None
     name_my: str | None
     name_latin: str | None

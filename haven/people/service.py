@@ -327,6 +327,47 @@ def search(
     )
 
 
+def find_people(
+    session: Session,
+    actor: Actor,
+    query: str = "",
+    *,
+    tiers: Sequence[Collection[uuid.UUID] | Select[uuid.UUID]] = (),
+    within: Select[uuid.UUID] | None = None,
+    sort: str = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """The people list: one page of the persons the actor may see and how many in all.
+
+    With a query: those found by NRC or service number (exact blind index), by the ids the
+    caller found (`tiers`, best first: e.g. the phonetic name lookup, a reference number, a
+    unit), or whose name or father's name starts with the query; sorted "best" puts them in
+    that order. Without one: everyone. `within` narrows either (the list's filters)."""
+    require(actor, Permission.PERSON_READ)
+    query = " ".join(query.split())
+    exact = {
+        f"{name}_index": index
+        for name, index in (
+            ("nrc", identifier_index(session, "nrc", query)),
+            ("service_number", identifier_index(session, "service_number", query)),
+        )
+        if query and index is not None
+    }
+    return repository.find(
+        session,
+        actor,
+        searching=bool(query),
+        name=keys.query_part(query) if len(query) >= 2 else "",
+        exact=exact,
+        tiers=tiers,
+        within=within,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
 def identifier_index(
     session: Session, field: Literal["nrc", "service_number"], value: str | None
 ) -> str | None:

@@ -34,6 +34,7 @@ from haven.pow.schemas import (
     PayRateOut,
     PlaceIn,
     PlaceOut,
+    PowCapture,
     PowOut,
     PowRegister,
     ReleaseIn,
@@ -65,6 +66,13 @@ def list_records(session: DB, actor: ApiActor) -> list[PowOut]:
 def register(data: PowRegister, session: DB, actor: ApiActor) -> PowOut:
     """Open the record of a person received as surrendered or captured."""
     return PowOut.model_validate(service.register(session, actor, data))
+
+
+@router.post("/captures", status_code=201)
+def register_captured(data: PowCapture, session: DB, actor: ApiActor) -> PowOut:
+    """Register a person taken prisoner whom no registrar received: reception records them
+    (captured or surrendered) and their record is opened, in one transaction."""
+    return PowOut.model_validate(service.register_captured(session, actor, data))
 
 
 @router.get("/records/{pow_id}")

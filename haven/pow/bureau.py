@@ -238,9 +238,13 @@ def capture_card_pdf(session: Session, actor: Actor, card_id: uuid.UUID) -> byte
     # Asked of the person's standing: never for a person who changed sides.
     custody.require_allowed(session, record.person_id, CustodyAct.CAPTURE_CARD)
     occasion = OCCASION_ON_CARD.get(card.occasion, card.occasion)
+    # The person's reference number (haven.kernel.references), by which the office finds the
+    # record when the card is answered; random, so it tells the reader nothing.
+    person = person_by_id(session, record.person_id)
+    reference = person.reference if person is not None else str(card.id)[:8]
     footer = (
         f"Occasion / အကြောင်း: {occasion} · {card.occasion_on.isoformat()} · "
-        f"due by / နောက်ဆုံးထား: {card.due_on.isoformat()} · ref {str(card.id)[:8]}"
+        f"due by / နောက်ဆုံးထား: {card.due_on.isoformat()} · ref {reference}"
     )
     content = render_card(
         card_lines(session, record, card),

@@ -81,6 +81,9 @@ class PowRecord(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     status_changed_at: Mapped[datetime]
     captured_on: Mapped[date]
+    # Where the person was captured or surrendered, as the officer wrote it (a village, a
+    # township, a road): not a place of internment.
+    captured_place: Mapped[str | None] = mapped_column(String(200))
     arrived_on: Mapped[date | None]
     place_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pow_places.id"))
     seriously_ill: Mapped[bool] = mapped_column(default=False)

@@ -12,7 +12,12 @@ from __future__ import annotations
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import PowStatus
 from haven.pow.reindex import reindex_prisoner_records
-from haven.pow.repository import has_places, record_of_person, records_of_persons
+from haven.pow.repository import (
+    cards_due_in_windows,
+    has_places,
+    record_of_person,
+    records_of_persons,
+)
 from haven.pow.safeguards import PARTY_LEFT, parties_left, refuse_party_left
 from haven.pow.schemas import PrisonerPath
 from haven.pow.voluntariness import (
@@ -31,6 +36,7 @@ __all__ = [
     "PrisonerStatusChanged",
     "VoluntarinessRequired",
     "VoluntarinessSummary",
+    "cards_due_in_windows",
     "has_places",
     "latest_voluntariness",
     "parties_left",

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from haven.kernel.erasure import blanked
@@ -143,20 +143,37 @@ def interned(session: Session, actor: Actor) -> Sequence[PowRecord]:
     return repo.all(repo.readable(actor).where(PowRecord.status == str(PowStatus.INTERNED)))
 
 
+def _unregistered(actor: Actor, classifications: Sequence[str]) -> list[ColumnElement[bool]]:
+    return [
+        visible_to(actor, ReceptionEvent),
+        ReceptionEvent.classification.in_(classifications),
+        ReceptionEvent.person_id.not_in(select(PowRecord.person_id)),
+    ]
+
+
 def unregistered_prisoners(
-    session: Session, actor: Actor, classifications: Sequence[str], *, limit: int = 200
-) -> Sequence[ReceptionEvent]:
-    """Reception events of prisoners that have no POW record yet."""
-    return session.scalars(
+    session: Session,
+    actor: Actor,
+    classifications: Sequence[str],
+    *,
+    limit: int = 25,
+    offset: int = 0,
+    person_ids: Iterable[uuid.UUID] | None = None,
+) -> tuple[Sequence[ReceptionEvent], int]:
+    """Reception events of prisoners that have no POW record yet, newest first, a page of
+    them and how many there are (`person_ids`: only these persons')."""
+    where = _unregistered(actor, classifications)
+    if person_ids is not None:
+        where.append(ReceptionEvent.person_id.in_(list(person_ids)))
+    total = session.scalar(select(func.count()).select_from(ReceptionEvent).where(*where)) or 0
+    rows = session.scalars(
         select(ReceptionEvent)
-        .where(
-            visible_to(actor, ReceptionEvent),
-            ReceptionEvent.classification.in_(classifications),
-            ReceptionEvent.person_id.not_in(select(PowRecord.person_id)),
-        )
-        .order_by(ReceptionEvent.received_on.desc())
+        .where(*where)
+        .order_by(ReceptionEvent.received_on.desc(), ReceptionEvent.id.desc())
         .limit(limit)
+        .offset(offset)
     ).all()
+    return rows, total
 
 
 def places(session: Session, actor: Actor) -> Sequence[PowPlace]:
@@ -362,3 +379,15 @@ def erase_person(session: Session, person_id: uuid.UUID) -> None:
             update(model).where(model.person_id == person_id).values(blanked(model)),
             execution_options={"synchronize_session": "fetch"},
         )
+
+
+# --- dashboard figures (counted by the database) ------------------------------------------
+
+
+def cards_due_in_windows(session: Session, actor: Actor, edges: Sequence[date]) -> list[int]:
+    """Capture cards not sent yet (Art. 70), by the last day on which sending is on time."""
+    repo = Cards(session)
+    unsent = repo.readable(actor).where(
+        CaptureCard.sent_on.is_(None), CaptureCard.superseded_at.is_(None)
+    )
+    return repo.count_windows(unsent, CaptureCard.due_on, edges)

@@ -196,6 +196,41 @@ class PowRegister(_In):
     person_id: uuid.UUID
     captured_on: date
     arrived_on: date | None = None
+    captured_place: CleanText = Field(default=None, max_length=200)
+    place_id: uuid.UUID | None = None
+    state_of_health: StateOfHealth | None = None
+    examined_by: CleanText = Field(default=None, max_length=200)
+
+    _past = field_validator("captured_on", "arrived_on")(_not_future)
+
+
+class TakenAs(Labelled):
+    """How a prisoner came into the detaining party's hands (reception's classifications of
+    a prisoner of war)."""
+
+    CAPTURED = "captured", N_("Captured")
+    SURRENDERED = "surrendered", N_("Surrendered")
+
+
+class PowCapture(_In):
+    """Register a person taken prisoner who was not received by a registrar: reception's
+    minimum (names, how taken, rank and unit if known, where the record is kept) and the
+    Art. 17 items the prisoner gives (service number, year of birth), with the date and
+    place of capture and, as on `PowRegister`, the place of internment and the examination
+    on arrival."""
+
+    text_encoding: Encoding = "detect"
+    name_my: CleanText = Field(default=None, max_length=200)
+    name_latin: CleanText = Field(default=None, max_length=200)
+    taken_as: TakenAs = TakenAs.CAPTURED
+    captured_on: date
+    captured_place: CleanText = Field(default=None, max_length=200)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    rank_id: uuid.UUID | None = None
+    origin_unit: CleanText = Field(default=None, max_length=100)
+    service_number: CleanText = Field(default=None, max_length=100)
+    site_id: uuid.UUID | None = None
+    arrived_on: date | None = None
     place_id: uuid.UUID | None = None
     state_of_health: StateOfHealth | None = None
     examined_by: CleanText = Field(default=None, max_length=200)
@@ -491,6 +526,7 @@ class PowOut(BaseModel):
     classification: str
     status: PowStatus
     captured_on: date
+    captured_place: str | None
     arrived_on: date | None
     place_id: uuid.UUID | None
     seriously_ill: bool

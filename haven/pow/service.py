@@ -20,11 +20,12 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces.public import Rank, rank_aliases, rank_by_id, rank_key, ranks_of
-from haven.i18n import N_
+from haven.i18n import N_, Text
 from haven.kernel import custody
 from haven.kernel.custody import CustodyAct
 from haven.kernel.events import publish
-from haven.people.public import person_by_id
+from haven.people.public import Person, person_by_id
+from haven.people.public import search as search_people
 from haven.pow import deadlines, repository, safeguards
 from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import STATUS, PowStatus
@@ -47,14 +48,24 @@ from haven.pow.schemas import (
     NoticeKind,
     PlaceIn,
     PlaceKind,
+    PowCapture,
     PowRegister,
     StateOfHealth,
     TransferIn,
 )
-from haven.reception.public import PRISONER_CLASSIFICATIONS, ReceptionEvent, latest_reception
+from haven.reception.public import (
+    PRISONER_CLASSIFICATIONS,
+    Classification,
+    ReceptionCreate,
+    ReceptionEvent,
+    latest_reception,
+    receive,
+)
 from haven.security.permissions import Actor, Permission, in_scope, require
 
 ART17_SENSITIVE = {"surname", "first_names", "birth_year", "birth_month", "birth_day"}
+# The people search's results a registration search looks among.
+SEARCH_LIMIT = 200
 
 
 def get_record(
@@ -82,11 +93,25 @@ def list_records(session: Session, actor: Actor) -> Sequence[PowRecord]:
     return repository.records(session, actor)
 
 
-def unregistered(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
-    """Persons received as surrendered or captured who have no POW record yet."""
+def waiting(
+    session: Session,
+    actor: Actor,
+    *,
+    query: str = "",
+    person_ids: Sequence[uuid.UUID] | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[Sequence[ReceptionEvent], int]:
+    """Persons received as surrendered or captured who have no POW record yet: a page of
+    them, newest first, and how many; with `query`, only those the people search finds by
+    it (a name in either script, a service number, an NRC); with `person_ids`, only these."""
     require(actor, Permission.POW_WRITE)
+    classifications = [str(c) for c in PRISONER_CLASSIFICATIONS]
+    if query.strip():
+        found = [p.id for p in search_people(session, actor, query, limit=SEARCH_LIMIT)]
+        person_ids = found if person_ids is None else [i for i in found if i in person_ids]
     return repository.unregistered_prisoners(
-        session, actor, [str(c) for c in PRISONER_CLASSIFICATIONS]
+        session, actor, classifications, limit=limit, offset=offset, person_ids=person_ids
     )
 
 
@@ -193,6 +218,36 @@ def _place(session: Session, actor: Actor, place_id: uuid.UUID, field: str) -> P
     return place
 
 
+def _check_opening(
+    session: Session,
+    actor: Actor,
+    *,
+    captured_on: date,
+    arrived_on: date | None,
+    place_id: uuid.UUID | None,
+    state_of_health: StateOfHealth | None,
+    examined_by: str | None,
+) -> PowPlace | None:
+    """The rules of a registration's own items, every failing field named at once; the
+    place of internment chosen (None: not yet)."""
+    fields: dict[str, Text | str] = {}
+    if arrived_on is not None and arrived_on < captured_on:
+        fields["arrived_on"] = N_("The arrival at a camp cannot be before the capture.")
+    try:
+        check_examiner(state_of_health, examined_by)
+    except ValidationFailed as error:
+        fields.update(error.fields)
+    place = None
+    if place_id is not None:
+        try:
+            place = _place(session, actor, place_id, "place_id")
+        except ValidationFailed as error:
+            fields.update(error.fields)
+    if fields:
+        raise ValidationFailed(fields=fields)
+    return place
+
+
 def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
     """Open the POW record of a person received as surrendered or captured.
 
@@ -212,12 +267,81 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
         )
     if repository.record_of_person(session, person.id) is not None:
         raise Conflict(N_("This person already has a prisoner-of-war record."))
-    if data.arrived_on is not None and data.arrived_on < data.captured_on:
-        raise ValidationFailed(
-            fields={"arrived_on": N_("The arrival at a camp cannot be before the capture.")}
+    place = _check_opening(
+        session,
+        actor,
+        captured_on=data.captured_on,
+        arrived_on=data.arrived_on,
+        place_id=data.place_id,
+        state_of_health=data.state_of_health,
+        examined_by=data.examined_by,
+    )
+    return _open(session, actor, person, event, data, place, service_number=None)
+
+
+# Reception's fields as the capture form names them.
+_CAPTURE_FIELDS = {
+    "received_on": "captured_on",
+    "classification": "birth_year",  # "may be under 18: receive them as a child"
+}
+
+
+def register_captured(session: Session, actor: Actor, data: PowCapture) -> PowRecord:
+    """Register a person taken prisoner whom no registrar received: reception receives them
+    (through its public command, as captured or surrendered: the person, the reception
+    event, its audit event and `PersonReceived`, so matching and vetting see them as anyone
+    received), then the POW record is opened as `register` opens it, with the service
+    number the prisoner gave. One transaction: a refusal of either writes nothing (the
+    caller rolls back), and every failing field is named at once."""
+    require(actor, Permission.POW_WRITE)
+    fields: dict[str, Text | str] = {}
+    place = None
+    try:
+        place = _check_opening(
+            session,
+            actor,
+            captured_on=data.captured_on,
+            arrived_on=data.arrived_on,
+            place_id=data.place_id,
+            state_of_health=data.state_of_health,
+            examined_by=data.examined_by,
         )
-    check_examiner(data.state_of_health, data.examined_by)
-    place = _place(session, actor, data.place_id, "place_id") if data.place_id else None
+    except ValidationFailed as error:
+        fields.update(error.fields)
+    arrival = ReceptionCreate(
+        text_encoding="unicode",  # already cleaned by `PowCapture`
+        name_my=data.name_my,
+        name_latin=data.name_latin,
+        classification=Classification(str(data.taken_as)),
+        received_on=data.captured_on,
+        site_id=data.site_id,
+        birth_year=data.birth_year,
+        origin_unit=data.origin_unit,
+        rank_id=data.rank_id,
+    )
+    try:
+        event = receive(session, actor, arrival)
+    except ValidationFailed as error:
+        fields.update({_CAPTURE_FIELDS.get(k, k): v for k, v in error.fields.items()})
+        raise ValidationFailed(fields=fields) from None
+    if fields:
+        raise ValidationFailed(fields=fields)
+    person = person_by_id(session, event.person_id)
+    if person is None:  # pragma: no cover - written just above
+        raise NotFound
+    return _open(session, actor, person, event, data, place, service_number=data.service_number)
+
+
+def _open(
+    session: Session,
+    actor: Actor,
+    person: Person,
+    event: ReceptionEvent,
+    data: PowRegister | PowCapture,
+    place: PowPlace | None,
+    *,
+    service_number: str | None,
+) -> PowRecord:
     rank = rank_by_id(session, event.rank_id) if event.rank_id else None
     record = PowRecord(
         person_id=person.id,
@@ -229,6 +353,7 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
         status=str(PowStatus.INTERNED),
         status_changed_at=utcnow(),
         captured_on=data.captured_on,
+        captured_place=data.captured_place,
         arrived_on=data.arrived_on,
         place_id=place.id if place else None,
         first_names=person.name_latin or person.name_my,
@@ -242,7 +367,7 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
     )
     session.add(record)
     session.flush()
-    record.service_number = person.service_number
+    record.service_number = service_number or person.service_number
     prefill = {"father_first_name": person.father_name, "mother_maiden_name": person.mother_name}
     record.bureau_details = {k: v for k, v in prefill.items() if v}
     if data.state_of_health is not None:
@@ -271,6 +396,8 @@ def register(session: Session, actor: Actor, data: PowRegister) -> PowRecord:
             "person_id": {"before": None, "after": str(person.id)},
             "prisoner_number": {"before": None, "after": record.prisoner_number},
             "captured_on": {"before": None, "after": data.captured_on.isoformat()},
+            "captured_place": audit.REDACTED if data.captured_place else None,
+            "service_number": audit.REDACTED if service_number else None,
             "state_of_health": audit.REDACTED if data.state_of_health else None,
         },
     )

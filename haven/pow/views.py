@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,8 +15,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from haven.accounts import service as accounts
 from haven.errors import Conflict, HavenError, NotFound, ValidationFailed
-from haven.forces.public import list_forces
+from haven.forces.public import ensure_reference_data, list_forces, list_ranks, ranks_by_id
 from haven.i18n import N_
 from haven.kernel.labels import labels
 from haven.kernel.marks import Mark
@@ -46,6 +48,7 @@ from haven.pow.schemas import (
     PayRateIn,
     PlaceIn,
     PlaceKind,
+    PowCapture,
     PowRegister,
     PrisonerPath,
     ReleaseGrounds,
@@ -54,6 +57,7 @@ from haven.pow.schemas import (
     Risk,
     RiskConclusion,
     StateOfHealth,
+    TakenAs,
     TracingChoice,
     TracingIn,
     TransferIn,
@@ -63,10 +67,13 @@ from haven.pow.schemas import (
     Witness,
 )
 from haven.programme.public import legal_framework
+from haven.reception.public import ReceptionEvent
 from haven.security.fresh import is_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
+from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render as render_page
 
 router = APIRouter(include_in_schema=False)
@@ -137,12 +144,14 @@ def _data(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
 @router.get("/pow", response_class=HTMLResponse)
 def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     found = board.board(session, actor)
+    records = service.list_records(session, actor)
     return render(
         request,
         "pow/board.html",
         {
             "board": found,
-            "records": service.list_records(session, actor),
+            "records": records,
+            "ranks": ranks_by_id(session, {r.rank_id for r in records if r.rank_id}),
             "places": {p.id: p for p in repository.places(session, actor)},
             "can_write": actor.can(Permission.POW_WRITE),
             "framework": legal_framework(session, actor),
@@ -153,27 +162,99 @@ def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
 # --- registration ---------------------------------------------------------------------------
 
 
+REGISTERED = notices.register(N_("Registered. A capture card is now due."))
+WAITING_PER_PAGE = 25
+MAX_QUERY = 200
+
+
+def _waiting(
+    request: Request, session: Session, actor: Actor, form: FormData | None = None
+) -> tuple[Listing[ReceptionEvent], str]:
+    """The people received as prisoners and waiting for a record, a page of them; a POSTed
+    search (`q`: a name in either script, a service number…) keeps names out of URLs."""
+    values = None if form is None else [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    query = ListQuery.from_request(request, per_page=WAITING_PER_PAGE, values=values)
+    if form is None:  # links page the list of /pow/register, whichever form was sent
+        query = replace(query, path="/pow/register", params=())
+    text = query.get("q")[:MAX_QUERY] if form is not None else ""
+    listing = Listing.load(
+        query,
+        lambda limit, offset: service.waiting(
+            session, actor, query=text, limit=limit, offset=offset
+        ),
+    )
+    return listing, text
+
+
 def _register_context(
-    session: Session, actor: Actor, values: dict[str, Any], error: HavenError | None
+    request: Request,
+    session: Session,
+    actor: Actor,
+    *,
+    values: dict[str, Any] | None = None,
+    error: HavenError | None = None,
+    form: FormData | None = None,
+    chosen: ReceptionEvent | None = None,
+    capture: dict[str, Any] | None = None,
+    capture_error: HavenError | None = None,
 ) -> dict[str, Any]:
-    events = service.unregistered(session, actor)
-    persons = persons_by_id(session, [e.person_id for e in events])
+    waiting, text = _waiting(request, session, actor, form)
+    events = [*waiting.items, *([chosen] if chosen else [])]
+    sites = accounts.list_sites(session, actor)
+    army = ensure_reference_data(session)
+    capture_values = capture or {
+        "taken_as": "captured",
+        "site_id": str(actor.site_id or (sites[0].id if len(sites) == 1 else "")),
+    }
     return {
-        "events": events,
-        "persons": persons,
+        "waiting": waiting,
+        "q": text,
+        "chosen": chosen,
+        "persons": persons_by_id(session, [e.person_id for e in events]),
         "places": service.list_places(session, actor),
         "health_states": list(StateOfHealth),
-        "values": values,
+        "taken_as": list(TakenAs),
+        "ranks": list_ranks(session, actor, army.id),
+        "sites": sites,
+        "values": values or {},
         "error": error,
+        "capture": capture_values,
+        "capture_error": capture_error,
+        "ask_encoding": bool(
+            capture_error and any("Zawgyi" in str(m) for m in capture_error.fields.values())
+        ),
+        "today": local_today(),
         "framework": legal_framework(session, actor),
     }
 
 
+def _chosen(session: Session, actor: Actor, person_id: str) -> ReceptionEvent | None:
+    """The waiting person's reception, if `person_id` names one (else None: choose again)."""
+    try:
+        wanted = uuid.UUID(person_id)
+    except ValueError:
+        return None
+    found, _total = service.waiting(session, actor, person_ids=[wanted], limit=1)
+    return found[0] if found else None
+
+
 @router.get("/pow/register", response_class=HTMLResponse)
 def register_form(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """Register a prisoner: one already received (found by a search, then chosen), or one
+    nobody received yet (the capture form)."""
     require(actor, Permission.POW_WRITE)
-    values = {"person_id": request.query_params.get("person_id", "")}
-    return render(request, "pow/register.html", _register_context(session, actor, values, None))
+    chosen = _chosen(session, actor, request.query_params.get("person_id", ""))
+    values = {"captured_on": chosen.received_on.isoformat()} if chosen else {}
+    context = _register_context(request, session, actor, values=values, chosen=chosen)
+    return render(request, "pow/register.html", context)
+
+
+@router.post("/pow/register/find", response_class=HTMLResponse)
+def find_waiting(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """The waiting people a search finds (a POST: names never travel in URLs)."""
+    require(actor, Permission.POW_WRITE)
+    context = _register_context(request, session, actor, form=form)
+    return render(request, "pow/register.html", context)
 
 
 @router.post("/pow/register", response_class=HTMLResponse)
@@ -183,13 +264,27 @@ def register(request: Request, session: DB, actor: HtmlFormActor, form: Form) ->
         record = service.register(session, actor, parse(PowRegister, _data(values, PowRegister)))
     except (ValidationFailed, Conflict) as error:
         session.rollback()
-        return render(
-            request,
-            "pow/register.html",
-            _register_context(session, actor, values, error),
-            status_code=error.status,
+        chosen = _chosen(session, actor, str(values.get("person_id", "")))
+        context = _register_context(
+            request, session, actor, values=values, error=error, chosen=chosen
         )
-    return RedirectResponse(f"/pow/records/{record.id}?registered=1", status_code=303)
+        return render(request, "pow/register.html", context, status_code=error.status)
+    return notices.redirect(f"/pow/records/{record.id}", REGISTERED)
+
+
+@router.post("/pow/register/new", response_class=HTMLResponse)
+def register_captured(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """A captured person nobody received yet: reception and the record in one transaction."""
+    values = _values(form)
+    try:
+        record = service.register_captured(
+            session, actor, parse(PowCapture, _data(values, PowCapture))
+        )
+    except (ValidationFailed, Conflict) as error:
+        session.rollback()
+        context = _register_context(request, session, actor, capture=values, capture_error=error)
+        return render(request, "pow/register.html", context, status_code=error.status)
+    return notices.redirect(f"/pow/records/{record.id}", REGISTERED)
 
 
 # --- the record page ------------------------------------------------------------------------
@@ -208,6 +303,7 @@ def _defect_check(session: Session, record: PowRecord) -> VoluntarinessCheck | N
 
 def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[str, Any]:
     record = service.view_record(session, actor, pow_id)
+    ranks = ranks_by_id(session, [record.rank_id])
     inspections = care.inspections(session, actor, pow_id)
     person = person_by_id(session, record.person_id)
     places = {p.id: p for p in service.list_places(session, actor)}
@@ -216,6 +312,7 @@ def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[s
     consents = tracing.consents(session, actor, pow_id)
     return {
         "record": record,
+        "rank": ranks.get(record.rank_id) if record.rank_id else None,
         "person": person,
         "places": places,
         "cards": service.cards(session, actor, pow_id),

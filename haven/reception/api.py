@@ -7,8 +7,16 @@ import uuid
 from fastapi import APIRouter
 
 from haven.people.public import get_person
-from haven.reception import service
-from haven.reception.schemas import ReceptionCreate, ReceptionOut, WeaponIn, WeaponOut
+from haven.reception import corrections, service
+from haven.reception.schemas import (
+    ChildHandoverIn,
+    CorrectionOut,
+    ReceptionCorrectionIn,
+    ReceptionCreate,
+    ReceptionOut,
+    WeaponIn,
+    WeaponOut,
+)
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api", tags=["reception"])
@@ -44,4 +52,36 @@ def list_weapons(reception_id: uuid.UUID, session: DB, actor: ApiActor) -> list[
 def add_weapon(reception_id: uuid.UUID, data: WeaponIn, session: DB, actor: ApiActor) -> WeaponOut:
     """Record one more weapon or piece of equipment; it gets its own receipt number."""
     event = service.get_event(session, actor, reception_id)
-    return WeaponOut.model_validate(service.add_weapon(session, actor, event, data))
+    [item] = corrections.add_weapons_later(session, actor, event, [data])
+    return WeaponOut.model_validate(item)
+
+
+@router.post("/receptions/{reception_id}/corrections", status_code=201)
+def correct_reception(
+    reception_id: uuid.UUID, data: ReceptionCorrectionIn, session: DB, actor: ApiActor
+) -> CorrectionOut:
+    """Correct a reception after the fact: only the fields sent change (sent as null: cleared);
+    `reason` is required. Names and year of birth change on the person; rank, unit, position,
+    length of service and the date on the reception. Nothing military for a child (422).
+    The correction, with old and new values, joins the reception's history."""
+    correction = corrections.correct_reception(session, actor, reception_id, data)
+    return CorrectionOut.model_validate(correction)
+
+
+@router.get("/receptions/{reception_id}/corrections")
+def list_corrections(reception_id: uuid.UUID, session: DB, actor: ApiActor) -> list[CorrectionOut]:
+    """The corrections of a reception, newest first (values masked above the reader's
+    clearance)."""
+    found = corrections.corrections_of_event(session, actor, reception_id)
+    return [CorrectionOut.model_validate(c) for c in found]
+
+
+@router.post("/receptions/{reception_id}/handover")
+def record_child_handover(
+    reception_id: uuid.UUID, data: ChildHandoverIn, session: DB, actor: ApiActor
+) -> ReceptionOut:
+    """Record that a child was handed over to child protection (once; 409 for an adult's
+    reception or a second time). `handed_over_at` without an offset is in the programme's
+    time zone; without it, now."""
+    event = corrections.record_child_handover(session, actor, reception_id, data)
+    return ReceptionOut.model_validate(event)

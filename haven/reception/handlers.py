@@ -10,8 +10,8 @@ from haven.reception import repository
 from haven.security.permissions import Actor
 
 
-@handles(PersonErased, clears=("reception_events",))
+@handles(PersonErased, clears=("reception_events", "reception_corrections"))
 def erase_receptions(session: Session, actor: Actor, event: PersonErased) -> None:
     """The events stay, anonymous, for aggregate statistics; what was written of the person
-    (position, the unit as written) goes."""
+    (position, the unit as written, the values and reasons of corrections) goes."""
     repository.erase_person(session, event.person_id)

@@ -5,10 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
+from haven.kernel.sensitivity import Sensitivity, sensitive
+from haven.people.public import PERSON_KEYS
+from haven.security.fields import JSON_OBJECT, TEXT, DataKeys, EncryptedField
+
+CONFIDENTIAL = sensitive(Sensitivity.CONFIDENTIAL)
+
+
+def _person_keys() -> DataKeys:
+    return PERSON_KEYS
 
 
 class ReceptionEvent(IdMixin, TimestampMixin, Base):
@@ -51,6 +60,31 @@ class ReceptionEvent(IdMixin, TimestampMixin, Base):
     terms_version: Mapped[str | None] = mapped_column(String(40))
     child_protection_due_at: Mapped[datetime | None]
     child_protection_handed_over_at: Mapped[datetime | None]
+    # The handover (migration 0028): to which kind of child-protection actor, which one (an
+    # organisation or office, not the child), recorded by whom.
+    child_protection_handed_over_to: Mapped[str | None] = mapped_column(String(30))
+    child_protection_receiver: Mapped[str | None] = mapped_column(String(200))
+    child_protection_handed_over_by_id: Mapped[uuid.UUID | None]  # a user (no key: 0028)
+
+
+class ReceptionCorrection(IdMixin, TimestampMixin, Base):
+    """One correction of a reception after the fact: which fields changed (names only, for
+    lists and the audit trail), their old and new values and the reason, both encrypted under
+    the person's data key (erasing the person shreds them), who corrected it and when
+    (`created_at`). Rows are never edited: the history is the list of corrections."""
+
+    __tablename__ = "reception_corrections"
+
+    reception_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reception_events.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    corrected_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    fields: Mapped[str] = mapped_column(String(400))  # field names, comma-separated
+    changes_ct: Mapped[bytes | None] = mapped_column("changes", LargeBinary, info=CONFIDENTIAL)
+    reason_ct: Mapped[bytes | None] = mapped_column("reason", LargeBinary, info=CONFIDENTIAL)
+
+    changes = EncryptedField("changes_ct", JSON_OBJECT, keys=_person_keys, owner_attr="person_id")
+    reason = EncryptedField("reason_ct", TEXT, keys=_person_keys, owner_attr="person_id")
 
 
 class WeaponItem(IdMixin, TimestampMixin, Base):

@@ -8,7 +8,14 @@ and use the models only to join in their own repositories.
 
 from __future__ import annotations
 
-from haven.reception.events import PersonReceived
+from haven.reception.corrections import (
+    correct_reception,
+    corrections_of_event,
+    corrections_of_person,
+    reception_for_correction,
+    record_child_handover,
+)
+from haven.reception.events import ChildHandedOver, PersonReceived, ReceptionCorrected
 from haven.reception.importing import (
     COLUMNS,
     MAX_BYTES,
@@ -31,11 +38,11 @@ from haven.reception.importing import (
     import_rows,
     read_file,
 )
-from haven.reception.models import ReceptionEvent, WeaponItem
-from haven.reception.repository import by_ids as receptions_by_id
-from haven.reception.repository import by_person as receptions_by_person
+from haven.reception.models import ReceptionCorrection, ReceptionEvent, WeaponItem
 from haven.reception.repository import (
+    arrivals_in_windows,
     child_handover_due,
+    child_handovers_in_windows,
     children_awaiting_handover,
     count_persons_received,
     counts_by_classification,
@@ -44,19 +51,28 @@ from haven.reception.repository import (
     persons_from_units,
     persons_received,
     persons_received_after,
+    persons_received_where,
     received_as_child,
     recent,
     reception_by_id,
     weapons_by_person,
     weapons_by_reception,
 )
+from haven.reception.repository import by_ids as receptions_by_id
+from haven.reception.repository import by_person as receptions_by_person
 from haven.reception.repository import latest_by_person as latest_receptions
 from haven.reception.repository import latest_of as latest_reception
 from haven.reception.schemas import (
+    CORRECTABLE,
+    CORRECTION_FIELDS,
     MILITARY_FIELDS,
     PRISONER_CLASSIFICATIONS,
+    ChildHandoverIn,
+    ChildProtectionActor,
     Classification,
+    CorrectionOut,
     LegalBasis,
+    ReceptionCorrectionIn,
     ReceptionCreate,
     ReceptionOut,
     WeaponIn,
@@ -80,12 +96,18 @@ from haven.reception.service import (
 __all__ = [
     "CHILD_HANDOVER",
     "COLUMNS",
+    "CORRECTABLE",
+    "CORRECTION_FIELDS",
     "MAX_BYTES",
     "MAX_ROWS",
     "MILITARY_FIELDS",
     "PRISONER_CLASSIFICATIONS",
     "Cell",
+    "ChildHandedOver",
+    "ChildHandoverIn",
+    "ChildProtectionActor",
     "Classification",
+    "CorrectionOut",
     "FileRejected",
     "FileTooLarge",
     "ImportFile",
@@ -94,6 +116,9 @@ __all__ = [
     "ImportRow",
     "LegalBasis",
     "PersonReceived",
+    "ReceptionCorrected",
+    "ReceptionCorrection",
+    "ReceptionCorrectionIn",
     "ReceptionCreate",
     "ReceptionEvent",
     "ReceptionOut",
@@ -103,12 +128,17 @@ __all__ = [
     "WeaponKind",
     "WeaponOut",
     "add_weapon",
+    "arrivals_in_windows",
     "assumed_encoding",
     "cell_number",
     "cell_text",
     "child_handover_due",
+    "child_handovers_in_windows",
     "children_awaiting_handover",
     "column_letter",
+    "correct_reception",
+    "corrections_of_event",
+    "corrections_of_person",
     "count_persons_received",
     "counts_by_classification",
     "dry_run",
@@ -126,14 +156,17 @@ __all__ = [
     "persons_from_units",
     "persons_received",
     "persons_received_after",
+    "persons_received_where",
     "read_file",
     "receive",
     "received_as_child",
     "recent",
     "reception_by_id",
+    "reception_for_correction",
     "reception_form_data",
     "receptions_by_id",
     "receptions_by_person",
+    "record_child_handover",
     "record_reclassification",
     "weapons_by_person",
     "weapons_by_reception",

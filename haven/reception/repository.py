@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
+from haven.kernel.erasure import blanked
 from haven.kernel.repository import BATCH, Repository
-from haven.reception.models import ReceptionEvent, WeaponItem
+from haven.reception.models import ReceptionCorrection, ReceptionEvent, WeaponItem
 from haven.reception.schemas import Classification
 from haven.security.permissions import Actor
 
@@ -29,6 +30,26 @@ class Receptions(Repository[ReceptionEvent]):
 
 class Weapons(Repository[WeaponItem]):
     model = WeaponItem
+
+
+def corrections_of(session: Session, person_id: uuid.UUID) -> Sequence[ReceptionCorrection]:
+    """The corrections of the person's receptions, newest first."""
+    return session.scalars(
+        select(ReceptionCorrection)
+        .where(ReceptionCorrection.person_id == person_id)
+        .order_by(ReceptionCorrection.created_at.desc(), ReceptionCorrection.id.desc())
+    ).all()
+
+
+def corrections_of_event(
+    session: Session, reception_id: uuid.UUID
+) -> Sequence[ReceptionCorrection]:
+    """The corrections of one reception, newest first."""
+    return session.scalars(
+        select(ReceptionCorrection)
+        .where(ReceptionCorrection.reception_id == reception_id)
+        .order_by(ReceptionCorrection.created_at.desc(), ReceptionCorrection.id.desc())
+    ).all()
 
 
 def _chunks(values: Iterable[uuid.UUID | None]) -> list[list[uuid.UUID]]:
@@ -224,6 +245,30 @@ def persons_from_units(
     return found
 
 
+def persons_received_where(
+    *,
+    classification: str | None = None,
+    site_id: uuid.UUID | None = None,
+    unit_ids: Sequence[uuid.UUID] | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> Select[uuid.UUID]:
+    """The ids of persons with a reception matching every filter given, as a subquery for
+    the people list (`person_id IN (…)`); `unit_ids` empty matches nobody."""
+    query = select(ReceptionEvent.person_id)
+    if classification:
+        query = query.where(ReceptionEvent.classification == classification)
+    if site_id is not None:
+        query = query.where(ReceptionEvent.site_id == site_id)
+    if unit_ids is not None:
+        query = query.where(ReceptionEvent.origin_unit_id.in_(list(unit_ids)))
+    if received_from is not None:
+        query = query.where(ReceptionEvent.received_on >= received_from)
+    if received_to is not None:
+        query = query.where(ReceptionEvent.received_on <= received_to)
+    return query
+
+
 def origin_units(session: Session, organisation_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """(person, unit) of every reception of the organisation with a known unit, oldest first."""
     rows = session.execute(
@@ -276,3 +321,31 @@ def erase_person(session: Session, person_id: uuid.UUID) -> None:
         .values(position=None, origin_unit_text=None),
         execution_options={"synchronize_session": "fetch"},
     )
+    # Corrections stay as a count of what was corrected when; their values and reasons go.
+    session.execute(
+        update(ReceptionCorrection)
+        .where(ReceptionCorrection.person_id == person_id)
+        .values(blanked(ReceptionCorrection)),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
+# --- dashboard figures (counted by the database, whatever the number of people) ------------
+
+
+def arrivals_in_windows(session: Session, actor: Actor, edges: Sequence[date]) -> list[int]:
+    """Receptions in each window of days `[edges[i], edges[i+1])`, in the actor's scope."""
+    repo = Receptions(session)
+    return repo.count_windows(repo.readable(actor), ReceptionEvent.received_on, edges)
+
+
+def child_handovers_in_windows(
+    session: Session, actor: Actor, edges: Sequence[datetime]
+) -> list[int]:
+    """Children not yet handed over to child protection, by when their 48 hours end."""
+    repo = Receptions(session)
+    waiting = repo.readable(actor).where(
+        ReceptionEvent.classification == CHILD,
+        ReceptionEvent.child_protection_handed_over_at.is_(None),
+    )
+    return repo.count_windows(waiting, ReceptionEvent.child_protection_due_at, edges)

@@ -44,7 +44,13 @@ from haven.people.public import (
 from haven.reception import repository
 from haven.reception.events import PersonReceived
 from haven.reception.models import ReceptionEvent, WeaponItem
-from haven.reception.schemas import MILITARY_FIELDS, Classification, ReceptionCreate, WeaponIn
+from haven.reception.schemas import (
+    MILITARY_FIELDS,
+    PRISONER_CLASSIFICATIONS,
+    Classification,
+    ReceptionCreate,
+    WeaponIn,
+)
 from haven.security.permissions import Actor, Permission, Scope, in_scope, require
 from haven.text.names import split_name
 
@@ -63,6 +69,14 @@ def _site_for(session: Session, actor: Actor, site_id: uuid.UUID | None) -> Site
             fields={"site_id": N_("You can receive people only at your own site.")}
         )
     return site
+
+
+def _require_receiver(actor: Actor, data: ReceptionCreate) -> None:
+    """The registrar receives anyone; the prisoner-of-war officer receives only a person
+    captured or surrendered, as the first step of registering them (docs/pow.md)."""
+    if data.classification in PRISONER_CLASSIFICATIONS and actor.can(Permission.POW_WRITE):
+        return
+    require(actor, Permission.RECEPTION_RECORD)
 
 
 def _check(data: ReceptionCreate) -> None:
@@ -117,7 +131,7 @@ def prepare(
     """Every rule of a reception, checked, and the records it would write, built (ids set,
     nothing added to the session). Raises as `receive` does. A unit named for the first time
     is created here (audited), as `receive` creates it."""
-    require(actor, Permission.RECEPTION_RECORD)
+    _require_receiver(actor, data)
     _check(data)
     site = _site_for(session, actor, data.site_id)
     site_id, organisation_id = site.id, site.organisation_id

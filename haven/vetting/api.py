@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Form, Request, Response, UploadFile
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from haven import i18n
 from haven.errors import ValidationFailed
 from haven.i18n import N_, Text
 from haven.security.permissions import Actor
-from haven.vetting import cases, incidents, reports
+from haven.vetting import cases, explanations, incidents, reports
 from haven.vetting.appeals import AppealWindow
 from haven.vetting.lifecycle import CaseState, Outcome, Protection, StandardOfProof
 from haven.vetting.models import Incident, VettingCase
@@ -69,6 +69,7 @@ def appeal_out(window: AppealWindow, language: str) -> AppealOut:
 def case_out(session: Session, actor: Actor, case: VettingCase, language: str) -> CaseOut:
     return CaseOut(
         id=case.id,
+        reference=case.reference,
         person_id=case.person_id,
         state=case.state,
         status=str(cases.status_of(case)),
@@ -83,7 +84,7 @@ def case_out(session: Session, actor: Actor, case: VettingCase, language: str) -
                 kind=h.kind,
                 score=h.score,
                 incident_id=h.incident_id,
-                explanation=h.explanation,
+                explanation=explanations.render(h.explanation, i18n.DEFAULT_LANGUAGE),
                 created_at=h.created_at,
             )
             for h in cases.hits_of(session, actor, case)
@@ -184,16 +185,22 @@ def person_status(person_id: uuid.UUID, session: DB, actor: ApiActor) -> StatusO
 
 @router.get("/cases")
 def list_cases(
-    request: Request, session: DB, actor: ApiActor, state: CaseState | None = None
+    request: Request,
+    session: DB,
+    actor: ApiActor,
+    state: CaseState | None = None,
+    sort: Literal["waiting", "hits", "recent"] = "waiting",
 ) -> list[CaseSummaryOut]:
-    """The vetting queue: cases oldest-waiting first, with their number of hits and where
-    the person's right to appeal stands (days left, or the limit passed)."""
-    rows = cases.list_cases(session, actor, state=state)
+    """The vetting queue: cases oldest-waiting first (or most hits first, or most recent
+    first), with their number of hits and where the person's right to appeal stands (days
+    left, or the limit passed)."""
+    rows, _total = cases.queue_page(session, actor, state=state, sort=sort, limit=200)
     windows = cases.appeal_windows(session, [c for c, _person, _n in rows])
     language = _language(request)
     return [
         CaseSummaryOut(
             id=c.id,
+            reference=c.reference,
             person_id=c.person_id,
             state=c.state,
             status=str(cases.status_of(c)),

@@ -124,12 +124,36 @@ def person_status(session: Session, actor: Actor, person_id: uuid.UUID) -> Vetti
     return vetting_status(session, person_id)
 
 
+QUEUE_SORTS = repository.QUEUE_SORTS
+
+
 def list_cases(
     session: Session, actor: Actor, *, state: CaseState | None = None, limit: int = 200
 ) -> Sequence[tuple[VettingCase, Person, int]]:
     """Cases the actor may see, oldest state change first (the queue), with hit counts."""
+    return queue_page(session, actor, state=state, limit=limit)[0]
+
+
+def queue_page(
+    session: Session,
+    actor: Actor,
+    *,
+    state: CaseState | None = None,
+    sort: str = "waiting",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[tuple[VettingCase, Person, int]], int]:
+    """One page of the queue (waiting longest, most hits or most recent first) with each
+    case's person and number of hits, and how many cases match in all."""
     require(actor, Permission.VETTING_READ)
-    return repository.queue(session, actor, state=str(state) if state else None, limit=limit)
+    return repository.queue(
+        session,
+        actor,
+        state=str(state) if state else None,
+        sort=sort if sort in QUEUE_SORTS else "waiting",
+        limit=limit,
+        offset=offset,
+    )
 
 
 def hits_of(session: Session, actor: Actor, case: VettingCase) -> Sequence[ScreeningHit]:

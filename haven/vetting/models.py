@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
+from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.people.public import PERSON_KEYS
 from haven.security import fields
@@ -204,6 +205,7 @@ class VettingCase(IdMixin, TimestampMixin, Base):
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
+    reference: Mapped[str] = reference_column(Kind.VETTING_CASE)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), index=True)
     outcome: Mapped[str | None] = mapped_column(String(30))

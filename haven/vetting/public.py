@@ -10,8 +10,10 @@ persons) before an agreement is finalized, and its named approvers must see thos
 from __future__ import annotations
 
 from haven.vetting.events import VettingOutcomeDecided
+from haven.vetting.explanations import render as explain
 from haven.vetting.lifecycle import HitKind, Outcome
-from haven.vetting.repository import has_incidents
+from haven.vetting.references import find_by_reference
+from haven.vetting.repository import has_incidents, open_cases_in_windows
 from haven.vetting.screening import Found as ScreeningFinding
 from haven.vetting.screening import Subject as ScreeningSubject
 from haven.vetting.screening import screen_person, screen_subjects
@@ -32,7 +34,10 @@ __all__ = [
     "ScreeningSubject",
     "VettingOutcomeDecided",
     "VettingStatus",
+    "explain",
+    "find_by_reference",
     "has_incidents",
+    "open_cases_in_windows",
     "screen_person",
     "screen_subjects",
     "vetting_status",

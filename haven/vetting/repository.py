@@ -13,14 +13,15 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from haven.accounts.models import User
 from haven.kernel.erasure import blanked
 from haven.kernel.repository import BATCH, Repository
 from haven.people.public import Person
 from haven.security.permissions import Actor, visible_to
+from haven.vetting.lifecycle import CaseState
 from haven.vetting.models import (
     Decision,
     Evidence,
@@ -93,27 +94,56 @@ def outcomes_of_persons(
     return found
 
 
+# The orders the queue can be read in: waiting longest first (the state changed longest
+# ago), most hits first (then waiting longest), or the most recent change first.
+QUEUE_SORTS = ("waiting", "hits", "recent")
+
+
 def queue(
-    session: Session, actor: Actor, *, state: str | None = None, limit: int = 200
-) -> list[tuple[VettingCase, Person, int]]:
-    """Cases the actor may see, oldest state change first, with their person and number of
-    hits; cases of erased persons are left out (nothing of them can be read)."""
+    session: Session,
+    actor: Actor,
+    *,
+    state: str | None = None,
+    sort: str = "waiting",
+    limit: int = 200,
+    offset: int = 0,
+) -> tuple[list[tuple[VettingCase, Person, int]], int]:
+    """One page of the cases the actor may see, with their person and number of hits, and
+    how many cases match in all (counted in the database); cases of erased persons are left
+    out (nothing of them can be read)."""
+    where = [visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None)]
+    if state is not None:
+        where.append(VettingCase.state == state)
+    total = session.scalar(
+        select(func.count())
+        .select_from(VettingCase)
+        .join(Person, Person.id == VettingCase.person_id)
+        .where(*where)
+    )
     hits = (
         select(ScreeningHit.case_id, func.count().label("n"))
         .group_by(ScreeningHit.case_id)
         .subquery()
     )
+    n = func.coalesce(hits.c.n, 0)
+    order: tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]
+    if sort == "hits":
+        order = (n.desc(), VettingCase.state_changed_at, VettingCase.id)
+    elif sort == "recent":
+        order = (VettingCase.state_changed_at.desc(), VettingCase.id.desc())
+    else:
+        order = (VettingCase.state_changed_at, VettingCase.id)
     query = (
-        select(VettingCase, Person, func.coalesce(hits.c.n, 0))
+        select(VettingCase, Person, n)
         .join(Person, Person.id == VettingCase.person_id)
         .outerjoin(hits, hits.c.case_id == VettingCase.id)
-        .where(visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None))
-        .order_by(VettingCase.state_changed_at)
+        .where(*where)
+        .order_by(*order)
         .limit(limit)
+        .offset(offset)
     )
-    if state is not None:
-        query = query.where(VettingCase.state == state)
-    return [(case, person, int(n)) for case, person, n in session.execute(query).all()]
+    rows = [(case, person, int(count)) for case, person, count in session.execute(query).all()]
+    return rows, int(total or 0)
 
 
 def hits_of(session: Session, case_id: uuid.UUID) -> Sequence[ScreeningHit]:
@@ -495,3 +525,13 @@ def erase_person(session: Session, person_id: uuid.UUID) -> None:
             update(model).where(model.person_id == person_id).values(blanked(model)),
             execution_options={"synchronize_session": "fetch"},
         )
+
+
+# --- dashboard figures (counted by the database) ------------------------------------------
+
+
+def open_cases_in_windows(session: Session, actor: Actor, edges: Sequence[datetime]) -> list[int]:
+    """Vetting cases not decided yet, by when they were opened (their age)."""
+    repo = Cases(session)
+    waiting = repo.readable(actor).where(VettingCase.state != str(CaseState.DECIDED))
+    return repo.count_windows(waiting, VettingCase.created_at, edges)

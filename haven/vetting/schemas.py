@@ -447,6 +447,7 @@ class DecisionOut(BaseModel):
 
 class CaseOut(BaseModel):
     id: uuid.UUID
+    reference: str
     person_id: uuid.UUID
     state: str
     status: str
@@ -464,6 +465,7 @@ class CaseOut(BaseModel):
 
 class CaseSummaryOut(BaseModel):
     id: uuid.UUID
+    reference: str
     person_id: uuid.UUID
     state: str
     status: str

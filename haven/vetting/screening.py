@@ -35,7 +35,7 @@ from haven.security.fields import unmasked
 from haven.security.permissions import Actor
 from haven.text import has_myanmar
 from haven.text.units import parse_unit
-from haven.vetting import cases, names, repository
+from haven.vetting import cases, explanations, names, repository
 from haven.vetting.lifecycle import CaseState, HitKind
 from haven.vetting.models import Incident, ScreeningHit, VettingCase
 
@@ -76,7 +76,7 @@ def overlaps(service: Service, occurred_from: date, occurred_to: date) -> bool:
 class Candidate:
     kind: HitKind
     incident_id: uuid.UUID | None
-    label: str  # how the entry is named in an explanation (decrypted, confidential)
+    label: dict[str, str]  # who the entry is, for an explanation (decrypted, confidential)
 
 
 @dataclass
@@ -119,13 +119,15 @@ def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
             unit = _entry_unit(perpetrator.unit)
             registry.records.append(_record(perpetrator.id, name, unit=unit))
             incident = registry.incidents[perpetrator.incident_id]
-            rank = f"{perpetrator.rank} " if perpetrator.rank else ""
             registry.about[perpetrator.id] = Candidate(
                 kind=HitKind.PERPETRATOR,
                 incident_id=incident.id,
-                label=f"alleged perpetrator “{rank}{name}”"
-                + (f" ({perpetrator.unit})" if perpetrator.unit else "")
-                + f" of incident {incident.reference}",
+                label=explanations.perpetrator(
+                    name=name,
+                    rank=perpetrator.rank,
+                    unit=perpetrator.unit,
+                    incident=incident.reference,
+                ),
             )
         lists = {
             w.id: w.name for w in repository.watchlists_of_organisation(session, organisation_id)
@@ -138,7 +140,9 @@ def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
             registry.about[entry.id] = Candidate(
                 kind=HitKind.WATCHLIST,
                 incident_id=None,
-                label=f"entry “{name}” of watchlist “{lists.get(entry.watchlist_id, '')}”",
+                label=explanations.watchlist_entry(
+                    name=name, watchlist=lists.get(entry.watchlist_id, "")
+                ),
             )
     return registry
 
@@ -208,11 +212,6 @@ class Found:
     explanation: str
 
 
-def _period(service: Service) -> str:
-    start = service.start.isoformat() if service.start else "an unknown date"
-    return f"from {start} to {service.end.isoformat()}"
-
-
 def _name_hits(matches: Iterable[ScreeningMatch], registry: Registry) -> list[Found]:
     found: list[Found] = []
     for match in matches:
@@ -225,7 +224,7 @@ def _name_hits(matches: Iterable[ScreeningMatch], registry: Registry) -> list[Fo
                 signature=f"{about.kind}:{match.entry_key}",
                 incident_id=about.incident_id,
                 score=round(match.score, 3),
-                explanation=f"Name may be {about.label}: " + "; ".join(match.reasons) + ".",
+                explanation=explanations.name_hit(about.label, match.reasons),
             )
         )
     return found
@@ -257,11 +256,14 @@ def _unit_hits(
                     signature=f"{HitKind.UNIT_PERIOD}:{incident.id}",
                     incident_id=incident.id,
                     score=1.0,
-                    explanation=(
-                        f"Unit {code} was implicated in incident {incident.reference} "
-                        f"({incident.kind}, {incident.period_text}"
-                        + (f", {incident.township}" if incident.township else "")
-                        + f"); the person served in {code} {_period(service)}."
+                    explanation=explanations.unit_hit(
+                        unit=code,
+                        incident=incident.reference,
+                        kind=incident.kind,
+                        period=incident.period_text,
+                        township=incident.township,
+                        start=service.start,
+                        end=service.end,
                     ),
                 )
             )

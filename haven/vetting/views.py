@@ -43,6 +43,7 @@ from haven.vetting.schemas import (
 )
 from haven.vetting.status import VettingStatus
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
+from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -76,17 +77,26 @@ def _data(values: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/vetting", response_class=HTMLResponse)
-def queue(request: Request, session: DB, actor: HtmlActor, state: str | None = None) -> Response:
-    """The vetting queue: cases waiting longest first, filterable by state."""
+def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """The vetting queue: waiting longest first (or most hits, or most recent first),
+    filterable by state, a page at a time with the count of all that match."""
     require(actor, Permission.VETTING_READ)
+    query = ListQuery.from_request(request, sorts=cases.QUEUE_SORTS, default="waiting")
+    state = query.get("state")
     chosen = CaseState(state) if state in {str(s) for s in CaseState} else None
-    rows = cases.list_cases(session, actor, state=chosen)
-    windows = cases.appeal_windows(session, [case for case, _person, _hits in rows])
+    listing = Listing.load(
+        query,
+        lambda limit, offset: cases.queue_page(
+            session, actor, state=chosen, sort=query.sort, limit=limit, offset=offset
+        ),
+    )
+    windows = cases.appeal_windows(session, [case for case, _person, _hits in listing.items])
     return render(
         request,
         "vetting/queue.html",
         {
-            "rows": rows,
+            "listing": listing,
+            "rows": listing.items,
             "windows": windows,
             "state": chosen,
             "states": list(CaseState),

@@ -11,93 +11,259 @@ a constant number of queries whatever the number of receptions or results.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from haven.accounts import repository as accounts
 from haven.errors import ValidationFailed
 from haven.forces import public as forces
+from haven.i18n import N_
 from haven.kernel.photos import MAX_PHOTO_BYTES
 from haven.matching import public as matching
 from haven.people import public as people
 from haven.reception import public as reception
 from haven.security.permissions import Actor, Permission, require
-from haven.text import UncertainEncoding
+from haven.text import (
+    UncertainEncoding,
+    has_myanmar,
+    to_ascii_digits,
+    to_unicode,
+    zawgyi_probability,
+)
 from haven.text.units import parse_unit
 from haven.validation import parse
 from haven.vetting import public as vetting
 from haven.web.deps import DB, ApiActor, Form, HtmlActor, HtmlFormActor
+from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/people", tags=["people"])
 
 MAX_QUERY = 200
+Ids = Collection[uuid.UUID] | Select[uuid.UUID]
 
 
-def received_from_unit(session: Session, actor: Actor, query: str) -> set[uuid.UUID]:
-    """Persons received from the unit a query names ("LIB 531", "ခလရ ၅၃၁"), of any force;
-    none when the query is not a unit. The people search shows only those the actor may
-    see."""
+def named_units(session: Session, query: str) -> list[uuid.UUID]:
+    """The units (of any force) a query names ("LIB 531", "ခလရ ၅၃၁"); none when the query
+    is not a unit."""
     try:
         code = parse_unit(" ".join(query.split()))
     except UncertainEncoding:  # Burmese text that may be Zawgyi: a name, not a unit
-        return set()
+        return []
     if code is None:
-        return set()
-    unit_ids = forces.unit_ids_by_code(session, code.kind, code.number)
-    if not unit_ids:
-        return set()
-    organisation = None if actor.is_system else actor.organisation_id
-    return reception.persons_from_units(session, unit_ids, organisation_id=organisation)
+        return []
+    return list(forces.unit_ids_by_code(session, code.kind, code.number))
+
+
+# The list's orders; a search adds "best" (whole names and identifiers first) as its default.
+LIST_SORTS = ("newest", "oldest", "name")
+SEARCH_SORTS = ("best", *LIST_SORTS)
+FILTERS = ("classification", "site", "unit", "received_from", "received_to")
+BAD_DATE = N_("Enter a date as year-month-day, for example 2026-11-03.")
+DATES_REVERSED = N_("The first date must not be after the second.")
+NO_SUCH_UNIT = N_("No unit has this code: write it as LIB 531 or ခလရ ၅၃၁.")
+
+
+def as_unicode(query: str) -> str:
+    """The query with single spaces, Burmese typed in Zawgyi converted to Unicode."""
+    query = " ".join(query.split())[:MAX_QUERY]
+    if has_myanmar(query) and zawgyi_probability(query) > 0.5:
+        return " ".join(to_unicode(query).split())
+    return query
+
+
+def search_tiers(session: Session, actor: Actor, query: str) -> list[Ids]:
+    """Whom a query names, best first: the person whose reference number it is and those
+    whose whole name has the query's phonetic keys (any script, any spelling the keys merge),
+    then those with the query's syllables in a row in their name, then those received from the
+    unit it names. Index lookups only; the people search adds NRC, service number and names
+    starting with the query."""
+    tiers: list[Ids] = []
+    by_reference = people.find_by_reference(session, actor, query)
+    names = matching.name_query(query)
+    if names is not None:
+        tiers.append(names.whole)
+    if by_reference is not None:
+        tiers.insert(0, [by_reference.id])
+    if names is not None:
+        tiers.append(names.part)
+    unit_ids = named_units(session, query)
+    if unit_ids:
+        tiers.append(reception.persons_received_where(unit_ids=unit_ids))
+    return tiers
 
 
 def search_people(
     session: Session, actor: Actor, query: str, *, limit: int = 50
 ) -> list[people.Person]:
-    """Persons by name in either script (with or without honorific), father's name, NRC,
-    service number or unit, among those the actor may see."""
-    require(actor, Permission.PERSON_READ)
-    if len(" ".join(query.split())) < 2:
-        return []
-    found = people.search(
-        session, actor, query, limit=limit, person_ids=received_from_unit(session, actor, query)
+    """Persons by name in either script and any common spelling, reference number, NRC,
+    service number or unit, best first, among those the actor may see."""
+    found, _ = find_people(session, actor, query, sort="best", limit=limit)
+    return found
+
+
+def find_people(
+    session: Session,
+    actor: Actor,
+    query: str,
+    *,
+    within: Select[uuid.UUID] | None = None,
+    sort: str = "best",
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[people.Person], int]:
+    """One page of the people list (searched when `query` has two characters or more; "best"
+    is then the default order) and how many in all."""
+    query = as_unicode(query)
+    searching = len(query) >= 2
+    if not searching and sort == "best":
+        sort = "newest"
+    return people.find_people(
+        session,
+        actor,
+        query if searching else "",
+        tiers=search_tiers(session, actor, query) if searching else (),
+        within=within,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
-    return list(found)
 
 
-# --- the search page ---------------------------------------------------------------------
+def _date(value: str, field: str, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(to_ascii_digits(value))
+    except ValueError:
+        errors[field] = BAD_DATE
+        return None
+
+
+def list_filters(
+    session: Session, actor: Actor, listing: ListQuery
+) -> tuple[Select[uuid.UUID] | None, dict[str, str], dict[str, Any]]:
+    """The list's filters as sent: (the persons they keep, or None for no filter; the field
+    errors; the choices the form offers). A value that is not one of the choices is ignored;
+    a date that cannot be read is reported on its field and ignored."""
+    errors: dict[str, str] = {}
+    sites = accounts.sites_visible(session, actor)
+    classification = listing.get("classification")
+    if classification not in {c.value for c in reception.Classification}:
+        classification = ""
+    site = next((s for s in sites if str(s.id) == listing.get("site")), None)
+    unit_ids: list[uuid.UUID] | None = None
+    unit_text = listing.get("unit")[:40]
+    if unit_text:
+        try:
+            code = parse_unit(unit_text)
+        except UncertainEncoding:
+            code = None
+        if code is None:
+            errors["unit"] = NO_SUCH_UNIT
+        else:
+            unit_ids = list(forces.unit_ids_by_code(session, code.kind, code.number))
+    received_from = _date(listing.get("received_from"), "received_from", errors)
+    received_to = _date(listing.get("received_to"), "received_to", errors)
+    if received_from and received_to and received_from > received_to:
+        errors["received_to"] = DATES_REVERSED
+        received_to = None
+    choices = {"sites": sites, "classifications": list(reception.Classification)}
+    if not (classification or site or unit_ids is not None or received_from or received_to):
+        return None, errors, choices
+    within = reception.persons_received_where(
+        classification=classification or None,
+        site_id=site.id if site else None,
+        unit_ids=unit_ids,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    return within, errors, choices
+
+
+def people_list(
+    request: Request, session: Session, actor: Actor, query: str, values: Any = None
+) -> dict[str, Any]:
+    """What the people page shows: the list (searched when there is a query), its filters,
+    and each person's latest reception (unit, date, classification) in a constant number of
+    queries."""
+    require(actor, Permission.PERSON_READ)
+    query = as_unicode(query)
+    sorts = SEARCH_SORTS if len(query) >= 2 else LIST_SORTS
+    list_query = ListQuery.from_request(request, sorts=sorts, values=values)
+    within, errors, choices = list_filters(session, actor, list_query)
+    listing = Listing.load(
+        list_query,
+        lambda limit, offset: find_people(
+            session, actor, query, within=within, sort=list_query.sort, limit=limit, offset=offset
+        ),
+    )
+    ids = [p.id for p in listing.items]
+    latest = reception.latest_receptions(session, ids)
+    return {
+        "q": query,
+        "listing": listing,
+        "results": listing.items,
+        "latest": latest,
+        "units": forces.units_by_id(session, [e.origin_unit_id for e in latest.values()]),
+        "merged": matching.merged_into(session, ids),  # shown as merged duplicates
+        "filters": {name: list_query.get(name) for name in FILTERS},
+        "filter_error": ValidationFailed(fields=errors) if errors else None,
+        "sort_labels": {k: v for k, v in SORT_LABELS.items() if k in sorts},
+        **choices,
+    }
+
+
+SORT_LABELS = {
+    "best": N_("Best match"),
+    "newest": N_("Newest first"),
+    "oldest": N_("Oldest first"),
+    "name": N_("By name"),
+}
+
+
+# --- the people page ----------------------------------------------------------------------
 
 
 @router.get("/people", response_class=HTMLResponse)
-def search_page(request: Request, actor: HtmlActor) -> Response:
-    return render(request, "casefile/search.html", {"q": "", "results": []})
+def search_page(request: Request, session: DB, actor: HtmlActor) -> Response:
+    """Everyone the user may see, newest first, with the list's filters (no name in a URL:
+    the search box posts)."""
+    return render(request, "casefile/search.html", people_list(request, session, actor, ""))
 
 
 @router.post("/people", response_class=HTMLResponse)
 def search(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
-    """Search results (a POST: names never travel in URLs, browser history or access logs)."""
+    """Search results (a POST: names never travel in URLs, browser history or access logs),
+    with the same filters, sorting and paging as the list."""
     q = str(form.get("q", ""))[:MAX_QUERY]
-    results = search_people(session, actor, q) if q else []
-    template = (
-        "casefile/_results.html" if request.headers.get("hx-request") else "casefile/search.html"
-    )
-    merged = matching.merged_into(session, [p.id for p in results])  # shown as merged duplicates
-    return render(request, template, {"q": q, "results": results, "merged": merged})
+    values = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and k != "q"]
+    fragment = bool(request.headers.get("hx-request"))
+    if len(" ".join(q.split())) < 2 and not fragment:
+        # Nothing to search for: the list itself, its filters in the URL (no personal data).
+        listing = ListQuery.from_request(request, sorts=LIST_SORTS, values=values)
+        return RedirectResponse(listing.url(), status_code=303)
+    context = people_list(request, session, actor, q, values)
+    template = "casefile/_results.html" if fragment else "casefile/search.html"
+    return render(request, template, context)
 
 
 @router.post("/people/export")
 def export(session: DB, actor: HtmlFormActor, form: Form) -> Response:
     """The search's results as a spreadsheet (fresh login required; audited)."""
     kind: Literal["csv", "xlsx"] = "xlsx" if form.get("kind") == "xlsx" else "csv"
-    q = str(form.get("q", ""))[:MAX_QUERY]
+    q = as_unicode(str(form.get("q", "")))
     content = people.export_people(
-        session, actor, q, kind=kind, person_ids=received_from_unit(session, actor, q)
+        session, actor, q, kind=kind, tiers=search_tiers(session, actor, q)
     )
     media = {
         "csv": "text/csv; charset=utf-8",
@@ -114,15 +280,32 @@ class SearchQuery(BaseModel):
     """What to look for; sent in the body so that names never appear in URLs or access logs."""
 
     q: str = Field(min_length=2, max_length=MAX_QUERY)
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    per_page: int = Field(default=50, ge=1, le=100)
+    sort: Literal["best", "newest", "oldest", "name"] = "best"
 
 
 @api_router.post("/search")
 def search_people_api(
-    query: SearchQuery, session: DB, actor: ApiActor
+    query: SearchQuery, response: Response, session: DB, actor: ApiActor
 ) -> list[people.PersonSummary]:
-    """Search by name (either script, with or without honorific), father's name, NRC,
-    service number or unit; only persons the caller may see."""
-    return [people.PersonSummary.model_validate(p) for p in search_people(session, actor, query.q)]
+    """Search by name (either script, any common spelling, with or without honorific),
+    reference number, father's name, NRC, service number or unit; only persons the caller
+    may see, best first or as sorted: page `page` of `per_page`. The headers say how many
+    were found in all (`X-Total-Count`) and on how many pages (`X-Page-Count`)."""
+    sort = query.sort
+    found, total = find_people(
+        session,
+        actor,
+        query.q,
+        sort=sort,
+        limit=query.per_page,
+        offset=(query.page - 1) * query.per_page,
+    )
+    pages = max(1, (total + query.per_page - 1) // query.per_page)
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Page-Count"] = str(pages)
+    return [people.PersonSummary.model_validate(p) for p in found]
 
 
 # --- the person's page -------------------------------------------------------------------
@@ -132,12 +315,31 @@ def person_context(session: Session, actor: Actor, person: people.Person) -> dic
     """Everything the person's page shows, in a constant number of queries."""
     events = reception.events_of(session, actor, person)
     weapons = reception.weapons_of_events(session, actor, events)
+    # The history of corrections: who, when, old and new values (ranks by name).
+    corrections = reception.corrections_of_person(session, actor, person.id)
+    corrected_ranks = [
+        uuid.UUID(value)
+        for c in corrections
+        for value in ((c.changes or {}).get("rank_id", {}).get(k) for k in ("before", "after"))
+        if value
+    ]
+    correctors = accounts.users_by_id(
+        session,
+        [c.corrected_by_id for c in corrections]
+        + [e.child_protection_handed_over_by_id for e in events],
+    )
+    ranks = forces.ranks_by_id(session, [*(e.rank_id for e in events), *corrected_ranks])
     return {
         "person": person,
         "events": events,
         "weapons": {e.id: weapons.get(e.id, []) for e in events},
         "units": forces.units_by_id(session, [e.origin_unit_id for e in events]),
-        "ranks": forces.ranks_by_id(session, [e.rank_id for e in events]),
+        "ranks": ranks,
+        "ranks_by_text": {str(k): v for k, v in ranks.items()},
+        "CORRECTION_FIELDS": reception.CORRECTION_FIELDS,
+        "corrections": corrections,
+        "correctors": correctors,
+        "can_record": actor.can(Permission.RECEPTION_RECORD),
         "family": people.family(session, actor, person.id),
         "site": accounts.site_by_id(session, person.site_id),
         "has_photo": people.has_photo(session, actor, person.id),

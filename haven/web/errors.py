@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from haven import i18n
 from haven.errors import AuthenticationRequired, HavenError, NotFound
@@ -25,6 +26,8 @@ from haven.validation import fields_from_errors
 from haven.web.templating import render
 
 log = logging.getLogger("haven.web")
+# The status a request the client abandoned is logged with (no client reads it).
+CLIENT_CLOSED_REQUEST = 499
 
 _HTTP_CODES: dict[int, tuple[str, str]] = {
     404: ("not_found", N_("Not found.")),
@@ -59,10 +62,13 @@ def _json(
 
 def _html(request: Request, status: int, code: str, message: Text | str) -> Response:
     if status == 401:
+        # Someone simply arriving at Haven's address gets the login page as it is, not an
+        # error: "log in to continue" is for a page they asked for by its own address.
+        arriving = code == AuthenticationRequired.code and request.url.path == "/"
         response = render(
             request,
             "login.html",
-            {"message": message, "next": _safe_next(request)},
+            {"message": None if arriving else message, "next": _safe_next(request)},
             status_code=401,
         )
         if request.headers.get("hx-request"):
@@ -121,6 +127,14 @@ def install(app: FastAPI) -> None:
                 request, exc.status_code, code, message, headers=getattr(exc, "headers", None)
             )
         return _html(request, exc.status_code, code, message)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The browser gave up before sending the whole request (a live search superseded by
+        # the next keystroke, a closed tab): nothing went wrong and nobody awaits an answer.
+        route = getattr(request.scope.get("route"), "path", None) or "-"
+        log.debug("client disconnected on %s %s", request.method, route)
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:

@@ -14,8 +14,11 @@ from haven.accounts.sessions import ActiveSession
 from haven.db.engine import READ_FIRST
 from haven.db.migrate import current_revision, head_revision
 from haven.db.types import utcnow
+from haven.people.public import persons_by_id
 from haven.reception import repository as reception_repository
 from haven.security.permissions import Permission
+from haven.web import dashboard as dashboard_charts
+from haven.web.charts import render as render_chart
 from haven.web.deps import DB, LANGUAGE_COOKIE, Form, HtmlActor, SettingsDep, anonymous_csrf
 from haven.web.login import safe_next
 from haven.web.templating import render
@@ -80,6 +83,12 @@ def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
             "user_count": len(users),
             "figures": figures,
             "children": children,
+            # Listed by name and reference number, not by date alone.
+            "child_persons": persons_by_id(session, [e.person_id for e in children]),
+            "charts": [
+                render_chart(chart, request.state.language)
+                for chart in dashboard_charts.charts(session, actor, request.state.language)
+            ],
             "now": utcnow(),
         },
     )

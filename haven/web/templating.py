@@ -13,6 +13,8 @@ from haven import i18n
 from haven.kernel import clock
 from haven.security.permissions import Permission, Role
 from haven.text import places
+from haven.vetting import public as vetting
+from haven.web import notices
 from haven.web.labels import LABELS
 
 HAVEN_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +66,8 @@ def make_environment() -> Environment:
     env.filters["local_time"] = clock.format_local
     env.filters["local_date"] = clock.format_local_date
     env.globals["time_zone"] = clock.zone_name
+    # A screening hit's explanation, stored as facts, written in the reader's language.
+    env.filters["explained"] = vetting.explain
     return env
 
 
@@ -91,7 +95,15 @@ def render(
     values.update(context or {})
     token = i18n.current_language.set(language)
     try:
+        # A success message left by the form that redirected here; fragments leave it for
+        # the page.
+        full_page = "hx-request" not in request.headers
+        message = notices.pending(request) if full_page else None
+        values["notice_message"] = message
         body = ENVIRONMENT.get_template(template).render(values)
     finally:
         i18n.current_language.reset(token)
-    return HTMLResponse(body, status_code=status_code, headers=headers)
+    response = HTMLResponse(body, status_code=status_code, headers=headers)
+    if message is not None:
+        notices.clear(response)
+    return response

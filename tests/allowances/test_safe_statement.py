@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from haven.allowances import batches, entitlements
 from haven.audit.models import AuditEvent
 from haven.config import Settings
+from haven.people.public import Person
 from haven.security.permissions import Role
 from tests import factories as f
 from tests.allowances import support as s
@@ -89,7 +91,9 @@ def test_the_default_statement_is_safe_to_carry(
     page = client.get(f"{statement_url}?lang={language}")
     assert page.status_code == 200
     text = printed(page.text)
-    assert statement_url.rsplit("/", 1)[1] in text  # the reference
+    person = db.get(Person, uuid.UUID(statement_url.rsplit("/", 1)[1]))
+    assert person is not None
+    assert person.reference in text  # the person's reference number, as the office types it
     assert "MMK" in text
     assert "THB" in text
     assert "RC-7781" in text  # the paid instalment's receipt

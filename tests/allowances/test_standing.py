@@ -407,7 +407,7 @@ def test_components_say_who_they_are_open_to_in_english_and_burmese(
         f"equivalent rank in {s.RECEIVING_FORCE}. {guardian}"
     )
     assert plans.describe(components["relocation"], tables, "en") == (
-        f"Open to everyone received. Only for those who chose: Relocate in exile. {guardian}"
+        f"Open to those who chose: Relocate in exile. {guardian}"  # not "everyone"
     )
     # In Burmese: every sentence is translated, the labels too.
     for msgid in (OPEN_TO_CLASSIFICATIONS, OPEN_TO_EVERYONE, OPEN_TO_PATHWAYS, OPEN_TO_RANKS):
@@ -438,7 +438,7 @@ def test_components_say_who_they_are_open_to_in_english_and_burmese(
     assert sentences["defection"] == burmese
     f.login(client, username="plan.reader")
     page = client.get(f"/allowances/plans/{version.id}")
-    assert "Only for those who chose: Relocate in exile." in page.text
+    assert "Open to those who chose: Relocate in exile." in page.text
     pid = s.person(db, w)
     entitlements.recompute(db, s.SYSTEM, [pid])
     f.user(
@@ -475,6 +475,7 @@ def test_the_batch_page_pays_a_child_through_a_guardian(
     token = f.csrf_from(cashier, url)
     page = cashier.get(url).text
     assert "Never hand cash to the child." in page
+    assert f'id="batch-reference">{batch.reference}<' in page
     assert f'value="{mother}"' in page
     assert f'value="{sister}"' not in page  # a 12-year-old is no guardian
     item_id = page.split('action="/allowances/items/')[1].split("/")[0]

@@ -51,15 +51,16 @@ def test_pages_from_plan_to_statement(  # noqa: PLR0915 - one walk through every
         f"{plan_url}/components",
         data={
             "csrf_token": token,
-            "code": "x",
             "kind": "monthly_stipend",
             "currency": "MMK",
             "name_en": "Bad",
-            "rules": '{"instalments": [',
+            "step-0-amount": "1500.50",  # the kyat has no decimals
+            "step-0-months": "3",
         },
     )
     assert wrong.status_code == 422
-    assert 'value="x"' in wrong.text
+    assert 'value="1500.50"' in wrong.text
+    assert "the kyat has no smaller unit" in wrong.text
     assert client.post(f"{plan_url}/publish", data={"csrf_token": token}).status_code == 200
     s.fund_everything(db, w)
     pid = s.person(db, w, dependants=1)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.security.permissions import Role
-from tests.browser import world
+from tests.browser import tally, world
 from tests.browser.conftest import Haven, axe_violations, log_in
 
 
@@ -106,3 +106,17 @@ def test_a_desk_registers_a_few_arrivals_from_the_roll(page: Page, server: str, 
     expect(page.locator("#parties")).to_contain_text(cast.commander)
     expect(page.locator("#total-arrived")).to_have_text(str(arrived + 3))
     assert axe_violations(page) == []
+
+    # The negotiator's day: the next agreement drafted, its commander and its promises.
+    with tally.counting(page) as task:
+        task.go(page, f"{server}/agreements/new")
+        page.fill("#field-code_name", f"Second {cast.code_name}")
+        page.fill("#field-party_name", world.burmese_name().name_latin)
+        page.fill("#field-party_rank", "Major")
+        page.fill("#field-party_unit", "LIB 428")
+        # Ranks and positions retained are ticked already: the programme's promise.
+        expect(page.locator("#field-ranks_retained")).to_be_checked()
+        expect(page.locator("#field-positions_retained")).to_be_checked()
+        page.click("#create-agreement")
+        expect(page.locator("#agreement-status")).to_contain_text("Draft")
+    assert (task.clicks, task.fields) == (2, 4), task

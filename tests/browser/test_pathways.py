@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.security.permissions import Role
-from tests.browser import world
+from tests.browser import tally, world
 from tests.browser.conftest import Haven, axe_violations, log_in
 
 
@@ -56,11 +56,14 @@ def cast(haven: Haven) -> Cast:
 
 def _receive(page: Page, server: str, cast: Cast) -> str:
     log_in(page, server, cast.registrar)
-    page.goto(f"{server}/reception/new")
-    page.fill("#field-name_latin", cast.name)
-    page.check("#classification-defector")
-    page.click("#receive-button")
-    expect(page.locator("#received-notice")).to_be_visible()
+    page.goto(f"{server}/reception/new")  # the desk's form, open all day
+    with tally.counting(page) as reception:
+        page.fill("#field-name_latin", cast.name)
+        page.check("#classification-defector")
+        page.click("#receive-button")
+        expect(page.locator("#received-notice")).to_be_visible()
+    # The registrar's minimum reception: a name and how they came, then Receive.
+    assert (reception.clicks, reception.fields) == (1, 2), reception
     person_url = page.url.split("?")[0]
     page.click("#logout-button")
     return person_url
@@ -68,7 +71,18 @@ def _receive(page: Page, server: str, cast: Cast) -> str:
 
 def _choose_and_work(page: Page, server: str, cast: Cast, person_url: str) -> str:
     log_in(page, server, cast.caseworker)
-    page.goto(person_url)
+    with tally.counting(page) as choice:
+        choice.go(page, person_url)
+        _record_the_choice(page)
+    # The case worker's day: from the person to their free choice recorded, including one
+    # refusal that names what protects the choice (the safeguards) before it is accepted.
+    assert (choice.clicks, choice.fields) == (5, 9), choice
+    case_url = page.url.split("?")[0]
+    _task_and_referral(page, cast, case_url)
+    return case_url
+
+
+def _record_the_choice(page: Page) -> None:
     page.click("#case-link")
     # The explanation is shown, in the person's language, before any choice; none preselected.
     expect(page.locator("#explanation-text")).to_contain_text("We will not force you to fight")
@@ -95,9 +109,6 @@ def _choose_and_work(page: Page, server: str, cast: Cast, person_url: str) -> st
     expect(page.locator("#choice-safeguards")).to_contain_text("Thumbprint attested by Case worker")
     expect(page.locator("#choice")).to_contain_text("explanation version 1")
     assert axe_violations(page) == []
-    case_url = page.url.split("?")[0]
-    _task_and_referral(page, cast, case_url)
-    return case_url
 
 
 def _task_and_referral(page: Page, cast: Cast, case_url: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from haven.security.permissions import Role
-from tests.browser import world
+from tests.browser import tally, world
 from tests.browser.conftest import Haven, axe_violations, log_in
 
 
@@ -17,6 +17,7 @@ from tests.browser.conftest import Haven, axe_violations, log_in
 class Cast:
     officer: world.Account
     prisoner: str  # the person id of a captured soldier not yet registered as a prisoner
+    name: str  # his name in Latin letters, as the officer searches for it
     camp: str  # where the prisoner is first held
     transit: str  # where they are transferred to
 
@@ -42,15 +43,16 @@ def cast(haven: Haven) -> Cast:
                 (f"Hpruso field hospital {suffix}", "hospital", "Hpruso"),
             ],
         )
+        name = world.burmese_name().name_latin
         prisoner = world.receive(
             session,
             site=site,
             classification="captured",
-            name_latin=world.burmese_name().name_latin,
+            name_latin=name,
             origin_unit="LIB 428",
             days_ago=1,
         )
-    return Cast(officer=officer, prisoner=str(prisoner), camp=camp, transit=transit)
+    return Cast(officer=officer, prisoner=str(prisoner), name=name, camp=camp, transit=transit)
 
 
 def test_register_print_card_and_transfer(page: Page, server: str, cast: Cast) -> None:
@@ -61,12 +63,15 @@ def test_register_print_card_and_transfer(page: Page, server: str, cast: Cast) -
 
     page.click("#register-link")
     assert axe_violations(page) == []
-    page.select_option("#field-person_id", value=cast.prisoner)
+    # The person a registrar received is found by a search, not picked from a dropdown.
+    page.fill("#find-q", cast.name)
+    page.click("#find-button")
+    page.click(f"#choose-{cast.prisoner}")
     captured_on = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
     page.fill("#field-captured_on", captured_on)
     page.select_option("#field-place_id", label=cast.camp)
     page.click("#register-button")
-    expect(page.locator("#registered-notice")).to_be_visible()
+    expect(page.locator("#notice")).to_contain_text("Registered")
     expect(page.locator("#pow-place")).to_contain_text(cast.camp)
     expect(page.locator("#cards-table tbody tr")).to_have_count(1)
     assert axe_violations(page) == []
@@ -98,3 +103,16 @@ def test_register_print_card_and_transfer(page: Page, server: str, cast: Cast) -
 
     page.goto(f"{server}/pow")
     expect(page.locator("#notices-pending-count")).not_to_have_text("0")
+
+    # A captured soldier nobody received yet: registered in one form (finding 7).
+    with tally.counting(page) as task:
+        page.click("#register-link")
+        page.fill("#field-name_latin", world.burmese_name().name_latin)
+        page.fill("#field-captured_on", captured_on)
+        page.fill("#field-captured_place", "Near the Hpruso road")
+        page.click("#capture-button")
+        expect(page.locator("#notice")).to_contain_text("Registered")
+    # The prisoner-of-war officer's registration of a captured person from the board.
+    assert (task.clicks, task.fields) == (2, 3), task
+    expect(page.locator("#pow-captured")).to_contain_text("Near the Hpruso road")
+    assert axe_violations(page) == []

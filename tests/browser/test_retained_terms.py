@@ -29,7 +29,7 @@ from haven.security.permissions import Actor, Role
 from haven.vetting import incidents
 from haven.vetting.schemas import IncidentIn
 from tests import factories as f
-from tests.browser import world
+from tests.browser import tally, world
 from tests.browser.conftest import Haven, axe_violations, log_in
 from tests.pathways.support import SAFEGUARDS
 
@@ -171,15 +171,18 @@ def _approve(page: Page, server: str, haven: Haven, cast: Cast) -> None:
     """The approver sees the hits on the commander and the roll, acknowledges them and
     approves; the second approver does the same and the agreement is executed."""
     log_in(page, server, cast.manager)
-    page.goto(f"{server}/agreements/{cast.agreement_id}")
-    hits = page.locator("#screening-hits")
-    expect(hits).to_contain_text(cast.commander)
-    expect(hits).to_contain_text(cast.battalion_commander)
-    page.fill("#field-note", "Neither was in the unit in 2022: checked with the roll.")
-    page.click("#acknowledge-button")
-    expect(page.locator("#screening-acknowledged")).to_be_visible()
-    page.click("#approve-button")
-    expect(page.locator("#agreement-status")).to_have_text("Negotiating")
+    with tally.counting(page) as task:
+        task.go(page, f"{server}/agreements/{cast.agreement_id}")
+        hits = page.locator("#screening-hits")
+        expect(hits).to_contain_text(cast.commander)
+        expect(hits).to_contain_text(cast.battalion_commander)
+        page.fill("#field-note", "Neither was in the unit in 2022: checked with the roll.")
+        page.click("#acknowledge-button")
+        expect(page.locator("#screening-acknowledged")).to_be_visible()
+        page.click("#approve-button")
+        expect(page.locator("#agreement-status")).to_have_text("Negotiating")
+    # The manager's day: an agreement's screening hits read, acknowledged, and approved.
+    assert (task.clicks, task.fields) == (3, 1), task
     with haven.transaction() as session:
         approver = cast.second_approver
         hit_ids = [h.id for h in agreements_repository.hits_of(session, cast.agreement_id)]

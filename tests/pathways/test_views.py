@@ -163,6 +163,7 @@ def test_a_manager_sees_counts_not_cases(
     assert "Mi Mi" not in page.text
     case = repository.case_of_person(db, ids["child"])  # type: ignore[arg-type]
     assert case is not None
+    assert case.reference in page.text  # the waiting case by its reference, not a cut id
     assert client.get(f"/cases/{case.id}").status_code == 403
     assert client.get(f"/cases/{case.id}/notes").status_code == 403
 

@@ -29,7 +29,7 @@ def test_demo_registry(db: Session, fast_settings: Settings) -> None:
     assert db.scalar(select(func.count(PowRecord.id))) == registered
     officer = sessions.actor_for(accounts.user_by_username(db, "pow"))  # type: ignore[arg-type]
     bind_actor(db, officer)
-    assert service.unregistered(db, officer)  # someone is left for the registration page
+    assert service.waiting(db, officer)[1]  # someone is left for the registration page
     shown = board.board(db, officer)
     assert shown.places
     assert shown.notices_pending

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.kernel.sensitivity import bind_actor
+from haven.people.public import Person
 from haven.reception.models import ReceptionEvent, WeaponItem
 from tests import factories as f
 
@@ -95,6 +97,11 @@ def test_the_full_form_is_for_the_files_and_audited(
     text = printed(page.text)
     for value in (SITE, NAME, UNIT, SERIAL, TAG, "Defector", "Rifle", "Reception point"):
         assert value in text, value
+    item = db.get(WeaponItem, uuid.UUID(receipt_url.split("/")[2]))
+    event = db.get(ReceptionEvent, item.reception_id)  # type: ignore[union-attr]
+    person = db.get(Person, event.person_id)  # type: ignore[union-attr]
+    assert person is not None
+    assert person.reference in text  # the person's reference number, for the files
     assert 'id="full-form-notice"' in page.text
     (event,) = db.scalars(
         select(AuditEvent).where(AuditEvent.action == "weapon.receipt_full_form")

@@ -11,6 +11,7 @@ from haven.accounts.sessions import actor_for
 from haven.config import Settings
 from haven.kernel.sensitivity import bind_actor
 from haven.people.models import Person
+from haven.reception.models import ReceptionEvent, WeaponItem
 from tests import factories as f
 
 
@@ -89,16 +90,46 @@ def test_errors_name_the_field_keep_values_and_write_nothing(
         data={
             "csrf_token": token,
             "name_latin": "Aung Aung",
-            "classification": "child",
+            "classification": "defector",
+            "birth_year": "2015",  # may be under 18: a child, and no military question
             "origin_unit": "IB 12",
             "position": "runner",
         },
     )
     assert response.status_code == 422
-    assert 'href="#field-origin_unit"' in response.text
-    assert 'href="#field-position"' in response.text
+    assert 'href="#field-classification"' in response.text
     assert 'value="Aung Aung"' in response.text
+    assert 'id="field-origin_unit"' not in response.text  # shown again without them
+    assert 'id="no-military-questions"' in response.text
     assert db.scalars(select(Person)).all() == []
+
+
+def test_a_child_is_asked_nothing_military_and_what_was_typed_is_not_kept(
+    client: TestClient, db: Session, fast_settings: Settings
+) -> None:
+    """The form hides the military fields once "child" is chosen (CSS, no script); whatever
+    was typed in them before is not kept (the API, which has no such form, answers 422)."""
+    _registrar(client, db, fast_settings)
+    page = client.get("/reception/new").text
+    assert 'class="adult-only"' in page
+    assert 'id="classification-child"' in page
+    token = f.csrf_from(client, "/reception/new")
+    response = client.post(
+        "/reception/new",
+        data={
+            "csrf_token": token,
+            "name_latin": "Aung Aung",
+            "classification": "child",
+            "origin_unit": "IB 12",
+            "position": "runner",
+            "weapon_kind": "rifle",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    event = db.scalars(select(ReceptionEvent)).one()
+    assert (event.origin_unit_text, event.position, event.origin_force_id) == (None, None, None)
+    assert db.scalars(select(WeaponItem)).all() == []
 
 
 def test_errors_in_burmese(client: TestClient, db: Session, fast_settings: Settings) -> None:

@@ -63,6 +63,9 @@ class Operation:
     permission: Permission | None
     record: bool = False
     json: Callable[[World], Any] | None = None
+    # A body naming the record itself (a bulk operation): called with the side whose record
+    # it is, so that the "other" call names the other organisation's record.
+    body: Callable[[World, Side], Any] | None = None
     files: bool = False
     # Multipart files for domain operations: field name -> (filename, content, media type).
     upload: Callable[[World], dict[str, tuple[str, bytes, str]]] | None = None

@@ -68,6 +68,17 @@ OPERATIONS: list[Operation] = [
     ),
     Operation(
         "POST",
+        "/api/cases/assign",
+        P.CASE_MANAGE,
+        record=True,
+        # the side's case, to a case worker of the caller's own organisation
+        body=lambda w, side: {
+            "case_ids": [str(side.ids["case_id"])],
+            "user_id": str(w.mine.ids["user_id"]),
+        },
+    ),
+    Operation(
+        "POST",
         "/api/cases/{case_id}/transfer",
         P.CASE_MANAGE,
         record=True,

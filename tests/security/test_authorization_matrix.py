@@ -328,6 +328,23 @@ CORE_OPERATIONS: list[Operation] = [
     ),
     Operation(
         "POST",
+        "/api/receptions/{reception_id}/corrections",
+        Permission.RECEPTION_RECORD,
+        record=True,
+        json=lambda w: {"reason": "Misheard at the desk", "position": "Cook"},
+    ),
+    Operation(
+        "GET", "/api/receptions/{reception_id}/corrections", Permission.PERSON_READ, record=True
+    ),
+    Operation(
+        "POST",
+        "/api/receptions/{reception_id}/handover",
+        Permission.RECEPTION_RECORD,
+        record=True,
+        json=lambda w: {"handed_over_to": "social_welfare", "receiver": "Township office"},
+    ),
+    Operation(
+        "POST",
         "/api/people/possible-duplicates",
         Permission.PERSON_READ,
         json=lambda w: {"name_latin": "Matrix Person"},
@@ -387,6 +404,8 @@ def _call(client: TestClient, op: Operation, world: World, side: Side, role: Rol
     kwargs: dict[str, Any] = {"headers": f.bearer(world.tokens[role])}
     if op.json:
         kwargs["json"] = op.json(world)
+    if op.body:
+        kwargs["json"] = op.body(world, side)
     if op.query:
         kwargs["params"] = op.query(world)
     if op.upload:

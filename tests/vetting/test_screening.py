@@ -16,7 +16,7 @@ from haven.kernel.sensitivity import bind_actor
 from haven.matching.public import IdentityRecord
 from haven.people.models import Person
 from haven.security.permissions import Actor, Role
-from haven.vetting import cases, incidents
+from haven.vetting import cases, explanations, incidents
 from haven.vetting.models import ScreeningHit
 from haven.vetting.names import baseline
 from haven.vetting.schemas import IncidentIn, parse_period
@@ -125,8 +125,7 @@ def test_recording_incidents_screens_the_unit_on_edge_dates(db: Session) -> None
         "2022-06-16": False,
         "2021": True,
     }
-    explanation = _hits(db, person)[0].explanation
-    assert explanation is not None
+    explanation = explanations.render(_hits(db, person)[0].explanation, "en")
     assert "LIB-531" in explanation
     assert "from 2021-03-01 to 2022-06-15" in explanation
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from haven.accounts.sessions import actor_for
 from haven.config import Settings
 from haven.db.types import utcnow
+from haven.people.public import Person
 from haven.security.permissions import Actor, Role
 from haven.vetting import reports
 from tests import factories as f
@@ -45,6 +46,9 @@ def test_pages_from_hit_to_proposal_and_restriction(
     page = client.get(f"/people/{person_id}").text
     assert "Vetting pending" in page
     assert "vetting-case-link" not in page
+    person = db.get(Person, person_id)
+    assert person is not None
+    assert f'id="person-reference">{person.reference}<' in page  # the person page's header
     client.cookies.clear()
 
     f.login(client, username="vo1")
@@ -76,6 +80,8 @@ def test_pages_from_hit_to_proposal_and_restriction(
     assert "Min Thu" in page
     page = client.get(f"/vetting/persons/{person_id}", follow_redirects=True).text
     assert "Unit LIB-531 was implicated" in page
+    assert case.reference in page
+    assert person.reference in page
     # Hits exist: assessing before hearing the person is refused.
     response = client.post(
         f"/vetting/cases/{case.id}/assessment", data={"csrf_token": token, "assessment": "x"}
