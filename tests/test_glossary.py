@@ -70,7 +70,8 @@ GLOSSARY: tuple[Rule, ...] = (
         r"\bunits?\b",
         ("တပ်",),
         ("တပ်ရင်း", "ယူနစ်"),
-        unless=r"minor units?|smallest unit|birth_year, unit|village, units|battalion",
+        unless=r"minor units?|smallest unit|smaller unit|birth_year, unit|village, units|battalion"
+        r"|%\(unit\)s",
     ),
     Rule("battalion", r"\bbattalion", ("တပ်ရင်း",), ("တပ်ခွဲ",)),
     Rule("company", r"\bcompany\b", ("တပ်ခွဲ",)),
@@ -130,7 +131,7 @@ GLOSSARY: tuple[Rule, ...] = (
         r"\bclear(ed|ance|s)?\b",
         ("ရှင်းလင်း",),
         ("ဖြတ်ကျော်",),
-        unless=r"clear the alert|clear and convincing",
+        unless=r"clear the alert|clear and convincing|clear the filters",
     ),
     Rule("consent", r"\bconsent\b", ("သဘောတူခွင့်ပြုချက်",), ("သဘောတူညီချက်",), unless=r"_interest"),
     Rule("agreement", r"\bagreements?\b", ("သဘောတူညီချက်",), ("သဘောတူခွင့်ပြုချက်",)),

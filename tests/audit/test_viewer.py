@@ -186,7 +186,7 @@ def test_the_viewer_page_shows_events_with_their_changes(
     page = client.get("/audit", params={"action": "person.updated"})
     assert page.status_code == 200
     assert f'id="event-{event.seq}"' in page.text
-    assert "before: Buddhist → after: Christian" in page.text
+    assert "before: <samp>Buddhist</samp> → after: <samp>Christian</samp>" in page.text
     assert "&lt;changed&gt;" in page.text
     assert 'hx-get="/audit/verify"' in page.text
     head = chain.head(db)[0]

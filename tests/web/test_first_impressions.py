@@ -93,7 +93,11 @@ def test_a_cancelled_request_is_no_error(app: FastAPI, caplog: pytest.LogCapture
     }
     with caplog.at_level(logging.DEBUG):
         anyio.run(app, scope, receive, send)
-    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert not any(r.exc_info for r in caplog.records)
+    # Haven's own lines and the server's (another test's leftovers, such as an asyncio task
+    # collected late in this thread, are not this request's).
+    ours = [r for r in caplog.records if r.name.split(".")[0] in {"haven", "uvicorn", "starlette"}]
+    assert [r for r in ours if r.levelno >= logging.ERROR] == []
+    assert not any(r.exc_info for r in ours)
+    assert any("client disconnected" in r.getMessage() for r in ours)
     starts = [m for m in sent if m["type"] == "http.response.start"]
     assert [m["status"] for m in starts] == [499]  # nginx's "client closed request"
