@@ -126,6 +126,7 @@ PAGES: list[tuple[Role | None, str]] = [
     (Role.ADMINISTRATOR, "/programme"),
     (Role.CASE_WORKER, "/jobs"),
     (Role.CASE_WORKER, "/jobs/{job_id}"),
+    (Role.CASE_WORKER, "/jobs/{job_id}/cancel"),
 ]
 
 # GET routes that are not pages a user reaches by a link, with the reason.

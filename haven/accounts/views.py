@@ -20,10 +20,19 @@ from haven.security.errors import TooManyAttempts
 from haven.security.permissions import Permission, Role, require
 from haven.security.webauthn import RelyingParty, relying_party
 from haven.validation import parse
+from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+USER_ADDED = notices.register(N_("The user was added."))
+USER_SAVED = notices.register(N_("The changes were saved."))
+USER_DEACTIVATED = notices.register(
+    N_("The user was deactivated: they can no longer log in, and their sessions have ended.")
+)
+USER_REACTIVATED = notices.register(N_("The user was reactivated: they can log in again."))
+TOKEN_REVOKED = notices.register(N_("The token was revoked: it no longer works."))
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -81,7 +90,7 @@ def create_user(
     except ValidationFailed as error:
         values.pop("password")
         return _user_form(request, session, actor, values=values, error=error)
-    return RedirectResponse(f"/users/{user.id}", status_code=303)
+    return notices.redirect(f"/users/{user.id}", USER_ADDED)
 
 
 @router.get("/users/{user_id}", response_class=HTMLResponse)
@@ -132,7 +141,9 @@ def update_user(
         service.update_user(session, actor, user_id, parse(UserUpdate, values))
     except ValidationFailed as error:
         return _user_page(request, session, actor, user_id, error=error)
-    return RedirectResponse(f"/users/{user_id}", status_code=303)
+    active = values.get("is_active")
+    done = USER_SAVED if active is None else USER_REACTIVATED if active else USER_DEACTIVATED
+    return notices.redirect(f"/users/{user_id}", done)
 
 
 def _reauth(path: str) -> Response:
@@ -244,7 +255,7 @@ def create_token(request: Request, session: DB, actor: HtmlFormActor, form: Form
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(token_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
     tokens.revoke(session, actor, token_id)
-    return RedirectResponse("/account/tokens", status_code=303)
+    return notices.redirect("/account/tokens", TOKEN_REVOKED)
 
 
 # --- one's own password and second factors ----------------------------------------------------

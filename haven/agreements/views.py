@@ -140,6 +140,7 @@ FINALIZED = notices.register(
 )
 APPROVER_NAMED = notices.register(N_("The approver is named."))
 SAVED = notices.register(N_("The agreement is saved."))
+CREATED = notices.register(N_("The agreement was created as a draft."))
 SAVED_WITHDRAWN = notices.register(
     N_(
         "The agreement is saved. The approvals already given are withdrawn: the named "
@@ -288,7 +289,7 @@ def create(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> R
         values["ranks_retained"] = form.get("ranks_retained") == "yes"
         values["positions_retained"] = form.get("positions_retained") == "yes"
         return _new_page(request, session, actor, values, error)
-    return RedirectResponse(f"/agreements/{agreement.id}", status_code=303)
+    return notices.redirect(f"/agreements/{agreement.id}", CREATED)
 
 
 # --- the nominal roll template --------------------------------------------------------------

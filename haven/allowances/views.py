@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -77,7 +77,7 @@ def _start_job(
     wake = getattr(request.app.state, "wake_jobs", None)
     if wake is not None:
         wake()
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    return notices.redirect(f"/jobs/{job_id}", JOB_STARTED)
 
 
 def _base(**extra: Any) -> dict[str, Any]:
@@ -228,7 +228,7 @@ def plan_create(request: Request, session: DB, actor: HtmlFormActor, form: Form)
             ),
             status_code=422,
         )
-    return RedirectResponse(f"/allowances/plans/{version.id}", status_code=303)
+    return notices.redirect(f"/allowances/plans/{version.id}", PLAN_CREATED)
 
 
 def _read_plan_file(upload: object) -> Any:
@@ -262,7 +262,7 @@ def plan_import(request: Request, session: DB, actor: HtmlFormActor, form: Form)
             ),
             status_code=422,
         )
-    return RedirectResponse(f"/allowances/plans/{version.id}", status_code=303)
+    return notices.redirect(f"/allowances/plans/{version.id}", PLAN_IMPORTED)
 
 
 @router.get("/allowances/plans/{version_id}", response_class=HTMLResponse)
@@ -299,6 +299,9 @@ BUDGET_SAVED = notices.register(N_("The budget line was saved."))
 RECOMPUTED_PERSON = notices.register(N_("The entitlements were brought up to date."))
 RECOMPUTED_ALL = notices.register(N_("Entitlements were recomputed for everyone received."))
 BATCH_CREATED = notices.register(N_("The draft batch was created."))
+PLAN_CREATED = notices.register(N_("The plan version was created as a draft."))
+PLAN_IMPORTED = notices.register(N_("The plan version was imported as a draft."))
+JOB_STARTED = notices.register(N_("The work has started. This page shows its progress."))
 ITEM_REMOVED = notices.register(N_("The instalment was taken out of the batch."))
 PAYMENT_RECORDED = notices.register(N_("The payment was recorded."))
 PAYMENT_REVERSED = notices.register(N_("The payment was reversed."))
@@ -970,4 +973,9 @@ def recompute_all(request: Request, session: DB, actor: HtmlFormActor) -> Respon
 
 @router.get("/allowances/reports", response_class=HTMLResponse)
 def report_page(request: Request, session: DB, actor: HtmlActor) -> Response:
-    return render(request, "allowances/reports.html", _base(report=reports.build(session, actor)))
+    names = plans.component_names(session, actor, _language(request))
+    return render(
+        request,
+        "allowances/reports.html",
+        _base(report=reports.build(session, actor), component_names=names),
+    )

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from haven.audit import trail
 from haven.audit.actions import AuditAction
+from haven.audit.actors import actor_text
 from haven.audit.schemas import EventQuery
 from haven.audit.witness import trail_anchors
 from haven.errors import ValidationFailed
@@ -63,6 +64,10 @@ def events_page(request: Request, session: DB, actor: HtmlActor) -> Response:
             "values": values,
             "events": page.events,
             "changes": {e.id: _change_rows(e.changes) for e in page.events},
+            "actor_texts": {
+                e.id: actor_text(e.actor_label, is_system=e.actor_user_id is None)
+                for e in page.events
+            },
             "older": older,
             "newest": newest,
             "actions": list(AuditAction),

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from haven.errors import HavenError, ValidationFailed
@@ -24,14 +24,24 @@ from haven.forces.schemas import (
     RankIn,
     RankUpdate,
 )
+from haven.i18n import N_
 from haven.kernel.clock import local_today
 from haven.kernel.labels import labels
 from haven.security.permissions import Actor, Permission
 from haven.validation import parse
+from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+FORCE_ADDED = notices.register(N_("The force was added."))
+RANK_ADDED = notices.register(N_("The rank was added."))
+RANK_SAVED = notices.register(N_("The rank was saved."))
+EQUIVALENCE_ADDED = notices.register(N_("The rank equivalence was added."))
+POSITION_ADDED = notices.register(N_("The position was added."))
+POSITION_SAVED = notices.register(N_("The position was saved."))
+POSITION_EQUIVALENCE_ADDED = notices.register(N_("The position equivalence was added."))
 
 
 def _list_context(session: Session, actor: Actor) -> dict[str, Any]:
@@ -60,7 +70,7 @@ def create_force(request: Request, session: DB, actor: HtmlFormActor, form: Form
         session.rollback()
         context = _list_context(session, actor) | {"error": error, "values": values}
         return render(request, "forces/list.html", context, status_code=422)
-    return RedirectResponse(f"/forces/{force.id}", status_code=303)
+    return notices.redirect(f"/forces/{force.id}", FORCE_ADDED)
 
 
 def _force_context(session: Session, actor: Actor, force: Force) -> dict[str, Any]:
@@ -133,7 +143,7 @@ def add_rank(
         service.add_rank(session, actor, force_id=force_id, **data.model_dump())
     except (ValidationFailed, HavenError) as error:
         return _rerender(request, session, actor, force_id, error)
-    return RedirectResponse(f"/forces/{force_id}", status_code=303)
+    return notices.redirect(f"/forces/{force_id}", RANK_ADDED)
 
 
 @router.post("/ranks/{rank_id}", response_class=HTMLResponse)
@@ -156,7 +166,7 @@ def update_rank(
         )
     except HavenError as error:
         return _rerender(request, session, actor, rank.force_id, error)
-    return RedirectResponse(f"/forces/{rank.force_id}#rank-{rank.id}", status_code=303)
+    return notices.redirect(f"/forces/{rank.force_id}#rank-{rank.id}", RANK_SAVED)
 
 
 @router.post("/forces/{force_id}/equivalences", response_class=HTMLResponse)
@@ -176,7 +186,7 @@ def add_equivalence(
         service.add_equivalence(session, actor, **data.model_dump())
     except HavenError as error:
         return _rerender(request, session, actor, force_id, error)
-    return RedirectResponse(f"/forces/{force_id}#equivalences", status_code=303)
+    return notices.redirect(f"/forces/{force_id}#equivalences", EQUIVALENCE_ADDED)
 
 
 @router.post("/forces/{force_id}/positions", response_class=HTMLResponse)
@@ -189,7 +199,7 @@ def add_position(
         service.add_position(session, actor, force_id=force_id, **data.model_dump())
     except HavenError as error:
         return _rerender(request, session, actor, force_id, error)
-    return RedirectResponse(f"/forces/{force_id}#positions", status_code=303)
+    return notices.redirect(f"/forces/{force_id}#positions", POSITION_ADDED)
 
 
 @router.post("/positions/{position_id}", response_class=HTMLResponse)
@@ -208,7 +218,7 @@ def update_position(
         )
     except HavenError as error:
         return _rerender(request, session, actor, position.force_id, error)
-    return RedirectResponse(f"/forces/{position.force_id}#position-{position.id}", status_code=303)
+    return notices.redirect(f"/forces/{position.force_id}#position-{position.id}", POSITION_SAVED)
 
 
 @router.post("/forces/{force_id}/position-equivalences", response_class=HTMLResponse)
@@ -228,4 +238,4 @@ def add_position_equivalence(
         service.add_position_equivalence(session, actor, **data.model_dump())
     except HavenError as error:
         return _rerender(request, session, actor, force_id, error)
-    return RedirectResponse(f"/forces/{force_id}#position-equivalences", status_code=303)
+    return notices.redirect(f"/forces/{force_id}#position-equivalences", POSITION_EQUIVALENCE_ADDED)

@@ -6,14 +6,18 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
+from haven.i18n import N_
 from haven.jobs import public
 from haven.jobs.presenting import result_template_of, shown_result, title_of
+from haven.web import notices
 from haven.web.deps import DB, HtmlActor, HtmlFormActor
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+CANCELLED = notices.register(N_("The job was cancelled. What was already saved stays saved."))
 
 
 @router.get("/jobs", response_class=HTMLResponse)
@@ -48,7 +52,14 @@ def job_progress(request: Request, session: DB, actor: HtmlActor, job_id: uuid.U
     return render(request, "jobs/_progress.html", context, headers=headers)
 
 
+@router.get("/jobs/{job_id}/cancel", response_class=HTMLResponse)
+def cancel_job_page(request: Request, session: DB, actor: HtmlActor, job_id: uuid.UUID) -> Response:
+    """The confirmation step before cancelling (a page of its own: the job page refreshes
+    itself without JavaScript, which would close a confirmation opened on it)."""
+    return render(request, "jobs/cancel.html", _context(session, actor, job_id))
+
+
 @router.post("/jobs/{job_id}/cancel", response_class=HTMLResponse)
 def cancel_job(session: DB, actor: HtmlFormActor, job_id: uuid.UUID) -> Response:
     public.cancel(session, actor, job_id)
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    return notices.redirect(f"/jobs/{job_id}", CANCELLED)

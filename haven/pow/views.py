@@ -163,6 +163,9 @@ def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
 
 
 REGISTERED = notices.register(N_("Registered. A capture card is now due."))
+EFFECT_RETURNED = notices.register(N_("The article is recorded as handed back."))
+PLACE_ADDED = notices.register(N_("The place of internment was added."))
+VISIT_RECORDED = notices.register(N_("The visit was recorded."))
 WAITING_PER_PAGE = 25
 MAX_QUERY = 200
 
@@ -327,7 +330,7 @@ def _record_context(session: Session, actor: Actor, pow_id: uuid.UUID) -> dict[s
         "defect_check": _defect_check(session, record),
         "visits": care.visits(session, actor),
         "forces": forces,
-        "force_names": {f.id: f.name for f in forces},
+        "force_names": {f.id: f for f in forces},
         "assessments": {a.id: a for a in service.risk_assessments(session, actor, pow_id)},
         "consents": consents,
         "current_consent": next((c for c in consents if c.superseded_at is None), None),
@@ -465,7 +468,7 @@ def death_certificate_pdf(pow_id: uuid.UUID, session: DB, actor: HtmlActor) -> R
 @router.post("/pow/effects/{effect_id}/return", response_class=HTMLResponse)
 def return_effect(effect_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
     effect = care.return_effect(session, actor, effect_id)
-    return RedirectResponse(f"/pow/records/{effect.pow_id}#effects", status_code=303)
+    return notices.redirect(f"/pow/records/{effect.pow_id}#effects", EFFECT_RETURNED)
 
 
 @router.get("/pow/effects/{effect_id}/receipt", response_class=HTMLResponse)
@@ -513,7 +516,7 @@ def create_place(request: Request, session: DB, actor: HtmlFormActor, form: Form
         session.rollback()
         context = _places_context(session, actor, values, error, "place")
         return render(request, "pow/places.html", context, status_code=422)
-    return RedirectResponse("/pow/places", status_code=303)
+    return notices.redirect("/pow/places", PLACE_ADDED)
 
 
 @router.post("/pow/visits", response_class=HTMLResponse)
@@ -525,7 +528,7 @@ def record_visit(request: Request, session: DB, actor: HtmlFormActor, form: Form
         session.rollback()
         context = _places_context(session, actor, values, error, "visit")
         return render(request, "pow/places.html", context, status_code=422)
-    return RedirectResponse("/pow/places#visits", status_code=303)
+    return notices.redirect("/pow/places#visits", VISIT_RECORDED)
 
 
 # --- advances of pay ------------------------------------------------------------------------

@@ -42,11 +42,26 @@ from haven.vetting.schemas import (
     ReviewIn,
 )
 from haven.vetting.status import VettingStatus
+from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+INTERVIEW_STARTED = notices.register(N_("The interview was started."))
+PROPOSAL_SENT_BACK = notices.register(N_("The proposal was sent back."))
+EVIDENCE_ADDED = notices.register(N_("The evidence was added."))
+# What each form on the case page records, by the form's name (its anchor on the page).
+CASE_FORM_DONE = {
+    "hearing": notices.register(N_("The hearing was recorded.")),
+    "assessment": notices.register(N_("The assessment was recorded.")),
+    "decision": notices.register(
+        N_("The decision was proposed. A second vetting officer must confirm it.")
+    ),
+    "review": notices.register(N_("The review was opened.")),
+    "notification": notices.register(N_("The day the person was told was recorded.")),
+}
 
 
 def _labels() -> dict[str, Any]:
@@ -181,13 +196,13 @@ def _case_form(
         session.rollback()
         context = _case_context(session, actor, case_id, error=error, form_name=name, values=values)
         return render(request, "vetting/case.html", context, status_code=422)
-    return RedirectResponse(f"/vetting/cases/{case_id}#{name}", status_code=303)
+    return notices.redirect(f"/vetting/cases/{case_id}#{name}", CASE_FORM_DONE[name])
 
 
 @router.post("/vetting/cases/{case_id}/interview")
 def start_interview(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
     cases.start_interview(session, actor, case_id)
-    return RedirectResponse(f"/vetting/cases/{case_id}#hearing", status_code=303)
+    return notices.redirect(f"/vetting/cases/{case_id}#hearing", INTERVIEW_STARTED)
 
 
 @router.post("/vetting/cases/{case_id}/hearings", response_class=HTMLResponse)
@@ -274,7 +289,7 @@ def confirm(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
 @router.post("/vetting/cases/{case_id}/withdrawal")
 def withdraw(case_id: uuid.UUID, session: DB, actor: HtmlFormActor) -> Response:
     cases.withdraw_proposal(session, actor, case_id)
-    return RedirectResponse(f"/vetting/cases/{case_id}#decision", status_code=303)
+    return notices.redirect(f"/vetting/cases/{case_id}#decision", PROPOSAL_SENT_BACK)
 
 
 @router.post("/vetting/cases/{case_id}/reviews", response_class=HTMLResponse)
@@ -542,7 +557,7 @@ async def add_evidence(
         session.rollback()
         context = _incident_context(session, actor, incident_id, error)
         return render(request, "vetting/incident.html", context, status_code=422)
-    return RedirectResponse(f"/vetting/incidents/{incident_id}#evidence", status_code=303)
+    return notices.redirect(f"/vetting/incidents/{incident_id}#evidence", EVIDENCE_ADDED)
 
 
 @router.get("/vetting/evidence/{evidence_id}")

@@ -41,11 +41,15 @@ from haven.text import (
 from haven.text.units import parse_unit
 from haven.validation import parse
 from haven.vetting import public as vetting
+from haven.web import notices
 from haven.web.deps import DB, ApiActor, Form, HtmlActor, HtmlFormActor
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+FAMILY_ADDED = notices.register(N_("The family member was added."))
+PHOTO_SAVED = notices.register(N_("The photo was saved."))
 api_router = APIRouter(prefix="/api/people", tags=["people"])
 
 MAX_QUERY = 200
@@ -380,7 +384,7 @@ def add_family(
     except ValidationFailed as error:
         extra = {"family_error": error, "family_values": values}
         return _rerender(request, session, actor, person_id, extra)
-    return RedirectResponse(f"/people/{person_id}#family", status_code=303)
+    return notices.redirect(f"/people/{person_id}#family", FAMILY_ADDED)
 
 
 @router.post("/people/{person_id}/photo", response_class=HTMLResponse)
@@ -393,4 +397,4 @@ def upload_photo(
         people.set_photo(session, actor, person_id, content)
     except ValidationFailed as error:
         return _rerender(request, session, actor, person_id, {"photo_error": error})
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+    return notices.redirect(f"/people/{person_id}", PHOTO_SAVED)

@@ -42,6 +42,17 @@ def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
     return i18n.npgettext(context, singular, plural, n)
 
 
+def _reference_name(item: Any) -> str:
+    """A reference record's name (a force, a rank, a position, a plan component) in the
+    reader's language: its Burmese name on a Burmese page where it has one, otherwise its
+    English name; "—" for none."""
+    if item is None:
+        return "—"
+    english = getattr(item, "name_en", None) or getattr(item, "name", None) or ""
+    burmese = getattr(item, "name_my", None)
+    return str(burmese if burmese and i18n.current_language.get() == "my" else english)
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(_template_dirs()),
@@ -58,6 +69,7 @@ def make_environment() -> Environment:
     env.globals["Permission"] = Permission
     env.globals["LABELS"] = LABELS
     env.filters["t"] = i18n.render
+    env.filters["reference_name"] = _reference_name
     # Places from the reference table (haven/text/places.py): township names offered in forms,
     # and a stored place shown by the table's name in the reader's language.
     env.globals["TOWNSHIP_CHOICES"] = places.choices

@@ -124,6 +124,15 @@ def test_the_tokens_page_issues_read_only_tokens_unless_asked(
     )
     assert writer.status_code == 201
     assert "Read and change records" in writer.text
+    assert 'id="confirm-revoke-1"' in writer.text  # revoking asks first
+    assert "Yes: revoke the token" in writer.text
+    revoke = writer.text.split('action="/account/tokens/')[1].split('"')[0]
+    revoked = client.post(
+        f"/account/tokens/{revoke}", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert revoked.status_code == 303
+    shown = client.get(revoked.headers["location"]).text
+    assert 'role="status" id="notice">The token was revoked: it no longer works.</div>' in shown
 
 
 def test_a_token_is_never_fresh_authentication_a_fresh_action_refuses_it_with_403(

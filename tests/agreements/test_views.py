@@ -122,3 +122,11 @@ def test_the_negotiator_page_shows_terms_refuses_illegal_moves_and_reports_roll_
     )
     assert created.status_code == 422
     assert 'href="#field-code_name"' in created.text
+    created = client.post(
+        "/agreements/new",
+        data={"csrf_token": token, "code_name": "Operation Notice", "site_id": str(t.site.id)},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    shown = client.get(created.headers["location"]).text
+    assert 'role="status" id="notice">The agreement was created as a draft.</div>' in shown

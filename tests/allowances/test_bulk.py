@@ -252,6 +252,16 @@ def test_the_pages_start_a_job_for_many_people_and_work_in_the_request_for_few(
     page = client.get(many.headers["location"])
     assert page.status_code == 200
     assert "Recompute everyone" in page.text
+    assert 'id="notice">The work has started. This page shows its progress.</div>' in page.text
+    # Cancelling asks first, on a page of its own, then says what was done.
+    confirm = client.get(f"{many.headers['location']}/cancel")
+    assert "Yes: cancel the job" in confirm.text
+    cancelled = client.post(
+        f"{many.headers['location']}/cancel", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert cancelled.status_code == 303
+    shown = client.get(cancelled.headers["location"]).text
+    assert 'id="notice">The job was cancelled.' in shown
 
     made = client.post(
         "/allowances/batches",

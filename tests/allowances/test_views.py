@@ -47,6 +47,7 @@ def test_pages_from_plan_to_statement(  # noqa: PLR0915 - one walk through every
     plan_url = imported.headers["location"]
     page = client.get(plan_url)
     assert "Defection payment" in page.text
+    assert 'role="status" id="notice">The plan version was imported as a draft.</div>' in page.text
     wrong = client.post(
         f"{plan_url}/components",
         data={
@@ -117,5 +118,9 @@ def test_pages_from_plan_to_statement(  # noqa: PLR0915 - one walk through every
     report = checker.get("/allowances/reports")
     assert "<svg" in report.text
     assert "Township PAG" in report.text
+    # Each row names its component, never its code.
+    rows = report.text.split('id="report-table">')[1].split("</table>")[0]
+    assert "<td>Defection payment</td>" in rows
+    assert "<td>defection</td>" not in rows
     maker.close()
     checker.close()

@@ -121,6 +121,7 @@ def test_a_case_from_hit_to_decision_by_two_officers(page: Page, server: str, ca
     case_url = _hear_assess_and_propose(page, server, cast)
     log_in(page, server, cast.vetting2)
     page.goto(case_url)
+    page.click("#confirm-decision-open")
     page.click("#confirm-decision")
     expect(page.locator("#decided-notice")).to_be_visible()
     expect(page.locator("#case-status")).to_contain_text("Referred for accountability")

@@ -36,6 +36,8 @@ def test_administrator_corrects_an_unverified_rank_and_adds_an_equivalence(
         follow_redirects=False,
     )
     assert response.status_code == 303
+    shown = client.get(response.headers["location"])
+    assert 'role="status" id="notice">The rank was saved.</div>' in shown.text
     db.expire_all()
     assert private.verified
 
@@ -51,7 +53,9 @@ def test_administrator_corrects_an_unverified_rank_and_adds_an_equivalence(
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    assert "Soldier" in client.get(f"/forces/{army.id}").text
+    shown = client.get(response.headers["location"])
+    assert 'id="notice">The rank equivalence was added.</div>' in shown.text
+    assert "Soldier" in shown.text
 
     bad = client.post(
         f"/forces/{army.id}/equivalences",

@@ -71,7 +71,9 @@ def test_place_form_keeps_free_text_and_shows_table_names_in_the_readers_languag
             follow_redirects=False,
         )
         assert response.status_code == 303, response.text
-    table = client.get("/pow/places").text.split('id="places-table"')[1].split("</table>")[0]
+    page = client.get("/pow/places").text
+    assert 'role="status" id="notice">The place of internment was added.</div>' in page
+    table = page.split('id="places-table"')[1].split("</table>")[0]
     assert "<td>Demoso</td>" in table  # the table's English name for an English reader
     assert "<td>Synthetic hill tract</td>" in table  # free text as typed
     _to_burmese(client)

@@ -110,6 +110,9 @@ def _decide(
         status = _post(first, f"{page}/assessment", {"assessment": "No hits."}, page=page)
         assert status == 303
     assert _post(first, f"{page}/proposal", decision, page=page) == 303
+    offered = second.get(page).text  # the second officer confirms in a step of its own
+    assert 'id="confirm-decision-step"' in offered
+    assert "Yes: confirm the decision" in offered
     assert _post(second, f"{page}/confirmation", {}, page=page) == 303
 
 

@@ -93,9 +93,17 @@ def test_pages_from_hit_to_proposal_and_restriction(
     )
     assert response.status_code == 422
     assert "Record what the person said, or that they declined to speak." in response.text
-    for path, data in (
-        ("hearings", {"held_on": "2026-11-01", "statement": "I was on leave then."}),
-        ("assessment", {"assessment": "Leave records confirm the absence."}),
+    for path, data, done in (
+        (
+            "hearings",
+            {"held_on": "2026-11-01", "statement": "I was on leave then."},
+            "The hearing was recorded.",
+        ),
+        (
+            "assessment",
+            {"assessment": "Leave records confirm the absence."},
+            "The assessment was recorded.",
+        ),
         (
             "proposal",
             {
@@ -104,6 +112,7 @@ def test_pages_from_hit_to_proposal_and_restriction(
                 "reasons": "Absent during the incident.",
                 "disclosed_reasons": "You were on leave when it happened.",
             },
+            "The decision was proposed.",
         ),
     ):
         response = client.post(
@@ -112,6 +121,8 @@ def test_pages_from_hit_to_proposal_and_restriction(
             follow_redirects=False,
         )
         assert response.status_code == 303, (path, response.text)
+        shown = client.get(response.headers["location"]).text
+        assert f'role="status" id="notice">{done}' in shown, path  # the success message
     page = client.get(f"/vetting/cases/{case.id}").text
     assert "A second vetting officer must confirm it." in page
     response = client.post(f"/vetting/cases/{case.id}/confirmation", data={"csrf_token": token})

@@ -238,6 +238,19 @@ def test_add_user_form_keeps_values_and_shows_field_errors(
         follow_redirects=False,
     )
     assert response.status_code == 303
+    user_page = response.headers["location"]
+    shown = client.get(user_page).text
+    assert 'role="status" id="notice">The user was added.</div>' in shown
+    # Deactivating asks first, in a step of its own, then says what was done.
+    assert 'id="confirm-deactivate"' in shown
+    assert "Yes: deactivate the user" in shown
+    response = client.post(
+        user_page, data={"is_active": "false", "csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    shown = client.get(response.headers["location"]).text
+    assert 'id="notice">The user was deactivated' in shown
+    assert 'id="reactivate-button"' in shown
 
 
 def test_a_registrar_cannot_open_user_administration(
