@@ -36,6 +36,7 @@ from haven.web.deps import SESSION_COOKIE
 from tests import sweep
 from tests.conftest import LAPTOP
 from tests.security import test_authorization_matrix
+from tests.vetting import support as vetting_support  # the decided case's reasons
 
 PO = Path(__file__).resolve().parent.parent / "haven/translations/my/LC_MESSAGES/messages.po"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|\{[a-z_]+\}")
@@ -200,7 +201,7 @@ def _seeded_texts() -> set[str]:
     """The texts the world's seeds write (names, places, notes, reasons): data, not the
     interface, whatever their language; the interface's own words (msgids) excepted."""
     found: set[str] = {"Test User"}
-    for module in (*sweep.SEEDS, test_authorization_matrix):
+    for module in (*sweep.SEEDS, test_authorization_matrix, vetting_support):
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
