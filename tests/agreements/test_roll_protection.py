@@ -67,6 +67,8 @@ def test_roll_entry_identity_is_ciphertext_in_the_database(db: Session, t: Team)
         "hvncanary latin",
     ]
     for column, value in row.items():
+        if column != "rank_id" and (column == "id" or column.endswith("_id")):
+            continue  # the row's own links: random ids, where "1975" may occur by chance
         for marker in plain:
             assert marker.lower() not in _as_text(value).lower(), (column, marker)
     # The protected columns hold ciphertext; the old plaintext name key is gone.

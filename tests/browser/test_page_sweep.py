@@ -89,34 +89,35 @@ def _check(page: Page, label: str, failures: list[str]) -> None:
         failures.append(f"{label}: axe {violations}")
 
 
-def test_every_page_fits_every_screen_and_is_accessible_in_both_languages(
-    browser: Browser, haven: Haven, swept: tuple[sweep.SweepWorld, dict[Role, str]]
+# One test per language, so that the two halves of the sweep can run on two workers.
+@pytest.mark.parametrize("language", ["en", "my"])
+def test_every_page_fits_every_screen_and_is_accessible(
+    browser: Browser, haven: Haven, swept: tuple[sweep.SweepWorld, dict[Role, str]], language: str
 ) -> None:
     made, tokens = swept
     base = haven.url
     failures: list[str] = []
-    for language in ("en", "my"):
-        with haven.transaction() as session:
-            session.execute(
-                update(User)
-                .where(User.id.in_([u.id for u in made.users.values()]))
-                .values(language=language)
-            )
-        by_role: dict[Role | None, list[str]] = {}
-        for role, _template, path in sweep.pages(made):
-            by_role.setdefault(role, []).append(path)
-        for role, paths in by_role.items():
-            context = _context(browser, base, language, tokens[role] if role else None)
-            page = context.new_page()
-            try:
-                for path in paths:
-                    label = f"{language} {role} {path}"
-                    response = page.goto(f"{base}{path}")
-                    if response is None or response.status != 200:
-                        failures.append(f"{label}: {response.status if response else 'none'}")
-                        continue
-                    _check(page, label, failures)
-                    page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
-            finally:
-                context.close()
+    with haven.transaction() as session:
+        session.execute(
+            update(User)
+            .where(User.id.in_([u.id for u in made.users.values()]))
+            .values(language=language)
+        )
+    by_role: dict[Role | None, list[str]] = {}
+    for role, _template, path in sweep.pages(made):
+        by_role.setdefault(role, []).append(path)
+    for role, paths in by_role.items():
+        context = _context(browser, base, language, tokens[role] if role else None)
+        page = context.new_page()
+        try:
+            for path in paths:
+                label = f"{language} {role} {path}"
+                response = page.goto(f"{base}{path}")
+                if response is None or response.status != 200:
+                    failures.append(f"{label}: {response.status if response else 'none'}")
+                    continue
+                _check(page, label, failures)
+                page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
+        finally:
+            context.close()
     assert not failures, "\n".join(failures)

@@ -4,11 +4,11 @@ the partner organisation's case worker accepts and completes it; each side sees 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from haven.kernel import clock
 from haven.security.permissions import Role
 from tests.browser import tally, world
 from tests.browser.conftest import Haven, axe_violations, log_in
@@ -114,7 +114,7 @@ def _record_the_choice(page: Page) -> None:
 def _task_and_referral(page: Page, cast: Cast, case_url: str) -> None:
     # A task, added and completed.
     page.fill("#field-title", "Call the mother in Demoso")
-    page.fill("#field-due_on", datetime.now(UTC).date().isoformat())
+    page.fill("#field-due_on", clock.local_today().isoformat())
     page.click("#add-task")
     row = page.locator("#tasks-table tr", has_text="Call the mother in Demoso")
     expect(row).to_contain_text("Open")

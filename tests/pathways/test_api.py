@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
+from haven.kernel import clock
 from haven.kernel.sensitivity import bind_actor
 from haven.pathways.models import CaseNote, PathwayChoice
 from haven.people import erasure
@@ -26,7 +27,7 @@ from tests import factories as f
 from tests.pathways.support import SAFEGUARDS
 
 SYSTEM = Actor.system()
-TODAY = datetime.now(UTC).date()
+TODAY = clock.local_today()  # the programme's today: due dates are checked by it
 
 
 @dataclass

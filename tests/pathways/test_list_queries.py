@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from haven.accounts.models import Organisation, Site
 from haven.accounts.sessions import actor_for
 from haven.config import Settings
+from haven.kernel import clock
 from haven.pathways import service, work
 from haven.pathways.public import Pathway
 from haven.pathways.schemas import NoteIn, ReferralIn, ReferralKind, TaskIn
@@ -27,7 +28,7 @@ from tests.pathways.support import choose, consent_text
 from tests.queries import counting
 
 SYSTEM = Actor.system()
-TODAY = datetime.now(UTC).date()
+TODAY = clock.local_today()  # the programme's today: due dates are checked by it
 
 
 def _count(client: TestClient, engine: Engine, path: str) -> int:

@@ -25,6 +25,7 @@ from haven.config import Settings
 from haven.forces import repository as forces_repository
 from haven.forces import service as forces
 from haven.i18n import Text, render
+from haven.kernel import clock
 from haven.pathways import tracks
 from haven.security.permissions import Actor
 from haven.text import has_myanmar
@@ -40,7 +41,7 @@ from tests.pathways.serve_world import (
 from tests.vetting.support import clear_person
 
 SYSTEM = Actor.system()
-TODAY = datetime.now(UTC).date()
+TODAY = clock.local_today()  # the programme's today: due dates are checked by it
 LONG_AGO = date(2020, 1, 1)
 BELOW_POSITION = (
     "The agreement retains the person's position: {posted} is below {kept}, the equivalent "

@@ -3,12 +3,11 @@ in the form, a task and a referral worked from both sides, the manager's counts.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from haven.config import Settings
+from haven.kernel import clock
 from haven.pathways import repository
 from haven.reception.models import ReceptionEvent
 from haven.security.permissions import Actor, Role
@@ -78,7 +77,7 @@ def test_choice_task_and_referral_through_the_pages(
     bad = client.post(f"{case_url}/tasks", data={"csrf_token": token, "title": "Call mother"})
     assert bad.status_code == 422
     assert 'value="Call mother"' in bad.text
-    today = datetime.now(UTC).date().isoformat()
+    today = clock.local_today().isoformat()
     client.post(
         f"{case_url}/tasks", data={"csrf_token": token, "title": "Call mother", "due_on": today}
     )
