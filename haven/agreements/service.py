@@ -335,15 +335,12 @@ def update_party(
     withdraw_approvals(session, actor, agreement)
     party.identity = after
     session.flush()
-    audit.record(
+    _record_update(
         session,
         actor,
-        AuditAction.AGREEMENT_UPDATED,
-        subject_type="agreement",
-        subject_id=agreement.id,
-        organisation_id=agreement.organisation_id,
+        agreement,
         # The commander's identity is never copied into the trail: which fields changed.
-        changes={f"party.{name}": audit.REDACTED for name in changed}
+        {f"party.{name}": audit.REDACTED for name in changed}
         | {"party_id": {"before": str(party.id), "after": str(party.id)}},
     )
     screening.screen(session, actor, agreement, parties=[party])
@@ -368,14 +365,11 @@ def remove_party(
     withdraw_approvals(session, actor, agreement)
     session.delete(party)
     session.flush()
-    audit.record(
+    _record_update(
         session,
         actor,
-        AuditAction.AGREEMENT_UPDATED,
-        subject_type="agreement",
-        subject_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes={"party_id": {"before": str(party_id), "after": None}, "party": audit.REDACTED},
+        agreement,
+        {"party_id": {"before": str(party_id), "after": None}, "party": audit.REDACTED},
     )
 
 
@@ -431,14 +425,11 @@ def withdraw_approvals(session: Session, actor: Actor, agreement: Agreement) -> 
             withdrawn += 1
     if withdrawn:
         session.flush()
-        audit.record(
+        _record_update(
             session,
             actor,
-            AuditAction.AGREEMENT_UPDATED,
-            subject_type="agreement",
-            subject_id=agreement.id,
-            organisation_id=agreement.organisation_id,
-            changes={"approvals": {"before": withdrawn, "after": 0}},
+            agreement,
+            {"approvals": {"before": withdrawn, "after": 0}},
         )
     return withdrawn
 
@@ -496,14 +487,11 @@ def update(
         else:
             setattr(agreement, name, value)
     session.flush()
-    audit.record(
+    _record_update(
         session,
         actor,
-        AuditAction.AGREEMENT_UPDATED,
-        subject_type="agreement",
-        subject_id=agreement.id,
-        organisation_id=agreement.organisation_id,
-        changes={k: (str(v) if not isinstance(v, dict | str) else v) for k, v in changes.items()},
+        agreement,
+        {k: (str(v) if not isinstance(v, dict | str) else v) for k, v in changes.items()},
     )
     if set(changes) & set(TERM_FIELDS):
         withdraw_approvals(session, actor, agreement)
@@ -637,3 +625,18 @@ def _move(
 
 def site_scoped(actor: Actor) -> bool:
     return actor.scope is Scope.SITE and not actor.is_system
+
+
+def _record_update(
+    session: Session, actor: Actor, agreement: Agreement, changes: dict[str, Any]
+) -> None:
+    """The audit event of a change to the agreement (its fields, parties or approvals)."""
+    audit.record(
+        session,
+        actor,
+        AuditAction.AGREEMENT_UPDATED,
+        subject_type="agreement",
+        subject_id=agreement.id,
+        organisation_id=agreement.organisation_id,
+        changes=changes,
+    )
