@@ -75,6 +75,11 @@ class Keyring:
         return self._derive("blind-index")
 
     @cached_property
+    def sync_key(self) -> bytes:
+        """Wraps this node's synchronisation private keys and seals conflicts' values."""
+        return self._derive("sync")
+
+    @cached_property
     def backup_key(self) -> bytes:
         return self._derive("backup")
 

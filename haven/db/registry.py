@@ -13,6 +13,7 @@ import haven.pow.models
 import haven.programme.models
 import haven.reception.models
 import haven.security.models
+import haven.sync.models
 import haven.vetting.models  # noqa: F401
 from haven.db.base import Base
 

@@ -106,11 +106,21 @@ def publish(session: Session, actor: Actor, event: Event) -> None:
             subscription.handler(session, actor, event)
 
 
-def publish_many(session: Session, actor: Actor, events: Sequence[Event]) -> None:
+def publish_many(
+    session: Session,
+    actor: Actor,
+    events: Sequence[Event],
+    *,
+    domains: tuple[str, ...] | None = None,
+) -> None:
     """Publish several events at once: each subscription in turn gets every event it is
     subscribed to, in a single call when it has a set version (`handles_many`), else one by
     one. Handlers therefore see the whole set already written (a bulk path writes first,
-    then publishes)."""
+    then publishes).
+
+    `domains` (package names) limits the handlers to those domains': synchronisation applies
+    records made elsewhere, whose own consequences (a child's case) came with them, and asks
+    only the domains that derive records of their own (duplicate keys, screening)."""
     if not events:
         return
     if not _wired[0]:
@@ -118,6 +128,8 @@ def publish_many(session: Session, actor: Actor, events: Sequence[Event]) -> Non
             f"{type(events[0]).__name__} published before haven.wiring.wire() loaded the handlers"
         )
     for subscription in list(_subscriptions):
+        if domains is not None and not subscription.handler.__module__.startswith(domains):
+            continue
         mine = [event for event in events if isinstance(event, subscription.event)]
         if not mine:
             continue

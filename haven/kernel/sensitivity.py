@@ -108,10 +108,15 @@ def reader_for(actor: Actor) -> Callable[[str, str, str | None], bool]:
     return reader
 
 
+ACTOR_ID = "haven.actor_id"
+
+
 def bind_actor(session: Session, actor: Actor) -> None:
     """Bind the actor's reader to the session. Called only where the actor is resolved (the
-    request's actor dependency, the command line's transaction, a test's acting user)."""
+    request's actor dependency, the command line's transaction, a test's acting user).
+    The actor's user id is kept too, for the change log of synchronisation (`haven.sync`)."""
     bind_reader(session, reader_for(actor))
+    session.info[ACTOR_ID] = actor.user_id
 
 
 def revealed_classes(actor: Actor, fields: dict[str, Sensitivity]) -> list[str]:

@@ -23,7 +23,16 @@ from haven.matching.service import (
     possible_duplicates,
 )
 
+from haven.matching.phonetic import joined, name_keys
+
+
+def name_key(name: str | None) -> str:
+    """A name's phonetic key in either script (syllable keys joined), '' for no name."""
+    return joined(name_keys(name))
+
+
 __all__ = [
+    "name_key",
     "Decision",
     "DeduplicationResult",
     "Duplicates",

@@ -360,6 +360,22 @@ class EncryptedField(Generic[T]):
         if self.blind is not None:
             setattr(instance, self.blind.attr, self.index_of(session, value))
 
+    def open_blob(self, session: Session, instance: object, blob: bytes | None) -> T:
+        """The plain value of a ciphertext of this field of `instance` (a value it held before,
+        from the session's history), without noting a read: for synchronisation, which seals
+        what it opens to headquarters at once. A destroyed key reads as empty."""
+        owner_id = self._owner_id(instance)
+        if blob is None or owner_id is None:
+            return self.codec.empty()
+        key = self._keys().get(session, owner_id, create=False)
+        if key is None:
+            return self.codec.empty()
+        table, column, _ = self._column()
+        raw = unseal(
+            key, bytes(blob), associated_data(table, column, owner_id), what=f"{table}.{column}"
+        )
+        return self.codec.decode(raw)
+
     def index_of(self, session: Session, value: object) -> str | None:
         """The blind index of a plain value by the field's rule (None: no index)."""
         if self.blind is None:

@@ -14,6 +14,7 @@ from haven.vetting.explanations import render as explain
 from haven.vetting.lifecycle import HitKind, Outcome
 from haven.vetting.references import find_by_reference
 from haven.vetting.repository import has_incidents, open_cases_in_windows
+from haven.vetting.repository import watchlist_entries_of_organisation as watchlist_entries
 from haven.vetting.screening import Found as ScreeningFinding
 from haven.vetting.screening import Subject as ScreeningSubject
 from haven.vetting.screening import screen_person, screen_subjects
@@ -26,6 +27,7 @@ from haven.vetting.status import (
 )
 
 __all__ = [
+    "watchlist_entries",
     "PAYABLE",
     "STATUS_LABELS",
     "HitKind",

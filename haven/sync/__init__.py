@@ -1,0 +1,1 @@
+"""Field nodes and synchronisation with headquarters (docs/field-sites.md)."""
