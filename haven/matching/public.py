@@ -10,6 +10,7 @@ from __future__ import annotations
 from haven.matching.dedupe import Result as DeduplicationResult
 from haven.matching.dedupe import run as deduplicate
 from haven.matching.lifecycle import Decision, ReviewState
+from haven.matching.phonetic import joined, name_keys
 from haven.matching.records import IdentityRecord, ScreeningMatch
 from haven.matching.reindex import reindex_profiles
 from haven.matching.screening import Watchlist, screen_against
@@ -23,8 +24,6 @@ from haven.matching.service import (
     possible_duplicates,
 )
 
-from haven.matching.phonetic import joined, name_keys
-
 
 def name_key(name: str | None) -> str:
     """A name's phonetic key in either script (syllable keys joined), '' for no name."""
@@ -32,7 +31,6 @@ def name_key(name: str | None) -> str:
 
 
 __all__ = [
-    "name_key",
     "Decision",
     "DeduplicationResult",
     "Duplicates",
@@ -45,6 +43,7 @@ __all__ = [
     "forget",
     "has_reviews",
     "merged_into",
+    "name_key",
     "name_query",
     "possible_duplicates",
     "reindex_profiles",

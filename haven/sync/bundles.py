@@ -86,6 +86,7 @@ class Up:
     audit_seq: int
     audit_hash: str | None
     changes: list[UpChange]
+    watch_hash: str | None = None  # of the watchlist hashes the node holds
 
 
 def make_up(up: Up, signing_private: bytes) -> bytes:
@@ -94,6 +95,7 @@ def make_up(up: Up, signing_private: bytes) -> bytes:
         "last": up.last,
         "down_seq": up.down_seq,
         "audit": [up.audit_seq, up.audit_hash],
+        "watch": up.watch_hash,
         "changes": [
             [str(c.id), c.seq, c.table, c.record_id, c.op, base64.b64encode(c.sealed).decode()]
             for c in up.changes
@@ -121,6 +123,7 @@ def read_up(data: bytes, signing_public: bytes) -> Up:
             int(audit_seq),
             audit_hash,
             changes,
+            body.get("watch"),
         )
     except (KeyError, TypeError, ValueError, IndexError):
         raise BundleRefused("the bundle's content is not a list of changes") from None

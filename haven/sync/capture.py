@@ -314,7 +314,9 @@ def _write(session: Session) -> None:
             "fields": sorted(change.fields),
             "site_id": None,
             "everywhere": False,
-            "origin_node": origin,
+            # A record headquarters must send back to its origin too (a conflict kept
+            # headquarters' value) is headquarters' own change.
+            "origin_node": None if change.touched or change.op == "touch" else origin,
             "actor_id": actor_id,
             "payload": None,
             "created_at": now,

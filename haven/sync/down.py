@@ -28,6 +28,7 @@ from haven.sync.errors import NotANode, SyncRefused
 from haven.sync.models import Identity, Node, Role
 from haven.sync.tables import BY_TABLE, ORDER, REFERENCE, model_of
 from haven.sync.values import current, read_all, write
+from haven.sync.watch import digest_of, watch_digests
 
 
 def _records(session: Session, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -48,7 +49,7 @@ def changed_for(session: Session, node: Node) -> tuple[list[tuple[str, str]], in
     """The records changed at headquarters (or applied there) since the node's last
     acknowledged down bundle, that go to the node's site; and the log position they are as of."""
     last = repository.last_seq(session)
-    return repository.changed_for_site(session, node.down_acked_seq, node.site_id), last
+    return repository.changed_for_site(session, node.down_acked_seq, node.site_id, node.id), last
 
 
 def snapshot_for(session: Session, node: Node) -> list[tuple[str, str]]:
@@ -75,6 +76,10 @@ def make_down_for(
         keys, to_seq = snapshot_for(session, node), int(me.last_seq)
     else:
         keys, to_seq = changed_for(session, node)
+        # The watchlists' hashes again when they changed since the node last said what it holds.
+        digests = watch_digests(session, me, node)
+        if watch is None and digest_of(digests) != node.watch_hash:
+            watch = digests
     down = bundles.Down(
         hq_id=me.node_id,
         node_id=node.id,

@@ -93,6 +93,8 @@ class Node(TimestampMixin, Base):
     audit_seq: Mapped[int] = mapped_column(default=0)
     audit_hash: Mapped[str | None] = mapped_column(String(64))
     audit_warning: Mapped[str | None] = mapped_column(String(300))
+    # The hash of the watchlist hashes the node said it holds (with its last up bundle).
+    watch_hash: Mapped[str | None] = mapped_column(String(64))
     enrolled_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
@@ -156,9 +158,7 @@ class Conflict(IdMixin, TimestampMixin, Base):
     record_id: Mapped[str] = mapped_column(String(36))
     field: Mapped[str] = mapped_column(String(60))
     # The person's data (both values and the base): deleted with them (haven.sync.handlers).
-    values_ct: Mapped[bytes] = mapped_column(
-        LargeBinary, info=sensitive(Sensitivity.CONFIDENTIAL)
-    )
+    values_ct: Mapped[bytes] = mapped_column(LargeBinary, info=sensitive(Sensitivity.PERSONAL))
     change_id: Mapped[uuid.UUID]
     node_actor_id: Mapped[uuid.UUID | None]
     node_changed_at: Mapped[datetime | None]

@@ -37,7 +37,7 @@ from haven.sync import bundles, crypto, repository
 from haven.sync.capture import APPLYING, ROUTING_ATTRS, open_change, seal_info, touch
 from haven.sync.errors import NodeRevoked, SyncRefused, UnknownNode
 from haven.sync.models import Change, Conflict, Identity, Inbox, Node, NodeState, Role
-from haven.sync.tables import BY_TABLE, model_of
+from haven.sync.tables import BY_TABLE, UP, model_of
 from haven.sync.values import current, write
 
 # The domains whose handlers derive headquarters' own records from applied changes. The
@@ -103,6 +103,7 @@ def receive(session: Session, data: bytes) -> Receipt:
         raise SyncRefused(str(refused)) from None
     node.last_contact_at = utcnow()
     _witness(node, up.audit_seq, up.audit_hash)
+    node.watch_hash = up.watch_hash
     node.down_acked_seq = max(node.down_acked_seq, min(up.down_seq, me.last_seq))
     receipt = Receipt(node_id=node.id, acked=node.applied_seq)
     private = crypto.unwrap(keyring_of(session), "sealing", me.sealing_private)
@@ -166,7 +167,7 @@ def _apply(session: Session, node: Node, up: bundles.Up, private: bytes, receipt
                 if change.seq != node.applied_seq + 1:
                     receipt.gap = (node.applied_seq + 1, change.seq)
                     break
-                if change.table not in BY_TABLE or not BY_TABLE[change.table].up:
+                if change.table not in UP:
                     raise SyncRefused(code="table_not_synchronised")
                 body = open_change(
                     private,

@@ -106,13 +106,18 @@ def drop_changes(session: Session, up_to: int, *, before: datetime | None = None
     session.execute(statement)
 
 
-def changed_for_site(session: Session, after: int, site_id: uuid.UUID) -> list[tuple[str, str]]:
-    """(table, record) of headquarters' changes after `after` going to the site, in order."""
+def changed_for_site(
+    session: Session, after: int, site_id: uuid.UUID, node_id: uuid.UUID
+) -> list[tuple[str, str]]:
+    """(table, record) of headquarters' changes after `after` going to the site, in order;
+    not the node's own changes applied here (it has them), unless headquarters kept its own
+    value over one (a conflict: `origin_node` is then None)."""
     rows = session.execute(
         select(Change.table_name, Change.record_id)
         .where(
             Change.seq > after,
             or_(Change.everywhere.is_(True), Change.site_id == site_id),
+            or_(Change.origin_node.is_(None), Change.origin_node != node_id),
         )
         .order_by(Change.seq)
     ).all()
@@ -194,6 +199,10 @@ def replace_watch_hashes(session: Session, digests: Sequence[str]) -> None:
     session.execute(delete(WatchHash))
     if digests:
         session.add_all(WatchHash(digest=d) for d in sorted(set(digests)))
+
+
+def watch_hashes(session: Session) -> list[str]:
+    return sorted(session.scalars(select(WatchHash.digest)))
 
 
 def watch_hash_found(session: Session, digests: set[str]) -> bool:

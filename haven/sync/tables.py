@@ -36,6 +36,9 @@ class Synced:
     table: str
     route: Route
     up: bool = False
+    # Reference data a field node may also make (a unit first named in an import there):
+    # it travels up like a site's work and down like reference data.
+    both: bool = False
     # Columns written from other columns (a name's search key): they follow the fields they
     # come from and never make a conflict of their own.
     derived: frozenset[str] = field(default_factory=frozenset)
@@ -53,7 +56,7 @@ SYNCED: tuple[Synced, ...] = (
     Synced("forces", Route.EVERYWHERE),
     Synced("ranks", Route.EVERYWHERE),
     Synced("rank_aliases", Route.EVERYWHERE),
-    Synced("units", Route.EVERYWHERE),
+    Synced("units", Route.EVERYWHERE, both=True),
     Synced("rank_equivalences", Route.EVERYWHERE),
     Synced("positions", Route.EVERYWHERE),
     Synced("position_equivalences", Route.EVERYWHERE),
@@ -82,7 +85,7 @@ SYNCED: tuple[Synced, ...] = (
 )
 BY_TABLE = {synced.table: synced for synced in SYNCED}
 ORDER = {synced.table: index for index, synced in enumerate(SYNCED)}
-UP = frozenset(synced.table for synced in SYNCED if synced.up)
+UP = frozenset(synced.table for synced in SYNCED if synced.up or synced.both)
 # Tables headquarters replaces whole at a new node's enrolment (the node has none of its own).
 REFERENCE = tuple(synced.table for synced in SYNCED if not synced.up)
 # Columns no table sends: bookkeeping each database keeps for itself.

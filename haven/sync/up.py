@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from haven.audit import chain
 from haven.db.session import keyring_of
-from haven.sync import bundles, crypto, repository
+from haven.sync import bundles, crypto, repository, watch
 from haven.sync.down import field_identity
 from haven.sync.errors import NotANode
 from haven.sync.models import Change, Identity
@@ -52,6 +52,7 @@ def _bundle(session: Session, me: Identity, changes: Sequence[Change], private: 
             bundles.UpChange(c.id, c.seq, c.table_name, c.record_id, c.op, c.payload or b"")
             for c in changes
         ],
+        watch_hash=watch.digest_of(repository.watch_hashes(session)),
     )
     return bundles.make_up(up, private)
 

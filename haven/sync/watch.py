@@ -14,6 +14,7 @@ with the names is the check.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 
@@ -34,6 +35,11 @@ def watch_digests(session: Session, me: Identity, node: Node) -> list[str]:
     with unmasked(session):
         names = [entry.name for entry in watchlist_entries(session, node.organisation_id)]
     return sorted(digests_of(me.watch_key, names))
+
+
+def digest_of(digests: Iterable[str]) -> str:
+    """One hash of a set of watchlist hashes: whether a node holds headquarters' current set."""
+    return hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
 
 
 def digests_of(key: bytes, names: Iterable[str | None]) -> set[str]:

@@ -27,7 +27,6 @@ from haven.vetting.status import (
 )
 
 __all__ = [
-    "watchlist_entries",
     "PAYABLE",
     "STATUS_LABELS",
     "HitKind",
@@ -44,4 +43,5 @@ __all__ = [
     "screen_subjects",
     "vetting_status",
     "vetting_statuses",
+    "watchlist_entries",
 ]

@@ -87,6 +87,7 @@ def upgrade() -> None:
         sa.Column("audit_seq", sa.Integer(), nullable=False),
         sa.Column("audit_hash", sa.String(length=64), nullable=True),
         sa.Column("audit_warning", sa.String(length=300), nullable=True),
+        sa.Column("watch_hash", sa.String(length=64), nullable=True),
         sa.Column("enrolled_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_by_id", sa.Uuid(), nullable=True),
