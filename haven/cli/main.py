@@ -12,8 +12,10 @@ from haven.cli import (
     jobs,
     keys,
     matching,
+    node,
     people,
     serve,
+    sync,
     tokens,
     users,
     wipe,
@@ -36,6 +38,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(matching.app, name="matching")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(node.app, name="node")
+app.add_typer(sync.app, name="sync")
 app.command("import")(jobs.import_file)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)

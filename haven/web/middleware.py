@@ -23,6 +23,10 @@ LANGUAGE_COOKIE = "haven_lang"
 # Largest request body accepted. Uploads (photos, import files) are at most 5 MB; everything
 # under this limit is parsed in memory, so no personal data is spooled to a temporary file.
 MAX_BODY_BYTES = 8 * 1024 * 1024
+# A field node's up bundle (haven.sync.api, which enforces it and answers 413 in JSON): a
+# backlog of weeks is larger, and it is one opaque byte string, never spooled to a file.
+SYNC_PREFIX = "/api/sync/"
+SYNC_BODY_BYTES = 50 * 1024 * 1024
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -85,7 +89,7 @@ class HavenMiddleware:
             except Exception:  # noqa: BLE001 - a malformed cookie header is the client's problem
                 parsed = SimpleCookie()
             cookies = {k: m.value for k, m in parsed.items()}
-        refusal = _body_refusal(scope["method"], headers)
+        refusal = _body_refusal(scope["method"], headers, scope["path"])
         if refusal is not None:
             status, text = refusal
             await send(
@@ -162,10 +166,11 @@ def log_request(
     )
 
 
-def _body_refusal(method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+def _body_refusal(method: str, headers: dict[str, str], path: str) -> tuple[int, str] | None:
     """Refuse bodies over MAX_BODY_BYTES, and bodies of unknown length, before reading them."""
     if method not in ("POST", "PUT", "PATCH"):
         return None
+    limit = SYNC_BODY_BYTES if path.startswith(SYNC_PREFIX) else MAX_BODY_BYTES
     length = headers.get("content-length")
     if length is None:
         if "chunked" in headers.get("transfer-encoding", ""):
@@ -173,6 +178,6 @@ def _body_refusal(method: str, headers: dict[str, str]) -> tuple[int, str] | Non
         return None
     if not length.isdigit():
         return 400, "Invalid Content-Length."
-    if int(length) > MAX_BODY_BYTES:
-        return 413, "What you sent is too large (at most 8 MB)."
+    if int(length) > limit:
+        return 413, f"What you sent is too large (at most {limit // (1024 * 1024)} MB)."
     return None
