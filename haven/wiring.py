@@ -20,6 +20,7 @@ import haven.pow.handlers
 import haven.reception.handlers
 import haven.reception.import_jobs
 import haven.standing.handlers
+import haven.sync.handlers
 import haven.vetting.handlers
 from haven.jobs import kinds
 from haven.kernel import events
@@ -33,6 +34,7 @@ HANDLER_MODULES = (
     haven.pow.handlers,
     haven.reception.handlers,
     haven.standing.handlers,
+    haven.sync.handlers,
     haven.vetting.handlers,
 )
 

@@ -35,6 +35,7 @@ from tests.security import (
     matrix_vetting,
 )
 from tests.security.test_authorization_matrix import _side
+from tests.sync import seed as sync_seed
 
 # The authorisation matrix's seeds: every domain's records for one organisation; then the
 # later states those stop short of (a child, a decided case, a paid batch, a negotiation).
@@ -47,6 +48,7 @@ SEEDS = [
     matrix_matching,
     matrix_programme,
     matrix_jobs,
+    sync_seed,
     sweep_states,
 ]
 
@@ -141,6 +143,10 @@ PAGES: list[tuple[Role | None, str]] = [
     (Role.CASE_WORKER, "/jobs"),
     (Role.CASE_WORKER, "/jobs/{job_id}"),
     (Role.CASE_WORKER, "/jobs/{job_id}/cancel"),
+    (Role.REGISTRAR, "/sync"),
+    (Role.ADMINISTRATOR, "/sync/nodes"),
+    (Role.REGISTRAR, "/sync/conflicts"),
+    (Role.REGISTRAR, "/sync/conflicts/{conflict_id}"),
 ]
 
 # GET routes that are not pages a user reaches by a link, with the reason.

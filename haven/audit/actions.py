@@ -178,3 +178,9 @@ class AuditAction(StrEnum):
     MATCH_MERGED = "match.merged"
     MATCH_UNMERGED = "match.unmerged"
     MATCH_AUTO_LINKED = "match.auto_linked"
+
+    # --- synchronisation (haven.sync): never a value, only which field of which record ---
+    SYNC_NODE_CODE_ISSUED = "sync.node_code_issued"
+    SYNC_NODE_REVOKED = "sync.node_revoked"
+    SYNC_CONFLICT_VIEWED = "sync.conflict_viewed"
+    SYNC_CONFLICT_DECIDED = "sync.conflict_decided"

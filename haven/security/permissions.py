@@ -59,6 +59,11 @@ class Permission(StrEnum):
     POW_PAY_MANAGE = "pow.pay_manage"
     POSTING_OVERRIDE = "posting.override"
     PROGRAMME_MANAGE = "programme.manage"
+    # Headquarters' registry of field nodes (haven.sync): see it; issue enrolment codes and
+    # revoke nodes. Conflicts between a node and headquarters are decided by whoever may write
+    # the record (PERSON_WRITE, CASE_WRITE), not by a permission of their own.
+    SYNC_NODES_READ = "sync.nodes_read"
+    SYNC_NODES_MANAGE = "sync.nodes_manage"
 
 
 class Role(Labelled):
@@ -156,6 +161,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASE_MANAGE,
             Permission.POSTING_OVERRIDE,
             Permission.PROGRAMME_MANAGE,
+            Permission.SYNC_NODES_READ,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -175,6 +181,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CONSENT_TEXT_MANAGE,
             Permission.POW_PAY_MANAGE,
             Permission.PROGRAMME_MANAGE,
+            Permission.SYNC_NODES_READ,
+            Permission.SYNC_NODES_MANAGE,
         }
     ),
 }

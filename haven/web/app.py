@@ -45,6 +45,8 @@ from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
 from haven.security import running
+from haven.sync import api as sync_api
+from haven.sync import views as sync_views
 from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
 from haven.web import casefile, errors, login, pages
@@ -97,6 +99,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     programme_views.router,
     jobs_api.router,
     jobs_views.router,
+    sync_api.router,
+    sync_views.router,
 )
 
 
