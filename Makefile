@@ -21,7 +21,7 @@ HOST ?= $(or $(HAVEN_HOST),127.0.0.1)
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale clean
+	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale bench-sync clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://$(HOST):$(PORT) (make run PORT=8080)"
@@ -132,6 +132,11 @@ bench-matching-1m: deps
 # A 5,000-row import as a job through the real server, another user served meanwhile.
 bench-import-job: deps
 	$(PY) -m bench.import_job
+
+# Synchronisation: 10,000 registrations at a field node, bytes per person and the time to apply
+# them at headquarters (SQLCipher; BENCH_SYNC_ARGS="--postgres" for PostgreSQL at headquarters).
+bench-sync: deps
+	$(PY) -m bench.bench_sync $(BENCH_SYNC_ARGS)
 
 bench-scale: deps
 	$(PY) -m bench.scale --people 100000

@@ -31,6 +31,7 @@ from haven.matching import public as matching
 from haven.people import public as people
 from haven.reception import public as reception
 from haven.security.permissions import Actor, Permission, require
+from haven.sync import watch as sync_watch
 from haven.text import (
     UncertainEncoding,
     has_myanmar,
@@ -350,6 +351,8 @@ def person_context(session: Session, actor: Actor, person: people.Person) -> dic
         "can_write": actor.can(Permission.PERSON_WRITE),
         "vetting": vetting.vetting_status(session, person.id),
         "vetting_labels": vetting.STATUS_LABELS,
+        # A field node screens from keyed hashes only: a hit is a prompt, HQ checks the names.
+        "asks_headquarters": sync_watch.asks_headquarters(session, person.id),
     }
 
 
