@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
-from haven.db.types import new_id
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces import repository
 from haven.forces.models import (
@@ -403,6 +402,16 @@ def force_lookup(session: Session, actor: Actor) -> ForceLookup:
     return ForceLookup(keys=keys)
 
 
+# Units first named at two field nodes are one unit at headquarters (docs/field-sites.md): a
+# unit's id is made from what makes it unique (force, kind, number), so both laptops make the
+# same id and headquarters finds the unit already there.
+UNIT_IDS = uuid.UUID("5b0f5c9e-3f3c-4d1e-9a57-2b7f3f6c1a10")
+
+
+def unit_id(force_id: uuid.UUID, kind: str, number: str) -> uuid.UUID:
+    return uuid.uuid5(UNIT_IDS, f"{force_id}:{kind}:{number}")
+
+
 def resolve_unit(session: Session, actor: Actor, force_id: uuid.UUID, written: str) -> Unit | None:
     """The unit a person wrote ("LIB 531", "ခလရ ၅၃၁" …), created on first mention.
 
@@ -415,7 +424,12 @@ def resolve_unit(session: Session, actor: Actor, force_id: uuid.UUID, written: s
     unit = repository.unit_by_code(session, force_id, code.kind, code.number)
     if unit is not None:
         return unit
-    unit = Unit(force_id=force_id, kind=code.kind, number=code.number)
+    unit = Unit(
+        id=unit_id(force_id, code.kind, code.number),
+        force_id=force_id,
+        kind=code.kind,
+        number=code.number,
+    )
     session.add(unit)
     session.flush()
     audit.record(
@@ -447,7 +461,12 @@ def resolve_units(
     new: dict[tuple[str, str], Unit] = {}
     for code in codes.values():
         if code is not None and code not in known and code not in new:
-            new[code] = Unit(id=new_id(), force_id=force_id, kind=code[0], number=code[1])
+            new[code] = Unit(
+                id=unit_id(force_id, code[0], code[1]),
+                force_id=force_id,
+                kind=code[0],
+                number=code[1],
+            )
     if new:
         session.add_all(new.values())
         session.flush()

@@ -118,4 +118,5 @@ def down_bundle(session: SyncDB, body: Body) -> Response:
     if at.tzinfo is None or abs(utcnow() - at) > REQUEST_AGE:
         raise RequestRefused
     node.last_contact_at = utcnow()
+    receive.first_contact(node)
     return Response(down.make_down_for(session, me, node), media_type=BUNDLE_TYPE)

@@ -21,6 +21,7 @@ import uuid
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, text
@@ -31,8 +32,8 @@ from haven.db.types import new_id, utcnow
 from haven.kernel.sensitivity import ACTOR_ID
 from haven.sync import crypto, repository
 from haven.sync.models import Identity, Role
-from haven.sync.tables import BY_TABLE, UP, Route, synced_of
-from haven.sync.values import current, encode, read_all, shape
+from haven.sync.tables import BY_TABLE, UP, Route, model_of, synced_of
+from haven.sync.values import current, encode, is_default, read_all, shape
 
 APPLYING = "haven.sync.applying"  # session.info: the origin node id of changes being applied
 _NOTED = "haven.sync.noted"
@@ -330,7 +331,7 @@ def _write(session: Session) -> None:
                 table=change.table,
                 record_id=change.record_id,
                 op=change.op,
-                body={"f": change.fields, "a": encode(actor_id), "t": now.isoformat()},
+                body=_body(change, actor_id, now),
             )
         else:
             site = sites.get((change.table, change.record_id))
@@ -340,6 +341,31 @@ def _write(session: Session) -> None:
                 row["site_id"] = site
         rows.append(row)
     repository.add_changes(connection, rows)
+
+
+def _body(change: Merged, actor_id: Any, now: datetime) -> dict[str, Any]:
+    """What a change says: a record made travels as its values ("v"), leaving out those it
+    would take anyway (a column's empty default); a record changed as each field's value before
+    and after ("f"); who ("a") and when ("t")."""
+    body: dict[str, Any] = {"a": encode(actor_id), "t": now.isoformat()}
+    if change.op == "insert":
+        model = model_of(change.table)
+        body["v"] = {
+            name: after
+            for name, (_, after) in change.fields.items()
+            if not is_default(model, name, after)
+        }
+    else:
+        body["f"] = change.fields
+    return body
+
+
+def changed_fields(body: dict[str, Any]) -> dict[str, list[Any]]:
+    """A change's fields as [before, after], whichever form it travelled in."""
+    if "v" in body:
+        return {name: [None, value] for name, value in body["v"].items()}
+    fields: dict[str, list[Any]] = body.get("f", {})
+    return fields
 
 
 def seal_info(

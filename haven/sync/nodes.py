@@ -123,16 +123,23 @@ def enrol(session: Session, *, code: str, request: dict[str, Any]) -> dict[str, 
     if node.node_state is NodeState.REVOKED:
         raise NodeRevoked
     try:
-        node.sealing_public = base64.b64decode(request["sealing"], validate=True)
-        node.signing_public = base64.b64decode(request["signing"], validate=True)
+        sealing = base64.b64decode(request["sealing"], validate=True)
+        signing = base64.b64decode(request["signing"], validate=True)
     except (KeyError, TypeError, ValueError):
         raise SyncRefused(N_("The enrolment request is damaged."), code="bad_request") from None
-    if len(node.sealing_public) != 32 or len(node.signing_public) != 32:
+    if len(sealing) != 32 or len(signing) != 32:
         raise SyncRefused(N_("The enrolment request is damaged."), code="bad_request")
-    node.code_hash = None
-    node.code_expires_at = None
-    node.state = NodeState.ACTIVE.value
-    node.enrolled_at = node.last_contact_at = utcnow()
+    if node.node_state is NodeState.ACTIVE:
+        # The same laptop asking again (its answer was lost on the way): the same answer. The
+        # code stays good for these keys only, until it expires or the laptop is first heard
+        # from (`receive.first_contact`).
+        if (node.sealing_public, node.signing_public) != (sealing, signing):
+            raise BadEnrolmentCode
+    else:
+        node.sealing_public, node.signing_public = sealing, signing
+        node.state = NodeState.ACTIVE.value
+        node.enrolled_at = utcnow()
+    node.last_contact_at = utcnow()
     session.flush()
     identity = {
         "node": str(node.id),

@@ -34,7 +34,14 @@ from haven.reception.public import PersonReceived, ReceptionCorrected
 from haven.security.fields import seal, unmasked, unseal
 from haven.security.permissions import Actor
 from haven.sync import bundles, crypto, repository
-from haven.sync.capture import APPLYING, ROUTING_ATTRS, open_change, seal_info, touch
+from haven.sync.capture import (
+    APPLYING,
+    ROUTING_ATTRS,
+    changed_fields,
+    open_change,
+    seal_info,
+    touch,
+)
 from haven.sync.errors import NodeRevoked, SyncRefused, UnknownNode
 from haven.sync.models import Change, Conflict, Identity, Inbox, Node, NodeState, Role
 from haven.sync.tables import BY_TABLE, UP, model_of
@@ -85,6 +92,12 @@ def known_node(session: Session, node_id: uuid.UUID) -> Node:
     return node
 
 
+def first_contact(node: Node) -> None:
+    """The laptop was heard from with its own key: its enrolment code is spent."""
+    node.code_hash = None
+    node.code_expires_at = None
+
+
 def receive(session: Session, data: bytes) -> Receipt:
     """Apply an up bundle (see the module docstring); the caller commits."""
     me = headquarters(session)
@@ -102,6 +115,7 @@ def receive(session: Session, data: bytes) -> Receipt:
     except bundles.BundleRefused as refused:
         raise SyncRefused(str(refused)) from None
     node.last_contact_at = utcnow()
+    first_contact(node)
     _witness(node, up.audit_seq, up.audit_hash)
     node.watch_hash = up.watch_hash
     node.down_acked_seq = max(node.down_acked_seq, min(up.down_seq, me.last_seq))
@@ -196,7 +210,7 @@ def _apply_one(
 ) -> int:
     model = model_of(change.table)
     record_id = uuid.UUID(change.record_id)
-    fields: dict[str, list[Any]] = body.get("f", {})
+    fields = changed_fields(body)
     instance = session.get(model, record_id)
     if change.op == "erase":
         if instance is not None and instance.erased_at is None:
@@ -229,7 +243,7 @@ def _three_way(
 ) -> int:
     """Apply each field whose value here is the one the node replaced; keep both values of
     one changed here too (a conflict). Derived fields follow only a change with no conflict."""
-    fields: dict[str, list[Any]] = body.get("f", {})
+    fields = changed_fields(body)
     node_actor = uuid.UUID(body["a"]) if body.get("a") else None
     conflicts = 0
     primaries: set[str] = set()

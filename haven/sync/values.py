@@ -118,3 +118,22 @@ def write(instance: Any, name: str, raw: Any) -> None:
     if name in the_shape.encrypted and value is None:
         value = the_shape.encrypted[name].codec.empty()
     setattr(instance, name, value)
+
+
+def is_default(cls: type[Any], name: str, value: Any) -> bool:
+    """Whether a new record of `cls` takes `value` for `name` without being told: an empty
+    value of a column whose default is empty (None, or a list or dict made empty), or of an
+    encrypted field. Such values need not travel."""
+    the_shape = shape(cls)
+    if name in the_shape.encrypted:
+        return value is None or value == {}
+    column = sa_inspect(cls).columns[name]
+    default = column.default
+    if value is None:
+        return default is None and column.server_default is None
+    if value in ([], {}) and default is not None and callable(getattr(default, "arg", None)):
+        try:
+            return bool(default.arg(None) == value)
+        except TypeError:
+            return False
+    return False
