@@ -239,7 +239,9 @@ def merge(noted: list[Noted]) -> list[Merged]:
         person = n.record_id if n.table == "persons" else n.routing.get("person_id")
         if person is not None and str(person) in erased:
             if n.table == "persons" and n.erased:
-                merged[key] = Merged(n.table, n.record_id, "erase", {}, n.routing)
+                # Only when: both ends keep the same erasure time.
+                when = {"erased_at": n.fields["erased_at"]}
+                merged[key] = Merged(n.table, n.record_id, "erase", when, n.routing)
             elif n.table != "persons":
                 merged.pop(key, None)
             continue
@@ -348,7 +350,9 @@ def _body(change: Merged, actor_id: Any, now: datetime) -> dict[str, Any]:
     would take anyway (a column's empty default); a record changed as each field's value before
     and after ("f"); who ("a") and when ("t")."""
     body: dict[str, Any] = {"a": encode(actor_id), "t": now.isoformat()}
-    if change.op == "insert":
+    if change.op == "erase":
+        body["f"] = change.fields
+    elif change.op == "insert":
         model = model_of(change.table)
         body["v"] = {
             name: after

@@ -203,6 +203,7 @@ def _apply_record(session: Session, record: dict[str, Any], mine: set[str] | Non
             erase_person(
                 session, Actor.system("headquarters"), instance.id, reason="erased at headquarters"
             )
+            write(instance, "erased_at", record["v"]["erased_at"])
             return True
         return False
     values: dict[str, Any] = record["v"]

@@ -215,6 +215,8 @@ def _apply_one(
     if change.op == "erase":
         if instance is not None and instance.erased_at is None:
             erase_person(session, actor, record_id, reason=f"erased at field node {node.name}")
+            if "erased_at" in fields:  # the time it was erased at the node, on both ends
+                write(instance, "erased_at", fields["erased_at"][1])
         return 0
     if change.op == "delete":
         if instance is not None:
