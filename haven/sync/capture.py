@@ -59,6 +59,7 @@ class Noted:
     routing: dict[str, Any]
     where: SessionTransaction
     erased: bool = False
+    origin: uuid.UUID | None = None  # the node whose change headquarters was applying
 
 
 def touch(session: Session, table: str, record_id: str, routing: dict[str, Any]) -> None:
@@ -79,6 +80,7 @@ class Merged:
     fields: dict[str, list[Any]] = field(default_factory=dict)
     routing: dict[str, Any] = field(default_factory=dict)
     touched: bool = False
+    origin: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def _note(session: Session, _context: Any) -> None:
     if where is None:  # pragma: no cover - a flush always runs in a transaction
         return
     noted: list[Noted] = session.info.setdefault(_NOTED, [])
+    start = len(noted)
     for instance in session.new:
         synced = synced_of(type(instance))
         if synced is None or not _logs(session, synced.table):
@@ -167,6 +170,9 @@ def _note(session: Session, _context: Any) -> None:
                 erased=erased,
             )
         )
+    origin = session.info.get(APPLYING)
+    for n in noted[start:]:
+        n.origin = origin
 
 
 def _routing(instance: Any) -> dict[str, Any]:
@@ -241,13 +247,17 @@ def merge(noted: list[Noted]) -> list[Merged]:
             if n.table == "persons" and n.erased:
                 # Only when: both ends keep the same erasure time.
                 when = {"erased_at": n.fields["erased_at"]}
-                merged[key] = Merged(n.table, n.record_id, "erase", when, n.routing)
+                merged[key] = Merged(
+                    n.table, n.record_id, "erase", when, n.routing, origin=n.origin
+                )
             elif n.table != "persons":
                 merged.pop(key, None)
             continue
         known = merged.get(key)
         if known is None:
-            merged[key] = Merged(n.table, n.record_id, n.op, dict(n.fields), n.routing)
+            merged[key] = Merged(
+                n.table, n.record_id, n.op, dict(n.fields), n.routing, origin=n.origin
+            )
         elif _fold(known, n):
             del merged[key]
     return list(merged.values())
@@ -267,6 +277,8 @@ def _fold(known: Merged, n: Noted) -> bool:
         return False
     if known.op == "touch":
         known.op, known.touched = "update", True
+    if known.origin != n.origin:
+        known.origin = None  # changed here too: headquarters' own change, for every node
     for name, (before, after) in n.fields.items():
         if name in known.fields:
             known.fields[name][1] = after
@@ -301,7 +313,6 @@ def _write(session: Session) -> None:
     ).scalar_one()
     first = int(last) - len(changes) + 1
     actor_id = session.info.get(ACTOR_ID)
-    origin = session.info.get(APPLYING)
     now = utcnow()
     sites = _sites(session, changes) if identity.role == Role.HEADQUARTERS else {}
     rows = []
@@ -319,7 +330,7 @@ def _write(session: Session) -> None:
             "everywhere": False,
             # A record headquarters must send back to its origin too (a conflict kept
             # headquarters' value) is headquarters' own change.
-            "origin_node": None if change.touched or change.op == "touch" else origin,
+            "origin_node": None if change.touched or change.op == "touch" else change.origin,
             "actor_id": actor_id,
             "payload": None,
             "created_at": now,
