@@ -184,3 +184,6 @@ class AuditAction(StrEnum):
     SYNC_NODE_REVOKED = "sync.node_revoked"
     SYNC_CONFLICT_VIEWED = "sync.conflict_viewed"
     SYNC_CONFLICT_DECIDED = "sync.conflict_decided"
+    SYNC_NODE_ENROLLED = "sync.node_enrolled"
+    SYNC_UP_APPLIED = "sync.up_applied"
+    SYNC_DOWN_APPLIED = "sync.down_applied"

@@ -17,6 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
 from haven.db.session import keyring_of
 from haven.db.types import utcnow
 from haven.people.public import erase_person
@@ -161,6 +163,18 @@ def apply_down(session: Session, data: bytes) -> dict[str, int]:
         repository.replace_watch_hashes(session, down.watch)
     identity.last_sync_at = utcnow()
     identity.last_sync_error = None
+    audit.record(
+        session,
+        Actor.system("headquarters"),
+        AuditAction.SYNC_DOWN_APPLIED,
+        subject_type="sync_node",
+        subject_id=identity.node_id,
+        organisation_id=identity.organisation_id,
+        changes={
+            "as_of": {"before": None, "after": down.to_seq},
+            "applied": {"before": None, "after": applied},
+        },
+    )
     session.flush()
     return {"applied": applied, "skipped": skipped, "acked": identity.acked_seq}
 

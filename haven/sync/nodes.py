@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
 from haven.db.session import keyring_of
 from haven.db.types import new_id, utcnow
 from haven.errors import NotFound, ValidationFailed
@@ -140,6 +142,14 @@ def enrol(session: Session, *, code: str, request: dict[str, Any]) -> dict[str, 
         node.state = NodeState.ACTIVE.value
         node.enrolled_at = utcnow()
     node.last_contact_at = utcnow()
+    audit.record(
+        session,
+        Actor.system(f"field node {node.name}"),
+        AuditAction.SYNC_NODE_ENROLLED,
+        subject_type="sync_node",
+        subject_id=node.id,
+        organisation_id=node.organisation_id,
+    )
     session.flush()
     identity = {
         "node": str(node.id),

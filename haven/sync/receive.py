@@ -24,6 +24,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from haven.audit import service as audit
+from haven.audit.actions import AuditAction
 from haven.db.keyring import Keyring
 from haven.db.session import keyring_of
 from haven.db.types import new_id, utcnow
@@ -128,6 +130,19 @@ def receive(session: Session, data: bytes) -> Receipt:
         _apply(session, node, up, private, receipt)
         _drain(session, node, private, receipt)
     receipt.acked = node.applied_seq
+    audit.record(
+        session,
+        Actor.system(f"field node {node.name}"),
+        AuditAction.SYNC_UP_APPLIED,
+        subject_type="sync_node",
+        subject_id=node.id,
+        organisation_id=node.organisation_id,
+        changes={
+            "bundle": {"before": None, "after": f"{up.first}-{up.last}"},
+            "applied": {"before": None, "after": receipt.applied},
+            "conflicts": {"before": None, "after": receipt.conflicts},
+        },
+    )
     waiting = repository.held(session, node.id)
     receipt.held = len(waiting)
     if waiting and receipt.gap is None:

@@ -73,9 +73,9 @@ def test_an_erasure_at_headquarters_reaches_the_node(world: w.World) -> None:
 def test_headquarters_witnesses_the_nodes_audit_head(world: w.World) -> None:
     laptop = world.nodes[0]
     w.register(laptop, name_latin="Mu Mu")
-    w.sync(world, 0)
     with laptop.tx() as session:
         seq, digest = chain.head(session)
+    w.apply_up(world, w.bundle_up(laptop))
     with world.hq.tx() as session:
         node = session.get(Node, world.node_ids[0])
         assert node is not None
