@@ -47,7 +47,16 @@ DICTIONARY = (
     b'"weapon_specialisations": "birth_approximate": false true null "prefix": "nrc": '
     b'"service_number": "phone": "religion": "disability": {} "a": "t": "2026-'
 )
-ROUTING_ATTRS = ("site_id", "person_id", "case_id", "reception_id", "agreement_id", "user_id")
+ROUTING_ATTRS = (
+    "site_id",
+    "person_id",
+    "case_id",
+    "reception_id",
+    "agreement_id",
+    "user_id",
+    "survivor_id",
+    "merged_id",
+)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from haven.audit import service as audit
@@ -139,7 +140,7 @@ def apply_down(session: Session, data: bytes) -> dict[str, int]:
     identity = field_identity(session)
     down = open_down(session, identity, data)
     acknowledge(session, identity, down.acked)
-    applied = skipped = 0
+    applied = skipped = unheld = 0
     if down.to_seq <= identity.down_seq and not down.snapshot:
         skipped = len(down.records)
     else:
@@ -148,12 +149,22 @@ def apply_down(session: Session, data: bytes) -> dict[str, int]:
         try:
             with unmasked(session):
                 if down.snapshot:
-                    _clear_reference(session)
+                    _clear_reference(session, down.records)
                 for record in down.records:
-                    if _apply_record(
-                        session, record, pending.get((record["t"], record["r"]), set())
-                    ):
-                        applied += 1
+                    mine = pending.get((record["t"], record["r"]), set())
+                    if down.snapshot:  # a new laptop: nothing here to miss
+                        applied += int(_apply_record(session, record, mine))
+                        continue
+                    try:
+                        with session.begin_nested():
+                            done = _apply_record(session, record, mine)
+                            session.flush()
+                    except IntegrityError:
+                        # It refers to a record this laptop never held (a merge with a person
+                        # registered before it was enrolled): headquarters keeps it.
+                        unheld += 1
+                        continue
+                    applied += int(done)
                 session.flush()
         finally:
             session.info.pop(APPLYING, None)
@@ -176,7 +187,7 @@ def apply_down(session: Session, data: bytes) -> dict[str, int]:
         },
     )
     session.flush()
-    return {"applied": applied, "skipped": skipped, "acked": identity.acked_seq}
+    return {"applied": applied, "skipped": skipped, "unheld": unheld, "acked": identity.acked_seq}
 
 
 def acknowledge(session: Session, identity: Identity, acked: int) -> None:
@@ -192,12 +203,16 @@ def acknowledge(session: Session, identity: Identity, acked: int) -> None:
         repository.drop_changes(session, acked, before=cutoff)
 
 
-def _clear_reference(session: Session) -> None:
-    """Enrolment: the reference data `haven db upgrade` made here gives way to
-    headquarters' (same records, headquarters' ids)."""
+def _clear_reference(session: Session, records: list[dict[str, Any]]) -> None:
+    """Enrolment: the reference data `haven db upgrade` made here gives way to headquarters'
+    (the same records under headquarters' ids); a record headquarters has under the same id
+    stays, and takes headquarters' values."""
     if repository.any_change(session):
         raise SyncRefused(code="node_not_new")
-    repository.clear_reference(session, keep=frozenset({"organisations", "sites", "users"}))
+    keep: dict[str, set[uuid.UUID]] = {}
+    for record in records:
+        keep.setdefault(record["t"], set()).add(uuid.UUID(record["r"]))
+    repository.clear_reference(session, keep=keep)
     session.flush()
 
 

@@ -186,13 +186,17 @@ def reference_ids(session: Session, table: str, site_id: uuid.UUID) -> list[str]
         statement = statement.join(agreements, agreements.id == model.agreement_id).where(
             agreements.site_id == site_id
         )
+    elif route is Route.MERGE:
+        return []  # a new laptop holds no persons, so no merge of theirs
     return [str(i) for i in session.scalars(statement)]
 
 
-def clear_reference(session: Session, *, keep: frozenset[str]) -> None:
+def clear_reference(session: Session, *, keep: dict[str, set[uuid.UUID]]) -> None:
+    """Delete every reference record but those `keep` names (by table), the tables that refer
+    to others first."""
     for table in reversed(REFERENCE):
-        if table not in keep:
-            session.execute(delete(model_of(table)))
+        model = model_of(table)
+        session.execute(delete(model).where(model.id.not_in(keep.get(table, set()))))
 
 
 def replace_watch_hashes(session: Session, digests: Sequence[str]) -> None:
@@ -236,6 +240,9 @@ def sites_of(
     record they belong to (a case's person...), one query per kind of link."""
     found: dict[tuple[str, str], Any] = {}
     for route, records in wanted.items():
+        if route is Route.MERGE:
+            found.update(_merge_sites(connection, records))
+            continue
         attr = _link_query(route, [])[0]
         links = list({r[attr] for _, r in records if r.get(attr) is not None})
         site_by_link: dict[Any, Any] = {}
@@ -244,6 +251,23 @@ def sites_of(
                 site_by_link[link] = site
         for key, routing in records:
             found[key] = site_by_link.get(routing.get(attr))
+    return found
+
+
+def _merge_sites(
+    connection: Connection, records: list[tuple[tuple[str, str], dict[str, Any]]]
+) -> dict[tuple[str, str], Any]:
+    persons = Base.metadata.tables["persons"]
+    ids = {r[a] for _, r in records for a in ("survivor_id", "merged_id") if r.get(a)}
+    site_of: dict[Any, Any] = {}
+    if ids:
+        statement = select(persons.c.id, persons.c.site_id).where(persons.c.id.in_(ids))
+        site_of = {row[0]: row[1] for row in connection.execute(statement)}
+    found: dict[tuple[str, str], Any] = {}
+    for key, routing in records:
+        survivor = site_of.get(routing.get("survivor_id"))
+        merged = site_of.get(routing.get("merged_id"))
+        found[key] = survivor if survivor is not None and survivor == merged else None
     return found
 
 

@@ -29,6 +29,9 @@ class Route(StrEnum):
     RECEPTION = "reception"  # the site of the record's reception (reception_id)
     AGREEMENT = "agreement"  # the crossing site of the record's agreement (agreement_id)
     USER = "user"  # the site of the record's user (user_id)
+    # A merge of duplicates: to the site of both persons when they are of one site; a merge
+    # across sites stays at headquarters (neither laptop may learn of the other's person).
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ SYNCED: tuple[Synced, ...] = (
     Synced("case_notes", Route.PERSON, up=True),
     Synced("pathway_choices", Route.PERSON, up=True),
     Synced("agreement_arrivals", Route.PERSON, up=True),
+    # Decided at headquarters: the review and who undid it stay there.
+    Synced("match_merges", Route.MERGE, local=frozenset({"review_id", "undone_by_id"})),
 )
 BY_TABLE = {synced.table: synced for synced in SYNCED}
 ORDER = {synced.table: index for index, synced in enumerate(SYNCED)}

@@ -50,7 +50,7 @@ from tests import factories
 from tests.cli_databases import CliDatabase, Templates
 from tests.conftest import BACKENDS
 from tests.postgres import free_port
-from tests.sync.world import Place, _actor, person_values
+from tests.sync.world import Place, actor_of, person_values
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -116,7 +116,7 @@ def register(place: Place, username: str, names: list[str]) -> list[uuid.UUID]:
     """Registrations at a laptop, by its registrar (an account that came down at enrolment)."""
     with place.tx() as session:
         user = session.scalars(select(User).where(User.username == username)).one()
-        actor = _actor(user)
+        actor = actor_of(user)
         bind_actor(session, actor)
         return [
             receive_person(
@@ -184,7 +184,7 @@ def answering(process: subprocess.Popen[bytes], port: int, log: Path) -> str:
 def profile_edit(place: Place, username: str, person_id: uuid.UUID, **fields: Any) -> None:
     with place.tx() as session:
         user = session.scalars(select(User).where(User.username == username)).one()
-        actor = _actor(user)
+        actor = actor_of(user)
         bind_actor(session, actor)
         update_profile(session, actor, person_id, ProfileUpdate.model_validate(fields))
 

@@ -52,14 +52,12 @@ class World:
     hq: Place
     nodes: list[Place]
     hq_actor: Actor
-    hq_registrars: list[Actor] = field(
-        default_factory=list
-    )  # a registrar of each site, at headquarters
+    hq_registrars: list[Actor] = field(default_factory=list)  # each site's, at headquarters
     node_ids: list[uuid.UUID] = field(default_factory=list)
     site_ids: list[uuid.UUID] = field(default_factory=list)
 
 
-def _actor(user: User) -> Actor:
+def actor_of(user: User) -> Actor:
     return Actor.for_user(
         user_id=user.id,
         username=user.username,
@@ -101,9 +99,9 @@ def build(
                 name=f"Laptop {index}",
             )
             codes.append(code)
-            registrars.append(_actor(registrar))
+            registrars.append(actor_of(registrar))
             at_hq.append(
-                _actor(
+                actor_of(
                     factories.registrar(
                         session,
                         organisation=organisation,
@@ -113,8 +111,14 @@ def build(
                 )
             )
             sites.append(site.id)
-        hq_actor = _actor(manager)
-    world = World(hq=hq, nodes=places, hq_actor=hq_actor, hq_registrars=at_hq, site_ids=sites)
+        hq_actor = actor_of(manager)
+    world = World(
+        hq=hq,
+        nodes=places,
+        hq_actor=hq_actor,
+        hq_registrars=at_hq,
+        site_ids=sites,
+    )
     for place, code, registrar in zip(places, codes, registrars, strict=True):
         with place.tx() as session:
             nodes.init_node(session, role=NodeRole.FIELD, name=place.name)
