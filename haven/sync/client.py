@@ -84,6 +84,22 @@ def _refusal(answer: httpx.Response) -> HavenError:
     return LinkFailed(f"Headquarters answered {answer.status_code}: {detail}".strip())
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def address(url: str) -> str:
+    """Headquarters' address, checked: HTTPS, except on this machine's loopback (tests, or a
+    tunnel ending here). Bundles are signed and sealed either way, but plain HTTP would show
+    anyone on the way which laptop talks to headquarters, when and how much."""
+    parsed = httpx.URL(url.strip().rstrip("/"))
+    if parsed.scheme == "https" or (parsed.scheme == "http" and parsed.host in LOOPBACK):
+        return str(parsed)
+    raise SyncRefused(
+        N_("Headquarters' address must start with https:// (for example https://hq.example.org)."),
+        code="not_https",
+    )
+
+
 def _record_error(factory: sessionmaker[Session], message: str) -> None:
     with _tx(factory) as session:
         field_identity(session).last_sync_error = message[:300]
@@ -91,7 +107,7 @@ def _record_error(factory: sessionmaker[Session], message: str) -> None:
 
 def enrol_over_link(factory: sessionmaker[Session], url: str, code: str) -> Any:
     """Enrol this field node at headquarters' address with its one-time code."""
-    base = url.rstrip("/")
+    base = address(url)
     with _tx(factory) as session:
         request = nodes.enrolment_request(session)
     with httpx.Client(timeout=TIMEOUT) as client:
@@ -116,11 +132,12 @@ def sync_over_link(factory: sessionmaker[Session], url: str | None = None) -> li
         me = field_identity(session)
         if me.hq_signing_public is None:
             raise NotANode
-        base = (url or me.hq_url or "").rstrip("/")
-    if not base:
+        given = url or me.hq_url or ""
+    if not given.strip():
         raise SyncRefused(
             N_("No headquarters address is known: give one with --url."), code="no_url"
         )
+    base = address(given)
     rounds: list[Round] = []
     try:
         with httpx.Client(timeout=TIMEOUT) as client:
