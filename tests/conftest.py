@@ -8,6 +8,7 @@ Set HAVEN_TEST_DATABASES=sqlite (or postgresql) to run one engine only while dev
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
@@ -45,6 +46,17 @@ TEST_ENVIRONMENT = {
 for _name, _value in TEST_ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
 get_settings.cache_clear()
+
+# `haven` commands and servers that tests start as subprocesses keep their compiled bytecode in
+# a folder of this process's own, removed at its exit: where PYTHONDONTWRITEBYTECODE is set (as
+# on the CI machines) each would otherwise compile Haven from source again, about 3 s of CPU a
+# process. This process's own setting is unchanged (read at start-up); nothing is written
+# beside the sources.
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+    _BYTECODE = tempfile.mkdtemp(prefix="haven-test-bytecode-")
+    atexit.register(shutil.rmtree, _BYTECODE, ignore_errors=True)
+    os.environ["PYTHONPYCACHEPREFIX"] = _BYTECODE
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
 
 SHARED_DATABASE = "haven_test"
 BACKENDS = [

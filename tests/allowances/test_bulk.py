@@ -62,7 +62,11 @@ def _varied(db: Session, w: s.World) -> list[uuid.UUID]:
 
 
 def _computed_events(db: Session) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == COMPUTED)).all())
+    return list(
+        db.scalars(
+            select(AuditEvent).where(AuditEvent.action == COMPUTED).order_by(AuditEvent.seq)
+        ).all()
+    )
 
 
 def test_a_set_gives_what_each_person_gives_and_one_event_names_them(db: Session) -> None:

@@ -36,7 +36,8 @@ ROWS = 300
 
 
 def _state(factory: sessionmaker[Session], job_id: uuid.UUID) -> tuple[Job, int]:
-    with transaction(factory) as session:
+    # A reader: it takes no write lock, which a stopped worker may hold (SQLite).
+    with transaction(factory, read_first=True) as session:
         job = session.get(Job, job_id)
         assert job is not None
         count = session.scalar(select(func.count()).select_from(ReceptionEvent)) or 0
@@ -51,9 +52,13 @@ def _kill_while_writing(
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline and worker.poll() is None:
+            # The worker stands still while its progress is read: on a loaded machine a slow
+            # read could otherwise let the whole writing phase pass between two looks.
+            os.kill(worker.pid, signal.SIGSTOP)
             job, _count = _state(factory, job_id)
             if job.cursor.get("phase") == "write" and 0 < job.cursor.get("next", 0) < ROWS:
                 break
+            os.kill(worker.pid, signal.SIGCONT)
             time.sleep(0.02)
         assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
         os.kill(worker.pid, signal.SIGKILL)
