@@ -42,10 +42,8 @@ from typing import TypeVar
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.importing import SETTINGS, SITE, realistic
-from haven.accounts import service as accounts
+from bench.importing import make_registrar, realistic
 from haven.accounts.models import User
-from haven.accounts.schemas import UserCreate
 from haven.accounts.sessions import actor_for
 from haven.db.engine import make_engine
 from haven.db.keyring import Keyring
@@ -56,7 +54,7 @@ from haven.forces.service import ensure_reference_data
 from haven.kernel.sensitivity import bind_actor
 from haven.people.models import Person
 from haven.reception.public import ImportRow, import_rows
-from haven.security.permissions import Actor, Role
+from haven.security.permissions import Actor
 from haven.sync import bundles, crypto, down, nodes, receive, up
 from haven.sync.models import Change, Identity
 from haven.sync.models import Role as NodeRole
@@ -89,35 +87,22 @@ def _place(url: str, keyring: Keyring) -> Place:
 def _headquarters(hq: Place, units: list[str]) -> tuple[str, Actor]:
     """Headquarters, its organisation, reception point and registrar; a code for the node.
 
-    The units the rows name are made at headquarters first: a unit made at a field node (on
-    first mention) does not travel up (units go down only, `haven.sync.tables`), so a
-    reception naming it would not apply at headquarters."""
+    The units the rows name are known at headquarters first, as in a programme under way
+    (units are reference data: the node receives them at enrolment). A unit first named at a
+    node would travel up with its reception (`haven.sync.tables`), and its bytes would count
+    in the registrations'."""
 
     def make(session: Session) -> tuple[str, Actor]:
         nodes.init_node(session, role=NodeRole.HEADQUARTERS, name="Headquarters")
         resolve_units(session, SYSTEM, ensure_reference_data(session).id, units)
-        org = accounts.create_organisation(
-            session, SYSTEM, name="Bench council", kind="interim_council"
-        )
-        site = accounts.create_site(
-            session, SYSTEM, organisation_id=org.id, name=SITE, township="Demoso"
-        )
-        user = accounts.create_user(
+        user = make_registrar(session)
+        assert user.site_id is not None
+        _, code = nodes.issue_code(
             session,
             SYSTEM,
-            UserCreate(
-                username="bench.registrar",
-                display_name="Bench registrar",
-                role=Role.REGISTRAR,
-                site_id=site.id,
-                password="bench passphrase long enough",  # noqa: S106 - synthetic bench user
-                language="en",
-            ),
-            organisation_id=org.id,
-            settings=SETTINGS,
-        )
-        _, code = nodes.issue_code(
-            session, SYSTEM, site_id=site.id, organisation_id=org.id, name="Bench laptop"
+            site_id=user.site_id,
+            organisation_id=user.organisation_id,
+            name="Bench laptop",
         )
         return code, actor_for(user)
 

@@ -208,30 +208,34 @@ class Figures:
         return 1000 * seconds / self.rows
 
 
+def make_registrar(session: Session) -> User:
+    """The bench's organisation, its reception point and their registrar (synthetic)."""
+    org = accounts.create_organisation(
+        session, SYSTEM, name="Bench council", kind="interim_council"
+    )
+    site = accounts.create_site(
+        session, SYSTEM, organisation_id=org.id, name=SITE, township="Demoso"
+    )
+    return accounts.create_user(
+        session,
+        SYSTEM,
+        UserCreate(
+            username="bench.registrar",
+            display_name="Bench registrar",
+            role=Role.REGISTRAR,
+            site_id=site.id,
+            password="bench passphrase long enough",  # noqa: S106 - synthetic bench user
+            language="en",
+        ),
+        organisation_id=org.id,
+        settings=SETTINGS,
+    )
+
+
 def _registrar(factory: sessionmaker[Session]) -> uuid.UUID:
     with transaction(factory) as session:
         bind_actor(session, SYSTEM)
-        org = accounts.create_organisation(
-            session, SYSTEM, name="Bench council", kind="interim_council"
-        )
-        site = accounts.create_site(
-            session, SYSTEM, organisation_id=org.id, name=SITE, township="Demoso"
-        )
-        user = accounts.create_user(
-            session,
-            SYSTEM,
-            UserCreate(
-                username="bench.registrar",
-                display_name="Bench registrar",
-                role=Role.REGISTRAR,
-                site_id=site.id,
-                password="bench passphrase long enough",  # noqa: S106 - synthetic bench user
-                language="en",
-            ),
-            organisation_id=org.id,
-            settings=SETTINGS,
-        )
-        return user.id
+        return make_registrar(session).id
 
 
 def _phase(
