@@ -71,7 +71,8 @@ def env_of(database: CliDatabase, bytecode: Path | None = None) -> dict[str, str
         "HAVEN_KEY_FILE": str(database.key_file),
         "HAVEN_KEY_DIR": str(database.key_dir),
     }
-    if bytecode is not None:
+    if bytecode is not None and not os.environ.get("PYTHONPYCACHEPREFIX"):
+        # The run's own bytecode folder (tests/conftest.py) serves when there is one.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(bytecode)
     return env
