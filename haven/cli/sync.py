@@ -135,7 +135,12 @@ def _node_id(raw: str) -> uuid.UUID:
 
 @app.command("import")
 def import_bundle(
-    file: Annotated[Path, typer.Argument(help="The bundle file to apply.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The bundle file to apply.", exists=True, dir_okay=False, readable=True
+        ),
+    ],
     answer: Annotated[
         Path | None,
         typer.Option(help="Headquarters: write the node's down bundle here, to carry back."),
