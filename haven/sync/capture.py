@@ -100,8 +100,15 @@ class _Me:
 
 
 def _identity(session: Session) -> _Me | None:
-    row = repository.identity_row(session.connection())
-    return None if row is None else _Me(row[0], row[1], row[2])
+    """This database as a node (None: it is none), read once per transaction."""
+    if _ROLE not in session.info:
+        connection = session.connection()
+        row = None
+        if sa_inspect(connection).has_table(Identity.__tablename__):  # else: not yet migrated
+            row = repository.identity_row(connection)
+        session.info[_ROLE] = None if row is None else _Me(row[0], row[1], row[2])
+    me: _Me | None = session.info[_ROLE]
+    return me
 
 
 def _logs(session: Session, table: str) -> bool:
@@ -114,15 +121,8 @@ def _logs(session: Session, table: str) -> bool:
 
 
 def _role(session: Session) -> str | None:
-    """Whether this database is a node (and which), asked once per transaction."""
-    if _ROLE not in session.info:
-        connection = session.connection()
-        if not sa_inspect(connection).has_table(Identity.__tablename__):
-            session.info[_ROLE] = None  # a database not yet migrated is no node
-        else:
-            session.info[_ROLE] = repository.role_on(connection)
-    role: str | None = session.info[_ROLE]
-    return role
+    me = _identity(session)
+    return None if me is None else me.role
 
 
 @event.listens_for(Session, "after_flush")
@@ -147,7 +147,7 @@ def _note(session: Session, _context: Any) -> None:
                 str(instance.id),
                 "insert",
                 {name: [None, value] for name, value in values.items()},
-                _routing(instance),
+                routing_of(instance),
                 where,
             )
         )
@@ -155,7 +155,9 @@ def _note(session: Session, _context: Any) -> None:
         synced = synced_of(type(instance))
         if synced is None or not _logs(session, synced.table):
             continue
-        noted.append(Noted(synced.table, str(instance.id), "delete", {}, _routing(instance), where))
+        noted.append(
+            Noted(synced.table, str(instance.id), "delete", {}, routing_of(instance), where)
+        )
     for instance in session.dirty:
         synced = synced_of(type(instance))
         if synced is None or not _logs(session, synced.table):
@@ -174,7 +176,7 @@ def _note(session: Session, _context: Any) -> None:
                 str(instance.id),
                 "update",
                 changed,
-                _routing(instance),
+                routing_of(instance),
                 where,
                 erased=erased,
             )
@@ -184,7 +186,8 @@ def _note(session: Session, _context: Any) -> None:
         n.origin = origin
 
 
-def _routing(instance: Any) -> dict[str, Any]:
+def routing_of(instance: Any) -> dict[str, Any]:
+    """The ids a record's site is found through (`haven.sync.tables.Route`)."""
     return {name: getattr(instance, name, None) for name in ROUTING_ATTRS}
 
 
@@ -312,7 +315,7 @@ def _write(session: Session) -> None:
     changes = merge(noted)
     if not changes:
         return
-    identity = _identity(session)
+    identity = session.info.get(_ROLE)
     if identity is None:
         return
     connection = session.connection()

@@ -38,9 +38,9 @@ from haven.security.permissions import Actor
 from haven.sync import bundles, crypto, repository
 from haven.sync.capture import (
     APPLYING,
-    ROUTING_ATTRS,
     changed_fields,
     open_change,
+    routing_of,
     seal_info,
     touch,
 )
@@ -86,7 +86,11 @@ def headquarters(session: Session) -> Identity:
 
 
 def known_node(session: Session, node_id: uuid.UUID) -> Node:
-    node = session.get(Node, node_id)
+    return _enrolled(session.get(Node, node_id))
+
+
+def _enrolled(node: Node | None) -> Node:
+    """The node, if it is enrolled and not revoked."""
     if node is None or node.signing_public is None:
         raise UnknownNode
     if node.node_state is NodeState.REVOKED:
@@ -107,13 +111,9 @@ def receive(session: Session, data: bytes) -> Receipt:
         node_id = bundles.sender_of(bundles.UP, data)
     except bundles.BundleRefused as refused:
         raise SyncRefused(str(refused)) from None
-    node = repository.node_for_update(session, node_id)
-    if node is None or node.signing_public is None:
-        raise UnknownNode
-    if node.node_state is NodeState.REVOKED:
-        raise NodeRevoked
+    node = _enrolled(repository.node_for_update(session, node_id))
     try:
-        up = bundles.read_up(data, node.signing_public)
+        up = bundles.read_up(data, node.signing_public or b"")
     except bundles.BundleRefused as refused:
         raise SyncRefused(str(refused)) from None
     node.last_contact_at = utcnow()
@@ -324,7 +324,7 @@ def _conflict(
     node_actor: uuid.UUID | None,
     body: dict[str, Any],
 ) -> None:
-    touch(session, change.table, change.record_id, _routing(instance))
+    touch(session, change.table, change.record_id, routing_of(instance))
     last = _last_change(session, change.table, change.record_id, name)
     conflict_id = new_id()
     person_id = instance.id if change.table == "persons" else getattr(instance, "person_id", None)
@@ -352,10 +352,6 @@ def _conflict(
             hq_changed_at=None if last is None else last.created_at,
         )
     )
-
-
-def _routing(instance: Any) -> dict[str, Any]:
-    return {name: getattr(instance, name, None) for name in ROUTING_ATTRS}
 
 
 def _time(raw: Any) -> datetime | None:

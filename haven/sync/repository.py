@@ -30,11 +30,6 @@ def identity(session: Session) -> Identity | None:
     return session.scalars(select(Identity)).first()
 
 
-def role_on(connection: Connection) -> str | None:
-    row = connection.execute(select(Identity.role)).first()
-    return None if row is None else str(row[0])
-
-
 def identity_row(connection: Connection) -> Any:
     return connection.execute(
         select(Identity.node_id, Identity.role, Identity.hq_sealing_public)
@@ -214,23 +209,27 @@ def watch_hash_found(session: Session, digests: set[str]) -> bool:
     return found.first() is not None
 
 
-def _link_query(route: Route, links: list[Any]) -> tuple[str, Select[Any]]:
+# The id a record's site is found through, and the table that id names.
+_LINKS = {
+    Route.PERSON: ("person_id", "persons"),
+    Route.CASE: ("case_id", "cases"),
+    Route.RECEPTION: ("reception_id", "reception_events"),
+    Route.AGREEMENT: ("agreement_id", "agreements"),
+    Route.USER: ("user_id", "users"),
+}
+
+
+def _sites_of_links(route: Route, links: list[Any]) -> Select[Any]:
     tables = Base.metadata.tables
-    if route is Route.CASE:
+    if route is Route.CASE:  # a case's site is its person's
         cases, persons = tables["cases"], tables["persons"]
-        return "case_id", (
+        return (
             select(cases.c.id, persons.c.site_id)
             .join(persons, persons.c.id == cases.c.person_id)
             .where(cases.c.id.in_(links))
         )
-    attr, name = {
-        Route.PERSON: ("person_id", "persons"),
-        Route.RECEPTION: ("reception_id", "reception_events"),
-        Route.AGREEMENT: ("agreement_id", "agreements"),
-        Route.USER: ("user_id", "users"),
-    }[route]
-    found = tables[name]
-    return attr, select(found.c.id, found.c.site_id).where(found.c.id.in_(links))
+    found = tables[_LINKS[route][1]]
+    return select(found.c.id, found.c.site_id).where(found.c.id.in_(links))
 
 
 def sites_of(
@@ -243,11 +242,11 @@ def sites_of(
         if route is Route.MERGE:
             found.update(_merge_sites(connection, records))
             continue
-        attr = _link_query(route, [])[0]
+        attr = _LINKS[route][0]
         links = list({r[attr] for _, r in records if r.get(attr) is not None})
         site_by_link: dict[Any, Any] = {}
         if links:
-            for link, site in connection.execute(_link_query(route, links)[1]):
+            for link, site in connection.execute(_sites_of_links(route, links)):
                 site_by_link[link] = site
         for key, routing in records:
             found[key] = site_by_link.get(routing.get(attr))
