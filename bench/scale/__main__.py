@@ -4,6 +4,7 @@ on SQLCipher and on PostgreSQL.
 
     python -m bench.scale [--people 100000] [--baseline 1000] [--engines sqlcipher,postgres]
                           [--requests 50] [--postgres ADMIN_URL]        (make bench-scale)
+                          [--keep DIR]
 
 For each engine and each size: a fresh database (SQLCipher file with its own key file, or a
 database on a throw-away PostgreSQL cluster on loopback), migrated with `haven db upgrade`;
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.scale.build import Built, build
+from bench.scale.build import Built, build, relogin
 from haven.db.engine import make_engine
 from haven.db.keyring import new_key_file, read_key_file
 from haven.db.session import make_session_factory
@@ -132,7 +133,8 @@ class Measured:
 def _env(folder: Path, database_url: str | None) -> dict[str, str]:
     key_dir = folder / "keys"
     key_file = key_dir / "haven.key"
-    new_key_file(key_file)
+    if not key_file.exists():  # a kept database keeps its key
+        new_key_file(key_file)
     (folder / "db").mkdir(exist_ok=True)
     return {
         **os.environ,
@@ -294,10 +296,26 @@ def _throughput(
     return sum(done) / (time.monotonic() - began), sum(errors)
 
 
+@contextlib.contextmanager
+def _folder(keep: Path | None, engine: str, people: int) -> Iterator[Path]:
+    """A temporary folder, or with --keep a folder kept for the next run."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="haven-bench-scale-") as tmp:
+            yield Path(tmp)
+    else:
+        folder = keep / f"{engine.lower()}-{people}"
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
+
+
 def _one(engine: str, people: int, admin_url: str | None, args: argparse.Namespace) -> Measured:
-    with tempfile.TemporaryDirectory(prefix="haven-bench-scale-") as tmp:
-        folder = Path(tmp)
-        url = create_database(admin_url, f"haven_bench_scale_{people}") if admin_url else None
+    with _folder(args.keep, engine, people) as folder:
+        kept = folder / "built.json"
+        name = f"haven_bench_scale_{people}"
+        url = None
+        if admin_url:
+            reused = admin_url.rsplit("/", 1)[0] + f"/{name}"
+            url = reused if kept.exists() else create_database(admin_url, name)
         env = _env(folder, url)
         print(f"{engine}, {people:,} people: migrating …", flush=True)
         _haven(["db", "upgrade"], env)
@@ -305,8 +323,15 @@ def _one(engine: str, people: int, admin_url: str | None, args: argparse.Namespa
         keyring = read_key_file(Path(env["HAVEN_KEY_FILE"]))
         db = make_engine(env["HAVEN_DATABASE_URL"], keyring=keyring)
         factory = make_session_factory(db, keyring)
-        print(f"{engine}, {people:,} people: building …", flush=True)
-        built = build(factory, people)
+        if kept.exists():
+            print(f"{engine}, {people:,} people: the kept database ({folder})", flush=True)
+            built = Built.from_json(kept.read_text())
+            relogin(factory, built)
+        else:
+            print(f"{engine}, {people:,} people: building …", flush=True)
+            built = build(factory, people)
+            if args.keep is not None:
+                kept.write_text(built.to_json())
         db.dispose()
         size = (folder / "db" / "haven.db").stat().st_size / 1e6 if not admin_url else float("nan")
         print(
@@ -376,7 +401,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--postgres", metavar="ADMIN_URL", help="an existing server's admin URL")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep each database in DIR and measure a kept one again instead of building "
+        "(PostgreSQL: with --postgres, whose server outlives the run)",
+    )
     args = parser.parse_args()
+    if args.keep is not None and "postgres" in args.engines and not args.postgres:
+        parser.error("--keep with PostgreSQL needs --postgres ADMIN_URL")
     wire()  # services publish in-transaction events: every domain's handlers are loaded
     started = time.strftime("%Y-%m-%d %H:%M")
     load_start = os.getloadavg()

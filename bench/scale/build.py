@@ -23,6 +23,7 @@ the services would have written:
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -94,6 +95,38 @@ class Built:
     service_numbers: list[str] = field(default_factory=list)
     seconds: float = 0.0
     rows: int = 0
+
+    def to_json(self) -> str:
+        """The samples and figures (not the logins: `relogin` opens fresh ones)."""
+        return json.dumps(
+            {
+                "person_ids": [str(i) for i in self.person_ids],
+                "latin": self.latin,
+                "burmese": self.burmese,
+                "nrc": self.nrc,
+                "service_numbers": self.service_numbers,
+                "seconds": self.seconds,
+                "rows": self.rows,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Built:
+        data = json.loads(text)
+        data["person_ids"] = [uuid.UUID(i) for i in data["person_ids"]]
+        return cls(**data)
+
+
+def relogin(factory: sessionmaker[Session], built: Built) -> None:
+    """Fresh login sessions for the first user of each role (a kept database's old sessions
+    have expired)."""
+    with transaction(factory) as session:
+        for role in ROLES:
+            user = session.scalars(
+                select(User).where(User.username == f"scale-{role.value}-0")
+            ).one()
+            token, login = sessions.start(session, user, SETTINGS, second_factor="totp")
+            built.logins[role.value] = (token, login.csrf_token)
 
 
 def _user(session: Session, org: uuid.UUID, site: uuid.UUID, role: Role, name: str) -> User:
