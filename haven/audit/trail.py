@@ -17,7 +17,7 @@ from haven.audit import chain, checkpoints, repository, witness
 from haven.audit.actions import AuditAction
 from haven.audit.models import AuditAttestation, AuditCheckpoint, AuditEvent
 from haven.audit.schemas import EventQuery
-from haven.audit.service import record
+from haven.audit.service import append_pending, record
 from haven.audit.verify import Problem, VerifyReport, verify
 from haven.audit.witness import Attestation, Witness
 from haven.db.types import utcnow
@@ -165,6 +165,7 @@ def sign_checkpoint(session: Session, actor: Actor) -> AuditCheckpoint:
         subject_id=None,
         organisation_id=None,
     )
+    append_pending(session)  # the event's seq, now
     if checkpoints.last_checkpoint_seq(session) == event.seq:
         existing = repository.checkpoint_at(session, event.seq)
         if existing is not None:  # the interval fell on this very event

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from haven.db import engine as engines
 from haven.db.keyring import Keyring
 
+# `session.info` key: the session keeps its write transaction short (a request, a job's step):
+# work that serialises writers, such as appending to the audit chain, waits for the commit.
+SHORT_WRITES = "haven.short_writes"
+
 
 def make_session_factory(engine: Engine, keyring: Keyring | None = None) -> sessionmaker[Session]:
     """Sessions carry the keyring in `session.info`, for field encryption and audit signing."""
@@ -50,8 +54,13 @@ def transaction(factory: sessionmaker[Session], *, read_first: bool = False) -> 
 
     read_first (web requests): on SQLite the transaction begins DEFERRED and takes the write
     lock at its first write, so reading, checking and rendering hold no lock; otherwise it
-    begins IMMEDIATE. PostgreSQL's transactions are the same either way."""
-    session = factory(execution_options={engines.READ_FIRST: True}) if read_first else factory()
+    begins IMMEDIATE. PostgreSQL's transactions are the same either way. Either engine: its
+    audit events are appended to the chain at commit (`SHORT_WRITES`, `haven.audit.service`)."""
+    session = (
+        factory(execution_options={engines.READ_FIRST: True}, info={SHORT_WRITES: True})
+        if read_first
+        else factory()
+    )
     try:
         yield session
         session.commit()
