@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from haven.cli.context import fail, open_database
+from haven.db.engine import refresh_statistics
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
 from haven.jobs.runner import Runner, Worker
 from haven.security import running
@@ -37,7 +38,13 @@ def serve(
         runner = Runner(
             app.state.session_factory, lease=timedelta(seconds=settings.job_lease_seconds)
         )
-        worker = Worker(runner, poll=settings.job_poll_seconds)
+        # The query planner's statistics, now and hourly (a database grows between starts).
+        refresh_statistics(database.engine)
+        worker = Worker(
+            runner,
+            poll=settings.job_poll_seconds,
+            housekeeping=lambda: refresh_statistics(database.engine),
+        )
         app.state.wake_jobs = worker.wake
         bind_host, bind_port = host or settings.host, port or settings.port
         shown = f"[{bind_host}]" if ":" in bind_host else bind_host  # an IPv6 address

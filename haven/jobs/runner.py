@@ -269,9 +269,20 @@ class Worker:
     """A runner in a daemon thread: it looks for work every `poll` seconds, or at once when
     `wake()` is called (a page that has just queued a job)."""
 
-    def __init__(self, runner: Runner, *, poll: float = 2.0) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        *,
+        poll: float = 2.0,
+        housekeeping: Callable[[], None] | None = None,
+        every: float = 3600.0,
+    ) -> None:
         self.runner = runner
         self.poll = poll
+        # Run between jobs every `every` seconds (the database's statistics, `haven serve`).
+        self._housekeeping = housekeeping
+        self._every = every
+        self._kept_at = time.monotonic()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="haven-jobs", daemon=True)
@@ -293,6 +304,9 @@ class Worker:
             try:
                 while not self._stop.is_set() and (job_id := self.runner.claim()) is not None:
                     self.runner.run(job_id)
+                if self._housekeeping and time.monotonic() - self._kept_at >= self._every:
+                    self._kept_at = time.monotonic()
+                    self._housekeeping()
             except Exception as error:  # noqa: BLE001 - the worker outlives a bad moment
                 log.error("job worker error", extra={"error": type(error).__name__})  # noqa: TRY400 - never the message
             self._wake.wait(self.poll)
