@@ -3,7 +3,8 @@
 Each page a user reaches (`tests/sweep.py`: every role's pages, with the ids of a world made
 with every domain's records) is loaded once per language at 360 px wide; the page must not
 be wider than the screen (`scrollWidth <= innerWidth`), then again at 768 and 1280 px (the
-same page, resized: no reload); axe-core runs once per page and language. Users arrive
+same page, resized: no reload); axe-core runs once per page and language (in Burmese, the
+rules the words decide: `TEXT_RULES`). Users arrive
 logged in by cookie (the login form has its own tests), so the sweep costs page loads only.
 The English left on Burmese pages is `tests/test_burmese_pages.py`'s check, server-side.
 """
@@ -38,12 +39,26 @@ CULPRITS = """() => {
 }"""
 
 
-AXE_RUN = """async () => {
-    const r = await axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+AXE_RUN = """async (rules) => {
+    const only = rules ? {type: 'rule', values: rules} : {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']};
+    const r = await axe.run(document, {runOnly: only});
     return r.violations.map(v => ({id: v.id, impact: v.impact,
         nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
 }"""
+# The English pass runs every WCAG 2.x A/AA rule. The Burmese pass renders the same templates
+# with the same markup, styles and colours, so it runs the WCAG rules whose outcome the words
+# themselves decide: the page's language, and whether every control, link, image and frame
+# has a name (an empty translation would leave one nameless). Structure and contrast, the
+# same in both languages, are the English pass's (and the most costly half of axe).
+TEXT_RULES = [
+    "html-has-lang", "html-lang-valid", "html-xml-lang-mismatch", "valid-lang",
+    "document-title", "link-name", "button-name", "input-button-name", "label",
+    "select-name", "image-alt", "input-image-alt", "frame-title", "aria-command-name",
+    "aria-input-field-name", "aria-toggle-field-name", "aria-meter-name",
+    "aria-progressbar-name", "aria-tooltip-name", "summary-name", "svg-img-alt", "object-alt",
+    "role-img-alt",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -71,20 +86,20 @@ def _context(browser: Browser, base: str, language: str, token: str | None) -> B
     return context
 
 
-def _axe(page: Page) -> list[dict[str, object]]:
-    """axe-core's WCAG 2.x A/AA rules (as `axe_violations`), loaded with the page by the
-    context's init script instead of injected afterwards."""
-    return list(page.evaluate(AXE_RUN))
+def _axe(page: Page, language: str) -> list[dict[str, object]]:
+    """axe-core's WCAG 2.x A/AA rules (as `axe_violations`; the text rules alone in Burmese),
+    loaded with the page by the context's init script instead of injected afterwards."""
+    return list(page.evaluate(AXE_RUN, None if language == "en" else TEXT_RULES))
 
 
-def _check(page: Page, label: str, failures: list[str]) -> None:
+def _check(page: Page, label: str, language: str, failures: list[str]) -> None:
     for width in WIDTHS:
         if width != WIDTHS[0]:
             page.set_viewport_size({"width": width, "height": HEIGHT})
         scroll, inner = page.evaluate(OVERFLOW)
         if scroll > inner:
             failures.append(f"{label} at {width} px: {scroll} > {inner} {page.evaluate(CULPRITS)}")
-    violations = _axe(page)
+    violations = _axe(page, language)
     if violations:
         failures.append(f"{label}: axe {violations}")
 
@@ -116,7 +131,7 @@ def test_every_page_fits_every_screen_and_is_accessible(
                 if response is None or response.status != 200:
                     failures.append(f"{label}: {response.status if response else 'none'}")
                     continue
-                _check(page, label, failures)
+                _check(page, label, language, failures)
                 page.set_viewport_size({"width": WIDTHS[0], "height": HEIGHT})
         finally:
             context.close()
