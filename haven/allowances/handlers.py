@@ -69,7 +69,15 @@ def entitle_received(session: Session, actor: Actor, event: PersonReceived) -> N
 
 @handles_many(PersonReceived, instead_of=entitle_received)
 def entitle_received_many(session: Session, actor: Actor, events: Sequence[PersonReceived]) -> None:
-    """An import's persons, in one recomputation (a few queries per chunk of persons)."""
+    """An import's persons, in one recomputation (a few queries per chunk of persons).
+
+    Before any plan is published nothing is owed, so nothing is loaded: a person received is
+    new (no instalments, no agreement yet) and a published version is never withdrawn, so
+    with none published the recomputation would write nothing (it cost an import's step
+    about 10 ms and 0.5 ms a person)."""
+    organisations = {event.organisation_id for event in events}
+    if not repository.PlanVersions(session).any_published(organisations):
+        return
     ids = [event.person_id for event in events]
     entitlements.keep_current(session, actor, ids, reason="persons received")
 

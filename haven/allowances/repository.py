@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     select,
     true,
+    tuple_,
     update,
 )
 
@@ -108,6 +109,20 @@ class PlanVersions(Repository[PlanVersion]):
                 )
                 .order_by(PlanVersion.effective_from.desc())
             )
+        )
+
+    def any_published(self, organisation_ids: Iterable[uuid.UUID]) -> bool:
+        """Whether any of these organisations has published a version of its plan."""
+        return (
+            self.session.scalar(
+                select(PlanVersion.id)
+                .where(
+                    PlanVersion.organisation_id.in_(list(organisation_ids)),
+                    PlanVersion.status == "published",
+                )
+                .limit(1)
+            )
+            is not None
         )
 
     def published_on(self, organisation_id: uuid.UUID, on: date) -> uuid.UUID | None:
@@ -319,18 +334,19 @@ class Instalments(Repository[Instalment]):
     def recently_computed(
         self, actor: Actor, persons: Select[uuid.UUID], *, limit: int
     ) -> list[uuid.UUID]:
-        """The persons (among `persons`) whose instalments were computed most recently.
+        """The persons (among `persons`, a plain select of person ids such as
+        `live_person_ids()`, no limit) whose instalments were computed most recently.
 
         Reads the newest instalments a window at a time (index on organisation and creation
         time) until `limit` persons are found, instead of grouping every instalment."""
         found: list[uuid.UUID] = []
         window = max(limit * 20, 200)
+        # Correlated (EXISTS), not `IN (…)`: the database checks only the rows it reads
+        # instead of first listing every person of the programme.
+        among = persons.where(persons.selected_columns[0] == Instalment.person_id).exists()
         query = (
             select(Instalment.person_id, Instalment.created_at)
-            .where(
-                visible_to(actor, Instalment, site_column=None),
-                Instalment.person_id.in_(persons),
-            )
+            .where(visible_to(actor, Instalment, site_column=None), among)
             .order_by(Instalment.created_at.desc(), Instalment.person_id)
         )
         offset = 0
@@ -438,10 +454,13 @@ class Instalments(Repository[Instalment]):
 
     def outstanding(self, organisation_id: uuid.UUID | None) -> list[tuple[str, date, str, int]]:
         """(code, due date, currency, amount) owed and not paid, for a report."""
-        paid = exists().where(
-            PaymentItem.instalment_id == Instalment.id,
-            PaymentItem.generation == Instalment.generation,
-            Disbursement.item_id == PaymentItem.id,
+        # Paid: the instalment's live generation has a disbursement. A list the database
+        # builds once (NOT IN), not a lookup per owed instalment; with the covering index
+        # (migration 0032) the sums read no table row.
+        paid = tuple_(Instalment.id, Instalment.generation).in_(
+            select(PaymentItem.instalment_id, PaymentItem.generation).join(
+                Disbursement, Disbursement.item_id == PaymentItem.id
+            )
         )
         rows = self.session.execute(
             select(

@@ -707,12 +707,27 @@ Checked = tuple[ImportRow, ReceptionCreate, ProfileUpdate | None]
 
 
 def _schema_checked(
-    rows: Sequence[ImportRow], lookups: ImportLookups, report: ImportReport
+    rows: Sequence[ImportRow],
+    lookups: ImportLookups,
+    report: ImportReport,
+    kept: dict[int, Checked] | None = None,
+    *,
+    write: bool,
 ) -> list[Checked]:
-    """The rows the schemas accept (the others' errors reported)."""
+    """The rows the schemas accept (the others' errors reported). With `kept`, a dry run
+    keeps each accepted row there by its number and an import takes it back instead of
+    converting the row again (the same values give the same result); every rule that
+    reads the database (`prepare`) is still checked again when writing."""
     checked: list[Checked] = []
     for row in rows:
+        if write and kept is not None:
+            found = kept.pop(row.number, None)
+            if found is not None and found[0].values == row.values:
+                checked.append((row, found[1], found[2]))
+                continue
         created, profile, errors = _validate(row, lookups)
+        if not write and kept is not None and not errors and created is not None:
+            kept[row.number] = (row, created, profile)
         if errors or created is None:
             _add_errors(report, row.number, errors)
         else:
@@ -790,6 +805,7 @@ def _run(
     *,
     write: bool,
     lookups: ImportLookups | None = None,
+    kept: dict[int, Checked] | None = None,
 ) -> ImportReport:
     """Check every row (schemas, then every rule of a reception), and, when writing and
     every row passed, write them all on the set. A dry run stops after the checks: they are
@@ -799,7 +815,7 @@ def _run(
     outer = session.begin_nested()
     try:
         lookups = lookups or ImportLookups.load(session, actor)
-        checked = _schema_checked(rows, lookups, report)
+        checked = _schema_checked(rows, lookups, report, kept, write=write)
         # Per call, never kept in `lookups`: a dry run's new units are rolled back with it.
         units = _units(session, actor, checked, lookups)
         with session.no_autoflush:  # the persons `prepare` completed are written together
@@ -839,11 +855,13 @@ def dry_run(
     rows: Sequence[ImportRow],
     *,
     lookups: ImportLookups | None = None,
+    kept: dict[int, Checked] | None = None,
 ) -> ImportReport:
     """Check every row as an import would, report each error by row and column; write nothing.
 
-    `lookups` (sites, ranks) may be loaded once by a caller that checks a file in chunks."""
-    return _run(session, actor, rows, write=False, lookups=lookups)
+    `lookups` (sites, ranks) may be loaded once by a caller that checks a file in chunks.
+    `kept`: where to keep the rows the schemas accepted, for `import_rows` of the same rows."""
+    return _run(session, actor, rows, write=False, lookups=lookups, kept=kept)
 
 
 def import_rows(
@@ -852,6 +870,9 @@ def import_rows(
     rows: Sequence[ImportRow],
     *,
     lookups: ImportLookups | None = None,
+    kept: dict[int, Checked] | None = None,
 ) -> ImportReport:
-    """Receive every row, or nobody: when any row has an error, nothing at all is written."""
-    return _run(session, actor, rows, write=True, lookups=lookups)
+    """Receive every row, or nobody: when any row has an error, nothing at all is written.
+
+    `kept`: the rows a `dry_run` of the same rows kept (taken out as they are used)."""
+    return _run(session, actor, rows, write=True, lookups=lookups, kept=kept)

@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from haven.allowances import batches, funders, plans
 from haven.allowances.forms import AMOUNT_DECIMALS, AMOUNT_WHOLE, to_major, to_minor
+from haven.allowances.handlers import entitle_received_many
 from haven.allowances.rules import ComponentKind
 from haven.audit.actions import AuditAction
 from haven.audit.models import AuditEvent
 from haven.config import Settings
+from haven.reception.public import PersonReceived
 from haven.security.permissions import Role
 from tests import factories as f
 from tests.allowances import support as s
@@ -140,6 +142,24 @@ def test_a_person_received_is_entitled_at_once(db: Session) -> None:
         )
     ).all()
     assert [r["reason"] for r in reasons] == ["person received"]
+
+
+def test_an_import_s_persons_are_entitled_once_a_plan_is_published(db: Session) -> None:
+    """The handler of an import's chunk skips its work while no plan is published; once one
+    is, the persons are entitled as one by one."""
+    w = s.world(db)
+    pid = s.person(db, w, seniority=10)  # no plan yet: nothing owed
+    received = PersonReceived(
+        person_id=pid,
+        reception_id=uuid.uuid4(),
+        organisation_id=w.org.id,
+        classification="defector",
+    )
+    entitle_received_many(db, w.registrar, [received])
+    assert s.owed(db, pid) == {}
+    s.publish_plan(db, w)
+    entitle_received_many(db, w.registrar, [received])
+    assert s.owed(db, pid)[("defection", 1)] == 500_000
 
 
 def test_the_maker_sees_who_must_approve_and_the_checker_confirms(

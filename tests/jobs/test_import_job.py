@@ -4,6 +4,7 @@ on the page and in the API, errors by row as before, and only the starter sees t
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from haven.jobs import public
 from haven.jobs.models import Job, JobState
 from haven.jobs.runner import Runner
 from haven.kernel.sensitivity import bind_actor
-from haven.reception import import_jobs
+from haven.reception import import_jobs, importing
 from haven.reception.models import ReceptionEvent
 from tests import factories as f
 from tests.reception.test_import import HEADER, csv_bytes, person_row
@@ -59,6 +60,7 @@ def test_a_large_import_is_a_job_that_writes_in_steps(
     db: Session,
     session_factory: sessionmaker[Session],
     registrar: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sent = client.post(
         "/api/receptions/import",
@@ -73,8 +75,19 @@ def test_a_large_import_is_a_job_that_writes_in_steps(
     assert (waiting["state"], waiting["done"], waiting["total"]) == ("queued", 0, 2 * ROWS)
     assert receptions(db) == 0  # nothing is written by the request itself
 
+    converted: list[int] = []
+    validate = importing._validate
+
+    def counting(row: importing.ImportRow, lookups: importing.ImportLookups) -> Any:
+        converted.append(row.number)
+        return validate(row, lookups)
+
+    monkeypatch.setattr(importing, "_validate", counting)
     seen: list[tuple[int, int]] = []
     [outcome] = Runner(session_factory).run_pending(lambda job: seen.append((job.done, job.total)))
+    # Each row converted once: the check's results are kept for the write phase, then let go.
+    assert len(converted) == ROWS
+    assert import_jobs.IMPORT._kept == {}
 
     assert outcome.state is JobState.DONE
     assert outcome.steps > 2  # a chunk per step, never the whole file in one transaction
