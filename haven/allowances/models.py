@@ -138,6 +138,18 @@ class Instalment(IdMixin, TimestampMixin, Base):
         CheckConstraint("length(currency) = 3", name="currency"),
         # The most recently computed persons (migration 0026).
         Index("ix_allowance_instalments_organisation_created", "organisation_id", "created_at"),
+        # Covers the report's sums of what is owed (migration 0032): read from the index alone.
+        Index(
+            "ix_allowance_instalments_outstanding",
+            "organisation_id",
+            "status",
+            "component_code",
+            "due_on",
+            "currency",
+            "amount_minor",
+            "id",
+            "generation",
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)

@@ -109,6 +109,8 @@ class Case(IdMixin, TimestampMixin, Base):
         # The caseload lists, newest first (migration 0026).
         Index("ix_cases_organisation_created", "organisation_id", "created_at"),
         Index("ix_cases_assigned_created", "assigned_to_id", "created_at"),
+        # The manager's counts of open cases by worker (migration 0032).
+        Index("ix_cases_organisation_status_worker", "organisation_id", "status", "assigned_to_id"),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)
@@ -125,7 +127,11 @@ class CaseTask(IdMixin, TimestampMixin, Base):
     """Something to do for a case by a date; `kind` 'child_protection' is made by the rules."""
 
     __tablename__ = "case_tasks"
-    __table_args__ = (CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        # Overdue tasks (open, due before now) read from the index (migration 0032).
+        Index("ix_case_tasks_status_due", "status", "due_at", "case_id"),
+    )
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)

@@ -12,6 +12,8 @@ from haven.pow import deadlines, repository
 from haven.pow.models import CaptureCard, IcrcVisit, PowNotice, PowPlace, PowRecord
 from haven.security.permissions import Actor, Permission, require
 
+INSPECTIONS_SHOWN = 100  # the most overdue inspections the board names (with the total)
+
 
 @dataclass(frozen=True)
 class InspectionDue:
@@ -32,8 +34,10 @@ class Board:
     cards_due: list[CaptureCard] = field(default_factory=list)
     cards_overdue: list[CaptureCard] = field(default_factory=list)
     cards_sent: list[CaptureCard] = field(default_factory=list)
+    # The most overdue inspections (at most `INSPECTIONS_SHOWN`, most overdue first) and
+    # how many are overdue in all.
     inspections_overdue: list[InspectionDue] = field(default_factory=list)
-    inspections_due: list[InspectionDue] = field(default_factory=list)
+    inspections_overdue_count: int = 0
     notices_pending: list[PowNotice] = field(default_factory=list)
     places: list[PlaceVisits] = field(default_factory=list)
     records: dict[uuid.UUID, PowRecord] = field(default_factory=dict)
@@ -56,17 +60,24 @@ def board(session: Session, actor: Actor, *, now: datetime | None = None) -> Boa
         else:
             result.cards_due.append(card)
     result.cards_sent.sort(key=lambda c: c.sent_on or today, reverse=True)
+    # Deadlines from two columns of every interned prisoner (no record loaded, nothing
+    # decrypted); whole records only for the most overdue, the ones the board names.
     last = repository.last_inspections(session, actor)
-    for record in repository.interned(session, actor):
-        previous = last.get(record.id)
-        due = deadlines.inspection_due_on(previous, record.captured_on)
-        entry = InspectionDue(record=record, last_inspected_on=previous, due_on=due)
-        if deadlines.inspection_overdue(previous, record.captured_on, today):
-            result.inspections_overdue.append(entry)
-        else:
-            result.inspections_due.append(entry)
-    result.inspections_overdue.sort(key=lambda e: e.due_on)
-    result.inspections_due.sort(key=lambda e: e.due_on)
+    overdue: list[tuple[date, uuid.UUID, date | None]] = []
+    for record_id, captured_on in repository.interned_captures(session, actor):
+        previous = last.get(record_id)
+        if deadlines.inspection_overdue(previous, captured_on, today):
+            due = deadlines.inspection_due_on(previous, captured_on)
+            overdue.append((due, record_id, previous))
+    overdue.sort(key=lambda entry: (entry[0], str(entry[1])))
+    result.inspections_overdue_count = len(overdue)
+    shown = overdue[:INSPECTIONS_SHOWN]
+    named = repository.records_by_id(session, [record_id for _due, record_id, _last in shown])
+    result.inspections_overdue = [
+        InspectionDue(record=named[record_id], last_inspected_on=previous, due_on=due)
+        for due, record_id, previous in shown
+        if record_id in named
+    ]
     result.notices_pending = list(repository.pending_notices(session, actor))
     visits = repository.visits(session, actor, limit=1000)
     for place in repository.places(session, actor):

@@ -68,6 +68,14 @@ class PowRecord(IdMixin, TimestampMixin, Base):
         CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31", name="day"),
         Index("ix_pow_records_prisoner_number", "organisation_id", "prisoner_number", unique=True),
         Index("ix_pow_records_organisation_captured", "organisation_id", "captured_on"),
+        # The board's inspection deadlines of the interned, from the index alone (0032).
+        Index(
+            "ix_pow_records_organisation_status_captured",
+            "organisation_id",
+            "status",
+            "captured_on",
+            "id",
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)

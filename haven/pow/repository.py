@@ -138,9 +138,30 @@ def records(session: Session, actor: Actor, *, limit: int = 500) -> Sequence[Pow
     )
 
 
-def interned(session: Session, actor: Actor) -> Sequence[PowRecord]:
+def interned_captures(session: Session, actor: Actor) -> list[tuple[uuid.UUID, date]]:
+    """(record id, captured on) of every interned prisoner the actor may see: what the
+    inspection deadlines need, without loading (and decrypting) whole records."""
+    query = (
+        Records(session)
+        .readable(actor)
+        .where(PowRecord.status == str(PowStatus.INTERNED))
+        .with_only_columns(PowRecord.id, PowRecord.captured_on)
+    )
+    return [(record_id, captured_on) for record_id, captured_on in session.execute(query)]
+
+
+def records_page(
+    session: Session, actor: Actor, *, limit: int, offset: int = 0
+) -> tuple[Sequence[PowRecord], int]:
+    """One page of the records the actor may see, the latest captured first, and how many
+    there are in all (counted by the database)."""
     repo = Records(session)
-    return repo.all(repo.readable(actor).where(PowRecord.status == str(PowStatus.INTERNED)))
+    readable = repo.readable(actor)
+    total = session.scalar(select(func.count()).select_from(readable.subquery()))
+    rows = repo.all(
+        readable.order_by(PowRecord.captured_on.desc(), PowRecord.id).limit(limit).offset(offset)
+    )
+    return rows, int(total or 0)
 
 
 def _unregistered(actor: Actor, classifications: Sequence[str]) -> list[ColumnElement[bool]]:

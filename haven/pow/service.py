@@ -93,6 +93,14 @@ def list_records(session: Session, actor: Actor) -> Sequence[PowRecord]:
     return repository.records(session, actor)
 
 
+def records_page(
+    session: Session, actor: Actor, *, limit: int, offset: int = 0
+) -> tuple[Sequence[PowRecord], int]:
+    """A page of the records the actor may see (the latest captured first) and the total."""
+    require(actor, Permission.POW_READ)
+    return repository.records_page(session, actor, limit=limit, offset=offset)
+
+
 def waiting(
     session: Session,
     actor: Actor,

@@ -141,16 +141,27 @@ def _data(values: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
 # --- the board ------------------------------------------------------------------------------
 
 
+RECORDS_PER_PAGE = 50
+
+
 @router.get("/pow", response_class=HTMLResponse)
 def board_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     found = board.board(session, actor)
-    records = service.list_records(session, actor)
+    # The prisoners a page at a time: at a programme's scale there are thousands.
+    query = ListQuery.from_request(request, per_page=RECORDS_PER_PAGE)
+    listing = Listing.load(
+        query,
+        lambda limit, offset: service.records_page(session, actor, limit=limit, offset=offset),
+    )
+    records = listing.items
     return render(
         request,
         "pow/board.html",
         {
             "board": found,
             "records": records,
+            "listing": listing,
+            "inspections_shown": board.INSPECTIONS_SHOWN,
             "ranks": ranks_by_id(session, {r.rank_id for r in records if r.rank_id}),
             "places": {p.id: p for p in repository.places(session, actor)},
             "can_write": actor.can(Permission.POW_WRITE),

@@ -300,16 +300,40 @@ def counts_by_classification(session: Session, actor: Actor) -> dict[str, int]:
     return {str(k): int(v) for k, v in rows}
 
 
-def children_awaiting_handover(session: Session, actor: Actor) -> Sequence[ReceptionEvent]:
-    return session.scalars(
+def children_awaiting_handover(
+    session: Session, actor: Actor, *, limit: int | None = None, offset: int = 0
+) -> Sequence[ReceptionEvent]:
+    """The children the actor may see who are not yet handed over, the most urgent (the
+    earliest due) first; `limit`/`offset` give one page of them."""
+    query = (
+        _awaiting_handover(session, actor)
+        .order_by(ReceptionEvent.child_protection_due_at, ReceptionEvent.id)
+        .offset(offset)
+    )
+    return session.scalars(query if limit is None else query.limit(limit)).all()
+
+
+def children_awaiting_handover_page(
+    session: Session, actor: Actor, *, limit: int, offset: int = 0
+) -> tuple[Sequence[ReceptionEvent], int]:
+    """One page of the children awaiting handover (most urgent first) and how many there
+    are in all, counted by the database (a programme can hold thousands)."""
+    total = session.scalar(
+        select(func.count()).select_from(_awaiting_handover(session, actor).subquery())
+    )
+    rows = children_awaiting_handover(session, actor, limit=limit, offset=offset)
+    return rows, int(total or 0)
+
+
+def _awaiting_handover(session: Session, actor: Actor) -> Select[ReceptionEvent]:
+    return (
         Receptions(session)
         .readable(actor)
         .where(
             ReceptionEvent.classification == CHILD,
             ReceptionEvent.child_protection_handed_over_at.is_(None),
         )
-        .order_by(ReceptionEvent.child_protection_due_at)
-    ).all()
+    )
 
 
 def erase_person(session: Session, person_id: uuid.UUID) -> None:

@@ -202,6 +202,13 @@ class VettingCase(IdMixin, TimestampMixin, Base):
         # The report's counts by state and by outcome, from the index alone.
         Index("ix_vetting_cases_organisation_state", "organisation_id", "state"),
         Index("ix_vetting_cases_organisation_outcome", "organisation_id", "outcome"),
+        # The report's oldest undecided case: the first entry of a range (migration 0032).
+        Index(
+            "ix_vetting_cases_organisation_outcome_created",
+            "organisation_id",
+            "outcome",
+            "created_at",
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), unique=True)

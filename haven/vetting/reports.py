@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC
-from statistics import median
 
 from sqlalchemy.orm import Session
 
@@ -36,10 +35,7 @@ def report(session: Session, actor: Actor) -> VettingReport:
     outcomes = repository.outcomes_in_force(session, actor)
     hits = repository.hits_by_kind(session, actor)
     # Time to decision: from the case's opening to its first confirmed decision.
-    days = [
-        (at - opened).total_seconds() / 86400
-        for opened, at in repository.decision_times(session, actor)
-    ]
+    decided, mean_days, median_days = repository.decision_days(session, actor)
     oldest = repository.oldest_undecided_opening(session, actor)
     longest_open = None
     if oldest is not None:
@@ -50,8 +46,8 @@ def report(session: Session, actor: Actor) -> VettingReport:
         cases_by_state=by_state,
         outcomes=outcomes,
         hits_by_kind=hits,
-        decided=len(days),
-        median_days_to_decision=round(median(days), 1) if days else None,
-        mean_days_to_decision=round(sum(days) / len(days), 1) if days else None,
+        decided=decided,
+        median_days_to_decision=round(median_days, 1) if median_days is not None else None,
+        mean_days_to_decision=round(mean_days, 1) if mean_days is not None else None,
         longest_open_days=round(longest_open, 1) if longest_open is not None else None,
     )

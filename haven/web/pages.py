@@ -20,12 +20,14 @@ from haven.security.permissions import Permission
 from haven.web import dashboard as dashboard_charts
 from haven.web.charts import render as render_chart
 from haven.web.deps import DB, LANGUAGE_COOKIE, Form, HtmlActor, SettingsDep, anonymous_csrf
+from haven.web.listing import Listing, ListQuery
 from haven.web.login import safe_next
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 _ONE_YEAR = 365 * 24 * 3600
+CHILDREN_PER_PAGE = 50  # the home dashboard's children awaiting handover, a page at a time
 
 
 @router.post("/language")
@@ -69,10 +71,18 @@ def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
         if actor.can(Permission.PERSON_READ) or actor.can(Permission.REPORT_AGGREGATE)
         else None
     )
+    # The most urgent children first, a page of them with the total: a programme can hold
+    # thousands not yet handed over, and the dashboard must not load them all.
+    children_query = ListQuery.from_request(request, per_page=CHILDREN_PER_PAGE)
     children = (
-        reception_repository.children_awaiting_handover(session, actor)
+        Listing.load(
+            children_query,
+            lambda limit, offset: reception_repository.children_awaiting_handover_page(
+                session, actor, limit=limit, offset=offset
+            ),
+        )
         if actor.can(Permission.PERSON_READ)
-        else []
+        else Listing([], 0, children_query)
     )
     return render(
         request,
@@ -84,7 +94,7 @@ def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
             "figures": figures,
             "children": children,
             # Listed by name and reference number, not by date alone.
-            "child_persons": persons_by_id(session, [e.person_id for e in children]),
+            "child_persons": persons_by_id(session, [e.person_id for e in children.items]),
             "charts": [
                 render_chart(chart, request.state.language)
                 for chart in dashboard_charts.charts(session, actor, request.state.language)

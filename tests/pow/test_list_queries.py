@@ -69,5 +69,11 @@ def test_registry_pages_make_constant_queries(
     assert many == few
     board = client.get("/pow").text
     assert all(f"Zaw Min {n}" in board for n in range(6))
+    # The prisoners a page at a time: more rows than a page give a second page.
+    paged = client.get("/pow?per_page=4").text
+    assert 'rel="next"' in paged
+    assert 'href="/pow?per_page=4&amp;page=2"' in paged
+    table = paged.split('id="records-table"')[1].split("</table>")[0]
+    assert sum(f"Zaw Min {n}" in table for n in range(6)) == 4
     waiting = client.get("/pow/register").text
     assert all(f"Waiting Prisoner {n}" in waiting for n in range(6))

@@ -222,6 +222,17 @@ def test_dashboard_shows_figures_and_children_due_for_handover(
     assert figures.count('class="figure-cell">1<') == 3
     assert 'id="children-handover"' in page.text
     assert "due by" in page.text
+    # The children a page at a time, the most urgent first: a second child, one a page.
+    client.post(
+        "/reception/new",
+        data={"csrf_token": token, "name_latin": "Ma Hla", "classification": "child"},
+    )
+    paged = client.get("/?per_page=1").text.split('id="children-handover"')[1]
+    paged = paged.split("</article>")[0]
+    assert "Lay" in paged
+    assert "Hla" not in paged
+    assert "Showing 1 of 2" in paged
+    assert 'href="/?per_page=1&amp;page=2"' in paged
 
 
 def test_uncertain_zawgyi_is_asked_never_guessed(

@@ -13,6 +13,7 @@ from haven.db.types import utcnow
 from haven.people.public import Person
 from haven.security.permissions import Actor, Role
 from haven.vetting import reports
+from haven.vetting.models import Decision
 from tests import factories as f
 from tests.vetting.support import case_of
 
@@ -155,3 +156,42 @@ def test_report_gives_the_longest_open_case_from_the_oldest_opening(
     figures = reports.report(db, actor)
     assert figures.longest_open_days is not None
     assert 9.9 <= figures.longest_open_days <= 10.1
+    assert figures.decided == 0
+    assert figures.median_days_to_decision is None
+
+    # Time to decision, counted by the database: the first confirmed decision of each case
+    # (a later one, or one never confirmed, does not count); the median of an even count is
+    # the mean of the two middle values, as statistics.median.
+    received = f.receive(db, Actor.system(), site_id=site.id, name_latin="Ko Ko")
+    third = case_of(db, received.person_id)  # type: ignore[attr-defined]
+    third.created_at = now - timedelta(days=30)
+
+    def decide(case: object, after_days: float | None) -> None:
+        db.add(
+            Decision(
+                case_id=case.id,  # type: ignore[attr-defined]
+                person_id=case.person_id,  # type: ignore[attr-defined]
+                organisation_id=case.organisation_id,  # type: ignore[attr-defined]
+                basis="initial",
+                outcome="cleared",
+                proposed_at=now,
+                confirmed_at=None
+                if after_days is None
+                else case.created_at + timedelta(days=after_days),  # type: ignore[attr-defined]
+            )
+        )
+
+    decide(decided, 2)  # 2 days
+    decide(decided, 5)  # a later decision of the same case: not its first
+    decide(third, 7)  # 7 days
+    decide(old, None)  # proposed, never confirmed
+    db.flush()
+    figures = reports.report(db, actor)
+    assert figures.decided == 2
+    assert figures.median_days_to_decision == 4.5
+    assert figures.mean_days_to_decision == 4.5
+    decide(old, 12)  # 12 days: odd count, the middle value
+    db.flush()
+    figures = reports.report(db, actor)
+    assert (figures.decided, figures.median_days_to_decision) == (3, 7.0)
+    assert figures.mean_days_to_decision == 7.0
