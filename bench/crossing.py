@@ -24,9 +24,10 @@ What it does, all on synthetic data:
 
 Each registration is what a desk does: a roll search as you type (POST) and the
 registration (POST) with one weapon. Latency is measured per registration (both requests),
-and the server process's CPU time per run (how busy the one Python process was).
---requests-begin-immediate serves as before short write transactions (every request's
-transaction begins IMMEDIATE on SQLite), for a comparison in the same session.
+and the server's CPU time per run (how busy its Python processes were). --processes N
+serves with N server processes (`haven serve --processes N`; their CPU time is counted
+together). --requests-begin-immediate serves as before short write transactions (every
+request's transaction begins IMMEDIATE on SQLite), for a comparison in the same session.
 Prints a markdown table for docs/benchmarks.md.
 """
 
@@ -358,9 +359,12 @@ def _submit(
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
+    """User + system CPU time so far of a process and its live children (the server
+    processes of `haven serve --processes N`), from Linux /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _run(
@@ -478,6 +482,12 @@ def main() -> None:
         help="serve as before short write transactions: every request's transaction begins "
         "IMMEDIATE on SQLite (holding the write lock from its first read)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes (`haven serve --processes N`; default 1)",
+    )
     args = parser.parse_args()
     if args.postgres == "throwaway":
         with throwaway_cluster() as admin_url:
@@ -522,7 +532,13 @@ def _bench(args: argparse.Namespace, postgres: str | None) -> None:
         port = _free_port()
         log = (folder / "server.log").open("w")
         server = subprocess.Popen(  # noqa: S603
-            [*_server_command(args.requests_begin_immediate), "serve", *_listen(port)],
+            [
+                *_server_command(args.requests_begin_immediate),
+                "serve",
+                "--processes",
+                str(args.processes),
+                *_listen(port),
+            ],
             env=env,
             cwd=ROOT,
             stdout=log,
@@ -567,7 +583,9 @@ def _bench(args: argparse.Namespace, postgres: str | None) -> None:
     load = os.getloadavg()
     median = statistics.median(baseline.latencies + crossing.latencies) * 1000
     print()
-    mode = ", requests begin IMMEDIATE (as before)" if args.requests_begin_immediate else ""
+    mode = (", requests begin IMMEDIATE (as before)" if args.requests_begin_immediate else "") + (
+        f", {args.processes} server processes" if args.processes > 1 else ""
+    )
     print(f"{engine_name}{mode}, {args.people} people, {time.strftime('%Y-%m-%d %H:%M')}")
     print(
         "| run | desks | people | wall time | people/min | p50 per person | p95 per person "

@@ -22,6 +22,13 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes of `haven serve` (one core each for Python code): more "
+        "than one where many people work at once, e.g. headquarters or a crossing's desks.",
+    )
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=7 * 24)
     secure_cookies: bool = Field(

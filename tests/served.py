@@ -32,15 +32,20 @@ def run_haven(args: list[str], env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "-m", "haven", *args], env=env, check=True, capture_output=True)
 
 
-def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    env: dict[str, str], log_path: Path, *, processes: int = 1
+) -> tuple[subprocess.Popen[bytes], int]:
     """`haven serve` on a free loopback port, once it answers; another port if it exits
     first (another process may take the port between `free_port()` and the bind)."""
-    command = [sys.executable, "-m", "haven", "serve", "--host", "127.0.0.1", "--port"]
+    command = [sys.executable, "-m", "haven", "serve", "--processes", str(processes)]
     for _attempt in range(3):
         port = free_port()
         with log_path.open("a") as log:
             process = subprocess.Popen(
-                [*command, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+                [*command, "--host", "127.0.0.1", "--port", str(port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         # A loaded 2-core machine (other suites running) can take long to start the server.
         deadline = time.monotonic() + 180
@@ -81,7 +86,7 @@ class Served:
 
 
 @contextmanager
-def served(folder: Path, key_folder: Path) -> Iterator[Served]:
+def served(folder: Path, key_folder: Path, *, processes: int = 1) -> Iterator[Served]:
     """A migrated database with reference data only, served on a free loopback port; the
     key file in a folder of its own (never beside the database), as deployed."""
     key_file = key_folder / "haven.key"
@@ -97,7 +102,7 @@ def served(folder: Path, key_folder: Path) -> Iterator[Served]:
     }
     run_haven(["db", "upgrade"], env)
     log_path = folder / "server.log"
-    process, port = start_server(env, log_path)
+    process, port = start_server(env, log_path, processes=processes)
     keyring = read_key_file(key_file)
     engine = make_engine(database_url, keyring=keyring)
     try:

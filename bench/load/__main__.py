@@ -311,15 +311,26 @@ class ServerWatch:
     samples: list[int] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
 
+    def pids(self) -> list[int]:
+        """The server and its server processes (`haven serve --processes N`)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return [self.pid, *map(int, children)]
+
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        return 0
+        """Resident memory of the server's processes together."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for pid in self.pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def run(self) -> None:
         while not self.stop.wait(5):
@@ -442,6 +453,9 @@ def _log_errors(log_path: Path) -> tuple[int, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (haven serve --processes)"
+    )
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--spawn-rate", type=float, default=5)
     parser.add_argument(
@@ -577,7 +591,18 @@ def _run(args: argparse.Namespace, folder: Path, postgres: str | None, engine_na
     measured = Measured()
     with log_path.open("w") as log:
         server = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "haven", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "haven",
+                "serve",
+                "--processes",
+                str(args.processes),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             env=env,
             cwd=ROOT,
             stdout=log,

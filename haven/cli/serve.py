@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from haven.cli.context import fail, open_database
-from haven.db.engine import refresh_statistics
 from haven.db.migrate import DatabaseNotMigrated, assert_migrated
-from haven.jobs.runner import Runner, Worker
-from haven.security import running
-from haven.web.app import create_app
-from haven.web.logs import uvicorn_config
+from haven.web.server import Serving, serve_many, serve_one
 
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes sharing the port (default HAVEN_PROCESSES, 1): one core "
+            "each, for many people working at once.",
+        ),
+    ] = None,
 ) -> None:
     """Serve Haven over HTTP (unlocks the keys first; refuses an unmigrated database)."""
     with open_database() as database:
@@ -28,43 +31,18 @@ def serve(
         except DatabaseNotMigrated as exc:
             raise fail(str(exc), 2) from None
         settings = database.settings
-        app = create_app(settings, engine=database.engine, keyring=database.keyring)
-        guard: running.WipeGuard = app.state.wipe_guard
-        guard.protect(database.engine)
-        # Registered for `haven wipe --emergency`, which signals it; watched, so that it stops
-        # within a second of a wipe even if the signal cannot reach it.
-        # Background jobs (large imports, recomputations) run in a thread beside the server;
-        # a wipe stops the whole process, the worker with it.
-        runner = Runner(
-            app.state.session_factory, lease=timedelta(seconds=settings.job_lease_seconds)
+        serving = Serving(
+            settings=settings,
+            engine=database.engine,
+            keyring=database.keyring,
+            host=host or settings.host,
+            port=port or settings.port,
         )
-        # The query planner's statistics, now and hourly (a database grows between starts).
-        refresh_statistics(database.engine)
-        worker = Worker(
-            runner,
-            poll=settings.job_poll_seconds,
-            housekeeping=lambda: refresh_statistics(database.engine),
-        )
-        app.state.wake_jobs = worker.wake
-        bind_host, bind_port = host or settings.host, port or settings.port
-        shown = f"[{bind_host}]" if ":" in bind_host else bind_host  # an IPv6 address
-        typer.echo(f"Haven is starting on http://{shown}:{bind_port} (Ctrl+C stops it).")
-        with running.serving(settings.key_dir, guard):
-            worker.start()
-            uvicorn.run(
-                app,
-                host=bind_host,
-                port=bind_port,
-                log_level=settings.log_level.lower(),
-                proxy_headers=False,
-                server_header=False,
-                # Keep idle connections open longer than people pause between pages: at
-                # uvicorn's 5 s a request sent on a kept-alive connection as the server closes
-                # it is reset (the load test saw 32 of 9,247 requests so, bench/load).
-                timeout_keep_alive=75,
-                # Uvicorn's access log would write query strings; Haven writes one line a
-                # request itself (haven.web.middleware), and every line without values.
-                access_log=False,
-                log_config=uvicorn_config(settings.log_level),
-            )
-            worker.stop()
+        count = processes or settings.processes
+        shown = f"[{serving.host}]" if ":" in serving.host else serving.host  # an IPv6 address
+        many = f", {count} processes" if count > 1 else ""
+        typer.echo(f"Haven is starting on http://{shown}:{serving.port}{many} (Ctrl+C stops it).")
+        if count > 1:
+            serve_many(serving, count)
+        else:
+            serve_one(serving)

@@ -1,6 +1,7 @@
 """Issue 19, finding 1: `haven wipe --emergency` reaches a server that is running.
 
-A real `haven serve` process on a loopback port, on a database with the demo data: a registrar
+A real `haven serve` on a loopback port (two server processes and their parent in the first
+test, one process in the second), on a database with the demo data: a registrar
 logs in and holds an API token; the operator runs `haven wipe --emergency` in another process.
 After it, every request — the session's page, an API read with the token, a new login, a
 search, a registration — is refused (503, or no answer at all once the process is gone),
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -51,11 +53,16 @@ class Server:
 
 
 @pytest.fixture
-def server(demo_cli_database: CliDatabase, tmp_path: Path) -> Iterator[Server]:
-    """`haven serve` on a free loopback port (HAVEN_* point at the test's database and keys)."""
+def server(
+    request: pytest.FixtureRequest, demo_cli_database: CliDatabase, tmp_path: Path
+) -> Iterator[Server]:
+    """`haven serve` on a free loopback port (HAVEN_* point at the test's database and keys);
+    `--processes` from the test's parameter, else one."""
     log = tmp_path / "server.log"
     port = free_port()
-    command = [sys.executable, "-m", "haven", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    processes = str(getattr(request, "param", 1))
+    command = [sys.executable, "-m", "haven", "serve", "--processes", processes]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
     with log.open("a") as out:
         process = subprocess.Popen(command, env=dict(os.environ), stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
@@ -153,15 +160,23 @@ def _token() -> str:
     return made.output.strip().splitlines()[0]
 
 
+def _children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
 def _holds_database(pid: int, database: CliDatabase) -> bool:
-    """Whether the process has the SQLite file open (deleted or not)."""
+    """Whether the server (the process or one of its server processes) has the SQLite file
+    open (deleted or not)."""
     if database.path is None:
         return False
-    with contextlib.suppress(OSError):
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            with contextlib.suppress(OSError):
-                if os.readlink(fd).startswith(str(database.path)):
-                    return True
+    for process in (pid, *_children(pid)):
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{process}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd).startswith(str(database.path)):
+                        return True
     return False
 
 
@@ -217,9 +232,26 @@ def _in_use(server: Server) -> tuple[httpx.Client, str, dict[str, Callable[[], i
     return browser, token, calls
 
 
+# Two server processes (`haven serve --processes 2`): one that dies is replaced, the parent
+# and both children are registered, and the wipe stops all three.
+@pytest.mark.parametrize("server", [2], indirect=True)
 def test_the_wipe_signals_the_running_server_and_every_later_request_is_refused(
     server: Server,
 ) -> None:
+    first = _children(server.process.pid)
+    assert len(first) == 2, first
+    # A server process that dies is replaced; the server goes on answering.
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        children = _children(server.process.pid)
+        if len(children) == 2 and first[0] not in children:
+            break
+        time.sleep(0.1)
+    assert len(children) == 2, children
+    assert first[0] not in children, children
+    with contextlib.suppress(httpx.HTTPError):  # the new one may still be starting
+        httpx.get(f"{server.base}/healthz", timeout=30)
     _browser, _token_value, calls = _in_use(server)
     started = time.monotonic()
     wipe = _wipe()
@@ -227,7 +259,8 @@ def test_the_wipe_signals_the_running_server_and_every_later_request_is_refused(
     out, err = wipe.communicate(timeout=120)
     total = time.monotonic() - started
     assert wipe.returncode == 0, err
-    assert "Running servers stopped: 1" in out
+    assert "Running servers stopped: 3" in out
+    assert not any(Path(f"/proc/{child}").exists() for child in children)
     answered = sorted(map(str, seen))
     figure = f"answers {answered}; gone {gone:.2f} s after the marker; command {total:.2f} s"
     print(f"\nwipe of a signalled server: {figure}")  # noqa: T201 - the measured figure (pytest -s)

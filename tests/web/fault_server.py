@@ -11,8 +11,9 @@ from fastapi import Body, FastAPI
 from pydantic import BaseModel
 
 from haven.cli import serve as serve_command
+from haven.web import server
 
-_real_create_app = serve_command.create_app
+_real_create_app = server.create_app
 
 
 class _Probe(BaseModel):
@@ -35,5 +36,5 @@ def _with_faults(*args: Any, **kwargs: Any) -> FastAPI:
 
 
 if __name__ == "__main__":
-    serve_command.create_app = _with_faults  # type: ignore[assignment]
+    server.create_app = _with_faults  # type: ignore[assignment]
     serve_command.serve(host="127.0.0.1", port=int(sys.argv[1]))
