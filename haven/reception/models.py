@@ -44,6 +44,22 @@ class ReceptionEvent(IdMixin, TimestampMixin, Base):
         Index(
             "ix_reception_events_organisation_received", "organisation_id", "received_on", "site_id"
         ),
+        # A registrar's counts by classification, and the children waiting for child
+        # protection, most urgent first (migration 0033).
+        Index(
+            "ix_reception_events_organisation_site_classification",
+            "organisation_id",
+            "site_id",
+            "classification",
+        ),
+        Index(
+            "ix_reception_events_children_waiting",
+            "organisation_id",
+            "classification",
+            "child_protection_handed_over_at",
+            "child_protection_due_at",
+            "site_id",
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
