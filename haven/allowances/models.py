@@ -150,6 +150,13 @@ class Instalment(IdMixin, TimestampMixin, Base):
             "id",
             "generation",
         ),
+        # A batch prepared a part at a time: the next persons owed, in order (migration 0035).
+        Index(
+            "ix_allowance_instalments_organisation_status_person",
+            "organisation_id",
+            "status",
+            "person_id",
+        ),
     )
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
