@@ -89,6 +89,7 @@ class Run:
     desks: int
     wall: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the server process used during the run
+    machine_cpu: float = 0.0  # CPU seconds the whole machine used (all processes, all cores)
     latencies: list[float] = field(default_factory=list)
     created: int = 0
     replayed: int = 0
@@ -367,11 +368,19 @@ def _cpu_seconds(pid: int) -> float:
     return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
+def _machine_cpu() -> float:
+    """CPU seconds every core of the machine has been busy so far (/proc/stat: all but idle
+    and iowait): how much of the machine a run used — the server, PostgreSQL, the desks."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _run(
     setup: Setup, label: str, agreement_id: uuid.UUID, desks: int, *, noisy: bool, pid: int
 ) -> Run:
     run = Run(label=label, desks=desks)
     cpu = _cpu_seconds(pid)
+    machine = _machine_cpu()
     rng = random.Random(desks)
     queues: list[queue.Queue[tuple[uuid.UUID, str, str, bool] | None]] = [
         queue.Queue() for _ in range(desks)
@@ -403,6 +412,7 @@ def _run(
         thread.join()
     run.wall = time.perf_counter() - began
     run.server_cpu = _cpu_seconds(pid) - cpu
+    run.machine_cpu = _machine_cpu() - machine
     return run
 
 
@@ -518,6 +528,19 @@ def _server_command(begin_immediate: bool) -> list[str]:
     return [sys.executable, "-m", "haven"]
 
 
+def _mode(args: argparse.Namespace) -> str:
+    before = ", requests begin IMMEDIATE (as before)" if args.requests_begin_immediate else ""
+    return before + (f", {args.processes} server processes" if args.processes > 1 else "")
+
+
+def _log_problems(path: Path) -> list[str]:
+    """The server's warnings, errors and refusals (its log carries no values)."""
+    lines = path.read_text().splitlines()
+    return [
+        line[:300] for line in lines if any(m in line for m in ('"WARNING"', '"ERROR"', " 409"))
+    ][:20]
+
+
 def _bench(args: argparse.Namespace, postgres: str | None) -> None:
     engine_name = "PostgreSQL" if postgres else "SQLCipher"
     load_start = os.getloadavg()[0]
@@ -580,25 +603,24 @@ def _bench(args: argparse.Namespace, postgres: str | None) -> None:
             server.terminate()
             server.wait(timeout=20)
             log.close()
+            problems += _log_problems(folder / "server.log") if problems else []
     load = os.getloadavg()
     median = statistics.median(baseline.latencies + crossing.latencies) * 1000
     print()
-    mode = (", requests begin IMMEDIATE (as before)" if args.requests_begin_immediate else "") + (
-        f", {args.processes} server processes" if args.processes > 1 else ""
-    )
-    print(f"{engine_name}{mode}, {args.people} people, {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"{engine_name}{_mode(args)}, {args.people} people, {time.strftime('%Y-%m-%d %H:%M')}")
     print(
         "| run | desks | people | wall time | people/min | p50 per person | p95 per person "
         "| 409 (other desk) | 200 (retry) | requests failed and resent "
-        "| server CPU (busy) | exactly once, reconciliation exact |"
+        "| server CPU (busy) | machine busy (cores) | exactly once, reconciliation exact |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for run in (baseline, crossing):
         print(
             f"| {run.label} | {run.desks} | {run.created} | {run.wall:.1f} s "
             f"| {60 * run.created / run.wall:.0f} | {_ms(run.latencies, 0.5):.0f} ms "
             f"| {_ms(run.latencies, 0.95):.0f} ms | {run.conflicts} | {run.replayed} "
             f"| {len(run.failures)} | {run.server_cpu:.1f} s ({run.server_cpu / run.wall:.0%}) "
+            f"| {run.machine_cpu / run.wall:.2f} of {os.cpu_count()} "
             f"| {'yes' if not problems else 'NO'} |"
         )
     print()
