@@ -183,6 +183,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # 16 MB of pages per connection instead of SQLite's 2 MB: SQLCipher decrypts every page
+    # it loads into this cache, so pages read again (the search's indexes, a list's newest
+    # persons) cost nothing. Measured at 100,000 people: the people search's p95 76 ms with
+    # 2 MB, 37 ms with 16 MB; 64 MB brought little more once the search reads indexes only.
+    # Modest, because each pooled connection has its own and a cheap laptop runs the server.
+    cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
 

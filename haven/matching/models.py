@@ -49,7 +49,9 @@ class MatchKey(Base):
     """One blocking key of one person: kind (name, ns, name_year, ...) and value."""
 
     __tablename__ = "match_keys"
-    __table_args__ = (Index("ix_match_keys_kind_value", "kind", "value"),)
+    # The person's id too: the people search reads whom a key finds from the index alone
+    # (migration 0034).
+    __table_args__ = (Index("ix_match_keys_kind_value", "kind", "value", "person_id"),)
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)

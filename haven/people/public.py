@@ -23,7 +23,9 @@ from haven.people.models import PERSON_KEYS, FamilyMember, Person
 from haven.people.references import find_by_reference, person_for_reference
 from haven.people.reindex import load_person_keys, reindex_persons
 from haven.people.repository import (
+    COUNT_UP_TO,
     any_person_in,
+    count_bound,
     dependants_count,
     due_for_retention,
     family_by_person,
@@ -65,6 +67,7 @@ from haven.people.service import (
 
 __all__ = [
     "ADULT_AGE",
+    "COUNT_UP_TO",
     "ERASED_NAME",
     "PERSON_KEYS",
     "Difficulty",
@@ -86,6 +89,7 @@ __all__ = [
     "any_person_in",
     "apply_profile",
     "build_person",
+    "count_bound",
     "dependants_count",
     "due_for_retention",
     "erase_person",

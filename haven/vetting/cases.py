@@ -142,9 +142,11 @@ def queue_page(
     sort: str = "waiting",
     limit: int = 25,
     offset: int = 0,
+    count_up_to: int | None = None,
 ) -> tuple[list[tuple[VettingCase, Person, int]], int]:
     """One page of the queue (waiting longest, most hits or most recent first) with each
-    case's person and number of hits, and how many cases match in all."""
+    case's person and number of hits, and how many cases match in all (only up to a bound
+    with `count_up_to`: see `repository.queue`)."""
     require(actor, Permission.VETTING_READ)
     return repository.queue(
         session,
@@ -153,6 +155,7 @@ def queue_page(
         sort=sort if sort in QUEUE_SORTS else "waiting",
         limit=limit,
         offset=offset,
+        count_up_to=count_up_to,
     )
 
 

@@ -107,19 +107,20 @@ def queue(
     sort: str = "waiting",
     limit: int = 200,
     offset: int = 0,
+    count_up_to: int | None = None,
 ) -> tuple[list[tuple[VettingCase, Person, int]], int]:
     """One page of the cases the actor may see, with their person and number of hits, and
     how many cases match in all (counted in the database); cases of erased persons are left
-    out (nothing of them can be read)."""
+    out (nothing of them can be read). `count_up_to`: count only up to max(count_up_to, the
+    end of the page), a larger total being that bound plus one ("more than"): counting every
+    case of 100,000 people read each one's person (340-540 ms on SQLCipher)."""
     where = [visible_to(actor, VettingCase, site_column=None), Person.erased_at.is_(None)]
     if state is not None:
         where.append(VettingCase.state == state)
-    total = session.scalar(
-        select(func.count())
-        .select_from(VettingCase)
-        .join(Person, Person.id == VettingCase.person_id)
-        .where(*where)
-    )
+    matching = select(VettingCase.id).join(Person, Person.id == VettingCase.person_id).where(*where)
+    if count_up_to is not None:
+        matching = matching.limit(max(count_up_to, offset + limit) + 1)
+    total = session.scalar(select(func.count()).select_from(matching.subquery()))
     hits = (
         select(ScreeningHit.case_id, func.count().label("n"))
         .group_by(ScreeningHit.case_id)

@@ -44,7 +44,7 @@ from haven.vetting.schemas import (
 from haven.vetting.status import VettingStatus
 from haven.web import notices
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
-from haven.web.listing import Listing, ListQuery
+from haven.web.listing import COUNT_CAP, Listing, ListQuery
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -102,8 +102,15 @@ def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
     listing = Listing.load(
         query,
         lambda limit, offset: cases.queue_page(
-            session, actor, state=chosen, sort=query.sort, limit=limit, offset=offset
+            session,
+            actor,
+            state=chosen,
+            sort=query.sort,
+            limit=limit,
+            offset=offset,
+            count_up_to=COUNT_CAP,
         ),
+        count_cap=COUNT_CAP,
     )
     windows = cases.appeal_windows(session, [case for case, _person, _hits in listing.items])
     return render(

@@ -211,6 +211,7 @@ def people_list(
         lambda limit, offset: find_people(
             session, actor, query, within=within, sort=list_query.sort, limit=limit, offset=offset
         ),
+        count_cap=people.COUNT_UP_TO,
     )
     ids = [p.id for p in listing.items]
     latest = reception.latest_receptions(session, ids)
@@ -297,18 +298,19 @@ def search_people_api(
     """Search by name (either script, any common spelling, with or without honorific),
     reference number, father's name, NRC, service number or unit; only persons the caller
     may see, best first or as sorted: page `page` of `per_page`. The headers say how many
-    were found in all (`X-Total-Count`) and on how many pages (`X-Page-Count`)."""
+    were found in all (`X-Total-Count`) and on how many pages (`X-Page-Count`). A common name
+    is counted only up to 1,000 (or to the end of the page asked for, when further):
+    `X-Total-Relation` is then `gt` and `X-Total-Count` that bound (more than it were found;
+    `X-Page-Count` counts one page beyond it), otherwise `eq` (the exact total)."""
     sort = query.sort
+    offset = (query.page - 1) * query.per_page
     found, total = find_people(
-        session,
-        actor,
-        query.q,
-        sort=sort,
-        limit=query.per_page,
-        offset=(query.page - 1) * query.per_page,
+        session, actor, query.q, sort=sort, limit=query.per_page, offset=offset
     )
+    bound = people.count_bound(offset, query.per_page)
     pages = max(1, (total + query.per_page - 1) // query.per_page)
-    response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Total-Count"] = str(min(total, bound))
+    response.headers["X-Total-Relation"] = "gt" if total > bound else "eq"
     response.headers["X-Page-Count"] = str(pages)
     return [people.PersonSummary.model_validate(p) for p in found]
 

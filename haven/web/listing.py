@@ -34,6 +34,9 @@ from fastapi import Request
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
+# How far a long list counts before it says "more than" (`Listing.count_cap`): at 100,000
+# people an exact count read every row for a figure nobody pages through.
+COUNT_CAP = 1000
 MAX_PAGE = 1_000_000  # beyond any list; keeps offsets small for the database
 _NOT_KEPT = frozenset({"page", "csrf_token"})
 
@@ -148,19 +151,36 @@ class Listing(Generic[T]):
     items: Sequence[T]
     total: int
     query: ListQuery
+    # Set when the total was counted only up to max(count_cap, the end of this page): a
+    # larger total is that bound plus one, shown as "more than" the bound (`more_than`).
+    count_cap: int | None = None
 
     @classmethod
     def load(
-        cls, query: ListQuery, fetch: Callable[[int, int], tuple[Sequence[T], int]]
+        cls,
+        query: ListQuery,
+        fetch: Callable[[int, int], tuple[Sequence[T], int]],
+        *,
+        count_cap: int | None = None,
     ) -> Listing[T]:
         """Fetch a page through `fetch(limit, offset) -> (rows, total)`; a page beyond the end
-        fetches the last page instead (one more query, only then)."""
+        fetches the last page instead (one more query, only then). `count_cap`: the fetch
+        counts only that far (see the field)."""
         rows, total = fetch(query.limit, query.offset)
         if not rows and total > 0 and query.offset >= total:
             last = (total + query.per_page - 1) // query.per_page
             query = query.with_page(last)
             rows, total = fetch(query.limit, query.offset)
-        return cls(rows, total, query)
+        return cls(rows, total, query, count_cap)
+
+    @property
+    def more_than(self) -> int | None:
+        """The bound the total exceeds when it was not counted to the end ("more than 1,000"),
+        or None when the total is exact."""
+        if self.count_cap is None:
+            return None
+        bound = max(self.count_cap, self.query.offset + self.query.per_page)
+        return bound if self.total > bound else None
 
     @property
     def page(self) -> int:
@@ -210,7 +230,9 @@ class Listing(Generic[T]):
     def page_numbers(self, around: int = 2) -> list[int | None]:
         """The page numbers a pager shows: the first, the last and `around` either side of
         this one; None where pages are left out ("…")."""
-        shown = {1, self.pages, *range(self.page - around, self.page + around + 1)}
+        shown = {1, *range(self.page - around, self.page + around + 1)}
+        if self.more_than is None:  # the last page is known only when every row was counted
+            shown.add(self.pages)
         numbers = sorted(n for n in shown if 1 <= n <= self.pages)
         out: list[int | None] = []
         previous = 0

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from haven.accounts.models import Organisation, Site
 from haven.config import Settings
+from haven.people import public as people_public
+from haven.people import repository as people_repository
 from haven.security.permissions import Role
 from tests import factories as f
 
@@ -151,3 +153,58 @@ def test_the_list_pages_filters_and_shows_the_reception(
     )
     assert empty.status_code == 303
     assert empty.headers["location"] == "/people?unit=LIB+531"
+
+
+@pytest.mark.parametrize("plan", ["gathered", "read newest first"])
+def test_a_common_name_is_counted_up_to_a_bound_best_matches_first(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch, plan: str
+) -> None:
+    """At 100,000 people a common name finds thousands: the count stops at a bound ("more
+    than"), the page is the same whichever plan reads it, the best group still first."""
+    whole = _receive(client, world, name_latin="Aung Min")
+    part_old = _receive(client, world, name_latin="Aung Min Htet")
+    part_new = _receive(client, world, name_latin="Kyaw Aung Min")
+    by_father = _receive(client, world, name_latin="Tun Tun")
+    father = {"father_name": "Aung Min"}
+    assert client.patch(f"/api/people/{by_father}", json=father, headers=world.registrar).is_success
+    for module in (people_repository, people_public):
+        monkeypatch.setattr(module, "COUNT_UP_TO", 2)
+    few = 0 if plan == "read newest first" else 1000
+    monkeypatch.setattr(people_repository, "_GATHER_UP_TO", few)
+    monkeypatch.setattr(people_repository, "_COUNT_GATHER_UP_TO", few)
+
+    assert _found(client, world, "Aung Min") == [whole, part_new, part_old, by_father]
+    newest = [by_father, part_new, part_old, whole]
+    assert _found(client, world, "Aung Min", sort="newest") == newest
+    first = client.post(
+        "/api/people/search", json={"q": "Aung Min", "per_page": 2}, headers=world.registrar
+    )
+    assert [first.headers[h] for h in ("X-Total-Count", "X-Total-Relation", "X-Page-Count")] == [
+        "2",
+        "gt",
+        "2",
+    ]
+    assert [p["id"] for p in first.json()] == [whole, part_new]
+    # A page beyond the bound is counted to its end: the exact total when it is there.
+    second = client.post(
+        "/api/people/search",
+        json={"q": "Aung Min", "per_page": 2, "page": 2},
+        headers=world.registrar,
+    )
+    assert [second.headers[h] for h in ("X-Total-Count", "X-Total-Relation")] == ["4", "eq"]
+    assert [p["id"] for p in second.json()] == [part_old, by_father]
+    assert _found(client, world, "Tun Tun") == [by_father]  # a rare name: exact, gathered
+    assert _found(client, world, first.json()[0]["reference"])[:1] == [whole]  # an id tier
+
+    f.login(client, username="search.desk")
+    token = f.csrf_from(client, "/people")
+    page = client.post("/people", data={"csrf_token": token, "q": "Aung Min", "per_page": "2"})
+    assert "Showing 1–2 of more than 2" in page.text
+    assert 'id="narrow-search"' in page.text
+    assert PERSON_LINK.findall(page.text) == [whole, part_new]
+    assert 'value="2"' in page.text
+    assert 'value="3"' not in page.text  # no last page: it is not known
+    client.cookies.set("haven_language", "my")
+    burmese = client.post("/people", data={"csrf_token": token, "q": "Aung Min", "per_page": "2"})
+    assert 'id="narrow-search"' in burmese.text
+    assert "Showing 1–2 of 4" not in burmese.text

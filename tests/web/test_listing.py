@@ -143,3 +143,19 @@ def test_macros_render_counts_sorting_and_pages(language: str) -> None:
     assert 'href="/things?kind=a&amp;page=2"' in html_beyond  # the last page
     assert 'form="f" name="page" value="3"' in posted
     assert "href" not in posted
+    # A total counted only up to a bound: "more than" it, a next page, no last page.
+    capped = Listing(list(range(25)), 1001, ListQuery.from_request(request("")), 1000)
+    token = i18n.current_language.set(language)
+    try:
+        html_capped = render("{{ list_summary(l) }}{{ pager(l) }}", l=capped)
+    finally:
+        i18n.current_language.reset(token)
+    assert capped.more_than == 1000
+    assert capped.has_next
+    assert capped.page_numbers() == [1, 2, 3]
+    assert "1,000" in html_capped
+    assert 'href="/things?page=41"' not in html_capped
+    if language == "en":
+        assert "Showing 1–25 of more than 1,000" in html_capped
+    exact = Listing(list(range(25)), 1000, ListQuery.from_request(request("")), 1000)
+    assert exact.more_than is None
