@@ -60,22 +60,22 @@ def board(session: Session, actor: Actor, *, now: datetime | None = None) -> Boa
         else:
             result.cards_due.append(card)
     result.cards_sent.sort(key=lambda c: c.sent_on or today, reverse=True)
-    # Deadlines from two columns of every interned prisoner (no record loaded, nothing
-    # decrypted); whole records only for the most overdue, the ones the board names.
-    last = repository.last_inspections(session, actor)
-    overdue: list[tuple[date, uuid.UUID, date | None]] = []
-    for record_id, captured_on in repository.interned_captures(session, actor):
-        previous = last.get(record_id)
-        if deadlines.inspection_overdue(previous, captured_on, today):
-            due = deadlines.inspection_due_on(previous, captured_on)
-            overdue.append((due, record_id, previous))
-    overdue.sort(key=lambda entry: (entry[0], str(entry[1])))
-    result.inspections_overdue_count = len(overdue)
-    shown = overdue[:INSPECTIONS_SHOWN]
-    named = repository.records_by_id(session, [record_id for _due, record_id, _last in shown])
+    # The most overdue inspections, selected and counted by the database (no record loaded
+    # but the ones the board names).
+    overdue, result.inspections_overdue_count = repository.overdue_inspections(
+        session,
+        actor,
+        since=deadlines.latest_overdue_since(today),
+        limit=INSPECTIONS_SHOWN,
+    )
+    named = repository.records_by_id(session, [record_id for record_id, _on, _last in overdue])
     result.inspections_overdue = [
-        InspectionDue(record=named[record_id], last_inspected_on=previous, due_on=due)
-        for due, record_id, previous in shown
+        InspectionDue(
+            record=named[record_id],
+            last_inspected_on=previous,
+            due_on=deadlines.inspection_due_on(previous, captured_on),
+        )
+        for record_id, captured_on, previous in overdue
         if record_id in named
     ]
     result.notices_pending = list(repository.pending_notices(session, actor))

@@ -49,3 +49,15 @@ def inspection_due_on(last_inspected_on: date | None, captured_on: date) -> date
 
 def inspection_overdue(last_inspected_on: date | None, captured_on: date, today: date) -> bool:
     return today > inspection_due_on(last_inspected_on, captured_on)
+
+
+def latest_overdue_since(today: date) -> date:
+    """The latest day a prisoner may have been last inspected (or captured, if never
+    inspected) and be overdue today: `inspection_overdue` is true exactly for the days up to
+    this one (`add_month` never goes back), so the database can select the overdue with one
+    comparison instead of every interned prisoner being checked here."""
+    for days in range(27, 33):  # a month back is 28 to 31 days
+        day = today - timedelta(days=days)
+        if today > add_month(day):
+            return day
+    raise AssertionError("a month is never longer than 31 days")  # pragma: no cover

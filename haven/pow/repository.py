@@ -138,16 +138,39 @@ def records(session: Session, actor: Actor, *, limit: int = 500) -> Sequence[Pow
     )
 
 
-def interned_captures(session: Session, actor: Actor) -> list[tuple[uuid.UUID, date]]:
-    """(record id, captured on) of every interned prisoner the actor may see: what the
-    inspection deadlines need, without loading (and decrypting) whole records."""
-    query = (
+def overdue_inspections(
+    session: Session, actor: Actor, *, since: date, limit: int
+) -> tuple[list[tuple[uuid.UUID, date, date | None]], int]:
+    """The interned prisoners the actor may see whose last inspection (or capture, if never
+    inspected) was on `since` or before — overdue (`deadlines.latest_overdue_since`): the
+    `limit` most overdue as (record id, captured on, last inspected on), and how many in all.
+    Selected, counted and ordered by the database: no record is loaded or decrypted."""
+    last = (
+        select(
+            MedicalInspection.pow_id.label("pow_id"),
+            func.max(MedicalInspection.inspected_on).label("last"),
+        )
+        .where(visible_to(actor, MedicalInspection))
+        .group_by(MedicalInspection.pow_id)
+        .subquery()
+    )
+    base = func.coalesce(last.c.last, PowRecord.captured_on)
+    overdue = (
         Records(session)
         .readable(actor)
         .where(PowRecord.status == str(PowStatus.INTERNED))
-        .with_only_columns(PowRecord.id, PowRecord.captured_on)
+        .outerjoin(last, last.c.pow_id == PowRecord.id)
+        .where(base <= since)
     )
-    return [(record_id, captured_on) for record_id, captured_on in session.execute(query)]
+    total = session.scalar(
+        select(func.count()).select_from(overdue.with_only_columns(PowRecord.id).subquery())
+    )
+    rows = session.execute(
+        overdue.with_only_columns(PowRecord.id, PowRecord.captured_on, last.c.last)
+        .order_by(base, PowRecord.id)
+        .limit(limit)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows], int(total or 0)
 
 
 def records_page(

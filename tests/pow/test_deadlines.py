@@ -115,3 +115,16 @@ def test_the_board_reads_today_in_the_configured_zone(db: Session, setting: Sett
         london = board.board(db, setting.officer, now=at)
     assert london.today == date(2026, 11, 8)
     assert [c.pow_id for c in london.cards_due] == [record.id]
+
+
+def test_the_database_s_overdue_cut_off_is_the_monthly_rule_exactly() -> None:
+    """`latest_overdue_since` lets the board select the overdue with one comparison: for every
+    day of four years (leap days and month ends included) and every last inspection up to 40
+    days before it, "on or before the cut-off" is exactly `inspection_overdue`."""
+    start = date(2027, 1, 1)
+    for offset in range(4 * 366):
+        today = start + timedelta(days=offset)
+        since = deadlines.latest_overdue_since(today)
+        for back in range(41):
+            last = today - timedelta(days=back)
+            assert (last <= since) == deadlines.inspection_overdue(last, last, today), (today, last)
