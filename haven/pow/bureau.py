@@ -374,6 +374,12 @@ def pending_notices(session: Session, actor: Actor) -> Sequence[PowNotice]:
     return repository.pending_notices(session, actor)
 
 
+def seriously_ill(session: Session, actor: Actor) -> Sequence[PowRecord]:
+    """The interned prisoners the actor may see who are seriously ill (the weekly report's)."""
+    require(actor, Permission.POW_READ)
+    return repository.seriously_ill(session, actor)
+
+
 def export_notices(session: Session, actor: Actor) -> SignedExport:
     """Every pending notice with the Art. 122 items of its prisoner, as a signed zip.
 

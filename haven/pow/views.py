@@ -588,14 +588,14 @@ def save_pay_rates(request: Request, session: DB, actor: HtmlFormActor, form: Fo
 @router.get("/pow/notices", response_class=HTMLResponse)
 def notices_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     notices = bureau.pending_notices(session, actor)
-    records = {r.id: r for r in service.list_records(session, actor)}
     return render(
         request,
         "pow/notices.html",
         {
             "notices": notices,
-            "records": records,
-            "ill": [r for r in records.values() if r.seriously_ill and r.status == "interned"],
+            # Only the records the notices name and the seriously ill (not every prisoner).
+            "records": repository.records_by_id(session, [n.pow_id for n in notices]),
+            "ill": bureau.seriously_ill(session, actor),
             "can_write": actor.can(Permission.POW_WRITE),
             "fresh": is_fresh(session, actor),
             "framework": legal_framework(session, actor),
