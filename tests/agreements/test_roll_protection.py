@@ -40,9 +40,13 @@ def _imported(db: Session, t: Team) -> RollEntry:
     return entry
 
 
-def _as_text(value: object) -> str:
+def _as_text(value: object, marker: str) -> str:
+    """The stored value as the marker would show in it: bytes as text, or as hex for a
+    marker written in hex (a short marker such as "1975" is found by chance in the hex of
+    random ciphertext about once in 700 runs; never in its bytes)."""
     if isinstance(value, bytes | memoryview):
-        return bytes(value).decode("latin-1") + bytes(value).hex()
+        hexed = len(marker) >= 32 and all(c in "0123456789abcdef" for c in marker.lower())
+        return bytes(value).hex() if hexed else bytes(value).decode("latin-1")
     return str(value)
 
 
@@ -70,7 +74,7 @@ def test_roll_entry_identity_is_ciphertext_in_the_database(db: Session, t: Team)
         if column != "rank_id" and (column == "id" or column.endswith("_id")):
             continue  # the row's own links: random ids, where "1975" may occur by chance
         for marker in plain:
-            assert marker.lower() not in _as_text(value).lower(), (column, marker)
+            assert marker.lower() not in _as_text(value, marker).lower(), (column, marker)
     # The protected columns hold ciphertext; the old plaintext name key is gone.
     for name in ("prefix", "name_my", "name_latin", "birth_year", "rank_id", "position"):
         assert isinstance(row[name], bytes | memoryview), name
