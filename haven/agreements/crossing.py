@@ -20,6 +20,7 @@ arrival: a refused claim leaves no person or reception event behind.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -55,6 +56,8 @@ from haven.reception.public import (
 )
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor, Permission, in_scope, require
+
+log = logging.getLogger("haven.agreements")
 
 
 def _desk_agreement(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Agreement:
@@ -154,6 +157,38 @@ def _desk_actor(actor: Actor) -> Actor:
     return dataclasses.replace(actor, permissions=actor.permissions | {Permission.RECEPTION_RECORD})
 
 
+SAVED_MEANWHILE = N_(
+    "Another registration was being saved at the same moment. Nothing was saved: send it again."
+)
+
+
+def _met_constraint(
+    session: Session,
+    agreement: Agreement,
+    entry: RollEntry | None,
+    data: DeskRegistration,
+    error: IntegrityError,
+) -> Registered:
+    """After a constraint stopped a registration (rolled back whole): the same submission
+    registered meanwhile (a double click, a retry), or the person registered at another desk
+    (409), or else another registration saved at the same moment met this one (409: send it
+    again; the constraint's name is logged, never a value)."""
+    existing = _already(session, agreement, data.idempotency_key)
+    if existing is not None:
+        return Registered(existing, created=False)
+    if entry is not None and repository.arrival_for_entry(session, entry.id) is not None:
+        raise Conflict(N_("This person has already been registered at another desk.")) from None
+    log.warning("registration met a constraint", extra={"constraint": _constraint(error)})
+    raise Conflict(SAVED_MEANWHILE) from None
+
+
+def _constraint(error: IntegrityError) -> str:
+    """The violated constraint's name (PostgreSQL) or SQLite's message, which names the
+    table and column, never the values."""
+    name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    return str(name) if name else str(error.orig)  # SQLite: "UNIQUE constraint failed: t.c"
+
+
 def _already(session: Session, agreement: Agreement, key: str) -> Arrival | None:
     return repository.arrival_by_key(session, agreement.id, key)
 
@@ -212,12 +247,9 @@ def register_arrival(
         )
         session.add(arrival)
         session.flush()
-    except IntegrityError:
+    except IntegrityError as error:
         savepoint.rollback()
-        existing = _already(session, agreement, data.idempotency_key)
-        if existing is not None:
-            return Registered(existing, created=False)
-        raise Conflict(N_("This person has already been registered at another desk.")) from None
+        return _met_constraint(session, agreement, entry, data, error)
     except BaseException:
         if savepoint.is_active:
             savepoint.rollback()

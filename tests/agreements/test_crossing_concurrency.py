@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from haven.accounts.sessions import actor_for
@@ -121,3 +122,39 @@ def test_four_desks_register_each_person_exactly_once(
         assert summary.totals.missing == 0
         assert summary.totals.unexpected == 0
         assert summary.follow_up == []
+
+
+def test_a_registration_stopped_by_another_constraint_asks_to_be_sent_again(
+    db: Session,
+    fast_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A constraint other than "this person is registered" (two registrations saved at the same
+    moment meeting on something else) is not "registered at another desk": the desk is told to
+    send it again, nothing of it is kept, the log names the constraint and no value, and the
+    same submission sent again is registered once."""
+    t = team(db, fast_settings)
+    agreement = executing(db, t, size=1)
+    (entry,) = repository.roll_of(db, agreement.id)
+    data = DeskRegistration(idempotency_key="desk-again", desk="D1", roll_entry_id=entry.id)
+    real = crossing.receive
+
+    def meets_a_constraint(*args: object, **kwargs: object) -> object:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: persons.reference"))
+
+    monkeypatch.setattr(crossing, "receive", meets_a_constraint)
+    with pytest.raises(Conflict) as refused:
+        crossing.register_arrival(db, t.registrar, agreement.id, data)
+    assert refused.value.message == crossing.SAVED_MEANWHILE
+    assert repository.arrival_for_entry(db, entry.id) is None
+    assert db.scalar(select(func.count()).select_from(Arrival)) == 0
+    warned = [r for r in caplog.records if r.getMessage() == "registration met a constraint"]
+    assert [getattr(r, "constraint", None) for r in warned] == [
+        "UNIQUE constraint failed: persons.reference"
+    ]
+    monkeypatch.setattr(crossing, "receive", real)
+    done = crossing.register_arrival(db, t.registrar, agreement.id, data)
+    assert done.created
+    assert crossing.register_arrival(db, t.registrar, agreement.id, data).created is False
