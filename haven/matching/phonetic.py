@@ -5,16 +5,28 @@ Aung). Each syllable key is an onset class, a medial (y or w) and a rime class, 
 "tun", "caw", "myin", "aung". Both scripts land in the same space:
 
 - Burmese script: Zawgyi converted to Unicode (`haven.text`), the honorific or ethnic prefix
-  split off (`split_name`), then ICU's `my-my_FONIPA` transliterator gives IPA with syllables
+  split off (`split_name`), a few spellings rewritten to how names say them (final ည် as
+  [i], ဝတ်/ဝန် as [wʊ]), then ICU's `my-my_FONIPA` transliterator gives IPA with syllables
   separated by dots; tone, aspiration, voicelessness and the glottal onset are dropped and
   the onset and rime are mapped to their classes.
 - Latin: a table of whole-word variants (Htun/Tun, Oo/U, Thein/Thane, Myint/Myin,
   Win/Winn, Mg/Maung, ...) and spelling rules, then each word is cut into syllables
-  (onset, vowels, coda) and mapped to the same classes. Joined syllables ("Tayza") are cut
-  like split ones ("Tay Za"); the comparisons also look at the keys without spaces.
+  (onset, vowels, coda) and mapped to the same classes. Joined syllables ("Tayza", "Sithu")
+  are cut like split ones ("Tay Za", "Si Thu"); the comparisons also look at the keys
+  without spaces.
+
+The Latin rules cover the published systems and the informal spellings of names
+(tests/matching/test_romanisation.py pins the families): MLCTS and ALA-LC aspirates (hk, hp,
+ht, kh, ph, th) and medial r (Mrat is Myat), BGN/PCGN without aspiration (Tun, Kin, Pyo), a
+doubled final letter (Zaww, Myintt), y as the vowel i (Wyn, Lynn), English vowel spellings
+(Sou/Soe, Khine/Khaing, Nyane/Nyein, Aoung/Awng/Oung/Aung), and two syllables joined
+without a consonant between them ("Yeaung").
 
 The classes deliberately merge sounds Latin spellings do not tell apart (t/th/ht/θ, k/kh,
-ky/gy/ch, s/hs/sh): the keys are for recall, the scoring decides.
+ky/gy/ch, s/hs/sh, p/b), and after the first syllable the voiced and voiceless onsets
+(t/d, k/g, s/z: BGN/PCGN writes the voicing of speech, Thida for သီတာ): the keys are for
+recall, the scoring decides. Different syllables keep different keys (Tun/Tin, Myint/Myat,
+Win/Wai, Aye/Aung).
 
 Everything is cached per distinct string: a run over a million people sees far fewer
 distinct names than records, so normalisation never dominates.
@@ -134,6 +146,9 @@ def _ipa_syllable(raw: str) -> str | None:
     if rime is None:
         # An unexpected rime keeps its letters, lightly folded: still comparable by fuzz.
         rime = text.replace("ɪ", "i").replace("ʊ", "u").replace("ɴ", "n").replace("ʔ", "t")
+    if onset == "ng" and medial.startswith("y"):
+        # ငြ (MLCTS ngr) is pronounced and spelled ny: ငြိမ်း is Nyein.
+        onset = "ny"
     if onset in ("c", "ny") and medial.startswith("y"):
         medial = medial[1:]
     return onset + medial + rime
@@ -148,10 +163,36 @@ def bare_name(name: str) -> str:
     return second.name if second.prefix is not None else first.name
 
 
+# Spellings the transliterator reads otherwise than names are said: the final ည် is [i] in
+# the names it is common in (ကြည် Kyi, ရည် Yi, ပြည် Pyi, စည်သူ Sithu, ဇာနည် Zarni; ICU reads
+# ɛ; ည့် stays: ပြည့် is Pyae), and ဝ before a final t or n is [wʊ] (ဝတ်ရည် Wut Yee, ဝဏ္ဏ
+# Wunna; ICU reads wa). Each is rewritten to a spelling ICU reads that way.
+_BURMESE_READINGS = {"ည်": "ီ", "ဝတ်": "ဝွတ်", "ဝန်": "ဝွန်", "ဝဏ္ဏ": "ဝွန်န"}
+_BURMESE_READING = re.compile("|".join(map(re.escape, _BURMESE_READINGS)))
+
+
+def _reading(match: re.Match[str]) -> str:
+    return _BURMESE_READINGS[match.group()]
+
+
+# After the first syllable a voiceless onset is voiced in speech and often in spelling
+# (BGN/PCGN 1970: k, s, t, p are written g, z, d, b after a vowel or nasal: သီတာ is Thida,
+# ရတနာ Yadana, ရွှေစင် Shwe Zin), so there the pairs share a class (p/b do everywhere).
+_VOICED_AFTER_FIRST = {"d": "t", "g": "k", "z": "s"}
+
+
+def _voicing(keys: list[str]) -> SyllableKeys:
+    for index in range(1, len(keys)):
+        key = keys[index]
+        if key[:1] in _VOICED_AFTER_FIRST:
+            keys[index] = _VOICED_AFTER_FIRST[key[0]] + key[1:]
+    return tuple(keys)
+
+
 @lru_cache(maxsize=200_000)
 def burmese_keys(name: str) -> SyllableKeys:
     """Syllable keys of a Burmese-script name (prefix split off)."""
-    bare = bare_name(name)
+    bare = _BURMESE_READING.sub(_reading, bare_name(name))
     ipa: str = _ipa_transliterator().transliterate(bare)
     keys: list[str] = []
     for word in ipa.split():
@@ -159,7 +200,7 @@ def burmese_keys(name: str) -> SyllableKeys:
             key = _ipa_syllable(part)
             if key:
                 keys.append(key)
-    return tuple(keys)
+    return _voicing(keys)
 
 
 # --- Latin spellings --------------------------------------------------------------------
@@ -182,6 +223,8 @@ LATIN_VARIANTS: dict[str, str] = {
     "wynn": "win",
     "mg": "maung",
     "maung": "maung",
+    "mung": "maung",
+    "khain": "kaing",
     "aye": "e",
     "aie": "e",
     "ei": "e",
@@ -219,11 +262,14 @@ LATIN_VARIANTS: dict[str, str] = {
     "yee": "yi",
     "lwin": "lwin",
     "lwinn": "lwin",
+    # Mon is မွန် [mʊ̀ɴ] in names (Myat Mon, Hnin Mon); "on" is otherwise ုန် (Phone, Sone).
+    "mon": "mun",
 }
 
 _LATIN_RIMES: tuple[tuple[str, str], ...] = (
     ("aung", "aung"),
     ("awng", "aung"),
+    ("aoung", "aung"),
     ("aun", "aung"),
     ("auk", "auk"),
     ("aing", "aing"),
@@ -232,11 +278,14 @@ _LATIN_RIMES: tuple[tuple[str, str], ...] = (
     ("ai", "e"),
     ("ike", "aik"),
     ("ite", "aik"),
-    ("ine", "ein"),
+    ("ine", "aing"),
     ("eing", "ein"),
     ("ein", "ein"),
+    ("eaint", "ein"),
+    ("eain", "ein"),
     ("ane", "ein"),
     ("eik", "eik"),
+    ("ei", "e"),
     ("ake", "eik"),
     ("aww", "aw"),
     ("aw", "aw"),
@@ -263,7 +312,8 @@ _LATIN_RIMES: tuple[tuple[str, str], ...] = (
     ("et", "et"),
     ("ey", "e"),
     ("e", "e"),
-    ("oung", "on"),
+    ("oung", "aung"),
+    ("ount", "un"),
     ("oun", "on"),
     ("one", "on"),
     ("own", "on"),
@@ -277,7 +327,7 @@ _LATIN_RIMES: tuple[tuple[str, str], ...] = (
     ("oo", "u"),
     ("oe", "o"),
     ("oh", "o"),
-    ("ou", "u"),
+    ("ou", "o"),
     ("o", "o"),
     ("unn", "un"),
     ("une", "un"),
@@ -290,6 +340,9 @@ _LATIN_RIMES: tuple[tuple[str, str], ...] = (
 _LATIN_RIME_MAP = dict(_LATIN_RIMES)
 _LATIN_ONSETS: tuple[tuple[str, str], ...] = (
     ("hny", "ny"),
+    ("hk", "k"),
+    ("hp", "p"),
+    ("hc", "s"),
     ("ky", "c"),
     ("gy", "c"),
     ("ch", "c"),
@@ -329,13 +382,21 @@ _LATIN_ONSETS: tuple[tuple[str, str], ...] = (
     ("h", "h"),
 )
 # One Latin syllable: consonants (with a medial y or w), vowels, and a coda that is not the
-# start of the next syllable (a coda consonant followed by a vowel belongs to the next one).
+# start of the next syllable (a coda consonant followed by a vowel belongs to the next one,
+# and t, k followed by h begin the next one: "Sithu" is Si Thu, "Minthu" is Min Thu).
 _LATIN_SYLLABLE = re.compile(
     r"(?P<onset>[b-df-hj-np-tv-xz]*[yw]?)"
     r"(?P<vowel>[aeiou]+(?:y(?![aeiou]))?)"
-    r"(?P<coda>ng(?=[aeiou])|w(?=au)|(?:ng|nt|nn|ww|n|k|t|w|r|h|m)e?(?![aeiouy])|e(?![aeiouy]))?"
+    r"(?P<coda>ng(?=[aeiou])|w(?=au)"
+    r"|(?:wng|ng|nt(?!h[aeiouwy])|nn|ww|hn|n|k(?!h[aeiouwy])|t(?!h[aeiouwy])|w|r|h|m)"
+    r"e?(?![aeiouy])|t(?=y)|e(?![aeiouy]))?"
 )
 _LETTERS = re.compile(r"[a-z]+")
+# A consonant letter written twice where it closes a syllable (Zaww, Myintt, Naingg): the
+# doubling is decoration, not a sound. Doubled before a vowel ("Zayya") it is kept.
+_DOUBLED_CODA = re.compile(r"([b-df-hj-np-tv-z])\1+(?![aeiou])")
+# y between consonants, or after one at the end, is the vowel i (Wyn, Lwyn, Lynn).
+_Y_AS_VOWEL = re.compile(r"(?<=[b-df-hj-np-tv-xz])y(?![aeiouy])")
 
 
 def _latin_onset(onset: str) -> str:
@@ -348,7 +409,8 @@ def _latin_onset(onset: str) -> str:
             return cls
     if rest.endswith(("w",)) and len(rest) > 1:
         medial, rest = "w", rest[:-1]
-    if rest.endswith("y") and len(rest) > 1 and rest not in ("ky", "gy", "ny", "hny"):
+    if rest.endswith(("y", "r")) and len(rest) > 1 and rest not in ("ky", "gy", "ny", "hny"):
+        # The medial ျ/ြ: y in common spellings, r in MLCTS and ALA-LC (Mrat is Myat).
         medial, rest = "y" + medial, rest[:-1]
     for form, cls in _LATIN_ONSETS:
         if rest == form:
@@ -363,6 +425,9 @@ def _latin_onset(onset: str) -> str:
 @lru_cache(maxsize=100_000)
 def _latin_word(word: str) -> tuple[str, ...]:
     known = LATIN_VARIANTS.get(word)
+    if known is None:
+        word = _Y_AS_VOWEL.sub("i", _DOUBLED_CODA.sub(r"\1", word))
+        known = LATIN_VARIANTS.get(word)
     if known is not None:
         return (known,)
     keys: list[str] = []
@@ -381,12 +446,30 @@ def _latin_word(word: str) -> tuple[str, ...]:
         rime_text = match.group("vowel") + (match.group("coda") or "")
         rime = _LATIN_RIME_MAP.get(rime_text)
         if rime is None:
-            rime = _latin_rime_fallback(rime_text)
+            parts = _two_rimes(match.group("vowel"), match.group("coda") or "")
+            if parts is not None:
+                # Two syllables joined without a consonant between them: "Yeaung", "Eiei".
+                keys.append(onset + parts[0])
+                onset, rime = "", parts[1]
+            else:
+                rime = _latin_rime_fallback(rime_text)
         if onset in ("c", "ny") and rime.startswith("y"):
             rime = rime[1:]
         keys.append(onset + rime)
         position = match.end()
     return tuple(keys)
+
+
+def _two_rimes(vowels: str, coda: str) -> tuple[str, str] | None:
+    """A run of three or more vowel letters read as an open syllable and a second rime."""
+    if len(vowels) < 3:
+        return None
+    for cut in range(len(vowels) - 1, 0, -1):
+        head = _LATIN_RIME_MAP.get(vowels[:cut])
+        tail = _LATIN_RIME_MAP.get(vowels[cut:] + coda)
+        if head is not None and tail is not None:
+            return head, tail
+    return None
 
 
 def _latin_rime_fallback(text: str) -> str:
@@ -400,12 +483,14 @@ def _latin_rime_fallback(text: str) -> str:
 def latin_keys(name: str) -> SyllableKeys:
     """Syllable keys of a Latin-script name (prefix split off)."""
     bare = bare_name(name)
-    folded = unicodedata.normalize("NFKD", bare.casefold())
-    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    folded = bare.casefold()
+    if not folded.isascii():  # accents dropped ("Oó" is "Oo"); most names are plain ASCII
+        folded = unicodedata.normalize("NFKD", folded)
+        folded = "".join(char for char in folded if not unicodedata.combining(char))
     keys: list[str] = []
     for word in _LETTERS.findall(folded):
         keys.extend(_latin_word(word))
-    return tuple(keys)
+    return _voicing(keys)
 
 
 # --- Either script ----------------------------------------------------------------------
@@ -451,3 +536,13 @@ def name_keys(name: str | None) -> SyllableKeys:
 def joined(keys: SyllableKeys) -> str:
     """The keys as one string with spaces: the form compared with order."""
     return " ".join(keys)
+
+
+def as_later_syllables(key: str) -> str:
+    """A joined key with its first onset as it is keyed after another syllable (voiceless).
+
+    A run of syllables looked up inside longer names ("Zaw" in "Min Zaw", keyed "min saw")
+    is keyed there as later syllables; the people search looks up both forms.
+    """
+    voiceless = _VOICED_AFTER_FIRST.get(key[:1])
+    return key if voiceless is None else voiceless + key[1:]

@@ -2,17 +2,23 @@
 
 Burmese names have no family name; they are 1 to 4 syllables whose order matters
 (Aung Kyaw is not Kyaw Aung). An honorific (U, Daw, Ko, Ma, Maung) or an ethnic prefix
-(Saw, Naw, Mahn, Nant, Sai, Nang, Sao, Khun, Khu, Salai, Mi, Nai) or the title Bo often
-precedes the name and changes with age and setting, so matching compares names without it.
-`PREFIXES` lists them in both scripts (docs/places.md, "Names").
+(Saw, Naw, Mahn, Nant, Sai, Nang, Sao, Khun, Khu, Salai, Mi, Nai), the title Bo or the
+title Dr often precedes the name and changes with age and setting, so matching compares
+names without it. `PREFIXES` lists them in both scripts (docs/places.md, "Names") with the
+other Latin spellings found for them: Oo for U (ဦး is the vowel u; accents are ignored, so
+"Oó" too), MLCTS "au" for ော (Dau, Sau, Nau), an English h after the vowel (Koh, Mah,
+Boh), Mg/Moung/Mung for Maung, Sy/Sae for Sai, Hkun/Khune for Khun. Military ranks are not
+prefixes: a rank has its own field and table (`haven.forces`), and splitting it here would
+move it into the honorific at reception.
 
 Prefix rule (`split_name`): the first word (Latin) or syllable (Burmese script) is split off
 when it is a form listed in `PREFIXES` and
 - at least one word or syllable remains after it ("Ma" alone is a name), and
-- the next word is not the same prefix: doubled syllables are common in names
-  ("Ko Ko Gyi", "Maung Maung", "Ma Ma Lay"), so a doubled prefix word is kept as the name, and
-- the next word does not make the two a title (`Prefix.not_before`): "Bo Gyi" and ဗိုလ်မှူး are
-  ranks, not the prefix Bo.
+- the next word is not the same prefix (in any of its spellings): doubled syllables are
+  common in names ("Ko Ko Gyi", "Maung Maung", "Ma Ma Lay"), so a doubled prefix word is
+  kept as the name, and
+- the next word does not make the two a title or a name (`Prefix.not_before`): "Bo Gyi"
+  and ဗိုလ်မှူး are ranks, not the prefix Bo; "Nan Dar" is the name Nanda, not the prefix Nan.
 Only the first word can be a prefix: the same word later in a name is a name syllable
 ("Aung Sai", "Kyaw Nan Oo"), and a prefix is a whole word ("Khun" is not "Khu", "Saing" is not
 "Sai"). Only one prefix is split off. Store the full name as typed as well: the split is for
@@ -23,6 +29,7 @@ Input is expected to be clean (`clean_text`); only whitespace is tidied here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,7 +41,7 @@ class Prefix:
     `burmese` is None where no Burmese form can be split off safely; `burmese_verified` is
     False where the Burmese spelling could not be confirmed from a published source (it is
     still split off: a wrong spelling only fails to match). `not_before` lists the next words
-    or syllables (either script) with which the word is a title, not this prefix.
+    or syllables (either script) with which the word is a title or a name, not this prefix.
     """
 
     latin: str
@@ -49,38 +56,49 @@ class Prefix:
 # also ordinary name syllables (နိုင် is "Naing"), so splitting them in Burmese script would
 # cut real names. Latin "Nai" and "Naing" are spelled differently, so the Latin forms are safe.
 # "Min" and "Sa" are not prefixes here: Min (မင်း) begins a great many Burmese names, and no
-# use of Sa as a prefix could be confirmed.
+# use of Sa as a prefix could be confirmed. "Dr" (ဒေါက်တာ) is a title in either script and
+# never a name syllable (Latin "Dr" has no vowel).
 PREFIXES: tuple[Prefix, ...] = (
-    Prefix("U", "ဦး", "older or respected man"),
-    Prefix("Daw", "ဒေါ်", "older or respected woman"),
-    Prefix("Ko", "ကို", "young man"),
-    Prefix("Ma", "မ", "young woman"),
-    Prefix("Maung", "မောင်", "boy or young man", ("Mg",)),
-    Prefix("Saw", "စော", "Karen (Sgaw) man"),
-    Prefix("Naw", "နော်", "Karen (Sgaw) woman"),
+    Prefix("U", "ဦး", "older or respected man", ("Oo", "Ooh")),
+    Prefix("Daw", "ဒေါ်", "older or respected woman", ("Dau",)),
+    Prefix("Ko", "ကို", "young man", ("Koh",)),
+    Prefix("Ma", "မ", "young woman", ("Mah",)),
+    Prefix("Maung", "မောင်", "boy or young man", ("Mg", "Moung", "Mung")),
+    Prefix("Saw", "စော", "Karen (Sgaw) man", ("Sau",)),
+    Prefix("Naw", "နော်", "Karen (Sgaw) woman", ("Nau",)),
     Prefix("Mahn", "မန်း", "Karen (Pwo) man"),
     Prefix("Nant", "နန့်", "Karen (Pwo) woman", burmese_verified=False),
-    Prefix("Sai", "စိုင်း", "Shan man"),
-    Prefix("Nang", "နန်း", "Shan or Pa-O woman", ("Nan",)),
+    Prefix("Sai", "စိုင်း", "Shan man", ("Sy", "Sae")),
+    Prefix("Nang", "နန်း", "Shan or Pa-O woman", ("Nan",), not_before=("Da", "Dar", "Dah")),
     Prefix("Sao", "စဝ်", "Shan noble, man or woman"),
-    Prefix("Khun", "ခွန်", "Pa-O or Shan man"),
+    Prefix("Khun", "ခွန်", "Pa-O or Shan man", ("Hkun", "Khune")),
     Prefix("Khu", "ခူး", "Karenni (Kayah) man", burmese_verified=False),
     Prefix("Salai", "ဆလိုင်း", "Chin man"),
     Prefix(
         "Bo",
         "ဗိုလ်",
         "officer, or a leader's title",
+        ("Boh",),
         not_before=("Gyi", "Kyi", "Hmu", "Hmu-Gyi", "Chok", "Chouk", "Gyoke", "ကြီး", "မှူး", "ချုပ်"),
     ),
     Prefix("Mi", None, "Mon woman"),
     Prefix("Nai", None, "Mon man"),
+    Prefix("Dr", "ဒေါက်တာ", "doctor", burmese_verified=False),
 )
 
 _BY_LATIN: dict[str, Prefix] = {prefix.latin: prefix for prefix in PREFIXES}
+
+
+def _fold(word: str) -> str:
+    """A Latin word case- and accent-folded, as prefixes are looked up ("Oó" is "oo")."""
+    if word.isascii():
+        return word.casefold()
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 _LATIN_FORMS: dict[str, str] = {
-    form.casefold(): prefix.latin
-    for prefix in PREFIXES
-    for form in (prefix.latin, *prefix.variants)
+    _fold(form): prefix.latin for prefix in PREFIXES for form in (prefix.latin, *prefix.variants)
 }
 
 # Syllable breaking after the widely used rule for Myanmar Unicode (as in Ye Kyaw Thu's
@@ -168,9 +186,9 @@ def _split_latin(name: str) -> SplitName:
     if match is None or not match.group(2):
         return SplitName(None, name)
     # "Mg." and "Mg" are the same abbreviation; the dot is not part of the form.
-    prefix = _LATIN_FORMS.get(match.group(1).rstrip(".").casefold())
+    prefix = _LATIN_FORMS.get(_fold(match.group(1).rstrip(".")))
     next_word = match.group(2).split()[0].rstrip(".")
-    if prefix is None or _LATIN_FORMS.get(next_word.casefold()) == prefix:
+    if prefix is None or _LATIN_FORMS.get(_fold(next_word)) == prefix:
         return SplitName(None, name)
     if _is_title(_BY_LATIN[prefix], next_word):
         return SplitName(None, name)
