@@ -139,6 +139,7 @@ PAGES: list[tuple[Role | None, str]] = [
     (Role.POW_OFFICER, "/pow/notices"),
     (Role.CASE_WORKER, "/matching/review"),
     (Role.CASE_WORKER, "/matching/review/{review_id}"),
+    (Role.CASE_WORKER, "/matching/groups/{review_id}"),
     (Role.ADMINISTRATOR, "/programme"),
     (Role.CASE_WORKER, "/jobs"),
     (Role.CASE_WORKER, "/jobs/{job_id}"),

@@ -178,6 +178,9 @@ class AuditAction(StrEnum):
     MATCH_MERGED = "match.merged"
     MATCH_UNMERGED = "match.unmerged"
     MATCH_AUTO_LINKED = "match.auto_linked"
+    MATCH_GROUP_DECIDED = "match.group_decided"
+    MATCH_REVIEW_CLOSED_MOOT = "match.review_closed_moot"
+    MATCH_REVIEW_REOPENED = "match.review_reopened"
 
     # --- synchronisation (haven.sync): never a value, only which field of which record ---
     SYNC_NODE_CODE_ISSUED = "sync.node_code_issued"

@@ -2,9 +2,11 @@
 
 open (no vote) → awaiting_second (one vote) → linked | not_same. A second vote that disagrees
 with the first sends the review back to open; undoing a link opens it again; the batch
-(`haven.matching.dedupe`) links an open review nobody has voted on. Every move is audited by
-the service with its own action (vote, dispute, decision, automatic link, unmerge), so the
-lifecycle names none.
+(`haven.matching.dedupe`) links an open review nobody has voted on. An undecided review that
+other decisions answer is closed as moot (moot_linked, moot_not_same:
+`haven.matching.transitive`), and opens again if the merge it rested on is undone. Every
+move is audited by the service with its own action (vote, dispute, decision, automatic link,
+unmerge, closure), so the lifecycle names none.
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ class ReviewState(Labelled):
     AWAITING_SECOND = "awaiting_second", N_("Waiting for a second reviewer")
     LINKED = "linked", N_("Linked: the newer record is merged into the older one")
     NOT_SAME = "not_same", N_("Decided: not the same person")
+    MOOT_LINKED = "moot_linked", N_("Closed: the same person through another decision")
+    MOOT_NOT_SAME = (
+        "moot_not_same",
+        N_("Closed: not the same person through another decision"),
+    )
 
 
 class Decision(Labelled):
@@ -29,15 +36,21 @@ class Decision(Labelled):
 
 
 OPEN_STATES = frozenset({ReviewState.OPEN, ReviewState.AWAITING_SECOND})
+MOOT_STATES = frozenset({ReviewState.MOOT_LINKED, ReviewState.MOOT_NOT_SAME})
 
 REVIEW = Lifecycle(
     states=ReviewState,
     transitions={
-        ReviewState.OPEN: frozenset({ReviewState.AWAITING_SECOND, ReviewState.LINKED}),
+        ReviewState.OPEN: frozenset(
+            {ReviewState.AWAITING_SECOND, ReviewState.LINKED, *MOOT_STATES}
+        ),
         ReviewState.AWAITING_SECOND: frozenset(
-            {ReviewState.LINKED, ReviewState.NOT_SAME, ReviewState.OPEN}
+            {ReviewState.LINKED, ReviewState.NOT_SAME, ReviewState.OPEN, *MOOT_STATES}
         ),
         ReviewState.LINKED: frozenset({ReviewState.OPEN}),
+        # Undoing the merge a closure rested on opens the review again (`unmerge`).
+        ReviewState.MOOT_LINKED: frozenset({ReviewState.OPEN}),
+        ReviewState.MOOT_NOT_SAME: frozenset({ReviewState.OPEN}),
         ReviewState.NOT_SAME: frozenset(),
     },
     subject_type="match_review",

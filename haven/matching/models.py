@@ -64,13 +64,21 @@ class MatchReview(IdMixin, TimestampMixin, Base):
 
     States: open (no vote) -> awaiting_second (one vote) -> linked | not_same. A second vote
     that disagrees with the first sends the review back to open (both votes are audited).
+    An undecided review that other decisions answer is closed without a reviewer:
+    moot_linked (its two people became one person) or moot_not_same (one of them became one
+    person with someone decided not to be the other); `closed_by_id` names the review whose
+    decision made it moot (`haven.matching.transitive`).
     """
 
     __tablename__ = "match_reviews"
     __table_args__ = (
         UniqueConstraint("person_a_id", "person_b_id"),
         CheckConstraint("person_a_id <> person_b_id", name="distinct_people"),
-        CheckConstraint("state IN ('open', 'awaiting_second', 'linked', 'not_same')", name="state"),
+        CheckConstraint(
+            "state IN ('open', 'awaiting_second', 'linked', 'not_same', 'moot_linked', "
+            "'moot_not_same')",
+            name="state",
+        ),
     )
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -86,6 +94,9 @@ class MatchReview(IdMixin, TimestampMixin, Base):
     first_decided_at: Mapped[datetime | None]
     second_reviewer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
+    closed_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("match_reviews.id"), index=True
+    )
 
 
 class MatchMerge(IdMixin, Base):

@@ -334,3 +334,127 @@ def undone_review_ids(session: Session, organisation_id: uuid.UUID) -> set[uuid.
         )
         if review_id is not None
     }
+
+
+# --- review groups and transitive closure (haven.matching.review_groups, .transitive) -------
+
+# The columns a review group is computed from: light rows, never the ORM objects.
+UndecidedPair = tuple[uuid.UUID, uuid.UUID, uuid.UUID, float, str, uuid.UUID | None, datetime]
+
+
+def undecided_pairs(
+    session: Session, organisation_id: uuid.UUID, states: Iterable[str]
+) -> list[UndecidedPair]:
+    """(review id, person a, person b, probability, state, first reviewer, opened at) of every
+    review of the organisation in these states: the whole band, from which the groups are
+    made."""
+    rows = session.execute(
+        select(
+            MatchReview.id,
+            MatchReview.person_a_id,
+            MatchReview.person_b_id,
+            MatchReview.probability,
+            MatchReview.state,
+            MatchReview.first_reviewer_id,
+            MatchReview.created_at,
+        ).where(
+            MatchReview.organisation_id == organisation_id,
+            MatchReview.state.in_(sorted(states)),
+        )
+    ).all()
+    return [(r[0], r[1], r[2], float(r[3]), r[4], r[5], r[6]) for r in rows]
+
+
+def readable_review_ids(
+    session: Session,
+    actor: Actor,
+    states: Iterable[str],
+    *,
+    among: Iterable[uuid.UUID] | None = None,
+) -> set[uuid.UUID]:
+    """The ids of the reviews in these states the actor may read (for a site-scoped actor:
+    both persons at their site), of all the organisation's or `among` these (batched)."""
+    query = Reviews(session).readable(actor).where(MatchReview.state.in_(sorted(states)))
+    query = query.with_only_columns(MatchReview.id)
+    if among is None:
+        return set(session.scalars(query))
+    found: set[uuid.UUID] = set()
+    for chunk in _chunks(among):
+        found.update(session.scalars(query.where(MatchReview.id.in_(chunk))))
+    return found
+
+
+def reviews_by_id(
+    session: Session, review_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, MatchReview]:
+    """These reviews, batched (no scope check: the caller has checked the group's)."""
+    found: dict[uuid.UUID, MatchReview] = {}
+    for chunk in _chunks(review_ids):
+        found.update(
+            (review.id, review)
+            for review in session.scalars(select(MatchReview).where(MatchReview.id.in_(chunk)))
+        )
+    return found
+
+
+def reviews_touching(
+    session: Session, person_ids: Iterable[uuid.UUID], states: Iterable[str]
+) -> list[MatchReview]:
+    """The reviews in these states with either person among these people (both person
+    columns are indexed); batched, each review once."""
+    wanted = sorted(states)
+    found: dict[uuid.UUID, MatchReview] = {}
+    for chunk in _chunks(person_ids):
+        for column in (MatchReview.person_a_id, MatchReview.person_b_id):
+            for review in session.scalars(
+                select(MatchReview).where(column.in_(chunk), MatchReview.state.in_(wanted))
+            ):
+                found[review.id] = review
+    return sorted(found.values(), key=lambda review: str(review.id))
+
+
+def reviews_closed_by(session: Session, review_id: uuid.UUID) -> Sequence[MatchReview]:
+    """The reviews closed as moot through this review's decision."""
+    return session.scalars(
+        select(MatchReview).where(MatchReview.closed_by_id == review_id).order_by(MatchReview.id)
+    ).all()
+
+
+def roots_of(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """For each of these people, the person they are now: followed up the active merges
+    (a record merged into one merged into another ends at the last), itself when not merged."""
+    parent: dict[uuid.UUID, uuid.UUID] = {}
+    frontier = set(person_ids)
+    seen = set(frontier)
+    while frontier:
+        step = merged_into(session, frontier)
+        parent.update(step)
+        frontier = set(step.values()) - seen
+        seen |= frontier
+    roots: dict[uuid.UUID, uuid.UUID] = {}
+    for person in person_ids:
+        node, hops = person, 0
+        while node in parent and hops <= len(parent):  # a cycle would be a bug: stop
+            node, hops = parent[node], hops + 1
+        roots[person] = node
+    return roots
+
+
+def merged_under(session: Session, roots: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+    """Everyone these people are now (themselves and every record merged into them, through
+    active merges, at any depth), each with the root they belong to."""
+    found = {root: root for root in roots}
+    frontier = dict(found)
+    while frontier:
+        step: dict[uuid.UUID, uuid.UUID] = {}
+        for chunk in _chunks(frontier):
+            for merged, survivor in session.execute(
+                select(MatchMerge.merged_id, MatchMerge.survivor_id).where(
+                    MatchMerge.survivor_id.in_(chunk), MatchMerge.undone_at.is_(None)
+                )
+            ).all():
+                if merged not in found:
+                    step[merged] = frontier[survivor]
+        found.update(step)
+        frontier = step
+    return found

@@ -28,12 +28,12 @@ from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
 from haven.errors import Conflict, NotFound
 from haven.i18n import N_
-from haven.matching import repository
+from haven.matching import repository, transitive
 from haven.matching.compare import canonical_unit
 from haven.matching.lifecycle import OPEN_STATES, REVIEW, Decision, ReviewState
 from haven.matching.model import load
 from haven.matching.models import MatchMerge, MatchProfile, MatchReview
-from haven.matching.phonetic import joined, name_keys
+from haven.matching.phonetic import as_later_syllables, joined, name_keys
 from haven.people.public import (
     Person,
     identifier_index,
@@ -49,7 +49,11 @@ MAX_CANDIDATES = 200
 # the prior, log2): an exact name alone (about 8.5) or a name one letter apart with the same
 # birth year (about 6.4) qualifies. Recall first: a reviewer glances at a short list.
 SHOW_FROM_EVIDENCE = 6.0
-REVIEW_FROM = 0.5  # pairs at least this probable are queued for two reviewers
+# The reception form queues a pair for two reviewers from this probability. Higher than the
+# batch's band (`batch.REVIEW_FROM`, 0.1): this model has no term-frequency adjustment, so a
+# common name with a birth year would reach 0.1 with every namesake; the batch over the live
+# database (`dedupe`), which weighs a name by how common it is, queues the rest of the band.
+REVIEW_FROM = 0.5
 NAME_ALONE_CAP = 100  # a name key alone fetches at most this many people
 
 Row = dict[str, Any]
@@ -114,6 +118,11 @@ def _profile_row(profile: MatchProfile) -> Row:
             "rank": None,
         }
     )
+
+
+def profile_comparable(profile: MatchProfile) -> Row:
+    """The row the model compares, from a stored profile (a pair the reviewers join)."""
+    return _profile_row(profile)
 
 
 def _birth_date(person: Person) -> str | None:
@@ -316,7 +325,8 @@ def name_query(text: str) -> NameQuery | None:
     return NameQuery(
         keys=keys,
         whole=repository.persons_keyed([("name", keys), ("ns", keys.replace(" ", ""))]),
-        part=repository.persons_keyed([(RUN_KIND, keys)]),
+        # A run inside a longer name is keyed as later syllables ("min saw" for Min Zaw).
+        part=repository.persons_keyed([(RUN_KIND, keys), (RUN_KIND, as_later_syllables(keys))]),
     )
 
 
@@ -612,8 +622,23 @@ DECISIONS = frozenset(Decision)
 
 
 def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) -> MatchReview:
-    """One reviewer's vote: the first waits for a second, different reviewer to agree."""
-    review = get_review(session, actor, review_id)
+    """One reviewer's vote: the first waits for a second, different reviewer to agree. Two
+    links merge the pair; an agreed decision closes the reviews it makes moot."""
+    review = vote(session, actor, get_review(session, actor, review_id), decision)
+    if review.state == ReviewState.LINKED:
+        survivor, merged = _survivor(session, review)
+        merge(session, actor, review, survivor, merged)
+        transitive.close_moot(session, actor, {survivor: review.id})
+    elif review.state == ReviewState.NOT_SAME:
+        transitive.close_moot(
+            session, actor, {review.person_a_id: review.id, review.person_b_id: review.id}
+        )
+    return review
+
+
+def vote(session: Session, actor: Actor, review: MatchReview, decision: str) -> MatchReview:
+    """The review's state machine for one vote (no merge: `decide` and the review groups
+    merge as their decision requires). The caller has checked the actor may read it."""
     if decision not in DECISIONS:
         raise Conflict(N_("Choose whether the two records are the same person."))
     if review.state not in OPEN_STATES:
@@ -675,9 +700,6 @@ def decide(session: Session, actor: Actor, review_id: uuid.UUID, decision: str) 
         organisation_id=review.organisation_id,
         changes={"state": {"before": before, "after": review.state}},
     )
-    if decision == Decision.LINK:
-        survivor, merged = _survivor(session, review)
-        merge(session, actor, review, survivor, merged)
     return review
 
 
@@ -753,6 +775,7 @@ def unmerge(session: Session, actor: Actor, review_id: uuid.UUID) -> MatchReview
             "state": {"before": before.value, "after": review.state},
         },
     )
+    transitive.reopen(session, actor, review.id)
     return review
 
 

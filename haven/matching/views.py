@@ -1,5 +1,7 @@
-"""HTML pages of the matching domain: the review queue, one pair's decision page, and the
-reception form's possible-duplicates panel."""
+"""HTML pages of the matching domain: the review queue (candidate groups waiting for a
+decision; pairs of any state for their history), a group's decision page, one pair's page
+(history, its own vote, undoing a merge), and the reception form's possible-duplicates
+panel."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from sqlalchemy.orm import Session
 from haven.errors import Conflict, HavenError, ValidationFailed
 from haven.i18n import N_
 from haven.kernel.labels import labels
-from haven.matching import service
-from haven.matching.lifecycle import OPEN_STATES, Decision, ReviewState
+from haven.matching import review_groups, service
+from haven.matching.lifecycle import Decision, ReviewState
+from haven.matching.review_groups import CHANGED, GROUP_STATE_LABELS
 from haven.reception.public import ReceptionCreate, reception_form_data
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
@@ -31,13 +34,21 @@ NOTICES = {
     "decided": N_("Two reviewers agreed. The decision is recorded."),
     "disputed": N_("The two reviewers disagreed. The pair is back in the queue."),
     "unmerged": N_("The merge is undone. The pair is back in the queue."),
+    "group_voted": N_("Your decision is recorded. A second reviewer must confirm it."),
+    "group_decided": N_("Two reviewers agreed. The group is decided."),
+    "group_partly": N_(
+        "Your decision is recorded: the pairs a first reviewer had decided are settled; the "
+        "others wait for a second reviewer."
+    ),
+    "group_disputed": N_("The two reviewers disagreed on some pairs. They are back in the queue."),
 }
 
 
 @router.get("/matching/review", response_class=HTMLResponse)
-def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
-    """The pairs to review (both kinds of waiting by default, or one state, or every state),
-    most probable first (or waiting longest, or newest), a page at a time with counts."""
+def queue(request: Request, session: DB, actor: HtmlActor, notice: str = "") -> Response:
+    """The candidate groups waiting for a decision (by default), or the pairs of one state
+    or of every state (their history), most probable first (or waiting longest, or newest),
+    a page at a time with counts."""
     query = ListQuery.from_request(request, sorts=service.REVIEW_SORTS, default="likely")
     state = query.get("state")
     if state in STATE_LABELS:
@@ -45,7 +56,26 @@ def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
     elif state == "all":
         states = frozenset(STATE_LABELS)
     else:
-        state, states = "", frozenset(str(s) for s in OPEN_STATES)
+        groups = Listing.load(
+            query,
+            lambda limit, offset: review_groups.group_page(
+                session, actor, sort=query.sort, limit=limit, offset=offset
+            ),
+        )
+        members = [m for group in groups.items for m in group.members]
+        return render(
+            request,
+            "matching/queue.html",
+            {
+                "listing": groups,
+                "groups": groups.items,
+                "people": review_groups.people_by_id(session, members),
+                "states": STATE_LABELS,
+                "group_states": GROUP_STATE_LABELS,
+                "state": "",
+                "notice": NOTICES.get(notice),
+            },
+        )
     listing = Listing.load(
         query,
         lambda limit, offset: service.review_page(
@@ -62,6 +92,7 @@ def queue(request: Request, session: DB, actor: HtmlActor) -> Response:
             "people": people,
             "states": STATE_LABELS,
             "state": state,
+            "notice": NOTICES.get(notice),
         },
     )
 
@@ -132,6 +163,108 @@ def unmerge(request: Request, review_id: uuid.UUID, session: DB, actor: HtmlForm
     except Conflict as error:
         return _detail(request, session, actor, review_id, error=error, status_code=409)
     return RedirectResponse(f"/matching/review/{review_id}?notice=unmerged", status_code=303)
+
+
+def _group_detail(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    review_id: uuid.UUID,
+    *,
+    error: HavenError | None = None,
+    notice: str | None = None,
+    chosen: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    group = review_groups.group_of(session, actor, review_id)
+    context: dict[str, Any] = {
+        "review_id": review_id,
+        "group": group,
+        "group_states": GROUP_STATE_LABELS,
+        "states": STATE_LABELS,
+        "decisions": DECISION_LABELS,
+        "error": error,
+        "notice": NOTICES.get(notice or ""),
+        "chosen": chosen or {},
+    }
+    if group is not None:
+        context["reviews"] = review_groups.reviews_of(session, group)
+        context["people"] = review_groups.people_of(session, group)
+        context["number"] = {member: i + 1 for i, member in enumerate(group.members)}
+    return render(request, "matching/group.html", context, status_code=status_code)
+
+
+@router.get("/matching/groups/{review_id}", response_class=HTMLResponse)
+def group_page(
+    request: Request, review_id: uuid.UUID, session: DB, actor: HtmlActor, notice: str = ""
+) -> Response:
+    """A candidate group (any of its reviews names it): its records side by side, its
+    pairs and why they were found, and one decision for all of them."""
+    return _group_detail(request, session, actor, review_id, notice=notice)
+
+
+def _ids(values: list[str]) -> list[uuid.UUID] | None:
+    try:
+        return [uuid.UUID(value) for value in values]
+    except ValueError:
+        return None
+
+
+@router.post("/matching/groups/{review_id}", response_class=HTMLResponse)
+def decide_group(
+    request: Request, review_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    """The group's decision: "Same person" (everyone one person) or "Split as shown" (the
+    person chosen for each record). The form carries the group as shown: a group changed
+    meanwhile answers 409 and nothing is written."""
+    members = _ids([str(v) for v in form.getlist("member")])
+    reviews = _ids([str(v) for v in form.getlist("review")])
+    chosen = {key: str(value) for key, value in form.items() if key.startswith("part-")}
+
+    def again(error: HavenError, status: int) -> Response:
+        return _group_detail(
+            request, session, actor, review_id, error=error, chosen=chosen, status_code=status
+        )
+
+    if members is None or reviews is None or not members:
+        return again(Conflict(CHANGED), 409)
+    action = str(form.get("action", ""))
+    if action not in ("same", "split"):
+        message = N_("Choose “Same person” or “Split as shown”.")
+        return again(ValidationFailed(message, fields={"action": message}), 422)
+    partition: list[list[uuid.UUID]]
+    if action == "same":
+        partition = [members]
+    else:
+        parts: dict[int, list[uuid.UUID]] = {}
+        errors: dict[str, str] = {}
+        for member in members:
+            value = chosen.get(f"part-{member}", "")
+            number = int(value) if value.isdigit() else 0
+            if not 1 <= number <= len(members):
+                errors[f"part-{member}"] = N_("Choose which person this record is.")
+                continue
+            parts.setdefault(number, []).append(member)
+        if errors:
+            return again(ValidationFailed(fields=errors), 422)
+        partition = [parts[number] for number in sorted(parts)]
+    try:
+        outcome = review_groups.decide_group(
+            session,
+            actor,
+            review_id,
+            members=members,
+            reviews=reviews,
+            partition=partition,
+            version=str(form.get("version", "")) or None,
+        )
+    except ValidationFailed as error:
+        return again(error, 422)
+    except Conflict as error:
+        return again(error, 409)
+    return RedirectResponse(
+        f"/matching/groups/{review_id}?notice={outcome.notice}", status_code=303
+    )
 
 
 @router.post("/reception/duplicates", response_class=HTMLResponse)

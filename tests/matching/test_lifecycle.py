@@ -20,6 +20,14 @@ def test_the_transition_table() -> None:
         (S.AWAITING_SECOND, S.NOT_SAME),  # two votes: not the same person
         (S.AWAITING_SECOND, S.OPEN),  # the second vote disagrees
         (S.LINKED, S.OPEN),  # the merge is undone
+        # Other decisions answer an undecided pair (haven.matching.transitive) ...
+        (S.OPEN, S.MOOT_LINKED),
+        (S.OPEN, S.MOOT_NOT_SAME),
+        (S.AWAITING_SECOND, S.MOOT_LINKED),
+        (S.AWAITING_SECOND, S.MOOT_NOT_SAME),
+        # ... until the merge that answered it is undone.
+        (S.MOOT_LINKED, S.OPEN),
+        (S.MOOT_NOT_SAME, S.OPEN),
     }
     assert frozenset({S.OPEN, S.AWAITING_SECOND}) == OPEN_STATES
 
@@ -36,5 +44,7 @@ def test_states_and_decisions_carry_their_labels() -> None:
         "awaiting_second": "Waiting for a second reviewer",
         "linked": "Linked: the newer record is merged into the older one",
         "not_same": "Decided: not the same person",
+        "moot_linked": "Closed: the same person through another decision",
+        "moot_not_same": "Closed: not the same person through another decision",
     }
     assert labels(Decision) == {"link": "Same person", "not_same": "Not the same person"}

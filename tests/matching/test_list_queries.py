@@ -1,5 +1,5 @@
-"""The review queue (page and JSON) makes the same number of queries whatever its length:
-the two people of every pair are read in one batch."""
+"""The review queue (page and JSON, pairs and groups) makes the same number of queries
+whatever its length: the two people of every pair are read in one batch."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from haven.security.permissions import Actor, Role
 from tests import factories as f
 from tests.queries import counting
 
-PATHS = ("/matching/review", "/api/matching/reviews")
+PATHS = ("/matching/review", "/api/matching/reviews", "/api/matching/groups")
 
 
 def _pairs(db: Session, org: Organisation, site: Site, first: int, count: int) -> None:

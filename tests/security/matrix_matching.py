@@ -26,6 +26,17 @@ OPERATIONS: list[Operation] = [
         elsewhere=True,
         json=lambda w: {"decision": "link"},
     ),
+    Operation("GET", "/api/matching/groups", REVIEW),
+    Operation("GET", "/api/matching/groups/{review_id}", REVIEW, record=True, elsewhere=True),
+    # The group as the caller saw it is not sent: the allowed answer is 409 (it changed).
+    Operation(
+        "POST",
+        "/api/matching/groups/{review_id}/decision",
+        REVIEW,
+        record=True,
+        elsewhere=True,
+        json=lambda w: {"members": [], "reviews": [], "partition": []},
+    ),
     # On an unmerged pair the allowed answer is 409 (nothing to undo); out of scope, 404.
     Operation(
         "POST", "/api/matching/reviews/{review_id}/unmerge", REVIEW, record=True, elsewhere=True
@@ -64,4 +75,8 @@ def seed(ctx: SideContext, side: Side) -> None:
     side.ids["review_id"] = _review(ctx, first, _person(ctx, "Matrix Twin"))
     # A pair that spans two sites of the organisation: for its organisation-wide reviewers.
     far = f.site(ctx.db, organisation=ctx.organisation, name=f"Far site of {ctx.organisation.name}")
-    side.ids["review_id_elsewhere"] = _review(ctx, first, _person(ctx, "Matrix Twin", far))
+    # Two people of its own: a group joining the pair above would reach the far site, and a
+    # site-scoped reviewer sees a group only when they may see everyone in it.
+    side.ids["review_id_elsewhere"] = _review(
+        ctx, _person(ctx, "Matrix Other"), _person(ctx, "Matrix Other", far)
+    )
