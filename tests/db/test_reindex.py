@@ -327,3 +327,42 @@ def test_revision_0030_gives_people_indexed_before_it_their_partial_name_keys(
     with engine.connect() as connection:
         assert "name_run" in set(connection.scalars(kinds, {"id": person_id}))
     assert _audited(engine)[-1]["actor"] == "revision 0030"
+
+
+# --- revision 0037 -------------------------------------------------------------------------
+
+
+def test_revision_0037_keys_again_names_keyed_by_the_old_romanisation_rules(
+    laptop_at_head: tuple[str, Engine], keyring: Keyring
+) -> None:
+    url, engine = laptop_at_head
+    with _session(engine, keyring) as session:
+        org = f.organisation(session)
+        site = f.site(session, organisation=org)
+        event = f.receive(session, SYSTEM, name_latin="Koh Zaww Myintt", site_id=str(site.id))
+    person_id = event.person_id  # type: ignore[attr-defined]
+    names = sa.text("SELECT value FROM match_keys WHERE person_id = :id AND kind = 'name'")
+    with engine.connect() as connection:
+        keyed = set(connection.scalars(names.bindparams(ID), {"id": person_id}))
+    # "Koh" is an honorific's spelling, split off; the doubled final letters are read away.
+    assert keyed
+    assert not any(value.startswith("ko") for value in keyed)
+    assert any("zaw" in value for value in keyed)
+    config = alembic_config(url)
+    config.attributes["keyring"] = keyring
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0036")
+        # As the rules before issue 23 keyed it: the honorific kept, the doubled letters read.
+        connection.execute(
+            sa.text(
+                "UPDATE match_keys SET value = 'ko ' || value WHERE person_id = :id"
+            ).bindparams(ID),
+            {"id": person_id},
+        )
+
+    upgrade(url, engine, keyring=keyring)
+
+    with engine.connect() as connection:
+        assert set(connection.scalars(names.bindparams(ID), {"id": person_id})) == keyed
+    assert _audited(engine)[-1]["actor"] == "revision 0037"
