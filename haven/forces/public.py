@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
 from haven.forces.models import Force, Position, Rank, Unit
 from haven.forces.ranktext import rank_key
-from haven.forces.reference import MYANMAR_ARMY
+from haven.forces.reference import MYANMAR_ARMY, REFERENCE_FORCES
 from haven.forces.repository import (
     equivalences_of_ranks,
     force_by_name,
@@ -71,6 +72,25 @@ def unit_labels(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.
     return {unit_id: unit.label for unit_id, unit in units_by_id(session, ids).items()}
 
 
+@lru_cache(maxsize=1)
+def _reference_rank_keys() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for table in REFERENCE_FORCES:
+        for row in table.ranks:
+            for written in (row.name_en, row.name_my, *row.aliases):
+                if written and rank_key(written):
+                    found.setdefault(rank_key(written), set()).add(row.name_en)
+    return {key: frozenset(names) for key, names in found.items()}
+
+
+def reference_rank_names(written: str | None) -> frozenset[str]:
+    """The reference tables' ranks (English names) a rank so written may be, in any force:
+    "Capt", "ဗိုလ်ကြီး" and "Bo Gyi" give {"Captain", "Police Captain", …} where a police
+    table writes it so too; empty for text no table lists. Pure: no database (screening
+    compares the ranks of a list entry and a person with it)."""
+    return _reference_rank_keys().get(rank_key(written), frozenset()) if written else frozenset()
+
+
 __all__ = [
     "MYANMAR_ARMY",
     "Force",
@@ -109,6 +129,7 @@ __all__ = [
     "ranks_by_id",
     "ranks_of",
     "receiving_forces",
+    "reference_rank_names",
     "resolve_position",
     "resolve_unit",
     "resolve_units",

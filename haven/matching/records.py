@@ -1,7 +1,8 @@
 """The identity shape the matching engine compares, shared with vetting's screening.
 
 A record is what is known of one person or one list entry (an alleged perpetrator, a
-watchlist entry): any field may be missing. Names may be in Burmese script, Latin or both.
+watchlist entry): any field may be missing. Names may be in Burmese script, Latin or both;
+aliases are screened like the names (`haven.matching.screening`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class IdentityRecord:
     nrc: str | None = None  # canonical NRC
     service_number: str | None = None  # canonical service number
     unit: str | None = None  # canonical unit code (haven.text.parse_unit), e.g. "LIB-531"
-    rank: str | None = None
+    rank: str | None = None  # as written or the rank table's name; compared by its key
+    aliases: tuple[str, ...] = ()  # other names the person or entry goes by, either script
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from haven.people.references import find_by_reference, person_for_reference
 from haven.people.reindex import load_person_keys, reindex_persons
 from haven.people.repository import (
     COUNT_UP_TO,
+    alias_records,
     any_person_in,
     count_bound,
     dependants_count,
@@ -86,6 +87,7 @@ __all__ = [
     "Sex",
     "WgDomain",
     "add_family_member",
+    "alias_records",
     "any_person_in",
     "apply_profile",
     "build_person",

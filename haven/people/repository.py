@@ -371,6 +371,17 @@ def name_records(
     return [(pid, latin, my, year) for pid, latin, my, year in rows]
 
 
+def alias_records(session: Session, organisation_id: uuid.UUID) -> dict[uuid.UUID, list[str]]:
+    """The aliases of the organisation's persons not erased who have any: vetting screens
+    them like names when a registry entry is added."""
+    rows = session.execute(
+        select(Person.id, Person.aliases).where(
+            Person.organisation_id == organisation_id, Person.erased_at.is_(None)
+        )
+    ).all()
+    return {pid: [a for a in aliases if a] for pid, aliases in rows if aliases}
+
+
 def live_persons_after(session: Session, after: uuid.UUID | None, limit: int) -> Sequence[Person]:
     """At most `limit` persons not erased, by id, after the id `after` (batches for
     recomputing derived values, `haven.kernel.reindexing`)."""

@@ -445,8 +445,9 @@ def load_watchlist(
     actor: ApiActor,
     name: str | None = Form(default=None, max_length=200),
 ) -> WatchlistOut:
-    """Load a watchlist from CSV (name, birth_year, unit, note); matching people are
-    screened again. The list is named `name`, or after the file."""
+    """Load a watchlist from CSV (name, birth_year, unit, note, and optionally aliases
+    separated by ";"); matching people are screened again. The list is named `name`, or
+    after the file."""
     content = file.file.read(incidents.MAX_CSV_BYTES + 1)
     if not content:
         raise ValidationFailed(fields={"file": N_("Choose a file.")})

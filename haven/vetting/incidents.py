@@ -32,7 +32,7 @@ from haven.security.permissions import Actor, Permission, require
 from haven.text import has_myanmar
 from haven.text.units import parse_unit
 from haven.validation import fields_from_errors
-from haven.vetting import repository, screening
+from haven.vetting import names, repository, screening
 from haven.vetting.models import (
     Evidence,
     Incident,
@@ -58,7 +58,9 @@ INCIDENT_COLUMNS = (
     "source_reliability",
     "information_credibility",
 )
-WATCHLIST_COLUMNS = ("name", "birth_year", "unit", "note")
+# "aliases": other names of the entry, separated by ";" (stored in the name as "a.k.a.",
+# which is how screening reads them: `names.split_aliases`).
+WATCHLIST_COLUMNS = ("name", "birth_year", "unit", "note", "aliases")
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,20 @@ class Rescreen:
     new_hits: int
 
 
-def _identity(key: uuid.UUID, name: str, unit: str | None) -> IdentityRecord:
+def _identity(
+    key: uuid.UUID, written: str, unit: str | None, rank: str | None = None
+) -> IdentityRecord:
+    """An entry's identity as screening's registry builds it (aliases split off the name)."""
     code = parse_unit(unit, assume="unicode") if unit else None
+    name, aliases = names.split_aliases(written)
     burmese = has_myanmar(name)
     return IdentityRecord(
         key=key,
         name_my=name if burmese else None,
         name_latin=None if burmese else name,
         unit=code.label if code else None,
+        rank=rank or None,
+        aliases=aliases,
     )
 
 
@@ -146,7 +154,7 @@ def _add(
         )
         session.add(perpetrator)
         session.flush()
-        entries.append(_identity(perpetrator.id, given.name or "", given.unit))
+        entries.append(_identity(perpetrator.id, given.name or "", given.unit, given.rank))
     audit.record(
         session,
         actor,
@@ -282,7 +290,8 @@ def import_incidents(session: Session, actor: Actor, content: bytes) -> tuple[in
 def load_watchlist(
     session: Session, actor: Actor, *, name: str, content: bytes
 ) -> tuple[Watchlist, Rescreen]:
-    """Load a watchlist file (CSV: name, birth_year, unit, note) and re-screen by name."""
+    """Load a watchlist file (CSV: name, birth_year, unit, note, aliases) and re-screen by
+    name; the aliases (";"-separated) are kept in the name ("a.k.a.") and screened too."""
     require(actor, Permission.VETTING_DECIDE)
     organisation_id = _organisation(actor)
     title = " ".join((name or "").split())
@@ -309,17 +318,18 @@ def load_watchlist(
     session.flush()
     entries: list[IdentityRecord] = []
     for row in rows:
+        written = names.join_aliases(row["name"], row["aliases"].split(";"))
         entry = WatchlistEntry(
             watchlist_id=watchlist.id,
             organisation_id=organisation_id,
             birth_year=int(row["birth_year"]) if row["birth_year"] else None,
-            name=row["name"],
+            name=written,
             unit=row["unit"] or None,
             note=row["note"] or None,
         )
         session.add(entry)
         session.flush()
-        entries.append(_identity(entry.id, row["name"], row["unit"] or None))
+        entries.append(_identity(entry.id, written, row["unit"] or None))
     audit.record(
         session,
         actor,

@@ -12,11 +12,19 @@ folded, spaces removed, so "U Aung Kyaw" = "aungkyaw"):
   "similar name (NN%)";
 - the same unit adds 0.1 and the reason "same unit";
 - a different birth year is stated as a reason but never removes the hit (birth years of
-  defectors are often approximate).
+  defectors are often approximate);
+- aliases (the person's and the entry's) are compared like names, with the reason
+  "matched on an alias".
+
+Aliases of list entries are written in the name, as lists write them (`split_aliases`):
+"Aung Aung a.k.a. Bo Nyi, Nyi Nyi", "Aung Aung (alias Bo Nyi)", "အောင်အောင် (ခ) ဘိုညီ". A
+watchlist file's "aliases" column is stored that way (`incidents.load_watchlist`), so the
+registry needs no column of its own.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -27,11 +35,42 @@ from haven.matching.public import IdentityRecord, ScreeningMatch, Watchlist, scr
 
 THRESHOLD = 85.0
 UNIT_BONUS = 0.1
+ALIAS_REASON = "matched on an alias"  # the engine's msgid (haven.matching.screening.REASONS)
+
+# "a.k.a.", "aka", "alias", "also known as" as words, and the Burmese "(ခ)" (ခေါ်, "called").
+_ALIAS_MARK = re.compile(
+    r"\s*[(\[]?\s*(?:\b(?:a\.?\s?k\.?\s?a\b\.?|alias\b|also known as\b)|\(\s*ခ\s*\))\s*:?\s*",
+    re.IGNORECASE,
+)
+_ALIAS_LIST = re.compile(r"\s*[,;/]\s*")
 
 
 def compact(name: str | None) -> str:
     """The comparison key of one name: prefix split off, case folded, NFC, no spaces."""
     return "".join(unicodedata.normalize("NFC", name_part(name)).split())
+
+
+def split_aliases(written: str | None) -> tuple[str, tuple[str, ...]]:
+    """A list entry's name as written, split into the name and its aliases: "Aung Aung a.k.a.
+    Bo Nyi, Nyi Nyi" → ("Aung Aung", ("Bo Nyi", "Nyi Nyi")). Text without an alias marker is
+    the name alone; aliases after the marker are separated by ",", ";", "/" or a marker."""
+    text = " ".join((written or "").split())
+    parts = _ALIAS_MARK.split(text)
+    if len(parts) == 1 or not parts[0].strip():  # no marker, or a name that begins "Aka"
+        return text, ()
+    aliases: list[str] = []
+    for part in parts[1:]:
+        for written_alias in _ALIAS_LIST.split(part.strip(" ()[]")):
+            alias = written_alias.strip(" ()[]")
+            if alias and alias not in aliases:
+                aliases.append(alias)
+    return parts[0].strip(), tuple(aliases)
+
+
+def join_aliases(name: str, aliases: Sequence[str]) -> str:
+    """The name with its aliases written the way `split_aliases` reads them."""
+    kept = [a for a in (" ".join(a.split()) for a in aliases) if a]
+    return f"{name} (a.k.a. {', '.join(kept)})" if kept else name
 
 
 def _similarity(a: str, b: str) -> float:
@@ -44,19 +83,32 @@ def _similarity(a: str, b: str) -> float:
 
 def baseline(person: IdentityRecord, entries: Sequence[IdentityRecord]) -> list[ScreeningMatch]:
     """The documented baseline described in the module docstring."""
-    latin, burmese = compact(person.name_latin), compact(person.name_my)
+    names = [compact(person.name_latin), compact(person.name_my)]
+    aliases = [compact(alias) for alias in person.aliases]
     found: list[ScreeningMatch] = []
     for entry in entries:
-        best = max(
-            _similarity(latin, compact(entry.name_latin)),
-            _similarity(burmese, compact(entry.name_my)),
-            # A list entry's name may be in the other script's field when it was imported.
-            _similarity(latin, compact(entry.name_my)),
-            _similarity(burmese, compact(entry.name_latin)),
+        # A list entry's name may be in the other script's field when it was imported: every
+        # name is compared with every other, whatever its script.
+        theirs = [compact(entry.name_latin), compact(entry.name_my)]
+        their_aliases = [compact(alias) for alias in entry.aliases]
+        best = max(_similarity(a, b) for a in names for b in theirs)
+        by_alias = max(
+            (
+                _similarity(a, b)
+                for a, b in (
+                    *((a, b) for a in names + aliases for b in their_aliases),
+                    *((a, b) for a in aliases for b in theirs),
+                )
+            ),
+            default=0.0,
         )
-        if best < THRESHOLD:
+        if max(best, by_alias) < THRESHOLD:
             continue
-        reasons = ["same name" if best == 100.0 else f"similar name ({best:.0f}%)"]
+        similarity = max(best, by_alias)
+        reasons = ["same name" if similarity == 100.0 else f"similar name ({similarity:.0f}%)"]
+        if by_alias > best:
+            reasons.append(ALIAS_REASON)
+        best = similarity
         score = best / 100
         if person.unit and entry.unit and person.unit == entry.unit:
             reasons.append("same unit")

@@ -15,8 +15,8 @@ A child (people's child rule) is never screened: children go to child protection
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -26,10 +26,17 @@ from sqlalchemy.orm import Session
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import new_id, utcnow
-from haven.forces.public import unit_labels
+from haven.forces.public import ranks_by_id, unit_labels
 from haven.kernel.clock import local_today
 from haven.matching.public import IdentityRecord, ScreeningMatch
-from haven.people.public import Person, is_child, name_records, person_by_id, persons_by_id
+from haven.people.public import (
+    Person,
+    alias_records,
+    is_child,
+    name_records,
+    person_by_id,
+    persons_by_id,
+)
 from haven.reception.public import origin_units, received_as_child, receptions_by_person
 from haven.security.fields import unmasked
 from haven.security.permissions import Actor
@@ -89,9 +96,17 @@ class Registry:
 
 
 def _record(
-    key: uuid.UUID, name: str, *, unit: str | None, birth_year: int | None = None
+    key: uuid.UUID,
+    written: str,
+    *,
+    unit: str | None,
+    birth_year: int | None = None,
+    rank: str | None = None,
 ) -> IdentityRecord:
-    """A list entry's identity; its name goes to the field of its script."""
+    """A list entry's identity; its name goes to the field of its script, the aliases written
+    in it ("a.k.a.", `names.split_aliases`) are screened like the name, and its rank is
+    compared by the rank it is, however written."""
+    name, aliases = names.split_aliases(written)
     burmese = has_myanmar(name)
     return IdentityRecord(
         key=key,
@@ -99,6 +114,8 @@ def _record(
         name_latin=None if burmese else name,
         unit=unit,
         birth_year=birth_year,
+        rank=rank or None,
+        aliases=aliases,
     )
 
 
@@ -117,7 +134,7 @@ def load_registry(session: Session, organisation_id: uuid.UUID) -> Registry:
         for perpetrator in repository.perpetrators_of_organisation(session, organisation_id):
             name = perpetrator.name or ""
             unit = _entry_unit(perpetrator.unit)
-            registry.records.append(_record(perpetrator.id, name, unit=unit))
+            registry.records.append(_record(perpetrator.id, name, unit=unit, rank=perpetrator.rank))
             incident = registry.incidents[perpetrator.incident_id]
             registry.about[perpetrator.id] = Candidate(
                 kind=HitKind.PERPETRATOR,
@@ -172,18 +189,14 @@ def _forget_on_rollback(session: Session, _previous: Any) -> None:
 
 def services_of(session: Session, person_id: uuid.UUID) -> list[Service]:
     """The person's service in each unit recorded at reception (children have none)."""
-    events = receptions_by_person(session, [person_id]).get(person_id, [])
-    codes = unit_labels(session, [e.origin_unit_id for e in events])
-    found: list[Service] = []
-    for e in events:
-        unit = codes.get(e.origin_unit_id) if e.origin_unit_id else None
-        unit = unit or _entry_unit(e.origin_unit_text)
-        if unit:
-            found.append(service_from(e.received_on, e.service_months, unit))
-    return found
+    return _services_of_set(session, [person_id])[person_id].services
 
 
-def identity_of(session: Session, person: Person, services: Sequence[Service]) -> IdentityRecord:
+def identity_of(
+    session: Session, person: Person, services: Sequence[Service], rank: str | None = None
+) -> IdentityRecord:
+    """What name screening compares: names, aliases, identifiers, the last unit served in
+    (`identities_of` gives one record per unit) and the rank declared at reception."""
     with unmasked(session):
         nrc, service_number = person.nrc, person.service_number
     return IdentityRecord(
@@ -200,7 +213,33 @@ def identity_of(session: Session, person: Person, services: Sequence[Service]) -
         nrc=nrc,
         service_number=service_number,
         unit=services[-1].unit if services else None,
+        rank=rank,
+        aliases=tuple(alias for alias in (person.aliases or ()) if alias),
     )
+
+
+def identities_of(
+    session: Session, person: Person, services: Sequence[Service], rank: str | None = None
+) -> list[IdentityRecord]:
+    """`identity_of` once for each unit the person declared at reception, the last first: a
+    list entry names the unit it knew, which may be one the person served in before."""
+    record = identity_of(session, person, services, rank)
+    units = list(dict.fromkeys(service.unit for service in reversed(services)))
+    return [record] + [replace(record, unit=unit) for unit in units[1:]]
+
+
+def screen_identities(
+    screen: Callable[[IdentityRecord], list[ScreeningMatch]], records: Sequence[IdentityRecord]
+) -> list[ScreeningMatch]:
+    """Every entry any of the records (one person, one unit each) is screened to, with the
+    strongest of its matches."""
+    best: dict[uuid.UUID, ScreeningMatch] = {}
+    for record in records:
+        for match in screen(record):
+            kept = best.get(match.entry_key)
+            if kept is None or match.score > kept.score:
+                best[match.entry_key] = match
+    return sorted(best.values(), key=lambda match: (-match.score, str(match.entry_key)))
 
 
 @dataclass(frozen=True)
@@ -273,9 +312,10 @@ def _unit_hits(
 
 def find_hits(session: Session, person: Person, registry: Registry) -> list[Found]:
     """Every hit for the person against the registry, explained (nothing is stored)."""
-    services = services_of(session, person.id)
-    record = identity_of(session, person, services)
-    found = _name_hits(names.screen_names(record, registry.records), registry)
+    facts = _services_of_set(session, [person.id])[person.id]
+    services = facts.services
+    records = identities_of(session, person, services, facts.rank)
+    found = _name_hits(screen_identities(names.name_screener(registry.records), records), registry)
     units = {s.unit for s in services}
     if units:
         rows = repository.implicated_units(session, person.organisation_id, units)
@@ -462,20 +502,35 @@ def screen_people(
     return screened, hits
 
 
-def _services_of_set(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """`services_of` and `received_as_child` for a set: (services, received as a child)."""
+@dataclass(frozen=True)
+class Facts:
+    """What reception recorded of a person that screening uses."""
+
+    services: list[Service]  # oldest first
+    as_child: bool
+    rank: str | None  # the rank table's name of the last rank declared
+
+
+def _services_of_set(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Facts]:
+    """Each person's services, whether received as a child, and the rank declared at
+    reception, for a set, in a constant number of queries."""
     events = receptions_by_person(session, person_ids)
-    codes = unit_labels(session, [e.origin_unit_id for es in events.values() for e in es])
-    found: dict[uuid.UUID, Any] = {}
+    every = [e for es in events.values() for e in es]
+    codes = unit_labels(session, [e.origin_unit_id for e in every])
+    ranks = ranks_by_id(session, [e.rank_id for e in every if e.rank_id])
+    found: dict[uuid.UUID, Facts] = {}
     for person_id in person_ids:
         services: list[Service] = []
+        rank: str | None = None
         for e in events.get(person_id, []):
             unit = codes.get(e.origin_unit_id) if e.origin_unit_id else None
             unit = unit or _entry_unit(e.origin_unit_text)
             if unit:
                 services.append(service_from(e.received_on, e.service_months, unit))
+            if e.rank_id and e.rank_id in ranks:
+                rank = ranks[e.rank_id].name_en
         as_child = any(e.classification == "child" for e in events.get(person_id, []))
-        found[person_id] = (services, as_child)
+        found[person_id] = Facts(services=services, as_child=as_child, rank=rank)
     return found
 
 
@@ -561,7 +616,7 @@ def screen_set(
     adults = [
         person
         for person in wanted
-        if not is_child(person.birth_year, on=today, received_as_child=facts[person.id][1])
+        if not is_child(person.birth_year, on=today, received_as_child=facts[person.id].as_child)
     ]
     if not adults:
         return 0
@@ -574,7 +629,10 @@ def screen_set(
         registry = registry_for(session, organisation_id)
         screeners[organisation_id] = (registry, names.name_screener(registry.records))
         units = {
-            s.unit for p in adults if p.organisation_id == organisation_id for s in facts[p.id][0]
+            s.unit
+            for p in adults
+            if p.organisation_id == organisation_id
+            for s in facts[p.id].services
         }
         implicated[organisation_id] = repository.implicated_units(session, organisation_id, units)
     opened: set[uuid.UUID] = set()
@@ -595,9 +653,10 @@ def screen_set(
             opened.add(person.id)
         cases_of[person.id] = case
         registry, screen = screeners[person.organisation_id]
-        services = facts[person.id][0]
+        services = facts[person.id].services
         units = {s.unit for s in services}
-        found = _name_hits(screen(identity_of(session, person, services)), registry)
+        records = identities_of(session, person, services, facts[person.id].rank)
+        found = _name_hits(screen_identities(screen, records), registry)
         if units:
             rows = [row for row in implicated[person.organisation_id] if row[1] in units]
             found += _unit_hits(session, services, rows, registry)
@@ -641,9 +700,15 @@ def people_concerned(
         if code in implicated:
             concerned.add(person_id)
     if entries:
+        aliases = alias_records(session, organisation_id)
         people = [
             IdentityRecord(
-                key=pid, name_latin=latin, name_my=my, birth_year=year, unit=units.get(pid)
+                key=pid,
+                name_latin=latin,
+                name_my=my,
+                birth_year=year,
+                unit=units.get(pid),
+                aliases=tuple(aliases.get(pid, ())),
             )
             for pid, latin, my, year in name_records(session, organisation_id)
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -12,15 +13,16 @@ from sqlalchemy.orm import Session
 from haven.accounts import sessions
 from haven.accounts.models import Organisation, Site
 from haven.errors import PermissionDenied, ValidationFailed
+from haven.forces import public as forces
 from haven.kernel.sensitivity import bind_actor
-from haven.matching.public import IdentityRecord
+from haven.matching.public import IdentityRecord, Watchlist
 from haven.people.models import Person
 from haven.security.permissions import Actor, Role
 from haven.vetting import cases, explanations, incidents
 from haven.vetting.models import ScreeningHit
-from haven.vetting.names import baseline
+from haven.vetting.names import baseline, join_aliases, split_aliases
 from haven.vetting.schemas import IncidentIn, parse_period
-from haven.vetting.screening import Service, overlaps, service_from
+from haven.vetting.screening import Service, overlaps, screen_identities, service_from
 from haven.vetting.status import VettingStatus, vetting_status
 from tests import factories as f
 from tests.vetting.support import case_of, clear_person, officer
@@ -69,6 +71,36 @@ def test_a_birth_year_mismatch_alone_never_clears_a_name_hit() -> None:
     assert "birth year differs (does not clear the hit)" in matches[0].reasons
     burmese = IdentityRecord(key=uuid.uuid4(), name_my="ကျော်ဇင်ဦး")
     assert baseline(IdentityRecord(key=uuid.uuid4(), name_my="ဦးကျော်ဇင်ဦး"), [burmese])
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "aliases"),
+    [
+        ("Aung Aung a.k.a. Bo Nyi, Nyi Nyi", "Aung Aung", ("Bo Nyi", "Nyi Nyi")),
+        ("Aung Aung (alias Bo Nyi)", "Aung Aung", ("Bo Nyi",)),
+        ("Aung Aung AKA Bo Nyi / Ko Nyi", "Aung Aung", ("Bo Nyi", "Ko Nyi")),
+        ("အောင်အောင် (ခ) ဘိုညီ", "အောင်အောင်", ("ဘိုညီ",)),
+        ("Aung Aung", "Aung Aung", ()),
+        ("Aka Naw", "Aka Naw", ()),  # a name that begins so is a name
+        (join_aliases("Aung Aung", ["Bo Nyi", " ", "Ko Nyi"]), "Aung Aung", ("Bo Nyi", "Ko Nyi")),
+    ],
+)
+def test_aliases_are_read_from_a_list_entrys_name(
+    written: str, name: str, aliases: tuple[str, ...]
+) -> None:
+    assert split_aliases(written) == (name, aliases)
+
+
+def test_a_person_is_screened_with_every_unit_they_declared() -> None:
+    """A list names the unit it knew, which may be one the person served in before the last:
+    each unit is screened, and each entry kept once, with its strongest match."""
+    entry = IdentityRecord(key=uuid.uuid4(), name_latin="Aung Kyaw Oo", unit="LIB 99")
+    last = IdentityRecord(key=uuid.uuid4(), name_latin="Aung Kyaw Oo", unit="IB-12")
+    share = Watchlist([entry], name_share=lambda _key: 1 / 500).screen
+    assert share(last) == []  # a common name in another unit
+    (match,) = screen_identities(share, [last, replace(last, unit="LIB-99"), last])
+    assert match.entry_key == entry.key
+    assert "same unit" in match.reasons
 
 
 def _setup(db: Session) -> tuple[Organisation, Site, Actor]:
@@ -138,16 +170,22 @@ def test_a_name_hit_at_reception_is_explained(db: Session) -> None:
         _incident(
             "2021-12-24",
             kind="massacre",
-            perpetrators=[{"name": "Kyaw Zin Oo", "rank": "Captain", "unit": "IB 12"}],
+            perpetrators=[{"name": "Kyaw Zin Oo", "rank": "Bo Gyi", "unit": "IB 12"}],
         ),
     )
-    person = _receive(db, site, "U Kyaw Zin Oo", origin_unit="IB-12", service_months=3)
+    # The rank declared at reception (the table's "Captain") is the perpetrator's "Bo Gyi".
+    army = forces.ensure_reference_data(db)
+    captain = next(r for r in forces.ranks_of(db, army.id) if r.name_en == "Captain")
+    person = _receive(
+        db, site, "U Kyaw Zin Oo", origin_unit="IB-12", service_months=3, rank_id=str(captain.id)
+    )
     bind_actor(db, actor)
     (hit,) = _hits(db, person)
     assert hit.kind == "perpetrator"
     assert hit.explanation is not None
-    assert "Captain Kyaw Zin Oo" in hit.explanation
+    assert "Bo Gyi Kyaw Zin Oo" in hit.explanation
     assert "same unit" in hit.explanation
+    assert "same rank" in hit.explanation
     # Another role reads no allegation: the explanation is masked, the case refused.
     caseworker = sessions.actor_for(
         f.user(db, organisation=db.get(Organisation, person.organisation_id), role=Role.CASE_WORKER)  # type: ignore[arg-type]
@@ -201,16 +239,32 @@ def test_a_bad_row_imports_nothing(db: Session) -> None:
 def test_watchlist_names_are_screened(db: Session) -> None:
     _org, site, actor = _setup(db)
     person = _receive(db, site, "Aung Naing Soe", birth_year=1990, origin_unit="LIB 77")
+    known_as = _receive(db, site, "Min Htet")
+    known_as.aliases = ["Bo Bo"]  # the profile's aliases: screened like names
+    db.flush()
     bind_actor(db, actor)
     watchlist, result = incidents.load_watchlist(
         db,
         actor,
         name="Sanctions list (synthetic)",
-        content=b"name,birth_year,unit,note\nAung Naing Soe,1971,LIB 77,Sanctioned\nBo Bo,,,\n",
+        content=(
+            b"name,birth_year,unit,note,aliases\nAung Naing Soe,1971,LIB 77,Sanctioned,\n"
+            b"Bo Bo,,IB 5,,Thiha Zaw; Ko Thiha\n"
+        ),
     )
     assert watchlist.entry_count == 2
-    assert result.new_hits == 1
+    assert result.new_hits == 2
+    (alias_hit,) = _hits(db, known_as)
+    assert alias_hit.explanation is not None
+    assert "matched on an alias" in alias_hit.explanation
     (hit,) = _hits(db, person)
     assert hit.kind == "watchlist"
     assert hit.explanation is not None
     assert "birth year differs" in hit.explanation
+    # An alias of the list is screened like a name, at reception too, and the hit says so.
+    aliased = _receive(db, site, "Thiha Zaw", origin_unit="IB-5")
+    bind_actor(db, actor)
+    (hit,) = _hits(db, aliased)
+    assert hit.explanation is not None
+    assert "matched on an alias" in hit.explanation
+    assert "Bo Bo (a.k.a. Thiha Zaw, Ko Thiha)" in hit.explanation
