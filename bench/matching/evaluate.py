@@ -9,6 +9,12 @@ Definitions (pairs are unordered pairs of records):
 - recall with review: cluster recall when the review band's true pairs are also linked
   (reviewers are assumed right; their wrong answers are not modelled);
 - review pairs: pairs in the review band that are not automatic links;
+- review groups (reviewer decisions): the band's pairs between the automatic clusters,
+  grouped as the review queue groups them (`haven.matching.groups.candidate_groups`, at most
+  `GROUP_CAP` clusters a group); one decision (by two reviewers) settles a group. Recall with
+  review by groups: the reviewers join the group's clusters that are one person (a cluster's
+  person is the one most of its records belong to); pairs the cap set apart are groups of
+  their own, so they count as decisions too;
 - hard-identifier ceiling: the cluster recall if every true pair the blocking found with a
   hard identifier agreeing were linked automatically. The automatic-link rule cannot do
   better than this whatever the model, so it says how much the data allows.
@@ -23,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 
+from haven.matching.groups import candidate_groups
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -36,9 +44,20 @@ class Scores:
     blocking_recall: float
     comparisons_per_record: float
     pairs_scored: int
+    review_groups: int = 0
+    group_recall: float = 0.0
     hard_ceiling: float | None = None
-    # (threshold, recall with review, review pairs) at lower review thresholds
-    review_curve: tuple[tuple[float, float, int], ...] = ()
+    # Review band from `threshold`: the operating point by pairs and by groups.
+    review_curve: tuple[ReviewPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewPoint:
+    threshold: float
+    pair_recall: float
+    pairs: int
+    group_recall: float
+    groups: int
 
 
 class UnionFind:
@@ -87,19 +106,42 @@ def cluster_scores(
     return precision, recall, f1
 
 
-def _review_point(
-    con: Any, labelled: str, auto: pd.DataFrame, threshold: float, truth: dict[str, int]
-) -> tuple[float, float, int]:
-    """Recall with review and the review queue's size if the band started at `threshold`."""
-    rows = con.execute(
-        f"SELECT l, r, same FROM ({labelled}) "  # noqa: S608
-        f"WHERE NOT auto AND match_probability >= {float(threshold)}"
-    ).fetchall()
-    edges = list(zip(auto["l"], auto["r"], strict=True)) + [
-        (left, right) for left, right, same in rows if same
-    ]
-    _, recall, _ = cluster_scores(edges, truth)
-    return threshold, recall, len(rows)
+def _majority(forest: UnionFind, truth: dict[str, int]) -> dict[str, int]:
+    """Each automatic cluster's person: the one most of its records belong to."""
+    votes: dict[str, Counter[int]] = {}
+    for record in list(forest.parent):
+        votes.setdefault(forest.find(record), Counter())[truth[record]] += 1
+    return {root: counter.most_common(1)[0][0] for root, counter in votes.items()}
+
+
+def review_point(
+    auto: list[tuple[str, str]],
+    band: list[tuple[str, str, float, bool]],
+    threshold: float,
+    truth: dict[str, int],
+) -> ReviewPoint:
+    """Recall with review and the work it takes if the band started at `threshold`.
+
+    `band` holds the scored pairs that are not automatic links: (left, right, probability,
+    same person). By pairs, every true pair in the band is linked; by groups, the reviewers
+    join the clusters of each group that are one person.
+    """
+    rows = [row for row in band if row[2] >= threshold]
+    _, pair_recall, _ = cluster_scores(auto + [(a, b) for a, b, _, same in rows if same], truth)
+    forest = UnionFind()
+    for left, right in auto:
+        forest.union(left, right)
+    between = [(forest.find(a), forest.find(b), p) for a, b, p, _ in rows]
+    groups = candidate_groups([(a, b, p) for a, b, p in between if a != b])
+    person = _majority(forest, truth)
+    joined: list[tuple[str, str]] = []
+    for group in groups:
+        first: dict[int, str] = {}
+        for member in group.members:
+            entity = person.get(member, truth[member])
+            joined.append((first.setdefault(entity, member), member))
+    _, group_recall, _ = cluster_scores(auto + joined, truth)
+    return ReviewPoint(threshold, pair_recall, len(rows), group_recall, len(groups))
 
 
 def evaluate_pairs(
@@ -111,6 +153,7 @@ def evaluate_pairs(
     review_sql: str,
     records_table: str,
     hard_sql: str | None = None,
+    review_from: float = 0.5,
     curve_from: tuple[float, ...] = (),
 ) -> Scores:
     """Score the predictions table `table` (Splink output) in DuckDB connection `con`.
@@ -148,7 +191,17 @@ def evaluate_pairs(
         + list(zip(reviewed["l"], reviewed["r"], strict=True)),
         truth,
     )
-    curve = tuple(_review_point(con, labelled, auto, threshold, truth) for threshold in curve_from)
+    auto_edges = list(zip(auto["l"], auto["r"], strict=True))
+    lowest = min((review_from, *curve_from))
+    band_rows = [
+        (left, right, float(probability), bool(same))
+        for left, right, probability, same in con.execute(
+            f"SELECT l, r, match_probability, same FROM ({labelled}) "  # noqa: S608
+            f"WHERE NOT auto AND match_probability >= {float(lowest)}"
+        ).fetchall()
+    ]
+    operating = review_point(auto_edges, band_rows, review_from, truth)
+    curve = tuple(review_point(auto_edges, band_rows, threshold, truth) for threshold in curve_from)
     hard_ceiling = None
     if hard_sql is not None:
         hard = con.execute(
@@ -158,6 +211,8 @@ def evaluate_pairs(
     return Scores(
         hard_ceiling=hard_ceiling,
         review_curve=curve,
+        review_groups=operating.groups,
+        group_recall=operating.group_recall,
         auto_precision=auto_true / len(auto) if len(auto) else 1.0,
         auto_recall=auto_true / actual if actual else 1.0,
         cluster_precision=cluster_p,
