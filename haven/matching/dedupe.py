@@ -41,6 +41,7 @@ from haven.matching.lifecycle import ReviewState
 from haven.matching.model import MODEL_PATH, load
 from haven.matching.models import MatchProfile, MatchReview
 from haven.matching.service import auto_link, merge, ordered
+from haven.matching.transitive import close_moot
 from haven.security.permissions import Actor
 
 Row = dict[str, Any]
@@ -93,7 +94,11 @@ def _profiles(session: Session, organisation_id: uuid.UUID) -> list[Profile]:
     ]
 
 
-def _settings() -> dict[str, Any]:
+TF_FROM = 10_000
+"""The fewest profiles from which the batch weighs an exact name by how common it is."""
+
+
+def _settings(profiles: int) -> dict[str, Any]:
     """The trained model, with today's blocking rules (the saved ones may be older)."""
     settings: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     settings["blocking_rules_to_generate_predictions"] = [
@@ -101,9 +106,13 @@ def _settings() -> dict[str, Any]:
     ]
     settings["retain_matching_columns"] = False
     settings["retain_intermediate_calculation_columns"] = False
-    # No term-frequency adjustment: one organisation's people are too few to say how common
-    # a name is (in a small one every name looks common), and the reception form's Python
-    # model leaves it out too, so both paths give the same weights.
+    if profiles >= TF_FROM:
+        # Enough people to say how common a name is: an exact common name weighs less, as in
+        # the benchmark that chose the review band (without it, a common name and a birth
+        # year reach the band with every namesake: docs/benchmarks.md, issue 23).
+        return settings
+    # No term-frequency adjustment: a small organisation's people are too few to say how
+    # common a name is (in a small one every name looks common).
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             level.pop("tf_adjustment_column", None)
@@ -126,7 +135,9 @@ def score(profiles: Sequence[Profile], review_from: float = REVIEW_FROM) -> list
     )
     with duckdb.connect() as con:
         linker = Linker(
-            DuckDBAPI(con).register(frame, table_name="haven_profiles"), _settings(), log_level=None
+            DuckDBAPI(con).register(frame, table_name="haven_profiles"),
+            _settings(len(profiles)),
+            log_level=None,
         )
         predictions = linker.inference.predict(threshold_match_probability=review_from)
         table = predictions.physical_name  # Splink's own table name
@@ -337,6 +348,7 @@ def apply_links(
     unlinked since the plan was made is left alone. Returns how many were made."""
     reviews, undone = _reviews(session, organisation_id)
     made = 0
+    causes: dict[uuid.UUID, uuid.UUID] = {}
     for link in links:
         existing = reviews.get(ordered(link.pair.a, link.pair.b))
         if not _untouched(existing, undone):
@@ -344,8 +356,11 @@ def apply_links(
         review = _review(session, actor, organisation_id, link.pair, linked=True, existing=existing)
         review.reasons = list(link.reasons)
         merge(session, actor, review, link.survivor, link.member, automatic=True)
+        causes.setdefault(link.survivor, review.id)
         made += 1
     session.flush()
+    # Reviews people still had between records the links made one person are answered.
+    close_moot(session, actor, causes)
     return made
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from haven.i18n import N_
+from haven.matching.batch import SKELETON_PATTERN
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 
@@ -60,6 +62,31 @@ def _contains(left: Row, right: Row) -> bool:
     )
 
 
+_SKELETON = re.compile(SKELETON_PATTERN)
+
+
+def skeleton(key: str) -> str:
+    """The consonants of a name's syllable keys, as `batch.skeleton_sql` computes them."""
+    return _SKELETON.sub(r"\1", key)
+
+
+def _same_consonants(left: Row, right: Row) -> bool:
+    return any(" " in a and skeleton(a) == skeleton(b) for a, b in _pairs(left, right, "name"))
+
+
+def _date_slip(left: Row, right: Row) -> bool:
+    """Two full dates one slip apart (`batch.DATE_SLIP_SQL`): one character, day and month
+    swapped, or the year one apart with the same day and month."""
+    a, b = _v(left, "birth_date"), _v(right, "birth_date")
+    if a is None or b is None or len(a) != len(b):
+        return False
+    if sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return abs(int(a[:4]) - int(b[:4])) == 1 and a[5:] == b[5:]
+
+
 # Each comparison: (null test, [(label msgid, level test), ...]) in the SQL order, the last
 # level being "else". The labels explain a score on the review page.
 COMPARISONS: dict[str, tuple[Level, list[tuple[str, Level]]]] = {
@@ -82,6 +109,7 @@ COMPARISONS: dict[str, tuple[Level, list[tuple[str, Level]]]] = {
                 lambda left, right: left.get("sorted1") == right.get("sorted1"),
             ),
             (N_("one name has syllables added"), _contains),
+            (N_("same consonants, vowels spelled otherwise"), _same_consonants),
             (N_("different name"), lambda left, right: True),
         ],
     ),
@@ -117,6 +145,11 @@ COMPARISONS: dict[str, tuple[Level, list[tuple[str, Level]]]] = {
                     left.get("birth_date") is not None
                     and left.get("birth_date") == right.get("birth_date")
                 ),
+            ),
+            (N_("birth dates one slip apart"), _date_slip),
+            (
+                N_("different birth dates"),
+                lambda left, right: _both(left, right, "birth_date"),
             ),
             (
                 N_("same birth year"),
