@@ -15,6 +15,7 @@ Run by `haven db reindex` after any change of a normalisation rule, and by revis
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from haven.agreements.public import reindex_roll_entries
@@ -22,12 +23,19 @@ from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import PermissionDenied
 from haven.kernel.reindexing import ROWS_PER_FLUSH, Recomputed
+from haven.kernel.sensitivity import bind_actor
 from haven.matching.public import reindex_profiles
 from haven.people.public import reindex_persons
 from haven.pow.public import reindex_prisoner_records
 from haven.security.permissions import Actor
 
-__all__ = ["ROWS_PER_FLUSH", "Recomputed", "reindex"]
+__all__ = ["ROWS_PER_FLUSH", "Recomputed", "reindex", "reindex_in_revision"]
+
+# The rows that hold derived indexes of values that can be read (not erased).
+LIVE = (
+    "SELECT 1 FROM persons WHERE erased_at IS NULL "
+    "UNION ALL SELECT 1 FROM agreement_roll_entries WHERE erased_at IS NULL"
+)
 
 
 def reindex(session: Session, actor: Actor) -> dict[str, Recomputed]:
@@ -55,3 +63,27 @@ def reindex(session: Session, actor: Actor) -> dict[str, Recomputed]:
         },
     )
     return counts
+
+
+def reindex_in_revision(connection: sa.Connection, keyring: object, revision: str) -> None:
+    """`reindex` run by a migration revision after the upgrade's last revision, as the
+    system actor named after the revision; nothing to do without a live person or roll entry.
+
+    `keyring` is the one `haven db upgrade` puts in the Alembic configuration; without it the
+    stored values cannot be read, and the upgrade stops with a message saying so.
+    """
+    if not connection.execute(sa.text(f"SELECT EXISTS ({LIVE})")).scalar():
+        return  # a new or empty database: nothing was indexed by the old rules
+    if keyring is None:
+        raise RuntimeError(
+            f"revision {revision} must read the values already in the database to index them "
+            "again by the new rules, and needs Haven's keyring for it: run `haven db upgrade`"
+        )
+    actor = Actor.system(f"revision {revision}")
+    session = Session(bind=connection, info={"keyring": keyring})
+    try:
+        bind_actor(session, actor)
+        reindex(session, actor)
+        session.flush()
+    finally:
+        session.close()

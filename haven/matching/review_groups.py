@@ -368,25 +368,7 @@ def _joining_reviews(
                 state=ReviewState.OPEN.value,
             )
         )
-    session.add_all(made)
-    session.flush()
-    audit.record_many(
-        session,
-        actor,
-        [
-            audit.Entry(
-                AuditAction.MATCH_REVIEW_OPENED,
-                subject_type="match_review",
-                subject_id=review.id,
-                organisation_id=review.organisation_id,
-                changes={
-                    "state": {"before": None, "after": ReviewState.OPEN.value},
-                    "source": {"after": SOURCE},
-                },
-            )
-            for review in made
-        ],
-    )
+    service.save_opened(session, actor, made, SOURCE)
     return made
 
 

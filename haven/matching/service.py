@@ -550,7 +550,15 @@ def _queue_set(
         opened.append(_open_review(person, candidate, a, b, source, review_id=new_id()))
     if not opened:
         return []
-    session.add_all(opened)
+    save_opened(session, actor, opened, source)
+    return opened
+
+
+def save_opened(
+    session: Session, actor: Actor, reviews: Sequence[MatchReview], source: str
+) -> None:
+    """Write reviews just opened, each audited as opened by `source`."""
+    session.add_all(reviews)
     session.flush()
     audit.record_many(
         session,
@@ -566,10 +574,9 @@ def _queue_set(
                     "source": {"after": source},
                 },
             )
-            for review in opened
+            for review in reviews
         ],
     )
-    return opened
 
 
 def list_reviews(

@@ -8,7 +8,7 @@ for a vetting officer to look, never an exclusion.
 Baseline rules, per script (Latin and Myanmar compared separately, prefix split off, case
 folded, spaces removed, so "U Aung Kyaw" = "aungkyaw"):
 - the same name key → score 1.0, "same name";
-- otherwise a rapidfuzz similarity ≥ `THRESHOLD` (0-100) → score = similarity / 100,
+- otherwise a rapidfuzz similarity ≥ `THRESHOLD` (0-100) → score = similarity ÷ 100,
   "similar name (NN%)";
 - the same unit adds 0.1 and the reason "same unit";
 - a different birth year is stated as a reason but never removes the hit (birth years of

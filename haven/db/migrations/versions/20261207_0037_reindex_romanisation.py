@@ -32,36 +32,11 @@ down_revision: str | None = "0036"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The rows that hold derived indexes of values that can be read (not erased).
-LIVE = (
-    "SELECT 1 FROM persons WHERE erased_at IS NULL "
-    "UNION ALL SELECT 1 FROM agreement_roll_entries WHERE erased_at IS NULL"
-)
-
 
 def _reindex(connection: sa.Connection) -> None:
-    if not connection.execute(sa.text(f"SELECT EXISTS ({LIVE})")).scalar():  # noqa: S608
-        return  # a new or empty database: nothing was indexed by the old rules
-    keyring = context.config.attributes.get("keyring")
-    if keyring is None:
-        raise RuntimeError(
-            "revision 0037 must read the values already in the database to index them again "
-            "by the new rules, and needs Haven's keyring for it: run `haven db upgrade`"
-        )
-    from sqlalchemy.orm import Session
+    from haven.reindex import reindex_in_revision
 
-    from haven.kernel.sensitivity import bind_actor
-    from haven.reindex import reindex
-    from haven.security.permissions import Actor
-
-    actor = Actor.system("revision 0037")
-    session = Session(bind=connection, info={"keyring": keyring})
-    try:
-        bind_actor(session, actor)
-        reindex(session, actor)
-        session.flush()
-    finally:
-        session.close()
+    reindex_in_revision(connection, context.config.attributes.get("keyring"), "0037")
 
 
 def upgrade() -> None:
