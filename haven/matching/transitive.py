@@ -75,25 +75,40 @@ def close_moot(
         closed.append((review, before.value))
     if not closed:
         return []
+    _audit_moves(
+        session,
+        actor,
+        AuditAction.MATCH_REVIEW_CLOSED_MOOT,
+        [(review, before, {"after": str(review.closed_by_id)}) for review, before in closed],
+    )
+    return [review for review, _before in closed]
+
+
+def _audit_moves(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    moves: list[tuple[MatchReview, str, dict[str, str | None]]],
+) -> None:
+    """One audit event per review moved: its state before and after, and what closed it."""
     session.flush()
     audit.record_many(
         session,
         actor,
         [
             audit.Entry(
-                AuditAction.MATCH_REVIEW_CLOSED_MOOT,
+                action,
                 subject_type="match_review",
                 subject_id=review.id,
                 organisation_id=review.organisation_id,
                 changes={
                     "state": {"before": before, "after": review.state},
-                    "closed_by": {"after": str(review.closed_by_id)},
+                    "closed_by": closed_by,
                 },
             )
-            for review, before in closed
+            for review, before, closed_by in moves
         ],
     )
-    return [review for review, _before in closed]
 
 
 def reopen(session: Session, actor: Actor, review_id: uuid.UUID) -> list[MatchReview]:
@@ -112,22 +127,10 @@ def reopen(session: Session, actor: Actor, review_id: uuid.UUID) -> list[MatchRe
         opened.append((review, before.value))
     if not opened:
         return []
-    session.flush()
-    audit.record_many(
+    _audit_moves(
         session,
         actor,
-        [
-            audit.Entry(
-                AuditAction.MATCH_REVIEW_REOPENED,
-                subject_type="match_review",
-                subject_id=review.id,
-                organisation_id=review.organisation_id,
-                changes={
-                    "state": {"before": before, "after": review.state},
-                    "closed_by": {"before": str(review_id), "after": None},
-                },
-            )
-            for review, before in opened
-        ],
+        AuditAction.MATCH_REVIEW_REOPENED,
+        [(review, before, {"before": str(review_id), "after": None}) for review, before in opened],
     )
     return [review for review, _before in opened]
