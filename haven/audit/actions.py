@@ -190,3 +190,15 @@ class AuditAction(StrEnum):
     SYNC_NODE_ENROLLED = "sync.node_enrolled"
     SYNC_UP_APPLIED = "sync.up_applied"
     SYNC_DOWN_APPLIED = "sync.down_applied"
+
+    # --- families: movement plans, relatives (append this domain's actions below this line) ---
+
+    # --- protection: security incidents, risk (append this domain's actions below this line) ---
+
+    # --- cards: programme identity cards (append this domain's actions below this line) ---
+
+    # --- contacts: first contacts (append this domain's actions below this line) ---
+
+    # --- complaints (append this domain's actions below this line) ---
+
+    # --- disclosures: sharing agreements, disclosure log (append below this line) ---

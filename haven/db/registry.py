@@ -4,6 +4,11 @@ import haven.accounts.models
 import haven.agreements.models
 import haven.allowances.models
 import haven.audit.models
+import haven.cards.models
+import haven.complaints.models
+import haven.contacts.models
+import haven.disclosures.models
+import haven.families.models
 import haven.forces.models
 import haven.jobs.models
 import haven.matching.models
@@ -11,6 +16,7 @@ import haven.pathways.models
 import haven.people.models
 import haven.pow.models
 import haven.programme.models
+import haven.protection.models
 import haven.reception.models
 import haven.security.models
 import haven.sync.models

@@ -64,6 +64,27 @@ class Permission(StrEnum):
     # the record (PERSON_WRITE, CASE_WRITE), not by a permission of their own.
     SYNC_NODES_READ = "sync.nodes_read"
     SYNC_NODES_MANAGE = "sync.nodes_manage"
+    # Protection (issue 24). Family-movement plans (haven.families).
+    FAMILY_MOVE_READ = "family_move.read"
+    FAMILY_MOVE_WRITE = "family_move.write"
+    # Security incidents: reprisals, threats, arrests, missing people, leaks, lost or seized
+    # devices (haven.protection); not the vetting domain's allegations of past conduct.
+    SECURITY_INCIDENT_READ = "security_incident.read"
+    SECURITY_INCIDENT_WRITE = "security_incident.write"
+    # Programme identity cards (haven.cards): issue, print and revoke; verify one at a checkpoint.
+    CARD_ISSUE = "card.issue"
+    CARD_VERIFY = "card.verify"
+    # First contacts of soldiers still inside (haven.contacts): the negotiation team alone.
+    CONTACT_READ = "contact.read"
+    CONTACT_WRITE = "contact.write"
+    # Complaints and feedback (haven.complaints): take one down; handle, answer and escalate;
+    # see the confidential ones (about staff, or asked to be kept close).
+    COMPLAINT_RECORD = "complaint.record"
+    COMPLAINT_HANDLE = "complaint.handle"
+    COMPLAINT_CONFIDENTIAL = "complaint.confidential"
+    # Data-sharing agreements and the disclosure log (haven.disclosures).
+    SHARING_AGREEMENT_MANAGE = "sharing_agreement.manage"
+    DISCLOSURE_READ = "disclosure.read"
 
 
 class Role(Labelled):
@@ -90,6 +111,8 @@ _EVERYONE = {
     Permission.ORGANISATION_READ,
     Permission.API_TOKEN_OWN,
     Permission.REFERENCE_READ,
+    # Whoever stands at a checkpoint of the programme reads its cards.
+    Permission.CARD_VERIFY,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -102,6 +125,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECEPTION_RECORD,
             Permission.CROSSING_DESK,
             Permission.MATCH_REVIEW,
+            Permission.CARD_ISSUE,
+            Permission.COMPLAINT_RECORD,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -114,6 +139,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTITLEMENT_READ,
             Permission.MATCH_REVIEW,
             Permission.VETTING_APPEAL,
+            Permission.FAMILY_MOVE_READ,
+            Permission.FAMILY_MOVE_WRITE,
+            Permission.SECURITY_INCIDENT_READ,
+            Permission.SECURITY_INCIDENT_WRITE,
+            Permission.CARD_ISSUE,
+            Permission.COMPLAINT_RECORD,
+            Permission.COMPLAINT_HANDLE,
+            Permission.DISCLOSURE_READ,
         }
     ),
     Role.VETTING_OFFICER: frozenset(
@@ -135,6 +168,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PAYMENT_READ,
             Permission.ENTITLEMENT_READ,
             Permission.FUNDER_MANAGE,
+            Permission.COMPLAINT_RECORD,
         }
     ),
     Role.POW_OFFICER: frozenset(
@@ -149,7 +183,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.NEGOTIATOR: frozenset(
         _EVERYONE
-        | {Permission.AGREEMENT_READ, Permission.AGREEMENT_WRITE, Permission.CROSSING_DESK}
+        | {
+            Permission.AGREEMENT_READ,
+            Permission.AGREEMENT_WRITE,
+            Permission.CROSSING_DESK,
+            Permission.FAMILY_MOVE_READ,
+            Permission.FAMILY_MOVE_WRITE,
+            Permission.CONTACT_READ,
+            Permission.CONTACT_WRITE,
+        }
     ),
     Role.MANAGER: frozenset(
         _EVERYONE
@@ -162,10 +204,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.POSTING_OVERRIDE,
             Permission.PROGRAMME_MANAGE,
             Permission.SYNC_NODES_READ,
+            Permission.FAMILY_MOVE_READ,
+            Permission.SECURITY_INCIDENT_READ,
+            Permission.SECURITY_INCIDENT_WRITE,
+            Permission.CARD_ISSUE,
+            Permission.COMPLAINT_RECORD,
+            Permission.COMPLAINT_HANDLE,
+            Permission.COMPLAINT_CONFIDENTIAL,
+            Permission.SHARING_AGREEMENT_MANAGE,
+            Permission.DISCLOSURE_READ,
         }
     ),
     Role.AUDITOR: frozenset(
-        _EVERYONE | {Permission.AUDIT_READ, Permission.USER_READ, Permission.PAYMENT_READ}
+        _EVERYONE
+        | {
+            Permission.AUDIT_READ,
+            Permission.USER_READ,
+            Permission.PAYMENT_READ,
+            Permission.DISCLOSURE_READ,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(
         _EVERYONE

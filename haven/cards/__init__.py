@@ -1,0 +1,2 @@
+"""Programme identity cards: a signed QR code a checkpoint verifies offline, and nothing on the
+card that betrays its holder."""

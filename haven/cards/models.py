@@ -1,0 +1,1 @@
+"""Tables of cards (none yet)."""

@@ -1,0 +1,1 @@
+"""Complaints and feedback from defectors and their families, anonymous if they wish."""

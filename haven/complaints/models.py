@@ -1,0 +1,1 @@
+"""Tables of complaints (none yet)."""

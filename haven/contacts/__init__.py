@@ -1,0 +1,1 @@
+"""First contacts of soldiers still inside, under code names, seen by the negotiation team alone."""

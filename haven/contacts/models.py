@@ -1,0 +1,1 @@
+"""Tables of contacts (none yet)."""

@@ -1,0 +1,1 @@
+"""Tables of disclosures (none yet)."""

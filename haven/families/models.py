@@ -1,0 +1,1 @@
+"""Tables of families (none yet)."""

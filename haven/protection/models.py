@@ -1,0 +1,1 @@
+"""Tables of protection (none yet)."""
