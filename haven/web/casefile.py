@@ -355,7 +355,17 @@ def person_context(session: Session, actor: Actor, person: people.Person) -> dic
         "vetting_labels": vetting.STATUS_LABELS,
         # A field node screens from keyed hashes only: a hit is a prompt, HQ checks the names.
         "asks_headquarters": sync_watch.asks_headquarters(session, person.id),
+        # Protection (issue 24): each panel's values under its own key, read only when the
+        # actor may see that panel (`casefile/_<panel>.html`).
+        **protection_panels(session, actor, person),
     }
+
+
+def protection_panels(session: Session, actor: Actor, person: people.Person) -> dict[str, Any]:
+    """The values of the person page's protection panels: risk, card, family movements,
+    incidents, complaints and where their data went; one key per panel."""
+    panels: dict[str, Any] = {}
+    return panels
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
