@@ -14,6 +14,8 @@ from haven.accounts.sessions import ActiveSession
 from haven.db.engine import READ_FIRST
 from haven.db.migrate import current_revision, head_revision
 from haven.db.types import utcnow
+from haven.errors import NotFound
+from haven.i18n import N_
 from haven.people.public import persons_by_id
 from haven.reception import repository as reception_repository
 from haven.security.permissions import Permission
@@ -102,6 +104,68 @@ def dashboard(request: Request, session: DB, actor: HtmlActor) -> Response:
             "now": utcnow(),
         },
     )
+
+
+# The protection hub (issue 24): each part's page, for whoever holds its permission.
+PROTECTION_LINKS: tuple[tuple[Permission, str, str, str], ...] = (
+    (
+        Permission.FAMILY_MOVE_READ,
+        "/families",
+        N_("Family movements"),
+        N_("Plans that move defectors' relatives from danger to a safe place, step by step."),
+    ),
+    (
+        Permission.SECURITY_INCIDENT_READ,
+        "/protection/incidents",
+        N_("Security incidents"),
+        N_("Reprisals, threats, arrests, missing people, leaks, lost or seized devices."),
+    ),
+    (
+        Permission.CARD_ISSUE,
+        "/cards",
+        N_("Identity cards"),
+        N_("Cards issued to people in the programme: print, replace, revoke."),
+    ),
+    (
+        Permission.CARD_VERIFY,
+        "/cards/verify",
+        N_("Verify a card"),
+        N_("Read a card's code with the camera or from a photo; works without a connection."),
+    ),
+    (
+        Permission.CONTACT_READ,
+        "/contacts",
+        N_("First contacts"),
+        N_("Soldiers still inside who reached the programme, under code names."),
+    ),
+    (
+        Permission.COMPLAINT_RECORD,
+        "/complaints",
+        N_("Complaints and feedback"),
+        N_("From defectors and their families, anonymous if they wish; deadlines and answers."),
+    ),
+    (
+        Permission.DISCLOSURE_READ,
+        "/disclosures",
+        N_("Disclosure log"),
+        N_("Every export, notice, referral or report that left Haven with personal data."),
+    ),
+    (
+        Permission.SHARING_AGREEMENT_MANAGE,
+        "/disclosures/agreements",
+        N_("Data-sharing agreements"),
+        N_("Who may receive which personal data, for what purpose, until when."),
+    ),
+)
+
+
+@router.get("/protection", response_class=HTMLResponse)
+def protection(request: Request, actor: HtmlActor) -> Response:
+    """The protection side of the programme: the parts the actor's role works in."""
+    links = [link for link in PROTECTION_LINKS if actor.can(link[0])]
+    if not links:
+        raise NotFound()
+    return render(request, "protection.html", {"links": links})
 
 
 @router.get("/healthz")
