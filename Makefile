@@ -42,8 +42,11 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
 
+# The packages' bytecode is compiled once here: a process that finds none compiles every
+# module it imports (with PYTHONDONTWRITEBYTECODE, set on some machines, every test process
+# and every server a test starts would compile fastapi, sqlalchemy, pydantic... again).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+	env -u PYTHONDONTWRITEBYTECODE $(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 deps-python: $(VENV)/.synced
