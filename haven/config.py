@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Days a person has to appeal a vetting decision, counted from the day "
         "they are told of it (docs/vetting.md).",
     )
+    card_validity_days: int = Field(
+        default=365,
+        ge=1,
+        le=10 * 365,
+        description="Days a programme identity card is valid from its issue (docs/cards.md).",
+    )
     time_zone: str = Field(
         default="Asia/Yangon",
         description="The programme's time zone (IANA name): its calendar dates and every "

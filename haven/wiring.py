@@ -12,11 +12,16 @@ from __future__ import annotations
 import haven.agreements.handlers
 import haven.allowances.handlers
 import haven.allowances.jobs
+import haven.cards.handlers
+import haven.complaints.handlers
+import haven.contacts.handlers
+import haven.families.handlers
 import haven.matching.dedupe_job
 import haven.matching.handlers
 import haven.pathways.handlers
 import haven.people.handlers
 import haven.pow.handlers
+import haven.protection.handlers
 import haven.reception.handlers
 import haven.reception.import_jobs
 import haven.standing.handlers
@@ -28,10 +33,16 @@ from haven.kernel import events
 HANDLER_MODULES = (
     haven.agreements.handlers,
     haven.allowances.handlers,
+    haven.cards.handlers,
+    haven.complaints.handlers,
+    haven.contacts.handlers,
+    # Before people's: an agreement's plans count the relatives an erasure takes from them.
+    haven.families.handlers,
     haven.matching.handlers,
     haven.pathways.handlers,
     haven.people.handlers,
     haven.pow.handlers,
+    haven.protection.handlers,
     haven.reception.handlers,
     haven.standing.handlers,
     haven.sync.handlers,

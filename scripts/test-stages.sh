@@ -5,10 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MAKE="${MAKE:-make}"
-# Python keeps the bytecode it compiles (in __pycache__, ignored by git): the suite starts
-# dozens of Python processes (workers, servers, the command line), and each one would
-# otherwise compile Haven's modules and the tests again. Measured in docs/benchmarks.md.
-unset PYTHONDONTWRITEBYTECODE
 declare -a names=() seconds=()
 
 stage() {

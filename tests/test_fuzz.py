@@ -47,6 +47,12 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/allowances", Role.FINANCE_OFFICER),
     ("/api/matching", Role.CASE_WORKER),
     ("/api/programme", Role.ADMINISTRATOR),
+    ("/api/disclosures", Role.MANAGER),
+    ("/api/contacts", Role.NEGOTIATOR),
+    ("/api/complaints", Role.CASE_WORKER),
+    ("/api/protection", Role.CASE_WORKER),
+    ("/api/families", Role.CASE_WORKER),
+    ("/api/cards", Role.CASE_WORKER),
 ]
 
 

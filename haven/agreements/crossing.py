@@ -42,6 +42,7 @@ from haven.agreements.schemas import (
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.errors import Conflict, NotFound, ValidationFailed
+from haven.families.public import agreement_families
 from haven.forces.public import unit_labels
 from haven.i18n import N_, Text
 from haven.kernel.keys import name_key, query_part
@@ -481,6 +482,7 @@ def reconcile(session: Session, actor: Actor, agreement_id: uuid.UUID) -> Reconc
         lines=out,
         follow_up=follow_up,
         follow_up_flagged=agreement.status == AgreementStatus.COMPLETED,
+        families=agreement_families(session, agreement.id),
     )
 
 

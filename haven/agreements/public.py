@@ -25,6 +25,7 @@ from haven.agreements.terms import (
     allowance_terms_for_people,
     allowance_terms_for_person,
 )
+from haven.security.permissions import Actor, Permission, require
 
 __all__ = [
     "AGREEMENT_STATUS_LABELS",
@@ -33,6 +34,7 @@ __all__ = [
     "AllowanceTerms",
     "PostingOverrideRecord",
     "ServiceTerms",
+    "agreement_choices",
     "allowance_terms_for_people",
     "allowance_terms_for_person",
     "find_by_reference",
@@ -48,3 +50,10 @@ def organisation_has_agreements(session: Session, organisation_id: uuid.UUID) ->
     """Whether the organisation has any agreement at all (no permission check: a yes or no,
     for the demo builder that seeds agreements once)."""
     return repository.organisation_has_agreements(session, organisation_id)
+
+
+def agreement_choices(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str, str]]:
+    """(id, reference, code name) of every agreement the actor may read, newest first: for
+    another domain's form that relates its record to an agreement (first contacts)."""
+    require(actor, Permission.AGREEMENT_READ)
+    return [(a.id, str(a.reference), a.code_name) for a in repository.agreements(session, actor)]

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from haven.agreements.lifecycle import AgreementStatus
+from haven.families.public import AgreementFamilies
 from haven.i18n import N_
 from haven.kernel.text_fields import CleanText, Encoding
 from haven.people.public import Sex
@@ -392,6 +393,9 @@ class Reconciliation(BaseModel):
     lines: list[ReconciliationLine]
     follow_up: list[MissingPerson]
     follow_up_flagged: bool
+    # The agreement's family-movement plans (haven.families): relatives planned, moved and
+    # at risk, and overdue steps; beside the roll's and the desk's family counts above.
+    families: AgreementFamilies
 
 
 # --- posting overrides ---------------------------------------------------------------------

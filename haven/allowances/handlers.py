@@ -22,7 +22,7 @@ from haven.i18n import N_
 from haven.kernel.events import handles, handles_many
 from haven.kernel.plan_choices import PlanChoice, lists
 from haven.pathways.public import PathwayChosen
-from haven.people.public import PersonChanged, PersonErased
+from haven.people.public import FamilyChanged, PersonChanged, PersonErased
 from haven.reception.public import PersonReceived, ReceptionCorrected
 from haven.security.permissions import Actor
 from haven.vetting.public import VettingOutcomeDecided
@@ -101,6 +101,15 @@ def entitle_on_identity(session: Session, actor: Actor, event: PersonChanged) ->
     if not any("birth" in name for name in event.fields):
         return
     entitlements.keep_current(session, actor, [event.person_id], reason="identity changed")
+
+
+@handles(FamilyChanged)
+def entitle_on_family(session: Session, actor: Actor, event: FamilyChanged) -> None:
+    """A relative added, corrected or removed may change the dependants counted. Before any
+    plan is published nothing is owed (a demo or an import records families first)."""
+    if not repository.PlanVersions(session).any_published({event.organisation_id}):
+        return
+    entitlements.keep_current(session, actor, [event.person_id], reason="family changed")
 
 
 @handles(VettingOutcomeDecided)

@@ -10,6 +10,7 @@ pages.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -42,7 +43,7 @@ from haven.allowances.plans import (
 )
 from haven.allowances.plans import publish as publish_version
 from haven.allowances.references import find_by_reference
-from haven.allowances.repository import Disbursements
+from haven.allowances.repository import Disbursements, Instalments
 from haven.allowances.rules import ComponentKind, format_money
 from haven.security.permissions import Actor
 
@@ -62,6 +63,7 @@ __all__ = [
     "format_money",
     "has_versions",
     "import_version",
+    "instalment_person",
     "payments_in_windows",
     "preview",
     "publish_version",
@@ -79,3 +81,11 @@ __all__ = [
 def payments_in_windows(session: Session, actor: Actor, edges: Sequence[datetime]) -> list[int]:
     """Payments handed over in each window of time, in the actor's scope (the dashboard)."""
     return Disbursements(session).in_windows(actor, edges)
+
+
+def instalment_person(session: Session, instalment_id: uuid.UUID) -> uuid.UUID | None:
+    """The person an instalment is owed to, or None when there is no such instalment;
+    unchecked: for a service that checked the actor's right to the person (a complaint of a
+    payment not received names the instalment)."""
+    found = Instalments(session).get(instalment_id)
+    return None if found is None else found.person_id

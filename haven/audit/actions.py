@@ -192,13 +192,60 @@ class AuditAction(StrEnum):
     SYNC_DOWN_APPLIED = "sync.down_applied"
 
     # --- families: movement plans, relatives (append this domain's actions below this line) ---
+    FAMILY_MEMBER_UPDATED = "family_member.updated"
+    FAMILY_PLAN_CREATED = "family_plan.created"
+    FAMILY_PLAN_UPDATED = "family_plan.updated"
+    FAMILY_PLAN_STATUS_CHANGED = "family_plan.status_changed"
+    FAMILY_PLAN_STEP_ADDED = "family_plan.step_added"
+    FAMILY_PLAN_STEP_DONE = "family_plan.step_done"
+    FAMILY_PLAN_RELATIVES_MOVED = "family_plan.relatives_moved"
+    FAMILY_PLAN_VIEWED = "family_plan.viewed"
 
     # --- protection: security incidents, risk (append this domain's actions below this line) ---
+    PROTECTION_INCIDENT_RECORDED = "protection_incident.recorded"
+    PROTECTION_INCIDENT_UPDATED = "protection_incident.updated"
+    PROTECTION_INCIDENT_MOVED = "protection_incident.moved"
+    PROTECTION_INCIDENT_VIEWED = "protection_incident.viewed"
+    PROTECTION_INCIDENT_ACTION_ADDED = "protection_incident.action_added"
+    PROTECTION_INCIDENT_LINKED = "protection_incident.linked"
+    PROTECTION_DEVICE_HOLDINGS_RECORDED = "protection_incident.device_holdings_recorded"
+    PROTECTION_RISK_RAISED = "protection_risk.raised"
+    PROTECTION_RISK_LOWERED = "protection_risk.lowered"
 
     # --- cards: programme identity cards (append this domain's actions below this line) ---
+    CARD_ISSUED = "card.issued"
+    CARD_REVOKED = "card.revoked"
+    CARD_PRINTED = "card.printed"
+    CARD_VERIFIED = "card.verified"
+    CARD_KEY_CREATED = "card.key_created"
+    CARD_KEY_TRUSTED = "card.key_trusted"
+    CARD_KEY_RETIRED = "card.key_retired"
+    CARD_REVOCATIONS_EXPORTED = "card.revocations_exported"
+    CARD_REVOCATIONS_KEPT = "card.revocations_kept"
 
     # --- contacts: first contacts (append this domain's actions below this line) ---
+    CONTACT_RECORDED = "contact.recorded"
+    CONTACT_UPDATED = "contact.updated"
+    CONTACT_STATUS_CHANGED = "contact.status_changed"
+    CONTACT_MEETING_SET = "contact.meeting_set"
+    CONTACT_EXCHANGE_ADDED = "contact.exchange_added"
+    CONTACT_LINKED = "contact.linked_to_reception"
+    CONTACT_WIPED = "contact.details_wiped"
+    CONTACT_ERASED = "contact.person_erased"
 
     # --- complaints (append this domain's actions below this line) ---
+    COMPLAINT_RECORDED = "complaint.recorded"
+    COMPLAINT_VIEWED = "complaint.viewed"
+    COMPLAINT_STATUS_CHANGED = "complaint.status_changed"
+    COMPLAINT_ENTRY_ADDED = "complaint.entry_added"
+    COMPLAINT_ASSIGNED = "complaint.assigned"
+    COMPLAINT_CONFIDENTIALITY_CHANGED = "complaint.confidentiality_changed"
+    COMPLAINT_PAYMENT_LINKED = "complaint.payment_linked"
+    COMPLAINT_DEADLINES_SET = "complaint.deadlines_set"
 
     # --- disclosures: sharing agreements, disclosure log (append below this line) ---
+    SHARING_AGREEMENT_CREATED = "sharing_agreement.created"
+    SHARING_AGREEMENT_UPDATED = "sharing_agreement.updated"
+    SHARING_AGREEMENT_MOVED = "sharing_agreement.moved"
+    DISCLOSURE_RECORDED = "disclosure.recorded"
+    DISCLOSURE_REFUSED = "disclosure.refused"

@@ -17,6 +17,7 @@ from haven.demo.pathways import seed_pathways
 from haven.demo.people import seed_people
 from haven.demo.pow import seed_pow
 from haven.demo.programme import seed_programme
+from haven.demo.protection import seed_protection
 from haven.demo.vetting import seed_vetting
 
 
@@ -49,6 +50,7 @@ def demo(
         seed_agreements(session)
         seed_allowances(session)
         seed_matching(session)
+        seed_protection(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
     typer.echo(f"  password for every demo user: {DEMO_PASSWORD}")

@@ -7,6 +7,7 @@ import typer
 from haven.cli import (
     audit,
     backup,
+    cards,
     db,
     demo,
     jobs,
@@ -40,6 +41,7 @@ app.add_typer(matching.app, name="matching")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(node.app, name="node")
 app.add_typer(sync.app, name="sync")
+app.add_typer(cards.app, name="card")
 app.command("import")(jobs.import_file)
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,10 @@ from haven.pathways.repository import choices_by_pathway
 
 __all__ = [
     "PATHWAY_LABELS",
+    "CaseRef",
     "Pathway",
     "PathwayChosen",
+    "cases_of_people",
     "choices_by_pathway",
     "current_pathway",
     "current_pathways",
@@ -43,6 +46,25 @@ def current_pathways(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[
     return {
         person_id: Pathway(value)
         for person_id, value in repository.current_pathways(session, person_ids).items()
+    }
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A case as another domain names it: its id, reference and person."""
+
+    id: uuid.UUID
+    reference: str
+    person_id: uuid.UUID
+
+
+def cases_of_people(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, CaseRef]:
+    """Person id -> their case, for those who have one (protection links an incident to the
+    cases of the people it concerns). No permission check, no audit: the caller has checked
+    its actor's right to the persons."""
+    return {
+        person_id: CaseRef(id=case.id, reference=case.reference, person_id=case.person_id)
+        for person_id, case in repository.cases_of_people(session, person_ids).items()
     }
 
 

@@ -185,6 +185,11 @@ def person_names(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid
     return {person_id: _called(found.get(person_id)) for person_id in wanted}
 
 
+def person_risks(session: Session, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each person's risk level (raised by security incidents, haven.protection), batched."""
+    return {pid: person.risk_level for pid, person in persons_by_id(session, person_ids).items()}
+
+
 def person_rows(
     session: Session, person_ids: Iterable[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[str, str | None]]:

@@ -69,6 +69,7 @@ from haven.pathways.schemas import (
     TransferIn,
     VisitIn,
 )
+from haven.people.public import RiskLevel
 from haven.security.permissions import Actor, Permission, Role, require
 from haven.validation import parse
 from haven.web import notices
@@ -98,6 +99,9 @@ PW_LABELS: dict[str, str] = {
     **labels(ExplanationLanguage),
     **labels(Mark),
 }
+
+# A person's risk level (haven.protection), shown on the case and the case list.
+RISK_LABELS: dict[str, str] = labels(RiskLevel)
 
 LIST_FIELDS = ("evidence", "support")
 
@@ -148,6 +152,8 @@ def _case_context(session: Session, actor: Actor, case: Case) -> dict[str, Any]:
         "case": case,
         "person_name": service.person_name(session, case.person_id),
         "is_child": service.is_child(session, actor, case.person_id),
+        "risk_level": service.person_risks(session, [case.person_id]).get(case.person_id),
+        "RISK_LABELS": RISK_LABELS,
         "standing": service.standing(session, actor, case),
         "choice": choice,
         "history": service.choices(session, actor, case),
@@ -253,6 +259,8 @@ def _case_rows(session: Session, cases: Sequence[Case]) -> dict[str, Any]:
     workers = accounts.users_by_id(session, [c.assigned_to_id for c in cases])
     return {
         "people": service.person_rows(session, person_ids),
+        "risks": service.person_risks(session, person_ids),
+        "RISK_LABELS": RISK_LABELS,
         "pathways": current_pathways(session, person_ids),
         "worker_names": {user_id: user.display_name for user_id, user in workers.items()},
     }

@@ -19,6 +19,7 @@ from haven.accounts import repository as accounts
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
+from haven.disclosures.public import PersonalField, record_referral_disclosure
 from haven.errors import NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_
 from haven.kernel.clock import local_today
@@ -45,6 +46,9 @@ from haven.pathways.schemas import (
 )
 from haven.pathways.service import get_case, person_name, person_names, require_active
 from haven.security.permissions import Actor, Permission, require
+
+# What the receiving organisation of a referral sees of the person (the module docstring).
+REFERRAL_FIELDS = frozenset({PersonalField.NAMES, PersonalField.NEEDS})
 
 
 def _record(
@@ -260,6 +264,16 @@ def send_referral(session: Session, actor: Actor, case_id: uuid.UUID, data: Refe
         case.organisation_id,
         kind={"before": None, "after": referral.kind},
         to_organisation_id={"before": None, "after": str(target.id)},
+    )
+    # The partner now sees the person's name and the reason: a disclosure (docs/disclosures.md).
+    record_referral_disclosure(
+        session,
+        actor,
+        to_organisation_id=target.id,
+        fields=REFERRAL_FIELDS,
+        person_id=case.person_id,
+        reference=str(referral.id),
+        organisation_id=case.organisation_id,
     )
     return referral
 

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Response, UploadFile
 
 from haven.kernel.photos import MAX_PHOTO_BYTES
 from haven.people import service
-from haven.people.schemas import FamilyMemberIn, FamilyMemberOut, PersonOut, ProfileUpdate
+from haven.people.schemas import (
+    FamilyMemberIn,
+    FamilyMemberOut,
+    FamilyMemberUpdate,
+    PersonOut,
+    ProfileUpdate,
+)
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/people", tags=["people"])
@@ -42,6 +48,31 @@ def add_family_member(
     """Add a family member; their whereabouts is classified highly confidential."""
     return FamilyMemberOut.model_validate(
         service.add_family_member(session, actor, person_id, data)
+    )
+
+
+@router.get("/{person_id}/family/{member_id}")
+def get_family_member(
+    person_id: uuid.UUID, member_id: uuid.UUID, session: DB, actor: ApiActor
+) -> FamilyMemberOut:
+    """One relative of the person, by their own id."""
+    return FamilyMemberOut.model_validate(
+        service.family_member(session, actor, person_id, member_id)
+    )
+
+
+@router.patch("/{person_id}/family/{member_id}")
+def update_family_member(
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    data: FamilyMemberUpdate,
+    session: DB,
+    actor: ApiActor,
+) -> FamilyMemberOut:
+    """Correct a relative: only the fields sent change (`is_dependant: null` gives the
+    decision back to the dependant rule); the person's entitlements recompute."""
+    return FamilyMemberOut.model_validate(
+        service.update_family_member(session, actor, person_id, member_id, data)
     )
 
 

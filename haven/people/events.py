@@ -18,6 +18,17 @@ class PersonChanged(Event):
 
 
 @dataclass(frozen=True)
+class FamilyChanged(Event):
+    """A relative of the person was added, corrected or removed (`removed`): allowances
+    recount the dependants; movement plans drop a removed relative."""
+
+    person_id: uuid.UUID
+    organisation_id: uuid.UUID
+    member_id: uuid.UUID
+    removed: bool = False
+
+
+@dataclass(frozen=True)
 class PersonErased(Event):
     """A person was erased (right to erasure, retention): every domain clears its rows about
     them. Handlers declare the tables they clear (`@handles(PersonErased, clears=(...))`)."""

@@ -14,12 +14,14 @@ import uuid
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from haven.db.base import Base, IdMixin, TimestampMixin
 from haven.db.types import utcnow
+from haven.i18n import N_
 from haven.kernel.keys import canonical_nrc, canonical_service_number
+from haven.kernel.labels import Labelled
 from haven.kernel.references import Kind, reference_column
 from haven.kernel.sensitivity import Sensitivity, sensitive
 from haven.security import fields
@@ -72,6 +74,20 @@ def _person_field(
 
 def _relative_field(attr: str, codec: Codec[T]) -> EncryptedField[T]:
     return EncryptedField(attr, codec, keys=_person_keys, owner_attr="person_id")
+
+
+class RiskLevel(Labelled):
+    """How endangered a person is (issue 24): raised by the security incidents that touch
+    them (`haven.protection`), lowered only by a person with a reason. In order."""
+
+    NORMAL = "normal", N_("Normal")
+    ELEVATED = "elevated", N_("Elevated")
+    HIGH = "high", N_("High")
+    CRITICAL = "critical", N_("Critical")
+
+    @property
+    def rank(self) -> int:
+        return list(RiskLevel).index(self)
 
 
 # What the people search tests of a person besides their scope (see the indexes below).
@@ -148,6 +164,12 @@ class Person(IdMixin, TimestampMixin, Base):
     profile_completed_at: Mapped[datetime | None]
     retention_until: Mapped[date | None] = mapped_column(index=True)
     erased_at: Mapped[datetime | None]
+    # The person's risk (haven.protection, revision 0039): the level, since when, and the
+    # incident that set it (no foreign key: the incident stays at headquarters while the
+    # level travels down to field nodes, docs/protection.md).
+    risk_level: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
+    risk_since: Mapped[datetime | None]
+    risk_incident_id: Mapped[uuid.UUID | None]
 
     religion = _person_field("religion_ct", TEXT)
     nrc = _person_field(
@@ -185,10 +207,19 @@ class FamilyMember(IdMixin, TimestampMixin, Base):
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("persons.id"), index=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # A choice of `haven.people.relatives.Relation`; rows written before the list (issue 24)
+    # may hold free text, shown as typed.
     relationship: Mapped[str] = mapped_column(String(40))
     name: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
     age: Mapped[int | None]
+    birth_year: Mapped[int | None] = mapped_column(info=PERSONAL)
+    # Resolved by the dependant rule (`haven.people.relatives`) unless the case worker decided.
     is_dependant: Mapped[bool] = mapped_column(default=False)
+    dependant_decided: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A kind of area (`relatives.Area`), never a place: the place is the encrypted whereabouts.
+    area: Mapped[str] = mapped_column(String(20), default="unknown", server_default="unknown")
+    at_risk: Mapped[bool] = mapped_column(default=False, server_default=false())
+    to_move: Mapped[bool] = mapped_column(default=False, server_default=false())
     whereabouts_ct: Mapped[bytes | None] = mapped_column(
         "whereabouts", LargeBinary, info=HIGHLY_CONFIDENTIAL
     )

@@ -17,11 +17,20 @@ from haven.people.erasure import (
     read_ledger,
     reapply_ledger,
 )
-from haven.people.events import PersonChanged, PersonErased
+from haven.people.events import FamilyChanged, PersonChanged, PersonErased
+from haven.people.export import FIELDS as EXPORT_FIELDS
 from haven.people.export import export_people
-from haven.people.models import PERSON_KEYS, FamilyMember, Person
+from haven.people.models import PERSON_KEYS, FamilyMember, Person, RiskLevel
 from haven.people.references import find_by_reference, person_for_reference
 from haven.people.reindex import load_person_keys, reindex_persons
+from haven.people.relatives import (
+    AREA_LABELS,
+    RELATION_LABELS,
+    Area,
+    Relation,
+    dependant_by_rule,
+    relation_label,
+)
 from haven.people.repository import (
     COUNT_UP_TO,
     alias_records,
@@ -33,12 +42,15 @@ from haven.people.repository import (
     live_person_ids,
     live_persons_after,
     name_records,
+    photo_of,
+    relatives_by_id,
 )
 from haven.people.schemas import (
     Difficulty,
     Education,
     FamilyMemberIn,
     FamilyMemberOut,
+    FamilyMemberUpdate,
     Literacy,
     PersonOut,
     PersonSummary,
@@ -51,6 +63,7 @@ from haven.people.service import (
     apply_profile,
     build_person,
     family,
+    family_member,
     find_people,
     get_person,
     get_photo,
@@ -63,19 +76,26 @@ from haven.people.service import (
     search,
     set_names,
     set_photo,
+    update_family_member,
     update_profile,
 )
 
 __all__ = [
     "ADULT_AGE",
+    "AREA_LABELS",
     "COUNT_UP_TO",
     "ERASED_NAME",
+    "EXPORT_FIELDS",
     "PERSON_KEYS",
+    "RELATION_LABELS",
+    "Area",
     "Difficulty",
     "Education",
+    "FamilyChanged",
     "FamilyMember",
     "FamilyMemberIn",
     "FamilyMemberOut",
+    "FamilyMemberUpdate",
     "LedgerDamaged",
     "Literacy",
     "Person",
@@ -84,6 +104,8 @@ __all__ = [
     "PersonOut",
     "PersonSummary",
     "ProfileUpdate",
+    "Relation",
+    "RiskLevel",
     "Sex",
     "WgDomain",
     "add_family_member",
@@ -92,12 +114,14 @@ __all__ = [
     "apply_profile",
     "build_person",
     "count_bound",
+    "dependant_by_rule",
     "dependants_count",
     "due_for_retention",
     "erase_person",
     "export_people",
     "family",
     "family_by_person",
+    "family_member",
     "find_by_reference",
     "find_people",
     "get_person",
@@ -115,12 +139,16 @@ __all__ = [
     "person_by_id",
     "person_for_reference",
     "persons_by_id",
+    "photo_of",
     "read_ledger",
     "reapply_ledger",
     "reindex_persons",
+    "relation_label",
+    "relatives_by_id",
     "remove_family_member",
     "search",
     "set_names",
     "set_photo",
+    "update_family_member",
     "update_profile",
 ]

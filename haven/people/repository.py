@@ -69,6 +69,13 @@ def family_member_by_id(session: Session, member_id: uuid.UUID) -> FamilyMember 
     return FamilyMembers(session).get(member_id)
 
 
+def relatives_by_id(
+    session: Session, member_ids: Iterable[uuid.UUID | None]
+) -> dict[uuid.UUID, FamilyMember]:
+    """Relatives by id, batched (movement plans name relatives by id)."""
+    return FamilyMembers(session).many(member_ids)
+
+
 def family_by_person(
     session: Session, person_ids: Iterable[uuid.UUID | None]
 ) -> dict[uuid.UUID, list[FamilyMember]]:

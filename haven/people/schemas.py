@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from haven.i18n import N_
 from haven.kernel.labels import Labelled
 from haven.kernel.text_fields import CleanText, Encoding, NrcText
+from haven.people.relatives import Area, as_relation
 
 
 class Sex(Labelled):
@@ -139,26 +140,73 @@ class ProfileUpdate(BirthDate):
         return value
 
 
+def _relation(value: Any) -> Any:
+    if isinstance(value, str):
+        relation = as_relation(value)
+        if relation is None:
+            raise ValueError(N_("Choose how the relative is related to the person."))
+        return relation.value
+    return value
+
+
 class FamilyMemberIn(BaseModel):
+    """A relative. `relationship`: a choice of `Relation` (a word of the same meaning such
+    as "son" or "wife" is taken as its choice). `is_dependant` left out (or null): the
+    dependant rule decides (docs/families.md)."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     text_encoding: Encoding = "detect"
     relationship: str = Field(min_length=1, max_length=40)
     name: CleanText = Field(default=None, max_length=200)
     age: int | None = Field(default=None, ge=0, le=120)
-    is_dependant: bool = False
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    is_dependant: bool | None = None
     whereabouts: CleanText = Field(default=None, max_length=1000)
+    area: Area = Area.UNKNOWN
+    at_risk: bool = False
+    to_move: bool = False
+
+    _relation = field_validator("relationship", mode="before")(_relation)
+
+
+class FamilyMemberUpdate(BaseModel):
+    """A correction of a relative: only the fields sent change. `is_dependant` sent as null
+    gives the decision back to the dependant rule."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    text_encoding: Encoding = "detect"
+    relationship: str | None = Field(default=None, min_length=1, max_length=40)
+    name: CleanText = Field(default=None, max_length=200)
+    age: int | None = Field(default=None, ge=0, le=120)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    is_dependant: bool | None = None
+    whereabouts: CleanText = Field(default=None, max_length=1000)
+    area: Area | None = None
+    at_risk: bool | None = None
+    to_move: bool | None = None
+
+    _relation = field_validator("relationship", mode="before")(_relation)
 
 
 class FamilyMemberOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    relationship: str
+    person_id: uuid.UUID
+    relationship: str = Field(description="A `Relation` choice, or free text on older rows.")
     name: str | None
     age: int | None
+    birth_year: int | None = None
     is_dependant: bool
+    dependant_decided: bool = Field(
+        default=False, description="Whether the case worker decided, rather than the rule."
+    )
     whereabouts: str | None
+    area: str = "unknown"
+    at_risk: bool = False
+    to_move: bool = False
     masked_fields: list[str] = Field(
         default_factory=list,
         description="Fields hidden from the caller's role: they read as null, not as empty.",

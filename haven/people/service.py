@@ -20,7 +20,7 @@ from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
 from haven.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from haven.i18n import N_
-from haven.kernel import keys
+from haven.kernel import clock, keys
 from haven.kernel.events import publish
 from haven.kernel.photos import JPEG, clean_jpeg
 from haven.kernel.sensitivity import (
@@ -31,11 +31,12 @@ from haven.kernel.sensitivity import (
     sensitive_names,
 )
 from haven.people import repository
-from haven.people.events import PersonChanged
+from haven.people.events import FamilyChanged, PersonChanged
 from haven.people.models import FamilyMember, Person, PersonPhoto
-from haven.people.schemas import FamilyMemberIn, ProfileUpdate
+from haven.people.relatives import dependant_by_rule
+from haven.people.schemas import FamilyMemberIn, FamilyMemberUpdate, ProfileUpdate
 from haven.security.blind_index import blind_index
-from haven.security.fields import session_keyring
+from haven.security.fields import session_keyring, unmasked
 from haven.security.permissions import Actor, Permission, require
 from haven.text import UncertainEncoding
 
@@ -205,15 +206,41 @@ def family(session: Session, actor: Actor, person_id: uuid.UUID) -> Sequence[Fam
     return repository.family_of(session, person_id)
 
 
+# What a relative's audit event shows as values: the relation, the kind of area and the
+# flags; a name, an age, a year of birth or a whereabouts is only marked changed.
+_RELATIVE_SHOWN = ("relationship", "area", "at_risk", "to_move", "is_dependant")
+_RELATIVE_HIDDEN = ("name", "age", "birth_year", "whereabouts")
+
+
+def _relative_snapshot(member: FamilyMember) -> dict[str, Any]:
+    # The whereabouts by its ciphertext: a change is seen without decrypting it.
+    names = (*_RELATIVE_SHOWN, *_RELATIVE_HIDDEN[:-1])
+    return {name: getattr(member, name) for name in names} | {"whereabouts": member.whereabouts_ct}
+
+
+def _resolve_dependant(member: FamilyMember, decided: bool | None) -> None:
+    """The case worker's decision when given (True/False), else the dependant rule."""
+    if decided is not None:
+        member.is_dependant = decided
+        member.dependant_decided = True
+    elif not member.dependant_decided:
+        member.is_dependant = dependant_by_rule(
+            member.relationship, member.age, member.birth_year, clock.local_today()
+        )
+
+
 def add_family_member(
     session: Session, actor: Actor, person_id: uuid.UUID, data: FamilyMemberIn
 ) -> FamilyMember:
+    """Record a relative; their whereabouts is classified highly confidential. Allowances
+    recompute the person's entitlements (a dependant changes what is owed)."""
     person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
     member = FamilyMember(
         person_id=person.id,
         organisation_id=person.organisation_id,
-        **data.model_dump(exclude={"text_encoding"}),
+        **data.model_dump(exclude={"text_encoding", "is_dependant"}),
     )
+    _resolve_dependant(member, data.is_dependant)
     session.add(member)
     session.flush()
     audit.record(
@@ -223,23 +250,106 @@ def add_family_member(
         subject_type="family_member",
         subject_id=member.id,
         organisation_id=person.organisation_id,
-        changes=audit.diff(
-            {},
-            {"relationship": data.relationship, "whereabouts": data.whereabouts},
-            sensitive={"whereabouts"},
+        changes=audit.diff({}, _relative_snapshot(member), sensitive=_RELATIVE_HIDDEN),
+    )
+    publish(
+        session,
+        actor,
+        FamilyChanged(
+            person_id=person.id, organisation_id=person.organisation_id, member_id=member.id
         ),
     )
+    return member
+
+
+def _relative_of(
+    session: Session,
+    actor: Actor,
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    permission: Permission,
+) -> tuple[Person, FamilyMember]:
+    person = _require_visible(session, actor, person_id, permission)
+    member = repository.family_member_by_id(session, member_id)
+    if member is None or member.person_id != person.id:
+        raise NotFound
+    return person, member
+
+
+def family_member(
+    session: Session, actor: Actor, person_id: uuid.UUID, member_id: uuid.UUID
+) -> FamilyMember:
+    """One relative of the person (404 when not theirs)."""
+    return _relative_of(session, actor, person_id, member_id, Permission.PERSON_READ)[1]
+
+
+def update_family_member(
+    session: Session,
+    actor: Actor,
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    data: FamilyMemberUpdate,
+) -> FamilyMember:
+    """Correct a relative: only the fields sent change; the change is audited (a name, age,
+    year of birth or whereabouts only marked changed) and entitlements recompute."""
+    person, member = _relative_of(session, actor, person_id, member_id, Permission.PERSON_WRITE)
+    before = _relative_snapshot(member)
+    sent = data.model_dump(exclude_unset=True, exclude={"text_encoding"})
+    decided = sent.pop("is_dependant", ...)
+    if "whereabouts" in sent:
+        # Compared only, never returned: an unchanged whereabouts is not re-encrypted (nor
+        # recorded as changed), whoever corrects the relative.
+        with unmasked(session):
+            if member.whereabouts == sent["whereabouts"]:
+                del sent["whereabouts"]
+    for name, value in sent.items():
+        if name in ("relationship", "area", "at_risk", "to_move") and value is None:
+            continue  # these have no empty value: null leaves them as they are
+        setattr(member, name, value)
+    if decided is None:
+        member.dependant_decided = False  # given back to the rule
+    _resolve_dependant(member, None if decided is ... else decided)
+    changes = audit.diff(before, _relative_snapshot(member), sensitive=_RELATIVE_HIDDEN)
+    if changes:
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            AuditAction.FAMILY_MEMBER_UPDATED,
+            subject_type="family_member",
+            subject_id=member.id,
+            organisation_id=person.organisation_id,
+            changes=changes,
+        )
+        publish(
+            session,
+            actor,
+            FamilyChanged(
+                person_id=person.id, organisation_id=person.organisation_id, member_id=member.id
+            ),
+        )
     return member
 
 
 def remove_family_member(
     session: Session, actor: Actor, person_id: uuid.UUID, member_id: uuid.UUID
 ) -> None:
-    person = _require_visible(session, actor, person_id, Permission.PERSON_WRITE)
-    member = repository.family_member_by_id(session, member_id)
-    if member is None or member.person_id != person.id:
-        raise NotFound
+    """Remove a relative recorded by mistake (they leave any movement plan with them); the
+    audit event keeps the relation, never the name."""
+    person, member = _relative_of(session, actor, person_id, member_id, Permission.PERSON_WRITE)
+    changes = audit.diff(_relative_snapshot(member), {}, sensitive=_RELATIVE_HIDDEN)
     session.delete(member)
+    session.flush()
+    publish(
+        session,
+        actor,
+        FamilyChanged(
+            person_id=person.id,
+            organisation_id=person.organisation_id,
+            member_id=member_id,
+            removed=True,
+        ),
+    )
     audit.record(
         session,
         actor,
@@ -247,6 +357,7 @@ def remove_family_member(
         subject_type="family_member",
         subject_id=member_id,
         organisation_id=person.organisation_id,
+        changes=changes,
     )
 
 

@@ -31,6 +31,7 @@ from haven.audit.actions import AuditAction
 from haven.audit.checkpoints import key_id
 from haven.db.session import keyring_of
 from haven.db.types import new_id, utcnow
+from haven.disclosures.public import DisclosureKind, PersonalField, record_convention_disclosure
 from haven.errors import Conflict
 from haven.exports import to_csv
 from haven.forces.public import rank_by_id
@@ -95,6 +96,30 @@ FAMILY_ONLY = (
     "conflict / ထိုသူ ကိုယ်တိုင် တောင်းဆိုချက်အရ မိသားစုထံသာ (ပဋိပက္ခတွင် ပါဝင်သည့် မည်သည့်ဘက်ထံမျှ မပေးပို့ရ)"
 )
 NOTICE_COLUMNS: tuple[str, ...] = ("notice_id", "notice", "date", "detail", *ART122_COLUMNS)
+# What each file carries, in the disclosure log's catalogue (haven.disclosures).
+ART122_FIELDS = frozenset(
+    {
+        PersonalField.NAMES,
+        PersonalField.RANK_AND_FORCE,
+        PersonalField.SERVICE_NUMBER,
+        PersonalField.DATE_OF_BIRTH,
+        PersonalField.PLACE_OF_BIRTH,
+        PersonalField.FATHER_NAME,
+        PersonalField.MOTHER_NAME,
+        PersonalField.FAMILY_WHEREABOUTS,
+    }
+)
+NOTICE_FIELDS = ART122_FIELDS | {PersonalField.CUSTODY_EVENTS}
+HEALTH_FIELDS = frozenset(
+    {
+        PersonalField.NAMES,
+        PersonalField.RANK_AND_FORCE,
+        PersonalField.SERVICE_NUMBER,
+        PersonalField.DATE_OF_BIRTH,
+        PersonalField.PLACE_HELD,
+        PersonalField.HEALTH,
+    }
+)
 HEALTH_COLUMNS: tuple[str, ...] = (
     *ART122_COLUMNS[:5],
     "place_of_internment",
@@ -392,8 +417,10 @@ def export_notices(session: Session, actor: Actor) -> SignedExport:
     if not notices:
         raise Conflict(N_("There are no notices waiting to be sent."))
     rows: list[list[str | None]] = []
+    person_ids: list[uuid.UUID] = []
     for notice in notices:
         record = get_record(session, actor, notice.pow_id)
+        person_ids.append(record.person_id)
         items = art122_items(record)
         detail = notice.detail
         if notice.kind == NoticeKind.FAMILY_PRIVATE:
@@ -434,6 +461,19 @@ def export_notices(session: Session, actor: Actor) -> SignedExport:
         organisation_id=actor.organisation_id,
         changes={"export_id": export_id, "rows": {"before": None, "after": len(rows)}},
     )
+    # Required by the Convention (Art. 122-123): logged, never refused (docs/disclosures.md).
+    record_convention_disclosure(
+        session,
+        actor,
+        kind=DisclosureKind.NOTICE,
+        source="pow_notices",
+        article="122-123",
+        fields=NOTICE_FIELDS,
+        person_ids=person_ids,
+        fmt="zip",
+        content=content,
+        reference=export_id,
+    )
     return SignedExport(export_id=export_id, content=content, rows=len(rows))
 
 
@@ -444,8 +484,10 @@ def export_health_report(session: Session, actor: Actor) -> SignedExport:
     places = _place_names(session, actor)
     last = repository.last_inspections(session, actor)
     rows: list[list[str | None]] = []
+    person_ids: list[uuid.UUID] = []
     for found in repository.seriously_ill(session, actor):
         record = get_record(session, actor, found.id)
+        person_ids.append(record.person_id)
         items = art122_items(record)
         latest = repository.inspections_of(session, record.id)
         rows.append(
@@ -484,4 +526,18 @@ def export_health_report(session: Session, actor: Actor) -> SignedExport:
         organisation_id=actor.organisation_id,
         changes={"export_id": export_id, "rows": {"before": None, "after": len(rows)}},
     )
+    if person_ids:
+        # The weekly information on the seriously ill is required too (Art. 122).
+        record_convention_disclosure(
+            session,
+            actor,
+            kind=DisclosureKind.REPORT,
+            source="pow_health_report",
+            article="122",
+            fields=HEALTH_FIELDS,
+            person_ids=person_ids,
+            fmt="zip",
+            content=content,
+            reference=export_id,
+        )
     return SignedExport(export_id=export_id, content=content, rows=len(rows))

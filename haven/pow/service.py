@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from haven.audit import service as audit
 from haven.audit.actions import AuditAction
 from haven.db.types import utcnow
+from haven.disclosures.public import DisclosureKind, PersonalField, record_convention_disclosure
 from haven.errors import Conflict, NotFound, ValidationFailed
 from haven.forces.public import Rank, rank_aliases, rank_by_id, rank_key, ranks_of
 from haven.i18n import N_, Text
@@ -62,6 +63,22 @@ from haven.reception.public import (
     receive,
 )
 from haven.security.permissions import Actor, Permission, in_scope, require
+
+# What a capture card carries (GC III Annex IV B), in the disclosure log's catalogue.
+CARD_FIELDS = frozenset(
+    {
+        PersonalField.NAMES,
+        PersonalField.FATHER_NAME,
+        PersonalField.DATE_OF_BIRTH,
+        PersonalField.PLACE_OF_BIRTH,
+        PersonalField.RANK_AND_FORCE,
+        PersonalField.SERVICE_NUMBER,
+        PersonalField.FAMILY_WHEREABOUTS,
+        PersonalField.CUSTODY_EVENTS,
+        PersonalField.HEALTH,
+        PersonalField.PLACE_HELD,
+    }
+)
 
 ART17_SENSITIVE = {"surname", "first_names", "birth_year", "birth_month", "birth_day"}
 # The people search's results a registration search looks among.
@@ -631,5 +648,20 @@ def mark_card_sent(
         subject_id=card.id,
         organisation_id=card.organisation_id,
         changes={"sent_on": {"before": None, "after": data.sent_on.isoformat()}},
+    )
+    # The card goes to the tracing agency (Art. 70): logged, never refused (docs/disclosures.md).
+    record = repository.Records(session).get(card.pow_id)
+    record_convention_disclosure(
+        session,
+        actor,
+        kind=DisclosureKind.NOTICE,
+        source="pow_capture_card",
+        article="70",
+        fields=CARD_FIELDS,
+        person_ids=[record.person_id] if record is not None else [],
+        fmt="card",
+        content=None,
+        reference=str(card.id),
+        organisation_id=card.organisation_id,
     )
     return card

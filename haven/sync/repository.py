@@ -308,3 +308,66 @@ def conflict_where(
         statement = statement.with_for_update(of=Conflict)
     row = session.execute(statement).first()
     return None if row is None else (row[0], row[1])
+
+
+# --- a lost or seized laptop (haven.sync.seizure) -------------------------------------------
+
+
+def nodes_of_organisation(session: Session, organisation_id: uuid.UUID) -> Sequence[Node]:
+    return session.scalars(
+        select(Node).where(Node.organisation_id == organisation_id).order_by(Node.created_at)
+    ).all()
+
+
+def held_persons(session: Session, node: Node, until: datetime | None) -> Select[Any]:
+    """The ids of the persons a node may hold: those of its site, not erased, that
+    headquarters had by the node's last contact (registered there, or sent down to it)."""
+    persons = Base.metadata.tables["persons"]
+    if until is None:
+        return select(persons.c.id).where(persons.c.id.is_(None))
+    return select(persons.c.id).where(
+        persons.c.organisation_id == node.organisation_id,
+        persons.c.site_id == node.site_id,
+        persons.c.erased_at.is_(None),
+        persons.c.created_at <= until,
+    )
+
+
+def count_held(session: Session, table: str, node: Node, persons: Select[Any]) -> int:
+    """How many records of a synchronised table went to the node with these persons (or,
+    for a site's own records, to its site); 0 for reference data every node has."""
+    tables = Base.metadata.tables
+    found = tables[table]
+    route = BY_TABLE[table].route
+    statement: Select[Any] = select(func.count()).select_from(found)
+    if table == "persons":
+        statement = statement.where(found.c.id.in_(persons))
+    elif route is Route.SITE:
+        statement = statement.where(found.c.site_id == node.site_id)
+    elif route is Route.PERSON:
+        statement = statement.where(found.c.person_id.in_(persons))
+    elif route is Route.CASE:
+        cases = tables["cases"]
+        statement = statement.where(
+            found.c.case_id.in_(select(cases.c.id).where(cases.c.person_id.in_(persons)))
+        )
+    elif route is Route.AGREEMENT:
+        agreements = tables["agreements"]
+        statement = statement.where(
+            found.c.agreement_id.in_(
+                select(agreements.c.id).where(agreements.c.site_id == node.site_id)
+            )
+        )
+    elif route is Route.USER:
+        users = tables["users"]
+        statement = statement.where(
+            found.c.user_id.in_(select(users.c.id).where(users.c.site_id == node.site_id))
+        )
+    else:
+        return 0
+    return int(session.scalar(statement) or 0)
+
+
+def last_applied_from(session: Session, node_id: uuid.UUID) -> datetime | None:
+    """When headquarters last logged a change that came from the node (its last up bundle)."""
+    return session.scalar(select(func.max(Change.created_at)).where(Change.origin_node == node_id))

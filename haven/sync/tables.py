@@ -74,6 +74,10 @@ SYNCED: tuple[Synced, ...] = (
         Route.SITE,
         up=True,
         derived=frozenset({"name_key", "father_key", "profile_completed_at"}),
+        # The risk level and its date go down, so that a field site receiving or visiting the
+        # person knows the danger; the incident that set it stays at headquarters with the
+        # incident (docs/protection.md).
+        local=frozenset({"risk_incident_id"}),
     ),
     Synced("family_members", Route.PERSON, up=True),
     Synced("person_photos", Route.PERSON, up=True),

@@ -21,11 +21,21 @@ from haven.allowances import api as allowances_api
 from haven.allowances import views as allowances_views
 from haven.audit import api as audit_api
 from haven.audit import views as audit_views
+from haven.cards import api as cards_api
+from haven.cards import views as cards_views
+from haven.complaints import api as complaints_api
+from haven.complaints import views as complaints_views
 from haven.config import Settings, get_settings
+from haven.contacts import api as contacts_api
+from haven.contacts import views as contacts_views
 from haven.db.engine import make_engine
 from haven.db.keyring import Keyring
 from haven.db.migrate import assert_migrated
 from haven.db.session import make_session_factory
+from haven.disclosures import api as disclosures_api
+from haven.disclosures import views as disclosures_views
+from haven.families import api as families_api
+from haven.families import views as families_views
 from haven.forces import api as forces_api
 from haven.forces import views as forces_views
 from haven.jobs import api as jobs_api
@@ -40,6 +50,8 @@ from haven.pow import api as pow_api
 from haven.pow import views as pow_views
 from haven.programme import api as programme_api
 from haven.programme import views as programme_views
+from haven.protection import api as protection_api
+from haven.protection import views as protection_views
 from haven.reception import api as reception_api
 from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
@@ -61,6 +73,8 @@ VENDOR_MOUNTS = {
     "pico": "@picocss/pico/css",
     "noto-sans-myanmar": "@fontsource/noto-sans-myanmar",
     "swagger-ui": "swagger-ui-dist",
+    # The card check's camera (haven.cards): a QR decoder in the browser.
+    "jsqr": "jsqr/dist",
 }
 
 log = logging.getLogger("haven.web")
@@ -87,6 +101,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     agreements_views.router,
     allowances_api.router,
     allowances_views.router,
+    complaints_api.router,
+    complaints_views.router,
     pathways_api.router,
     pathways_views.router,
     vetting_api.router,
@@ -101,6 +117,16 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs_views.router,
     sync_api.router,
     sync_views.router,
+    cards_api.router,
+    cards_views.router,
+    contacts_api.router,
+    contacts_views.router,
+    families_api.router,
+    families_views.router,
+    disclosures_api.router,
+    disclosures_views.router,
+    protection_api.router,
+    protection_views.router,
 )
 
 

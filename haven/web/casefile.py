@@ -23,12 +23,17 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from haven.accounts import repository as accounts
+from haven.cards import public as cards
+from haven.complaints import public as complaints
+from haven.disclosures import public as disclosures
 from haven.errors import ValidationFailed
+from haven.families import public as families
 from haven.forces import public as forces
 from haven.i18n import N_
 from haven.kernel.photos import MAX_PHOTO_BYTES
 from haven.matching import public as matching
 from haven.people import public as people
+from haven.protection import public as protection
 from haven.reception import public as reception
 from haven.security.permissions import Actor, Permission, require
 from haven.sync import watch as sync_watch
@@ -50,6 +55,14 @@ from haven.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 FAMILY_ADDED = notices.register(N_("The family member was added."))
+FAMILY_SAVED = notices.register(N_("The family member was saved."))
+FAMILY_REMOVED = notices.register(N_("The family member was removed."))
+# The choices of a relative's forms and the labels of their table (haven.people.relatives).
+_RELATIVE_CHOICES: dict[str, Any] = {
+    "RELATIONS": list(people.Relation),
+    "AREAS": list(people.Area),
+    "RELATIVE_LABELS": {**people.RELATION_LABELS, **people.AREA_LABELS},
+}
 PHOTO_SAVED = notices.register(N_("The photo was saved."))
 api_router = APIRouter(prefix="/api/people", tags=["people"])
 
@@ -225,6 +238,12 @@ def people_list(
         "filters": {name: list_query.get(name) for name in FILTERS},
         "filter_error": ValidationFailed(fields=errors) if errors else None,
         "sort_labels": {k: v for k, v in SORT_LABELS.items() if k in sorts},
+        # The export leaves only under one of these (haven.disclosures): the form offers them.
+        "export_agreements": disclosures.in_force_for(
+            session, actor, disclosures.DisclosureKind.EXPORT, people.EXPORT_FIELDS
+        )
+        if len(query) >= 2
+        else [],
         **choices,
     }
 
@@ -264,13 +283,26 @@ def search(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> R
 
 
 @router.post("/people/export")
-def export(session: DB, actor: HtmlFormActor, form: Form) -> Response:
-    """The search's results as a spreadsheet (fresh login required; audited)."""
+def export(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
+    """The search's results as a spreadsheet (fresh login required; audited), under the
+    data-sharing agreement chosen; refused (and the refusal audited) without one in force."""
     kind: Literal["csv", "xlsx"] = "xlsx" if form.get("kind") == "xlsx" else "csv"
-    q = as_unicode(str(form.get("q", "")))
-    content = people.export_people(
-        session, actor, q, kind=kind, tiers=search_tiers(session, actor, q)
-    )
+    q = as_unicode(str(form.get("q", "")))[:MAX_QUERY]
+    agreement_id = _uuid_or_none(str(form.get("agreement_id", "")))
+    try:
+        content = people.export_people(
+            session,
+            actor,
+            q,
+            kind=kind,
+            tiers=search_tiers(session, actor, q),
+            agreement_id=agreement_id,
+        )
+    except disclosures.DisclosureRefused as refused:
+        session.rollback()
+        disclosures.record_refusal(session, actor, refused)
+        context = people_list(request, session, actor, q) | {"export_error": refused}
+        return render(request, "casefile/search.html", context, status_code=422)
     media = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -280,6 +312,13 @@ def export(session: DB, actor: HtmlFormActor, form: Form) -> Response:
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="people.{kind}"'},
     )
+
+
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 class SearchQuery(BaseModel):
@@ -348,6 +387,7 @@ def person_context(session: Session, actor: Actor, person: people.Person) -> dic
         "correctors": correctors,
         "can_record": actor.can(Permission.RECEPTION_RECORD),
         "family": people.family(session, actor, person.id),
+        **_RELATIVE_CHOICES,
         "site": accounts.site_by_id(session, person.site_id),
         "has_photo": people.has_photo(session, actor, person.id),
         "can_write": actor.can(Permission.PERSON_WRITE),
@@ -365,6 +405,26 @@ def protection_panels(session: Session, actor: Actor, person: people.Person) -> 
     """The values of the person page's protection panels: risk, card, family movements,
     incidents, complaints and where their data went; one key per panel."""
     panels: dict[str, Any] = {}
+    if actor.can(Permission.FAMILY_MOVE_READ):
+        # The person's family-movement plans with their progress (haven.families): 3 queries.
+        panels["movements"] = families.person_plans(session, actor, person.id)
+        panels["movement_labels"] = families.PLAN_STATUS_LABELS
+        panels["can_plan_movement"] = actor.can(Permission.FAMILY_MOVE_WRITE)
+    if actor.can(Permission.CARD_ISSUE):
+        # The person's identity cards (haven.cards): one query.
+        panels["cards_panel"] = cards.card_panel(session, actor, person)
+    if actor.can(Permission.SECURITY_INCIDENT_READ):
+        # The person's risk level and the incidents touching them (haven.protection): one query.
+        panels["protection"] = protection.person_panels(session, actor, person)
+    if actor.can(Permission.COMPLAINT_RECORD):
+        # The person's complaints the actor may see, no text (haven.complaints): one query.
+        panels["complaints"] = complaints.of_person(session, actor, person.id)
+        panels["complaint_labels"] = complaints.LABELS
+        panels["complaint_handler"] = actor.can(Permission.COMPLAINT_HANDLE)
+    if actor.can(Permission.DISCLOSURE_READ):
+        # Where the person's data went (haven.disclosures): one query.
+        panels["disclosures"] = disclosures.disclosures_of_person(session, actor, person.id)
+        panels["disclosure_labels"] = disclosures.DISCLOSURE_LABELS
     return panels
 
 
@@ -384,22 +444,113 @@ def _rerender(
     return render(request, "casefile/person.html", context, status_code=422)
 
 
+_FAMILY_FIELDS = (
+    "relationship",
+    "name",
+    "age",
+    "birth_year",
+    "whereabouts",
+    "area",
+    "is_dependant",
+    "text_encoding",
+)
+
+
+def _family_form(form: Form) -> tuple[dict[str, str], dict[str, Any]]:
+    """A relative's form: the values as typed, and the service's input (blanks absent;
+    "rule" leaves the dependant question to the rule; the two boxes are yes or no)."""
+    values = {n: str(form.get(n, "")).strip() for n in _FAMILY_FIELDS}
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    dependant = data.pop("is_dependant", "rule")
+    data["is_dependant"] = {"yes": True, "no": False}.get(dependant)
+    for flag in ("at_risk", "to_move"):
+        values[flag] = "yes" if form.get(flag) == "yes" else ""
+        data[flag] = form.get(flag) == "yes"
+    return values, data
+
+
 @router.post("/people/{person_id}/family", response_class=HTMLResponse)
 def add_family(
     request: Request, person_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
 ) -> Response:
-    values = {
-        n: str(form.get(n, "")).strip()
-        for n in ("relationship", "name", "age", "whereabouts", "text_encoding")
-    }
-    data: dict[str, Any] = {k: v for k, v in values.items() if v}
-    data["is_dependant"] = form.get("is_dependant") == "yes"
+    values, data = _family_form(form)
     try:
         people.add_family_member(session, actor, person_id, parse(people.FamilyMemberIn, data))
     except ValidationFailed as error:
         extra = {"family_error": error, "family_values": values}
         return _rerender(request, session, actor, person_id, extra)
     return notices.redirect(f"/people/{person_id}#family", FAMILY_ADDED)
+
+
+@router.get("/people/{person_id}/family/{member_id}/edit", response_class=HTMLResponse)
+def edit_family_page(
+    request: Request, person_id: uuid.UUID, member_id: uuid.UUID, session: DB, actor: HtmlActor
+) -> Response:
+    """A relative's own form: correct them, or remove them."""
+    person = people.get_person(session, actor, person_id)
+    require(actor, Permission.PERSON_WRITE, person)
+    member = people.family_member(session, actor, person_id, member_id)
+    decided = member.dependant_decided
+    values = {
+        "relationship": member.relationship,
+        "name": member.name or "",
+        "age": "" if member.age is None else str(member.age),
+        "birth_year": "" if member.birth_year is None else str(member.birth_year),
+        "whereabouts": member.whereabouts or "",
+        "area": member.area,
+        "is_dependant": ("yes" if member.is_dependant else "no") if decided else "rule",
+        "at_risk": "yes" if member.at_risk else "",
+        "to_move": "yes" if member.to_move else "",
+    }
+    context = {"person": person, "member": member, "values": values, "error": None}
+    return render(request, "casefile/relative.html", context | _RELATIVE_CHOICES)
+
+
+@router.post("/people/{person_id}/family/{member_id}", response_class=HTMLResponse)
+def edit_family(
+    request: Request,
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+) -> Response:
+    values, data = _family_form(form)
+    # Every field of the form is sent: a blank one clears it.
+    for name in ("name", "age", "birth_year", "whereabouts"):
+        data.setdefault(name, None)
+    try:
+        if (
+            "whereabouts"
+            in people.family_member(session, actor, person_id, member_id).masked_fields
+        ):
+            # The form showed it empty to a reader who may not see it: never cleared so.
+            data.pop("whereabouts")
+        people.update_family_member(
+            session, actor, person_id, member_id, parse(people.FamilyMemberUpdate, data)
+        )
+    except ValidationFailed as error:
+        session.rollback()
+        person = people.get_person(session, actor, person_id)
+        member = people.family_member(session, actor, person_id, member_id)
+        context = {"person": person, "member": member, "values": values, "error": error}
+        return render(
+            request, "casefile/relative.html", context | _RELATIVE_CHOICES, status_code=422
+        )
+    return notices.redirect(f"/people/{person_id}#family", FAMILY_SAVED)
+
+
+@router.post("/people/{person_id}/family/{member_id}/remove", response_class=HTMLResponse)
+def remove_family(
+    request: Request,
+    person_id: uuid.UUID,
+    member_id: uuid.UUID,
+    session: DB,
+    actor: HtmlFormActor,
+    form: Form,
+) -> Response:
+    people.remove_family_member(session, actor, person_id, member_id)
+    return notices.redirect(f"/people/{person_id}#family", FAMILY_REMOVED)
 
 
 @router.post("/people/{person_id}/photo", response_class=HTMLResponse)

@@ -74,6 +74,9 @@ KEPT: dict[str, str] = {
     # The two-officer record of a duplicate decision: ids, scores and reason codes.
     "match_reviews": "scores and reason codes of a duplicate review",
     "match_merges": "which record was merged into which, and when",
+    # The disclosure log is accountability: which disclosures carried the (now anonymous)
+    # person, by id only; the log is append-only (docs/disclosures.md).
+    "disclosure_people": "which disclosures of the log carried the person, by id",
 }
 
 

@@ -18,6 +18,7 @@ from haven.db.types import utcnow
 from haven.security.models import LoginSession
 from haven.security.permissions import Role
 from tests import factories as f
+from tests.disclosures.support import agreement
 
 
 def test_export_is_fresh_audited_and_formula_safe(
@@ -31,11 +32,14 @@ def test_export_is_fresh_audited_and_formula_safe(
     actor = actor_for(registrar)
     f.receive(db, actor, name_latin="Export Aung")
     f.receive(db, actor, name_latin="=HYPERLINK(1) Export")  # a hostile value typed at the desk
+    # An export leaves Haven only under a data-sharing agreement in force (docs/disclosures.md).
+    covering = str(agreement(db, organisation_id=org.id).id)
     f.login(client, username="export.desk")
     token = f.csrf_from(client, "/people")
 
     response = client.post(
-        "/people/export", data={"q": "export", "kind": "csv", "csrf_token": token}
+        "/people/export",
+        data={"q": "export", "kind": "csv", "csrf_token": token, "agreement_id": covering},
     )
     assert response.status_code == 200
     assert response.headers["content-disposition"] == 'attachment; filename="people.csv"'
@@ -43,7 +47,10 @@ def test_export_is_fresh_audited_and_formula_safe(
     names = sorted(r["name_latin"] for r in rows)
     assert names == ["'=HYPERLINK(1) Export", "Export Aung"]
 
-    xlsx = client.post("/people/export", data={"q": "export", "kind": "xlsx", "csrf_token": token})
+    xlsx = client.post(
+        "/people/export",
+        data={"q": "export", "kind": "xlsx", "csrf_token": token, "agreement_id": covering},
+    )
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
     values = [c.value for c in sheet["D"]][1:]
@@ -60,7 +67,7 @@ def test_export_is_fresh_audited_and_formula_safe(
     db.flush()
     stale = client.post(
         "/people/export",
-        data={"q": "export", "kind": "csv", "csrf_token": token},
+        data={"q": "export", "kind": "csv", "csrf_token": token, "agreement_id": covering},
         follow_redirects=False,
     )
     assert stale.status_code == 303

@@ -39,11 +39,17 @@ from tests.databases import Databases
 from tests.security import (
     matrix_agreements,
     matrix_allowances,
+    matrix_cards,
+    matrix_complaints,
+    matrix_contacts,
+    matrix_disclosures,
+    matrix_families,
     matrix_jobs,
     matrix_matching,
     matrix_pathways,
     matrix_pow,
     matrix_programme,
+    matrix_protection,
     matrix_vetting,
 )
 from tests.security.matrix import Operation, Side, SideContext, World
@@ -51,12 +57,18 @@ from tests.security.matrix import Operation, Side, SideContext, World
 DOMAINS = [
     matrix_agreements,
     matrix_allowances,
+    matrix_cards,
     matrix_pathways,
     matrix_vetting,
     matrix_pow,
     matrix_matching,
     matrix_programme,
     matrix_jobs,
+    matrix_disclosures,
+    matrix_contacts,
+    matrix_complaints,
+    matrix_protection,
+    matrix_families,
 ]
 
 SYSTEM = Actor.system()

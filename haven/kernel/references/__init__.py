@@ -53,6 +53,7 @@ class Kind(Labelled):
     VETTING_CASE = "V", N_("Vetting case")
     AGREEMENT = "A", N_("Agreement")
     BATCH = "B", N_("Payment batch")
+    COMPLAINT = "K", N_("Complaint")
 
 
 class BadReference(ValueError):
