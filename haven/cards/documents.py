@@ -40,6 +40,7 @@ _ENGLISH = re.compile(
     re.IGNORECASE,
 )
 BURMESE = (
+    "ကူးပြောင်း",  # the glossary's defector, ပြည်သူ့ဘက် ကူးပြောင်းသူ (docs/glossary.md)
     "စစ်သုံ့ပန်း",
     "တပ်ပြေး",
     "တပ်ခွဲ",

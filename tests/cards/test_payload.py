@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from haven.cards import payload
+from haven.cards.documents import safe_issuer
 from haven.cards.payload import CardFields, Verdict
 
 KEY = Ed25519PrivateKey.generate()
@@ -120,3 +121,20 @@ def test_signed_revocation_list_and_public_key_file() -> None:
 @pytest.mark.parametrize("data", [b"", b"a", b"ab", b"\x00\xff\x10", bytes(range(256))])
 def test_base45_round_trip(data: bytes) -> None:
     assert payload.b45decode(payload.b45encode(data)) == data
+
+
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [
+        ("Karenni Defection Committee", "Haven"),
+        ("ပြည်သူ့ဘက် ကူးပြောင်းသူများ ကော်မတီ", "Haven"),  # the glossary's defector
+        ("Prisoner Welfare Office", "Haven"),
+        ("စစ်သုံ့ပန်း စောင့်ရှောက်ရေး", "Haven"),
+        ("Karenni Relief Office", "Karenni Relief Office"),
+        ("ကရင်နီ ကယ်ဆယ်ရေး ရုံး", "ကရင်နီ ကယ်ဆယ်ရေး ရုံး"),
+    ],
+)
+def test_an_issuer_whose_name_betrays_the_holder_is_printed_as_haven(
+    name: str, printed: str
+) -> None:
+    assert safe_issuer(name) == printed
