@@ -24,7 +24,7 @@ from haven.i18n import N_
 from haven.people import public as people
 from haven.security.permissions import Actor
 from haven.web import notices
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, SettingsDep, form_uuid
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,13 +35,6 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 NO_CODE = N_("No QR code was found in the image. Take the photo again, closer and in focus.")
 ENTER_CODE = N_("Scan the card, upload a photo of its code, or paste the code's text.")
 PICK_REASON = N_("Choose why the card is revoked.")
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def _list_context(session: Session, actor: Actor, status: str, q: str) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def _person_page(person_id: uuid.UUID) -> str:
 def issue(
     request: Request, session: DB, actor: HtmlFormActor, form: Form, settings: SettingsDep
 ) -> Response:
-    person_id = _uuid(str(form.get("person_id", "")))
+    person_id = form_uuid(str(form.get("person_id", "")))
     if person_id is None:
         raise NotFound
     try:

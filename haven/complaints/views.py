@@ -54,7 +54,7 @@ from haven.people.public import family_by_person, person_by_id, person_for_refer
 from haven.security.permissions import Actor, Permission, in_scope, require
 from haven.validation import parse
 from haven.web import notices
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, form_uuid
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
@@ -70,13 +70,6 @@ BAD_DATE = N_("Enter a real date, for example 2026-11-25.")
 
 def _values(form: FormData) -> dict[str, str]:
     return {k: str(form.get(k, "")).strip() for k in form if k != "csrf_token"}
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 def _enum(kind: Any, text: str) -> Any:
@@ -140,7 +133,7 @@ def complaints_list(request: Request, session: DB, actor: HtmlActor) -> Response
 
 def _person_of(session: Session, actor: Actor, text: str) -> Any:
     """The person a form names by an id (from the person page) or None."""
-    found = _uuid(text)
+    found = form_uuid(text)
     if found is None:
         return None
     person = person_by_id(session, found)

@@ -37,7 +37,7 @@ from haven.security.fresh import require_fresh
 from haven.security.permissions import Actor, Permission, require
 from haven.validation import parse
 from haven.web import notices
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, form_uuid
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
@@ -71,13 +71,6 @@ def _choices() -> dict[str, Any]:
 # --- the log -------------------------------------------------------------------------------
 
 
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
-
-
 def _day(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -100,7 +93,7 @@ def log_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     kind = query.get("kind")
     wanted = repository.LogFilter(
         recipient=query.get("recipient")[:200],
-        agreement_id=_uuid(agreement) if agreement not in ("", "none") else None,
+        agreement_id=form_uuid(agreement) if agreement not in ("", "none") else None,
         no_agreement=agreement == "none",
         kind=kind if kind in {k.value for k in DisclosureKind} else "",
         since=start_of_day(since) if since else None,

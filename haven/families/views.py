@@ -36,7 +36,7 @@ from haven.people import public as people
 from haven.security.permissions import Actor, Permission
 from haven.validation import parse
 from haven.web import notices
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, form_uuid
 from haven.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -100,8 +100,8 @@ def _common(actor: Actor) -> dict[str, Any]:
 @router.get("/families", response_class=HTMLResponse)
 def plans_page(request: Request, session: DB, actor: HtmlActor) -> Response:
     """Every movement plan the actor may see, with its progress and overdue steps."""
-    person_id = _uuid(request.query_params.get("person_id"))
-    agreement_id = _uuid(request.query_params.get("agreement_id"))
+    person_id = form_uuid(request.query_params.get("person_id"))
+    agreement_id = form_uuid(request.query_params.get("agreement_id"))
     views = service.list_plans(session, actor, person_id=person_id, agreement_id=agreement_id)
     return render(
         request,
@@ -116,13 +116,6 @@ def plans_page(request: Request, session: DB, actor: HtmlActor) -> Response:
             **_common(actor),
         },
     )
-
-
-def _uuid(value: str | None) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None
 
 
 def _new_context(
@@ -170,8 +163,8 @@ def new_agreement_plan(
 @router.post("/families", response_class=HTMLResponse)
 def create_plan(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> Response:
     values = _values(form)
-    person_id = _uuid(values.get("person_id"))
-    agreement_id = None if person_id else _uuid(values.get("agreement_id"))
+    person_id = form_uuid(values.get("person_id"))
+    agreement_id = None if person_id else form_uuid(values.get("agreement_id"))
     try:
         plan = service.create_plan(session, actor, parse(PlanIn, _data(values)))
     except ValidationFailed as error:

@@ -73,7 +73,7 @@ from haven.people.public import RiskLevel
 from haven.security.permissions import Actor, Permission, Role, require
 from haven.validation import parse
 from haven.web import notices
-from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor, form_uuid
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
@@ -236,13 +236,6 @@ WAITING_SORTS = ("oldest", "newest")
 ASSIGNED = notices.register(N_("The chosen cases are assigned to the case worker."))
 
 
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
-
-
 def _enum(kind: type[Pathway] | type[CaseStatus], text: str) -> Any:
     return kind(text) if text in {str(member) for member in kind} else None
 
@@ -288,7 +281,7 @@ def _caseload_context(
         status = _enum(CaseStatus, query.get("status"))
         pathway = _enum(Pathway, query.get("pathway"))
         unassigned = query.get("unassigned") == "yes"
-        worker = None if unassigned else _uuid(query.get("worker"))
+        worker = None if unassigned else form_uuid(query.get("worker"))
         listing = Listing.load(
             query,
             lambda limit, offset: service.case_list(
@@ -355,11 +348,11 @@ def assign_cases(request: Request, session: DB, actor: HtmlFormActor, form: Form
     none); back to the same list (its filters, sort and page are in the query string)."""
     case_ids = [str(v) for v in form.getlist("case_ids")]
     user_id = str(form.get("user_id", "")).strip()
-    chosen = [found for found in (_uuid(v) for v in case_ids) if found is not None]
+    chosen = [found for found in (form_uuid(v) for v in case_ids) if found is not None]
     if len(chosen) != len(case_ids):
         raise NotFound
     try:
-        service.assign_many(session, actor, chosen, _uuid(user_id))
+        service.assign_many(session, actor, chosen, form_uuid(user_id))
     except ValidationFailed as error:
         session.rollback()
         values = {"case_ids": set(case_ids), "user_id": user_id}

@@ -48,7 +48,7 @@ from haven.text.units import parse_unit
 from haven.validation import parse
 from haven.vetting import public as vetting
 from haven.web import notices
-from haven.web.deps import DB, ApiActor, Form, HtmlActor, HtmlFormActor
+from haven.web.deps import DB, ApiActor, Form, HtmlActor, HtmlFormActor, form_uuid
 from haven.web.listing import Listing, ListQuery
 from haven.web.templating import render
 
@@ -288,7 +288,7 @@ def export(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> R
     data-sharing agreement chosen; refused (and the refusal audited) without one in force."""
     kind: Literal["csv", "xlsx"] = "xlsx" if form.get("kind") == "xlsx" else "csv"
     q = as_unicode(str(form.get("q", "")))[:MAX_QUERY]
-    agreement_id = _uuid_or_none(str(form.get("agreement_id", "")))
+    agreement_id = form_uuid(str(form.get("agreement_id", "")))
     try:
         content = people.export_people(
             session,
@@ -312,13 +312,6 @@ def export(request: Request, session: DB, actor: HtmlFormActor, form: Form) -> R
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="people.{kind}"'},
     )
-
-
-def _uuid_or_none(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 class SearchQuery(BaseModel):

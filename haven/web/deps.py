@@ -6,6 +6,7 @@ returns normally and rolls back when anything raises.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -148,3 +149,13 @@ def api_actor(
 HtmlActor = Annotated[Actor, Depends(html_actor)]
 HtmlFormActor = Annotated[Actor, Depends(html_actor_csrf)]
 ApiActor = Annotated[Actor, Depends(api_actor)]
+
+
+def form_uuid(text: str | None) -> uuid.UUID | None:
+    """A form field's id, or None when it is blank or not an id (the form says so itself)."""
+    if not text:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
