@@ -27,6 +27,7 @@ import haven.reception.import_jobs
 import haven.standing.handlers
 import haven.sync.handlers
 import haven.vetting.handlers
+import haven.weapons.handlers
 from haven.jobs import kinds
 from haven.kernel import events
 

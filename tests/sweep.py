@@ -198,6 +198,9 @@ PAGES: list[tuple[Role | None, str]] = [
     (Role.REGISTRAR, "/cards"),
     (Role.CASE_WORKER, "/cards/verify"),
     (Role.VETTING_OFFICER, "/cards/verify"),
+    # --- weapons (issue 25) ---
+    # --- reports (issue 25) ---
+    # --- open formats (issue 25) ---
 ]
 
 # GET routes that are not pages a user reaches by a link, with the reason.

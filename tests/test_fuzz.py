@@ -53,6 +53,8 @@ ROLE_BY_PREFIX: list[tuple[str, Role]] = [
     ("/api/protection", Role.CASE_WORKER),
     ("/api/families", Role.CASE_WORKER),
     ("/api/cards", Role.CASE_WORKER),
+    ("/api/weapons", Role.REGISTRAR),
+    ("/api/reports", Role.MANAGER),
 ]
 
 

@@ -249,3 +249,9 @@ class AuditAction(StrEnum):
     SHARING_AGREEMENT_MOVED = "sharing_agreement.moved"
     DISCLOSURE_RECORDED = "disclosure.recorded"
     DISCLOSURE_REFUSED = "disclosure.refused"
+
+    # --- weapons: stores, custody, stock checks, re-issue, destruction (append below this line) ---
+
+    # --- reports: programme reports and their downloads (append below this line) ---
+
+    # --- open formats: XLSForm published, KoBo/ODK submissions imported (append below) ---

@@ -20,7 +20,8 @@ import haven.protection.models
 import haven.reception.models
 import haven.security.models
 import haven.sync.models
-import haven.vetting.models  # noqa: F401
+import haven.vetting.models
+import haven.weapons.models  # noqa: F401
 from haven.db.base import Base
 
 

@@ -85,6 +85,13 @@ class Permission(StrEnum):
     # Data-sharing agreements and the disclosure log (haven.disclosures).
     SHARING_AGREEMENT_MANAGE = "sharing_agreement.manage"
     DISCLOSURE_READ = "disclosure.read"
+    # Weapons and ammunition after reception (haven.weapons, issue 25): see the stores and
+    # their ledgers; keep a store (take items in, count, transfer); re-issue to a receiving
+    # force's unit; authorise a destruction.
+    WEAPON_READ = "weapon.read"
+    WEAPON_CUSTODY = "weapon.custody"
+    WEAPON_REISSUE = "weapon.reissue"
+    WEAPON_DESTROY = "weapon.destroy"
 
 
 class Role(Labelled):
@@ -127,6 +134,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MATCH_REVIEW,
             Permission.CARD_ISSUE,
             Permission.COMPLAINT_RECORD,
+            Permission.WEAPON_READ,
+            Permission.WEAPON_CUSTODY,
         }
     ),
     Role.CASE_WORKER: frozenset(
@@ -169,6 +178,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENTITLEMENT_READ,
             Permission.FUNDER_MANAGE,
             Permission.COMPLAINT_RECORD,
+            Permission.REPORT_AGGREGATE,
         }
     ),
     Role.POW_OFFICER: frozenset(
@@ -213,6 +223,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COMPLAINT_CONFIDENTIAL,
             Permission.SHARING_AGREEMENT_MANAGE,
             Permission.DISCLOSURE_READ,
+            Permission.WEAPON_READ,
+            Permission.WEAPON_REISSUE,
+            Permission.WEAPON_DESTROY,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -222,6 +235,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USER_READ,
             Permission.PAYMENT_READ,
             Permission.DISCLOSURE_READ,
+            Permission.WEAPON_READ,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

@@ -56,11 +56,15 @@ from haven.reception import api as reception_api
 from haven.reception import import_api as reception_import_api
 from haven.reception import import_views as reception_import_views
 from haven.reception import views as reception_views
+from haven.reports import api as reports_api
+from haven.reports import views as reports_views
 from haven.security import running
 from haven.sync import api as sync_api
 from haven.sync import views as sync_views
 from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
+from haven.weapons import api as weapons_api
+from haven.weapons import views as weapons_views
 from haven.web import casefile, errors, login, pages
 from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
 from haven.wiring import wire
@@ -127,6 +131,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     disclosures_views.router,
     protection_api.router,
     protection_views.router,
+    weapons_api.router,
+    weapons_views.router,
+    reports_api.router,
+    reports_views.router,
 )
 
 

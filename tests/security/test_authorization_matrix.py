@@ -50,7 +50,9 @@ from tests.security import (
     matrix_pow,
     matrix_programme,
     matrix_protection,
+    matrix_reports,
     matrix_vetting,
+    matrix_weapons,
 )
 from tests.security.matrix import Operation, Side, SideContext, World
 
@@ -69,6 +71,8 @@ DOMAINS = [
     matrix_complaints,
     matrix_protection,
     matrix_families,
+    matrix_weapons,
+    matrix_reports,
 ]
 
 SYSTEM = Actor.system()

@@ -1,0 +1,1 @@
+"""What the weapons domain does when another domain's event happens."""

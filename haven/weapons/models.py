@@ -1,0 +1,1 @@
+"""Tables of the weapons stores and their ledger."""
