@@ -38,7 +38,9 @@ from tests.security import (
     matrix_pow,
     matrix_programme,
     matrix_protection,
+    matrix_reports,
     matrix_vetting,
+    matrix_weapons,
 )
 from tests.security.test_authorization_matrix import _side
 from tests.sync import seed as sync_seed
@@ -60,6 +62,8 @@ SEEDS = [
     matrix_protection,
     matrix_families,
     matrix_cards,
+    matrix_weapons,
+    matrix_reports,
     sync_seed,
     sweep_states,
 ]
