@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from haven.accounts import sessions as login_sessions
 from haven.accounts.models import Organisation
 from haven.audit import chain, service
 from haven.audit.actions import AuditAction
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.security.permissions import Actor, Role
-from haven.web.deps import html_actor
+from haven.web.deps import SESSION_COOKIE
 from tests import factories as f
 from tests.audit.conftest import drop_append_only_triggers
 
@@ -164,25 +164,21 @@ def test_verify_reports_the_first_bad_event(
     assert str(other.id) not in masked["message"]
 
 
-def _logged_in_as(app: FastAPI, db: Session, org: Organisation, role: Role) -> None:
+def _logged_in_as(
+    client: TestClient, db: Session, settings: Settings, org: Organisation, role: Role
+) -> None:
     """The pages as a user of this role sees them (logging in itself is tested elsewhere)."""
     user = f.user(db, organisation=org, role=role)
-    actor = Actor.for_user(
-        user_id=user.id,
-        username=user.username,
-        organisation_id=org.id,
-        site_id=user.site_id,
-        role=user.role,
-    )
-    app.dependency_overrides[html_actor] = lambda: actor
+    token, _login = login_sessions.start(db, user, settings, second_factor="totp")
+    client.cookies.set(SESSION_COOKIE, token)
 
 
 def test_the_viewer_page_shows_events_with_their_changes(
-    app: FastAPI, client: TestClient, db: Session
+    client: TestClient, db: Session, settings: Settings
 ) -> None:
     org = f.organisation(db)
     event = _person_update(db, org)
-    _logged_in_as(app, db, org, Role.AUDITOR)
+    _logged_in_as(client, db, settings, org, Role.AUDITOR)
     page = client.get("/audit", params={"action": "person.updated"})
     assert page.status_code == 200
     assert f'id="event-{event.seq}"' in page.text
@@ -204,7 +200,9 @@ def test_the_viewer_page_shows_events_with_their_changes(
     assert 'value="nope"' in bad.text
 
 
-def test_the_viewer_page_is_for_auditors(app: FastAPI, client: TestClient, db: Session) -> None:
-    _logged_in_as(app, db, f.organisation(db), Role.CASE_WORKER)
+def test_the_viewer_page_is_for_auditors(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    _logged_in_as(client, db, settings, f.organisation(db), Role.CASE_WORKER)
     assert client.get("/audit").status_code == 403
     assert client.get("/audit/verify").status_code == 403
