@@ -104,10 +104,29 @@ def _check(page: Page, label: str, language: str, failures: list[str]) -> None:
         failures.append(f"{label}: axe {violations}")
 
 
-# One test per language, so that the two halves of the sweep can run on two workers.
+def _share(by_role: dict[Role | None, list[str]], part: int) -> dict[Role | None, list[str]]:
+    """One of PARTS shares of the roles' pages, about equal in pages (a role's pages stay
+    together, in one browser context): the biggest role first, to the smallest share."""
+    shares: list[dict[Role | None, list[str]]] = [{} for _ in range(PARTS)]
+    for role, paths in sorted(by_role.items(), key=lambda item: -len(item[1])):
+        smallest = min(shares, key=lambda share: sum(len(p) for p in share.values()))
+        smallest[role] = paths
+    return shares[part]
+
+
+# The sweep in PARTS shares per language, so that its parts spread over the workers and none
+# is left running alone at the end of the suite.
+PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("language", ["en", "my"])
 def test_every_page_fits_every_screen_and_is_accessible(
-    browser: Browser, haven: Haven, swept: tuple[sweep.SweepWorld, dict[Role, str]], language: str
+    browser: Browser,
+    haven: Haven,
+    swept: tuple[sweep.SweepWorld, dict[Role, str]],
+    language: str,
+    part: int,
 ) -> None:
     made, tokens = swept
     base = haven.url
@@ -121,7 +140,7 @@ def test_every_page_fits_every_screen_and_is_accessible(
     by_role: dict[Role | None, list[str]] = {}
     for role, _template, path in sweep.pages(made):
         by_role.setdefault(role, []).append(path)
-    for role, paths in by_role.items():
+    for role, paths in _share(by_role, part).items():
         context = _context(browser, base, language, tokens[role] if role else None)
         page = context.new_page()
         try:
