@@ -68,6 +68,14 @@ class Settings(BaseSettings):
         le=10 * 365,
         description="Days a programme identity card is valid from its issue (docs/cards.md).",
     )
+    report_min_cell: int = Field(
+        default=5,
+        # At 2 the marker "<2" would itself say "1": no suppression could protect a count.
+        ge=3,
+        le=100,
+        description="Smallest count a report shows outside Haven; smaller counts read "
+        '"<5" and enough others are withheld that totals cannot reveal them (docs/reports.md).',
+    )
     time_zone: str = Field(
         default="Asia/Yangon",
         description="The programme's time zone (IANA name): its calendar dates and every "

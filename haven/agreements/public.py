@@ -20,6 +20,7 @@ from haven.agreements.posting import (
 )
 from haven.agreements.references import find_by_reference
 from haven.agreements.reindex import reindex_roll_entries
+from haven.agreements.repository import CROSSING_MEASURES, agreement_references, crossing_figures
 from haven.agreements.terms import (
     AllowanceTerms,
     allowance_terms_for_people,
@@ -29,14 +30,17 @@ from haven.security.permissions import Actor, Permission, require
 
 __all__ = [
     "AGREEMENT_STATUS_LABELS",
+    "CROSSING_MEASURES",
     "AgreementStatus",
     "AgreementTermsSet",
     "AllowanceTerms",
     "PostingOverrideRecord",
     "ServiceTerms",
     "agreement_choices",
+    "agreement_references",
     "allowance_terms_for_people",
     "allowance_terms_for_person",
+    "crossing_figures",
     "find_by_reference",
     "organisation_has_agreements",
     "posting_overrides_for_person",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from haven.agreements.models import (
@@ -23,6 +24,7 @@ from haven.agreements.models import (
 from haven.db.session import take_write_lock
 from haven.db.types import utcnow
 from haven.kernel.repository import Repository
+from haven.reception.public import ReceptionEvent
 from haven.security.permissions import Actor, visible_to
 
 
@@ -431,3 +433,95 @@ def erase_override_reasons_of(session: Session, person_id: uuid.UUID) -> None:
         .values(reason_ct=None),
         execution_options={"synchronize_session": "fetch"},
     )
+
+
+# --- report figures (issue 25: haven.reports, counted by the database) ---------------------
+
+CROSSING_MEASURES = (
+    "expected",
+    "arrived",
+    "no_show",
+    "unexpected",
+    "weapons_expected",
+    "weapons_received",
+    "family_expected",
+    "family_moved",
+    "screening_flagged",
+)
+
+
+def crossing_figures(
+    session: Session,
+    actor: Actor,
+    *,
+    start: date,
+    end: date,
+    agreement_id: uuid.UUID | None = None,
+    site_id: uuid.UUID | None = None,
+) -> list[tuple[uuid.UUID, str, date | None, dict[str, int]]]:
+    """Crossing-day results of each agreement in the actor's scope whose expected crossing day
+    falls from `start` to `end`, or that had an arrival registered then: `(id, reference,
+    expected crossing day, {measure: count})` (measures: CROSSING_MEASURES), one query of
+    correlated counts. No-shows are the roll's people without an arrival; screening flags
+    count roll entries with a screening hit."""
+
+    def scalar(column: Any, model: Any, *where: Any) -> Any:
+        return (
+            select(func.coalesce(column, 0))
+            .where(model.agreement_id == Agreement.id, *where)
+            .correlate(Agreement)
+            .scalar_subquery()
+        )
+
+    expected = scalar(func.count(), RollEntry)
+    arrived = scalar(func.count(), Arrival, Arrival.roll_entry_id.is_not(None))
+    crossed_then = (
+        select(Arrival.id)
+        .join(ReceptionEvent, ReceptionEvent.id == Arrival.reception_id)
+        .where(Arrival.agreement_id == Agreement.id, ReceptionEvent.received_on.between(start, end))
+        .correlate(Agreement)
+        .exists()
+    )
+    query = select(
+        Agreement.id,
+        Agreement.reference,
+        Agreement.expected_crossing_on,
+        expected,
+        arrived,
+        expected - arrived,
+        scalar(func.count(), Arrival, Arrival.roll_entry_id.is_(None)),
+        scalar(func.sum(RollEntry.weapons_expected), RollEntry),
+        scalar(func.sum(Arrival.weapons_received), Arrival),
+        scalar(func.sum(RollEntry.family_expected), RollEntry),
+        scalar(func.sum(Arrival.family_moved), Arrival),
+        scalar(func.count(func.distinct(ScreeningHit.roll_entry_id)), ScreeningHit),
+    ).where(
+        visible_to(actor, Agreement),
+        or_(Agreement.expected_crossing_on.between(start, end), crossed_then),
+    )
+    if agreement_id is not None:
+        query = query.where(Agreement.id == agreement_id)
+    if site_id is not None:
+        query = query.where(Agreement.site_id == site_id)
+    rows = session.execute(
+        query.order_by(
+            Agreement.expected_crossing_on.is_(None),  # no day planned: last, on both engines
+            Agreement.expected_crossing_on,
+            Agreement.reference,
+        )
+    ).all()
+    return [
+        (row[0], str(row[1]), row[2], dict(zip(CROSSING_MEASURES, map(int, row[3:]), strict=True)))
+        for row in rows
+    ]
+
+
+def agreement_references(session: Session, actor: Actor) -> list[tuple[uuid.UUID, str]]:
+    """(id, reference) of every agreement in the actor's scope, newest first: the choices of a
+    report's agreement filter (no code names)."""
+    rows = session.execute(
+        select(Agreement.id, Agreement.reference)
+        .where(visible_to(actor, Agreement))
+        .order_by(Agreement.created_at.desc())
+    ).all()
+    return [(row[0], str(row[1])) for row in rows]

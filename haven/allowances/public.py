@@ -43,7 +43,15 @@ from haven.allowances.plans import (
 )
 from haven.allowances.plans import publish as publish_version
 from haven.allowances.references import find_by_reference
-from haven.allowances.repository import Disbursements, Instalments
+from haven.allowances.repository import (
+    Disbursements,
+    Instalments,
+    approved_by_line,
+    budget_rows,
+    entitled_by_line,
+    paid_by_line,
+    people_by_component,
+)
 from haven.allowances.rules import ComponentKind, format_money
 from haven.security.permissions import Actor
 
@@ -56,15 +64,20 @@ __all__ = [
     "StatementState",
     "add_due",
     "approve",
+    "approved_by_line",
+    "budget_rows",
     "create_batch",
     "create_version",
     "disburse",
+    "entitled_by_line",
     "find_by_reference",
     "format_money",
     "has_versions",
     "import_version",
     "instalment_person",
+    "paid_by_line",
     "payments_in_windows",
+    "people_by_component",
     "preview",
     "publish_version",
     "recompute",

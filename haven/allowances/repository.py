@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -21,15 +21,19 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Table,
+    and_,
     delete,
     exists,
     func,
     insert,
+    literal,
     select,
     true,
     tuple_,
     update,
 )
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session
 
 from haven.allowances.models import (
     BudgetLine,
@@ -814,3 +818,188 @@ class Ledger(Repository[LedgerEntry]):
             (owner, code, month, currency, int(total))
             for owner, code, month, currency, total in rows
         ]
+
+
+# --- programme reports (issue 25, docs/reports.md): summed and counted by the database -----
+
+# A budget line, as the payments report reads it.
+LineKey = tuple[uuid.UUID, str, str]  # (funder, component code, currency)
+
+
+def budget_rows(
+    session: Session, actor: Actor
+) -> list[tuple[uuid.UUID, str, str | None, str, str, int, int]]:
+    """(funder, funder's name, its Burmese name, component code, currency, share in basis
+    points, budget) of every budget line the actor may see."""
+    rows = session.execute(
+        select(
+            BudgetLine.funder_id,
+            Funder.name,
+            Funder.name_my,
+            BudgetLine.component_code,
+            BudgetLine.currency,
+            BudgetLine.share_bp,
+            BudgetLine.budget_minor,
+        )
+        .join(Funder, Funder.id == BudgetLine.funder_id)
+        .where(visible_to(actor, BudgetLine, site_column=None))
+        .order_by(Funder.name, BudgetLine.component_code, BudgetLine.currency)
+    ).all()
+    return [
+        (f, str(n), my or None, str(c), str(cur), int(bp), int(b))
+        for f, n, my, c, cur, bp, b in rows
+    ]
+
+
+def _by_line(rows: Iterable[Any]) -> dict[LineKey, int]:
+    return {(funder, code, currency): int(total or 0) for funder, code, currency, total in rows}
+
+
+def _shared(amount: Any) -> Any:
+    """A funder's share of `amount`, times 10,000 (the caller divides: a sum of products
+    loses nothing to rounding per row)."""
+    return func.sum(amount * BudgetLine.share_bp)
+
+
+def _line_of(code: Any, currency: Any, organisation: Any) -> ColumnElement[bool]:
+    return and_(
+        BudgetLine.organisation_id == organisation,
+        BudgetLine.component_code == code,
+        BudgetLine.currency == currency,
+    )
+
+
+def entitled_by_line(session: Session, actor: Actor) -> dict[LineKey, int]:
+    """Budget line -> the funder's share of every instalment not cancelled (paid or not: what
+    the programme has committed), in minor units ×10,000."""
+    rows = session.execute(
+        select(
+            BudgetLine.funder_id,
+            BudgetLine.component_code,
+            BudgetLine.currency,
+            _shared(Instalment.amount_minor),
+        )
+        .join(
+            BudgetLine,
+            _line_of(Instalment.component_code, Instalment.currency, Instalment.organisation_id),
+        )
+        .where(visible_to(actor, Instalment, site_column=None), Instalment.status == "owed")
+        .group_by(BudgetLine.funder_id, BudgetLine.component_code, BudgetLine.currency)
+    )
+    return _by_line(rows)
+
+
+def approved_by_line(session: Session, actor: Actor) -> dict[LineKey, int]:
+    """Budget line -> the funder's share of what approved batches will pay and have not paid
+    yet, in minor units ×10,000."""
+    rows = session.execute(
+        select(
+            BudgetLine.funder_id,
+            BudgetLine.component_code,
+            BudgetLine.currency,
+            _shared(PaymentItem.amount_minor),
+        )
+        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .outerjoin(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .join(
+            BudgetLine,
+            _line_of(Instalment.component_code, PaymentItem.currency, PaymentItem.organisation_id),
+        )
+        .where(
+            visible_to(actor, PaymentItem, site_column=None),
+            PaymentBatch.status == "approved",
+            Disbursement.id.is_(None),
+        )
+        .group_by(BudgetLine.funder_id, BudgetLine.component_code, BudgetLine.currency)
+    )
+    return _by_line(rows)
+
+
+def paid_by_line(
+    session: Session, actor: Actor, start: datetime, end: datetime
+) -> dict[LineKey, tuple[int, int]]:
+    """Budget line -> (paid out in `[start, end)`, paid out before `end`), net of reversals:
+    the funders' ledger accounts, where every payment is split between funders exactly."""
+    in_period = func.sum(when((LedgerEntry.posted_at >= start, LedgerEntry.amount_minor), else_=0))
+    rows = session.execute(
+        select(
+            LedgerEntry.owner_id,
+            LedgerEntry.component_code,
+            LedgerEntry.currency,
+            in_period,
+            func.sum(LedgerEntry.amount_minor),
+        )
+        .where(
+            visible_to(actor, LedgerEntry, site_column=None),
+            LedgerEntry.account == "funder",
+            LedgerEntry.owner_id.is_not(None),
+            LedgerEntry.posted_at < end,
+        )
+        .group_by(LedgerEntry.owner_id, LedgerEntry.component_code, LedgerEntry.currency)
+    ).all()
+    return {
+        (owner, code, currency): (int(period or 0), int(total or 0))
+        for owner, code, currency, period, total in rows
+    }
+
+
+def people_by_component(
+    session: Session,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    *,
+    combined: Collection[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """(component code, currency) -> how many different persons are behind its figures:
+    (entitled: an instalment owed; approved and not paid yet; paid in `[start, end)`; paid
+    before `end`), payments reversed left out. With `combined` (component, currency) pairs:
+    the persons of those components together, per currency, under the code ""."""
+    reversed_ = exists().where(Reversal.disbursement_id == Disbursement.id)
+    paid = (
+        select(Instalment.component_code, Instalment.currency, Disbursement.person_id)
+        .select_from(Disbursement)
+        .join(PaymentItem, PaymentItem.id == Disbursement.item_id)
+        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+        .where(
+            visible_to(actor, Disbursement, site_column=None),
+            ~reversed_,
+            Disbursement.disbursed_at < end,
+        )
+    )
+    queries = (
+        select(Instalment.component_code, Instalment.currency, Instalment.person_id).where(
+            visible_to(actor, Instalment, site_column=None), Instalment.status == "owed"
+        ),
+        select(Instalment.component_code, Instalment.currency, PaymentItem.person_id)
+        .select_from(PaymentItem)
+        .join(Instalment, Instalment.id == PaymentItem.instalment_id)
+        .join(PaymentBatch, PaymentBatch.id == PaymentItem.batch_id)
+        .outerjoin(Disbursement, Disbursement.item_id == PaymentItem.id)
+        .where(
+            visible_to(actor, PaymentItem, site_column=None),
+            PaymentBatch.status == "approved",
+            Disbursement.id.is_(None),
+        ),
+        paid.where(Disbursement.disbursed_at >= start),
+        paid,
+    )
+    found: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for index, query in enumerate(queries):
+        inner = query.subquery()
+        code, currency, person = inner.c
+        if combined is None:
+            counted = select(code, currency, func.count(person.distinct())).group_by(code, currency)
+        else:
+            pairs = sorted(combined)
+            if not pairs:
+                continue
+            counted = (
+                select(literal(""), currency, func.count(person.distinct()))
+                .where(tuple_(code, currency).in_(pairs))
+                .group_by(currency)
+            )
+        for key_code, key_currency, count in session.execute(counted).all():
+            found[(str(key_code), str(key_currency))][index] = int(count)
+    return {key: (v[0], v[1], v[2], v[3]) for key, v in found.items()}

@@ -13,7 +13,12 @@ from haven.pathways import repository
 from haven.pathways.events import PathwayChosen
 from haven.pathways.lifecycle import PATHWAY_LABELS, Pathway
 from haven.pathways.references import find_by_reference
-from haven.pathways.repository import choices_by_pathway
+from haven.pathways.repository import (
+    choice_progress,
+    choices_by_pathway,
+    choices_in_windows,
+    pathway_changes,
+)
 
 __all__ = [
     "PATHWAY_LABELS",
@@ -21,10 +26,13 @@ __all__ = [
     "Pathway",
     "PathwayChosen",
     "cases_of_people",
+    "choice_progress",
     "choices_by_pathway",
+    "choices_in_windows",
     "current_pathway",
     "current_pathways",
     "find_by_reference",
+    "pathway_changes",
     "without_choice",
 ]
 

@@ -6,11 +6,22 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import case as when
+from sqlalchemy.orm import Session, aliased
 
 from haven.kernel.erasure import blanked
-from haven.pathways.lifecycle import ACTIVE_CASE, OPEN_REFERRALS, TaskStatus
+from haven.pathways.lifecycle import (
+    ACTIVE_CASE,
+    OPEN_REFERRALS,
+    CaseStatus,
+    ExileStepName,
+    ExileStepStatus,
+    HomeStatus,
+    Pathway,
+    ServeStatus,
+    TaskStatus,
+)
 from haven.pathways.models import (
     Case,
     CaseNote,
@@ -376,3 +387,136 @@ def choices_by_pathway(session: Session, actor: Actor) -> dict[str, int]:
         .group_by(PathwayChoice.pathway)
     ).all()
     return {str(pathway): int(count) for pathway, count in rows}
+
+
+# --- programme reports (issue 25, docs/reports.md): counted by the database ---------------
+
+
+def _reported_choices(actor: Actor) -> Select[PathwayChoice]:
+    """The choices of the cases the actor's organisation follows (a transferred case is
+    reported by the organisation that has it now)."""
+    return (
+        select(PathwayChoice)
+        .join(Case, Case.id == PathwayChoice.case_id)
+        .where(visible_to(actor, Case, site_column=None))
+    )
+
+
+def _progress() -> ColumnElement[str]:
+    """What became of a choice, one value per choice: `changed` (a later choice replaced it),
+    `completed` (its own track finished: posted to a unit, home plan completed, arrived in
+    exile), `stopped` (the case was closed before that), `in_progress` (its track moved past
+    the state a choice starts it in: a rank verified or disputed, a safety assessment, an exile
+    step begun) or `not_started`. Only the chosen pathway's track counts: a person who moved
+    from serve to home keeps an old serve record that says nothing about going home."""
+    serve = PathwayChoice.pathway == Pathway.SERVE.value
+    home = PathwayChoice.pathway == Pathway.HOME.value
+    exile = PathwayChoice.pathway == Pathway.EXILE.value
+    arrived = exists().where(
+        ExileStep.plan_id == ExilePlan.id,
+        ExileStep.step == ExileStepName.ARRIVAL.value,
+        ExileStep.status == ExileStepStatus.DONE.value,
+    )
+    stepped = exists().where(
+        ExileStep.plan_id == ExilePlan.id, ExileStep.status != ExileStepStatus.PENDING.value
+    )
+    return when(
+        (PathwayChoice.superseded_at.is_not(None), "changed"),
+        (
+            or_(
+                and_(serve, ServeRecord.status == ServeStatus.POSTED.value),
+                and_(home, HomePlan.status == HomeStatus.COMPLETED.value),
+                and_(exile, arrived),
+            ),
+            "completed",
+        ),
+        (Case.status == CaseStatus.CLOSED.value, "stopped"),
+        (
+            or_(
+                and_(serve, ServeRecord.status != ServeStatus.CLAIMED.value),
+                and_(home, HomePlan.status != HomeStatus.PLANNING.value),
+                and_(exile, stepped),
+            ),
+            "in_progress",
+        ),
+        else_="not_started",
+    )
+
+
+def choice_progress(
+    session: Session, actor: Actor, start: datetime, end: datetime
+) -> list[tuple[str, str, int]]:
+    """(pathway, progress, count) of the choices made in `[start, end)`: every choice once,
+    by what became of it (`_progress`), grouped by the database."""
+    inner = (
+        _reported_choices(actor)
+        .outerjoin(ServeRecord, ServeRecord.case_id == PathwayChoice.case_id)
+        .outerjoin(HomePlan, HomePlan.case_id == PathwayChoice.case_id)
+        .outerjoin(ExilePlan, ExilePlan.case_id == PathwayChoice.case_id)
+        .where(PathwayChoice.chosen_at >= start, PathwayChoice.chosen_at < end)
+        .with_only_columns(PathwayChoice.pathway, _progress().label("progress"))
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.pathway, inner.c.progress, func.count()).group_by(
+            inner.c.pathway, inner.c.progress
+        )
+    ).all()
+    return [(str(pathway), str(progress), int(count)) for pathway, progress, count in rows]
+
+
+def pathway_changes(
+    session: Session, actor: Actor, start: datetime, end: datetime
+) -> list[tuple[str, str, int]]:
+    """(pathway before, pathway after, count) of the changes made in `[start, end)`: each
+    choice made then that replaced an earlier choice of the same person, with the pathway of
+    the choice just before it."""
+    earlier = aliased(PathwayChoice)
+    before = (
+        select(earlier.pathway)
+        .where(
+            earlier.person_id == PathwayChoice.person_id,
+            earlier.chosen_at < PathwayChoice.chosen_at,
+        )
+        .order_by(earlier.chosen_at.desc(), earlier.id.desc())
+        .limit(1)
+        .correlate(PathwayChoice)
+        .scalar_subquery()
+    )
+    inner = (
+        _reported_choices(actor)
+        .where(PathwayChoice.chosen_at >= start, PathwayChoice.chosen_at < end)
+        .with_only_columns(before.label("before"), PathwayChoice.pathway.label("after"))
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.before, inner.c.after, func.count())
+        .where(inner.c.before.is_not(None))
+        .group_by(inner.c.before, inner.c.after)
+    ).all()
+    return [(str(before), str(after), int(count)) for before, after, count in rows]
+
+
+def choices_in_windows(
+    session: Session, actor: Actor, edges: Sequence[datetime]
+) -> list[tuple[int, str, int]]:
+    """(window, pathway, count) of the choices made in each window `[edges[i], edges[i+1])`
+    (months of a report), in one grouped query; empty windows are absent."""
+    if len(edges) < 2:
+        return []
+    window = when(
+        *[(PathwayChoice.chosen_at < high, index) for index, high in enumerate(edges[1:])],
+        else_=len(edges) - 1,
+    )
+    inner = (
+        _reported_choices(actor)
+        .where(PathwayChoice.chosen_at >= edges[0], PathwayChoice.chosen_at < edges[-1])
+        .with_only_columns(window.label("window"), PathwayChoice.pathway)
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.window, inner.c.pathway, func.count()).group_by(
+            inner.c.window, inner.c.pathway
+        )
+    ).all()
+    return [(int(window), str(pathway), int(count)) for window, pathway, count in rows]

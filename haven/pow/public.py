@@ -13,13 +13,16 @@ from haven.pow.events import PrisonerStatusChanged
 from haven.pow.lifecycle import PowStatus
 from haven.pow.reindex import reindex_prisoner_records
 from haven.pow.repository import (
+    card_compliance,
     cards_due_in_windows,
     has_places,
+    notice_compliance,
     record_of_person,
     records_of_persons,
+    visits_by_place,
 )
 from haven.pow.safeguards import PARTY_LEFT, parties_left, refuse_party_left
-from haven.pow.schemas import PrisonerPath
+from haven.pow.schemas import CardOccasion, NoticeKind, PrisonerPath
 from haven.pow.voluntariness import (
     VOLUNTARINESS_REQUIRED,
     VoluntarinessRequired,
@@ -31,18 +34,23 @@ from haven.pow.voluntariness import (
 __all__ = [
     "PARTY_LEFT",
     "VOLUNTARINESS_REQUIRED",
+    "CardOccasion",
+    "NoticeKind",
     "PowStatus",
     "PrisonerPath",
     "PrisonerStatusChanged",
     "VoluntarinessRequired",
     "VoluntarinessSummary",
+    "card_compliance",
     "cards_due_in_windows",
     "has_places",
     "latest_voluntariness",
+    "notice_compliance",
     "parties_left",
     "record_of_person",
     "records_of_persons",
     "refuse_party_left",
     "reindex_prisoner_records",
+    "visits_by_place",
     "voluntariness_completed",
 ]

@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from haven.kernel.erasure import blanked
@@ -435,3 +436,112 @@ def cards_due_in_windows(session: Session, actor: Actor, edges: Sequence[date]) 
         CaptureCard.sent_on.is_(None), CaptureCard.superseded_at.is_(None)
     )
     return repo.count_windows(unsent, CaptureCard.due_on, edges)
+
+
+# --- programme reports (issue 25, docs/reports.md): counted by the database ---------------
+
+
+def card_compliance(
+    session: Session, actor: Actor, start: date, end: date, today: date
+) -> list[tuple[str, str, int]]:
+    """(occasion, standing, count) of the capture cards (Art. 70) whose occasion fell on a
+    day in `[start, end)`: `on_time` (sent by the due day), `late` (sent after it), `overdue`
+    (unsent after it) or `not_due` (unsent, still on time `today`). A card superseded by a
+    newer occasion before it was sent is not owed any more, and not counted."""
+    standing = when(
+        (
+            and_(CaptureCard.sent_on.is_not(None), CaptureCard.sent_on <= CaptureCard.due_on),
+            "on_time",
+        ),
+        (CaptureCard.sent_on.is_not(None), "late"),
+        (CaptureCard.due_on < today, "overdue"),
+        else_="not_due",
+    ).label("standing")
+    inner = (
+        select(CaptureCard.occasion.label("occasion"), standing)
+        .where(
+            visible_to(actor, CaptureCard),
+            CaptureCard.superseded_at.is_(None),
+            CaptureCard.occasion_on >= start,
+            CaptureCard.occasion_on < end,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.occasion, inner.c.standing, func.count()).group_by(
+            inner.c.occasion, inner.c.standing
+        )
+    ).all()
+    return [(str(occasion), str(standing), int(count)) for occasion, standing, count in rows]
+
+
+def notice_compliance(
+    session: Session, actor: Actor, start: date, end: date
+) -> list[tuple[str, str, int]]:
+    """(kind, standing, count) of the Information Bureau notices (Art. 122) of events on a
+    day in `[start, end)`: `sent` (left in a signed file), `withheld` (never to leave: a
+    prisoner who changed sides) or `waiting`."""
+    standing = when(
+        (PowNotice.exported_at.is_not(None), "sent"),
+        (PowNotice.withheld_at.is_not(None), "withheld"),
+        else_="waiting",
+    ).label("standing")
+    inner = (
+        select(PowNotice.kind.label("kind"), standing)
+        .where(
+            visible_to(actor, PowNotice),
+            PowNotice.occurred_on >= start,
+            PowNotice.occurred_on < end,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.kind, inner.c.standing, func.count()).group_by(
+            inner.c.kind, inner.c.standing
+        )
+    ).all()
+    return [(str(kind), str(standing), int(count)) for kind, standing, count in rows]
+
+
+def visits_by_place(
+    session: Session, actor: Actor, start: date, end: date
+) -> list[tuple[str, int, int, int]]:
+    """(place, visits, private interviews, prisoners interned there now) per place of
+    internment of the actor's organisation (Art. 126), visits on a day in `[start, end)`;
+    a place nobody visited is listed with 0 visits."""
+    visits = (
+        select(
+            IcrcVisit.place_id.label("place_id"),
+            func.count().label("visits"),
+            func.sum(IcrcVisit.private_interviews).label("interviews"),
+        )
+        .where(
+            visible_to(actor, IcrcVisit, site_column=None),
+            IcrcVisit.visited_on >= start,
+            IcrcVisit.visited_on < end,
+        )
+        .group_by(IcrcVisit.place_id)
+        .subquery()
+    )
+    interned = (
+        select(PowRecord.place_id.label("place_id"), func.count().label("held"))
+        .where(
+            visible_to(actor, PowRecord, site_column=None),
+            PowRecord.status == str(PowStatus.INTERNED),
+        )
+        .group_by(PowRecord.place_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            PowPlace.name,
+            func.coalesce(visits.c.visits, 0),
+            func.coalesce(visits.c.interviews, 0),
+            func.coalesce(interned.c.held, 0),
+        )
+        .outerjoin(visits, visits.c.place_id == PowPlace.id)
+        .outerjoin(interned, interned.c.place_id == PowPlace.id)
+        .where(visible_to(actor, PowPlace, site_column=None))
+        .order_by(PowPlace.name)
+    ).all()
+    return [(str(name), int(v), int(i), int(h)) for name, v, i, h in rows]

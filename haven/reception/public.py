@@ -40,12 +40,15 @@ from haven.reception.importing import (
 )
 from haven.reception.models import ReceptionCorrection, ReceptionEvent, WeaponItem
 from haven.reception.repository import (
+    AGE_BANDS,
+    arrival_counts,
     arrivals_in_windows,
     child_handover_due,
     child_handovers_in_windows,
     children_awaiting_handover,
     count_persons_received,
     counts_by_classification,
+    force_names_my,
     latest_agreement_id,
     origin_units,
     persons_from_units,
@@ -94,6 +97,7 @@ from haven.reception.service import (
 )
 
 __all__ = [
+    "AGE_BANDS",
     "CHILD_HANDOVER",
     "COLUMNS",
     "CORRECTABLE",
@@ -128,6 +132,7 @@ __all__ = [
     "WeaponKind",
     "WeaponOut",
     "add_weapon",
+    "arrival_counts",
     "arrivals_in_windows",
     "assumed_encoding",
     "cell_number",
@@ -144,6 +149,7 @@ __all__ = [
     "dry_run",
     "events_of",
     "find_rank",
+    "force_names_my",
     "get_event",
     "get_weapon",
     "heading_key",

@@ -10,11 +10,16 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, case, extract, func, select, update
 from sqlalchemy.orm import Session
 
+from haven.accounts.models import Site
+from haven.audit.actions import AuditAction
+from haven.audit.models import AuditEvent
+from haven.forces.public import Force
 from haven.kernel.erasure import blanked
 from haven.kernel.repository import BATCH, Repository
+from haven.people.public import Person
 from haven.reception.models import ReceptionCorrection, ReceptionEvent, WeaponItem
 from haven.reception.schemas import Classification
 from haven.security.permissions import Actor
@@ -373,3 +378,100 @@ def child_handovers_in_windows(
         ReceptionEvent.child_protection_handed_over_at.is_(None),
     )
     return repo.count_windows(waiting, ReceptionEvent.child_protection_due_at, edges)
+
+
+def imported_submissions(
+    session: Session, organisation_id: uuid.UUID | None, ids: Iterable[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these KoBo/ODK submissions (by their instanceID's uuid) the organisation has
+    imported already: each one imported is kept as an audit event (`submission.imported`)."""
+    wanted = list(dict.fromkeys(ids))
+    found: set[uuid.UUID] = set()
+    for start in range(0, len(wanted), BATCH):
+        found.update(
+            subject_id
+            for subject_id in session.scalars(
+                select(AuditEvent.subject_id).where(
+                    AuditEvent.action == AuditAction.SUBMISSION_IMPORTED.value,
+                    AuditEvent.organisation_id == organisation_id,
+                    AuditEvent.subject_id.in_(wanted[start : start + BATCH]),
+                )
+            )
+            if subject_id is not None
+        )
+    return found
+
+
+# --- report figures (issue 25: haven.reports, counted by the database) ---------------------
+
+# The age bands of the arrivals report: the age in the year of reception (the birth year is
+# often all that is known), "unknown" without one.
+AGE_BANDS = ("0-17", "18-24", "25-34", "35-49", "50+", "unknown")
+
+
+def _arrival_dimension(session: Session, name: str) -> ColumnElement[str]:
+    if name == "week":  # the Monday of the reception's ISO week, as YYYY-MM-DD
+        if session.get_bind().dialect.name == "postgresql":
+            return func.to_char(func.date_trunc("week", ReceptionEvent.received_on), "YYYY-MM-DD")
+        return func.date(ReceptionEvent.received_on, "weekday 0", "-6 days")
+    if name == "classification":
+        return ReceptionEvent.classification.expression
+    if name == "sex":
+        return Person.sex.expression
+    if name == "age":
+        age = extract("year", ReceptionEvent.received_on) - Person.birth_year
+        return case(
+            (Person.birth_year.is_(None), "unknown"),
+            (age < 18, "0-17"),
+            (age < 25, "18-24"),
+            (age < 35, "25-34"),
+            (age < 50, "35-49"),
+            else_="50+",
+        )
+    if name == "township":
+        return func.coalesce(Site.township, "")
+    if name == "force":
+        return func.coalesce(Force.name, "")
+    raise ValueError(name)
+
+
+def arrival_counts(
+    session: Session,
+    actor: Actor,
+    first: str,
+    second: str,
+    *,
+    start: date,
+    end: date,
+    agreement_id: uuid.UUID | None = None,
+    site_id: uuid.UUID | None = None,
+) -> list[tuple[str, str, int]]:
+    """Receptions in the actor's scope received from `start` to `end` (both included), counted
+    by two dimensions (week, classification, sex, age, township of the reception site, force
+    of origin): `(first value, second value, count)`, one query."""
+    one = _arrival_dimension(session, first)
+    two = _arrival_dimension(session, second)
+    query = (
+        select(one, two, func.count())
+        .select_from(ReceptionEvent)
+        .join(Person, Person.id == ReceptionEvent.person_id)
+        .outerjoin(Site, Site.id == ReceptionEvent.site_id)
+        .outerjoin(Force, Force.id == ReceptionEvent.origin_force_id)
+        .where(ReceptionEvent.received_on >= start, ReceptionEvent.received_on <= end)
+    )
+    readable = Receptions(session).readable(actor).whereclause
+    if readable is not None:
+        query = query.where(readable)
+    if agreement_id is not None:
+        query = query.where(ReceptionEvent.agreement_id == agreement_id)
+    if site_id is not None:
+        query = query.where(ReceptionEvent.site_id == site_id)
+    rows = session.execute(query.group_by(one, two)).all()
+    return [(str(a), str(b), int(n)) for a, b, n in rows]
+
+
+def force_names_my(session: Session) -> dict[str, str]:
+    """The Burmese name of each force that has one, by its (English) name: the labels of the
+    arrivals report's forces in Burmese."""
+    rows = session.execute(select(Force.name, Force.name_my).where(Force.name_my.is_not(None)))
+    return {str(name): str(name_my) for name, name_my in rows}

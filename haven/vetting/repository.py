@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import case as when
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from haven.accounts.models import User
@@ -556,3 +557,60 @@ def open_cases_in_windows(session: Session, actor: Actor, edges: Sequence[dateti
     repo = Cases(session)
     waiting = repo.readable(actor).where(VettingCase.state != str(CaseState.DECIDED))
     return repo.count_windows(waiting, VettingCase.created_at, edges)
+
+
+# --- programme reports (issue 25, docs/reports.md): counted by the database ---------------
+
+
+def decisions_confirmed(
+    session: Session, actor: Actor, start: datetime, end: datetime
+) -> list[tuple[str, str, int]]:
+    """(basis, outcome, count) of the decisions confirmed in `[start, end)` (a decision later
+    replaced on review or appeal was still made then)."""
+    rows = session.execute(
+        select(Decision.basis, Decision.outcome, func.count())
+        .where(
+            visible_to(actor, Decision, site_column=None),
+            Decision.confirmed_at >= start,
+            Decision.confirmed_at < end,
+        )
+        .group_by(Decision.basis, Decision.outcome)
+    ).all()
+    return [(str(basis), str(outcome), int(count)) for basis, outcome, count in rows]
+
+
+def undecided_in_windows(session: Session, actor: Actor, edges: Sequence[datetime]) -> list[int]:
+    """Cases waiting for their first decision (none in force, not decided), by when they were
+    opened: their age in bands, counted by the database."""
+    repo = Cases(session)
+    waiting = repo.readable(actor).where(
+        VettingCase.outcome.is_(None), VettingCase.state != str(CaseState.DECIDED)
+    )
+    return repo.count_windows(waiting, VettingCase.created_at, edges)
+
+
+def reviews_opened(
+    session: Session, actor: Actor, start: datetime, end: datetime
+) -> list[tuple[str, str, int]]:
+    """(kind, where the case stands now, count) of the reviews, appeals and reopenings
+    opened in `[start, end)`: `decided` once a decision is in force again after it, else
+    `open` (under review, or back before the officers)."""
+    standing = when((VettingCase.state == str(CaseState.DECIDED), "decided"), else_="open").label(
+        "standing"
+    )
+    inner = (
+        select(Review.kind.label("kind"), standing)
+        .join(VettingCase, VettingCase.id == Review.case_id)
+        .where(
+            visible_to(actor, Review, site_column=None),
+            Review.created_at >= start,
+            Review.created_at < end,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(inner.c.kind, inner.c.standing, func.count()).group_by(
+            inner.c.kind, inner.c.standing
+        )
+    ).all()
+    return [(str(kind), str(standing), int(count)) for kind, standing, count in rows]
