@@ -1,7 +1,8 @@
 """Reading the facts an entitlement depends on, for many persons at once.
 
 Facts come from other domains, read through their public contracts, batched: reception
-(first reception date, latest classification, rank, weapons handed over), people (the
+(first reception date, latest classification, rank), weapons (what was handed over, as the
+stores received it: `weapons_received_by_person`), people (the
 organisation, dependants), forces (the rank and its equivalent in every receiving force),
 standing (`standings`: excluded, child, vetting), pathways (`current_pathways`) and
 agreements (`allowance_terms_for_people`), each a few queries for a chunk of persons. No
@@ -34,8 +35,9 @@ from haven.forces.public import (
 from haven.kernel.clock import local_today
 from haven.pathways.public import current_pathways
 from haven.people.public import dependants_count, persons_by_id
-from haven.reception.public import receptions_by_person, weapons_by_person
+from haven.reception.public import receptions_by_person
 from haven.standing.public import Standing, standings
+from haven.weapons.public import weapons_received_by_person
 
 CHUNK = 500
 
@@ -140,7 +142,7 @@ def load(session: Session, person_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, P
         )
         equivalences = _Equivalences(session, set(ranks))
         dependants = dependants_count(session, chunk)
-        handed_over = weapons_by_person(session, chunk)
+        handed_over = weapons_received_by_person(session, chunk)  # docs/weapons.md
         received_ids = [p for p in chunk if p in organisations and events.get(p)]
         all_terms = allowance_terms_for_people(session, received_ids)
         pathways = current_pathways(session, received_ids)

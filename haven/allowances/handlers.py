@@ -26,6 +26,7 @@ from haven.people.public import FamilyChanged, PersonChanged, PersonErased
 from haven.reception.public import PersonReceived, ReceptionCorrected
 from haven.security.permissions import Actor
 from haven.vetting.public import VettingOutcomeDecided
+from haven.weapons.public import WeaponsReceivedChanged
 
 
 @handles(AgreementTermsSet)
@@ -116,3 +117,12 @@ def entitle_on_family(session: Session, actor: Actor, event: FamilyChanged) -> N
 def entitle_on_vetting(session: Session, actor: Actor, event: VettingOutcomeDecided) -> None:
     """A referral cancels what is unpaid; a component may be limited to vetting outcomes."""
     entitlements.keep_current(session, actor, [event.person_id], reason="vetting decided")
+
+
+@handles(WeaponsReceivedChanged)
+def entitle_on_weapons(session: Session, actor: Actor, event: WeaponsReceivedChanged) -> None:
+    """An item taken into store (serviceability assessed) or marked not received changes the
+    weapon reward (docs/weapons.md). Before any plan is published nothing is owed."""
+    if not repository.PlanVersions(session).any_published({event.organisation_id}):
+        return
+    entitlements.keep_current(session, actor, [event.person_id], reason="weapons received")

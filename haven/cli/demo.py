@@ -19,6 +19,7 @@ from haven.demo.pow import seed_pow
 from haven.demo.programme import seed_programme
 from haven.demo.protection import seed_protection
 from haven.demo.vetting import seed_vetting
+from haven.demo.weapons import seed_weapons
 
 
 def demo(
@@ -51,6 +52,7 @@ def demo(
         seed_allowances(session)
         seed_matching(session)
         seed_protection(session)
+        seed_weapons(session)
     typer.echo(f"Demo data ready ({result.created_users} users created, {people} people received).")
     typer.echo("Demo users (FOR DEMONSTRATION ONLY, never on a real deployment):")
     typer.echo(f"  password for every demo user: {DEMO_PASSWORD}")

@@ -122,4 +122,7 @@ class WeaponItem(IdMixin, TimestampMixin, Base):
     tag: Mapped[str | None] = mapped_column(String(100))
     serviceable: Mapped[bool | None]
     quantity: Mapped[int] = mapped_column(default=1)
+    # Ammunition's calibre (a code of `haven.weapons.lifecycle.Calibre`, or the words written
+    # for another): the weapons stores count rounds by calibre (docs/weapons.md).
+    calibre: Mapped[str | None] = mapped_column(String(40))
     receipt_number: Mapped[str] = mapped_column(String(40))

@@ -85,6 +85,7 @@ class WeaponIn(BaseModel):
     tag: CleanText = Field(default=None, max_length=100)
     serviceable: bool | None = None
     quantity: int = Field(default=1, ge=1, le=100000)
+    calibre: CleanText = Field(default=None, max_length=40)  # ammunition (docs/weapons.md)
 
 
 class ReceptionCreate(BaseModel):
@@ -138,6 +139,7 @@ class WeaponOut(BaseModel):
     serviceable: bool | None
     quantity: int
     receipt_number: str
+    calibre: str | None = None
 
 
 class ReceptionOut(BaseModel):
@@ -180,7 +182,15 @@ FORM_FIELDS = (
     "legal_basis",
     "terms_version",
 )
-WEAPON_FORM_FIELDS = ("kind", "serial_number", "tag", "description", "quantity", "serviceable")
+WEAPON_FORM_FIELDS = (
+    "kind",
+    "serial_number",
+    "tag",
+    "description",
+    "quantity",
+    "calibre",
+    "serviceable",
+)
 # Rows of weapons on a form; the first row's fields are `weapon_kind`…, the next ones'
 # `weapon_kind_2`…, so that a field's error and its id line up (`field-weapon_kind_2`).
 WEAPON_ROWS = 3
