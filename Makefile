@@ -21,7 +21,7 @@ HOST ?= $(or $(HAVEN_HOST),127.0.0.1)
 
 
 .PHONY: help run test lint format deps deps-system deps-system-run deps-python deps-node messages extract-messages \
-	test-fast fuzz bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale bench-sync clean
+	test-fast fuzz openapi bench bench-crossing bench-allowances bench-import bench-import-job bench-matching bench-matching-1m bench-load bench-scale bench-sync clean
 
 help:
 	@echo "make run    install what is missing, create the demo database, serve on http://$(HOST):$(PORT) (make run PORT=8080)"
@@ -97,6 +97,11 @@ run: deps
 # it). Prints the time of each stage.
 test:
 	@MAKE="$(MAKE)" bash scripts/test-stages.sh
+
+# The committed OpenAPI snapshot (docs/openapi.json), after a change to the API: bump
+# haven.web.openapi.API_VERSION as its policy says, then run this.
+openapi: deps-python
+	PYTHONPATH=. $(PY) scripts/openapi.py
 
 fuzz: deps
 	HAVEN_FUZZ_EXAMPLES=1000 HAVEN_TEST_DATABASES=sqlite $(VENV)/bin/pytest -q tests/test_fuzz.py

@@ -360,6 +360,7 @@ def desk_search(
 @router.post(
     "/crossing/{agreement_id}/arrivals",
     status_code=201,
+    response_model=ArrivalOut,
     responses={200: {"model": ArrivalOut, "description": "The same submission, already made."}},
 )
 def register_arrival(

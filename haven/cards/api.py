@@ -13,6 +13,7 @@ from haven.cards.models import Card
 from haven.cards.schemas import CardOut, IssueIn, RevokeIn, SignedFields, VerdictOut, VerifyIn
 from haven.errors import ValidationFailed
 from haven.i18n import N_
+from haven.web import openapi
 from haven.web.deps import DB, ApiActor, SettingsDep
 
 router = APIRouter(prefix="/api/cards", tags=["cards"])
@@ -80,14 +81,22 @@ def issue_card(data: IssueIn, session: DB, actor: ApiActor, settings: SettingsDe
     return card_out(card)
 
 
-@router.get("/public-key")
+@router.get(
+    "/public-key",
+    response_class=Response,
+    responses=openapi.raw_json("The public key file (JSON: key id, algorithm, key)."),
+)
 def public_key(session: DB, actor: ApiActor) -> Response:
     """The signing key's public half, for a checkpoint's `haven card verify --public-key`."""
     service.require_verify(actor)
     return Response(signing.public_key_file(session), media_type="application/json")
 
 
-@router.get("/revocations")
+@router.get(
+    "/revocations",
+    response_class=Response,
+    responses=openapi.raw_json("The signed revocation list (JSON)."),
+)
 def revocations(session: DB, actor: ApiActor) -> Response:
     """The signed list of the organisation's revoked cards, for `--revocations` at a
     checkpoint without the database."""
@@ -122,7 +131,11 @@ def get_card(id_card_id: uuid.UUID, session: DB, actor: ApiActor) -> CardOut:
     return card_out(service.get_card(session, actor, id_card_id))
 
 
-@router.get("/{id_card_id}/pdf")
+@router.get(
+    "/{id_card_id}/pdf",
+    response_class=Response,
+    responses=openapi.binary(PDF, "The card to print (PDF)."),
+)
 def card_pdf(id_card_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """The card to print, front and back (needs the clearance to see the photo; audited)."""
     return Response(service.card_pdf(session, actor, id_card_id), media_type=PDF)

@@ -35,6 +35,7 @@ def list_reviews(session: DB, actor: ApiActor) -> list[ReviewOut]:
 
 @router.get("/matching/reviews/{review_id}", tags=["matching"])
 def get_review(review_id: uuid.UUID, session: DB, actor: ApiActor) -> ReviewOut:
+    """One review of a possible duplicate: the two persons, the score and its decision."""
     return ReviewOut.model_validate(service.get_review(session, actor, review_id))
 
 

@@ -16,6 +16,7 @@ from haven.people.schemas import (
     PersonOut,
     ProfileUpdate,
 )
+from haven.web import openapi
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/people", tags=["people"])
@@ -93,7 +94,11 @@ def set_photo(person_id: uuid.UUID, photo: UploadFile, session: DB, actor: ApiAc
     return Response(status_code=204)
 
 
-@router.get("/{person_id}/photo")
+@router.get(
+    "/{person_id}/photo",
+    response_class=Response,
+    responses=openapi.binary("image/jpeg", "The photo, re-encoded without metadata."),
+)
 def get_photo(person_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """The person's photo as JPEG."""
     photo = service.get_photo(session, actor, person_id)

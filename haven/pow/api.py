@@ -50,6 +50,7 @@ from haven.pow.schemas import (
     WishIn,
 )
 from haven.reception.public import ReceptionOut
+from haven.web import openapi
 from haven.web.deps import DB, ApiActor
 
 router = APIRouter(prefix="/api/pow", tags=["pow"])
@@ -123,7 +124,11 @@ def list_cards(pow_id: uuid.UUID, session: DB, actor: ApiActor) -> list[CardOut]
     return [CardOut.model_validate(c) for c in service.cards(session, actor, pow_id)]
 
 
-@router.get("/cards/{card_id}/pdf", response_class=Response)
+@router.get(
+    "/cards/{card_id}/pdf",
+    response_class=Response,
+    responses=openapi.binary(PDF, "The capture card (PDF)."),
+)
 def card_pdf(card_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """The capture card as a PDF in English and Burmese (printing is audited)."""
     content = bureau.capture_card_pdf(session, actor, card_id)
@@ -212,7 +217,11 @@ def record_death(pow_id: uuid.UUID, data: DeathIn, session: DB, actor: ApiActor)
     return DeathOut.model_validate(ending.record_death(session, actor, pow_id, data))
 
 
-@router.get("/deaths/{death_id}/certificate", response_class=Response)
+@router.get(
+    "/deaths/{death_id}/certificate",
+    response_class=Response,
+    responses=openapi.binary(PDF, "The death certificate (PDF)."),
+)
 def death_certificate(death_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """The death certificate as a PDF (the read is audited)."""
     death = ending.get_death(session, actor, death_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
 from haven.people.public import get_person
-from haven.reception import corrections, service
+from haven.reception import corrections, service, xlsform
 from haven.reception.schemas import (
     ChildHandoverIn,
     CorrectionOut,
@@ -26,6 +27,32 @@ router = APIRouter(prefix="/api", tags=["reception"])
 def receive(data: ReceptionCreate, session: DB, actor: ApiActor) -> ReceptionOut:
     """Receive a person: minimum identity, classification, unit, rank, site, weapons."""
     return ReceptionOut.model_validate(service.receive(session, actor, data))
+
+
+# Before `/receptions/{reception_id}`, which would take `xlsform` for an id.
+@router.get(
+    "/receptions/xlsform",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {xlsform.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The XLSForm workbook (sheets survey, choices, settings).",
+        }
+    },
+)
+def reception_xlsform(session: DB, actor: ApiActor) -> Response:
+    """The reception form as an XLSForm, for KoBoToolbox and ODK.
+
+    Sheets `survey`, `choices` and `settings` with pyxform's columns, labels and hints in
+    English and Burmese. Every question is named after a column of the import, so an export of
+    its submissions (CSV or XLSX, XML values) is imported by `POST /api/receptions/import` as
+    it is. The `version` setting changes whenever a question or a choice does.
+    """
+    return Response(
+        xlsform.reception_xlsform(session, actor),
+        media_type=xlsform.MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{xlsform.FILENAME}"'},
+    )
 
 
 @router.get("/receptions/{reception_id}")

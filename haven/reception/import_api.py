@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from haven import i18n
 from haven.db.session import end_transaction
 from haven.i18n import N_
 from haven.jobs.public import enqueue
-from haven.reception import import_jobs, importing
+from haven.reception import import_jobs, importing, submissions
 from haven.security.permissions import Actor, Permission, require
 from haven.web.deps import DB, ApiActor
 
@@ -43,6 +43,11 @@ class ImportAnswer(BaseModel):
     imported: int
     errors: list[ImportErrorOut]
     person_ids: list[uuid.UUID]
+    skipped: list[int] = Field(
+        default_factory=list,
+        description="Rows of a KoBoToolbox/ODK export whose submission was imported before "
+        "(or earlier in the file): left out.",
+    )
 
 
 class ImportQueued(BaseModel):
@@ -68,6 +73,7 @@ def answer(report: importing.ImportReport, language: str) -> ImportAnswer:
             for e in report.errors
         ],
         person_ids=report.person_ids,
+        skipped=report.skipped,
     )
 
 
@@ -92,7 +98,13 @@ def import_people(
     request: Request,
     session: DB,
     actor: Importer,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8) or XLSX, headings in row 1.")],
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV (UTF-8) or XLSX, headings in row 1: the import's own columns, or "
+            "a KoBoToolbox / ODK Central export of the reception XLSForm's submissions."
+        ),
+    ],
     dry_run: bool = True,
 ) -> Response:
     """Import people from a CSV or XLSX file: one reception per row, with optional profile
@@ -104,6 +116,11 @@ def import_people(
     an invalid row answers 422 with the full list of errors. When Burmese text is reported as
     possibly Zawgyi, add a column `text_encoding` with `unicode` or `zawgyi` for that row.
 
+    The file may also be a KoBoToolbox or ODK Central export (CSV or XLSX, XML values) of the
+    submissions of the reception XLSForm (`GET /api/receptions/xlsform`): recognised by its
+    headings, read the same way, every error named by the form's field. A submission imported
+    before (same instanceID) is listed under `skipped` and left out, never received twice.
+
     A file of more than 200 rows is checked and imported as a background job: the answer is
     202 with the job's id; `GET /api/jobs/{id}` gives its progress and, once it is over, the
     same errors by row and column (or the people imported). Such an import writes nothing
@@ -113,7 +130,7 @@ def import_people(
     # Read the file holding no database lock: a hostile workbook never stalls other users.
     end_transaction(session)
     content = file.file.read(importing.MAX_BYTES + 1)
-    table = importing.read_file(content, filename=file.filename, content_type=file.content_type)
+    table = submissions.read(content, filename=file.filename, content_type=file.content_type)
     if len(table.rows) > import_jobs.JOB_ROWS:
         payload = import_jobs.payload_for(table, write=not dry_run)
         total = len(table.rows) * (1 if dry_run else 2)

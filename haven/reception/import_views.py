@@ -12,7 +12,7 @@ from haven.db.session import end_transaction
 from haven.errors import ValidationFailed
 from haven.i18n import N_
 from haven.jobs.public import enqueue
-from haven.reception import import_jobs, importing
+from haven.reception import import_jobs, importing, submissions, xlsform
 from haven.security.permissions import Permission, require
 from haven.web.deps import DB, Form, HtmlActor, HtmlFormActor
 from haven.web.templating import render
@@ -67,7 +67,7 @@ def _read(upload: object) -> importing.ImportFile:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise importing.FileRejected(N_("Choose a CSV or Excel (.xlsx) file."))
     content = upload.file.read(importing.MAX_BYTES + 1)
-    return importing.read_file(content, filename=upload.filename, content_type=upload.content_type)
+    return submissions.read(content, filename=upload.filename, content_type=upload.content_type)
 
 
 @router.get("/reception/import", response_class=HTMLResponse)
@@ -111,4 +111,14 @@ def import_template(actor: HtmlActor) -> Response:
         "\ufeff" + ",".join(importing.COLUMNS) + "\r\n",
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="haven-people-import.csv"'},
+    )
+
+
+@router.get("/reception/xlsform.xlsx")
+def reception_xlsform(session: DB, actor: HtmlActor) -> Response:
+    """The reception form as an XLSForm, for KoBoToolbox and ODK (`reception.xlsform`)."""
+    return Response(
+        xlsform.reception_xlsform(session, actor),
+        media_type=xlsform.MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{xlsform.FILENAME}"'},
     )

@@ -31,7 +31,7 @@ import time
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -58,6 +58,7 @@ from haven.i18n import N_, Text, gettext
 from haven.kernel.labels import Labelled
 from haven.people.public import ProfileUpdate, Sex, update_profile
 from haven.reception import service as reception
+from haven.reception.repository import imported_submissions
 from haven.reception.schemas import Classification, LegalBasis, ReceptionCreate, WeaponKind
 from haven.security.permissions import Actor, Permission, require
 from haven.text import Assume, UncertainEncoding, clean_text, to_ascii_digits
@@ -138,6 +139,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "weapon_serial_number": ("weapon_serial_number", "weapon serial", "serial number"),
     "weapon_tag": ("weapon_tag", "tag"),
 }
+# Not a column: where a KoBo/ODK submission's instanceID travels with its row
+# (`reception.submissions`), to import each submission once.
+INSTANCE = "instance_id"
 PROFILE_COLUMNS = ("father_name", "mother_name", "nrc", "service_number")
 WEAPON_COLUMNS = ("weapon_kind", "weapon_serial_number", "weapon_tag")
 TEXT_COLUMNS = ("name_my", "name_latin", "prefix", "origin_unit", "position")
@@ -203,6 +207,9 @@ class ImportReport:
     imported: int = 0
     errors: list[RowError] = field(default_factory=list)
     person_ids: list[uuid.UUID] = field(default_factory=list)
+    # Rows of a KoBo/ODK export whose submission was imported before (or earlier in the same
+    # file): reported and left out, never received twice.
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -411,13 +418,23 @@ def _headings(header: Sequence[Cell]) -> dict[int, str]:
                 {"columns": ", ".join(unknown)},
             )
         )
+    check_required(seen)
+    return columns
+
+
+def default_columns(header: Sequence[Cell]) -> dict[int, str]:
+    """The import's own headings (`COLUMNS`): field name by column index."""
+    return _headings(header)
+
+
+def check_required(seen: Collection[str]) -> None:
+    """Refuse a file without the columns every row needs."""
     if "classification" not in seen:
         raise FileRejected(N_("The file needs a column “classification”."))
     if "received_on" not in seen:
         raise FileRejected(N_("The file needs a column “received_on” (the date received)."))
     if "name_my" not in seen and "name_latin" not in seen:
         raise FileRejected(N_("The file needs a column “name_my” or “name_latin”, or both."))
-    return columns
 
 
 def read_file(
@@ -798,6 +815,61 @@ def _write(
     report.person_ids.extend(arrival.person.id for arrival in arrivals)
 
 
+def instance_uuid(value: Cell) -> uuid.UUID | None:
+    """A submission's instanceID as a uuid: ODK's `uuid:…` read as it is, any other text
+    turned into a name-based uuid (the same text, the same uuid)."""
+    text = cell_text(value)
+    if text is None:
+        return None
+    bare = text.removeprefix("uuid:").strip()
+    try:
+        return uuid.UUID(bare)
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"haven:submission:{text}")
+
+
+def _not_imported_yet(
+    session: Session, actor: Actor, rows: Sequence[ImportRow], report: ImportReport
+) -> Sequence[ImportRow]:
+    """The rows to check and write: those of no submission, and those of a submission not
+    imported before nor earlier in the file (the others are reported as skipped)."""
+    ids = {row.number: instance_uuid(row.values.get(INSTANCE)) for row in rows}
+    known = {i for i in ids.values() if i is not None}
+    if not known:
+        return rows
+    done = imported_submissions(session, actor.organisation_id, known)
+    kept: list[ImportRow] = []
+    for row in rows:
+        found = ids[row.number]
+        if found is not None and found in done:
+            report.skipped.append(row.number)
+            continue
+        if found is not None:
+            done.add(found)
+        kept.append(row)
+    return kept
+
+
+def _record_submissions(
+    session: Session, actor: Actor, rows: Sequence[ImportRow], person_ids: Sequence[uuid.UUID]
+) -> None:
+    """One `submission.imported` event per submission written (the rows and the persons are
+    in the same order): the mark that keeps it from being imported again."""
+    entries = [
+        audit.Entry(
+            AuditAction.SUBMISSION_IMPORTED,
+            "submission",
+            found,
+            actor.organisation_id,
+            {"person_id": {"before": None, "after": str(person_id)}},
+        )
+        for row, person_id in zip(rows, person_ids, strict=True)
+        if (found := instance_uuid(row.values.get(INSTANCE))) is not None
+    ]
+    if entries:
+        audit.record_many(session, actor, entries)
+
+
 def _run(
     session: Session,
     actor: Actor,
@@ -815,6 +887,7 @@ def _run(
     outer = session.begin_nested()
     try:
         lookups = lookups or ImportLookups.load(session, actor)
+        rows = _not_imported_yet(session, actor, rows, report)
         checked = _schema_checked(rows, lookups, report, kept, write=write)
         # Per call, never kept in `lookups`: a dry run's new units are rolled back with it.
         units = _units(session, actor, checked, lookups)
@@ -831,6 +904,7 @@ def _run(
             outer.rollback()
             report.person_ids.clear()
             return report
+        _record_submissions(session, actor, rows, report.person_ids)
         audit.record(
             session,
             actor,

@@ -48,6 +48,7 @@ from haven.vetting.schemas import (
     StatusOut,
     WatchlistOut,
 )
+from haven.web import openapi
 from haven.web.deps import DB, ApiActor, SettingsDep
 
 router = APIRouter(prefix="/api/vetting", tags=["vetting"])
@@ -411,7 +412,11 @@ def add_evidence(
     )
 
 
-@router.get("/evidence/{vetting_evidence_id}")
+@router.get(
+    "/evidence/{vetting_evidence_id}",
+    response_class=Response,
+    responses=openapi.binary("application/octet-stream", "The evidence file as uploaded."),
+)
 def get_evidence(vetting_evidence_id: uuid.UUID, session: DB, actor: ApiActor) -> Response:
     """Download an evidence file (audited)."""
     e = incidents.get_evidence(session, actor, vetting_evidence_id)

@@ -65,7 +65,7 @@ from haven.vetting import api as vetting_api
 from haven.vetting import views as vetting_views
 from haven.weapons import api as weapons_api
 from haven.weapons import views as weapons_views
-from haven.web import casefile, errors, login, pages
+from haven.web import casefile, errors, login, openapi, pages
 from haven.web.middleware import MAX_BODY_BYTES, HavenMiddleware
 from haven.wiring import wire
 
@@ -180,12 +180,12 @@ def create_app(
         yield
 
     app = FastAPI(
-        title="Haven",
-        summary="Defection, surrender and reintegration programmes.",
-        version="0.1.0",
+        title=openapi.TITLE,
+        summary=openapi.SUMMARY,
+        version=openapi.API_VERSION,
         docs_url=None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=openapi.OPENAPI_URL,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -210,6 +210,8 @@ def create_app(
 
     # In this order: a route is matched against the routers as they were included.
     _add_routes(app)
+    # The document completed (errors, tags, operation ids), published at its version too.
+    openapi.install(app)
 
     for name, sub in VENDOR_MOUNTS.items():
         folder = settings.vendor_dir / sub

@@ -583,6 +583,7 @@ def test_the_api_checks_by_default_then_imports(
         "imported": 0,
         "errors": [],
         "person_ids": [],
+        "skipped": [],
     }
     db.expire_all()
     assert count(db, Person) == 0

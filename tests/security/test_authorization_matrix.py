@@ -332,6 +332,7 @@ CORE_OPERATIONS: list[Operation] = [
         json=lambda w: {"name_latin": "New Arrival", "classification": "defector"},
     ),
     Operation("POST", "/api/receptions/import", Permission.RECEPTION_RECORD, files=True),
+    Operation("GET", "/api/receptions/xlsform", Permission.RECEPTION_RECORD),
     Operation("GET", "/api/receptions/{reception_id}", Permission.PERSON_READ, record=True),
     Operation("GET", "/api/people/{person_id}/receptions", Permission.PERSON_READ, record=True),
     Operation("GET", "/api/receptions/{reception_id}/weapons", Permission.PERSON_READ, record=True),
