@@ -203,7 +203,17 @@ PAGES: list[tuple[Role | None, str]] = [
     (Role.CASE_WORKER, "/cards/verify"),
     (Role.VETTING_OFFICER, "/cards/verify"),
     # --- weapons (issue 25) ---
+    (Role.REGISTRAR, "/weapons"),
+    (Role.REGISTRAR, "/weapons/stores/{store_id}"),
+    (Role.REGISTRAR, "/weapons/stores/{store_id}/stock-check"),
+    (Role.MANAGER, "/weapons/stores/{store_id}/destruction"),
     # --- reports (issue 25) ---
+    (Role.MANAGER, "/reports"),
+    (Role.MANAGER, "/reports/{report_key}"),  # arrivals
+    (Role.MANAGER, "/reports/crossing"),
+    (Role.MANAGER, "/reports/pathways"),
+    (Role.FINANCE_OFFICER, "/reports/payments"),
+    (Role.MANAGER, "/reports/compliance"),
     # --- open formats (issue 25) ---
 ]
 
@@ -214,6 +224,7 @@ NOT_PAGES: dict[str, str] = {
     "/reauth": "asked for before an action that needs fresh authentication",
     "/healthz": "JSON for monitoring",
     "/reception/import/template.csv": "a file",
+    "/reception/xlsform.xlsx": "a file (the reception form as an XLSForm)",
     "/people/{}/photo": "an image",
     "/agreements/roll-template.csv": "a file",
     "/agreements/roll-template.xlsx": "a file",
@@ -224,6 +235,12 @@ NOT_PAGES: dict[str, str] = {
     "/pow/records/{}/death-certificate.pdf": "a file",
     "/cards/{}/pdf": "a file (the identity card to print)",
     "/jobs/{}/progress": "a fragment of /jobs/{job_id}",
+    "/reports/{}/download/{}": "a file (a report's XLSX, CSV or PDF, audited)",
+    "/weapons/stores/{}/intake": "a store's form like its stock check (tests/weapons/test_views)",
+    "/weapons/stores/{}/transfer": "a store's form like its destruction (tests/weapons/test_views)",
+    "/weapons/stores/{}/reissue": "a store's form like its destruction (tests/weapons/test_views)",
+    "/weapons/documents/{}": "a document of a store's ledger (tests/weapons/test_views)",
+    "/weapons/documents/{}/image/{}": "an image (a signed receipt or a destruction's photo)",
 }
 
 _PARAM = re.compile(r"\{([a-z_]+)\}")

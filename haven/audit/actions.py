@@ -251,7 +251,20 @@ class AuditAction(StrEnum):
     DISCLOSURE_REFUSED = "disclosure.refused"
 
     # --- weapons: stores, custody, stock checks, re-issue, destruction (append below this line) ---
+    WEAPON_STORE_OPENED = "weapon_store.opened"
+    WEAPON_STORE_CLOSED = "weapon_store.closed"
+    WEAPON_KEY_HANDED = "weapon_store.key_handed"
+    WEAPON_KEY_RETURNED = "weapon_store.key_returned"
+    WEAPON_INTAKE_RECORDED = "weapon.intake_recorded"
+    WEAPON_NOT_RECEIVED = "weapon.not_received"
+    WEAPON_TRANSFERRED = "weapon.transferred"
+    WEAPON_REISSUED = "weapon.reissued"
+    WEAPON_DESTROYED = "weapon.destroyed"
+    WEAPON_STOCK_CHECKED = "weapon.stock_checked"
+    WEAPON_DOCUMENT_READ = "weapon.document_read"
 
     # --- reports: programme reports and their downloads (append below this line) ---
+    REPORT_DOWNLOADED = "report.downloaded"
 
     # --- open formats: XLSForm published, KoBo/ODK submissions imported (append below) ---
+    SUBMISSION_IMPORTED = "submission.imported"
