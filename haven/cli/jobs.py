@@ -29,7 +29,7 @@ from haven.jobs.models import Job
 from haven.jobs.presenting import shown_result, title_of
 from haven.jobs.runner import Runner
 from haven.kernel.sensitivity import bind_actor
-from haven.reception import import_jobs, importing
+from haven.reception import import_jobs, submissions
 from haven.security.permissions import Actor
 
 app = typer.Typer(help="Background jobs: list, follow, run.", no_args_is_help=True)
@@ -101,6 +101,9 @@ def _report(factory: sessionmaker[Session], job_id: uuid.UUID) -> bool:
         for error in result.get("errors", []):
             column = error.get("field") or "-"
             typer.echo(f"  row {error['row']}, {column}: {render(error['message'])}")
+        if result.get("skipped"):
+            rows = ", ".join(str(row) for row in result["skipped"])
+            typer.echo(f"Submissions already imported, left out: rows {rows}.")
         if result.get("person_ids"):
             typer.echo(f"{len(result['person_ids'])} people imported.")
         return job.state == "done" and not result.get("errors") and "error" not in result
@@ -155,7 +158,13 @@ def show(
 
 
 def import_file(
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX, headings in row 1.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV (UTF-8) or XLSX, headings in row 1: the import's own file, or a "
+            "KoBoToolbox / ODK Central export of the reception XLSForm's submissions."
+        ),
+    ],
     username: Annotated[str, typer.Option("--as", help="The registrar the import acts as.")],
     write: Annotated[
         bool, typer.Option("--write", help="Import; without it, only check every row.")
@@ -165,7 +174,7 @@ def import_file(
     rules and messages as the import page. Nothing is written unless every row passes."""
     content = file.read_bytes()
     try:
-        table = importing.read_file(content, filename=file.name, content_type=None)
+        table = submissions.read(content, filename=file.name, content_type=None)
     except HavenError as error:
         raise fail(
             render(error.message)

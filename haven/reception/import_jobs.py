@@ -109,6 +109,7 @@ def report_of(result: Mapping[str, Any]) -> ImportReport:
         report.errors.append(RowError(row=error["row"], field=error["field"], message=message))
     report.person_ids = [uuid.UUID(value) for value in result.get("person_ids", [])]
     report.imported = len(report.person_ids)
+    report.skipped = [int(row) for row in result.get("skipped", [])]
     return report
 
 
@@ -182,6 +183,10 @@ class ImportJob:
         result: dict[str, Any] = {"errors": _errors(report)}
         if phase == CHECK and start == 0:
             result |= {"rows": count, "write": write, "headings": payload.get("headings", {})}
+        if phase == CHECK:
+            # Submissions imported before are left out by the check and again by the write:
+            # listed once, from the check.
+            result["skipped"] = list(report.skipped)
         found_errors = found_errors or bool(report.errors)
         done = end if phase == CHECK else count + end
         chunk = _next_chunk(

@@ -68,6 +68,7 @@ W_LABELS = {
 STORE_OPENED = notices.register(N_("The store is open."))
 KEY_HANDED = notices.register(N_("The key is handed over."))
 KEY_RETURNED = notices.register(N_("The key is returned."))
+STORE_CLOSED = notices.register(N_("The store is closed; its keys are back."))
 TAKEN_IN = notices.register(N_("The items are recorded."))
 MOVED = notices.register(N_("The movement is recorded in the ledger."))
 CHECKED = notices.register(N_("The stock check is recorded."))
@@ -226,6 +227,18 @@ def return_key(
         lambda e: _store_page(request, session, actor, store_id, error=e),
     )
     return again or notices.redirect(f"/weapons/stores/{store_id}", KEY_RETURNED)
+
+
+@router.post("/weapons/stores/{store_id}/close", response_class=HTMLResponse)
+def close_store(
+    request: Request, store_id: uuid.UUID, session: DB, actor: HtmlFormActor, form: Form
+) -> Response:
+    again = _attempt(
+        session,
+        lambda: service.close_store(session, actor, store_id),
+        lambda e: _store_page(request, session, actor, store_id, error=e),
+    )
+    return again or notices.redirect(f"/weapons/stores/{store_id}", STORE_CLOSED)
 
 
 # --- intake ---------------------------------------------------------------------------------

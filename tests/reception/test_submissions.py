@@ -17,10 +17,11 @@ from haven.accounts.sessions import actor_for
 from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.forces.public import ensure_reference_data
+from haven.jobs.runner import merged
 from haven.kernel.clock import local_today
 from haven.kernel.sensitivity import bind_actor
 from haven.people.models import Person
-from haven.reception import importing, submissions, xlsform
+from haven.reception import import_jobs, importing, submissions, xlsform
 from haven.reception.importing import FileRejected
 from haven.reception.models import WeaponItem
 from haven.security.permissions import Actor
@@ -170,6 +171,29 @@ def test_a_kobo_export_is_checked_then_imported_once_and_odk_skips_what_is_impor
     report = importing.import_rows(db, registrar, table.rows)
     assert (report.errors, report.imported, report.skipped) == ([], 1, [2, 4])
     assert persons(db) == 4
+
+
+def test_a_large_export_imported_as_a_job_lists_what_it_left_out(
+    db: Session, registrar: Actor
+) -> None:
+    """A file of many rows is imported by a background job, step by step: the submissions
+    imported before are left out there too, and its result lists them (once)."""
+    ids = [uuid.uuid4() for _ in range(3)]
+    rows = [submission(ids[n], n + 1) for n in range(3)]
+    first = submissions.read(kobo_export(rows[1:2]), filename="kobo.csv")
+    assert importing.import_rows(db, registrar, first.rows).imported == 1
+    table = submissions.read(kobo_export(rows), filename="kobo.csv")
+    payload = import_jobs.payload_for(table, write=True)
+    result: dict[str, object] = {}
+    cursor: dict[str, object] = {"chunk": 1}  # a step per row: the list spans steps
+    for _ in range(10):
+        step = import_jobs.IMPORT.step(db, registrar, payload, cursor)
+        result, cursor = merged(result, step.result or {}), step.cursor
+        if step.finished:
+            break
+    report = import_jobs.report_of(result)
+    assert (report.errors, report.imported, report.skipped) == ([], 2, [3])
+    assert persons(db) == 3
 
 
 def test_exports_are_told_apart_from_the_import_file_and_unknown_columns_refused() -> None:

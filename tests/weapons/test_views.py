@@ -102,6 +102,24 @@ def test_weapons_through_the_pages(  # noqa: PLR0915 - one flow through the page
     assert repository.calibre_balances(db, store.id) == {"9x19": 100}
     assert client.get(f"{store_path}/transfer").status_code == 200
 
+    # A store holding something stays open; an empty one is closed from its page.
+    kept_open = client.post(f"{store_path}/close", data={"csrf_token": token})
+    assert kept_open.status_code == 409
+    assert "The store is not empty" in kept_open.text
+    spare = client.post(
+        "/weapons/stores",
+        data={"csrf_token": token, "name": "Spare store", "kind": "field", "location": "Hut 5"},
+        follow_redirects=False,
+    )
+    spare_path = spare.headers["location"]
+    assert 'id="close-store"' in client.get(spare_path).text
+    closed = client.post(f"{spare_path}/close", data={"csrf_token": token}, follow_redirects=False)
+    assert closed.status_code == 303, closed.text
+    assert 'id="close-store"' not in client.get(spare_path).text
+    spare_store = db.scalar(select(WeaponStore).where(WeaponStore.name == "Spare store"))
+    assert spare_store is not None
+    assert spare_store.status == "closed"
+
     # The API reads the same store.
     bearer = f.bearer(f.api_token(db, user=f.user(db, organisation=org, role=Role.AUDITOR)))
     balance = client.get(f"/api/weapons/stores/{store.id}/balance", headers=bearer).json()
