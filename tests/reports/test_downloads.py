@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -20,6 +21,7 @@ from haven.audit.models import AuditEvent
 from haven.config import Settings
 from haven.kernel.clock import local_today
 from haven.reports import service
+from haven.reports.catalogue import CATALOGUE
 from haven.reports.tables import Filters
 from haven.security.permissions import Role
 from tests import factories as f
@@ -102,3 +104,36 @@ def test_downloads_and_the_api_publish_suppressed_figures_with_hxl(
         headers=token,
     )
     assert refused.status_code == 422
+
+
+# HXL 1.1's core hashtags (hxlstandard.org/standard/1-1final/dictionary) that reports may use.
+HXL_CORE = {
+    "#activity", "#adm1", "#adm2", "#adm3", "#adm4", "#adm5", "#affected", "#beneficiary",
+    "#currency", "#date", "#description", "#indicator", "#inneed", "#item", "#loc", "#meta",
+    "#org", "#output", "#population", "#reached", "#sector", "#status", "#targeted", "#value",
+}  # fmt: skip
+HXL_TAG = re.compile(r"(#[a-z][a-z0-9_]*)( \+[a-z][a-z0-9_]*)*")
+
+
+def test_every_column_of_every_report_has_a_valid_hxl_hashtag(
+    db: Session, fast_settings: Settings
+) -> None:
+    """Each report's columns, built for an organisation with no records (the columns do not
+    depend on the figures): an HXL hashtag of the core dictionary, attributes well formed."""
+    organisation = f.organisation(db)
+    finance = f.user(db, organisation=organisation, role=Role.FINANCE_OFFICER)
+    manager = actor_for(f.user(db, organisation=organisation, role=Role.MANAGER))
+    today = local_today()
+    filters = Filters(start=today - timedelta(days=28), end=today)
+    tags: dict[str, str] = {}
+    for spec in CATALOGUE:
+        actor = actor_for(finance) if spec.key == "payments" else manager
+        for table in service.build(db, actor, spec.key, filters).tables:
+            tags[f"{spec.key}/{table.key}"] = table.dimension_hxl
+            for column in table.columns:
+                tags[f"{spec.key}/{table.key}/{column.key}"] = column.hxl
+    assert {key.split("/")[0] for key in tags} == {spec.key for spec in CATALOGUE}
+    malformed = {k: v for k, v in tags.items() if not HXL_TAG.fullmatch(v)}
+    assert malformed == {}
+    unknown = {k: v for k, v in tags.items() if v.split(" ")[0] not in HXL_CORE}
+    assert unknown == {}
