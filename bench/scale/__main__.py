@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -39,6 +40,7 @@ from bench.scale.build import Built, build, relogin
 from haven.db.engine import make_engine
 from haven.db.keyring import new_key_file, read_key_file
 from haven.db.session import make_session_factory
+from haven.kernel.clock import local_today
 from haven.wiring import wire
 from tests.postgres import create_database, free_port, throwaway_cluster
 
@@ -48,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 @dataclass(frozen=True)
 class Page:
     name: str
-    kind: str  # search, person, duplicates, list, dashboard
+    kind: str  # search, person, duplicates, list, dashboard, report
     method: str
     path: str
     roles: tuple[str, ...]  # the first role that gets a 200 is used
@@ -64,6 +66,8 @@ def _typed(built: Built, rng: random.Random) -> dict[str, str]:
     """What the reception form sends while a registrar types a known person's name."""
     return {"name_latin": _pick(built.latin, rng), "birth_year": str(rng.randrange(1970, 2006))}
 
+
+YEAR = f"start={local_today() - timedelta(days=364)}"  # the reports' period: a year
 
 PAGES = (
     Page("search: Latin name", "search", "POST", "/people", ("registrar",),
@@ -99,6 +103,16 @@ PAGES = (
          ("manager", "vetting_officer")),
     Page("dashboard: allowance reports", "dashboard", "GET", "/allowances/reports",
          ("finance_officer", "manager")),
+    # Programme reports (issue 25) over the last year, every figure grouped in the database;
+    # the XLSX download adds suppression (and its audit) and the workbook.
+    Page("report: arrivals", "report", "GET", f"/reports/arrivals?{YEAR}", ("manager",)),
+    Page("report: crossing day", "report", "GET", f"/reports/crossing?{YEAR}", ("manager",)),
+    Page("report: pathways", "report", "GET", f"/reports/pathways?{YEAR}", ("manager",)),
+    Page("report: payments", "report", "GET", f"/reports/payments?{YEAR}",
+         ("finance_officer",)),
+    Page("report: compliance", "report", "GET", f"/reports/compliance?{YEAR}", ("manager",)),
+    Page("report: arrivals, XLSX", "report", "GET",
+         f"/reports/arrivals/download/xlsx?{YEAR}", ("manager",)),
 )  # fmt: skip
 
 

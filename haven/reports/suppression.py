@@ -41,10 +41,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from haven.reports.tables import Table
 
 PRIME = 2**61 - 1
+
+
 WITHHELD = "x"
 
 
@@ -115,9 +118,45 @@ class Published:
 
 
 def suppress(table: Table, threshold: int) -> Published:
-    """The table's figures marked for publication: primary, secondary, then the audit."""
-    values = _figures(table)
-    lines = _lines(table)
+    """The table's figures marked for publication: primary, secondary, then the audit.
+
+    The marks depend on the figures and the table's shape only, so the last ones computed are
+    kept (`_marks`): a report's page, then its XLSX and PDF downloads, or a page shown again,
+    audit the same figures once (the audit's linear programs cost tenths of a second on a year
+    of weekly figures)."""
+    shape = Shape(
+        values=tuple(tuple(row.values) for row in table.rows),
+        counted=table.counted,
+        columns=len(table.columns),
+        row_totals=table.row_totals,
+        column_totals=table.column_totals,
+    )
+    return Published(table=table, threshold=threshold, marks=dict(_marks(shape, threshold)))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What suppression reads of a table: its figures by row, which columns are counts, and
+    which totals it publishes."""
+
+    values: tuple[tuple[int, ...], ...]
+    counted: tuple[int, ...]
+    columns: int
+    row_totals: bool
+    column_totals: bool
+
+    def row_total(self, index: int) -> int:
+        return sum(self.values[index][j] for j in self.counted)
+
+    def column_total(self, index: int) -> int:
+        return sum(row[index] for row in self.values)
+
+
+@lru_cache(maxsize=256)
+def _marks(shape: Shape, threshold: int) -> tuple[tuple[Cell, Mark], ...]:
+    """`suppress`'s marks for a table of this shape."""
+    values = _figures(shape)
+    lines = _lines(shape)
     hidden: dict[Cell, Mark] = {
         cell: Mark.SMALL for cell, value in values.items() if 0 < value < threshold
     }
@@ -132,7 +171,7 @@ def suppress(table: Table, threshold: int) -> Published:
                     break
                 hidden[choice] = Mark.WITHHELD
                 _secondary(lines, values, hidden)
-    return Published(table=table, threshold=threshold, marks=hidden)
+    return tuple(sorted(hidden.items()))
 
 
 def _secondary(lines: Sequence[Line], values: dict[Cell, int], hidden: dict[Cell, Mark]) -> None:
@@ -159,37 +198,37 @@ def _secondary(lines: Sequence[Line], values: dict[Cell, int], hidden: dict[Cell
             hidden[total] = Mark.WITHHELD
 
 
-def _figures(table: Table) -> dict[Cell, int]:
+def _figures(shape: Shape) -> dict[Cell, int]:
     """Every published figure of the table by its position, counts of persons only."""
-    rows, counted = len(table.rows), table.counted
+    rows, counted = len(shape.values), shape.counted
     out: dict[Cell, int] = {}
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(shape.values):
         for j in counted:
-            out[(i, j)] = row.values[j]
-        if table.row_totals:
-            out[(i, len(table.columns))] = table.row_total(i)
-    if table.column_totals:
+            out[(i, j)] = row[j]
+        if shape.row_totals:
+            out[(i, shape.columns)] = shape.row_total(i)
+    if shape.column_totals:
         for j in counted:
-            out[(rows, j)] = table.column_total(j)
-        if table.row_totals:
-            out[(rows, len(table.columns))] = table.grand_total
+            out[(rows, j)] = shape.column_total(j)
+        if shape.row_totals:
+            out[(rows, shape.columns)] = sum(shape.row_total(i) for i in range(rows))
     return out
 
 
 Line = tuple[tuple[Cell, ...], Cell]  # parts, and their total
 
 
-def _lines(table: Table) -> list[Line]:
+def _lines(shape: Shape) -> list[Line]:
     """The sums the published figures obey: each row's parts and its total, each column's."""
-    rows, total_column, counted = len(table.rows), len(table.columns), table.counted
+    rows, total_column, counted = len(shape.values), shape.columns, shape.counted
     out: list[Line] = []
-    if table.row_totals:
+    if shape.row_totals:
         for i in range(rows):
             out.append((tuple((i, j) for j in counted), (i, total_column)))
-    if table.column_totals:
+    if shape.column_totals:
         for j in counted:
             out.append((tuple((i, j) for i in range(rows)), (rows, j)))
-        if table.row_totals:
+        if shape.row_totals:
             out.append((tuple((rows, j) for j in counted), (rows, total_column)))
             out.append((tuple((i, total_column) for i in range(rows)), (rows, total_column)))
     return out

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from haven.reports.suppression import Mark, Published, suppress
+from haven.reports.suppression import Mark, Published, _marks, suppress
 from haven.reports.tables import Column, Row, Table
 
 
@@ -201,3 +201,17 @@ def test_a_lone_small_cell_takes_a_partner_in_its_row_and_its_column() -> None:
     plain = suppress(_table([[0, 10], [7, 9]], True, True), 5)
     assert not plain.any_hidden
     assert plain.cells(0) == [0, 10]
+
+
+def test_the_same_figures_are_audited_once() -> None:
+    """A page and its downloads publish the same figures: the second time, the marks are the
+    ones kept (an equal table, not the same object), and they are the table's own."""
+    grid = [[3, 10, 12], [8, 9, 20], [2, 40, 33]]
+    first = suppress(_table(grid, True, True), 5)
+    before = _marks.cache_info().hits
+    again = suppress(_table(grid, True, True), 5)
+    assert _marks.cache_info().hits == before + 1
+    assert again.marks == first.marks
+    assert again.marks is not first.marks  # a copy: marking one publication leaves the other
+    other = suppress(_table(grid, True, True), 3)  # another threshold: audited on its own
+    assert other.marks != first.marks
