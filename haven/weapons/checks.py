@@ -1,7 +1,9 @@
 """Stock checks: a store counted against its ledger (docs/weapons.md).
 
 Every line the ledger holds is counted (a weapon is there or not: it moves whole; rounds are
-counted by calibre, and rounds of a calibre the ledger does not know may be found). A
+counted by calibre, and rounds of a calibre the ledger does not know may be found). A weapon a
+check of this store found missing, and nothing has moved since, may be counted as found again
+(it was expected 0: the adjustment brings it back). A
 difference needs its reason (encrypted) and posts an adjustment movement, so that after
 the check the ledger says what was counted. The counter is the user recording the check;
 a witness present at the count is named with their role (often a commander or an
@@ -39,6 +41,7 @@ Row = tuple[uuid.UUID | None, str | None, int, int, str | None]
 def _counted(session: Session, store_id: uuid.UUID, data: StockCheckIn) -> list[Row]:
     """(item, calibre, expected, counted, reason) of every line, checked against the ledger."""
     items = repository.item_balances(session, store_id)
+    lost = repository.lost_at(session, store_id)
     rounds = repository.calibre_balances(session, store_id)
     seen_items: set[uuid.UUID] = set()
     seen_calibres: set[str] = set()
@@ -48,10 +51,13 @@ def _counted(session: Session, store_id: uuid.UUID, data: StockCheckIn) -> list[
             if count.item_id in seen_items:
                 raise ValidationFailed(fields={"counts": COUNTED_TWICE})
             seen_items.add(count.item_id)
-            if count.item_id not in items:
+            if count.item_id in items:
+                expected, whole = items[count.item_id], items[count.item_id]
+            elif count.item_id in lost:  # missing at an earlier check: found again?
+                expected, whole = 0, lost[count.item_id]
+            else:
                 raise Conflict(NOT_IN_STORE)
-            expected = items[count.item_id]
-            if count.counted not in (0, expected):
+            if count.counted not in (0, whole):
                 raise ValidationFailed(
                     fields={f"counted-{index}": WHOLE_ITEM, "counts": WHOLE_ITEM}
                 )

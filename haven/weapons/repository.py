@@ -17,6 +17,7 @@ from haven.accounts.models import Site, User
 from haven.kernel.repository import Repository
 from haven.reception.public import WeaponItem
 from haven.security.permissions import Actor, visible_to
+from haven.weapons.lifecycle import MovementKind
 from haven.weapons.models import (
     CheckLine,
     KeyHolder,
@@ -193,6 +194,39 @@ def item_places(
         if item_id is not None:
             found.setdefault(item_id, []).append(store_id)
     return found
+
+
+def lost_at(session: Session, store_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """Serialised items a stock check of this store found missing and nothing has moved since
+    (in no store now): item id -> the quantity lost. A later check may find them again."""
+    total = func.sum(WeaponMovement.quantity)
+    nowhere = (
+        select(WeaponMovement.item_id)
+        .where(WeaponMovement.item_id.is_not(None), WeaponMovement.calibre.is_(None))
+        .group_by(WeaponMovement.item_id)
+        .having(total == 0)
+    )
+    latest = (
+        select(WeaponMovement.item_id, func.max(WeaponMovement.moved_at).label("moved_at"))
+        .where(WeaponMovement.item_id.in_(nowhere), WeaponMovement.calibre.is_(None))
+        .group_by(WeaponMovement.item_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(WeaponMovement.item_id, WeaponMovement.quantity)
+        .join(
+            latest,
+            (WeaponMovement.item_id == latest.c.item_id)
+            & (WeaponMovement.moved_at == latest.c.moved_at),
+        )
+        .where(
+            WeaponMovement.store_id == store_id,
+            WeaponMovement.kind == str(MovementKind.ADJUSTMENT),
+            WeaponMovement.quantity < 0,
+            WeaponMovement.calibre.is_(None),
+        )
+    ).all()
+    return {item_id: -int(quantity) for item_id, quantity in rows if item_id is not None}
 
 
 def ledger(session: Session, store_id: uuid.UUID, *, limit: int = 200) -> list[WeaponMovement]:

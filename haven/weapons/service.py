@@ -238,6 +238,17 @@ def balance(session: Session, actor: Actor, store: WeaponStore) -> Balance:
     )
 
 
+def lost_items(session: Session, actor: Actor, store: WeaponStore) -> list[tuple[WeaponItem, int]]:
+    """Weapons a stock check of the store found missing, which a later check may find again."""
+    require(actor, Permission.WEAPON_READ, store)
+    lost = repository.lost_at(session, store.id)
+    items = repository.items_by_id(session, lost)
+    return sorted(
+        ((items[i], q) for i, q in lost.items()),
+        key=lambda pair: (pair[0].kind, pair[0].serial_number or "", str(pair[0].id)),
+    )
+
+
 def ledger(session: Session, actor: Actor, store: WeaponStore) -> list[WeaponMovement]:
     require(actor, Permission.WEAPON_READ, store)
     return repository.ledger(session, store.id)

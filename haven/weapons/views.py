@@ -359,6 +359,7 @@ def _check_page(
         {
             **_common(store),
             "balance": service.balance(session, actor, store),
+            "lost": service.lost_items(session, actor, store),
             "calibres": _calibres(),
             "values": values or {},
         },

@@ -198,3 +198,40 @@ def test_the_weapon_reward_follows_what_was_received(db: Session) -> None:
     )
     # Only what the store took in counts, with the serviceability assessed there.
     assert allowances.owed(db, pid)[("weapons", 1)] == 300_000
+
+
+def test_a_weapon_missing_at_a_check_can_be_found_at_a_later_one(db: Session) -> None:
+    w = s.world(db, weapons=[{"kind": "rifle", "serial_number": "F-1"}])
+    armoury, other = s.store(db, w), s.store(db, w, name="Other store")
+    rifle = repository.items_of_reception(db, w.reception.id)[0]
+    intake.take_in(db, w.keeper, armoury.id, IntakeIn(lines=[IntakeLine(item_id=rifle.id)]))
+    missing = [CountIn(item_id=rifle.id, counted=0, reason="Not on the rack")]
+    checks.stock_check(
+        db, w.keeper, armoury.id, StockCheckIn(witness_name="A", witness_role="B", counts=missing)
+    )
+    assert repository.item_balances(db, armoury.id) == {}
+    assert [item.id for item, _ in service.lost_items(db, w.keeper, armoury)] == [rifle.id]
+    # Another store's check does not know it; this one's may count it found (with a reason).
+    found = [CountIn(item_id=rifle.id, counted=1, reason="Found in the back room")]
+    with pytest.raises(Conflict):
+        checks.stock_check(
+            db, w.keeper, other.id, StockCheckIn(witness_name="A", witness_role="B", counts=found)
+        )
+    unexplained = [CountIn(item_id=rifle.id, counted=1)]
+    with pytest.raises(ValidationFailed):
+        checks.stock_check(
+            db,
+            w.keeper,
+            armoury.id,
+            StockCheckIn(witness_name="A", witness_role="B", counts=unexplained),
+        )
+    checks.stock_check(
+        db, w.keeper, armoury.id, StockCheckIn(witness_name="A", witness_role="B", counts=found)
+    )
+    assert repository.item_balances(db, armoury.id) == {rifle.id: 1}
+    assert service.lost_items(db, w.keeper, armoury) == []
+    # Found, it is counted like any other line: not found again, nor counted twice.
+    with pytest.raises(ValidationFailed):
+        checks.stock_check(
+            db, w.keeper, armoury.id, StockCheckIn(witness_name="A", witness_role="B", counts=[])
+        )
