@@ -29,7 +29,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from sqlalchemy.orm import Session
 
 from haven.forces.public import MYANMAR_ARMY, force_by_name, list_ranks
@@ -269,6 +268,10 @@ def build(ranks: Sequence[RankChoice]) -> bytes:
         ["form_title", "form_id", "version", "default_language"],
         [gettext(FORM_TITLE, "en"), FORM_ID, version_of(survey_rows, choice_rows), LANGUAGES[0][1]],
     ]
+    # openpyxl loads with the first form, not with every process that imports the app
+    # (0.2 s: every `haven` command and server would pay it), as in haven.exports.
+    from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415 - heavy
+
     workbook = Workbook()
     first = workbook.active
     workbook.remove(first)
