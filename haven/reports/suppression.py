@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from haven.reports.tables import Table
 
@@ -352,7 +352,10 @@ class _Reader:
             return 1, self.threshold - 1
         return (1, None) if cell in self.totals else (self.threshold, None)
 
-    def arcs(self) -> list[_Arc]:
+    @cached_property
+    def arcs(self) -> tuple[_Arc, ...]:
+        """The table's figures as arcs: the same for every check of the table (what is
+        withheld changes only the bounds)."""
         shape, rows, columns = self.shape, len(self.shape.values), self.shape.columns
         out = [
             _Arc(("row", i), ("column", j), shape.values[i][j], (i, j))
@@ -380,13 +383,13 @@ class _Reader:
         grand = sum(shape.row_total(i) for i in range(rows))
         both = shape.row_totals and shape.column_totals
         out.append(_Arc(SINK, SOURCE, grand, (rows, columns) if both else None))
-        return out
+        return tuple(out)
 
     def pinned(self, cell: Cell, hidden: dict[Cell, Mark]) -> bool:
         """Whether the reader can tell the figure's value: no other whole value is possible."""
         residual: dict[Node, set[Node]] = {}
         own: _Arc | None = None
-        for arc in self.arcs():
+        for arc in self.arcs:
             if arc.published == cell:
                 own = arc
                 continue

@@ -157,7 +157,6 @@ def _add_routes(app: FastAPI) -> None:
     """
     for router in ROUTERS:
         app.router.routes.extend(router.routes)
-    app.router._mark_routes_changed()
 
 
 def create_app(
